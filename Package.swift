@@ -1,0 +1,63 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Targets and their one-way arrows (see docs/architecture.md):
+//   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
+//   ATSDomain  <- ATSCLI      <- ats-router
+// ATSDomain and ATSMatching import no I/O library.
+let package = Package(
+    name: "ats-router",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ats-router", targets: ["ats-router"]),
+        .executable(name: "ats-bench", targets: ["ats-bench"]),
+        .library(name: "ATSDomain", targets: ["ATSDomain"]),
+        .library(name: "ATSMatching", targets: ["ATSMatching"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // The exact domain model: fixed-point numbers, identifiers, orders, executions, lifecycle.
+        .target(name: "ATSDomain"),
+        // One limit order book per venue and security: continuous matching and call auctions.
+        .target(name: "ATSMatching", dependencies: ["ATSDomain"]),
+        // Benchmark support: the binary op-stream format, its generator and the replayer.
+        .target(
+            name: "ATSBenchKit",
+            dependencies: [
+                "ATSDomain", "ATSMatching",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // The `ats-router` command tree; the executable only calls into it.
+        .target(
+            name: "ATSCLI",
+            dependencies: [
+                "ATSDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "ats-router", dependencies: ["ATSCLI"]),
+        .executableTarget(
+            name: "ats-bench",
+            dependencies: [
+                "ATSBenchKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
+        .testTarget(name: "ATSMatchingTests", dependencies: ["ATSMatching"]),
+        .testTarget(
+            name: "ATSBenchKitTests",
+            dependencies: ["ATSBenchKit"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ATSCLITests",
+            dependencies: ["ATSCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,20 @@
+import ArgumentParser
+import ATSDomain
+
+/// The `ats-router` command tree. The executable's `main` only runs it.
+public struct RouterCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ats-router",
+        abstract: "Route orders for tokenized securities across alternative trading systems.",
+        discussion: """
+            ATS Router keeps one consolidated book over Texture, tZERO, Openfinance, Archax and
+            Securitize Markets and splits each order across them at the best all-in price.
+
+            This build carries the foundation: the exact domain model and the matching engine
+            (see `ats-bench` to measure it). Venues, routing, the HTTP API and `demo` are coming.
+            """,
+        version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)"
+    )
+
+    public init() {}
+}

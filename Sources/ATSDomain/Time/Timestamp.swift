@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A point in time: nanoseconds since 1970-01-01T00:00:00Z.
+public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let nanosecondsSinceEpoch: Int64
+
+    @inlinable public init(nanosecondsSinceEpoch: Int64) { self.nanosecondsSinceEpoch = nanosecondsSinceEpoch }
+    public init(secondsSinceEpoch: Int64) { self.nanosecondsSinceEpoch = secondsSinceEpoch * 1_000_000_000 }
+
+    public static let epoch = Timestamp(nanosecondsSinceEpoch: 0)
+
+    @inlinable public static func < (lhs: Self, rhs: Self) -> Bool { lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch }
+
+    public func adding(nanoseconds: Int64) -> Timestamp {
+        Timestamp(nanosecondsSinceEpoch: nanosecondsSinceEpoch + nanoseconds)
+    }
+    public func adding(seconds: Int64) -> Timestamp { adding(nanoseconds: seconds * 1_000_000_000) }
+
+    /// Nanoseconds from `self` to `later`.
+    public func nanoseconds(until later: Timestamp) -> Int64 { later.nanosecondsSinceEpoch - nanosecondsSinceEpoch }
+
+    /// ISO 8601 in UTC with nanoseconds trimmed to what is present, e.g. `2026-11-22T14:30:00.25Z`.
+    public var description: String {
+        let seconds = nanosecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000_000)
+        var whole = seconds.quotient
+        var nanos = seconds.remainder
+        if nanos < 0 { whole -= 1; nanos += 1_000_000_000 }
+        let (days, secondOfDay) = floorDivide(whole, 86_400)
+        let (year, month, day) = civilDate(fromDaysSinceEpoch: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        if nanos != 0 {
+            var fraction = pad(nanos, 9)
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            text += "." + fraction
+        }
+        return text + "Z"
+    }
+}
+
+private func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    let (q, r) = a.quotientAndRemainder(dividingBy: b)
+    return r < 0 ? (q - 1, r + b) : (q, r)
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+private func civilDate(fromDaysSinceEpoch days: Int64) -> (Int64, Int64, Int64) {
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+    let y = yoe + era * 400
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    return (m <= 2 ? y + 1 : y, m, d)
+}
+
+/// The one seam through which components read the time; tests drive a ``ManualClock``.
+public protocol TradingClock: Sendable {
+    func now() -> Timestamp
+}
+
+/// The system's real-time clock.
+public struct SystemClock: TradingClock {
+    public init() {}
+    public func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(nanosecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+    }
+}
+
+/// A clock that moves only when told to.
+public final class ManualClock: TradingClock {
+    private let current: Mutex<Timestamp>
+
+    public init(_ start: Timestamp = .epoch) { current = Mutex(start) }
+
+    public func now() -> Timestamp { current.withLock { $0 } }
+
+    public func set(_ time: Timestamp) { current.withLock { $0 = time } }
+
+    public func advance(nanoseconds: Int64) {
+        current.withLock { $0 = $0.adding(nanoseconds: nanoseconds) }
+    }
+
+    public func advance(seconds: Int64) { advance(nanoseconds: seconds * 1_000_000_000) }
+}

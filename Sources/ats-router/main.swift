@@ -1,0 +1,3 @@
+import ATSCLI
+
+RouterCommand.main()
