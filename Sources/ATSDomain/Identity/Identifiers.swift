@@ -2,9 +2,7 @@
 /// never be passed where a venue id is expected.
 ///
 /// Accepted: 1 to `maximumLength` characters from `A–Z a–z 0–9 . _ - : /`.
-public protocol StringIdentifier: Sendable, Hashable, Comparable, Codable,
-    CustomStringConvertible, ExpressibleByStringLiteral
-{
+public protocol StringIdentifier: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     static var kindName: String { get }
     static var maximumLength: Int { get }
     var rawValue: String { get }
@@ -20,15 +18,6 @@ extension StringIdentifier {
     public init(_ rawValue: String) throws(IdentifierError) {
         try Self.validate(rawValue)
         self.init(unchecked: rawValue)
-    }
-
-    /// For literals in code and tests; a literal that is not a valid identifier is a programming error.
-    public init(stringLiteral value: String) {
-        do {
-            try self.init(value)
-        } catch {
-            preconditionFailure(error.message)
-        }
     }
 
     public static func validate(_ rawValue: String) throws(IdentifierError) {
