@@ -29,7 +29,7 @@ public struct Replayer {
         self.stream = stream
         book = OrderBook(configuration: .init(
             matching: .continuous, selfTradePrevention: .none,
-            expectedRestingOrders: max(1024, Int(stream.header.expectedResting) * 2)))
+            expectedRestingOrders: max(1024, Int(stream.header.expectedResting))))
     }
 
     /// Applies the untimed prefill records.
@@ -76,15 +76,19 @@ public struct Replayer {
     private mutating func apply(upTo end: Int) {
         let ops = stream.ops
         var totals = counters
+        // One order value, rewritten per record: the loop times the book, not building orders.
+        var order = BookOrder(id: OrderID(0), side: .buy, limitPrice: .zero, quantity: .zero,
+                              timeInForce: .goodTillCancelled)
         while position < end {
             let op = ops[position]
             position += 1
             switch op.kind {
             case .add, .immediateOrCancel:
-                let order = BookOrder(
-                    id: OrderID(op.id), side: op.side == 0 ? .buy : .sell,
-                    limitPrice: Price(rawValue: Int64(op.price)), quantity: Quantity(rawValue: Int64(op.quantity)),
-                    timeInForce: op.kind == .add ? .goodTillCancelled : .immediateOrCancel)
+                order.id = OrderID(op.id)
+                order.side = op.side == 0 ? .buy : .sell
+                order.limitPrice = Price(rawValue: Int64(op.price))
+                order.quantity = Quantity(rawValue: Int64(op.quantity))
+                order.timeInForce = op.kind == .add ? .goodTillCancelled : .immediateOrCancel
                 do {
                     let report = try book.submit(order, at: now)
                     if report.filledQuantity.rawValue > 0 {

@@ -53,7 +53,8 @@ extension OrderBook {
     /// - Complexity: O(k log n) for k GTD expiries; a day's end is O(n).
     @discardableResult
     public mutating func expireOrders(asOf now: Timestamp, endOfDay: Bool = false) -> [OrderID] {
-        events.removeAll(keepingCapacity: true)
+        makeUnique()
+        events.clear()
         var expired: [OrderID] = []
         while let entry = expiries.first, entry.expiry <= now.nanosecondsSinceEpoch {
             _ = expiries.popFirst()

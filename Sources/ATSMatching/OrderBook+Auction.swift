@@ -45,7 +45,8 @@ extension OrderBook {
         guard configuration.matching == .callAuction else {
             throw Rejection(.notInAuctionMode, "this book matches continuously; it has no auction to uncross")
         }
-        events.removeAll(keepingCapacity: true)
+        makeUnique()
+        events.clear()
         let opSequence = sequence &+ 1
         let indication = indicativeUncross(referencePrice: referencePrice)
         if let indication {
@@ -94,18 +95,18 @@ extension OrderBook {
 
     /// The clearing price under the uncross rules, from the two cumulative curves.
     func clearing(reference: Int64?) -> AuctionIndication? {
-        guard let bestBid = bids.levels.last, let bestAsk = asks.levels.last,
+        guard case let bestBid = bids.bestLevel, bestBid >= 0, case let bestAsk = asks.bestLevel, bestAsk >= 0,
               levelPool[Int(bestBid)].price >= levelPool[Int(bestAsk)].price
         else { return nil }
 
         // Distinct prices ascending, with demand (buys at or above) and supply (sells at or below).
         var points: [(price: Int64, demand: Int64, supply: Int64)] = []
         points.reserveCapacity(bids.count + asks.count)
-        var b = 0  // bids.keys ascending by price
-        var a = asks.count - 1  // asks.keys ascending by -price: walk from the end for ascending prices
+        var b = 0  // bid positions ascend by price
+        var a = asks.count - 1  // ask positions ascend by -price: walk from the end for ascending prices
         while b < bids.count || a >= 0 {
-            let bidPrice = b < bids.count ? levelPool[Int(bids.levels[b])].price : Int64.max
-            let askPrice = a >= 0 ? levelPool[Int(asks.levels[a])].price : Int64.max
+            let bidPrice = b < bids.count ? levelPool[Int(bids.level(at: b))].price : Int64.max
+            let askPrice = a >= 0 ? levelPool[Int(asks.level(at: a))].price : Int64.max
             let price = min(bidPrice, askPrice)
             points.append((price, 0, 0))
             if bidPrice == price { b += 1 }
@@ -114,8 +115,8 @@ extension OrderBook {
         var cumulative: Int64 = 0
         var bidCursor = bids.count - 1
         for i in stride(from: points.count - 1, through: 0, by: -1) {
-            while bidCursor >= 0 && levelPool[Int(bids.levels[bidCursor])].price >= points[i].price {
-                cumulative += levelPool[Int(bids.levels[bidCursor])].quantity
+            while bidCursor >= 0 && levelPool[Int(bids.level(at: bidCursor))].price >= points[i].price {
+                cumulative += levelPool[Int(bids.level(at: bidCursor))].quantity
                 bidCursor -= 1
             }
             points[i].demand = cumulative
@@ -123,8 +124,8 @@ extension OrderBook {
         cumulative = 0
         var askCursor = asks.count - 1  // lowest ask price first
         for i in points.indices {
-            while askCursor >= 0 && levelPool[Int(asks.levels[askCursor])].price <= points[i].price {
-                cumulative += levelPool[Int(asks.levels[askCursor])].quantity
+            while askCursor >= 0 && levelPool[Int(asks.level(at: askCursor))].price <= points[i].price {
+                cumulative += levelPool[Int(asks.level(at: askCursor))].quantity
                 askCursor -= 1
             }
             points[i].supply = cumulative

@@ -12,12 +12,14 @@ extension OrderBook {
         var seen = 0
         for ladder in [bids, asks] {
             let name = ladder.side == .buy ? "bids" : "asks"
-            for i in 1..<max(1, ladder.keys.count) where ladder.keys[i - 1] >= ladder.keys[i] {
+            let entries = ladder.entries
+            for i in 1..<max(1, entries.count) where entries[i - 1].key >= entries[i].key {
                 problems.append("\(name): levels out of order at position \(i)")
             }
-            for (position, level) in ladder.levels.enumerated() {
+            for ladderEntry in entries {
+                let level = ladderEntry.level
                 let entry = levelPool[Int(level)]
-                if ladder.price(forKey: ladder.keys[position]) != entry.price {
+                if ladder.price(forKey: ladderEntry.key) != entry.price {
                     problems.append("\(name): level \(level) price \(entry.price) does not match its key")
                 }
                 var cursor = entry.head
@@ -41,7 +43,7 @@ extension OrderBook {
                     count += 1
                     previous = cursor
                     cursor = node.next
-                    if count > Int32(nodes.count) { problems.append("\(name): a cycle in level \(entry.price)"); break }
+                    if count > Int32(storage.nodeCount) { problems.append("\(name): a cycle in level \(entry.price)"); break }
                 }
                 if entry.tail != previous { problems.append("\(name): level \(entry.price) has a wrong tail") }
                 if entry.quantity != quantity { problems.append("\(name): level \(entry.price) quantity \(entry.quantity) ≠ \(quantity)") }

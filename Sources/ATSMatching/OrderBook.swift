@@ -63,9 +63,9 @@ public struct OrderBook: Sendable {
     }
 
     public let configuration: Configuration
-    var nodes: [Node] = []
+    /// The node and level pools, copied on write.
+    var storage: BookStorage
     var freeNode: Int32 = -1
-    var levelPool: [Level] = []
     var freeLevel: Int32 = -1
     var bids = PriceLadder(side: .buy)
     var asks = PriceLadder(side: .sell)
@@ -80,15 +80,26 @@ public struct OrderBook: Sendable {
     /// Increases by one with every operation that changes the book.
     public internal(set) var sequence: UInt64 = 0
     /// What the last operation did, in order.
-    public internal(set) var events: [BookEvent] = []
+    public internal(set) var events = EventLog()
     /// The price of the most recent execution.
     public internal(set) var lastTradePrice: Price?
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         index = OrderIndex(minimumCapacity: configuration.expectedRestingOrders)
-        nodes.reserveCapacity(configuration.expectedRestingOrders)
-        events.reserveCapacity(64)
+        storage = BookStorage(nodeCapacity: configuration.expectedRestingOrders, levelCapacity: 256)
+    }
+
+    /// Resting orders by slot. Valid for slots below `storage.nodeCount`.
+    @inline(__always) var nodes: UnsafeMutablePointer<Node> { storage.nodes }
+    /// Price levels by slot. Valid for slots below `storage.levelCount`.
+    @inline(__always) var levelPool: UnsafeMutablePointer<Level> { storage.levels }
+
+    /// Gives this book its own storage before it writes, if a copy of the book shares it.
+    /// Every public mutating operation calls this first.
+    @inline(__always)
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
     }
 
     /// How many orders rest in the book.
@@ -109,17 +120,19 @@ public struct OrderBook: Sendable {
     ///   near the top of the book.
     public mutating func submit(_ order: BookOrder, at now: Timestamp) throws(Rejection) -> SubmitReport {
         try validate(order, at: now)
-        if order.timeInForce.kind == .fok {
-            let fillable = fillableQuantity(side: order.side, limit: order.marketLimit,
-                                            account: order.account.flatMap { accountKeys[$0] } ?? 0, needed: order.quantity.rawValue)
-            guard fillable >= order.quantity.rawValue else {
+        makeUnique()
+        let arrival = makeArrival(order)
+        if arrival.isFillOrKill {
+            let fillable = fillableQuantity(side: arrival.side, limit: arrival.limit, account: arrival.account,
+                                            needed: arrival.quantity)
+            guard fillable >= arrival.quantity else {
                 throw Rejection(.fillOrKillNotFillable,
                                 "fill-or-kill for \(order.quantity) finds only \(Quantity(rawValue: fillable)) within its limit")
             }
         }
-        events.removeAll(keepingCapacity: true)
+        events.clear()
         let opSequence = sequence &+ 1
-        let (report, changed) = accept(order, opSequence: opSequence)
+        let (report, changed) = accept(arrival, opSequence: opSequence)
         if changed { sequence = opSequence }
         return report
     }
@@ -132,7 +145,8 @@ public struct OrderBook: Sendable {
     public mutating func cancel(_ id: OrderID) throws(Rejection) -> Quantity {
         let slot = index.find(id.rawValue)
         guard slot >= 0 else { throw Rejection(.unknownOrder, "no order \(id) rests in this book") }
-        events.removeAll(keepingCapacity: true)
+        makeUnique()
+        events.clear()
         let open = nodes[Int(slot)].open
         removeNode(slot, reason: .requested)
         sequence &+= 1
@@ -150,7 +164,8 @@ public struct OrderBook: Sendable {
             throw Rejection(.invalidAmendment,
                             "a reduction must leave between 0 and \(Quantity(rawValue: node.open)) open, not \(newQuantity); use cancel to remove the order")
         }
-        events.removeAll(keepingCapacity: true)
+        makeUnique()
+        events.clear()
         let removed = node.open - newQuantity.rawValue
         nodes[Int(slot)].open = newQuantity.rawValue
         levelPool[Int(node.level)].quantity -= removed
@@ -183,10 +198,11 @@ public struct OrderBook: Sendable {
                               quantity: quantity, timeInForce: timeInForce(of: node))
         // Validate as a new arrival before touching the book, ignoring the id it still holds.
         try validateFields(order, at: now)
-        events.removeAll(keepingCapacity: true)
+        makeUnique()
+        events.clear()
         removeNode(slot, reason: .replaced)
         let opSequence = sequence &+ 1
-        let (report, _) = accept(order, opSequence: opSequence)
+        let (report, _) = accept(makeArrival(order), opSequence: opSequence)
         sequence = opSequence
         return report
     }
@@ -227,19 +243,51 @@ public struct OrderBook: Sendable {
 
     // MARK: Acceptance and resting
 
-    /// Matches (continuous) and rests or cancels the remainder. `order` is valid.
-    mutating func accept(_ order: BookOrder, opSequence: UInt64) -> (SubmitReport, changed: Bool) {
-        let quantity = order.quantity.rawValue
-        let account = internAccount(order.account)
+    /// An accepted order reduced to plain values, so the hot path copies no strings.
+    struct Arrival {
+        var id: UInt64
+        var side: Side
+        /// The limit price, or the far end of the book for a market order.
+        var limit: Int64
+        var isMarket: Bool
+        var quantity: Int64
+        var timeInForce: StoredTimeInForce
+        var canRest: Bool
+        var isFillOrKill: Bool
+        var expiry: Int64
+        var account: UInt32
+    }
+
+    /// The plain-value form of a validated order; interns its account.
+    mutating func makeArrival(_ order: BookOrder) -> Arrival {
+        let timeInForce: StoredTimeInForce
+        var expiry: Int64 = .max
+        switch order.timeInForce {
+        case .day: timeInForce = .day
+        case .goodTillCancelled: timeInForce = .gtc
+        case .goodTillDate(let time):
+            timeInForce = .gtd
+            expiry = time.nanosecondsSinceEpoch
+        case .immediateOrCancel, .fillOrKill: timeInForce = .ioc
+        }
+        return Arrival(
+            id: order.id.rawValue, side: order.side, limit: order.marketLimit, isMarket: order.limitPrice == nil,
+            quantity: order.quantity.rawValue, timeInForce: timeInForce,
+            canRest: order.timeInForce.canRest && order.limitPrice != nil,
+            isFillOrKill: order.timeInForce.kind == .fok, expiry: expiry, account: internAccount(order.account))
+    }
+
+    /// Matches (continuous) and rests or cancels the remainder of a validated order.
+    mutating func accept(_ order: Arrival, opSequence: UInt64) -> (SubmitReport, changed: Bool) {
+        let id = OrderID(order.id)
         if configuration.matching == .callAuction {
-            rest(order, quantity: quantity, account: account)
-            return (SubmitReport(orderID: order.id, filledQuantity: .zero, restingQuantity: order.quantity,
+            rest(order, quantity: order.quantity)
+            return (SubmitReport(orderID: id, filledQuantity: .zero, restingQuantity: Quantity(rawValue: order.quantity),
                                  cancelledQuantity: .zero), true)
         }
-        let limit = order.marketLimit
         let eventsBefore = events.count
         let (remaining, stoppedBySelfTrade) = take(
-            takerID: order.id.rawValue, side: order.side, limit: limit, quantity: quantity, account: account,
+            takerID: order.id, side: order.side, limit: order.limit, quantity: order.quantity, account: order.account,
             opSequence: opSequence)
         var changed = events.count != eventsBefore
         var resting: Int64 = 0
@@ -247,65 +295,61 @@ public struct OrderBook: Sendable {
         if remaining > 0 {
             if stoppedBySelfTrade {
                 cancelled = remaining
-                events.append(.cancelled(order.id, quantity: Quantity(rawValue: remaining), reason: .selfTrade))
-            } else if order.timeInForce.canRest && order.limitPrice != nil {
+                events.append(.cancelled(id, quantity: Quantity(rawValue: remaining), reason: .selfTrade))
+            } else if order.canRest {
                 resting = remaining
-                rest(order, quantity: remaining, account: account)
+                rest(order, quantity: remaining)
                 changed = true
             } else {
                 cancelled = remaining
-                events.append(.cancelled(order.id, quantity: Quantity(rawValue: remaining), reason: .unfilled))
+                events.append(.cancelled(id, quantity: Quantity(rawValue: remaining), reason: .unfilled))
             }
         }
         let report = SubmitReport(
-            orderID: order.id, filledQuantity: Quantity(rawValue: quantity - remaining),
+            orderID: id, filledQuantity: Quantity(rawValue: order.quantity - remaining),
             restingQuantity: Quantity(rawValue: resting), cancelledQuantity: Quantity(rawValue: cancelled))
         return (report, changed)
     }
 
     /// Appends a node for `order` with `quantity` open at the tail of its level.
-    mutating func rest(_ order: BookOrder, quantity: Int64, account: UInt32) {
-        let price = order.limitPrice!.rawValue
-        let tif: StoredTimeInForce
-        var expiry: Int64 = .max
-        switch order.timeInForce {
-        case .day: tif = .day
-        case .goodTillCancelled: tif = .gtc
-        case .goodTillDate(let time):
-            tif = .gtd
-            expiry = time.nanosecondsSinceEpoch
-        case .immediateOrCancel, .fillOrKill: tif = .ioc
-        }
+    mutating func rest(_ order: Arrival, quantity: Int64) {
         let priority = nextPriority
         nextPriority &+= 1
-        let level = levelIndex(side: order.side, price: price)
-        var node = Node(id: order.id.rawValue, price: price, open: quantity, priority: priority, expiry: expiry,
-                        prev: levelPool[Int(level)].tail, next: -1, level: level, account: account,
-                        side: order.side, tif: tif)
+        let level = levelIndex(side: order.side, price: order.limit)
+        let tail = levelPool[Int(level)].tail
+        let node = Node(id: order.id, price: order.limit, open: quantity, priority: priority, expiry: order.expiry,
+                        prev: tail, next: -1, level: level, account: order.account,
+                        side: order.side, tif: order.timeInForce)
         let slot: Int32
         if freeNode >= 0 {
             slot = freeNode
             freeNode = nodes[Int(slot)].next
-            node.next = -1
             nodes[Int(slot)] = node
         } else {
-            slot = Int32(nodes.count)
-            nodes.append(node)
+            slot = storage.appendNode(node)
         }
-        let tail = levelPool[Int(level)].tail
         if tail >= 0 { nodes[Int(tail)].next = slot } else { levelPool[Int(level)].head = slot }
         levelPool[Int(level)].tail = slot
         levelPool[Int(level)].quantity += quantity
         levelPool[Int(level)].count += 1
-        index.insert(order.id.rawValue, slot)
-        if tif == .gtd { expiries.push(ExpiryHeap.Entry(expiry: expiry, priority: priority, id: order.id.rawValue)) }
-        events.append(.rested(order.id, quantity: Quantity(rawValue: quantity)))
+        index.insert(order.id, slot)
+        if order.timeInForce == .gtd {
+            expiries.push(ExpiryHeap.Entry(expiry: order.expiry, priority: priority, id: order.id))
+        }
+        events.append(.rested(OrderID(order.id), quantity: Quantity(rawValue: quantity)))
     }
 
     /// The level for `price` on `side`, created if absent.
     mutating func levelIndex(side: Side, price: Int64) -> Int32 {
-        let (found, position) = side == .buy ? bids.search(price) : asks.search(price)
-        if found { return side == .buy ? bids.levels[position] : asks.levels[position] }
+        let found: Bool
+        let position: Int
+        if side == .buy {
+            (found, position) = bids.search(price)
+            if found { return bids.level(at: position) }
+        } else {
+            (found, position) = asks.search(price)
+            if found { return asks.level(at: position) }
+        }
         let level = Level(price: price, head: -1, tail: -1, quantity: 0, count: 0)
         let slot: Int32
         if freeLevel >= 0 {
@@ -313,8 +357,7 @@ public struct OrderBook: Sendable {
             freeLevel = levelPool[Int(slot)].head
             levelPool[Int(slot)] = level
         } else {
-            slot = Int32(levelPool.count)
-            levelPool.append(level)
+            slot = storage.appendLevel(level)
         }
         if side == .buy { bids.insert(price: price, level: slot, at: position) } else { asks.insert(price: price, level: slot, at: position) }
         return slot

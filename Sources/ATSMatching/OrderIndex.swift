@@ -2,8 +2,12 @@ import ATSDomain
 
 /// An open-addressing hash map from order id to a node slot, specialised for the book's hot path.
 ///
-/// Fibonacci hashing over a power-of-two table, linear probing, and backward-shift deletion
-/// (no tombstones), kept at most half full. Keys and values sit together, one cache line per probe.
+/// Linear probing with backward-shift deletion (no tombstones), kept at most half full, keys and
+/// values side by side in 16-byte slots. The home slot keeps each aligned group of four
+/// consecutive ids together, in the four slots of one 64-byte cache line: the group number
+/// (`id >> 2`) is spread over the table by Fibonacci hashing and the id's low two bits pick the slot.
+/// Venues number orders sequentially, so in a large book a new order's lookup often lands on the
+/// line its predecessor just touched; groups of four keep the probe runs short in small books.
 /// - Complexity: O(1) expected for `find`, `insert` and `remove`.
 struct OrderIndex: Sendable {
     private struct Slot: Sendable {
@@ -19,12 +23,16 @@ struct OrderIndex: Sendable {
         var capacity = 16
         while capacity < minimumCapacity * 2 { capacity <<= 1 }
         slots = Array(repeating: Slot(key: 0, value: -1), count: capacity)
-        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        shift = UInt64(64 - capacity.trailingZeroBitCount) + Self.groupBits
     }
+
+    /// log2 of the number of consecutive ids placed together.
+    private static let groupBits: UInt64 = 2
 
     @inline(__always)
     private func home(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        let group = ((key >> Self.groupBits) &* 0x9E37_79B9_7F4A_7C15) >> shift
+        return Int(truncatingIfNeeded: group << Self.groupBits | (key & (1 << Self.groupBits - 1)))
     }
 
     /// The slot stored for `key`, or -1.

@@ -228,4 +228,21 @@ struct ContinuousMatchingTests {
                               timeInForce: .immediateOrCancel, createdAt: t0)
         #expect(throws: Rejection.self) { try BookOrder(order) }
     }
+
+    @Test("a book is a value: a copy changes independently of the original")
+    func copyOnWrite() throws {
+        var original = OrderBook()
+        _ = try original.submit(limit(1, .sell, "10", "10"), at: t0)
+        var copy = original
+        _ = try copy.submit(limit(2, .buy, "10", "4"), at: t0)
+        _ = try copy.submit(limit(3, .sell, "11", "1"), at: t0)
+        #expect(original.restingOrder(OrderID(1))?.quantity == quantity("10"))
+        #expect(original.restingOrderCount == 1)
+        #expect(original.sequence == 1)
+        #expect(copy.restingOrder(OrderID(1))?.quantity == quantity("6"))
+        #expect(copy.restingOrderCount == 2)
+        try original.cancel(OrderID(1))
+        #expect(copy.restingOrder(OrderID(1))?.quantity == quantity("6"))
+        #expect(original.invariantViolations().isEmpty && copy.invariantViolations().isEmpty)
+    }
 }

@@ -10,7 +10,7 @@ struct RandomizedBookTests {
         var filled: [UInt64: Int64] = [:]
         var cancelled: [UInt64: Int64] = [:]
 
-        mutating func record(_ events: [BookEvent]) {
+        mutating func record(_ events: some Sequence<BookEvent>) {
             for event in events {
                 switch event {
                 case .execution(let e):
