@@ -42,22 +42,21 @@ final class BookStorage: @unchecked Sendable {
 
     /// Stores `node` in a new slot. - Complexity: O(1) amortised.
     func appendNode(_ node: OrderBook.Node) -> Int32 {
-        if nodeCount == nodeCapacity {
-            Self.grow(&nodes, count: nodeCount, capacity: &nodeCapacity)
-        }
-        (nodes + nodeCount).initialize(to: node)
-        nodeCount += 1
-        return Int32(nodeCount - 1)
+        Self.append(node, to: &nodes, count: &nodeCount, capacity: &nodeCapacity)
     }
 
     /// Stores `level` in a new slot. - Complexity: O(1) amortised.
     func appendLevel(_ level: OrderBook.Level) -> Int32 {
-        if levelCount == levelCapacity {
-            Self.grow(&levels, count: levelCount, capacity: &levelCapacity)
-        }
-        (levels + levelCount).initialize(to: level)
-        levelCount += 1
-        return Int32(levelCount - 1)
+        Self.append(level, to: &levels, count: &levelCount, capacity: &levelCapacity)
+    }
+
+    private static func append<T>(
+        _ value: T, to pointer: inout UnsafeMutablePointer<T>, count: inout Int, capacity: inout Int
+    ) -> Int32 {
+        if count == capacity { grow(&pointer, count: count, capacity: &capacity) }
+        (pointer + count).initialize(to: value)
+        count += 1
+        return Int32(count - 1)
     }
 
     private static func grow<T>(_ pointer: inout UnsafeMutablePointer<T>, count: Int, capacity: inout Int) {
