@@ -30,9 +30,12 @@ struct OrderIndex: Sendable {
     private static let groupBits: UInt64 = 2
 
     @inline(__always)
-    private func home(_ key: UInt64) -> Int {
-        let group = ((key >> Self.groupBits) &* 0x9E37_79B9_7F4A_7C15) >> shift
-        return Int(truncatingIfNeeded: group << Self.groupBits | (key & (1 << Self.groupBits - 1)))
+    private func home(_ key: UInt64) -> Int { Self.home(key, shift: shift) }
+
+    @inline(__always)
+    private static func home(_ key: UInt64, shift: UInt64) -> Int {
+        let group = ((key >> groupBits) &* 0x9E37_79B9_7F4A_7C15) >> shift
+        return Int(truncatingIfNeeded: group << groupBits | (key & (1 << groupBits - 1)))
     }
 
     /// The slot stored for `key`, or -1.
@@ -51,41 +54,49 @@ struct OrderIndex: Sendable {
     /// Stores `value` for `key`, which must not be present.
     mutating func insert(_ key: UInt64, _ value: Int32) {
         if (count + 1) * 2 > slots.count { grow() }
-        let mask = slots.count - 1
-        var index = home(key)
-        while slots[index].value >= 0 { index = (index + 1) & mask }
-        slots[index] = Slot(key: key, value: value)
+        let start = home(key)
+        slots.withUnsafeMutableBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = start
+            while slots[index].value >= 0 { index = (index + 1) & mask }
+            slots[index] = Slot(key: key, value: value)
+        }
         count += 1
     }
 
     /// Removes `key`, returning its value, or -1 if absent.
     @discardableResult
     mutating func remove(_ key: UInt64) -> Int32 {
-        let mask = slots.count - 1
-        var index = home(key)
-        while true {
-            let slot = slots[index]
-            if slot.value < 0 { return -1 }
-            if slot.key == key { break }
-            index = (index + 1) & mask
-        }
-        let removed = slots[index].value
-        // Backward-shift: pull later members of the probe run into the hole.
-        var hole = index
-        var next = (hole + 1) & mask
-        while slots[next].value >= 0 {
-            let wanted = home(slots[next].key)
-            // Move `next` into `hole` unless its home lies cyclically in (hole, next].
-            let distanceToNext = (next - wanted) & mask
-            let distanceToHole = (hole - wanted) & mask
-            if distanceToHole < distanceToNext {
-                slots[hole] = slots[next]
-                hole = next
+        let start = home(key)
+        let shift = self.shift
+        let removed: Int32 = slots.withUnsafeMutableBufferPointer { slots in
+            let mask = slots.count - 1
+            var index = start
+            while true {
+                let slot = slots[index]
+                if slot.value < 0 { return -1 }
+                if slot.key == key { break }
+                index = (index + 1) & mask
             }
-            next = (next + 1) & mask
+            let removed = slots[index].value
+            // Backward-shift: pull later members of the probe run into the hole.
+            var hole = index
+            var next = (hole + 1) & mask
+            while slots[next].value >= 0 {
+                let wanted = Self.home(slots[next].key, shift: shift)
+                // Move `next` into `hole` unless its home lies cyclically in (hole, next].
+                let distanceToNext = (next - wanted) & mask
+                let distanceToHole = (hole - wanted) & mask
+                if distanceToHole < distanceToNext {
+                    slots[hole] = slots[next]
+                    hole = next
+                }
+                next = (next + 1) & mask
+            }
+            slots[hole].value = -1
+            return removed
         }
-        slots[hole].value = -1
-        count -= 1
+        if removed >= 0 { count -= 1 }
         return removed
     }
 
