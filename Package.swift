@@ -3,7 +3,7 @@ import PackageDescription
 
 // Targets and their one-way arrows (see docs/architecture.md):
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
-//   ATSDomain  <- ATSCLI      <- ats-router
+//   ATSDomain  <- ATSMatching <- ATSCLI      <- ats-router
 // ATSDomain and ATSMatching import no I/O library.
 let package = Package(
     name: "ats-router",
@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "ATSCLI",
             dependencies: [
-                "ATSDomain",
+                "ATSDomain", "ATSMatching",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,10 +10,12 @@ public struct RouterCommand: ParsableCommand {
             ATS Router keeps one consolidated book over Texture, tZERO, Openfinance, Archax and
             Securitize Markets and splits each order across them at the best all-in price.
 
-            This build carries the foundation: the exact domain model and the matching engine
-            (see `ats-bench` to measure it). Venues, routing, the HTTP API and `demo` are coming.
+            This build carries the foundation: the exact domain model and the matching engine that
+            every venue runs (`demo` shows it; `ats-bench` measures it). Venues, routing, the HTTP
+            API, settlement and reports are coming.
             """,
-        version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)"
+        version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
+        subcommands: [DemoCommand.self]
     )
 
     public init() {}

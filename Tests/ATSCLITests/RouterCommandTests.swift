@@ -35,3 +35,41 @@ struct RouterCommandTests {
         }
     }
 }
+
+@Suite("ats-router demo")
+struct DemoTests {
+    private func output(seed: UInt64) throws -> [String] {
+        var lines: [String] = []
+        try DemoScript(seed: seed).run { lines.append($0) }
+        return lines
+    }
+
+    @Test("the same seed prints the same demo; another seed another")
+    func deterministic() throws {
+        #expect(try output(seed: 7) == output(seed: 7))
+        #expect(try output(seed: 7) != output(seed: 8))
+    }
+
+    @Test("the sweep's fills add up to what it reports filled, and the auction uncrosses at one price",
+          arguments: [UInt64(1), 7, 42, 2026])
+    func consistent(seed: UInt64) throws {
+        let lines = try output(seed: seed)
+        let fills = lines.filter { $0.hasPrefix("  fill ") }
+            .map { $0.split(separator: " ")[1] }
+            .map { try! Quantity(String($0)) }
+        let total = try fills.reduce(Quantity.zero) { try $0 + $1 }
+        if let filled = lines.first(where: { $0.hasPrefix("  filled ") }) {
+            let reported = try Quantity(String(filled.split(separator: " ")[1].dropLast()))
+            #expect(total == reported)
+        } else {
+            #expect(fills.isEmpty)
+        }
+        if let uncross = lines.first(where: { $0.hasPrefix("Uncross at ") }) {
+            let price = String(uncross.split(separator: " ")[2].dropLast())
+            let executions = lines.filter { $0.contains(": buy order ") }
+            #expect(!executions.isEmpty)
+            #expect(executions.allSatisfy { $0.contains("@ \(price):") })
+        }
+        #expect(RouterCommand.configuration.subcommands.contains { $0 == DemoCommand.self })
+    }
+}
