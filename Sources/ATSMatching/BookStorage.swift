@@ -9,12 +9,12 @@ final class BookStorage: @unchecked Sendable {
     // @unchecked: instances are only mutated by an OrderBook that holds the sole reference
     // (`OrderBook.makeUnique()` runs before every mutation); shared instances are only read.
     @exclusivity(unchecked) private(set) var nodes: UnsafeMutablePointer<OrderBook.Node>
-    private(set) var nodeCapacity: Int
+    @exclusivity(unchecked) private(set) var nodeCapacity: Int
     /// Slots ever used; freed slots are recycled through the book's free list.
-    private(set) var nodeCount = 0
+    @exclusivity(unchecked) private(set) var nodeCount = 0
     @exclusivity(unchecked) private(set) var levels: UnsafeMutablePointer<OrderBook.Level>
-    private(set) var levelCapacity: Int
-    private(set) var levelCount = 0
+    @exclusivity(unchecked) private(set) var levelCapacity: Int
+    @exclusivity(unchecked) private(set) var levelCount = 0
 
     init(nodeCapacity: Int, levelCapacity: Int) {
         self.nodeCapacity = max(16, nodeCapacity)
