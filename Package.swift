@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "ATSDomain"),
         // One limit order book per venue and security: continuous matching and call auctions.
         .target(name: "ATSMatching", dependencies: ["ATSDomain"]),
+        // The five venues: definitions, securities master, accounts, the rules engine.
+        .target(name: "ATSVenues", dependencies: ["ATSDomain"]),
         // Benchmark support: the binary op-stream format, its generator and the replayer.
         .target(
             name: "ATSBenchKit",
@@ -49,6 +51,7 @@ let package = Package(
         ),
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSMatching"]),
+        .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
         .testTarget(
             name: "ATSBenchKitTests",
             dependencies: ["ATSBenchKit"],

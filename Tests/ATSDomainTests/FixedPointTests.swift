@@ -116,10 +116,11 @@ struct FixedPointTests {
 
     @Test("fees in basis points: 10 bp of 4008 is 4.008")
     func fees() throws {
-        #expect(try Money("4008").fee(basisPoints: Money("10"), rounding: .exact) == Money("4.008"))
-        #expect(try Money("100").fee(basisPoints: Money("2.5"), rounding: .exact) == Money("0.025"))
-        #expect(try Money("0.00000001").fee(basisPoints: Money("1"), rounding: .up) == Money("0.00000001"))
-        #expect(try Money("0.00000001").fee(basisPoints: Money("1"), rounding: .down) == Money("0"))
+        #expect(try Money("4008").fee(basisPoints: BasisPoints("10"), rounding: .exact) == Money("4.008"))
+        #expect(try Money("100").fee(basisPoints: BasisPoints("2.5"), rounding: .exact) == Money("0.025"))
+        #expect(try Money("0.00000001").fee(basisPoints: BasisPoints("1"), rounding: .up) == Money("0.00000001"))
+        #expect(try Money("0.00000001").fee(basisPoints: BasisPoints("1"), rounding: .down) == Money("0"))
+        #expect(try Money("100").fee(basisPoints: BasisPoints("-5"), rounding: .exact) == Money("-0.05"))
     }
 
     @Test("half-even rounding goes to the even neighbour on exact halves, both signs")

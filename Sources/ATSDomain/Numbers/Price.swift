@@ -25,6 +25,15 @@ public struct Money: FixedPointDecimal {
     @inlinable public init(rawValue: Int64) { self.rawValue = rawValue }
 }
 
+/// A rate in basis points (1 bp = 0.01 %), exact to 8 decimal places; negative for a rebate.
+public struct BasisPoints: FixedPointDecimal {
+    public static let scale = fixedPointScale
+    public static let allowsNegative = true
+    public static let typeName = "basis points"
+    public let rawValue: Int64
+    @inlinable public init(rawValue: Int64) { self.rawValue = rawValue }
+}
+
 extension Money {
     /// `price × quantity`, computed in 128 bits and rounded once by `rule`.
     ///
@@ -40,10 +49,10 @@ extension Money {
     }
 
     /// The proportional fee on this amount at `basisPoints` (1 bp = 0.01 %), which may be fractional.
-    public func fee(basisPoints: Money, rounding rule: DecimalRounding) throws(FixedPointError) -> Money {
+    public func fee(basisPoints: BasisPoints, rounding rule: DecimalRounding) throws(FixedPointError) -> Money {
         // amount × bps / 10_000, with bps itself carried at scale 8.
         let product = Int128(rawValue) * Int128(basisPoints.rawValue)
-        let raw = try divide(product, by: Int128(Money.unit) * 10_000, rounding: rule, type: Self.typeName,
+        let raw = try divide(product, by: Int128(BasisPoints.unit) * 10_000, rounding: rule, type: Self.typeName,
                              input: "\(self) × \(basisPoints) bp")
         return Money(rawValue: raw)
     }

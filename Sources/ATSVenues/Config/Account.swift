@@ -1,0 +1,43 @@
+import ATSDomain
+
+/// An investor account: who the investor is, where they are onboarded, and what they hold.
+public struct Account: Sendable, Hashable, Codable {
+    public var id: AccountID
+    public var name: String
+    public var investorType: InvestorType
+    public var accredited: Bool
+    public var qualifiedPurchaser: Bool
+    /// A professional client or eligible counterparty (UK/EU terms).
+    public var professional: Bool
+    /// ISO 3166-1 alpha-2 country of residence.
+    public var country: String
+    /// A US person under Regulation S.
+    public var usPerson: Bool
+    /// KYC status per venue id; a venue missing here means not onboarded.
+    public var kyc: [String: KYCStatus]
+    /// Holdings by lot, each with its acquisition date (holding periods run per lot).
+    public var holdings: [Holding]
+    /// The key that authenticates this account's API requests.
+    public var apiKey: String?
+
+    public enum InvestorType: String, Sendable, Hashable, Codable {
+        case individual, entity, institution
+    }
+
+    public enum KYCStatus: String, Sendable, Hashable, Codable {
+        case approved, pending, rejected
+    }
+
+    public struct Holding: Sendable, Hashable, Codable {
+        public var symbol: Symbol
+        public var quantity: Quantity
+        public var acquiredOn: CalendarDate
+    }
+
+    public func kycStatus(at venue: VenueID) -> KYCStatus? { kyc[venue.rawValue] }
+
+    /// Everything held of `symbol`, every lot.
+    public func holding(of symbol: Symbol) -> Quantity {
+        Quantity(rawValue: holdings.filter { $0.symbol == symbol }.reduce(0) { $0 + $1.quantity.rawValue })
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Decodes JSON into `T`, turning decoding errors into ``ConfigurationError``s that name the key.
+func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(ConfigurationError) -> T {
+    do {
+        return try JSONDecoder().decode(type, from: data)
+    } catch let error as DecodingError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            throw ConfigurationError(file: file, key: path(context.codingPath + [key]), reason: "is missing")
+        case .typeMismatch(let expected, let context):
+            throw ConfigurationError(file: file, key: path(context.codingPath),
+                                     reason: "has the wrong type (expected \(describe(expected))): \(context.debugDescription)")
+        case .valueNotFound(let expected, let context):
+            throw ConfigurationError(file: file, key: path(context.codingPath), reason: "is null; expected \(describe(expected))")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+                throw ConfigurationError(file: file, key: "", reason: "is not valid JSON: \(underlying ?? context.debugDescription)")
+            }
+            throw ConfigurationError(file: file, key: path(context.codingPath), reason: context.debugDescription)
+        @unknown default:
+            throw ConfigurationError(file: file, key: "", reason: "\(error)")
+        }
+    } catch {
+        throw ConfigurationError(file: file, key: "", reason: "\(error)")
+    }
+}
+
+func readConfigurationFile(_ path: String) throws(ConfigurationError) -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ConfigurationError(file: path, key: "", reason: "cannot be read (missing or not a file)")
+    }
+    return data
+}
+
+/// `listings[0].tickSize` from a coding path.
+func path(_ codingPath: [any CodingKey]) -> String {
+    var text = ""
+    for key in codingPath {
+        if let index = key.intValue {
+            text += "[\(index)]"
+        } else {
+            text += text.isEmpty ? key.stringValue : "." + key.stringValue
+        }
+    }
+    return text
+}
+
+private func describe(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: return "a string"
+    case is Bool.Type: return "true or false"
+    case is Int.Type, is UInt64.Type: return "a whole number"
+    default: return "\(type)"
+    }
+}

@@ -1,0 +1,83 @@
+import ATSDomain
+import Foundation
+
+/// `config.json`: the securities master and the investor accounts, with the venues they refer to.
+public struct RouterConfiguration: Sendable, Hashable, Codable {
+    public var version: Int
+    public var securities: [Security]
+    public var accounts: [Account]
+
+    /// Loads `config.json` and checks it against the venue catalog.
+    public static func load(from path: String, venues: VenueCatalog) throws(ConfigurationError) -> RouterConfiguration {
+        let configuration = try decodeConfiguration(RouterConfiguration.self, from: try readConfigurationFile(path), file: path)
+        try configuration.validate(file: path, venues: venues)
+        return configuration
+    }
+
+    public func security(_ symbol: Symbol) -> Security? { securities.first { $0.symbol == symbol } }
+    public func account(_ id: AccountID) -> Account? { accounts.first { $0.id == id } }
+
+    /// How many accounts hold some of `symbol` now.
+    public func holderCount(of symbol: Symbol) -> Int { accounts.filter { $0.holding(of: symbol).isPositive }.count }
+
+    /// Checks what decoding cannot: unique ids, known countries and venues, consistent rules.
+    public func validate(file: String, venues: VenueCatalog) throws(ConfigurationError) {
+        func fail(_ key: String, _ reason: String) -> ConfigurationError { ConfigurationError(file: file, key: key, reason: reason) }
+        guard version == 1 else { throw fail("version", "is \(version); this build reads version 1") }
+        var symbols = Set<Symbol>()
+        for (i, security) in securities.enumerated() {
+            let key = "securities[\(i)]"
+            guard symbols.insert(security.symbol).inserted else { throw fail("\(key).symbol", "\(security.symbol) appears twice") }
+            for (j, country) in security.transferRules.restrictedCountries.enumerated() where !isCountryCode(country) {
+                throw fail("\(key).transferRules.restrictedCountries[\(j)]", "\"\(country)\" is not an ISO 3166 alpha-2 code")
+            }
+            if security.exemption == .regS {
+                guard let category = security.regulationSCategory, (1...3).contains(category) else {
+                    throw fail("\(key).regulationSCategory", "a Reg S security needs its category, 1, 2 or 3")
+                }
+            } else if security.regulationSCategory != nil {
+                throw fail("\(key).regulationSCategory", "only Reg S securities have a category")
+            }
+            let rules = security.transferRules
+            if let minimum = rules.minimumHolding, let maximum = rules.maximumHolding, minimum > maximum {
+                throw fail("\(key).transferRules.minimumHolding", "\(minimum) exceeds the maximum holding \(maximum)")
+            }
+            if let holders = rules.maximumHolders, holders < 1 {
+                throw fail("\(key).transferRules.maximumHolders", "must be at least 1")
+            }
+            if security.exemption == .fund3c7 && !rules.qualifiedPurchaserOnly {
+                throw fail("\(key).transferRules.qualifiedPurchaserOnly", "a 3(c)(7) fund admits qualified purchasers only")
+            }
+        }
+        var ids = Set<AccountID>()
+        var keys = Set<String>()
+        for (i, account) in accounts.enumerated() {
+            let key = "accounts[\(i)]"
+            guard ids.insert(account.id).inserted else { throw fail("\(key).id", "\(account.id) appears twice") }
+            guard isCountryCode(account.country) else { throw fail("\(key).country", "\"\(account.country)\" is not an ISO 3166 alpha-2 code") }
+            if account.usPerson != (account.country == "US") && account.country == "US" {
+                throw fail("\(key).usPerson", "a US resident is a US person")
+            }
+            for venue in account.kyc.keys.sorted() where venues.venue(try? VenueID(venue)) == nil {
+                throw fail("\(key).kyc.\(venue)", "no venue \"\(venue)\" is defined in the venues directory")
+            }
+            for (j, holding) in account.holdings.enumerated() where security(holding.symbol) == nil {
+                throw fail("\(key).holdings[\(j)].symbol", "\(holding.symbol) is not in the securities master")
+            }
+            if let apiKey = account.apiKey {
+                guard apiKey.count >= 16 else { throw fail("\(key).apiKey", "must be at least 16 characters") }
+                guard keys.insert(apiKey).inserted else { throw fail("\(key).apiKey", "is shared with another account") }
+            }
+        }
+        for venue in venues.venues {
+            for (i, listing) in venue.listings.enumerated() where security(listing.symbol) == nil {
+                throw ConfigurationError(file: venues.file(of: venue.id), key: "listings[\(i)].symbol",
+                                         reason: "\(listing.symbol) is not in the securities master (\(file))")
+            }
+        }
+    }
+}
+
+func isCountryCode(_ text: String) -> Bool {
+    text.utf8.count == 2 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+}

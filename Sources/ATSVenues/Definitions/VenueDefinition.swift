@@ -1,0 +1,187 @@
+import ATSDomain
+
+/// One venue as `venues/<id>.json` describes it: who runs it, how it matches, when it trades, what
+/// it lists and on which terms, who may trade there, how trades settle, and how its mock behaves.
+public struct VenueDefinition: Sendable, Hashable, Codable {
+    public var id: VenueID
+    public var name: String
+    public var regulator: String
+    /// ISO 3166-1 alpha-2 country of the venue's regulation.
+    public var jurisdiction: String
+    public var matching: Matching
+    /// The IANA time zone the sessions are stated in.
+    public var timeZone: String
+    /// Trading sessions; empty means open around the clock, every day.
+    public var sessions: [Session]
+    public var orderTypes: [OrderType.Kind]
+    public var timeInForce: [TimeInForce.Kind]
+    public var listings: [Listing]
+    public var fees: Fees
+    public var eligibility: Eligibility
+    public var settlement: Settlement
+    public var chain: String
+    public var dialect: Dialect
+    public var rateLimit: RateLimit
+    public var simulation: Simulation
+    /// Keys (dotted paths) whose values are modelling assumptions rather than documented facts.
+    public var assumptions: [String]
+    /// Where the documented values come from.
+    public var sources: [String]
+
+    public struct Matching: Sendable, Hashable, Codable {
+        public var model: MatchingModelName
+        /// For a periodic call auction: when it uncrosses.
+        public var auction: AuctionSchedule?
+    }
+
+    public enum MatchingModelName: String, Sendable, Hashable, Codable {
+        case continuous
+        case callAuction = "call_auction"
+    }
+
+    /// Auctions every `intervalMinutes` from `first` to `last` (local times, inclusive) on session days.
+    public struct AuctionSchedule: Sendable, Hashable, Codable {
+        public var intervalMinutes: Int
+        public var first: LocalTime
+        public var last: LocalTime
+    }
+
+    public struct Session: Sendable, Hashable, Codable {
+        /// The venue's own name for the session (tZERO: PRE, CORE, POST).
+        public var name: String
+        public var start: LocalTime
+        public var end: LocalTime
+        public var days: [Weekday]
+    }
+
+    /// Trading terms of one security at this venue.
+    public struct Listing: Sendable, Hashable, Codable {
+        public var symbol: Symbol
+        public var tickSize: Price
+        public var lotSize: Quantity
+        public var minimumQuantity: Quantity
+        public var minimumOrderValue: Money
+        public var maximumOrderQuantity: Quantity
+        /// Orders priced more than this percentage away from the reference price are refused.
+        public var priceBandPercent: BasisPoints
+        /// The reference price the band and the simulation start from.
+        public var referencePrice: Price
+    }
+
+    /// Fees on a child order's executed notional, in basis points, plus a fixed amount per order.
+    /// The total rate is the taker (or maker) rate, plus the buyer or seller rate, plus commission and tax.
+    public struct Fees: Sendable, Hashable, Codable {
+        public var takerBps: BasisPoints
+        public var makerBps: BasisPoints
+        public var buyerBps: BasisPoints
+        public var sellerBps: BasisPoints
+        public var commissionBps: BasisPoints
+        public var taxBps: BasisPoints
+        public var fixedPerOrder: Money
+    }
+
+    /// Who may trade here.
+    public struct Eligibility: Sendable, Hashable, Codable {
+        public var accreditedOnly: Bool
+        public var qualifiedPurchaserOnly: Bool
+        public var professionalOnly: Bool
+        /// US persons must be accredited even where others need not be (Openfinance).
+        public var usPersonsMustBeAccredited: Bool
+        public var nonUSPersonsOnly: Bool
+        public var kycRequired: Bool
+        /// ISO alpha-2 countries allowed; empty allows all not denied.
+        public var allowedCountries: [String]
+        public var deniedCountries: [String]
+    }
+
+    public struct Settlement: Sendable, Hashable, Codable {
+        public var model: SettlementModel
+        public var cycle: SettlementCycle
+        /// For four-step settlement: hours the parties have to settle before it fails.
+        public var deadlineHours: Int?
+    }
+
+    public enum SettlementModel: String, Sendable, Hashable, Codable {
+        case threeStep = "three_step"
+        case fourStep = "four_step"
+        case custodialBookEntry = "custodial_book_entry"
+    }
+
+    public enum SettlementCycle: String, Sendable, Hashable, Codable {
+        case atomicT0 = "T+0 atomic"
+        case t0 = "T+0"
+        case t1 = "T+1"
+    }
+
+    public enum Dialect: String, Sendable, Hashable, Codable {
+        case texture, tzero, openfinance, archax, securitize
+    }
+
+    public struct RateLimit: Sendable, Hashable, Codable {
+        public var requestsPerSecond: Int
+        public var burst: Int
+    }
+
+    /// The mock venue's market simulation.
+    public struct Simulation: Sendable, Hashable, Codable {
+        public var seed: UInt64
+        /// Half the quoted spread around the reference path, in basis points.
+        public var halfSpreadBps: BasisPoints
+        /// Price levels quoted on each side.
+        public var depthLevels: Int
+        /// Background orders per level.
+        public var ordersPerLevel: Int
+        /// Typical background order size.
+        public var orderSize: Quantity
+        /// Background events per simulation step.
+        public var eventsPerStep: Int
+    }
+
+    /// The listing of `symbol`, if this venue lists it.
+    public func listing(_ symbol: Symbol) -> Listing? { listings.first { $0.symbol == symbol } }
+}
+
+/// A wall-clock time of day, `HH:MM`, in a venue's time zone.
+public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let minutesAfterMidnight: Int
+
+    public init(hour: Int, minute: Int) { minutesAfterMidnight = hour * 60 + minute }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+              let hour = Int(parts[0]), let minute = Int(parts[1]),
+              (0...24).contains(hour), (0..<60).contains(minute), hour * 60 + minute <= 24 * 60
+        else { return nil }
+        minutesAfterMidnight = hour * 60 + minute
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.minutesAfterMidnight < rhs.minutesAfterMidnight }
+
+    public var description: String {
+        let hour = minutesAfterMidnight / 60
+        let minute = minutesAfterMidnight % 60
+        return (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let time = LocalTime(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "\"\(text)\" is not a time of day HH:MM from 00:00 to 24:00"))
+        }
+        self = time
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+public enum Weekday: String, Sendable, Hashable, Codable, CaseIterable {
+    case sun, mon, tue, wed, thu, fri, sat
+
+    /// Weekdays Monday to Friday.
+    public static let workdays: [Weekday] = [.mon, .tue, .wed, .thu, .fri]
+}
