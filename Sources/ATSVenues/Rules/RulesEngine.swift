@@ -48,17 +48,16 @@ public struct RulesEngine: Sendable {
             found.append(Rejection(code, message))
             return stopAtFirst
         }
-        let where_ = "\(venue.name)"
         guard let listing = venue.listing(security.symbol) else {
-            return [Rejection(.notListed, "\(security.symbol) is not listed on \(where_)")]
+            return [Rejection(.notListed, "\(security.symbol) is not listed on \(venue.name)")]
         }
         // Venue rules
         if venue.session(at: now) == nil,
-           refuse(.sessionClosed, "\(where_) is closed at \(now) (sessions \(venue.sessions.map { "\($0.name) \($0.start)–\($0.end)" }.joined(separator: ", ")) \(venue.timeZone))") { return found }
+           refuse(.sessionClosed, "\(venue.name) is closed at \(now) (sessions \(venue.sessions.map { "\($0.name) \($0.start)–\($0.end)" }.joined(separator: ", ")) \(venue.timeZone))") { return found }
         if !venue.orderTypes.contains(order.type),
-           refuse(.orderTypeNotSupported, "\(where_) takes \(venue.orderTypes.map(\.rawValue).joined(separator: ", ")) orders, not \(order.type.rawValue)") { return found }
+           refuse(.orderTypeNotSupported, "\(venue.name) takes \(venue.orderTypes.map(\.rawValue).joined(separator: ", ")) orders, not \(order.type.rawValue)") { return found }
         if !venue.timeInForce.contains(order.timeInForce),
-           refuse(.timeInForceNotSupported, "\(where_) takes \(venue.timeInForce.map(\.rawValue).joined(separator: ", ")), not \(order.timeInForce.rawValue)") { return found }
+           refuse(.timeInForceNotSupported, "\(venue.name) takes \(venue.timeInForce.map(\.rawValue).joined(separator: ", ")), not \(order.timeInForce.rawValue)") { return found }
         if let price = order.limitPrice, !price.isMultiple(of: listing.tickSize),
            refuse(.offTick, "limit price \(price) is not a multiple of the tick size \(listing.tickSize)") { return found }
         if !order.quantity.isMultiple(of: listing.lotSize),
@@ -71,7 +70,9 @@ public struct RulesEngine: Sendable {
         if let value = try? Money.notional(price: order.limitPrice ?? reference, quantity: order.quantity, rounding: .down),
            value < listing.minimumOrderValue,
            refuse(.belowMinimumValue, "order value \(value) is below the minimum \(listing.minimumOrderValue)") { return found }
-        if let price = order.limitPrice, let band = try? Money(rawValue: reference.rawValue).fee(basisPoints: BasisPoints(rawValue: listing.priceBandPercent.rawValue * 100), rounding: .down) {
+        // The band is reference × percent / 100, rounded toward the reference.
+        if let price = order.limitPrice,
+           let band = try? reference.scaled(numerator: listing.priceBandPercent.rawValue, denominator: 100 * BasisPoints.unit, rounding: .down) {
             let low = reference.rawValue - band.rawValue
             let high = reference.rawValue + band.rawValue
             if price.rawValue < low || price.rawValue > high,
@@ -80,19 +81,19 @@ public struct RulesEngine: Sendable {
         // The investor at this venue
         let eligibility = venue.eligibility
         if eligibility.kycRequired, account.kycStatus(at: venue.id) != .approved,
-           refuse(.kycNotApproved, "\(account.id) is \(account.kycStatus(at: venue.id).map { "KYC \($0.rawValue)" } ?? "not onboarded") at \(where_) (DS 20: not in the registry)") { return found }
+           refuse(.kycNotApproved, "\(account.id) is \(account.kycStatus(at: venue.id).map { "KYC \($0.rawValue)" } ?? "not onboarded") at \(venue.name) (DS 20: not in the registry)") { return found }
         if eligibility.deniedCountries.contains(account.country) || (!eligibility.allowedCountries.isEmpty && !eligibility.allowedCountries.contains(account.country)),
-           refuse(.countryRestricted, "\(where_) does not admit investors from \(account.country) (DS 26)") { return found }
+           refuse(.countryRestricted, "\(venue.name) does not admit investors from \(account.country) (DS 26)") { return found }
         if order.side == .buy && security.transferRules.restrictedCountries.contains(account.country),
            refuse(.countryRestricted, "\(security.symbol) may not be acquired by investors from \(account.country) (DS 26)") { return found }
         if eligibility.nonUSPersonsOnly && account.usPerson,
-           refuse(.usPersonRestricted, "\(where_) admits non-US persons only (DS 26)") { return found }
+           refuse(.usPersonRestricted, "\(venue.name) admits non-US persons only (DS 26)") { return found }
         if (eligibility.accreditedOnly || (eligibility.usPersonsMustBeAccredited && account.usPerson)) && !account.accredited,
-           refuse(.notAccredited, "\(where_) admits accredited investors only\(eligibility.accreditedOnly ? "" : " when they are US persons") (DS 61)") { return found }
+           refuse(.notAccredited, "\(venue.name) admits accredited investors only\(eligibility.accreditedOnly ? "" : " when they are US persons") (DS 61)") { return found }
         if eligibility.qualifiedPurchaserOnly && !account.qualifiedPurchaser,
-           refuse(.notQualifiedPurchaser, "\(where_) admits qualified purchasers only") { return found }
+           refuse(.notQualifiedPurchaser, "\(venue.name) admits qualified purchasers only") { return found }
         if eligibility.professionalOnly && !account.professional,
-           refuse(.notProfessional, "\(where_) admits professional clients and eligible counterparties only") { return found }
+           refuse(.notProfessional, "\(venue.name) admits professional clients and eligible counterparties only") { return found }
         // The token's transfer rules
         let rules = security.transferRules
         let held = account.holding(of: security.symbol)
