@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The exact domain model: fixed-point numbers, identifiers, orders, executions, lifecycle.
@@ -25,6 +27,15 @@ let package = Package(
         .target(name: "ATSMatching", dependencies: ["ATSDomain"]),
         // The five venues: definitions, securities master, accounts, the rules engine.
         .target(name: "ATSVenues", dependencies: ["ATSDomain"]),
+        // Each venue served over HTTP in its own dialect, with a seeded market simulation.
+        .target(
+            name: "ATSVenueMocks",
+            dependencies: [
+                "ATSDomain", "ATSMatching", "ATSVenues",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Benchmark support: the binary op-stream format, its generator and the replayer.
         .target(
             name: "ATSBenchKit",
@@ -37,7 +48,8 @@ let package = Package(
         .target(
             name: "ATSCLI",
             dependencies: [
-                "ATSDomain", "ATSMatching",
+                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +64,13 @@ let package = Package(
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSMatching"]),
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
+        .testTarget(
+            name: "ATSVenueMocksTests",
+            dependencies: [
+                "ATSVenueMocks",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "ATSBenchKitTests",
             dependencies: ["ATSBenchKit"],

@@ -2,7 +2,7 @@ import ArgumentParser
 import ATSDomain
 
 /// The `ats-router` command tree. The executable's `main` only runs it.
-public struct RouterCommand: ParsableCommand {
+public struct RouterCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ats-router",
         abstract: "Route orders for tokenized securities across alternative trading systems.",
@@ -10,12 +10,12 @@ public struct RouterCommand: ParsableCommand {
             ATS Router keeps one consolidated book over Texture, tZERO, Openfinance, Archax and
             Securitize Markets and splits each order across them at the best all-in price.
 
-            This build carries the foundation: the exact domain model and the matching engine that
-            every venue runs (`demo` shows it; `ats-bench` measures it). Venues, routing, the HTTP
-            API, settlement and reports are coming.
+            Today: the exact domain model, the matching engine every venue runs (`demo` shows it,
+            `ats-bench` measures it), the five venues with their rules (`venues`) and their mock
+            servers (`venue serve`). Routing, the HTTP API, settlement and reports are coming.
             """,
         version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
-        subcommands: [DemoCommand.self]
+        subcommands: [DemoCommand.self, VenuesCommand.self, VenueCommand.self]
     )
 
     public init() {}

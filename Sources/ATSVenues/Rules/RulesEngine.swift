@@ -48,36 +48,9 @@ public struct RulesEngine: Sendable {
             found.append(Rejection(code, message))
             return stopAtFirst
         }
-        guard let listing = venue.listing(security.symbol) else {
-            return [Rejection(.notListed, "\(security.symbol) is not listed on \(venue.name)")]
-        }
-        // Venue rules
-        if venue.session(at: now) == nil,
-           refuse(.sessionClosed, "\(venue.name) is closed at \(now) (sessions \(venue.sessions.map { "\($0.name) \($0.start)–\($0.end)" }.joined(separator: ", ")) \(venue.timeZone))") { return found }
-        if !venue.orderTypes.contains(order.type),
-           refuse(.orderTypeNotSupported, "\(venue.name) takes \(venue.orderTypes.map(\.rawValue).joined(separator: ", ")) orders, not \(order.type.rawValue)") { return found }
-        if !venue.timeInForce.contains(order.timeInForce),
-           refuse(.timeInForceNotSupported, "\(venue.name) takes \(venue.timeInForce.map(\.rawValue).joined(separator: ", ")), not \(order.timeInForce.rawValue)") { return found }
-        if let price = order.limitPrice, !price.isMultiple(of: listing.tickSize),
-           refuse(.offTick, "limit price \(price) is not a multiple of the tick size \(listing.tickSize)") { return found }
-        if !order.quantity.isMultiple(of: listing.lotSize),
-           refuse(.offLot, "quantity \(order.quantity) is not a multiple of the lot size \(listing.lotSize)") { return found }
-        if order.quantity < listing.minimumQuantity,
-           refuse(.belowMinimumQuantity, "quantity \(order.quantity) is below the minimum \(listing.minimumQuantity)") { return found }
-        if order.quantity > listing.maximumOrderQuantity,
-           refuse(.aboveMaximumSize, "quantity \(order.quantity) is above the maximum order size \(listing.maximumOrderQuantity)") { return found }
-        let reference = referencePrice ?? listing.referencePrice
-        if let value = try? Money.notional(price: order.limitPrice ?? reference, quantity: order.quantity, rounding: .down),
-           value < listing.minimumOrderValue,
-           refuse(.belowMinimumValue, "order value \(value) is below the minimum \(listing.minimumOrderValue)") { return found }
-        // The band is reference × percent / 100, rounded toward the reference.
-        if let price = order.limitPrice,
-           let band = try? reference.scaled(numerator: listing.priceBandPercent.rawValue, denominator: 100 * BasisPoints.unit, rounding: .down) {
-            let low = reference.rawValue - band.rawValue
-            let high = reference.rawValue + band.rawValue
-            if price.rawValue < low || price.rawValue > high,
-               refuse(.outsidePriceBand, "limit price \(price) is outside the \(listing.priceBandPercent)% band around \(reference) (\(Price(rawValue: max(0, low)))–\(Price(rawValue: high)))") { return found }
-        }
+        found = venueViolations(order, symbol: security.symbol, venue: venue, at: now, referencePrice: referencePrice,
+                                stopAtFirst: stopAtFirst)
+        if !found.isEmpty && (stopAtFirst || found.first?.code == .notListed) { return found }
         // The investor at this venue
         let eligibility = venue.eligibility
         if eligibility.kycRequired, account.kycStatus(at: venue.id) != .approved,
@@ -131,4 +104,49 @@ public struct RulesEngine: Sendable {
         }
         return found
     }
+
+    /// The venue's own rules only: listing, session, order type, time in force, tick, lot, minimum
+    /// and maximum size, minimum value and price band. A venue applies these to every order it receives.
+    public func venueViolations(
+        _ order: OrderTicket, symbol: Symbol, venue: VenueDefinition, at now: Timestamp,
+        referencePrice: Price? = nil, stopAtFirst: Bool = false
+    ) -> [Rejection] {
+        var found: [Rejection] = []
+        func refuse(_ code: RejectCode, _ message: String) -> Bool {
+            found.append(Rejection(code, message))
+            return stopAtFirst
+        }
+        guard let listing = venue.listing(symbol) else {
+            return [Rejection(.notListed, "\(symbol) is not listed on \(venue.name)")]
+        }
+        // Venue rules
+        if venue.session(at: now) == nil,
+           refuse(.sessionClosed, "\(venue.name) is closed at \(now) (sessions \(venue.sessions.map { "\($0.name) \($0.start)–\($0.end)" }.joined(separator: ", ")) \(venue.timeZone))") { return found }
+        if !venue.orderTypes.contains(order.type),
+           refuse(.orderTypeNotSupported, "\(venue.name) takes \(venue.orderTypes.map(\.rawValue).joined(separator: ", ")) orders, not \(order.type.rawValue)") { return found }
+        if !venue.timeInForce.contains(order.timeInForce),
+           refuse(.timeInForceNotSupported, "\(venue.name) takes \(venue.timeInForce.map(\.rawValue).joined(separator: ", ")), not \(order.timeInForce.rawValue)") { return found }
+        if let price = order.limitPrice, !price.isMultiple(of: listing.tickSize),
+           refuse(.offTick, "limit price \(price) is not a multiple of the tick size \(listing.tickSize)") { return found }
+        if !order.quantity.isMultiple(of: listing.lotSize),
+           refuse(.offLot, "quantity \(order.quantity) is not a multiple of the lot size \(listing.lotSize)") { return found }
+        if order.quantity < listing.minimumQuantity,
+           refuse(.belowMinimumQuantity, "quantity \(order.quantity) is below the minimum \(listing.minimumQuantity)") { return found }
+        if order.quantity > listing.maximumOrderQuantity,
+           refuse(.aboveMaximumSize, "quantity \(order.quantity) is above the maximum order size \(listing.maximumOrderQuantity)") { return found }
+        let reference = referencePrice ?? listing.referencePrice
+        if let value = try? Money.notional(price: order.limitPrice ?? reference, quantity: order.quantity, rounding: .down),
+           value < listing.minimumOrderValue,
+           refuse(.belowMinimumValue, "order value \(value) is below the minimum \(listing.minimumOrderValue)") { return found }
+        // The band is reference × percent / 100, rounded toward the reference.
+        if let price = order.limitPrice,
+           let band = try? reference.scaled(numerator: listing.priceBandPercent.rawValue, denominator: 100 * BasisPoints.unit, rounding: .down) {
+            let low = reference.rawValue - band.rawValue
+            let high = reference.rawValue + band.rawValue
+            if price.rawValue < low || price.rawValue > high,
+               refuse(.outsidePriceBand, "limit price \(price) is outside the \(listing.priceBandPercent)% band around \(reference) (\(Price(rawValue: max(0, low)))–\(Price(rawValue: high)))") { return found }
+        }
+        return found
+    }
+
 }

@@ -1,0 +1,302 @@
+import ATSDomain
+import ATSMatching
+import ATSVenues
+
+/// A mock venue's trading core, in neutral terms: its books (one ``OrderBook`` per listing, matching
+/// continuously or by call auction as the venue does), its clients' orders, idempotency, venue
+/// rules, fees, and the background market simulation. Each dialect translates HTTP to these calls.
+public actor VenueEngine {
+    public nonisolated let definition: VenueDefinition
+    private let clock: any TradingClock
+    private let rules = RulesEngine()
+    private var books: [Symbol: OrderBook] = [:]
+    private var orders: [OrderID: VenueOrder] = [:]
+    private var keys: [String: OrderID] = [:]
+    private var limiters: [String: RateLimiter] = [:]
+    private var simulation: MarketSimulation
+    private var nextOrderID: UInt64 = 1
+    private var lastTrade: [Symbol: Price] = [:]
+    private var volume: [Symbol: Quantity] = [:]
+    private var wasInSession: Bool
+    private var lastAuctionMinute: Int64 = -1
+
+    /// Whether background participants act on ``step()``; a paused venue still takes client orders.
+    public private(set) var isPaused = false
+
+    /// - Parameters:
+    ///   - pathSeed: the seed of the reference price path shared by all venues.
+    public init(definition: VenueDefinition, clock: any TradingClock, pathSeed: UInt64 = 2026) {
+        self.definition = definition
+        self.clock = clock
+        simulation = MarketSimulation(parameters: definition.simulation, path: ReferencePath(seed: pathSeed))
+        wasInSession = definition.session(at: clock.now()) != nil
+        for listing in definition.listings {
+            let matching: MatchingModel = definition.matching.model == .callAuction ? .callAuction : .continuous
+            books[listing.symbol] = OrderBook(configuration: .init(
+                matching: matching, selfTradePrevention: .cancelResting, tickSize: listing.tickSize,
+                referencePrice: listing.referencePrice))
+        }
+    }
+
+    private var seeded = false
+
+    /// Places the opening background quotes the first time the venue is used.
+    private func ensureSeeded() {
+        guard !seeded else { return }
+        seeded = true
+        for listing in definition.listings { seed(listing) }
+    }
+
+    // MARK: Market data
+
+    public func book(_ symbol: Symbol) throws(VenueError) -> OrderBook {
+        ensureSeeded()
+        guard let book = books[symbol] else { throw VenueError(.notFound, code: "unknown_symbol", "\(symbol) is not listed on \(definition.name)") }
+        return book
+    }
+
+    public func lastTradePrice(_ symbol: Symbol) -> Price? { lastTrade[symbol] }
+    public func tradedVolume(_ symbol: Symbol) -> Quantity { volume[symbol] ?? .zero }
+
+    /// The fee the venue would charge a taker for `quantity` at `price` on `side`.
+    public nonisolated func feeQuote(side: Side, price: Price, quantity: Quantity) -> (fee: Money, commission: Money, tax: Money) {
+        let notional = (try? Money.notional(price: price, quantity: quantity, rounding: .halfEven)) ?? .zero
+        return charges(notional: notional, side: side, liquidity: .taker, firstFill: true)
+    }
+
+    // MARK: Client orders
+
+    /// Places an order for `owner`. A resubmission with a key already used by this owner returns
+    /// the original order (and `replayed`), or a conflict if it asks for something else.
+    public func submit(_ request: VenueOrderRequest, owner: String) throws(VenueError) -> (order: VenueOrder, replayed: Bool) {
+        ensureSeeded()
+        let now = clock.now()
+        do {
+            try limiters[owner, default: RateLimiter(definition.rateLimit)].admit(at: now)
+        } catch {
+            throw VenueError(error)
+        }
+        let key = owner + "\u{1F}" + request.clientKey
+        if let existing = keys[key], let order = orders[existing] {
+            guard order.matches(request) else {
+                throw VenueError(.conflict, code: "idempotency_key_reused",
+                                 "key \(request.clientKey) was used for a different order (\(order.id))")
+            }
+            return (order, true)
+        }
+        guard var book = books[request.symbol] else {
+            throw VenueError(.rejected, code: RejectCode.notListed.rawValue, "\(request.symbol) is not listed on \(definition.name)")
+        }
+        let ticket = OrderTicket(side: request.side, type: request.type, quantity: request.quantity,
+                                 limitPrice: request.limitPrice, timeInForce: request.timeInForce.kind)
+        if let refusal = rules.venueViolations(ticket, symbol: request.symbol, venue: definition, at: now,
+                                                referencePrice: lastTrade[request.symbol], stopAtFirst: true).first {
+            throw VenueError(refusal)
+        }
+        if request.type == .stop || request.type == .stopLimit {
+            throw VenueError(.rejected, code: RejectCode.orderTypeNotSupported.rawValue,
+                             "this mock of \(definition.name) does not hold stop orders; send a limit or market order")
+        }
+        let id = OrderID(nextOrderID)
+        nextOrderID += 1
+        let bookOrder = BookOrder(id: id, account: try? AccountID(owner), side: request.side, limitPrice: request.limitPrice,
+                                  quantity: request.quantity, timeInForce: request.timeInForce)
+        do {
+            _ = try book.submit(bookOrder, at: now)
+        } catch {
+            throw VenueError(error)
+        }
+        orders[id] = VenueOrder(id: id, clientKey: request.clientKey, owner: owner, symbol: request.symbol, side: request.side,
+                                type: request.type, limitPrice: request.limitPrice, quantity: request.quantity,
+                                timeInForce: request.timeInForce, createdAt: now, status: .open)
+        keys[key] = id
+        apply(book.events, symbol: request.symbol, at: now)
+        books[request.symbol] = book
+        return (orders[id]!, false)
+    }
+
+    /// The owner's order, with its fills.
+    public func order(_ id: OrderID, owner: String) throws(VenueError) -> VenueOrder {
+        guard let order = orders[id], order.owner == owner else { throw VenueError(.notFound, "no order \(id)") }
+        return order
+    }
+
+    /// The owner's order placed under `clientKey`, if any.
+    public func order(clientKey: String, owner: String) -> VenueOrder? {
+        keys[owner + "\u{1F}" + clientKey].flatMap { orders[$0] }
+    }
+
+    /// Cancels what is left of the owner's order.
+    /// - Throws: `not_found`, or `not_cancellable` when it is already filled, cancelled or expired.
+    public func cancel(_ id: OrderID, owner: String) throws(VenueError) -> VenueOrder {
+        let order = try order(id, owner: owner)
+        guard !order.status.isTerminal else {
+            throw VenueError(.notCancellable, code: "not_cancellable", "order \(id) is \(order.status.rawValue) and cannot be cancelled")
+        }
+        guard var book = books[order.symbol] else { throw VenueError(.notFound, "no book for \(order.symbol)") }
+        do {
+            try book.cancel(id)
+        } catch {
+            throw VenueError(.notCancellable, code: "not_cancellable", "order \(id) no longer rests: \(error.message)")
+        }
+        apply(book.events, symbol: order.symbol, at: clock.now())
+        books[order.symbol] = book
+        return orders[id]!
+    }
+
+    // MARK: Simulation
+
+    public func pause() { isPaused = true }
+    public func resume() { isPaused = false }
+
+    /// Advances the venue: expiries, the auction if one is due, and (unless paused) the background
+    /// participants, `count` times.
+    public func step(count: Int = 1) {
+        ensureSeeded()
+        for _ in 0..<count {
+            let now = clock.now()
+            let inSession = definition.session(at: now) != nil
+            expire(at: now, endOfDay: wasInSession && !inSession)
+            wasInSession = inSession
+            if !isPaused && inSession {
+                simulation.advance(symbols: definition.listings.map(\.symbol))
+                for listing in definition.listings { trade(listing, at: now) }
+            }
+            if definition.matching.model == .callAuction && definition.isAuctionMinute(now) {
+                let minute = now.nanosecondsSinceEpoch / 60_000_000_000
+                if minute != lastAuctionMinute {
+                    lastAuctionMinute = minute
+                    runAuctions()
+                }
+            }
+        }
+    }
+
+    /// Runs every listing's call auction now (Texture's uncross), whatever the schedule says.
+    @discardableResult
+    public func runAuctions() -> [Symbol: AuctionIndication] {
+        ensureSeeded()
+        var results: [Symbol: AuctionIndication] = [:]
+        let now = clock.now()
+        for symbol in books.keys.sorted() {
+            guard var book = books[symbol] else { continue }
+            if let result = try? book.uncross() { results[symbol] = result }
+            apply(book.events, symbol: symbol, at: now)
+            books[symbol] = book
+        }
+        return results
+    }
+
+    /// The next scheduled auction at or after `time`, if the venue runs auctions.
+    public nonisolated func nextAuction(after time: Timestamp) -> Timestamp? {
+        guard definition.matching.auction != nil else { return nil }
+        var minute = (time.nanosecondsSinceEpoch + 59_999_999_999) / 60_000_000_000
+        for _ in 0..<(8 * 24 * 60) {
+            let candidate = Timestamp(secondsSinceEpoch: minute * 60)
+            if definition.isAuctionMinute(candidate) { return candidate }
+            minute += 1
+        }
+        return nil
+    }
+
+    // MARK: Internals
+
+    private func seed(_ listing: VenueDefinition.Listing) {
+        place(simulation.orders(for: listing, initial: true), symbol: listing.symbol, at: clock.now())
+    }
+
+    private func trade(_ listing: VenueDefinition.Listing, at now: Timestamp) {
+        // Background participants withdraw some quotes that drifted from the path, then quote and trade.
+        guard var book = books[listing.symbol] else { return }
+        var live = (simulation.resting[listing.symbol] ?? []).filter { book.restingOrder($0) != nil }
+        let mid = simulation.mid(for: listing).rawValue
+        let limit = listing.tickSize.rawValue * Int64(definition.simulation.depthLevels + 4)
+            + mid / 10_000 * definition.simulation.halfSpreadBps.rawValue / BasisPoints.unit
+        for id in live {
+            if let order = book.restingOrder(id), abs(order.price.rawValue - mid) > limit || simulation.random.below(10) == 0 {
+                try? book.cancel(id)
+                apply(book.events, symbol: listing.symbol, at: now)
+            }
+        }
+        live = live.filter { book.restingOrder($0) != nil }
+        simulation.resting[listing.symbol] = live
+        books[listing.symbol] = book
+        place(simulation.orders(for: listing, initial: false), symbol: listing.symbol, at: now)
+    }
+
+    private func place(_ quotes: [(side: Side, price: Price, quantity: Quantity, crossing: Bool)], symbol: Symbol, at now: Timestamp) {
+        guard var book = books[symbol] else { return }
+        for quote in quotes {
+            let id = OrderID(nextOrderID)
+            nextOrderID += 1
+            let auction = definition.matching.model == .callAuction
+            let order = BookOrder(id: id, side: quote.side, limitPrice: quote.price, quantity: quote.quantity,
+                                  timeInForce: quote.crossing && !auction ? .immediateOrCancel : .goodTillCancelled)
+            guard (try? book.submit(order, at: now)) != nil else { continue }
+            apply(book.events, symbol: symbol, at: now)
+            if book.restingOrder(id) != nil { simulation.resting[symbol, default: []].append(id) }
+        }
+        books[symbol] = book
+    }
+
+    private func expire(at now: Timestamp, endOfDay: Bool) {
+        for symbol in books.keys.sorted() {
+            guard var book = books[symbol] else { continue }
+            book.expireOrders(asOf: now, endOfDay: endOfDay)
+            apply(book.events, symbol: symbol, at: now)
+            books[symbol] = book
+        }
+    }
+
+    /// Brings client orders up to date with what a book just did.
+    private func apply(_ events: EventLog, symbol: Symbol, at now: Timestamp) {
+        for event in events {
+            switch event {
+            case .execution(let execution):
+                lastTrade[symbol] = execution.price
+                volume[symbol] = Quantity(rawValue: (volume[symbol]?.rawValue ?? 0) + execution.quantity.rawValue)
+                let auction = execution.aggressorSide == nil
+                record(execution, orderID: execution.makerOrderID, liquidity: auction ? .auction : .maker, at: now)
+                record(execution, orderID: execution.takerOrderID, liquidity: auction ? .auction : .taker, at: now)
+            case .cancelled(let id, _, let reason):
+                guard var order = orders[id] else { continue }
+                switch reason {
+                case .reduced, .replaced: continue
+                case .expired: order.status = .expired
+                case .requested, .unfilled, .selfTrade: order.status = .cancelled
+                }
+                orders[id] = order
+            case .rested:
+                break
+            }
+        }
+    }
+
+    private func record(_ execution: Execution, orderID: OrderID, liquidity: VenueOrder.Liquidity, at now: Timestamp) {
+        guard var order = orders[orderID] else { return }
+        let notional = (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
+        let (fee, commission, tax) = charges(notional: notional, side: order.side, liquidity: liquidity, firstFill: order.fills.isEmpty)
+        order.fills.append(VenueOrder.Fill(executionID: execution.id, time: now, quantity: execution.quantity, price: execution.price,
+                                           fee: fee, commission: commission, tax: tax, liquidity: liquidity))
+        order.filledQuantity = Quantity(rawValue: order.filledQuantity.rawValue + execution.quantity.rawValue)
+        order.notional = Money(rawValue: order.notional.rawValue + notional.rawValue)
+        order.status = order.filledQuantity == order.quantity ? .filled : .partiallyFilled
+        orders[orderID] = order
+    }
+
+    /// The venue's charges on one fill: the taker or maker rate plus the buyer or seller rate as the
+    /// fee (with the fixed per-order fee on an order's first fill), and commission and tax apart.
+    private nonisolated func charges(notional: Money, side: Side, liquidity: VenueOrder.Liquidity, firstFill: Bool)
+        -> (fee: Money, commission: Money, tax: Money)
+    {
+        let fees = definition.fees
+        let liquidityRate = liquidity == .maker ? fees.makerBps : fees.takerBps
+        let sideRate = side == .buy ? fees.buyerBps : fees.sellerBps
+        let rate = BasisPoints(rawValue: liquidityRate.rawValue + sideRate.rawValue)
+        var fee = (try? notional.fee(basisPoints: rate, rounding: .halfEven)) ?? .zero
+        if firstFill { fee = Money(rawValue: fee.rawValue + fees.fixedPerOrder.rawValue) }
+        let commission = (try? notional.fee(basisPoints: fees.commissionBps, rounding: .halfEven)) ?? .zero
+        let tax = (try? notional.fee(basisPoints: fees.taxBps, rounding: .halfEven)) ?? .zero
+        return (fee, commission, tax)
+    }
+}

@@ -1,0 +1,81 @@
+import ATSDomain
+import ATSVenues
+import Foundation
+import Hummingbird
+import ServiceLifecycle
+
+/// Serves one venue's ``VenueEngine`` over HTTP in the venue's own dialect.
+public enum MockVenueServer {
+    /// The routes: the venue's dialect, plus `GET /health` and the simulation controls under `/_mock`
+    /// (`POST /_mock/pause`, `/_mock/resume`, `/_mock/step?count=N`, `/_mock/auction`), which need
+    /// the header `x-mock-admin: <secret>`.
+    public static func router(engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock) -> Router<BasicRequestContext> {
+        let router = Router()
+        let context = DialectContext(engine: engine, credentials: credentials, tokens: TokenStore(clock: clock), clock: clock)
+        switch engine.definition.dialect {
+        case .tzero: TZeroDialect.install(on: router, context)
+        case .archax: ArchaxDialect.install(on: router, context)
+        case .securitize: SecuritizeDialect.install(on: router, context)
+        case .texture: TextureDialect.install(on: router, context)
+        case .openfinance: OpenfinanceDialect.install(on: router, context)
+        }
+        let venue = engine.definition
+        router.get("/health") { _, _ in
+            json(["venue": venue.id.rawValue, "dialect": venue.dialect.rawValue, "status": "ok"])
+        }
+        func admin(_ action: @escaping @Sendable (Request) async -> (HTTPResponse.Status, [String: String])) -> Handler {
+            { request, _ in
+                guard header(request, "x-mock-admin") == credentials.secret else {
+                    return json(["error": "x-mock-admin is missing or wrong"], status: .unauthorized)
+                }
+                let (status, body) = await action(request)
+                return json(body, status: status)
+            }
+        }
+        router.post("/_mock/pause", use: admin { _ in await engine.pause(); return (.ok, ["paused": "true"]) })
+        router.post("/_mock/resume", use: admin { _ in await engine.resume(); return (.ok, ["paused": "false"]) })
+        router.post("/_mock/step", use: admin { request in
+            let count = request.uri.queryParameters.get("count").map { Int($0) ?? 0 } ?? 1
+            guard (1...10_000).contains(count) else { return (.badRequest, ["error": "count must be from 1 to 10000"]) }
+            await engine.step(count: count)
+            return (.ok, ["stepped": String(count)])
+        })
+        router.post("/_mock/auction", use: admin { _ in
+            let results = await engine.runAuctions()
+            return (.ok, Dictionary(uniqueKeysWithValues: results.map { ($0.key.rawValue, "\($0.value.matchedVolume) @ \($0.value.price)") }))
+        })
+        return router
+    }
+
+    /// An application serving `engine` on `host:port` (port 0 picks a free one; `onRunning` learns which),
+    /// with the simulation stepping every `stepInterval` unless paused.
+    public static func application(
+        engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock, host: String = "127.0.0.1", port: Int = 0,
+        stepInterval: Duration? = .milliseconds(250), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        var services: [any Service] = []
+        if let stepInterval { services.append(SimulationService(engine: engine, interval: stepInterval)) }
+        return Application(
+            router: router(engine: engine, credentials: credentials, clock: clock),
+            configuration: .init(address: .hostname(host, port: port), serverName: "ats-mock-\(engine.definition.id)"),
+            services: services,
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
+    }
+}
+
+/// Steps a venue's simulation on a timer until cancelled.
+struct SimulationService: Service {
+    let engine: VenueEngine
+    let interval: Duration
+
+    func run() async throws {
+        while !Task.isCancelled {
+            await engine.step()
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import ATSCLI
-
-RouterCommand.main()
