@@ -1,3 +1,5 @@
+import ATSDomain
+
 /// Generates op streams identical, byte for byte, to the shared `gen_ops` tool.
 ///
 /// A deliberately plain reference book — sorted price arrays and FIFO queues per price, written
@@ -39,7 +41,7 @@ public enum OpStreamGenerator {
                 book.cancel(id)
             default:
                 let side = UInt8(random.below(2))
-                let offset = random.below(6)
+                let offset = random.below(UInt64(6))
                 let price = side == 0 ? mid + 1 + offset : mid - 1 - offset
                 let quantity = UInt32(1 + random.below(300))
                 book.add(side: side, price: price, quantity: quantity, immediateOrCancel: true)

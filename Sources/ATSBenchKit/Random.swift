@@ -1,24 +1,3 @@
-/// SplitMix64, exactly as the shared generator (`gen_ops.cpp`) defines it.
-public struct SplitMix64: Sendable {
-    public private(set) var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// `next() % n`, as the C++ `below`.
-    public mutating func below(_ n: UInt64) -> UInt64 { next() % n }
-
-    /// A double in [0, 1) from the top 53 bits, as the C++ `unit`.
-    public mutating func unit() -> Double { Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0) }
-}
-
 /// glibc's `rand()` (the TYPE_3 additive feedback generator behind `random_r`), so that the `pt`
 /// stream, which the shared generator draws from `srand(3)`, comes out byte for byte on any platform.
 public struct GlibcRandom: Sendable {

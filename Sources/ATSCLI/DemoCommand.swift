@@ -33,7 +33,7 @@ struct DemoScript {
     let seed: UInt64
 
     func run(_ say: (String) -> Void) throws {
-        var random = DemoRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let now = Timestamp(secondsSinceEpoch: 1_795_359_600)
         let tick = try Price("0.01")
         var nextID: UInt64 = 1
@@ -131,18 +131,4 @@ struct DemoScript {
     private func pad(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
     }
-}
-
-/// SplitMix64: small, seeded and the same on every platform.
-struct DemoRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

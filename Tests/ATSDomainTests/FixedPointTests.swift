@@ -72,7 +72,7 @@ struct FixedPointTests {
 
     @Test("printing and parsing round-trip over random values")
     func roundTrip() throws {
-        var random = SplitMix(seed: 17)
+        var random = SplitMix64(seed: 17)
         for _ in 0..<20_000 {
             let raw = Int64(bitPattern: random.next()) >> Int64(random.next() % 64)
             let money = Money(rawValue: raw)
@@ -193,15 +193,3 @@ struct FixedPointTests {
     }
 }
 
-/// SplitMix64 for repeatable test data.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -138,7 +138,7 @@ struct OrderLifecycleTests {
 
     @Test("random event sequences keep filled ≤ quantity and terminal states final")
     func randomSequences() throws {
-        var random = SplitMix(seed: 99)
+        var random = SplitMix64(seed: 99)
         let rejection = Rejection(.unknownOrder, "x")
         for _ in 0..<3_000 {
             var order = lifecycle(Int64(random.next() % 20) + 1)

@@ -96,7 +96,7 @@ struct AuctionTests {
 
     @Test("the uncross price matches a brute-force search of every price on the grid, and allocation follows priority")
     func bruteForce() throws {
-        var random = SplitMix(seed: 2026)
+        var random = SplitMix64(seed: 2026)
         let tick: Int64 = 1_000_000
         var crossedCases = 0
         for trial in 0..<3_000 {

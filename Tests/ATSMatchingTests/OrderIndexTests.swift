@@ -1,3 +1,4 @@
+import ATSDomain
 import Testing
 @testable import ATSMatching
 
@@ -6,7 +7,7 @@ struct OrderIndexTests {
     @Test("agrees with Dictionary over random inserts and removes: sequential, arbitrary, clashing, parked-ahead ids",
           arguments: [UInt64(0), 1, 2, 3, 4])
     func againstDictionary(pattern: UInt64) {
-        var random = SplitMix(seed: 31 + pattern)
+        var random = SplitMix64(seed: 31 + pattern)
         var index = OrderIndex(minimumCapacity: 4)
         var reference: [UInt64: Int32] = [:]
         var keys: [UInt64] = []

@@ -28,7 +28,7 @@ struct RandomizedBookTests {
     @Test("matches a naive reference book event for event, and keeps every invariant",
           arguments: [SelfTradePrevention.none, .cancelResting, .cancelIncoming], [UInt64(1), 2, 3, 4])
     func againstReference(prevention: SelfTradePrevention, seed: UInt64) throws {
-        var random = SplitMix(seed: seed &* 7919 &+ UInt64(prevention.rawValue.count))
+        var random = SplitMix64(seed: seed &* 7919 &+ UInt64(prevention.rawValue.count))
         var book = OrderBook(configuration: .init(selfTradePrevention: prevention, expectedRestingOrders: 16))
         var naive = NaiveBook(selfTradePrevention: prevention)
         var ledger = Ledger()

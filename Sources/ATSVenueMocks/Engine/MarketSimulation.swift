@@ -21,18 +21,18 @@ public struct ReferencePath: Sendable {
 struct MarketSimulation: Sendable {
     let parameters: VenueDefinition.Simulation
     let path: ReferencePath
-    var random: SplitMix
+    var random: SplitMix64
     private(set) var step = 0
     /// Live background order ids per symbol (pruned lazily when they are no longer resting).
     var resting: [Symbol: [OrderID]] = [:]
     /// The walk's current factor per symbol, in millionths.
     private var factors: [Symbol: Int64] = [:]
-    private var walks: [Symbol: SplitMix] = [:]
+    private var walks: [Symbol: SplitMix64] = [:]
 
     init(parameters: VenueDefinition.Simulation, path: ReferencePath) {
         self.parameters = parameters
         self.path = path
-        random = SplitMix(seed: parameters.seed)
+        random = SplitMix64(seed: parameters.seed)
     }
 
     /// The simulated mid for a listing now, on its tick grid.
@@ -47,7 +47,7 @@ struct MarketSimulation: Sendable {
     mutating func advance(symbols: [Symbol]) {
         step += 1
         for symbol in symbols {
-            var walk = walks[symbol] ?? SplitMix(seed: path.seed ^ fnv1a(symbol.rawValue))
+            var walk = walks[symbol] ?? SplitMix64(seed: path.seed ^ fnv1a(symbol.rawValue))
             let maximum = path.maximumStepBps
             let move = Int64(walk.below(UInt64(2 * maximum + 1))) - maximum
             let factor = factors[symbol] ?? 1_000_000
@@ -84,20 +84,6 @@ struct MarketSimulation: Sendable {
         }
         return result
     }
-}
-
-/// SplitMix64, for repeatable simulations.
-struct SplitMix: Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: UInt64) -> UInt64 { next() % n }
 }
 
 func fnv1a(_ text: String) -> UInt64 {
