@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ATSDomain
 import Testing
 @testable import ATSCLI
@@ -71,5 +72,34 @@ struct DemoTests {
             #expect(executions.allSatisfy { $0.contains("@ \(price):") })
         }
         #expect(RouterCommand.configuration.subcommands.contains { $0 == DemoCommand.self })
+    }
+}
+
+@Suite("ats-router venues and venue serve")
+struct VenueCommandTests {
+    static let venues = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("venues").path
+
+    @Test("venues --json is an array of venues, each with its id; the table names every venue")
+    func listing() throws {
+        let catalog = try VenueDirectoryOptions.parse(["--venues", Self.venues]).catalog()
+        let data = try JSONEncoder().encode(catalog.venues)
+        let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(array.compactMap { $0["id"] as? String } == ["archax", "openfinance", "securitize", "texture", "tzero"])
+        let table = VenueTable.render(catalog.venues)
+        for id in ["archax", "openfinance", "securitize", "texture", "tzero"] { #expect(table.contains("\(id)  ")) }
+        #expect(table.contains("PRE 07:00–09:30"))
+    }
+
+    @Test("a missing venues directory or an unknown venue is a clear error")
+    func errors() async throws {
+        #expect(throws: (any Error).self) { try VenueDirectoryOptions.parse(["--venues", "/nonexistent"]).catalog() }
+        var serve = try VenueCommand.Serve.parse(["nasdaq", "--venues", Self.venues])
+        do {
+            try await serve.run()
+            Issue.record("an unknown venue was served")
+        } catch {
+            #expect("\(error)".contains("no venue \"nasdaq\""))
+        }
     }
 }

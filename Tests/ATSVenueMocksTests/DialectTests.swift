@@ -158,6 +158,7 @@ struct DialectTests {
         try await venue.run { client in
             #expect(try await client.call(.get, "/api/v2/auctions/schedule").json["error"]["type"].string == "unauthorized")
             let auth = ["X-API-Key": "texture-demo", "X-API-Secret": "texture-demo-secret"]
+            #expect(try await client.call(.get, "/api/v2/instruments", headers: auth).json[1]["minQty"].string == "10")
             let schedule = try await client.call(.get, "/api/v2/auctions/schedule", headers: auth)
             #expect(schedule.json["intervalMinutes"].int == 15)
             #expect(schedule.json["inSession"] as? Bool == true)

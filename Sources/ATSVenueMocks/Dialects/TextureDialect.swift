@@ -36,6 +36,10 @@ enum TextureDialect {
     }
 
     struct Level: Encodable { let px: String; let qty: String }
+    struct Instrument: Encodable {
+        let symbol: String, tick: String, lot: String, minQty: String, maxQty: String, minNotional: String
+        let bandPct: String, referencePx: String
+    }
     struct BookReply: Encodable { let symbol: String; let seq: UInt64; let unchanged: Bool; let bids: [Level]?; let offers: [Level]? }
 
     struct ScheduleReply: Encodable {
@@ -77,6 +81,16 @@ enum TextureDialect {
     static func install(on router: Router<BasicRequestContext>, _ context: DialectContext) {
         let engine = context.engine
         let venue = engine.definition
+
+        router.get("/api/v2/instruments", use: guarded(render) { request, _ in
+            _ = try authenticate(request, context)
+            return json(venue.listings.map {
+                Instrument(symbol: $0.symbol.rawValue, tick: $0.tickSize.description, lot: $0.lotSize.description,
+                           minQty: $0.minimumQuantity.description, maxQty: $0.maximumOrderQuantity.description,
+                           minNotional: $0.minimumOrderValue.description, bandPct: $0.priceBandPercent.description,
+                           referencePx: $0.referencePrice.description)
+            })
+        })
 
         router.get("/api/v2/auctions/schedule", use: guarded(render) { request, _ in
             _ = try authenticate(request, context)
