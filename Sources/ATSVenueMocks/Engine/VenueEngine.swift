@@ -84,7 +84,7 @@ public actor VenueEngine {
             }
             return (order, true)
         }
-        guard var book = books[request.symbol] else {
+        guard books[request.symbol] != nil else {
             throw VenueError(.rejected, code: RejectCode.notListed.rawValue, "\(request.symbol) is not listed on \(definition.name)")
         }
         let ticket = OrderTicket(side: request.side, type: request.type, quantity: request.quantity,
@@ -101,8 +101,12 @@ public actor VenueEngine {
         nextOrderID += 1
         let bookOrder = BookOrder(id: id, account: try? AccountID(owner), side: request.side, limitPrice: request.limitPrice,
                                   quantity: request.quantity, timeInForce: request.timeInForce)
+        let events: EventLog
         do {
-            _ = try book.submit(bookOrder, at: now)
+            events = try withBook(request.symbol) { book throws(Rejection) in
+                _ = try book.submit(bookOrder, at: now)
+                return book.events
+            }
         } catch {
             throw VenueError(error)
         }
@@ -110,8 +114,7 @@ public actor VenueEngine {
                                 type: request.type, limitPrice: request.limitPrice, quantity: request.quantity,
                                 timeInForce: request.timeInForce, createdAt: now, status: .open)
         keys[key] = id
-        apply(book.events, symbol: request.symbol, at: now)
-        books[request.symbol] = book
+        apply(events, symbol: request.symbol, at: now)
         return (orders[id]!, false)
     }
 
@@ -133,14 +136,16 @@ public actor VenueEngine {
         guard !order.status.isTerminal else {
             throw VenueError(.notCancellable, code: "not_cancellable", "order \(id) is \(order.status.rawValue) and cannot be cancelled")
         }
-        guard var book = books[order.symbol] else { throw VenueError(.notFound, "no book for \(order.symbol)") }
+        let events: EventLog
         do {
-            try book.cancel(id)
+            events = try withBook(order.symbol) { book throws(Rejection) in
+                try book.cancel(id)
+                return book.events
+            }
         } catch {
             throw VenueError(.notCancellable, code: "not_cancellable", "order \(id) no longer rests: \(error.message)")
         }
-        apply(book.events, symbol: order.symbol, at: clock.now())
-        books[order.symbol] = book
+        apply(events, symbol: order.symbol, at: clock.now())
         return orders[id]!
     }
 
@@ -179,10 +184,9 @@ public actor VenueEngine {
         var results: [Symbol: AuctionIndication] = [:]
         let now = clock.now()
         for symbol in books.keys.sorted() {
-            guard var book = books[symbol] else { continue }
-            if let result = try? book.uncross() { results[symbol] = result }
-            apply(book.events, symbol: symbol, at: now)
-            books[symbol] = book
+            let (result, events) = withBook(symbol) { book in ((try? book.uncross()) ?? nil, book.events) }
+            if let result { results[symbol] = result }
+            apply(events, symbol: symbol, at: now)
         }
         return results
     }
@@ -207,45 +211,57 @@ public actor VenueEngine {
 
     private func trade(_ listing: VenueDefinition.Listing, at now: Timestamp) {
         // Background participants withdraw some quotes that drifted from the path, then quote and trade.
-        guard var book = books[listing.symbol] else { return }
-        var live = (simulation.resting[listing.symbol] ?? []).filter { book.restingOrder($0) != nil }
+        let symbol = listing.symbol
         let mid = simulation.mid(for: listing).rawValue
         let limit = listing.tickSize.rawValue * Int64(definition.simulation.depthLevels + 4)
             + mid / 10_000 * definition.simulation.halfSpreadBps.rawValue / BasisPoints.unit
-        for id in live {
-            if let order = book.restingOrder(id), abs(order.price.rawValue - mid) > limit || simulation.random.below(10) == 0 {
-                try? book.cancel(id)
-                apply(book.events, symbol: listing.symbol, at: now)
+        var live: [OrderID] = []
+        for id in simulation.resting[symbol] ?? [] {
+            guard let order = books[symbol]?.restingOrder(id) else { continue }
+            if abs(order.price.rawValue - mid) > limit || simulation.random.below(10) == 0 {
+                let events = withBook(symbol) { book in
+                    _ = try? book.cancel(id)
+                    return book.events
+                }
+                apply(events, symbol: symbol, at: now)
+            } else {
+                live.append(id)
             }
         }
-        live = live.filter { book.restingOrder($0) != nil }
-        simulation.resting[listing.symbol] = live
-        books[listing.symbol] = book
-        place(simulation.orders(for: listing, initial: false), symbol: listing.symbol, at: now)
+        simulation.resting[symbol] = live
+        place(simulation.orders(for: listing, initial: false), symbol: symbol, at: now)
     }
 
     private func place(_ quotes: [(side: Side, price: Price, quantity: Quantity, crossing: Bool)], symbol: Symbol, at now: Timestamp) {
-        guard var book = books[symbol] else { return }
+        let auction = definition.matching.model == .callAuction
         for quote in quotes {
             let id = OrderID(nextOrderID)
             nextOrderID += 1
-            let auction = definition.matching.model == .callAuction
             let order = BookOrder(id: id, side: quote.side, limitPrice: quote.price, quantity: quote.quantity,
                                   timeInForce: quote.crossing && !auction ? .immediateOrCancel : .goodTillCancelled)
-            guard (try? book.submit(order, at: now)) != nil else { continue }
-            apply(book.events, symbol: symbol, at: now)
-            if book.restingOrder(id) != nil { simulation.resting[symbol, default: []].append(id) }
+            let (events, rests) = withBook(symbol) { book -> (EventLog?, Bool) in
+                guard (try? book.submit(order, at: now)) != nil else { return (nil, false) }
+                return (book.events, book.restingOrder(id) != nil)
+            }
+            if let events { apply(events, symbol: symbol, at: now) }
+            if rests { simulation.resting[symbol, default: []].append(id) }
         }
-        books[symbol] = book
     }
 
     private func expire(at now: Timestamp, endOfDay: Bool) {
         for symbol in books.keys.sorted() {
-            guard var book = books[symbol] else { continue }
-            book.expireOrders(asOf: now, endOfDay: endOfDay)
-            apply(book.events, symbol: symbol, at: now)
-            books[symbol] = book
+            let events = withBook(symbol) { book in
+                book.expireOrders(asOf: now, endOfDay: endOfDay)
+                return book.events
+            }
+            apply(events, symbol: symbol, at: now)
         }
+    }
+
+    /// Runs `body` on the book of `symbol` in place, so the book's storage stays uniquely owned
+    /// (reading it out of the dictionary and writing it back would copy the whole book each time).
+    private func withBook<R, E: Error>(_ symbol: Symbol, _ body: (inout OrderBook) throws(E) -> R) throws(E) -> R {
+        try body(&books[symbol]!)
     }
 
     /// Brings client orders up to date with what a book just did.
