@@ -192,7 +192,7 @@ struct DialectTests {
         }
     }
 
-    @Test("Openfinance: Basic auth, fee quoted in the order reply, market and FOK orders, stops refused")
+    @Test("Openfinance: Basic auth, fee quoted in the order reply, market and FOK orders, stops held until triggered")
     func openfinance() async throws {
         let venue = try LiveVenue("openfinance")
         let bestAsk = try #require(try await venue.engine.book(try Symbol("BLDG")).topOfBook.ask)
@@ -225,8 +225,21 @@ struct DialectTests {
             #expect(killed.json["error_code"].string == "above_maximum_size" || killed.json["error_code"].string == "fok_not_fillable")
             let smallFok = fok.replacingOccurrences(of: "1000000", with: "50000").replacingOccurrences(of: "k-3", with: "k-4")
             #expect(try await client.call(.post, "/of/v1/orders", headers: auth, body: smallFok).json["error_code"].string == "fok_not_fillable")
-            let stop = #"{"idempotencyKey":"k-5","market":"BLDG-USD","direction":"BUY","orderType":"STOP","amount":"1","timeInForce":"GTC"}"#
-            #expect(try await client.call(.post, "/of/v1/orders", headers: auth, body: stop).json["error_code"].string == "order_type_not_supported")
+            // Stops: a STOP needs its stopPrice; a sell stop at the last trade triggers at once and sells at market;
+            // a buy stop far above waits, untriggered, and cancels.
+            let noTrigger = #"{"idempotencyKey":"k-5","market":"BLDG-USD","direction":"BUY","orderType":"STOP","amount":"1","timeInForce":"GTC"}"#
+            #expect(try await client.call(.post, "/of/v1/orders", headers: auth, body: noTrigger).json["field"].string == "stopPrice")
+            let sellStop = #"{"idempotencyKey":"k-6","market":"BLDG-USD","direction":"SELL","orderType":"STOP","amount":"5","stopPrice":"\#(bestAsk.price)","timeInForce":"GTC"}"#
+            let triggered = try await client.call(.post, "/of/v1/orders", headers: auth, body: sellStop)
+            #expect(triggered.status == 201)
+            #expect(triggered.json["order"]["triggered"] as? Bool == true)
+            #expect(triggered.json["order"]["status"].string == "FILLED")
+            let buyStop = #"{"idempotencyKey":"k-7","market":"BLDG-USD","direction":"BUY","orderType":"STOP","amount":"5","stopPrice":"58.00","timeInForce":"GTC"}"#
+            let waiting = try await client.call(.post, "/of/v1/orders", headers: auth, body: buyStop)
+            #expect(waiting.json["order"]["triggered"] as? Bool == false)
+            #expect(waiting.json["order"]["status"].string == "OPEN")
+            let waitingID = try #require(waiting.json["order"]["id"].string)
+            #expect(try await client.call(.delete, "/of/v1/orders/\(waitingID)", headers: auth).json["order"]["status"].string == "CANCELLED")
             let id = try #require(placed.json["order"]["id"].string)
             #expect(try await client.call(.delete, "/of/v1/orders/\(id)", headers: auth).json["order"]["status"].string == "CANCELLED")
         }

@@ -5,8 +5,9 @@ import Foundation
 import Hummingbird
 
 /// Openfinance-style (the project's design; the venue publishes no API shapes): HTTP Basic auth,
-/// `{"ok": ...}` envelopes, markets named `SYMBOL-USD`, and the fee quoted in every order reply
-/// (buyer and seller rates differ).
+/// `{"ok": ...}` envelopes, markets named `SYMBOL-USD`, stop orders (`STOP` with `stopPrice`, held
+/// until the last trade reaches it, then sent as a market order), and the fee quoted in every order
+/// reply (buyer and seller rates differ).
 enum OpenfinanceDialect {
     struct ErrorBody: Encodable { let ok: Bool; let error_code: String; let error: String; let field: String? }
 
@@ -21,6 +22,7 @@ enum OpenfinanceDialect {
         let orderType: String
         let amount: String
         let price: String?
+        let stopPrice: String?
         let timeInForce: String
     }
 
@@ -29,7 +31,8 @@ enum OpenfinanceDialect {
 
     struct Order: Encodable {
         let id: String, idempotencyKey: String, market: String, direction: String, orderType: String, amount: String
-        let price: String?, timeInForce: String, status: String, filledAmount: String, remainingAmount: String
+        let price: String?, stopPrice: String?, triggered: Bool?, timeInForce: String, status: String, filledAmount: String
+        let remainingAmount: String
         let averagePrice: String?, trades: [Trade], createdAt: String
     }
 
@@ -63,6 +66,7 @@ enum OpenfinanceDialect {
             order: Order(id: order.id.description, idempotencyKey: order.clientKey, market: "\(order.symbol)-USD",
                          direction: order.side == .buy ? "BUY" : "SELL", orderType: order.type.rawValue.uppercased(),
                          amount: order.quantity.description, price: order.limitPrice?.description,
+                         stopPrice: order.triggerPrice?.description, triggered: order.type == .stop ? order.isTriggered : nil,
                          timeInForce: order.timeInForce.kind.rawValue, status: status, filledAmount: order.filledQuantity.description,
                          remainingAmount: order.leavesQuantity.description, averagePrice: order.averagePrice?.description,
                          trades: order.fills.map { Trade(tradeId: $0.executionID.description, amount: $0.quantity.description,
@@ -138,8 +142,16 @@ enum OpenfinanceDialect {
             if type == .market && timeInForce == .goodTillCancelled {
                 throw VenueError(.badRequest, code: "invalid_field", field: "timeInForce", "a MARKET order must be IOC or FOK")
             }
+            var trigger: Price?
+            if type == .stop {
+                guard let text = body.stopPrice else { throw VenueError(.badRequest, code: "missing_field", field: "stopPrice", "a STOP order needs a stopPrice") }
+                trigger = try decimal(text, Price.self, field: "stopPrice")
+                guard timeInForce == .goodTillCancelled else {
+                    throw VenueError(.badRequest, code: "invalid_field", field: "timeInForce", "a STOP order waits for its trigger: use GTC")
+                }
+            }
             let order = VenueOrderRequest(clientKey: body.idempotencyKey, symbol: try market(body.market, field: "market"), side: side,
-                                          type: type, limitPrice: price, quantity: amount, timeInForce: timeInForce)
+                                          type: type, limitPrice: price, quantity: amount, timeInForce: timeInForce, triggerPrice: trigger)
             let (placed, replayed) = try await engine.submit(order, owner: owner)
             return json(reply(placed, venue: venue, engine: engine), status: replayed ? .ok : .created)
         })

@@ -16,6 +16,8 @@ public actor VenueEngine {
     private var simulation: MarketSimulation
     private var nextOrderID: UInt64 = 1
     private var lastTrade: [Symbol: Price] = [:]
+    /// Stop orders waiting for their trigger, per symbol, in arrival order.
+    private var pendingStops: [Symbol: [OrderID]] = [:]
     private var volume: [Symbol: Quantity] = [:]
     private var wasInSession: Bool
     private var lastAuctionMinute: Int64 = -1
@@ -93,12 +95,15 @@ public actor VenueEngine {
                                                 referencePrice: lastTrade[request.symbol], stopAtFirst: true).first {
             throw VenueError(refusal)
         }
-        if request.type == .stop || request.type == .stopLimit {
+        if request.type == .stopLimit {
             throw VenueError(.rejected, code: RejectCode.orderTypeNotSupported.rawValue,
-                             "this mock of \(definition.name) does not hold stop orders; send a limit or market order")
+                             "\(definition.name) takes stop orders that become market orders, not stop-limit orders")
         }
         let id = OrderID(nextOrderID)
         nextOrderID += 1
+        if request.type == .stop {
+            return try placeStop(request, id: id, key: key, owner: owner, at: now)
+        }
         let bookOrder = BookOrder(id: id, account: try? AccountID(owner), side: request.side, limitPrice: request.limitPrice,
                                   quantity: request.quantity, timeInForce: request.timeInForce)
         let events: EventLog
@@ -111,11 +116,57 @@ public actor VenueEngine {
             throw VenueError(error)
         }
         orders[id] = VenueOrder(id: id, clientKey: request.clientKey, owner: owner, symbol: request.symbol, side: request.side,
-                                type: request.type, limitPrice: request.limitPrice, quantity: request.quantity,
+                                type: request.type, limitPrice: request.limitPrice, triggerPrice: nil, quantity: request.quantity,
                                 timeInForce: request.timeInForce, createdAt: now, status: .open)
         keys[key] = id
         apply(events, symbol: request.symbol, at: now)
+        triggerStops(request.symbol, at: now)
         return (orders[id]!, false)
+    }
+
+    /// Holds a stop order off the book until the last trade reaches its trigger (at or above for a
+    /// buy, at or below for a sell); it then goes to the book as a market order, IOC.
+    private func placeStop(_ request: VenueOrderRequest, id: OrderID, key: String, owner: String, at now: Timestamp)
+        throws(VenueError) -> (order: VenueOrder, replayed: Bool)
+    {
+        guard let trigger = request.triggerPrice, trigger.isPositive else {
+            throw VenueError(.badRequest, code: "missing_field", field: "stopPrice", "a stop order needs a positive trigger price")
+        }
+        if let listing = definition.listing(request.symbol), !trigger.isMultiple(of: listing.tickSize) {
+            throw VenueError(.rejected, code: RejectCode.offTick.rawValue,
+                             "trigger price \(trigger) is not a multiple of the tick size \(listing.tickSize)")
+        }
+        orders[id] = VenueOrder(id: id, clientKey: request.clientKey, owner: owner, symbol: request.symbol, side: request.side,
+                                type: .stop, limitPrice: nil, triggerPrice: trigger, quantity: request.quantity,
+                                timeInForce: request.timeInForce, createdAt: now, status: .open)
+        keys[key] = id
+        pendingStops[request.symbol, default: []].append(id)
+        triggerStops(request.symbol, at: now)
+        return (orders[id]!, false)
+    }
+
+    /// Sends every pending stop whose trigger the last trade has reached to the book, in arrival
+    /// order, until none is left to trigger (a triggered stop's trades may trigger others).
+    private func triggerStops(_ symbol: Symbol, at now: Timestamp) {
+        while let last = lastTrade[symbol], let index = pendingStops[symbol]?.firstIndex(where: { id in
+            guard let order = orders[id], let trigger = order.triggerPrice else { return false }
+            return order.side == .buy ? last >= trigger : last <= trigger
+        }) {
+            let id = pendingStops[symbol]!.remove(at: index)
+            guard var order = orders[id] else { continue }
+            order.isTriggered = true
+            orders[id] = order
+            let market = BookOrder(id: id, account: try? AccountID(order.owner), side: order.side, limitPrice: nil,
+                                   quantity: order.quantity, timeInForce: .immediateOrCancel)
+            let events = withBook(symbol) { book -> EventLog? in
+                (try? book.submit(market, at: now)) != nil ? book.events : nil
+            }
+            if let events {
+                apply(events, symbol: symbol, at: now)
+            } else {
+                orders[id]?.status = .cancelled
+            }
+        }
     }
 
     /// The owner's order, with its fills.
@@ -135,6 +186,11 @@ public actor VenueEngine {
         let order = try order(id, owner: owner)
         guard !order.status.isTerminal else {
             throw VenueError(.notCancellable, code: "not_cancellable", "order \(id) is \(order.status.rawValue) and cannot be cancelled")
+        }
+        if let index = pendingStops[order.symbol]?.firstIndex(of: id) {
+            pendingStops[order.symbol]!.remove(at: index)
+            orders[id]!.status = .cancelled
+            return orders[id]!
         }
         let events: EventLog
         do {
@@ -165,7 +221,10 @@ public actor VenueEngine {
             wasInSession = inSession
             if !isPaused && inSession {
                 simulation.advance(symbols: definition.listings.map(\.symbol))
-                for listing in definition.listings { trade(listing, at: now) }
+                for listing in definition.listings {
+                    trade(listing, at: now)
+                    triggerStops(listing.symbol, at: now)
+                }
             }
             if definition.matching.model == .callAuction && definition.isAuctionMinute(now) {
                 let minute = now.nanosecondsSinceEpoch / 60_000_000_000
@@ -187,6 +246,7 @@ public actor VenueEngine {
             let (result, events) = withBook(symbol) { book in ((try? book.uncross()) ?? nil, book.events) }
             if let result { results[symbol] = result }
             apply(events, symbol: symbol, at: now)
+            triggerStops(symbol, at: now)
         }
         return results
     }

@@ -34,9 +34,13 @@ public struct VenueOrder: Sendable, Hashable {
     public let side: Side
     public let type: OrderType.Kind
     public let limitPrice: Price?
+    /// A stop order's trigger: it waits off the book until the last trade reaches it.
+    public let triggerPrice: Price?
     public let quantity: Quantity
     public let timeInForce: TimeInForce
     public let createdAt: Timestamp
+    /// For a stop order, whether it has triggered and gone to the book.
+    public internal(set) var isTriggered = false
     public internal(set) var status: Status
     public internal(set) var filledQuantity: Quantity = .zero
     public internal(set) var notional: Money = .zero
@@ -59,7 +63,7 @@ public struct VenueOrder: Sendable, Hashable {
     /// Whether a resubmission under the same key asks for the same order.
     func matches(_ request: VenueOrderRequest) -> Bool {
         symbol == request.symbol && side == request.side && type == request.type && limitPrice == request.limitPrice
-            && quantity == request.quantity && timeInForce == request.timeInForce
+            && triggerPrice == request.triggerPrice && quantity == request.quantity && timeInForce == request.timeInForce
     }
 }
 
@@ -70,12 +74,15 @@ public struct VenueOrderRequest: Sendable, Hashable {
     public var side: Side
     public var type: OrderType.Kind
     public var limitPrice: Price?
+    /// The trigger of a stop order.
+    public var triggerPrice: Price?
     public var quantity: Quantity
     public var timeInForce: TimeInForce
 
     public init(clientKey: String, symbol: Symbol, side: Side, type: OrderType.Kind, limitPrice: Price?, quantity: Quantity,
-                timeInForce: TimeInForce) {
+                timeInForce: TimeInForce, triggerPrice: Price? = nil) {
         self.clientKey = clientKey
+        self.triggerPrice = triggerPrice
         self.symbol = symbol
         self.side = side
         self.type = type
