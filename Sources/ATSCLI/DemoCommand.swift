@@ -1,13 +1,15 @@
 import ArgumentParser
 import ATSDomain
 import ATSMatching
+import ATSVenueMocks
+import ATSVenues
 
 /// `ats-router demo`: the main job on the embedded default, as far as the product goes today.
 ///
 /// Today that is the matching engine every venue runs: a continuous book that a marketable order
 /// sweeps, and a periodic call auction that collects orders, publishes its indicative uncross and
 /// trades at one price. Venues, routing and settlement will extend this demo.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the demonstration on the embedded default (today: the matching engine).",
@@ -18,12 +20,14 @@ struct DemoCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Seed for the generated orders.")
+    @Option(help: "Seed for the generated orders and the venues' market simulation.")
     var seed: UInt64 = 7
 
-    func run() throws {
+    @OptionGroup var venues: VenueDirectoryOptions
+
+    func run() async throws {
         var output = ""
-        try DemoScript(seed: seed).run { output += $0 + "\n" }
+        try await DemoScript(seed: seed, venuesDirectory: venues.directory).run { output += $0 + "\n" }
         print(output, terminator: "")
     }
 }
@@ -31,8 +35,9 @@ struct DemoCommand: ParsableCommand {
 /// The demo's steps, separate from printing so tests can run them.
 struct DemoScript {
     let seed: UInt64
+    var venuesDirectory = "venues"
 
-    func run(_ say: (String) -> Void) throws {
+    func run(_ say: (String) -> Void) async throws {
         var random = SplitMix64(seed: seed)
         let now = Timestamp(secondsSinceEpoch: 1_795_359_600)
         let tick = try Price("0.01")
@@ -111,7 +116,53 @@ struct DemoScript {
         }
         say("Residual book, resting for the next auction:")
         say(render(auction.depth(levels: 5)))
-        say("Venues, the router, settlement and reports join this demo as they land (see README).")
+        try await fragmentation(say)
+        say("The router, settlement and reports join this demo as they land (see README).")
+    }
+
+    /// Section 3: the five venue mocks, simulated in process, and the same security priced apart on each.
+    private func fragmentation(_ say: (String) -> Void) async throws {
+        say("3. One security, several venues: the fragmentation the router exists to fight")
+        let catalog: VenueCatalog
+        do {
+            catalog = try VenueCatalog.load(directory: venuesDirectory)
+        } catch {
+            say("  (skipped: \(error))")
+            return
+        }
+        // Monday 2026-11-23 10:00 US/Eastern, so every venue is in session; the market runs 20 steps.
+        let clock = ManualClock(Timestamp(secondsSinceEpoch: 1_795_446_000))
+        var engines: [VenueID: VenueEngine] = [:]
+        for venue in catalog.venues {
+            let engine = VenueEngine(definition: venue, clock: clock, pathSeed: seed)
+            await engine.step(count: 20)
+            engines[venue.id] = engine
+        }
+        let symbols = Set(catalog.venues.flatMap { $0.listings.map(\.symbol) }).sorted()
+        for symbol in symbols where catalog.venues(listing: symbol).count >= 2 {
+            say("  " + [pad("\(symbol) at", 19), pad("bid", 9), pad("ask", 9), pad("ask size", 10), pad("all-in ask", 14), "  fees"].joined())
+            var best: (venue: VenueID, price: Money)?
+            for venue in catalog.venues(listing: symbol) {
+                guard let book = try? await engines[venue.id]?.book(symbol) else { continue }
+                let top = book.topOfBook
+                let fees = venue.fees
+                let rate = BasisPoints(rawValue: fees.takerBps.rawValue + fees.buyerBps.rawValue + fees.commissionBps.rawValue + fees.taxBps.rawValue)
+                let allIn = top.ask.flatMap { try? Money(rawValue: $0.price.rawValue).fee(basisPoints: rate, rounding: .up) }
+                    .map { Money(rawValue: $0.rawValue + (top.ask?.price.rawValue ?? 0)) }
+                if let allIn, best == nil || allIn < best!.price { best = (venue.id, allIn) }
+                let name = venue.matching.model == .callAuction ? "\(venue.id) (auction)" : venue.id.rawValue
+                let cells = [pad(name, 19), pad(top.bid?.price.formatted(minimumFractionDigits: 2) ?? "—", 9),
+                             pad(top.ask?.price.formatted(minimumFractionDigits: 2) ?? "—", 9), pad(top.ask?.quantity.description ?? "—", 10),
+                             pad(allIn?.formatted(minimumFractionDigits: 4) ?? "—", 14) + "  (\(rate) bp)"]
+                say("  " + cells.joined(separator: ""))
+            }
+            if let best {
+                let auction = catalog.venue(best.venue)?.matching.model == .callAuction
+                say("  best all-in offer: \(best.venue) at \(best.price.formatted(minimumFractionDigits: 4))"
+                    + (auction ? " (an auction venue: it trades at the next uncross)" : ""))
+            }
+            say("")
+        }
     }
 
     private func render(_ depth: BookDepth) -> String {

@@ -39,22 +39,26 @@ struct RouterCommandTests {
 
 @Suite("ats-router demo")
 struct DemoTests {
-    private func output(seed: UInt64) throws -> [String] {
+    private func output(seed: UInt64) async throws -> [String] {
         var lines: [String] = []
-        try DemoScript(seed: seed).run { lines.append($0) }
+        try await DemoScript(seed: seed, venuesDirectory: VenueCommandTests.venues).run { lines.append($0) }
         return lines
     }
 
     @Test("the same seed prints the same demo; another seed another")
-    func deterministic() throws {
-        #expect(try output(seed: 7) == output(seed: 7))
-        #expect(try output(seed: 7) != output(seed: 8))
+    func deterministic() async throws {
+        let first = try await output(seed: 7)
+        #expect(try await output(seed: 7) == first)
+        #expect(try await output(seed: 8) != first)
+        // The venues section prices ACME on its three venues and names the best all-in offer.
+        #expect(first.contains { $0.contains("ACME at") })
+        #expect(first.filter { $0.hasPrefix("  best all-in offer: ") }.count >= 4)
     }
 
     @Test("the sweep's fills add up to what it reports filled, and the auction uncrosses at one price",
           arguments: [UInt64(1), 7, 42, 2026])
-    func consistent(seed: UInt64) throws {
-        let lines = try output(seed: seed)
+    func consistent(seed: UInt64) async throws {
+        let lines = try await output(seed: seed)
         let fills = lines.filter { $0.hasPrefix("  fill ") }
             .map { $0.split(separator: " ")[1] }
             .map { try! Quantity(String($0)) }
