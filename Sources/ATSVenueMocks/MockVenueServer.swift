@@ -12,6 +12,16 @@ public enum MockVenueServer {
     public static func router(engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock) -> Router<BasicRequestContext> {
         let router = Router()
         let context = DialectContext(engine: engine, credentials: credentials, tokens: TokenStore(clock: clock), clock: clock)
+        let render: @Sendable (VenueError) -> Response
+        switch engine.definition.dialect {
+        case .tzero: render = TZeroDialect.render
+        case .archax: render = ArchaxDialect.render
+        case .securitize: render = SecuritizeDialect.render
+        case .texture: render = TextureDialect.render
+        case .openfinance: render = OpenfinanceDialect.render
+        }
+        // Unknown paths and anything the framework refuses answer in the venue's own error shape.
+        router.add(middleware: DialectErrorMiddleware(render: render))
         switch engine.definition.dialect {
         case .tzero: TZeroDialect.install(on: router, context)
         case .archax: ArchaxDialect.install(on: router, context)
@@ -76,6 +86,24 @@ struct SimulationService: Service {
             } catch {
                 return
             }
+        }
+    }
+}
+
+/// Renders errors thrown by the framework itself (no such route, wrong method) in the dialect's shape.
+struct DialectErrorMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let render: @Sendable (VenueError) -> Response
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let kind: VenueError.Kind = error.status == .notFound ? .notFound : .badRequest
+            var response = render(VenueError(kind, code: error.status == .notFound ? "no_such_endpoint" : "bad_request",
+                                             "\(request.method) \(request.uri.path) is not an endpoint of this venue"))
+            response.status = error.status
+            return response
         }
     }
 }

@@ -64,6 +64,10 @@ struct CommonBehaviourTests {
                 #expect(reply.status == 400, "\(driver.venue): \(body.prefix(10)) → \(reply.status)")
             }
             #expect(try await client.call(.get, "/health").status == 200)
+            // An unknown path answers 404 in the venue's own error shape.
+            let unknown = try await client.call(.get, "/no/such/endpoint", headers: auth)
+            #expect(unknown.status == 404)
+            #expect(unknown.json != nil, "\(driver.venue): the 404 has no JSON body")
         }
     }
 
