@@ -26,8 +26,10 @@ actor TokenStore {
 
     init(clock: any TradingClock) { self.clock = clock }
 
-    /// A fresh JWT-shaped token for `owner`.
+    /// A fresh JWT-shaped token for `owner`; expired tokens are forgotten.
     func issue(for owner: String, lifetimeSeconds: Int64 = 3_600) -> String {
+        let now = clock.now()
+        tokens = tokens.filter { $0.value.expires > now }
         counter += 1
         let header = Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8).base64URL
         let expires = clock.now().adding(seconds: lifetimeSeconds)
@@ -118,7 +120,7 @@ func symbol(_ text: String, field: String) throws(VenueError) -> Symbol {
     }
 }
 
-func orderID(_ text: String?, field: String = "orderId") throws(VenueError) -> OrderID {
+func orderID(_ text: String?) throws(VenueError) -> OrderID {
     guard let text, let value = UInt64(text) else { throw VenueError(.notFound, "no order \(text ?? "")") }
     return OrderID(value)
 }

@@ -52,8 +52,15 @@ enum ArchaxDialect {
         let buy: [String: Int64]?, sell: [String: Int64]?
     }
 
-    static func scaledPrice(_ price: Price) -> Int64 { (try? price.scaled(toDecimals: priceDecimals)) ?? 0 }
-    static func scaledQuantity(_ quantity: Quantity) -> Int64 { (try? quantity.scaled(toDecimals: quantityDecimals)) ?? 0 }
+    /// A price as an integer at 4 decimals (rounded half-even should it carry more, which listings' ticks prevent).
+    static func scaledPrice(_ price: Price) -> Int64 { rescaled(price.rawValue, to: priceDecimals) }
+    /// A quantity as an integer at 2 decimals.
+    static func scaledQuantity(_ quantity: Quantity) -> Int64 { rescaled(quantity.rawValue, to: quantityDecimals) }
+
+    private static func rescaled(_ raw: Int64, to decimals: Int) -> Int64 {
+        let divisor = Int64((0..<(fixedPointScale - decimals)).reduce(1) { value, _ in value * 10 })
+        return (try? Money(rawValue: raw).scaled(numerator: 1, denominator: divisor, rounding: .halfEven).rawValue) ?? raw / divisor
+    }
     static func reply(_ order: VenueOrder, instrument: Int) -> OrderReply {
         let orderStatus: String
         switch order.status {
@@ -78,10 +85,7 @@ enum ArchaxDialect {
     }
 
     /// An amount (or an average price) in the price scale, rounded half-even to the 4 decimals the venue reports.
-    static func roundedMoney(_ money: Money) -> Int64 {
-        let rounded = (try? money.scaled(numerator: 1, denominator: 10_000, rounding: .halfEven)) ?? .zero
-        return rounded.rawValue
-    }
+    static func roundedMoney(_ money: Money) -> Int64 { rescaled(money.rawValue, to: priceDecimals) }
 
     static func authenticate(_ request: Request, _ context: DialectContext) async throws(VenueError) -> String {
         guard let authorization = header(request, "Authorization"), authorization.hasPrefix("Bearer "),

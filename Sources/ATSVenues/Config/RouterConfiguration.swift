@@ -55,7 +55,7 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             let key = "accounts[\(i)]"
             guard ids.insert(account.id).inserted else { throw fail("\(key).id", "\(account.id) appears twice") }
             guard isCountryCode(account.country) else { throw fail("\(key).country", "\"\(account.country)\" is not an ISO 3166 alpha-2 code") }
-            if account.usPerson != (account.country == "US") && account.country == "US" {
+            if account.country == "US" && !account.usPerson {
                 throw fail("\(key).usPerson", "a US resident is a US person")
             }
             for venue in account.kyc.keys.sorted() where venues.venue(try? VenueID(venue)) == nil {
