@@ -97,4 +97,45 @@ struct CommonBehaviourTests {
             #expect(refused.status == 422, "\(driver.venue): cancel of a filled order → \(refused.status)")
         }
     }
+
+    @Test("hundreds of mutated order bodies: every reply is a 2xx or 4xx in the venue's shape, never a 5xx", arguments: drivers)
+    func mutatedBodies(_ driver: Driver) async throws {
+        let venue = try LiveVenue(driver.venue)
+        let symbol = try Symbol(driver.symbol)
+        let ask = try #require(try await venue.engine.book(symbol).topOfBook.ask)
+        let valid = try driver.order("fuzz", ask.price, try Quantity("1"))
+        let replacements = ["\"\"", "null", "true", "-1", "0", "1e309", "\"-5\"", "\"0\"", "\"1.000000001\"", "[]", "{}",
+                            "\"99999999999999999999\"", "\"\\u0000\"", "\"ÄÖÜ\"", "92233720368547758070", "\"abc\""]
+        var random = SplitMix64(seed: fnvSeed(driver.venue))
+        let cuts = (0..<60).map { _ in random.below(valid.count) }
+        try await venue.run { client in
+            let auth = try await driver.authenticate(client)
+            // Every value in the valid body, replaced in turn by each hostile value; then random cuts.
+            let data = Data(valid.utf8)
+            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            var bodies: [String] = []
+            for key in object.keys.sorted() {
+                for replacement in replacements {
+                    var copy = object
+                    copy.removeValue(forKey: key)
+                    let rest = String(decoding: try JSONSerialization.data(withJSONObject: copy, options: [.sortedKeys]), as: UTF8.self)
+                    bodies.append(rest.dropLast() + (copy.isEmpty ? "" : ",") + "\"\(key)\":\(replacement)}")
+                }
+            }
+            for cut in cuts { bodies.append(String(valid.prefix(cut))) }
+            var statuses: [Int: Int] = [:]
+            for (index, body) in bodies.enumerated() {
+                let reply = try await client.call(.post, driver.ordersPath, headers: auth, body: body.replacingOccurrences(of: "fuzz", with: "fuzz-\(index)"))
+                statuses[reply.status, default: 0] += 1
+                #expect(reply.status < 500, "\(driver.venue): \(body) → \(reply.status)")
+                #expect(reply.json != nil, "\(driver.venue): \(body) → no JSON")
+            }
+            #expect(statuses.keys.contains { (400..<500).contains($0) })
+            #expect(try await client.call(.get, "/health").status == 200)
+        }
+    }
+}
+
+private func fnvSeed(_ text: String) -> UInt64 {
+    text.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
 }
