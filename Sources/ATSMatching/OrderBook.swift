@@ -209,6 +209,7 @@ public struct OrderBook: Sendable {
 
     // MARK: Validation
 
+    @inline(__always)
     func validate(_ order: BookOrder, at now: Timestamp) throws(Rejection) {
         try validateFields(order, at: now)
         if index.find(order.id.rawValue) >= 0 {
@@ -259,6 +260,7 @@ public struct OrderBook: Sendable {
     }
 
     /// The plain-value form of a validated order; interns its account.
+    @inline(__always)
     mutating func makeArrival(_ order: BookOrder) -> Arrival {
         let timeInForce: StoredTimeInForce
         var expiry: Int64 = .max
@@ -405,6 +407,7 @@ public struct OrderBook: Sendable {
 
     // MARK: Accounts and stored fields
 
+    @inline(__always)
     mutating func internAccount(_ account: AccountID?) -> UInt32 {
         guard let account else { return 0 }
         if let key = accountKeys[account] { return key }
