@@ -280,6 +280,7 @@ public struct OrderBook: Sendable {
     }
 
     /// Matches (continuous) and rests or cancels the remainder of a validated order.
+    @inline(__always)
     mutating func accept(_ order: Arrival, opSequence: UInt64) -> (SubmitReport, changed: Bool) {
         let id = OrderID(order.id)
         if configuration.matching == .callAuction {
@@ -342,6 +343,7 @@ public struct OrderBook: Sendable {
     }
 
     /// The level for `price` on `side`, created if absent.
+    @inline(__always)
     mutating func levelIndex(side: Side, price: Int64) -> Int32 {
         let found: Bool
         let position: Int
