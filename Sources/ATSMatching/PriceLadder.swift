@@ -22,7 +22,6 @@ struct PriceLadder: Sendable {
     @inline(__always) func price(forKey key: Int64) -> Int64 { side == .buy ? key : -key }
 
     var count: Int { entries.count }
-    var isEmpty: Bool { entries.isEmpty }
 
     /// The best level's pool index, or -1.
     @inline(__always) var bestLevel: Int32 { entries.last?.level ?? -1 }

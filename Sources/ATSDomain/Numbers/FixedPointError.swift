@@ -44,7 +44,7 @@ public struct FixedPointError: Error, Hashable, Sendable, CustomStringConvertibl
         case .negative:
             return "\(type) \(quoted) is negative: \(type) must be zero or more"
         case .overflow:
-            return "\(type) \(quoted) is too large: the limit is \(maximumText(type))"
+            return "\(type) \(quoted) is too large: the limit is \(Money(rawValue: .max))"
         case .divisionByZero:
             return "\(type) \(quoted) divides by zero"
         case .inexact:
@@ -55,8 +55,4 @@ public struct FixedPointError: Error, Hashable, Sendable, CustomStringConvertibl
     }
 
     public var description: String { message }
-
-    private func maximumText(_ type: String) -> String {
-        Price(rawValue: .max).description
-    }
 }

@@ -22,7 +22,6 @@ struct MarketSimulation: Sendable {
     let parameters: VenueDefinition.Simulation
     let path: ReferencePath
     var random: SplitMix64
-    private(set) var step = 0
     /// Live background order ids per symbol (pruned lazily when they are no longer resting).
     var resting: [Symbol: [OrderID]] = [:]
     /// The walk's current factor per symbol, in millionths.
@@ -45,7 +44,6 @@ struct MarketSimulation: Sendable {
 
     /// Moves every symbol's walk one step, identically on every venue with the same path seed.
     mutating func advance(symbols: [Symbol]) {
-        step += 1
         for symbol in symbols {
             var walk = walks[symbol] ?? SplitMix64(seed: path.seed ^ fnv1a(symbol.rawValue))
             let maximum = path.maximumStepBps

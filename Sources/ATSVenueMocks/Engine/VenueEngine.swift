@@ -175,11 +175,6 @@ public actor VenueEngine {
         return order
     }
 
-    /// The owner's order placed under `clientKey`, if any.
-    public func order(clientKey: String, owner: String) -> VenueOrder? {
-        keys[owner + "\u{1F}" + clientKey].flatMap { orders[$0] }
-    }
-
     /// Cancels what is left of the owner's order.
     /// - Throws: `not_found`, or `not_cancellable` when it is already filled, cancelled or expired.
     public func cancel(_ id: OrderID, owner: String) throws(VenueError) -> VenueOrder {
