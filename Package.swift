@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "ats-bench", targets: ["ats-bench"]),
         .library(name: "ATSDomain", targets: ["ATSDomain"]),
         .library(name: "ATSMatching", targets: ["ATSMatching"]),
+        .library(name: "ATSRouting", targets: ["ATSRouting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,6 +27,8 @@ let package = Package(
         .target(name: "ATSDomain"),
         // One limit order book per venue and security: continuous matching and call auctions.
         .target(name: "ATSMatching", dependencies: ["ATSDomain"]),
+        // Routing decisions with no I/O: the exact planner and its strategies.
+        .target(name: "ATSRouting", dependencies: ["ATSDomain", "ATSVenues"]),
         // The five venues: definitions, securities master, accounts, the rules engine.
         .target(name: "ATSVenues", dependencies: ["ATSDomain"]),
         // Each venue served over HTTP in its own dialect, with a seeded market simulation.
@@ -41,7 +44,7 @@ let package = Package(
         .target(
             name: "ATSBenchKit",
             dependencies: [
-                "ATSDomain", "ATSMatching",
+                "ATSDomain", "ATSMatching", "ATSRouting",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "ATSCLI",
             dependencies: [
-                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks",
+                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSMatching"]),
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
+        .testTarget(name: "ATSRoutingTests", dependencies: ["ATSRouting", "ATSVenues"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",
             dependencies: [

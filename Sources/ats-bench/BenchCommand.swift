@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ats-bench",
         abstract: "Benchmarks for ATS Router. Measure the release build: swift build -c release.",
-        subcommands: [Replay.self, Generate.self]
+        subcommands: [Replay.self, Generate.self, PlanBench.self]
     )
 }
 
@@ -124,4 +124,38 @@ func format(_ value: Double) -> String {
 
 func pad(_ text: String, _ width: Int) -> String {
     String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+struct PlanBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Time the exact planner on seeded consolidated books (8 venues × 20 levels).",
+        discussion: "Each problem is planned once per round; prints p50, p99 and max per plan in microseconds."
+    )
+
+    @Option(help: "Venue terms: mixed (lots 0.5/1/5/25, fixed fees, minimums) or uniform (lot 1).")
+    var profile: String = "mixed"
+    @Option(help: "Distinct problems.") var problems = 2_000
+    @Option(help: "Rounds over the problems.") var rounds = 5
+    @Option(help: "Venues per snapshot.") var venues = 8
+    @Option(help: "Levels per side.") var levels = 20
+    @Option(help: "Seed.") var seed: UInt64 = 42
+
+    func run() throws {
+        guard let profile = PlanBenchmark.Profile(rawValue: profile) else {
+            throw ValidationError("--profile must be one of \(PlanBenchmark.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard problems >= 1, rounds >= 1, venues >= 1, levels >= 1 else {
+            throw ValidationError("--problems, --rounds, --venues and --levels must be at least 1")
+        }
+        let cases = try PlanBenchmark.makeProblems(profile: profile, count: problems, venues: venues, levels: levels, seed: seed)
+        _ = try PlanBenchmark.run(Array(cases.prefix(100)), rounds: 1)  // warm up
+        let timings = try PlanBenchmark.run(cases, rounds: rounds).sorted()
+        func percentile(_ p: Double) -> String {
+            let index = min(timings.count - 1, Int(Double(timings.count) * p))
+            return format(Double(timings[index]) / 1_000)
+        }
+        print("plan \(profile.rawValue): \(venues) venues × \(levels) levels, \(problems) problems × \(rounds) rounds")
+        print("  p50 \(percentile(0.5)) µs   p99 \(percentile(0.99)) µs   max \(format(Double(timings.last!) / 1_000)) µs")
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Decodes JSON into `T`, turning decoding errors into ``ConfigurationError``s that name the key.
-func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(ConfigurationError) -> T {
+public func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(ConfigurationError) -> T {
     do {
         return try JSONDecoder().decode(type, from: data)
     } catch let error as DecodingError {
@@ -27,7 +27,7 @@ func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, file: St
     }
 }
 
-func readConfigurationFile(_ path: String) throws(ConfigurationError) -> Data {
+public func readConfigurationFile(_ path: String) throws(ConfigurationError) -> Data {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw ConfigurationError(file: path, key: "", reason: "cannot be read (missing or not a file)")
     }
