@@ -9,15 +9,27 @@
 /// directly to the largest quantity that fits, because fill comes before cost.
 struct LatticeProgramme {
     let classes: [LotClass]
+    /// Every run of every class, cheapest per unit of quantity first, as (class, run) positions.
+    let order: [(lotClass: Int, run: Int)]
     let quantity: Int64
     /// `classes[i]` is the caller's class `permutation[i]`.
     let permutation: [Int]
+    /// How many classes the caller passed.
+    let callerCount: Int
 
-    init(classes: [LotClass], quantity: Int64) {
+    /// - Parameters:
+    ///   - classes: the lot classes; empty ones are ignored.
+    ///   - order: their runs, cheapest per unit first, indexing `classes`.
+    init(classes: [LotClass], order: [(lotClass: Int, run: Int)], quantity: Int64) {
         // Coarsest first, finest last.
-        permutation = classes.indices.sorted { classes[$0].lot > classes[$1].lot }
+        permutation = classes.indices.filter { !classes[$0].members.isEmpty }
+            .sorted { classes[$0].lot > classes[$1].lot }
         self.classes = permutation.map { classes[$0] }
+        var position = [Int](repeating: -1, count: classes.count)
+        for (index, original) in permutation.enumerated() { position[original] = index }
+        self.order = order.map { (position[$0.lotClass], $0.run) }
         self.quantity = quantity
+        callerCount = classes.count
     }
 
     func solve() throws(PlanError) -> (filled: Int64, cost: Int128, lots: [Int64])? {
@@ -32,47 +44,38 @@ struct LatticeProgramme {
 
         // The continuous optimum for the largest continuous fill, by cost per unit.
         let continuousFill = min(target, high.reduce(0, +))
-        var runOrder: [(lotClass: Int, run: Int)] = []
-        for (index, lotClass) in classes.enumerated() {
-            for run in lotClass.runs.indices { runOrder.append((index, run)) }
-        }
-        runOrder.sort { left, right in
-            compareRatio(classes[left.lotClass].runs[left.run].marginal, Int128(step[left.lotClass]),
-                         classes[right.lotClass].runs[right.run].marginal, Int128(step[right.lotClass])) < 0
-        }
         var center = base
         var remaining = continuousFill - baseSum
-        for entry in runOrder where remaining > 0 {
+        for entry in order where remaining > 0 {
             let units = min(classes[entry.lotClass].runs[entry.run].count * step[entry.lotClass], remaining)
             center[entry.lotClass] += units
             remaining -= units
         }
 
-        // The proximity window.
-        var largestLCM: Int64 = 1
-        for left in 0..<count {
-            for right in (left + 1)..<count {
-                largestLCM = max(largestLCM, step[left] / greatestCommonDivisor(step[left], step[right]) * step[right])
+        // The proximity window of each class: |xⱼ − centerⱼ| < Σ_{u≠j} lcm(sⱼ, sᵤ) + Σ sᵢ.
+        let slack = step.reduce(0, +)
+        let radius = classes.indices.map { index in
+            classes.indices.reduce(slack) { sum, other in
+                other == index ? sum : sum + step[index] / greatestCommonDivisor(step[index], step[other]) * step[other]
             }
         }
-        let radius = Int64(count - 1) * largestLCM + step.reduce(0, +)
-        let width = Int(2 * Int64(count - 1) * radius + 1)
-        let choicesPerState = classes.indices.dropLast().reduce(0) { $0 + Int(2 * radius / step[$1] + 1) }
-        guard width.multipliedReportingOverflow(by: max(choicesPerState, 1)).partialValue <= Planner.maximumTableSize,
-              width <= Planner.maximumTableSize
+        let origin = radius.dropLast().reduce(0, +)
+        let width = Int(2 * origin + 1)
+        let choicesPerState = classes.indices.dropLast().reduce(0) { $0 + Int(2 * radius[$1] / step[$1] + 1) }
+        guard width <= Planner.maximumTableSize,
+              width.multipliedReportingOverflow(by: max(choicesPerState, 1)).partialValue <= Planner.maximumTableSize
         else {
             throw PlanError(field: "lotSize",
                             reason: "lot sizes \(classes.map { "\($0.lot)" }) are too unrelated for an exact plan")
         }
         let windowLow = classes.indices.map { index in
-            max(Int64(0), (max(base[index], center[index] - radius) - base[index] + step[index] - 1) / step[index])
+            max(Int64(0), (max(base[index], center[index] - radius[index]) - base[index] + step[index] - 1) / step[index])
         }
         let windowHigh = classes.indices.map { index in
-            min(classes[index].capacity, (min(high[index], center[index] + radius) - base[index]) / step[index])
+            min(classes[index].capacity, (min(high[index], center[index] + radius[index]) - base[index]) / step[index])
         }
 
         // States: the summed deviation Σ (xⱼ − centerⱼ) of the classes placed so far, offset by `origin`.
-        let origin = Int64(count - 1) * radius
         let unreachable = Int128.max
         var table = [Int128](repeating: unreachable, count: width)
         table[Int(origin)] = 0
@@ -84,20 +87,21 @@ struct LatticeProgramme {
             let costs = classes[index].costs(lots: windowLow[index]...windowHigh[index])
             var next = [Int128](repeating: unreachable, count: width)
             var picked = [Int64](repeating: -1, count: width)
+            let firstDeviation = base[index] + windowLow[index] * step[index] - center[index]
             for state in lowState...highState where table[Int(state)] != unreachable {
                 let before = table[Int(state)]
-                for lots in windowLow[index]...windowHigh[index] {
-                    let deviation = base[index] + lots * step[index] - center[index]
-                    let target = Int(state + deviation)
-                    let value = before + costs[Int(lots - windowLow[index])]
+                var target = Int(state + firstDeviation)
+                for (offset, cost) in costs.enumerated() {
+                    let value = before + cost
                     if value < next[target] {
                         next[target] = value
-                        picked[target] = lots
+                        picked[target] = windowLow[index] + Int64(offset)
                     }
+                    target += Int(step[index])
                 }
             }
-            lowState -= radius
-            highState += radius
+            lowState -= radius[index]
+            highState += radius[index]
             table = next
             choice[index] = picked
         }
@@ -133,7 +137,7 @@ struct LatticeProgramme {
             state -= base[index] + picked * step[index] - center[index]
         }
         // Report lots in the caller's class order.
-        var callerLots = [Int64](repeating: 0, count: count)
+        var callerLots = [Int64](repeating: 0, count: callerCount)
         for (position, index) in permutation.enumerated() { callerLots[index] = lots[position] }
         return (best.filled * unit, best.cost, callerLots)
     }
@@ -186,7 +190,16 @@ func greatestCommonDivisor(_ a: Int64, _ b: Int64) -> Int64 {
 }
 
 /// The sign of `a/s − b/t` for `s, t > 0`, exactly.
+@inline(__always)
 func compareRatio(_ a: Int128, _ s: Int128, _ b: Int128, _ t: Int128) -> Int {
+    if s == t { return a == b ? 0 : (a < b ? -1 : 1) }
+    let (left, leftOverflow) = a.multipliedReportingOverflow(by: t)
+    let (right, rightOverflow) = b.multipliedReportingOverflow(by: s)
+    if !leftOverflow && !rightOverflow { return left == right ? 0 : (left < right ? -1 : 1) }
+    return compareRatioByDivision(a, s, b, t)
+}
+
+func compareRatioByDivision(_ a: Int128, _ s: Int128, _ b: Int128, _ t: Int128) -> Int {
     func floorDivision(_ value: Int128, _ divisor: Int128) -> (Int128, Int128) {
         var quotient = value / divisor
         var remainder = value % divisor

@@ -6,46 +6,31 @@
 /// in marginal order: the class cost is the base cost plus a prefix of the merged runs, and it
 /// is convex in `t`.
 struct LotClass: Sendable {
-    struct Member: Sendable {
-        var curve: Int
-        var start: Int64
-    }
-
     /// Raw quantity of one lot.
     let lot: Int64
-    var members: [Member] = []
+    /// Curve index and start (raw) of each member.
+    var members: [(curve: Int, start: Int64)] = []
     /// Sum of the members' starts (raw quantity).
     var base: Int64 = 0
     /// Cost of the starts, fixed fees included (24 decimals, signed).
     var baseCost: Int128 = 0
-    /// Every member's lot runs, merged in marginal order.
+    /// Every member's lot runs in marginal order; `CostRun.owner` is the curve index.
     var runs: [CostRun] = []
     /// Total lots available above the base.
     var capacity: Int64 = 0
 
     init(lot: Int64) { self.lot = lot }
 
-    mutating func add(curve: VenueCurve, index: Int, start: Int64, runs memberRuns: [CostRun]) {
-        let member = members.count
-        members.append(Member(curve: index, start: start))
+    /// Adds a member. Its runs are appended separately, in the plan's global marginal order.
+    mutating func add(curve: VenueCurve, index: Int, start: Int64) {
+        members.append((index, start))
         base += start
         if start > 0 { baseCost += curve.cost(start) }
-        for var run in memberRuns {
-            run.member = member
-            runs.append(run)
-            capacity += run.count
-        }
     }
 
-    /// Sorts the merged runs. Stable, so each member's own runs stay in order on ties.
-    mutating func seal() {
-        if members.count > 1 {
-            let indexed = runs.enumerated().sorted {
-                $0.element.marginal != $1.element.marginal
-                    ? $0.element.marginal < $1.element.marginal : $0.offset < $1.offset
-            }
-            runs = indexed.map(\.element)
-        }
+    mutating func append(_ run: CostRun) {
+        runs.append(run)
+        capacity += run.count
     }
 
     /// Cost of the base plus the `lots` cheapest lots.
@@ -61,15 +46,15 @@ struct LotClass: Sendable {
         return total
     }
 
-    /// Each member's child quantity (raw) when the class holds `lots` lots above its base.
-    func quantities(lots: Int64) -> [(curve: Int, quantity: Int64)] {
-        var quantity = members.map(\.start)
+    /// Adds each member's child quantity (raw) into `quantities` (indexed by curve) when the
+    /// class holds `lots` lots above its base.
+    func addQuantities(lots: Int64, into quantities: inout [Int64]) {
+        for member in members { quantities[member.curve] += member.start }
         var remaining = lots
         for run in runs where remaining > 0 {
             let taken = min(run.count, remaining)
-            quantity[run.member] += taken * lot
+            quantities[run.owner] += taken * lot
             remaining -= taken
         }
-        return members.indices.map { (members[$0].curve, quantity[$0]) }
     }
 }

@@ -41,67 +41,132 @@ public enum Planner {
     /// The optimal child quantity (raw) per curve.
     static func optimalQuantities(_ curves: [VenueCurve], quantity: Int64) throws(PlanError) -> [Int64] {
         let usable = curves.indices.filter { curves[$0].isUsable }
-        let alwaysOn = usable.filter { curves[$0].isConvexFromZero }
         let switchable = usable.filter { !curves[$0].isConvexFromZero }
-        var runsFromZero: [Int: [CostRun]] = [:]
-        for index in alwaysOn { runsFromZero[index] = curves[index].runs(from: 0, member: 0) }
-        var runsFromLow: [Int: [CostRun]] = [:]
-        for index in switchable { runsFromLow[index] = curves[index].runs(from: curves[index].low, member: 0) }
-        let alwaysCapacity = alwaysOn.reduce(Int64(0)) { $0 + curves[$1].high }
+        // Every usable venue's lot runs, from zero (always on) or from its minimum (switchable),
+        // in one stable order by cost per unit of quantity. Filtered to one lot size this is
+        // that lot class's merged order, so no combination sorts again.
+        var runs: [CostRun] = []
+        for index in usable {
+            let curve = curves[index]
+            // Each venue's runs are in order already: merge them in, earlier venues first on ties.
+            runs = mergeByUnitCost(runs, curve.runs(from: curve.isConvexFromZero ? 0 : curve.low, owner: index))
+        }
+        let lots = Array(Set(usable.map { curves[$0].lot })).sorted(by: >)
+        var classOf = [Int](repeating: -1, count: curves.count)
+        for index in usable { classOf[index] = lots.firstIndex(of: curves[index].lot)! }
+        var active = [Bool](repeating: false, count: curves.count)
+        for index in usable where curves[index].isConvexFromZero { active[index] = true }
+        let alwaysCapacity = usable.reduce(Int64(0)) { $0 + (active[$1] ? curves[$1].high : 0) }
 
-        var best: (filled: Int64, cost: Int128, quantities: [Int64])?
-        // Larger combinations first: they tend to fill most, so the bound prunes the rest early.
-        let masks = (0..<(1 << switchable.count)).sorted { $0.nonzeroBitCount > $1.nonzeroBitCount }
-        for mask in masks {
+        // Branch and bound over the on/off combinations: each gets its largest continuous fill
+        // and the continuous optimum's cost there (a lower bound on any integer allocation of
+        // that fill); the most promising are solved first and the rest pruned by the bound.
+        let lowCost = switchable.map { curves[$0].cost(curves[$0].low) }
+        var candidates: [(mask: Int, fill: Int64, bound: Int128)] = []
+        for mask in 0..<(1 << switchable.count) {
             var capacity = alwaysCapacity
             var base: Int64 = 0
-            for (bit, index) in switchable.enumerated() where mask & (1 << bit) != 0 {
-                capacity += curves[index].high
-                base += curves[index].low
+            var baseCost: Int128 = 0
+            for (bit, index) in switchable.enumerated() {
+                active[index] = mask & (1 << bit) != 0
+                if active[index] {
+                    capacity += curves[index].high
+                    base += curves[index].low
+                    baseCost += lowCost[bit]
+                }
             }
             if base > quantity { continue }
-            if let best, min(capacity, quantity) < best.filled { continue }
+            let fill = min(capacity, quantity)
+            candidates.append((mask, fill, baseCost + continuousCost(runs, active: active, amount: fill - base)))
+        }
+        candidates.sort { $0.fill != $1.fill ? $0.fill > $1.fill : $0.bound < $1.bound }
 
-            var classes: [Int64: LotClass] = [:]
-            for index in alwaysOn {
-                classes[curves[index].lot, default: LotClass(lot: curves[index].lot)]
-                    .add(curve: curves[index], index: index, start: 0, runs: runsFromZero[index]!)
+        var best: (filled: Int64, cost: Int128, quantities: [Int64])?
+        for candidate in candidates {
+            if let best {
+                if candidate.fill < best.filled { break }
+                if candidate.fill == best.filled && candidate.bound >= best.cost { continue }
             }
-            for (bit, index) in switchable.enumerated() where mask & (1 << bit) != 0 {
-                classes[curves[index].lot, default: LotClass(lot: curves[index].lot)]
-                    .add(curve: curves[index], index: index, start: curves[index].low, runs: runsFromLow[index]!)
+            for (bit, index) in switchable.enumerated() { active[index] = candidate.mask & (1 << bit) != 0 }
+
+            var classes = lots.map { LotClass(lot: $0) }
+            for index in usable where active[index] {
+                classes[classOf[index]].add(curve: curves[index], index: index,
+                                            start: curves[index].isConvexFromZero ? 0 : curves[index].low)
             }
-            var sealed = Array(classes.values)
-            for index in sealed.indices { sealed[index].seal() }
-            guard let solution = try solve(sealed, quantity: quantity) else { continue }
+            var order: [(lotClass: Int, run: Int)] = []
+            order.reserveCapacity(runs.count)
+            for run in runs where active[run.owner] {
+                let lotClass = classOf[run.owner]
+                order.append((lotClass, classes[lotClass].runs.count))
+                classes[lotClass].append(run)
+            }
+            let occupied = classes.indices.filter { !classes[$0].members.isEmpty }
+            var solution: (filled: Int64, cost: Int128, lots: [Int64])?
+            if occupied.count == 1 {
+                let only = classes[occupied[0]]
+                let steps = min(only.capacity, (quantity - only.base) / only.lot)
+                var lots = [Int64](repeating: 0, count: classes.count)
+                lots[occupied[0]] = steps
+                solution = (only.base + steps * only.lot, only.cost(lots: steps), lots)
+            } else if !occupied.isEmpty {
+                solution = try LatticeProgramme(classes: classes, order: order, quantity: quantity).solve()
+            }
+            guard let solution else { continue }
             if let best, solution.filled < best.filled
                 || (solution.filled == best.filled && solution.cost >= best.cost) { continue }
             var quantities = [Int64](repeating: 0, count: curves.count)
-            for (lotClass, lots) in zip(sealed, solution.lots) {
-                for (curve, childQuantity) in lotClass.quantities(lots: lots) { quantities[curve] = childQuantity }
+            for (lotClass, lots) in zip(classes, solution.lots) where !lotClass.members.isEmpty {
+                lotClass.addQuantities(lots: lots, into: &quantities)
             }
             best = (solution.filled, solution.cost, quantities)
         }
         return best?.quantities ?? [Int64](repeating: 0, count: curves.count)
     }
 
-    /// The largest fill, then the lowest cost, over the lot classes of one on/off combination.
-    /// Returns the raw quantity filled, the cost and the lots above its base per class.
-    static func solve(_ classes: [LotClass], quantity: Int64) throws(PlanError)
-        -> (filled: Int64, cost: Int128, lots: [Int64])?
-    {
-        let base = classes.reduce(Int64(0)) { $0 + $1.base }
-        guard base <= quantity else { return nil }
-        switch classes.count {
-        case 0:
-            return (0, 0, [])
-        case 1:
-            let only = classes[0]
-            let lots = min(only.capacity, (quantity - base) / only.lot)
-            return (base + lots * only.lot, only.cost(lots: lots), [lots])
-        default:
-            return try LatticeProgramme(classes: classes, quantity: quantity).solve()
+    /// Merges two run lists each in per-unit cost order; on ties `left` comes first.
+    static func mergeByUnitCost(_ left: [CostRun], _ right: [CostRun]) -> [CostRun] {
+        if left.isEmpty { return right }
+        var merged: [CostRun] = []
+        merged.reserveCapacity(left.count + right.count)
+        var leftIndex = 0
+        var rightIndex = 0
+        while leftIndex < left.count && rightIndex < right.count {
+            let a = left[leftIndex]
+            let b = right[rightIndex]
+            if compareRatio(b.marginal, Int128(b.lot), a.marginal, Int128(a.lot)) < 0 {
+                merged.append(b)
+                rightIndex += 1
+            } else {
+                merged.append(a)
+                leftIndex += 1
+            }
         }
+        merged.append(contentsOf: left[leftIndex...])
+        merged.append(contentsOf: right[rightIndex...])
+        return merged
+    }
+
+    /// The continuous optimum's cost of `amount` raw units over the active runs (already in
+    /// per-unit order), the last run taken fractionally and rounded down: a lower bound.
+    static func continuousCost(_ runs: [CostRun], active: [Bool], amount: Int64) -> Int128 {
+        var bound: Int128 = 0
+        var remaining = amount
+        for run in runs where remaining > 0 && active[run.owner] {
+            let units = run.count * run.lot
+            if units <= remaining {
+                bound += run.marginal * Int128(run.count)
+                remaining -= units
+            } else {
+                let product = run.marginal * Int128(remaining)
+                let divisor = Int128(run.lot)
+                var quotient = product / divisor
+                if product % divisor != 0 && product < 0 { quotient -= 1 }
+                bound += quotient
+                remaining = 0
+            }
+        }
+        return bound
     }
 
     // MARK: Baselines

@@ -49,14 +49,20 @@ struct VenueCurve: Sendable {
         fixedCost = Int128(venue.fixedFee.rawValue) * 10_000_000_000_000_000
 
         // Levels within the limit, in execution order, equal prices merged.
-        var levels = venue.levels(against: order.side).filter { order.accepts($0.price) && $0.quantity.isPositive }
-        levels.sort { order.side == .buy ? $0.price < $1.price : $0.price > $1.price }
+        var levels = venue.levels(against: order.side)
+        let inExecutionOrder: (PlanLevel, PlanLevel) -> Bool = order.side == .buy
+            ? { $0.price < $1.price } : { $0.price > $1.price }
+        if zip(levels, levels.dropFirst()).contains(where: { inExecutionOrder($1, $0) }) {
+            levels.sort(by: inExecutionOrder)
+        }
+        let withinLimit = levels.firstIndex { !order.accepts($0.price) } ?? levels.endIndex
+        levels.removeSubrange(withinLimit...)
         var prices: [Int64] = []
         var quantityEnds: [Int64] = []
         var notionalEnds: [Int128] = []
         var quantity: Int64 = 0
         var notional: Int128 = 0
-        for level in levels {
+        for level in levels where level.quantity.isPositive {
             quantity += level.quantity.rawValue
             notional += Int128(level.price.rawValue) * Int128(level.quantity.rawValue)
             if let last = prices.last, last == level.price.rawValue {
@@ -119,7 +125,7 @@ struct VenueCurve: Sendable {
     ///
     /// Lots inside one level cost the same; a lot that straddles two levels is its own run.
     /// Because levels are in execution order, the marginals never decrease (the cost is convex).
-    func runs(from start: Int64, member: Int) -> [CostRun] {
+    func runs(from start: Int64, owner: Int) -> [CostRun] {
         var runs: [CostRun] = []
         var position = start
         var level = 0
@@ -137,7 +143,7 @@ struct VenueCurve: Sendable {
             if let last = runs.last, last.marginal == marginal {
                 runs[runs.count - 1].count += count
             } else {
-                runs.append(CostRun(marginal: marginal, count: count, member: member))
+                runs.append(CostRun(marginal: marginal, count: count, owner: owner, lot: lot))
             }
             position += count * lot
         }
@@ -149,6 +155,8 @@ struct VenueCurve: Sendable {
 struct CostRun: Sendable {
     var marginal: Int128
     var count: Int64
-    /// Which member of the lot class the run belongs to.
-    var member: Int
+    /// The curve (venue) the run belongs to.
+    var owner: Int
+    /// Raw quantity of one lot of the owner.
+    var lot: Int64
 }
