@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The exact domain model: fixed-point numbers, identifiers, orders, executions, lifecycle.
@@ -29,6 +31,15 @@ let package = Package(
         .target(name: "ATSMatching", dependencies: ["ATSDomain"]),
         // Routing decisions with no I/O: the exact planner and its strategies.
         .target(name: "ATSRouting", dependencies: ["ATSDomain", "ATSVenues"]),
+        // The live router: venue adapters over HTTP, health, pollers, the consolidated book, the order manager.
+        .target(
+            name: "ATSRouter",
+            dependencies: [
+                "ATSDomain", "ATSVenues", "ATSRouting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The five venues: definitions, securities master, accounts, the rules engine.
         .target(name: "ATSVenues", dependencies: ["ATSDomain"]),
         // Each venue served over HTTP in its own dialect, with a seeded market simulation.
@@ -52,7 +63,7 @@ let package = Package(
         .target(
             name: "ATSCLI",
             dependencies: [
-                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting",
+                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting", "ATSRouter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -81,6 +92,10 @@ let package = Package(
             name: "ATSBenchKitTests",
             dependencies: ["ATSBenchKit"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ATSRouterTests",
+            dependencies: ["ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting"]
         ),
         .testTarget(
             name: "ATSCLITests",

@@ -1,0 +1,104 @@
+import ATSDomain
+import ATSRouting
+import Foundation
+
+/// tZERO: token login, `x-apikey` plus bearer token, `transactionId` idempotency, DAY/GTC/GTD only.
+public final class TZeroAdapter: VenueAdapter, Sendable {
+    public let venue: VenueID
+    let http: VenueHTTP
+    let credentials: VenueCredentials
+    let token = TokenCache()
+
+    public init(http: VenueHTTP, credentials: VenueCredentials) {
+        venue = http.venue
+        self.http = http
+        self.credentials = credentials
+    }
+
+    struct ErrorBody: Decodable { struct Item: Decodable { let code: String; let message: String; let field: String? }; let errors: [Item] }
+    static let errorShape: @Sendable (Data) -> (code: String, message: String, field: String?)? = { data in
+        (try? JSONDecoder().decode(ErrorBody.self, from: data))?.errors.first.map { ($0.code, $0.message, $0.field) }
+    }
+
+    struct TokenReply: Decodable { let accessToken: String }
+    struct Depth: Decodable { let sequence: UInt64; let changed: Bool; let bids: [[String]]?; let asks: [[String]]? }
+    struct Execution: Decodable { let fillQuantity: String; let fillPrice: String; let fee: String; let executionTs: String }
+    struct Order: Decodable {
+        let id: String, transactionId: String, quantity: String, status: String, filledQuantity: String
+        let averagePrice: String?, cumulativeFee: String, executionHistory: [Execution]
+    }
+
+    func headers() async throws -> [(String, String)] {
+        let bearer = try await token.value { [http, credentials] in
+            let body = try http.encode(["clientId": credentials.keyID, "clientSecret": credentials.secret])
+            let data = try await http.send(.POST, "/auth/v1/api/token", body: body)
+            return try http.decode(TokenReply.self, data, what: "token").accessToken
+        }
+        return [("x-apikey", credentials.keyID), ("Authorization", "Bearer \(bearer)")]
+    }
+
+    /// Sends with the current token; on a 401 logs in again once.
+    func authorized(_ method: HTTPMethodName, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws -> Data {
+        do {
+            return try await http.send(method.nio, path, query: query, headers: try await headers(), body: body)
+        } catch let failure as VenueFailure where failure.httpStatus == 401 {
+            await token.invalidate()
+            return try await http.send(method.nio, path, query: query, headers: try await headers(), body: body)
+        }
+    }
+
+    public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
+        var query = [("levels", String(count))]
+        if let since { query.append(("sinceSequence", String(since))) }
+        let depth = try http.decode(Depth.self, try await authorized(.get, "/markets/v1/mdt/depth/\(symbol)", query: query), what: "depth")
+        guard depth.changed else { return .unchanged(sequence: depth.sequence) }
+        return .changed(sequence: depth.sequence, bids: try levels(depth.bids, http: http, field: "bids"),
+                        asks: try levels(depth.asks, http: http, field: "asks"))
+    }
+
+    public func submit(_ child: ChildOrderRequest) async throws -> VenueOrderState {
+        let tif: String
+        switch child.timeInForce {
+        case .day, .ioc, .fok: tif = "DAY"  // tZERO takes no IOC: the router cancels after its fill window.
+        case .gtc, .gtd: tif = "GTC"
+        }
+        let body = try http.encode([
+            "transactionId": child.clientKey, "symbol": child.symbol.rawValue, "side": child.side == .buy ? "BUY" : "SELL",
+            "timeInForce": tif, "type": "LIMIT", "quantity": child.quantity.description, "limitPrice": child.limitPrice.description,
+        ])
+        return try state(try await authorized(.post, "/trading/v1/accounts/\(credentials.keyID)/orders", body: body))
+    }
+
+    public func order(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
+        try state(try await authorized(.get, "/trading/v1/accounts/\(credentials.keyID)/orders/\(venueOrderID)"))
+    }
+
+    public func cancel(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
+        _ = try await authorized(.delete, "/trading/v1/accounts/\(credentials.keyID)/orders/\(venueOrderID)")
+        return try await order(venueOrderID, symbol: symbol)
+    }
+
+    func state(_ data: Data) throws -> VenueOrderState {
+        let order = try http.decode(Order.self, data, what: "order")
+        let status: VenueOrderState.Status
+        switch order.status {
+        case "OPEN": status = .open
+        case "PARTIALLY_FILLED": status = .partiallyFilled
+        case "FILLED": status = .filled
+        case "CANCELED": status = .cancelled
+        case "EXPIRED": status = .expired
+        default: throw http.unknownStatus(order.status)
+        }
+        return VenueOrderState(
+            venueOrderID: order.id, clientKey: order.transactionId, status: status,
+            quantity: try http.decimal(order.quantity, Quantity.self, field: "quantity"),
+            filledQuantity: try http.decimal(order.filledQuantity, Quantity.self, field: "filledQuantity"),
+            averagePrice: try order.averagePrice.map { try http.decimal($0, Price.self, field: "averagePrice") },
+            fees: try http.decimal(order.cumulativeFee, Money.self, field: "cumulativeFee"),
+            fills: try order.executionHistory.enumerated().map { index, fill in
+                VenueFill(id: "\(order.id)-\(index)", quantity: try http.decimal(fill.fillQuantity, Quantity.self, field: "fillQuantity"),
+                          price: try http.decimal(fill.fillPrice, Price.self, field: "fillPrice"),
+                          fee: try http.decimal(fill.fee, Money.self, field: "fee"))
+            })
+    }
+}

@@ -1,0 +1,95 @@
+import ATSDomain
+import ATSRouting
+
+/// One venue's API, translated exactly to the shared model, behind one protocol.
+///
+/// Every method throws only ``VenueFailure``: transport errors, timeouts, refusals and malformed
+/// replies are all classified (retryable, not retryable, fatal) so that callers decide by class.
+public protocol VenueAdapter: Sendable {
+    var venue: VenueID { get }
+    /// The book for `symbol`, or `.unchanged` when its sequence is still `since`.
+    func book(_ symbol: Symbol, levels: Int, since: UInt64?) async throws -> BookPoll
+    /// Sends a child order. Idempotent per `clientKey`: sending the same key again returns the
+    /// same order, which is how a child whose reply was lost is reconciled.
+    func submit(_ child: ChildOrderRequest) async throws -> VenueOrderState
+    /// The child's current state and fills.
+    func order(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState
+    /// Cancels what is left of a child; returns its final state.
+    func cancel(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState
+    /// The indicative uncross of a call-auction venue; nil for continuous venues.
+    func indicative(_ symbol: Symbol) async throws -> AuctionIndicative?
+}
+
+extension VenueAdapter {
+    public func indicative(_ symbol: Symbol) async throws -> AuctionIndicative? { nil }
+}
+
+/// A book poll's answer.
+public enum BookPoll: Sendable, Hashable {
+    case changed(sequence: UInt64, bids: [PlanLevel], asks: [PlanLevel])
+    case unchanged(sequence: UInt64)
+
+    public var sequence: UInt64 {
+        switch self {
+        case .changed(let sequence, _, _), .unchanged(let sequence): return sequence
+        }
+    }
+}
+
+/// What a call-auction venue would uncross at now, and when it next runs.
+public struct AuctionIndicative: Sendable, Hashable {
+    public var price: Price?
+    public var matchedQuantity: Quantity
+    public var nextAuction: String?
+}
+
+/// A child order as the router sends it: always priced (a limit), never a bare market order.
+public struct ChildOrderRequest: Sendable, Hashable {
+    /// The venue idempotency key, journalled before the child is sent.
+    public var clientKey: String
+    public var symbol: Symbol
+    public var side: Side
+    public var quantity: Quantity
+    public var limitPrice: Price
+    public var timeInForce: TimeInForce.Kind
+
+    public init(clientKey: String, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price,
+                timeInForce: TimeInForce.Kind) {
+        self.clientKey = clientKey
+        self.symbol = symbol
+        self.side = side
+        self.quantity = quantity
+        self.limitPrice = limitPrice
+        self.timeInForce = timeInForce
+    }
+}
+
+/// One execution of a child at its venue.
+public struct VenueFill: Sendable, Hashable, Codable {
+    public var id: String
+    public var quantity: Quantity
+    public var price: Price
+    /// Everything the venue charged for this fill (fee, commission, tax).
+    public var fee: Money
+}
+
+/// A child order's state at its venue, in the shared model.
+public struct VenueOrderState: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        case open, partiallyFilled = "partially_filled", filled, cancelled, expired
+
+        public var isTerminal: Bool { self == .filled || self == .cancelled || self == .expired }
+    }
+
+    public var venueOrderID: String
+    public var clientKey: String
+    public var status: Status
+    public var quantity: Quantity
+    public var filledQuantity: Quantity
+    public var averagePrice: Price?
+    /// Total charges reported by the venue.
+    public var fees: Money
+    public var fills: [VenueFill]
+
+    public var leavesQuantity: Quantity { Quantity(rawValue: max(0, quantity.rawValue - filledQuantity.rawValue)) }
+}

@@ -1,0 +1,144 @@
+import AsyncHTTPClient
+import ATSRouting
+import ATSDomain
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The HTTP side every adapter shares: one pooled `HTTPClient`, a base URL, a per-request
+/// timeout, and the classification of everything that can go wrong into ``VenueFailure``.
+public struct VenueHTTP: Sendable {
+    public let venue: VenueID
+    public let baseURL: String
+    public let client: HTTPClient
+    public let timeout: Duration
+    /// Extracts the venue's error code, message and field from an error body in its dialect.
+    let errorShape: @Sendable (Data) -> (code: String, message: String, field: String?)?
+
+    /// The largest reply body accepted; a larger one is a malformed reply.
+    public static let maximumBody = 4 << 20
+
+    public init(venue: VenueID, baseURL: String, client: HTTPClient, timeout: Duration,
+                errorShape: @escaping @Sendable (Data) -> (code: String, message: String, field: String?)?) {
+        self.venue = venue
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.client = client
+        self.timeout = timeout
+        self.errorShape = errorShape
+    }
+
+    /// Sends a request and returns the body of a 2xx reply.
+    /// - Throws: ``VenueFailure`` for anything else.
+    public func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
+                     headers: [(String, String)] = [], body: Data? = nil) async throws -> Data {
+        var url = baseURL + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }
+                .joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        let data: Data
+        do {
+            response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                                                                               + timeout.components.attoseconds / 1_000_000_000))
+            let buffer = try await response.body.collect(upTo: Self.maximumBody)
+            data = Data(buffer.readableBytesView)
+        } catch let error as HTTPClientError {
+            let timedOut = [HTTPClientError.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)
+            throw VenueFailure(venue: venue, kind: .retryable, code: timedOut ? "timeout" : "unreachable",
+                               message: "\(method.rawValue) \(path): \(error)")
+        } catch is NIOTooManyBytesError {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply",
+                               message: "\(method.rawValue) \(path): reply larger than \(Self.maximumBody) bytes")
+        } catch {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "unreachable", message: "\(method.rawValue) \(path): \(error)")
+        }
+        let status = Int(response.status.code)
+        if (200..<300).contains(status) { return data }
+        let shape = errorShape(data)
+        let kind: VenueFailure.Kind
+        switch status {
+        case 408, 425, 429, 500...599: kind = .retryable
+        case 401, 403: kind = .fatal
+        default: kind = .notRetryable
+        }
+        throw VenueFailure(venue: venue, kind: kind, code: shape?.code ?? "http_\(status)",
+                           message: shape?.message ?? "\(method.rawValue) \(path) answered HTTP \(status)",
+                           httpStatus: status, field: shape?.field)
+    }
+
+    /// Decodes a reply; a reply that does not decode is a retryable `malformed_reply`.
+    public func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply",
+                               message: "\(what): the reply does not decode: \(describeDecoding(error))")
+        }
+    }
+
+    /// Encodes a request body.
+    public func encode(_ value: some Encodable) throws -> Data {
+        do {
+            return try JSONEncoder().encode(value)
+        } catch {
+            throw VenueFailure(venue: venue, kind: .fatal, code: "encoding", message: "\(error)")
+        }
+    }
+
+    /// A decimal string from a venue as a fixed-point value; anything else is a malformed reply.
+    public func decimal<T: FixedPointDecimal>(_ text: String?, _ type: T.Type, field: String) throws -> T {
+        guard let text else {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field) is missing")
+        }
+        do {
+            return try T(text)
+        } catch {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
+        }
+    }
+
+    /// An integer scaled by `10^decimals` (Archax) as a fixed-point value.
+    public func scaled<T: FixedPointDecimal>(_ value: Int64, decimals: Int, _ type: T.Type, field: String) throws -> T {
+        do {
+            return try T(scaled: value, decimals: decimals)
+        } catch {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
+        }
+    }
+
+    /// A venue status name outside the documented set is a malformed reply.
+    public func unknownStatus(_ status: String) -> VenueFailure {
+        VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "unknown order status \"\(status)\"")
+    }
+}
+
+private func describeDecoding(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ keys: [any CodingKey]) -> String { keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+    switch error {
+    case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+        return context.codingPath.isEmpty ? context.debugDescription : "\(path(context.codingPath)): \(context.debugDescription)"
+    @unknown default: return "\(error)"
+    }
+}
+
+/// Parses `[[price, size], …]` from a venue into plan levels.
+func levels(_ pairs: [[String]]?, http: VenueHTTP, field: String) throws -> [PlanLevel] {
+    try (pairs ?? []).enumerated().map { index, pair in
+        guard pair.count == 2 else {
+            throw VenueFailure(venue: http.venue, kind: .retryable, code: "malformed_reply", message: "\(field)[\(index)] is not [price, size]")
+        }
+        return PlanLevel(price: try http.decimal(pair[0], Price.self, field: "\(field)[\(index)][0]"),
+                                quantity: try http.decimal(pair[1], Quantity.self, field: "\(field)[\(index)][1]"))
+    }
+}
+
