@@ -38,6 +38,7 @@ let package = Package(
                 "ATSDomain", "ATSVenues", "ATSRouting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The five venues: definitions, securities master, accounts, the rules engine.

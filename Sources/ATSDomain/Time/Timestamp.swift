@@ -96,3 +96,34 @@ public final class ManualClock: TradingClock {
 
     public func advance(seconds: Int64) { advance(nanoseconds: seconds * 1_000_000_000) }
 }
+
+/// A clock that starts at a chosen instant and runs at real speed from there: the embedded venue
+/// simulations trade in a simulated session (for example the next weekday's core hours) whatever
+/// the wall-clock day is.
+public struct RunningClock: TradingClock {
+    public let start: Timestamp
+    private let origin: ContinuousClock.Instant
+
+    public init(startingAt start: Timestamp) {
+        self.start = start
+        origin = ContinuousClock.now
+    }
+
+    public func now() -> Timestamp {
+        let elapsed = ContinuousClock.now - origin
+        return start.adding(nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+
+    /// 15:00 UTC on the first Monday-to-Friday on or after `time`'s day, if that is still ahead;
+    /// 10:00 or 11:00 in New York and 15:00 in London: every venue's session is open.
+    public static func nextWeekdaySessionStart(after time: Timestamp) -> Timestamp {
+        let day: Int64 = 86_400
+        var midnight = time.nanosecondsSinceEpoch / 1_000_000_000 / day * day
+        while true {
+            let weekday = (midnight / day + 4) % 7  // 1970-01-01 was a Thursday: 0 = Sunday
+            let candidate = Timestamp(secondsSinceEpoch: midnight + 15 * 3_600)
+            if weekday >= 1 && weekday <= 5 && candidate >= time { return candidate }
+            midnight += day
+        }
+    }
+}

@@ -103,6 +103,7 @@ private struct VenueDocument: Decodable {
     var minNotional: Money?
     var takerFeeBps: BasisPoints?
     var fixedFee: Money?
+    var maxQuantity: Quantity?
     var bids: [LevelDocument]
     var asks: [LevelDocument]
 
@@ -110,7 +111,7 @@ private struct VenueDocument: Decodable {
         PlanVenue(
             venue: venue, lotSize: lotSize, minQuantity: minQuantity ?? .zero, minNotional: minNotional ?? .zero,
             takerFee: takerFeeBps ?? .zero, fixedFee: fixedFee ?? .zero,
-            bids: bids.map(\.level), asks: asks.map(\.level)
+            bids: bids.map(\.level), asks: asks.map(\.level), maxQuantity: maxQuantity
         )
     }
 }

@@ -29,11 +29,14 @@ public struct PlanVenue: Sendable, Hashable {
     public var fixedFee: Money
     public var bids: [PlanLevel]
     public var asks: [PlanLevel]
+    /// The largest child the venue accepts; nil for no limit.
+    public var maxQuantity: Quantity?
 
     public init(
         venue: VenueID, lotSize: Quantity, minQuantity: Quantity, minNotional: Money,
-        takerFee: BasisPoints, fixedFee: Money, bids: [PlanLevel], asks: [PlanLevel]
+        takerFee: BasisPoints, fixedFee: Money, bids: [PlanLevel], asks: [PlanLevel], maxQuantity: Quantity? = nil
     ) {
+        self.maxQuantity = maxQuantity
         self.venue = venue
         self.lotSize = lotSize
         self.minQuantity = minQuantity

@@ -79,7 +79,7 @@ struct VenueCurve: Sendable {
         self.notionalEnds = notionalEnds
 
         let lot = venue.lotSize.rawValue
-        high = Swift.min(quantity, order.quantity.rawValue) / lot * lot
+        high = Swift.min(quantity, order.quantity.rawValue, venue.maxQuantity?.rawValue ?? Int64.max) / lot * lot
         var low = Swift.max(venue.minQuantity.rawValue, lot)
         low = (low + lot - 1) / lot * lot
         if venue.minNotional.isPositive {

@@ -6,6 +6,11 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
     public var version: Int
     public var securities: [Security]
     public var accounts: [Account]
+    /// Polling, staleness, timeouts, health and venue endpoints; defaults when absent.
+    public var routing: RoutingSettings?
+
+    /// The routing settings, defaults filled in.
+    public var routingSettings: RoutingSettings { routing ?? RoutingSettings() }
 
     /// Loads `config.json` and checks it against the venue catalog.
     public static func load(from path: String, venues: VenueCatalog) throws(ConfigurationError) -> RouterConfiguration {

@@ -1,0 +1,65 @@
+import ATSDomain
+import Logging
+
+/// Every call to one venue goes through here: the circuit breaker decides whether it may, the
+/// outcome and latency are recorded, and exclusion and re-admission are logged.
+public actor VenueGateway {
+    public nonisolated let venue: VenueID
+    public nonisolated let adapter: any VenueAdapter
+    let clock: any TradingClock
+    let logger: Logger
+    public private(set) var breaker: CircuitBreaker
+    /// Latency of the last successful call, nanoseconds.
+    public private(set) var lastLatency: Int64 = 0
+    public private(set) var lastFailure: VenueFailure?
+    public private(set) var calls = 0
+    public private(set) var failures = 0
+    /// Latencies of successful calls (nanoseconds), the most recent 1,024.
+    public private(set) var recentLatencies: [Int64] = []
+
+    public init(adapter: any VenueAdapter, breaker: CircuitBreaker.Configuration, clock: any TradingClock,
+                logger: Logger = Logger(label: "ats.router.venue")) {
+        venue = adapter.venue
+        self.adapter = adapter
+        self.breaker = CircuitBreaker(configuration: breaker)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var isHealthy: Bool { breaker.isHealthy }
+
+    /// Runs `operation` against the adapter unless the breaker holds the venue out.
+    /// - Throws: ``VenueFailure``; `venue_excluded` (retryable) when the breaker refuses.
+    public func call<T: Sendable>(_ what: String, _ operation: @Sendable (any VenueAdapter) async throws -> T) async throws -> T {
+        guard breaker.allowsRequest(at: clock.now()) else {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "venue_excluded",
+                               message: "\(venue) is excluded from routing after repeated failures; it is probed again shortly")
+        }
+        calls += 1
+        let start = ContinuousClock.now
+        do {
+            let result = try await operation(adapter)
+            let elapsed = ContinuousClock.now - start
+            lastLatency = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+            if recentLatencies.count == 1_024 { recentLatencies.removeFirst(512) }
+            recentLatencies.append(lastLatency)
+            if breaker.recordSuccess() == .readmitted {
+                logger.info("venue re-admitted", metadata: ["venue": "\(venue)"])
+            }
+            return result
+        } catch let failure as VenueFailure {
+            failures += 1
+            lastFailure = failure
+            if breaker.recordFailure(failure.kind, at: clock.now()) == .excluded {
+                logger.warning("venue excluded", metadata: ["venue": "\(venue)", "failure": "\(failure)", "during": "\(what)"])
+            }
+            throw failure
+        } catch {
+            failures += 1
+            let failure = VenueFailure(venue: venue, kind: .retryable, code: "unexpected", message: "\(what): \(error)")
+            lastFailure = failure
+            _ = breaker.recordFailure(.retryable, at: clock.now())
+            throw failure
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ATSDomain
+import ATSRouting
+import ATSVenues
+
+/// Every eligible venue's levels for one security, merged, each attributed to its venue, with
+/// the raw price and the all-in price (fees included), plus why any venue is left out.
+public struct ConsolidatedBook: Sendable, Hashable {
+    public struct Level: Sendable, Hashable {
+        public var venue: VenueID
+        public var price: Price
+        public var quantity: Quantity
+        /// Per unit, fees included: `price × (1 + fee)` for asks (what a buyer pays),
+        /// `price × (1 − fee)` for bids (what a seller nets), rounded half-even to 8 decimals.
+        public var allInPrice: Price
+    }
+
+    public struct VenueStatus: Sendable, Hashable {
+        public var venue: VenueID
+        public var included: Bool
+        /// Why the venue is left out: a rule code or `unhealthy`, `stale`, `no_book`.
+        public var code: String?
+        public var reason: String?
+        public var sequence: UInt64?
+        public var ageMilliseconds: Int64?
+        /// The proportional rate a taker pays (taker + side-specific + commission + tax), for buys.
+        public var buyFeeBps: BasisPoints
+        public var sellFeeBps: BasisPoints
+        public var fixedFee: Money
+        public var matching: String
+    }
+
+    public var symbol: Symbol
+    public var account: AccountID?
+    public var asOf: Timestamp
+    /// Best all-in first (highest net for a seller).
+    public var bids: [Level]
+    /// Best all-in first (lowest cost for a buyer).
+    public var asks: [Level]
+    public var venues: [VenueStatus]
+
+    /// The consolidated best bid and offer by raw price.
+    public var bestBid: Price? { bids.map(\.price).max() }
+    public var bestAsk: Price? { asks.map(\.price).min() }
+}
+
+extension VenueDefinition {
+    /// The proportional fee a taker on `side` pays here, in basis points.
+    public func takerFee(for side: Side) -> BasisPoints {
+        BasisPoints(rawValue: fees.takerBps.rawValue + (side == .buy ? fees.buyerBps.rawValue : fees.sellerBps.rawValue)
+                    + fees.commissionBps.rawValue + fees.taxBps.rawValue)
+    }
+
+    /// Whether an order here executes on arrival (continuous) rather than at the next auction.
+    public var isContinuous: Bool { matching.model == .continuous }
+}
+
+/// `price × (10000 ± fee) / 10000`, rounded half-even.
+func allInPrice(_ price: Price, fee: BasisPoints, side: Side) -> Price {
+    let unit = Int128(10_000) * Int128(BasisPoints.unit)
+    let factor = side == .buy ? unit + Int128(fee.rawValue) : unit - Int128(fee.rawValue)
+    let product = Int128(price.rawValue) * factor
+    var quotient = product / unit
+    let remainder = product % unit
+    if remainder * 2 > unit || (remainder * 2 == unit && quotient % 2 != 0) { quotient += 1 }
+    return Price(rawValue: Int64(clamping: quotient))
+}

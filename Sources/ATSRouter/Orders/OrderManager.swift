@@ -1,0 +1,367 @@
+import ATSDomain
+import ATSRouting
+import ATSVenues
+import Logging
+
+/// A parent order as a trader submits it.
+public struct ParentOrderRequest: Sendable, Hashable {
+    public var account: AccountID
+    public var symbol: Symbol
+    public var side: Side
+    public var quantity: Quantity
+    public var limitPrice: Price?
+    public var timeInForce: TimeInForce.Kind
+    public var strategy: PlanStrategy
+    public var includeVenues: Set<VenueID>
+    public var excludeVenues: Set<VenueID>
+
+    public init(account: AccountID, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price? = nil,
+                timeInForce: TimeInForce.Kind = .ioc, strategy: PlanStrategy = .cost,
+                includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = []) {
+        self.account = account
+        self.symbol = symbol
+        self.side = side
+        self.quantity = quantity
+        self.limitPrice = limitPrice
+        self.timeInForce = timeInForce
+        self.strategy = strategy
+        self.includeVenues = includeVenues
+        self.excludeVenues = excludeVenues
+    }
+}
+
+/// Turns parent orders into child orders per the plan, follows them to their fills, re-plans
+/// the residual on fresh books a bounded number of times, rests DAY/GTC residuals, and cancels.
+public actor OrderManager {
+    public let context: RoutingContext
+    let logger: Logger
+    private var parents: [OrderID: ParentOrder] = [:]
+    private var nextID: UInt64 = 1
+    private var cancelRequested: Set<OrderID> = []
+
+    public init(context: RoutingContext, logger: Logger = Logger(label: "ats.router.orders")) {
+        self.context = context
+        self.logger = logger
+    }
+
+    public func parent(_ id: OrderID) -> ParentOrder? { parents[id] }
+    public func allParents() -> [ParentOrder] { parents.values.sorted { $0.id < $1.id } }
+
+    /// Accepts a parent and routes it to completion (or to resting). Returns the parent's state then.
+    public func submit(_ request: ParentOrderRequest) async -> ParentOrder {
+        let id = OrderID(nextID)
+        nextID += 1
+        var parent = ParentOrder(
+            id: id, account: request.account, symbol: request.symbol, side: request.side, quantity: request.quantity,
+            limitPrice: request.limitPrice, timeInForce: request.timeInForce, strategy: request.strategy,
+            includeVenues: request.includeVenues, excludeVenues: request.excludeVenues, createdAt: context.clock.now())
+        if let rejection = admission(parent) {
+            parent.status = .rejected
+            parent.rejection = rejection
+            parent.completedAt = context.clock.now()
+            parents[id] = parent
+            return parent
+        }
+        parents[id] = parent
+        await route(id)
+        return parents[id]!
+    }
+
+    /// Cancels a parent: every live child is cancelled at its venue; fills already made stand.
+    public func cancel(_ id: OrderID) async -> ParentOrder? {
+        guard var parent = parents[id] else { return nil }
+        guard !parent.status.isTerminal else { return parent }
+        cancelRequested.insert(id)
+        for index in parent.children.indices where !parent.children[index].isTerminal {
+            await cancelChild(&parent.children[index], symbol: parent.symbol)
+        }
+        parent.status = .cancelled
+        parent.completedAt = context.clock.now()
+        parents[id] = parent
+        return parents[id]
+    }
+
+    /// Re-examines resting parents: a resting child that filled completes its parent; one whose
+    /// books moved so that other venues now offer liquidity within the limit is cancelled and the
+    /// residual re-routed. Call on every poll cycle.
+    public func refreshResting() async {
+        for id in parents.keys.sorted() where parents[id]?.status == .resting {
+            guard var parent = parents[id], let index = parent.children.lastIndex(where: { $0.purpose == .rest && !$0.isTerminal })
+            else { continue }
+            var child = parent.children[index]
+            let symbol = parent.symbol
+            if let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue],
+               let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
+                child.apply(state)
+            }
+            parent = parents[id] ?? parent
+            parent.children[index] = child
+            if parent.filledQuantity == parent.quantity {
+                parent.status = .filled
+                parent.completedAt = context.clock.now()
+                parents[id] = parent
+                continue
+            }
+            parents[id] = parent
+            // Liquidity elsewhere within the limit? Then stop resting and take it.
+            let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
+            let elsewhere = (parent.side == .buy ? book.asks : book.bids).contains { level in
+                level.venue != child.venue && parent.limitPrice.map { parent.side == .buy ? level.price <= $0 : level.price >= $0 } ?? true
+            }
+            if elsewhere && !child.isTerminal {
+                await cancelChild(&child, symbol: parent.symbol)
+                parent = parents[id]!
+                parent.children[index] = child
+                parent.status = .working
+                parents[id] = parent
+                await route(id)
+            }
+        }
+    }
+
+    // MARK: Routing
+
+    /// Refuses a parent that no venue could take for this account: an unknown security or
+    /// account, or the same compliance rule at every venue listing the security.
+    func admission(_ parent: ParentOrder) -> Rejection? {
+        guard parent.quantity.isPositive else { return Rejection(.quantityNotPositive, "quantity must be greater than zero") }
+        guard let account = context.configuration.account(parent.account) else {
+            return Rejection(RejectCode(rawValue: "unknown_account"), "no account \(parent.account)")
+        }
+        guard context.configuration.security(parent.symbol) != nil else {
+            return Rejection(RejectCode(rawValue: "unknown_security"), "no security \(parent.symbol)")
+        }
+        if parent.timeInForce != .ioc && parent.timeInForce != .fok && parent.limitPrice == nil {
+            return Rejection(.marketOrderCannotRest, "a \(parent.timeInForce.rawValue) order may rest, so it needs a limit price")
+        }
+        let now = context.clock.now()
+        let listing = context.catalog.venues.filter { $0.listing(parent.symbol) != nil && parent.admitsVenue($0.id) }
+        guard !listing.isEmpty else { return Rejection(.notListed, "\(parent.symbol) is listed on no venue this order may use") }
+        var refusals: [Rejection] = []
+        for venue in listing {
+            guard let refusal = context.eligibility(of: venue, symbol: parent.symbol, side: parent.side, quantity: parent.quantity,
+                                                    account: account, now: now) else { return nil }
+            refusals.append(refusal)
+        }
+        // Every venue refuses: name the rule that refuses at most of them (ties: the first).
+        let counts = Dictionary(grouping: refusals, by: \.code)
+        let top = refusals.first { counts[$0.code]!.count == counts.values.map(\.count).max() }!
+        return top
+    }
+
+    /// Plans and sends children until the parent is filled, rests, or runs out of re-routes.
+    func route(_ id: OrderID) async {
+        let settings = context.settings
+        var refusedVenues: [VenueID: String] = [:]
+        var attempt = 0
+        while attempt <= settings.maximumReroutes {
+            guard var parent = parents[id], !cancelRequested.contains(id) else { return }
+            let residual = parent.leavesQuantity
+            guard residual.isPositive else { break }
+            // The books and the plan.
+            let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
+            var snapshot = context.planSnapshot(book, side: parent.side)
+            snapshot.venues.removeAll { refusedVenues[$0.venue] != nil }
+            var excluded = Dictionary(uniqueKeysWithValues: book.venues.filter { !$0.included }.map { ($0.venue, $0.reason ?? $0.code ?? "") })
+            for (venue, reason) in refusedVenues { excluded[venue] = reason }
+            for status in book.venues where status.included && context.catalog.venue(status.venue)?.isContinuous == false {
+                excluded[status.venue] = "call auction: its book executes at the next auction, not now"
+            }
+            let order = PlanOrder(side: parent.side, quantity: residual, limitPrice: parent.limitPrice, strategy: parent.strategy,
+                                  includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
+            guard let plan = try? Planner.plan(order, on: snapshot) else { break }
+            let ages = Dictionary(uniqueKeysWithValues: book.venues.compactMap { status in status.ageMilliseconds.map { (status.venue, $0) } })
+            parent.decisions.append(RoutingDecision(at: context.clock.now(), attempt: attempt, snapshot: snapshot, quoteAges: ages,
+                                                    excluded: excluded, plan: plan))
+            let decision = parent.decisions.count - 1
+            if parent.timeInForce == .fok && attempt == 0 && plan.filledQuantity < residual {
+                parent.status = .partiallyFilled
+                parent.note = "fok_not_fillable: eligible consolidated liquidity covers \(plan.filledQuantity) of \(residual); nothing was sent"
+                parent.rejection = Rejection(.fillOrKillNotFillable, parent.note!)
+                parent.status = .rejected
+                parent.completedAt = context.clock.now()
+                parents[id] = parent
+                return
+            }
+            guard !plan.allocations.isEmpty else {
+                parents[id] = parent
+                break
+            }
+            // Children, each cleared by the rules engine first.
+            var toSend: [Int] = []
+            var refusedNow = false
+            for allocation in plan.allocations {
+                guard let venue = context.catalog.venue(allocation.venue) else { continue }
+                let tif = childTimeInForce(at: venue)
+                var child = ChildOrder(
+                    clientKey: "p\(id)-c\(parent.children.count + 1)", venue: venue.id, quantity: allocation.quantity,
+                    limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision)
+                if let refusal = childRefusal(parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif) {
+                    child.status = .refused
+                    child.refusal = refusal
+                    refusedVenues[venue.id] = "refused: \(refusal)"
+                    refusedNow = true
+                } else {
+                    toSend.append(parent.children.count)
+                }
+                parent.children.append(child)
+            }
+            parents[id] = parent
+            if refusedNow && toSend.isEmpty { continue }  // re-plan around the refusing venues, same attempt
+            await send(id, children: toSend)
+            attempt += 1
+        }
+        finish(id)
+    }
+
+    /// After routing: done, or rest the residual (DAY/GTC).
+    func finish(_ id: OrderID) {
+        guard var parent = parents[id], !parent.status.isTerminal else { return }
+        if parent.leavesQuantity.isZero {
+            parent.status = .filled
+        } else if parent.timeInForce == .day || parent.timeInForce == .gtc || parent.timeInForce == .gtd {
+            parents[id] = parent
+            Task { await self.rest(id) }
+            return
+        } else {
+            parent.status = .partiallyFilled
+            parent.note = parent.note ?? "the rest found no eligible liquidity within the limit after \(parent.decisions.count) decision(s)"
+        }
+        parent.completedAt = context.clock.now()
+        parents[id] = parent
+    }
+
+    /// Rests the residual at the venue chosen for fees, then for fill likelihood (the most
+    /// displayed size on the same side near the limit).
+    func rest(_ id: OrderID) async {
+        guard var parent = parents[id], let limit = parent.limitPrice else { return }
+        let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
+        let residual = parent.leavesQuantity
+        var best: (venue: VenueDefinition, fee: BasisPoints, depth: Int64)?
+        for status in book.venues where status.included && parent.admitsVenue(status.venue) {
+            guard let venue = context.catalog.venue(status.venue), venue.timeInForce.contains(.gtc) || venue.timeInForce.contains(.day),
+                  childRefusal(parent, venue: venue, quantity: residual, limit: limit, tif: restingTimeInForce(at: venue)) == nil
+            else { continue }
+            let fee = parent.side == .buy ? status.buyFeeBps : status.sellFeeBps
+            let sameSide = parent.side == .buy ? book.bids : book.asks
+            let depth = sameSide.filter { $0.venue == venue.id }.reduce(0) { $0 + $1.quantity.rawValue }
+            if let current = best, fee > current.fee || (fee == current.fee && depth <= current.depth) { continue }
+            best = (venue, fee, depth)
+        }
+        guard let best else {
+            parent.status = .partiallyFilled
+            parent.note = "no eligible venue accepts the resting residual"
+            parent.completedAt = context.clock.now()
+            parents[id] = parent
+            return
+        }
+        let child = ChildOrder(clientKey: "p\(id)-c\(parent.children.count + 1)", venue: best.venue.id, quantity: residual,
+                               limitPrice: limit, timeInForce: restingTimeInForce(at: best.venue), purpose: .rest,
+                               decision: max(0, parent.decisions.count - 1))
+        parent.children.append(child)
+        parent.status = .resting
+        parents[id] = parent
+        await send(id, children: [parent.children.count - 1])
+        if var updated = parents[id], updated.status == .resting, updated.leavesQuantity.isZero {
+            updated.status = .filled
+            updated.completedAt = context.clock.now()
+            parents[id] = updated
+        }
+    }
+
+    /// IOC on continuous venues that take it; otherwise a DAY (or GTC) limit cancelled after the fill window.
+    func childTimeInForce(at venue: VenueDefinition) -> TimeInForce.Kind {
+        if venue.isContinuous && venue.timeInForce.contains(.ioc) { return .ioc }
+        return venue.timeInForce.contains(.day) ? .day : .gtc
+    }
+
+    func restingTimeInForce(at venue: VenueDefinition) -> TimeInForce.Kind {
+        venue.timeInForce.contains(.gtc) ? .gtc : .day
+    }
+
+    func childRefusal(_ parent: ParentOrder, venue: VenueDefinition, quantity: Quantity, limit: Price,
+                      tif: TimeInForce.Kind) -> Rejection? {
+        guard let account = context.configuration.account(parent.account),
+              let security = context.configuration.security(parent.symbol) else { return Rejection(.notListed, "unknown") }
+        let ticket = OrderTicket(side: parent.side, type: .limit, quantity: quantity, limitPrice: limit, timeInForce: tif)
+        return context.rules.check(ticket, account: account, venue: venue, security: security, at: context.clock.now(),
+                                   holders: context.configuration.holderCount(of: parent.symbol))
+    }
+
+    // MARK: Children at venues
+
+    /// Sends the children concurrently and follows each to a final state (or, for a resting
+    /// child, to its acknowledgement).
+    func send(_ id: OrderID, children indices: [Int]) async {
+        guard let parent = parents[id] else { return }
+        let settings = context.settings
+        let symbol = parent.symbol
+        let side = parent.side
+        let work = indices.map { ($0, parent.children[$0]) }
+        let results = await withTaskGroup(of: (Int, ChildOrder).self) { group in
+            for (index, child) in work {
+                guard let gateway = context.gateways[child.venue] else { continue }
+                group.addTask {
+                    var child = child
+                    let request = ChildOrderRequest(clientKey: child.clientKey, symbol: symbol, side: side, quantity: child.quantity,
+                                                    limitPrice: child.limitPrice, timeInForce: child.timeInForce)
+                    do {
+                        child.apply(try await Self.submitReconciling(request, gateway: gateway))
+                    } catch {
+                        child.status = .failed
+                        child.failure = "\(error)"
+                        return (index, child)
+                    }
+                    guard child.purpose == .take, !child.isTerminal, let venueOrderID = child.venueOrderID else { return (index, child) }
+                    // A limit child on a venue without IOC: follow it through its fill window, then cancel the rest.
+                    let deadline = ContinuousClock.now + .milliseconds(settings.fillWindowMilliseconds)
+                    while !child.isTerminal && ContinuousClock.now < deadline {
+                        try? await Task.sleep(for: .milliseconds(settings.statusPollMilliseconds))
+                        if let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
+                            child.apply(state)
+                        }
+                    }
+                    if !child.isTerminal {
+                        if let state = try? await gateway.call("cancel", { try await $0.cancel(venueOrderID, symbol: symbol) }) {
+                            child.apply(state)
+                        }
+                    }
+                    return (index, child)
+                }
+            }
+            var collected: [(Int, ChildOrder)] = []
+            for await result in group { collected.append(result) }
+            return collected
+        }
+        guard var updated = parents[id] else { return }
+        for (index, child) in results { updated.children[index] = child }
+        parents[id] = updated
+    }
+
+    /// Submits; when the reply is lost (timeout, malformed), sends the same idempotency key again
+    /// once, which returns the order the venue already has rather than a second one.
+    static func submitReconciling(_ request: ChildOrderRequest, gateway: VenueGateway) async throws -> VenueOrderState {
+        do {
+            return try await gateway.call("submit", { try await $0.submit(request) })
+        } catch let failure as VenueFailure where failure.kind == .retryable && failure.code != "venue_excluded" {
+            return try await gateway.call("submit (reconcile)", { try await $0.submit(request) })
+        }
+    }
+
+    func cancelChild(_ child: inout ChildOrder, symbol: Symbol) async {
+        guard let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue] else {
+            child.status = .cancelled
+            return
+        }
+        if let state = try? await gateway.call("cancel", { try await $0.cancel(venueOrderID, symbol: symbol) }) {
+            child.apply(state)
+        }
+    }
+}
+
+extension ParentOrder {
+    func admitsVenue(_ venue: VenueID) -> Bool {
+        if excludeVenues.contains(venue) { return false }
+        return includeVenues.isEmpty || includeVenues.contains(venue)
+    }
+}

@@ -1,0 +1,126 @@
+import ATSDomain
+import ATSRouting
+
+/// A trader's order as the router works it: split into children across venues.
+public struct ParentOrder: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Accepted, being routed.
+        case working
+        /// The residual rests at a venue (DAY/GTC).
+        case resting
+        /// Done: everything filled.
+        case filled
+        /// Done: part filled, the rest cancelled (IOC, FOK shortfall, or no more liquidity).
+        case partiallyFilled = "partially_filled"
+        /// Done: cancelled by the trader (fills before the cancel stand).
+        case cancelled
+        /// Refused before any child was sent; `rejection` names the rule.
+        case rejected
+
+        public var isTerminal: Bool { self != .working && self != .resting }
+    }
+
+    public let id: OrderID
+    public let account: AccountID
+    public let symbol: Symbol
+    public let side: Side
+    public let quantity: Quantity
+    public let limitPrice: Price?
+    public let timeInForce: TimeInForce.Kind
+    public let strategy: PlanStrategy
+    public let includeVenues: Set<VenueID>
+    public let excludeVenues: Set<VenueID>
+    public let createdAt: Timestamp
+    public internal(set) var status: Status = .working
+    public internal(set) var rejection: Rejection?
+    public internal(set) var children: [ChildOrder] = []
+    /// Each routing decision with the snapshot it used: best-execution evidence.
+    public internal(set) var decisions: [RoutingDecision] = []
+    /// Why the parent ended short, if it did.
+    public internal(set) var note: String?
+    public internal(set) var completedAt: Timestamp?
+
+    /// Always the sum of the children's fills.
+    public var filledQuantity: Quantity { Quantity(rawValue: children.reduce(0) { $0 + $1.filledQuantity.rawValue }) }
+    public var leavesQuantity: Quantity { Quantity(rawValue: quantity.rawValue - filledQuantity.rawValue) }
+    /// Σ price × quantity over every fill, exact.
+    public var notional: ExactAmount {
+        children.flatMap(\.fills).reduce(ExactAmount.zero) {
+            $0 + ExactAmount(rawValue: Int128($1.price.rawValue) * Int128($1.quantity.rawValue) * 100_000_000)
+        }
+    }
+    /// Σ the venues' charges.
+    public var fees: Money { Money(rawValue: children.reduce(0) { $0 + $1.fees.rawValue }) }
+    /// Notional ÷ filled quantity, rounded half-even to 8 decimals.
+    public var averagePrice: Price? {
+        guard filledQuantity.isPositive else { return nil }
+        let divisor = Int128(filledQuantity.rawValue) * 100_000_000
+        let (quotient, remainder) = notional.rawValue.quotientAndRemainder(dividingBy: divisor)
+        let rounded = remainder * 2 > divisor || (remainder * 2 == divisor && quotient % 2 != 0) ? quotient + 1 : quotient
+        return Price(rawValue: Int64(rounded))
+    }
+    public var liveChildren: [ChildOrder] { children.filter { !$0.isTerminal } }
+}
+
+/// One child order at one venue.
+public struct ChildOrder: Sendable, Hashable {
+    public enum Purpose: String, Sendable, Hashable, Codable { case take, rest }
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Journalled, not yet acknowledged by the venue.
+        case pending
+        case open
+        case partiallyFilled = "partially_filled"
+        case filled, cancelled, expired
+        /// Refused by our rules engine before sending: `refusal` names the rule.
+        case refused
+        /// The venue refused it or could not be reached: `failure` says which.
+        case failed
+
+        public var isTerminal: Bool { ![.pending, .open, .partiallyFilled].contains(self) }
+    }
+
+    public let clientKey: String
+    public let venue: VenueID
+    public let quantity: Quantity
+    public let limitPrice: Price
+    public let timeInForce: TimeInForce.Kind
+    public let purpose: Purpose
+    /// Which routing decision created it (index into the parent's decisions).
+    public let decision: Int
+    public internal(set) var status: Status = .pending
+    public internal(set) var venueOrderID: String?
+    public internal(set) var filledQuantity: Quantity = .zero
+    public internal(set) var fees: Money = .zero
+    public internal(set) var fills: [VenueFill] = []
+    public internal(set) var refusal: Rejection?
+    public internal(set) var failure: String?
+
+    public var isTerminal: Bool { status.isTerminal }
+
+    mutating func apply(_ state: VenueOrderState) {
+        venueOrderID = state.venueOrderID
+        filledQuantity = state.filledQuantity
+        fees = state.fees
+        fills = state.fills
+        switch state.status {
+        case .open: status = .open
+        case .partiallyFilled: status = .partiallyFilled
+        case .filled: status = .filled
+        case .cancelled: status = .cancelled
+        case .expired: status = .expired
+        }
+    }
+}
+
+/// One routing decision: the books it saw, what it left out and why, and the plan.
+public struct RoutingDecision: Sendable, Hashable {
+    public let at: Timestamp
+    /// 0 for the first plan, then each re-route.
+    public let attempt: Int
+    public let snapshot: PlanSnapshot
+    /// Quote age per venue in milliseconds at decision time.
+    public let quoteAges: [VenueID: Int64]
+    /// Venues left out, with the reason.
+    public let excluded: [VenueID: String]
+    public let plan: Plan
+}

@@ -1,0 +1,110 @@
+import ATSDomain
+import ATSRouting
+import ATSVenues
+
+/// What routing reads: the venues and their rules, the securities and accounts, each venue's
+/// gateway (health) and the polled books, and the clock.
+public struct RoutingContext: Sendable {
+    public let catalog: VenueCatalog
+    public let configuration: RouterConfiguration
+    public let gateways: [VenueID: VenueGateway]
+    public let store: MarketDataStore
+    public let clock: any TradingClock
+    public let rules = RulesEngine()
+
+    public init(catalog: VenueCatalog, configuration: RouterConfiguration, gateways: [VenueID: VenueGateway],
+                store: MarketDataStore, clock: any TradingClock) {
+        self.catalog = catalog
+        self.configuration = configuration
+        self.gateways = gateways
+        self.store = store
+        self.clock = clock
+    }
+
+    public var settings: RoutingSettings { configuration.routingSettings }
+
+    /// Rule codes about the shape of one particular child, not about whether the account may
+    /// trade the security at the venue at all.
+    static let childShapeCodes: Set<RejectCode> = [
+        .offTick, .offLot, .belowMinimumQuantity, .belowMinimumValue, .aboveMaximumSize, .outsidePriceBand,
+        .orderTypeNotSupported, .timeInForceNotSupported, .rateLimited,
+    ]
+
+    /// Why `account` may not trade `symbol` on `side` at `venue` now, ignoring the child's shape; nil if it may.
+    public func eligibility(of venue: VenueDefinition, symbol: Symbol, side: Side, quantity: Quantity,
+                            account: Account?, now: Timestamp) -> Rejection? {
+        guard let listing = venue.listing(symbol) else { return Rejection(.notListed, "\(symbol) is not listed on \(venue.name)") }
+        let ticket = OrderTicket(side: side, type: .limit, quantity: quantity, limitPrice: listing.referencePrice,
+                                 timeInForce: venue.timeInForce.first ?? .gtc)
+        let found: [Rejection]
+        if let account, let security = configuration.security(symbol) {
+            found = rules.violations(ticket, account: account, venue: venue, security: security, at: now,
+                                     holders: configuration.holderCount(of: symbol))
+        } else {
+            found = rules.venueViolations(ticket, symbol: symbol, venue: venue, at: now)
+        }
+        return found.first { !Self.childShapeCodes.contains($0.code) }
+    }
+
+    /// The consolidated book for `symbol`, filtered to venues where `account` (if given) may trade now.
+    public func consolidatedBook(_ symbol: Symbol, account: AccountID? = nil, side: Side? = nil) async -> ConsolidatedBook {
+        let now = clock.now()
+        let investor = account.flatMap { configuration.account($0) }
+        var bids: [ConsolidatedBook.Level] = []
+        var asks: [ConsolidatedBook.Level] = []
+        var statuses: [ConsolidatedBook.VenueStatus] = []
+        for venue in catalog.venues where venue.listing(symbol) != nil {
+            var status = ConsolidatedBook.VenueStatus(
+                venue: venue.id, included: false, buyFeeBps: venue.takerFee(for: .buy), sellFeeBps: venue.takerFee(for: .sell),
+                fixedFee: venue.fees.fixedPerOrder, matching: venue.matching.model.rawValue)
+            let book = await store.book(venue: venue.id, symbol: symbol)
+            status.sequence = book?.sequence
+            status.ageMilliseconds = book?.ageMilliseconds(at: now)
+            let healthy = await gateways[venue.id]?.isHealthy ?? false
+            let probe = venue.listing(symbol)?.minimumQuantity ?? .zero
+            if !healthy {
+                (status.code, status.reason) = ("unhealthy", "\(venue.name) is excluded after repeated failures (circuit breaker open)")
+            } else if book == nil {
+                (status.code, status.reason) = ("no_book", "no book polled from \(venue.name) yet")
+            } else if let age = status.ageMilliseconds, age > Int64(settings.stalenessLimitMilliseconds) {
+                (status.code, status.reason) = ("stale", "the book is \(age) ms old, over the \(settings.stalenessLimitMilliseconds) ms limit")
+            } else if let refusal = eligibility(of: venue, symbol: symbol, side: side ?? .buy, quantity: probe, account: investor, now: now) {
+                (status.code, status.reason) = (refusal.code.rawValue, refusal.message)
+            } else {
+                status.included = true
+            }
+            statuses.append(status)
+            guard status.included, let book else { continue }
+            for level in book.bids {
+                bids.append(.init(venue: venue.id, price: level.price, quantity: level.quantity,
+                                  allInPrice: allInPrice(level.price, fee: status.sellFeeBps, side: .sell)))
+            }
+            for level in book.asks {
+                asks.append(.init(venue: venue.id, price: level.price, quantity: level.quantity,
+                                  allInPrice: allInPrice(level.price, fee: status.buyFeeBps, side: .buy)))
+            }
+        }
+        bids.sort { $0.allInPrice != $1.allInPrice ? $0.allInPrice > $1.allInPrice : $0.price > $1.price }
+        asks.sort { $0.allInPrice != $1.allInPrice ? $0.allInPrice < $1.allInPrice : $0.price < $1.price }
+        return ConsolidatedBook(symbol: symbol, account: account, asOf: now, bids: bids, asks: asks, venues: statuses)
+    }
+
+    /// The planner's snapshot from a consolidated book: continuous venues only (a call-auction
+    /// venue's book waits for its auction and cannot be taken now), with each listing's terms.
+    public func planSnapshot(_ book: ConsolidatedBook, side: Side) -> PlanSnapshot {
+        var venues: [PlanVenue] = []
+        for status in book.venues where status.included {
+            guard let venue = catalog.venue(status.venue), venue.isContinuous, let listing = venue.listing(book.symbol) else { continue }
+            venues.append(PlanVenue(
+                venue: venue.id, lotSize: listing.lotSize, minQuantity: listing.minimumQuantity,
+                minNotional: listing.minimumOrderValue, takerFee: side == .buy ? status.buyFeeBps : status.sellFeeBps,
+                fixedFee: venue.fees.fixedPerOrder,
+                bids: book.bids.filter { $0.venue == venue.id }.map { PlanLevel(price: $0.price, quantity: $0.quantity) }
+                    .sorted { $0.price > $1.price },
+                asks: book.asks.filter { $0.venue == venue.id }.map { PlanLevel(price: $0.price, quantity: $0.quantity) }
+                    .sorted { $0.price < $1.price },
+                maxQuantity: listing.maximumOrderQuantity))
+        }
+        return PlanSnapshot(symbol: book.symbol, venues: venues)
+    }
+}

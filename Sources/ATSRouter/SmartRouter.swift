@@ -1,0 +1,58 @@
+import AsyncHTTPClient
+import ATSDomain
+import ATSRouting
+import ATSVenues
+import Logging
+
+/// The live router assembled: a pooled HTTP client, one gateway and one poller per venue, the
+/// market data store, the routing context and the order manager.
+public final class SmartRouter: Sendable {
+    public let context: RoutingContext
+    public let orders: OrderManager
+    public let pollers: [VenuePoller]
+    public let client: HTTPClient
+
+    /// - Parameter urls: each venue's base URL (the embedded mocks' or those in `config.json`).
+    public init(catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
+                logger: Logger = Logger(label: "ats.router")) {
+        let settings = configuration.routingSettings
+        client = HTTPClient(eventLoopGroupProvider: .singleton,
+                            configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
+        let store = MarketDataStore()
+        var gateways: [VenueID: VenueGateway] = [:]
+        var pollers: [VenuePoller] = []
+        let securities = Set(configuration.securities.map(\.symbol))
+        for venue in catalog.venues {
+            guard let url = urls[venue.id] else { continue }
+            let endpoint = settings.venues[venue.id.rawValue]
+            let credentials = endpoint?.keyId.map { VenueCredentials(keyID: $0, secret: endpoint?.secret ?? "") }
+                ?? VenueCredentials.demo(for: venue.id.rawValue)
+            let adapter = VenueAdapters.make(for: venue, baseURL: url, credentials: credentials, client: client,
+                                             timeout: .milliseconds(settings.requestTimeoutMilliseconds))
+            let gateway = VenueGateway(
+                adapter: adapter,
+                breaker: .init(failureThreshold: settings.breakerFailureThreshold,
+                               openIntervalMilliseconds: Int64(settings.breakerOpenMilliseconds)),
+                clock: clock, logger: logger)
+            gateways[venue.id] = gateway
+            pollers.append(VenuePoller(gateway: gateway, symbols: venue.listings.map(\.symbol).filter(securities.contains),
+                                       store: store, interval: .milliseconds(settings.pollIntervalMilliseconds),
+                                       depth: settings.bookDepth, clock: clock))
+        }
+        context = RoutingContext(catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock)
+        orders = OrderManager(context: context, logger: logger)
+        self.pollers = pollers
+    }
+
+    /// Polls every venue once, concurrently.
+    public func pollAll() async {
+        await withTaskGroup(of: Void.self) { group in
+            for poller in pollers { group.addTask { await poller.pollOnce() } }
+        }
+    }
+
+    /// Closes the HTTP client.
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+}

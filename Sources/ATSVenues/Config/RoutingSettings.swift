@@ -1,0 +1,61 @@
+/// The `routing` section of `config.json`: polling, staleness, timeouts, health and where the
+/// venues are. Every key is optional; absent keys take the defaults below.
+public struct RoutingSettings: Sendable, Hashable, Codable {
+    /// Where one venue's API is and the credentials the router uses there.
+    public struct Endpoint: Sendable, Hashable, Codable {
+        public var url: String
+        public var keyId: String?
+        public var secret: String?
+    }
+
+    /// How often each venue's books are polled.
+    public var pollIntervalMilliseconds: Int = 200
+    /// A book older than this (since its last confirmed poll) is left out of routing.
+    public var stalenessLimitMilliseconds: Int = 2_000
+    /// Per-request timeout to a venue.
+    public var requestTimeoutMilliseconds: Int = 1_000
+    /// Levels per side asked of each venue.
+    public var bookDepth: Int = 20
+    /// How long a limit child on a venue without IOC may work before it is cancelled.
+    public var fillWindowMilliseconds: Int = 400
+    /// How often a working child's status is polled.
+    public var statusPollMilliseconds: Int = 25
+    /// How many times a parent's residual is re-planned on fresh books.
+    public var maximumReroutes: Int = 3
+    /// Consecutive venue failures that exclude a venue from routing.
+    public var breakerFailureThreshold: Int = 3
+    /// How long an excluded venue waits before it is probed.
+    public var breakerOpenMilliseconds: Int = 2_000
+    /// Venues served elsewhere (for example by `ats-router venue serve`); absent venues run in process.
+    public var venues: [String: Endpoint] = [:]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case pollIntervalMilliseconds, stalenessLimitMilliseconds, requestTimeoutMilliseconds, bookDepth
+        case fillWindowMilliseconds, statusPollMilliseconds, maximumReroutes, breakerFailureThreshold
+        case breakerOpenMilliseconds, venues
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let found = try container.decodeIfPresent(Int.self, forKey: key) else { return fallback }
+            guard range.contains(found) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                       debugDescription: "must be from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return found
+        }
+        pollIntervalMilliseconds = try value(.pollIntervalMilliseconds, 200, range: 10...60_000)
+        stalenessLimitMilliseconds = try value(.stalenessLimitMilliseconds, 2_000, range: 50...600_000)
+        requestTimeoutMilliseconds = try value(.requestTimeoutMilliseconds, 1_000, range: 10...60_000)
+        bookDepth = try value(.bookDepth, 20, range: 1...100)
+        fillWindowMilliseconds = try value(.fillWindowMilliseconds, 400, range: 0...60_000)
+        statusPollMilliseconds = try value(.statusPollMilliseconds, 25, range: 1...10_000)
+        maximumReroutes = try value(.maximumReroutes, 3, range: 0...20)
+        breakerFailureThreshold = try value(.breakerFailureThreshold, 3, range: 1...100)
+        breakerOpenMilliseconds = try value(.breakerOpenMilliseconds, 2_000, range: 10...600_000)
+        venues = try container.decodeIfPresent([String: Endpoint].self, forKey: .venues) ?? [:]
+    }
+}

@@ -1,0 +1,43 @@
+import ATSDomain
+import ATSRouter
+import ATSVenueMocks
+import ATSVenues
+import Foundation
+
+/// The repository root, found from this file, for venues/ and config.json.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func catalog() throws -> VenueCatalog { try VenueCatalog.load(directory: root.appendingPathComponent("venues").path) }
+    static func configuration(_ catalog: VenueCatalog) throws -> RouterConfiguration {
+        try RouterConfiguration.load(from: root.appendingPathComponent("config.json").path, venues: catalog)
+    }
+}
+
+/// Monday 2026-11-23 10:00 New York: every venue in session.
+let monday = Timestamp(secondsSinceEpoch: 1_795_446_000)
+
+/// The five venue mocks on real loopback sockets and a router polling them over HTTP.
+struct LiveRouter {
+    let fleet: MockVenueFleet
+    let router: SmartRouter
+    let clock: RunningClock
+
+    static func start(configure: (inout RouterConfiguration) -> Void = { _ in }, urls override: [VenueID: String] = [:])
+        async throws -> LiveRouter
+    {
+        let catalog = try Repository.catalog()
+        var configuration = try Repository.configuration(catalog)
+        configure(&configuration)
+        let clock = RunningClock(startingAt: monday)
+        let fleet = try await MockVenueFleet.start(catalog.venues, clock: clock, stepInterval: nil)
+        var urls = fleet.urls
+        for (venue, url) in override { urls[venue] = url }
+        let router = SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock)
+        return LiveRouter(fleet: fleet, router: router, clock: clock)
+    }
+
+    func stop() async {
+        await router.shutdown()
+        await fleet.stop()
+    }
+}
