@@ -50,6 +50,7 @@ let package = Package(
                 "ATSDomain", "ATSMatching", "ATSVenues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmark support: the binary op-stream format, its generator and the replayer.
@@ -96,7 +97,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ATSRouterTests",
-            dependencies: ["ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting"]
+            dependencies: [
+                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "ATSCLITests",

@@ -2,12 +2,14 @@ import ATSDomain
 import ATSVenues
 import Foundation
 import Hummingbird
+import Logging
 import ServiceLifecycle
 
 /// Serves one venue's ``VenueEngine`` over HTTP in the venue's own dialect.
 public enum MockVenueServer {
     /// The routes: the venue's dialect, plus `GET /health` and the simulation controls under `/_mock`
-    /// (`POST /_mock/pause`, `/_mock/resume`, `/_mock/step?count=N`, `/_mock/auction`), which need
+    /// (`POST /_mock/pause`, `/_mock/resume`, `/_mock/step?count=N`, `/_mock/auction`,
+    /// `/_mock/fault?mode=none|error|hang|malformed`), which need
     /// the header `x-mock-admin: <secret>`.
     public static func router(engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock) -> Router<BasicRequestContext> {
         let router = Router()
@@ -22,6 +24,7 @@ public enum MockVenueServer {
         }
         // Unknown paths and anything the framework refuses answer in the venue's own error shape.
         router.add(middleware: DialectErrorMiddleware(render: render))
+        router.add(middleware: FaultMiddleware(faults: engine.faults, render: render))
         switch engine.definition.dialect {
         case .tzero: TZeroDialect.install(on: router, context)
         case .archax: ArchaxDialect.install(on: router, context)
@@ -50,6 +53,13 @@ public enum MockVenueServer {
             await engine.step(count: count)
             return (.ok, ["stepped": String(count)])
         })
+        router.post("/_mock/fault", use: admin { request in
+            guard let fault = request.uri.queryParameters.get("mode").flatMap({ VenueFault(rawValue: String($0)) }) else {
+                return (.badRequest, ["error": "mode must be one of \(VenueFault.allCases.map(\.rawValue).joined(separator: ", "))"])
+            }
+            engine.faults.set(fault)
+            return (.ok, ["fault": fault.rawValue])
+        })
         router.post("/_mock/auction", use: admin { _ in
             let results = await engine.runAuctions()
             return (.ok, Dictionary(uniqueKeysWithValues: results.map { ($0.key.rawValue, "\($0.value.matchedVolume) @ \($0.value.price)") }))
@@ -61,15 +71,19 @@ public enum MockVenueServer {
     /// with the simulation stepping every `stepInterval` unless paused.
     public static func application(
         engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock, host: String = "127.0.0.1", port: Int = 0,
-        stepInterval: Duration? = .milliseconds(250), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        stepInterval: Duration? = .milliseconds(250), logLevel: Logger.Level = .info,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        var logger = Logger(label: "ats-mock-\(engine.definition.id)")
+        logger.logLevel = logLevel
         var services: [any Service] = []
         if let stepInterval { services.append(SimulationService(engine: engine, interval: stepInterval)) }
         return Application(
             router: router(engine: engine, credentials: credentials, clock: clock),
             configuration: .init(address: .hostname(host, port: port), serverName: "ats-mock-\(engine.definition.id)"),
             services: services,
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) })
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
     }
 }
 

@@ -7,6 +7,8 @@ import ATSVenues
 /// rules, fees, and the background market simulation. Each dialect translates HTTP to these calls.
 public actor VenueEngine {
     public nonisolated let definition: VenueDefinition
+    /// Faults injected into this venue's HTTP replies (see ``FaultSwitch``).
+    public nonisolated let faults = FaultSwitch()
     private let clock: any TradingClock
     private let rules = RulesEngine()
     private var books: [Symbol: OrderBook] = [:]
