@@ -89,6 +89,22 @@ public struct RoutingContext: Sendable {
         return ConsolidatedBook(symbol: symbol, account: account, asOf: now, bids: bids, asks: asks, venues: statuses)
     }
 
+    /// Polls every venue listing `symbol` now, so that a re-plan sees fresh books.
+    public func refreshBooks(_ symbol: Symbol) async {
+        let depth = settings.bookDepth
+        await withTaskGroup(of: Void.self) { group in
+            for venue in catalog.venues where venue.listing(symbol) != nil {
+                guard let gateway = gateways[venue.id] else { continue }
+                group.addTask {
+                    let since = await store.sequence(venue: venue.id, symbol: symbol)
+                    if let poll = try? await gateway.call("book \(symbol)", { try await $0.book(symbol, levels: depth, since: since) }) {
+                        await store.apply(poll, venue: venue.id, symbol: symbol, at: clock.now())
+                    }
+                }
+            }
+        }
+    }
+
     /// The planner's snapshot from a consolidated book: continuous venues only (a call-auction
     /// venue's book waits for its auction and cannot be taken now), with each listing's terms.
     public func planSnapshot(_ book: ConsolidatedBook, side: Side) -> PlanSnapshot {

@@ -5,18 +5,173 @@ import ATSVenueMocks
 import ATSVenues
 import Testing
 
+/// The order manager against the five mocks over HTTP.
 @Suite(.serialized) struct RouterFlowTests {
-    @Test func pollsEveryVenueAndBuildsTheConsolidatedBook() async throws {
-        let live = try await LiveRouter.start()
+    let alice = try! AccountID("alice")
+    let acme = try! Symbol("ACME")
+
+    /// The parent's figures follow from its children exactly; each child's from its fills.
+    func checkInvariants(_ parent: ParentOrder, fleet: MockVenueFleet) async throws {
+        #expect(parent.filledQuantity.rawValue == parent.children.reduce(0) { $0 + $1.filledQuantity.rawValue })
+        #expect(parent.filledQuantity <= parent.quantity)
+        for child in parent.children {
+            #expect(child.fills.reduce(0) { $0 + $1.quantity.rawValue } == child.filledQuantity.rawValue, "\(child)")
+            #expect(child.filledQuantity <= child.quantity)
+            if let limit = parent.limitPrice {
+                #expect(child.fills.allSatisfy { parent.side == .buy ? $0.price <= limit : $0.price >= limit })
+            }
+            // The venue agrees.
+            if let venueOrderID = child.venueOrderID, let engine = fleet.engines[child.venue] {
+                let truth = try await engine.order(try #require(OrderID(parsing: venueOrderID)), owner: "\(child.venue)-demo")
+                #expect(truth.filledQuantity == child.filledQuantity || !child.isTerminal, "\(child.venue) \(child.clientKey)")
+            }
+        }
+        #expect(parent.fees.rawValue == parent.children.reduce(0) { $0 + $1.fees.rawValue })
+        if parent.status == .filled { #expect(parent.leavesQuantity.isZero) }
+        if parent.status == .rejected { #expect(parent.children.allSatisfy { $0.venueOrderID == nil }) }
+        if let average = parent.averagePrice {
+            let prices = parent.children.flatMap(\.fills).map(\.price)
+            #expect(average >= prices.min()! && average <= prices.max()!)
+        }
+    }
+
+    @Test func anIOCBuySplitsAcrossVenuesAtTheBestAllInPrice() async throws {
+        try await LiveRouter.with { live in
         await live.router.pollAll()
-        let book = await live.router.context.consolidatedBook(try Symbol("ACME"), account: try AccountID("alice"))
-        print(book.venues.map { "\($0.venue) \($0.included) \($0.code ?? "")" })
-        #expect(!book.asks.isEmpty)
-        #expect(book.venues.contains { $0.included })
+        let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
+        let displayed = book.asks.filter { live.router.context.catalog.venue($0.venue)!.isContinuous }
+            .reduce(0) { $0 + $1.quantity.rawValue }
+        let quantity = Quantity(rawValue: displayed / 2 / Quantity.unit * Quantity.unit)
         let parent = await live.router.orders.submit(ParentOrderRequest(
-            account: try AccountID("alice"), symbol: try Symbol("ACME"), side: .buy, quantity: try Quantity("150"),
-            limitPrice: nil, timeInForce: .ioc))
-        print(parent.status, parent.filledQuantity, parent.children.map { "\($0.venue) \($0.quantity) \($0.status) \($0.filledQuantity) \($0.failure ?? "")" })
-        await live.stop()
+            account: alice, symbol: acme, side: .buy, quantity: quantity, timeInForce: .ioc))
+        #expect(parent.status == .filled, "\(parent.status) \(parent.note ?? "")")
+        #expect(parent.filledQuantity == quantity)
+        #expect(Set(parent.children.map(\.venue)).count >= 2)
+        #expect(parent.decisions.count == 1)
+        // The decision kept its evidence: the snapshot, the quote ages, the plan it executed.
+        let decision = try #require(parent.decisions.first)
+        #expect(!decision.snapshot.venues.isEmpty)
+        #expect(decision.plan.filledQuantity == quantity)
+        let texture = try VenueID("texture")
+        #expect(decision.excluded[texture] != nil)  // a call auction is not takeable now
+        try await checkInvariants(parent, fleet: live.fleet)
+        }
+    }
+
+    @Test func vanishedLiquidityIsReroutedOnFreshBooks() async throws {
+        try await LiveRouter.with { live in
+        await live.router.pollAll()
+        let tzero = try VenueID("tzero")
+        let engine = live.fleet.engines[tzero]!
+        let asks = try await engine.book(acme).depth(levels: 100).asks
+        let planned = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
+        let tzeroSize = planned.asks.filter { $0.venue == tzero }.reduce(0) { $0 + $1.quantity.rawValue }
+        // Between the poll and the arrival, someone else takes tZERO's offers.
+        let sweep = try await engine.submit(VenueOrderRequest(
+            clientKey: "sweep", symbol: acme, side: .buy, type: .limit, limitPrice: asks.last!.price,
+            quantity: Quantity(rawValue: asks.reduce(0) { $0 + $1.quantity.rawValue }), timeInForce: .day), owner: "sweeper")
+        if sweep.order.leavesQuantity.isPositive { _ = try await engine.cancel(sweep.order.id, owner: "sweeper") }
+        let quantity = Quantity(rawValue: tzeroSize)
+        let parent = await live.router.orders.submit(ParentOrderRequest(
+            account: alice, symbol: acme, side: .buy, quantity: quantity, timeInForce: .ioc))
+        #expect(parent.decisions.count >= 2, "re-planned after the short fill")
+        let first = try #require(parent.children.first { $0.venue == tzero })
+        #expect(first.filledQuantity < first.quantity)
+        #expect(parent.children.contains { $0.venue != tzero && $0.filledQuantity.isPositive })
+        #expect(parent.filledQuantity.isPositive)
+        try await checkInvariants(parent, fleet: live.fleet)
+        }
+    }
+
+    @Test func fillOrKillIsSentOnlyWhenConsolidatedLiquidityCoversIt() async throws {
+        try await LiveRouter.with { live in
+        await live.router.pollAll()
+        let parent = await live.router.orders.submit(ParentOrderRequest(
+            account: alice, symbol: acme, side: .buy, quantity: try Quantity("1000000"), timeInForce: .fok))
+        #expect(parent.status == .rejected)
+        #expect(parent.rejection?.code == .fillOrKillNotFillable)
+        #expect(parent.children.isEmpty)
+        let small = await live.router.orders.submit(ParentOrderRequest(
+            account: alice, symbol: acme, side: .buy, quantity: try Quantity("5"), timeInForce: .fok))
+        #expect(small.status == .filled)
+        }
+    }
+
+    @Test func aComplianceRefusalNamesTheRule() async throws {
+        try await LiveRouter.with { live in
+        await live.router.pollAll()
+        // bob is onboarded at tZERO only of ACME's venues, and tZERO admits accredited investors only.
+        let bob = try AccountID("bob")
+        let parent = await live.router.orders.submit(ParentOrderRequest(
+            account: bob, symbol: acme, side: .buy, quantity: try Quantity("10"), timeInForce: .ioc))
+        #expect(parent.status == .rejected)
+        #expect(parent.rejection?.code == .kycNotApproved, "\(String(describing: parent.rejection))")
+        #expect(parent.rejection?.message.contains("tzero: not_accredited") == true)
+        #expect(parent.children.isEmpty)
+        let atTZero = await live.router.orders.submit(ParentOrderRequest(
+            account: bob, symbol: acme, side: .buy, quantity: try Quantity("10"), timeInForce: .ioc,
+            includeVenues: [try VenueID("tzero")]))
+        #expect(atTZero.rejection?.code == .notAccredited)
+        }
+    }
+
+    @Test func aDayResidualRestsAndCancellingTheParentCancelsIt() async throws {
+        try await LiveRouter.with { live in
+        await live.router.pollAll()
+        let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
+        let bestAsk = try #require(book.bestAsk)
+        let limit = Price(rawValue: (bestAsk.rawValue - 50_000_000) / 1_000_000 * 1_000_000)  // 0.50 under the market
+        var parent = await live.router.orders.submit(ParentOrderRequest(
+            account: alice, symbol: acme, side: .buy, quantity: try Quantity("25"), limitPrice: limit, timeInForce: .day))
+        for _ in 0..<50 where parent.status != .resting {
+            try await Task.sleep(for: .milliseconds(10))
+            parent = await live.router.orders.parent(parent.id)!
+        }
+        #expect(parent.status == .resting)
+        let resting = try #require(parent.children.last)
+        #expect(resting.purpose == .rest)
+        #expect(resting.status == .open)
+        #expect(resting.limitPrice == limit)
+        let cancelled = try #require(await live.router.orders.cancel(parent.id))
+        #expect(cancelled.status == .cancelled)
+        #expect(cancelled.children.allSatisfy { $0.isTerminal })
+        let truth = try await live.fleet.engines[resting.venue]!.order(
+            try #require(OrderID(parsing: try #require(resting.venueOrderID))), owner: "\(resting.venue)-demo")
+        #expect(truth.status == .cancelled)
+        }
+    }
+
+    @Test func randomOrderFlowsKeepEveryParentConsistent() async throws {
+        try await LiveRouter.with { live in
+        var random = SplitMix64(seed: 77)
+        let accounts = ["alice", "dave", "erin", "carol", "frank"].map { try! AccountID($0) }
+        let symbols = live.router.context.configuration.securities.map(\.symbol)
+        var outcomes: [ParentOrder.Status: Int] = [:]
+        for round in 0..<60 {
+            if round % 5 == 0 {
+                for engine in live.fleet.engines.values { await engine.step(count: 3) }
+                await live.router.pollAll()
+            }
+            let symbol = symbols[random.below(symbols.count)]
+            let side: Side = random.below(2) == 0 ? .buy : .sell
+            let tif: TimeInForce.Kind = [.ioc, .ioc, .fok][random.below(3)]
+            let book = await live.router.context.consolidatedBook(symbol)
+            var limit: Price?
+            if random.below(2) == 0, let reference = side == .buy ? book.bestAsk : book.bestBid {
+                let ticks = Int64(random.below(5)) * 1_000_000
+                limit = Price(rawValue: side == .buy ? reference.rawValue + ticks : max(1_000_000, reference.rawValue - ticks))
+            }
+            let parent = await live.router.orders.submit(ParentOrderRequest(
+                account: accounts[random.below(accounts.count)], symbol: symbol, side: side,
+                quantity: Quantity(rawValue: Int64(1 + random.below(300)) * Quantity.unit), limitPrice: limit, timeInForce: tif))
+            #expect(parent.status.isTerminal)
+            outcomes[parent.status, default: 0] += 1
+            try await checkInvariants(parent, fleet: live.fleet)
+        }
+        // The flow exercised fills, partial fills and refusals, not only one of them.
+        #expect((outcomes[.filled] ?? 0) >= 10, "\(outcomes)")
+        #expect((outcomes[.rejected] ?? 0) >= 5, "\(outcomes)")
+        #expect((outcomes[.partiallyFilled] ?? 0) >= 1, "\(outcomes)")
+        }
     }
 }

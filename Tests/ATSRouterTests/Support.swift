@@ -36,6 +36,20 @@ struct LiveRouter {
         return LiveRouter(fleet: fleet, router: router, clock: clock)
     }
 
+    /// Runs `body` with the router and mocks up, and always stops them, even when `body` throws.
+    static func with(configure: (inout RouterConfiguration) -> Void = { _ in }, _ body: (LiveRouter) async throws -> Void)
+        async throws
+    {
+        let live = try await start(configure: configure)
+        do {
+            try await body(live)
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
+    }
+
     func stop() async {
         await router.shutdown()
         await fleet.stop()

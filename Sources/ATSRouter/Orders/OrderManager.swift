@@ -137,16 +137,18 @@ public actor OrderManager {
         let now = context.clock.now()
         let listing = context.catalog.venues.filter { $0.listing(parent.symbol) != nil && parent.admitsVenue($0.id) }
         guard !listing.isEmpty else { return Rejection(.notListed, "\(parent.symbol) is listed on no venue this order may use") }
-        var refusals: [Rejection] = []
+        var refusals: [(venue: VenueID, rejection: Rejection)] = []
         for venue in listing {
             guard let refusal = context.eligibility(of: venue, symbol: parent.symbol, side: parent.side, quantity: parent.quantity,
                                                     account: account, now: now) else { return nil }
-            refusals.append(refusal)
+            refusals.append((venue.id, refusal))
         }
-        // Every venue refuses: name the rule that refuses at most of them (ties: the first).
-        let counts = Dictionary(grouping: refusals, by: \.code)
-        let top = refusals.first { counts[$0.code]!.count == counts.values.map(\.count).max() }!
-        return top
+        // Every venue refuses: the code is the rule that refuses at most of them (ties: the first);
+        // the message names each venue's rule.
+        let counts = Dictionary(grouping: refusals, by: \.rejection.code)
+        let top = refusals.first { counts[$0.rejection.code]!.count == counts.values.map(\.count).max() }!.rejection
+        let detail = refusals.map { "\($0.venue): \($0.rejection.code) (\($0.rejection.message))" }.joined(separator: "; ")
+        return Rejection(top.code, "refused at every venue listing \(parent.symbol): \(detail)")
     }
 
     /// Plans and sends children until the parent is filled, rests, or runs out of re-routes.
@@ -158,7 +160,8 @@ public actor OrderManager {
             guard var parent = parents[id], !cancelRequested.contains(id) else { return }
             let residual = parent.leavesQuantity
             guard residual.isPositive else { break }
-            // The books and the plan.
+            // The books and the plan; a re-plan first polls the venues again.
+            if attempt > 0 { await context.refreshBooks(parent.symbol) }
             let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
             var snapshot = context.planSnapshot(book, side: parent.side)
             snapshot.venues.removeAll { refusedVenues[$0.venue] != nil }
