@@ -15,7 +15,7 @@ public struct RouterCommand: AsyncParsableCommand {
             servers (`venue serve`). Routing, the HTTP API, settlement and reports are coming.
             """,
         version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
-        subcommands: [DemoCommand.self, VenuesCommand.self, VenueCommand.self, PlanCommand.self]
+        subcommands: [DemoCommand.self, BookCommand.self, PlanCommand.self, VenuesCommand.self, VenueCommand.self]
     )
 
     public init() {}
