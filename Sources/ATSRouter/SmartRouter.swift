@@ -3,6 +3,7 @@ import ATSDomain
 import ATSRouting
 import ATSVenues
 import Logging
+import ServiceLifecycle
 
 /// The live router assembled: a pooled HTTP client, one gateway and one poller per venue, the
 /// market data store, the routing context and the order manager.
@@ -42,6 +43,11 @@ public final class SmartRouter: Sendable {
         context = RoutingContext(catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock)
         orders = OrderManager(context: context, logger: logger)
         self.pollers = pollers
+    }
+
+    /// The long-running parts: one poller per venue and the resting monitor.
+    public var services: [any Service] {
+        pollers + [RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds))]
     }
 
     /// Polls every venue once, concurrently.

@@ -141,6 +141,39 @@ import Testing
         }
     }
 
+    @Test func aRestingResidualMovesWhenLiquidityAppearsElsewhere() async throws {
+        try await LiveRouter.with { live in
+            await live.router.pollAll()
+            // A limit one tick above Securitize's best bid: below every offer, so the parent rests
+            // (at tZERO, the cheaper venue), and a seller at the limit would rest at Securitize.
+            let other = try VenueID("securitize")
+            let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
+            let otherBid = try #require(book.bids.filter { $0.venue == other }.map(\.price).max())
+            let limit = Price(rawValue: otherBid.rawValue + 1_000_000)
+            try #require(limit < (try #require(book.bestAsk)))
+            var parent = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("25"), limitPrice: limit, timeInForce: .gtc))
+            for _ in 0..<50 where parent.status != .resting {
+                try await Task.sleep(for: .milliseconds(10))
+                parent = await live.router.orders.parent(parent.id)!
+            }
+            let resting = try #require(parent.children.last)
+            #expect(parent.status == .resting)
+            #expect(resting.venue != other)
+            // A seller arrives at Securitize, at the parent's limit.
+            _ = try await live.fleet.engines[other]!.submit(VenueOrderRequest(
+                clientKey: "seller", symbol: acme, side: .sell, type: .limit, limitPrice: limit, quantity: try Quantity("25"),
+                timeInForce: .goodTillCancelled), owner: "seller")
+            await live.router.pollAll()
+            await live.router.orders.refreshResting()
+            parent = await live.router.orders.parent(parent.id)!
+            #expect(parent.status == .filled, "\(parent.status) \(parent.note ?? "")")
+            #expect(parent.children.first { $0.clientKey == resting.clientKey }?.status == .cancelled)
+            #expect(parent.children.contains { $0.venue == other && $0.filledQuantity == (try! Quantity("25")) })
+            try await checkInvariants(parent, fleet: live.fleet)
+        }
+    }
+
     @Test func randomOrderFlowsKeepEveryParentConsistent() async throws {
         try await LiveRouter.with { live in
         var random = SplitMix64(seed: 77)

@@ -234,23 +234,37 @@ public actor OrderManager {
         parents[id] = parent
     }
 
-    /// Rests the residual at the venue chosen for fees, then for fill likelihood (the most
-    /// displayed size on the same side near the limit).
+    /// Rests the residual. A call-auction venue whose indicative uncross is within the limit is
+    /// chosen first (the child waits for the auction, where it is likely to trade); otherwise
+    /// the venue with the lowest fee for this side, then the most displayed size on the same side
+    /// (where counterparties are most active).
     func rest(_ id: OrderID) async {
         guard var parent = parents[id], let limit = parent.limitPrice else { return }
         let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
         let residual = parent.leavesQuantity
-        var best: (venue: VenueDefinition, fee: BasisPoints, depth: Int64)?
+        var best: (venue: VenueDefinition, auction: Bool, fee: BasisPoints, depth: Int64)?
         for status in book.venues where status.included && parent.admitsVenue(status.venue) {
             guard let venue = context.catalog.venue(status.venue), venue.timeInForce.contains(.gtc) || venue.timeInForce.contains(.day),
                   childRefusal(parent, venue: venue, quantity: residual, limit: limit, tif: restingTimeInForce(at: venue)) == nil
             else { continue }
+            var auctionLikely = false
+            if !venue.isContinuous, let gateway = context.gateways[venue.id] {
+                let symbol = parent.symbol
+                if let indicative = try? await gateway.call("indicative", { try await $0.indicative(symbol) }),
+                   let price = indicative.price {
+                    auctionLikely = parent.side == .buy ? price <= limit : price >= limit
+                }
+            }
             let fee = parent.side == .buy ? status.buyFeeBps : status.sellFeeBps
             let sameSide = parent.side == .buy ? book.bids : book.asks
             let depth = sameSide.filter { $0.venue == venue.id }.reduce(0) { $0 + $1.quantity.rawValue }
-            if let current = best, fee > current.fee || (fee == current.fee && depth <= current.depth) { continue }
-            best = (venue, fee, depth)
+            if let current = best {
+                if current.auction && !auctionLikely { continue }
+                if current.auction == auctionLikely && (fee > current.fee || (fee == current.fee && depth <= current.depth)) { continue }
+            }
+            best = (venue, auctionLikely, fee, depth)
         }
+        parent = parents[id] ?? parent
         guard let best else {
             parent.status = .partiallyFilled
             parent.note = "no eligible venue accepts the resting residual"
@@ -263,11 +277,19 @@ public actor OrderManager {
                                decision: max(0, parent.decisions.count - 1))
         parent.children.append(child)
         parent.status = .resting
+        parent.note = best.auction ? "resting at \(best.venue.id) for its next call auction (indicative price within the limit)"
+            : "resting at \(best.venue.id) (fee \(best.fee) bp)"
         parents[id] = parent
         await send(id, children: [parent.children.count - 1])
-        if var updated = parents[id], updated.status == .resting, updated.leavesQuantity.isZero {
-            updated.status = .filled
-            updated.completedAt = context.clock.now()
+        if var updated = parents[id], updated.status == .resting {
+            if updated.leavesQuantity.isZero {
+                updated.status = .filled
+                updated.completedAt = context.clock.now()
+            } else if updated.children.last?.status == .failed {
+                updated.status = .partiallyFilled
+                updated.note = "the resting child failed: \(updated.children.last?.failure ?? "")"
+                updated.completedAt = context.clock.now()
+            }
             parents[id] = updated
         }
     }

@@ -1,0 +1,20 @@
+import ServiceLifecycle
+
+/// Re-examines resting parents every interval: fills of resting children are picked up, and a
+/// residual is moved when the books move (liquidity within its limit appears elsewhere).
+public struct RestingMonitor: Service {
+    public let orders: OrderManager
+    public let interval: Duration
+
+    public init(orders: OrderManager, interval: Duration) {
+        self.orders = orders
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await orders.refreshResting()
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
