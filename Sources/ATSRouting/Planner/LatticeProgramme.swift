@@ -46,7 +46,8 @@ struct LatticeProgramme {
         let continuousFill = min(target, high.reduce(0, +))
         var center = base
         var remaining = continuousFill - baseSum
-        for entry in order where remaining > 0 {
+        for entry in order {
+            if remaining == 0 { break }
             let units = min(classes[entry.lotClass].runs[entry.run].count * step[entry.lotClass], remaining)
             center[entry.lotClass] += units
             remaining -= units

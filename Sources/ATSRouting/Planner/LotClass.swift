@@ -38,7 +38,8 @@ struct LotClass: Sendable {
     func cost(lots: Int64) -> Int128 {
         var total = baseCost
         var remaining = lots
-        for run in runs where remaining > 0 {
+        for run in runs {
+            if remaining == 0 { break }
             let taken = min(run.count, remaining)
             total += run.marginal * Int128(taken)
             remaining -= taken
@@ -51,7 +52,8 @@ struct LotClass: Sendable {
     func addQuantities(lots: Int64, into quantities: inout [Int64]) {
         for member in members { quantities[member.curve] += member.start }
         var remaining = lots
-        for run in runs where remaining > 0 {
+        for run in runs {
+            if remaining == 0 { break }
             let taken = min(run.count, remaining)
             quantities[run.owner] += taken * lot
             remaining -= taken

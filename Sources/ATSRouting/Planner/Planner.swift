@@ -152,7 +152,8 @@ public enum Planner {
     static func continuousCost(_ runs: [CostRun], active: [Bool], amount: Int64) -> Int128 {
         var bound: Int128 = 0
         var remaining = amount
-        for run in runs where remaining > 0 && active[run.owner] {
+        for run in runs where active[run.owner] {
+            if remaining <= 0 { break }
             let units = run.count * run.lot
             if units <= remaining {
                 bound += run.marginal * Int128(run.count)
