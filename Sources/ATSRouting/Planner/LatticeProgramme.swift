@@ -89,16 +89,27 @@ struct LatticeProgramme {
             var next = [Int128](repeating: unreachable, count: width)
             var picked = [Int64](repeating: -1, count: width)
             let firstDeviation = base[index] + windowLow[index] * step[index] - center[index]
-            for state in lowState...highState where table[Int(state)] != unreachable {
-                let before = table[Int(state)]
-                var target = Int(state + firstDeviation)
-                for (offset, cost) in costs.enumerated() {
-                    let value = before + cost
-                    if value < next[target] {
-                        next[target] = value
-                        picked[target] = windowLow[index] + Int64(offset)
+            let stride = Int(step[index])
+            let firstLots = windowLow[index]
+            // The inner loop is the planner's hot spot: unchecked buffers, the window is in range by construction.
+            table.withUnsafeBufferPointer { table in
+                next.withUnsafeMutableBufferPointer { next in
+                    picked.withUnsafeMutableBufferPointer { picked in
+                        costs.withUnsafeBufferPointer { costs in
+                            for state in Int(lowState)...Int(highState) where table[state] != unreachable {
+                                let before = table[state]
+                                var target = state + Int(firstDeviation)
+                                for offset in 0..<costs.count {
+                                    let value = before + costs[offset]
+                                    if value < next[target] {
+                                        next[target] = value
+                                        picked[target] = firstLots + Int64(offset)
+                                    }
+                                    target += stride
+                                }
+                            }
+                        }
                     }
-                    target += Int(step[index])
                 }
             }
             lowState -= radius[index]
