@@ -174,6 +174,33 @@ import Testing
         }
     }
 
+    @Test func aCancelWhileChildrenAreWorkingLeavesNothingLiveAtAnyVenue() async throws {
+        try await LiveRouter.with { live in
+            await live.router.pollAll()
+            let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
+            let limit = try #require(book.bestAsk)
+            // Only tZERO: DAY children that work through a fill window, so the cancel meets them live.
+            let orders = live.router.orders
+            let request = ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("100000"),
+                                             limitPrice: limit, timeInForce: .day, includeVenues: [try VenueID("tzero")])
+            let working = Task { await orders.submit(request) }
+            try await Task.sleep(for: .milliseconds(100))
+            let id = try #require(await orders.allParents().first?.id)
+            let cancelled = try #require(await orders.cancel(id))
+            #expect(cancelled.status == .cancelled)
+            _ = await working.value
+            let final = try #require(await orders.parent(id))
+            #expect(final.status == .cancelled)
+            for child in final.children {
+                guard let venueOrderID = child.venueOrderID else { continue }
+                let truth = try await live.fleet.engines[child.venue]!.order(try #require(OrderID(parsing: venueOrderID)),
+                                                                             owner: "\(child.venue)-demo")
+                #expect(truth.status != .open && truth.status != .partiallyFilled, "\(child.clientKey) is live at \(child.venue)")
+            }
+            try await checkInvariants(final, fleet: live.fleet)
+        }
+    }
+
     @Test func randomOrderFlowsKeepEveryParentConsistent() async throws {
         try await LiveRouter.with { live in
         var random = SplitMix64(seed: 77)

@@ -72,13 +72,19 @@ public actor OrderManager {
         guard var parent = parents[id] else { return nil }
         guard !parent.status.isTerminal else { return parent }
         cancelRequested.insert(id)
-        for index in parent.children.indices where !parent.children[index].isTerminal {
-            await cancelChild(&parent.children[index], symbol: parent.symbol)
+        for index in parent.children.indices where !parent.children[index].isTerminal && parent.children[index].venueOrderID != nil {
+            var child = parent.children[index]
+            await cancelChild(&child, symbol: parent.symbol)
+            parent = parents[id] ?? parent
+            parent.children[index] = child
+            parents[id] = parent
         }
+        // Children still in flight are cancelled by `send` when their acknowledgements arrive.
+        parent = parents[id] ?? parent
         parent.status = .cancelled
         parent.completedAt = context.clock.now()
         parents[id] = parent
-        return parents[id]
+        return parent
     }
 
     /// Re-examines resting parents: a resting child that filled completes its parent; one whose
@@ -195,7 +201,7 @@ public actor OrderManager {
             var refusedNow = false
             for allocation in plan.allocations {
                 guard let venue = context.catalog.venue(allocation.venue) else { continue }
-                let tif = childTimeInForce(at: venue)
+                let tif = childTimeInForce(at: venue, parent: parent.timeInForce)
                 var child = ChildOrder(
                     clientKey: "p\(id)-c\(parent.children.count + 1)", venue: venue.id, quantity: allocation.quantity,
                     limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision)
@@ -226,6 +232,12 @@ public actor OrderManager {
             parents[id] = parent
             Task { await self.rest(id) }
             return
+        } else if parent.timeInForce == .fok {
+            // Cross-venue FOK cannot be atomic: liquidity was there when the children left, a
+            // child filled short, and the re-routes could not complete it. What filled stands.
+            parent.status = .partiallyFilled
+            parent.note = "fok_shortfall: consolidated liquidity covered the order when it was sent, but children filled "
+                + "\(parent.filledQuantity) of \(parent.quantity) after \(parent.decisions.count) decision(s); the fills stand"
         } else {
             parent.status = .partiallyFilled
             parent.note = parent.note ?? "the rest found no eligible liquidity within the limit after \(parent.decisions.count) decision(s)"
@@ -239,7 +251,7 @@ public actor OrderManager {
     /// the venue with the lowest fee for this side, then the most displayed size on the same side
     /// (where counterparties are most active).
     func rest(_ id: OrderID) async {
-        guard var parent = parents[id], let limit = parent.limitPrice else { return }
+        guard var parent = parents[id], let limit = parent.limitPrice, !cancelRequested.contains(id) else { return }
         let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
         let residual = parent.leavesQuantity
         var best: (venue: VenueDefinition, auction: Bool, fee: BasisPoints, depth: Int64)?
@@ -294,8 +306,11 @@ public actor OrderManager {
         }
     }
 
-    /// IOC on continuous venues that take it; otherwise a DAY (or GTC) limit cancelled after the fill window.
-    func childTimeInForce(at venue: VenueDefinition) -> TimeInForce.Kind {
+    /// FOK children for a FOK parent where the venue takes FOK (each child fills whole or not at
+    /// all); IOC on continuous venues that take it; otherwise a DAY (or GTC) limit cancelled after
+    /// the fill window.
+    func childTimeInForce(at venue: VenueDefinition, parent: TimeInForce.Kind) -> TimeInForce.Kind {
+        if parent == .fok && venue.isContinuous && venue.timeInForce.contains(.fok) { return .fok }
         if venue.isContinuous && venue.timeInForce.contains(.ioc) { return .ioc }
         return venue.timeInForce.contains(.day) ? .day : .gtc
     }
@@ -361,6 +376,16 @@ public actor OrderManager {
         guard var updated = parents[id] else { return }
         for (index, child) in results { updated.children[index] = child }
         parents[id] = updated
+        // A cancel that arrived while these children were in flight cancels what they left live.
+        if cancelRequested.contains(id) {
+            for (index, _) in results where !updated.children[index].isTerminal {
+                await cancelChild(&updated.children[index], symbol: updated.symbol)
+            }
+            if var latest = parents[id] {
+                for (index, _) in results { latest.children[index] = updated.children[index] }
+                parents[id] = latest
+            }
+        }
     }
 
     /// Submits; when the reply is lost (timeout, malformed), sends the same idempotency key again
