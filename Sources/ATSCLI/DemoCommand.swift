@@ -24,10 +24,12 @@ struct DemoCommand: AsyncParsableCommand {
     var seed: UInt64 = 7
 
     @OptionGroup var venues: VenueDirectoryOptions
+    @Option(help: "The router's configuration: securities, accounts, routing settings.")
+    var config = "config.json"
 
     func run() async throws {
         var output = ""
-        try await DemoScript(seed: seed, venuesDirectory: venues.directory).run { output += $0 + "\n" }
+        try await DemoScript(seed: seed, venuesDirectory: venues.directory, configFile: config).run { output += $0 + "\n" }
         print(output, terminator: "")
     }
 }
@@ -36,6 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
 struct DemoScript {
     let seed: UInt64
     var venuesDirectory = "venues"
+    var configFile = "config.json"
 
     func run(_ say: (String) -> Void) async throws {
         var random = SplitMix64(seed: seed)
@@ -117,7 +120,8 @@ struct DemoScript {
         say("Residual book, resting for the next auction:")
         say(render(auction.depth(levels: 5)))
         try await fragmentation(say)
-        say("The router, settlement and reports join this demo as they land (see README).")
+        try await routing(say)
+        say("The HTTP API, the journal, settlement and reports join this demo as they land (see README).")
     }
 
     /// Section 3: the five venue mocks, simulated in process, and the same security priced apart on each.

@@ -23,11 +23,11 @@ public final class MockVenueFleet: Sendable {
     /// Starts one mock per definition and returns once every one is listening.
     public static func start(
         _ definitions: [VenueDefinition], clock: any TradingClock, stepInterval: Duration? = .milliseconds(250),
-        logLevel: Logger.Level = .warning,
+        logLevel: Logger.Level = .warning, pathSeed: UInt64 = 2026,
         credentials: @escaping @Sendable (VenueID) -> MockCredentials = { MockCredentials.demo(for: $0) }
     ) async throws -> MockVenueFleet {
         var engines: [VenueID: VenueEngine] = [:]
-        for definition in definitions { engines[definition.id] = VenueEngine(definition: definition, clock: clock) }
+        for definition in definitions { engines[definition.id] = VenueEngine(definition: definition, clock: clock, pathSeed: pathSeed) }
         let (ports, continuation) = AsyncStream<(VenueID, Int)>.makeStream()
         var services: [any Service] = []
         for (id, engine) in engines {

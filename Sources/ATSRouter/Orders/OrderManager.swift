@@ -79,7 +79,13 @@ public actor OrderManager {
             parent.children[index] = child
             parents[id] = parent
         }
-        // Children still in flight are cancelled by `send` when their acknowledgements arrive.
+        // Children still in flight are cancelled by `send` when their acknowledgements arrive;
+        // wait for that (bounded by the request timeout) so that the answer is final.
+        let deadline = ContinuousClock.now + .milliseconds(2 * context.settings.requestTimeoutMilliseconds + 100)
+        while parents[id]?.children.contains(where: { $0.status == .pending && $0.refusal == nil }) == true
+                && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         parent = parents[id] ?? parent
         parent.status = .cancelled
         parent.completedAt = context.clock.now()
@@ -288,12 +294,12 @@ public actor OrderManager {
                                limitPrice: limit, timeInForce: restingTimeInForce(at: best.venue), purpose: .rest,
                                decision: max(0, parent.decisions.count - 1))
         parent.children.append(child)
-        parent.status = .resting
         parent.note = best.auction ? "resting at \(best.venue.id) for its next call auction (indicative price within the limit)"
             : "resting at \(best.venue.id) (fee \(best.fee) bp)"
         parents[id] = parent
         await send(id, children: [parent.children.count - 1])
-        if var updated = parents[id], updated.status == .resting {
+        if var updated = parents[id], updated.status == .working {
+            updated.status = .resting
             if updated.leavesQuantity.isZero {
                 updated.status = .filled
                 updated.completedAt = context.clock.now()
