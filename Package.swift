@@ -3,8 +3,9 @@ import PackageDescription
 
 // Targets and their one-way arrows (see docs/architecture.md):
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
-//   ATSDomain  <- ATSMatching <- ATSCLI      <- ats-router
-// ATSDomain and ATSMatching import no I/O library.
+//   ATSDomain  <- ATSVenues   <- ATSRouting  <- ATSRouter <- ATSCLI <- ats-router
+//   ATSMatching, ATSVenues    <- ATSVenueMocks             <- ATSCLI
+// ATSDomain, ATSMatching and ATSRouting import no I/O library.
 let package = Package(
     name: "ats-router",
     platforms: [.macOS(.v15)],
