@@ -153,7 +153,7 @@ struct VenueCatalogTests {
         #expect(try loadError(["tzero.json": assumption])?.key == "assumptions[0]")
     }
 
-    @Test("config.json problems name the key: unknown venue in KYC, unknown symbol, bad country, duplicate key")
+    @Test("config.json problems name the key: unknown venue in KYC, unknown symbol, bad country, duplicate key, routing settings")
     func brokenConfiguration() throws {
         let catalog = try Repository.catalog()
         let original = try String(contentsOfFile: Repository.configFile, encoding: .utf8)
@@ -164,6 +164,11 @@ struct VenueCatalogTests {
             ("\"ak-bob-2d8e41c06a9b5f37\"", "\"ak-alice-7f3c9e21b8d44a10\"", "accounts[1].apiKey"),
             ("\"acquiredOn\": \"2025-01-15\"", "\"acquiredOn\": \"2025-02-30\"", "accounts[0].holdings[0].acquiredOn"),
             ("\"regulationSCategory\": 3", "\"regulationSCategory\": null", "securities[3].regulationSCategory"),
+            ("\"pollIntervalMilliseconds\": 200", "\"pollIntervalMilliseconds\": 0", "routing.pollIntervalMilliseconds"),
+            ("\"bookDepth\": 20", "\"bookDepth\": \"20\"", "routing.bookDepth"),
+            ("\"venues\": {}", "\"venues\": {\"nasdaq\": {\"url\": \"http://127.0.0.1:9\"}}", "routing.venues.nasdaq"),
+            ("\"venues\": {}", "\"venues\": {\"tzero\": {\"url\": \"ftp://x\"}}", "routing.venues.tzero.url"),
+            ("\"venues\": {}", "\"venues\": {\"tzero\": {\"url\": \"http://127.0.0.1:9\", \"keyId\": \"k\"}}", "routing.venues.tzero"),
         ]
         for (from, to, key) in cases {
             #expect(original.contains(from), "config.json no longer contains \(from)")

@@ -74,6 +74,18 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
                 guard keys.insert(apiKey).inserted else { throw fail("\(key).apiKey", "is shared with another account") }
             }
         }
+        for (name, endpoint) in (routing?.venues ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let key = "routing.venues.\(name)"
+            guard venues.venue(try? VenueID(name)) != nil else {
+                throw fail(key, "no venue \"\(name)\" is defined in the venues directory")
+            }
+            guard endpoint.url.hasPrefix("http://") || endpoint.url.hasPrefix("https://"), endpoint.url.count > 8 else {
+                throw fail("\(key).url", "\"\(endpoint.url)\" is not an http:// or https:// URL")
+            }
+            if (endpoint.keyId == nil) != (endpoint.secret == nil) {
+                throw fail(key, "give both keyId and secret, or neither (the mocks' demo credentials)")
+            }
+        }
         for venue in venues.venues {
             for (i, listing) in venue.listings.enumerated() where security(listing.symbol) == nil {
                 throw ConfigurationError(file: venues.file(of: venue.id), key: "listings[\(i)].symbol",
