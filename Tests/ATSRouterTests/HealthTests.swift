@@ -40,9 +40,9 @@ import Testing
 @Suite(.serialized) struct VenueHealthTests {
     static func fastSettings(_ configuration: inout RouterConfiguration) {
         var settings = RoutingSettings()
-        settings.requestTimeoutMilliseconds = 150
+        settings.requestTimeoutMilliseconds = 500
         settings.breakerFailureThreshold = 2
-        settings.breakerOpenMilliseconds = 200
+        settings.breakerOpenMilliseconds = 300
         configuration.routing = settings
     }
 
@@ -69,7 +69,7 @@ import Testing
 
         // It recovers; after the open interval a probe re-admits it.
         live.fleet.engines[tzero]!.faults.set(.none)
-        try await Task.sleep(for: .milliseconds(250))
+        try await Task.sleep(for: .milliseconds(350))
         await live.router.pollAll()
         #expect(await live.router.context.consolidatedBook(acme).venues.first { $0.venue == tzero }?.included == true)
         }
@@ -78,13 +78,13 @@ import Testing
     @Test func staleBooksAreLeftOut() async throws {
         try await LiveRouter.with(configure: { configuration in
             var settings = RoutingSettings()
-            settings.stalenessLimitMilliseconds = 100
+            settings.stalenessLimitMilliseconds = 300
             configuration.routing = settings
         }) { live in
         let acme = try Symbol("ACME")
         await live.router.pollAll()
         #expect(await live.router.context.consolidatedBook(acme).venues.contains { $0.included })
-        try await Task.sleep(for: .milliseconds(150))
+        try await Task.sleep(for: .milliseconds(400))
         let stale = await live.router.context.consolidatedBook(acme)
         #expect(stale.venues.allSatisfy { !$0.included })
         #expect(stale.venues.contains { $0.code == "stale" })

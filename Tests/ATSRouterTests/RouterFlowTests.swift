@@ -83,6 +83,25 @@ import Testing
         }
     }
 
+    @Test func aVenueThatFailsItsChildIsWorkedAround() async throws {
+        try await LiveRouter.with { live in
+            await live.router.pollAll()
+            let tzero = try VenueID("tzero")
+            // tZERO's book is fresh and it looks healthy, but it fails the order when it arrives.
+            live.fleet.engines[tzero]!.faults.set(.error)
+            let parent = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("300"), timeInForce: .ioc))
+            let failed = try #require(parent.children.first { $0.venue == tzero })
+            #expect(failed.status == .failed)
+            #expect(failed.failure?.contains("HTTP 503") == true, "\(failed.failure ?? "")")
+            #expect(parent.decisions.count >= 2)
+            #expect(parent.decisions.last?.excluded[tzero]?.hasPrefix("failed") == true)
+            #expect(parent.children.filter { $0.venue == tzero }.count == 1, "not sent to the failing venue again")
+            #expect(parent.filledQuantity.isPositive)
+            try await checkInvariants(parent, fleet: live.fleet)
+        }
+    }
+
     @Test func fillOrKillIsSentOnlyWhenConsolidatedLiquidityCoversIt() async throws {
         try await LiveRouter.with { live in
         await live.router.pollAll()
@@ -123,7 +142,7 @@ import Testing
         let limit = Price(rawValue: (bestAsk.rawValue - 50_000_000) / 1_000_000 * 1_000_000)  // 0.50 under the market
         var parent = await live.router.orders.submit(ParentOrderRequest(
             account: alice, symbol: acme, side: .buy, quantity: try Quantity("25"), limitPrice: limit, timeInForce: .day))
-        for _ in 0..<50 where parent.status != .resting {
+        for _ in 0..<500 where parent.status != .resting {
             try await Task.sleep(for: .milliseconds(10))
             parent = await live.router.orders.parent(parent.id)!
         }
@@ -153,7 +172,7 @@ import Testing
             try #require(limit < (try #require(book.bestAsk)))
             var parent = await live.router.orders.submit(ParentOrderRequest(
                 account: alice, symbol: acme, side: .buy, quantity: try Quantity("25"), limitPrice: limit, timeInForce: .gtc))
-            for _ in 0..<50 where parent.status != .resting {
+            for _ in 0..<500 where parent.status != .resting {
                 try await Task.sleep(for: .milliseconds(10))
                 parent = await live.router.orders.parent(parent.id)!
             }
@@ -184,8 +203,16 @@ import Testing
             let request = ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("100000"),
                                              limitPrice: limit, timeInForce: .day, includeVenues: [try VenueID("tzero")])
             let working = Task { await orders.submit(request) }
-            try await Task.sleep(for: .milliseconds(100))
-            let id = try #require(await orders.allParents().first?.id)
+            // Cancel once the first child is working at tZERO.
+            var found: OrderID?
+            for _ in 0..<1_000 {
+                if let parent = await orders.allParents().first, parent.children.contains(where: { $0.venueOrderID != nil }) {
+                    found = parent.id
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let id = try #require(found)
             let cancelled = try #require(await orders.cancel(id))
             #expect(cancelled.status == .cancelled)
             _ = await working.value

@@ -224,6 +224,12 @@ public actor OrderManager {
             parents[id] = parent
             if refusedNow && toSend.isEmpty { continue }  // re-plan around the refusing venues, same attempt
             await send(id, children: toSend)
+            // A venue that refused or failed a child is left out of this parent's re-plans.
+            for index in toSend {
+                if let child = parents[id]?.children[index], child.status == .failed {
+                    refusedVenues[child.venue] = "failed: \(child.failure ?? "")"
+                }
+            }
             attempt += 1
         }
         finish(id)
@@ -358,18 +364,23 @@ public actor OrderManager {
                         child.failure = "\(error)"
                         return (index, child)
                     }
+                    // Acknowledged: the parent shows the child live (and a cancel can reach it).
+                    await self.record(child, at: index, of: id)
                     guard child.purpose == .take, !child.isTerminal, let venueOrderID = child.venueOrderID else { return (index, child) }
                     // A limit child on a venue without IOC: follow it through its fill window, then cancel the rest.
                     let deadline = ContinuousClock.now + .milliseconds(settings.fillWindowMilliseconds)
-                    while !child.isTerminal && ContinuousClock.now < deadline {
+                    while !child.isTerminal && ContinuousClock.now < deadline, await !self.isCancelRequested(id) {
                         try? await Task.sleep(for: .milliseconds(settings.statusPollMilliseconds))
                         if let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
                             child.apply(state)
+                            await self.record(child, at: index, of: id)
                         }
                     }
                     if !child.isTerminal {
                         if let state = try? await gateway.call("cancel", { try await $0.cancel(venueOrderID, symbol: symbol) }) {
                             child.apply(state)
+                        } else if let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
+                            child.apply(state)  // already final (a parent cancel got there first)
                         }
                     }
                     return (index, child)
@@ -380,7 +391,10 @@ public actor OrderManager {
             return collected
         }
         guard var updated = parents[id] else { return }
-        for (index, child) in results { updated.children[index] = child }
+        // Never replace a final state (from a parent cancel) with a working one.
+        for (index, child) in results where child.isTerminal || !updated.children[index].isTerminal {
+            updated.children[index] = child
+        }
         parents[id] = updated
         // A cancel that arrived while these children were in flight cancels what they left live.
         if cancelRequested.contains(id) {
@@ -393,6 +407,15 @@ public actor OrderManager {
             }
         }
     }
+
+    /// Writes a child's latest state into its parent while its batch is still working.
+    func record(_ child: ChildOrder, at index: Int, of id: OrderID) {
+        guard var parent = parents[id], index < parent.children.count, !parent.children[index].isTerminal else { return }
+        parent.children[index] = child
+        parents[id] = parent
+    }
+
+    func isCancelRequested(_ id: OrderID) -> Bool { cancelRequested.contains(id) }
 
     /// Submits; when the reply is lost (timeout, malformed), sends the same idempotency key again
     /// once, which returns the order the venue already has rather than a second one.
