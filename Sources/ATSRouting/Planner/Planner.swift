@@ -58,68 +58,83 @@ public enum Planner {
         for index in usable where curves[index].isConvexFromZero { active[index] = true }
         let alwaysCapacity = usable.reduce(Int64(0)) { $0 + (active[$1] ? curves[$1].high : 0) }
 
-        // Branch and bound over the on/off combinations: each gets its largest continuous fill
-        // and the continuous optimum's cost there (a lower bound on any integer allocation of
-        // that fill); the most promising are solved first and the rest pruned by the bound.
+        // Branch and bound over the on/off combinations. Each has a largest continuous fill;
+        // combinations are taken in order of that fill, and among equal fills in order of the
+        // continuous optimum's cost there (a lower bound on any integer allocation of that fill),
+        // computed only when a tie needs it. Once a solution exists, a smaller continuous fill
+        // ends the search and an equal one whose bound is no better is skipped.
         let lowCost = switchable.map { curves[$0].cost(curves[$0].low) }
-        var candidates: [(mask: Int, fill: Int64, bound: Int128)] = []
+        var candidates: [(mask: Int, fill: Int64, base: Int64, baseCost: Int128)] = []
         for mask in 0..<(1 << switchable.count) {
             var capacity = alwaysCapacity
             var base: Int64 = 0
             var baseCost: Int128 = 0
-            for (bit, index) in switchable.enumerated() {
-                active[index] = mask & (1 << bit) != 0
-                if active[index] {
-                    capacity += curves[index].high
-                    base += curves[index].low
-                    baseCost += lowCost[bit]
-                }
+            for (bit, index) in switchable.enumerated() where mask & (1 << bit) != 0 {
+                capacity += curves[index].high
+                base += curves[index].low
+                baseCost += lowCost[bit]
             }
             if base > quantity { continue }
-            let fill = min(capacity, quantity)
-            candidates.append((mask, fill, baseCost + continuousCost(runs, active: active, amount: fill - base)))
+            candidates.append((mask, min(capacity, quantity), base, baseCost))
         }
-        candidates.sort { $0.fill != $1.fill ? $0.fill > $1.fill : $0.bound < $1.bound }
+        candidates.sort { $0.fill > $1.fill }
 
+        func activate(_ mask: Int) {
+            for (bit, index) in switchable.enumerated() { active[index] = mask & (1 << bit) != 0 }
+        }
         var best: (filled: Int64, cost: Int128, quantities: [Int64])?
-        for candidate in candidates {
-            if let best {
-                if candidate.fill < best.filled { break }
-                if candidate.fill == best.filled && candidate.bound >= best.cost { continue }
+        var groupStart = 0
+        while groupStart < candidates.count {
+            let fill = candidates[groupStart].fill
+            if let best, fill < best.filled { break }
+            var groupEnd = groupStart
+            while groupEnd < candidates.count && candidates[groupEnd].fill == fill { groupEnd += 1 }
+            var group = candidates[groupStart..<groupEnd].map { (mask: $0.mask, base: $0.base, baseCost: $0.baseCost, bound: Int128?.none) }
+            groupStart = groupEnd
+            if group.count > 1 || best?.filled == fill {
+                for position in group.indices {
+                    activate(group[position].mask)
+                    group[position].bound = group[position].baseCost
+                        + continuousCost(runs, active: active, amount: fill - group[position].base)
+                }
+                group.sort { $0.bound! < $1.bound! }
             }
-            for (bit, index) in switchable.enumerated() { active[index] = candidate.mask & (1 << bit) != 0 }
+            for candidate in group {
+                if let best, let bound = candidate.bound, best.filled == fill, bound >= best.cost { continue }
+                activate(candidate.mask)
 
-            var classes = lots.map { LotClass(lot: $0) }
-            for index in usable where active[index] {
-                classes[classOf[index]].add(curve: curves[index], index: index,
-                                            start: curves[index].isConvexFromZero ? 0 : curves[index].low)
+                var classes = lots.map { LotClass(lot: $0) }
+                for index in usable where active[index] {
+                    classes[classOf[index]].add(curve: curves[index], index: index,
+                                                start: curves[index].isConvexFromZero ? 0 : curves[index].low)
+                }
+                var order: [(lotClass: Int, run: Int)] = []
+                order.reserveCapacity(runs.count)
+                for run in runs where active[run.owner] {
+                    let lotClass = classOf[run.owner]
+                    order.append((lotClass, classes[lotClass].runs.count))
+                    classes[lotClass].append(run)
+                }
+                let occupied = classes.indices.filter { !classes[$0].members.isEmpty }
+                var solution: (filled: Int64, cost: Int128, lots: [Int64])?
+                if occupied.count == 1 {
+                    let only = classes[occupied[0]]
+                    let steps = min(only.capacity, (quantity - only.base) / only.lot)
+                    var lots = [Int64](repeating: 0, count: classes.count)
+                    lots[occupied[0]] = steps
+                    solution = (only.base + steps * only.lot, only.cost(lots: steps), lots)
+                } else if !occupied.isEmpty {
+                    solution = try LatticeProgramme(classes: classes, order: order, quantity: quantity).solve()
+                }
+                guard let solution else { continue }
+                if let best, solution.filled < best.filled
+                    || (solution.filled == best.filled && solution.cost >= best.cost) { continue }
+                var quantities = [Int64](repeating: 0, count: curves.count)
+                for (lotClass, lots) in zip(classes, solution.lots) where !lotClass.members.isEmpty {
+                    lotClass.addQuantities(lots: lots, into: &quantities)
+                }
+                best = (solution.filled, solution.cost, quantities)
             }
-            var order: [(lotClass: Int, run: Int)] = []
-            order.reserveCapacity(runs.count)
-            for run in runs where active[run.owner] {
-                let lotClass = classOf[run.owner]
-                order.append((lotClass, classes[lotClass].runs.count))
-                classes[lotClass].append(run)
-            }
-            let occupied = classes.indices.filter { !classes[$0].members.isEmpty }
-            var solution: (filled: Int64, cost: Int128, lots: [Int64])?
-            if occupied.count == 1 {
-                let only = classes[occupied[0]]
-                let steps = min(only.capacity, (quantity - only.base) / only.lot)
-                var lots = [Int64](repeating: 0, count: classes.count)
-                lots[occupied[0]] = steps
-                solution = (only.base + steps * only.lot, only.cost(lots: steps), lots)
-            } else if !occupied.isEmpty {
-                solution = try LatticeProgramme(classes: classes, order: order, quantity: quantity).solve()
-            }
-            guard let solution else { continue }
-            if let best, solution.filled < best.filled
-                || (solution.filled == best.filled && solution.cost >= best.cost) { continue }
-            var quantities = [Int64](repeating: 0, count: curves.count)
-            for (lotClass, lots) in zip(classes, solution.lots) where !lotClass.members.isEmpty {
-                lotClass.addQuantities(lots: lots, into: &quantities)
-            }
-            best = (solution.filled, solution.cost, quantities)
         }
         return best?.quantities ?? [Int64](repeating: 0, count: curves.count)
     }
