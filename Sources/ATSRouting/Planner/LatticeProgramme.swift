@@ -1,12 +1,12 @@
 /// The exact allocation across lot classes of different lot sizes.
 ///
 /// Quantities are counted in units of `g`, the gcd of the lot sizes; class `j` moves in steps of
-/// `sⱼ = lotⱼ / g` above its base. Let `y` be the continuous optimum for the largest continuous
-/// fill `T̄` (greedy by cost per unit). An exchange argument (docs/routing.md) shows that some
-/// optimal integer solution has every `|xⱼ − yⱼ| < B = (m − 1)·D + Σ sⱼ` where `D` is the
-/// largest lcm of two steps, so a dynamic programme over the summed deviation, `xⱼ` restricted
-/// to that window, is exact. Coarse classes go first; the finest class is last and is set
-/// directly to the largest quantity that fits, because fill comes before cost.
+/// `sⱼ = lotⱼ / g` above its base. For a total `T`, let `y(T)` be the continuous optimum (greedy
+/// by cost per unit). An exchange argument (docs/routing.md) shows that an optimal solution of
+/// total `T` has every `|xⱼ − yⱼ(T)| < Rⱼ = Σ_{u≠j} lcm(sⱼ, sᵤ)`, so a dynamic programme over the
+/// summed deviation, each `xⱼ` restricted to that window and the total fixed, is exact. It runs
+/// first for the largest continuous fill `T̄`; only if that is not reachable in lots does a
+/// bit-set pass find the largest integer fill `T*` (within `Rⱼ + Σ sᵢ` of `y(T̄)`) to run it for.
 struct LatticeProgramme {
     let classes: [LotClass]
     /// Every run of every class, cheapest per unit of quantity first, as (class, run) positions.

@@ -13,8 +13,8 @@ import ATSDomain
 ///    venues, pruned by an upper bound on the fill.
 /// 2. Within a combination, venues with equal lot sizes merge exactly into one convex curve.
 /// 3. One lot size: take the cheapest lots. Several: a continuous optimum is computed by greedy,
-///    and a proximity bound (an optimal integer solution lies within `(m − 1)·D + Σ sᵢ` units of
-///    it, `D` the largest pairwise lcm of lots) limits an exact dynamic programme to a small window.
+///    and a proximity bound (an optimal integer solution lies within `Σ_{u≠j} lcm(sⱼ, sᵤ)` units
+///    of it in class j) limits an exact dynamic programme to small windows.
 public enum Planner {
     /// The largest dynamic-programme table the planner builds before refusing: lot sizes so
     /// unrelated (their lcm so large against their gcd) that an exact answer would be too slow.
