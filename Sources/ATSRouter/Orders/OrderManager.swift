@@ -184,15 +184,22 @@ public actor OrderManager {
             }
             let order = PlanOrder(side: parent.side, quantity: residual, limitPrice: parent.limitPrice, strategy: parent.strategy,
                                   includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
-            guard let plan = try? Planner.plan(order, on: snapshot) else { break }
+            let plan: Plan
+            do {
+                plan = try Planner.plan(order, on: snapshot)
+            } catch {
+                parent.note = "the planner refused the books: \(error)"
+                parents[id] = parent
+                break
+            }
             let ages = Dictionary(uniqueKeysWithValues: book.venues.compactMap { status in status.ageMilliseconds.map { (status.venue, $0) } })
             parent.decisions.append(RoutingDecision(at: context.clock.now(), attempt: attempt, snapshot: snapshot, quoteAges: ages,
                                                     excluded: excluded, plan: plan))
             let decision = parent.decisions.count - 1
             if parent.timeInForce == .fok && attempt == 0 && plan.filledQuantity < residual {
-                parent.status = .partiallyFilled
-                parent.note = "fok_not_fillable: eligible consolidated liquidity covers \(plan.filledQuantity) of \(residual); nothing was sent"
-                parent.rejection = Rejection(.fillOrKillNotFillable, parent.note!)
+                let message = "eligible consolidated liquidity covers \(plan.filledQuantity) of \(residual); nothing was sent"
+                parent.rejection = Rejection(.fillOrKillNotFillable, message)
+                parent.note = "fok_not_fillable: \(message)"
                 parent.status = .rejected
                 parent.completedAt = context.clock.now()
                 parents[id] = parent
@@ -232,17 +239,16 @@ public actor OrderManager {
             }
             attempt += 1
         }
-        finish(id)
+        await finish(id)
     }
 
     /// After routing: done, or rest the residual (DAY/GTC).
-    func finish(_ id: OrderID) {
+    func finish(_ id: OrderID) async {
         guard var parent = parents[id], !parent.status.isTerminal else { return }
         if parent.leavesQuantity.isZero {
             parent.status = .filled
         } else if parent.timeInForce == .day || parent.timeInForce == .gtc || parent.timeInForce == .gtd {
-            parents[id] = parent
-            Task { await self.rest(id) }
+            await rest(id)
             return
         } else if parent.timeInForce == .fok {
             // Cross-venue FOK cannot be atomic: liquidity was there when the children left, a
