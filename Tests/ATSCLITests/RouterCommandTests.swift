@@ -98,7 +98,7 @@ struct VenueCommandTests {
     @Test("a missing venues directory or an unknown venue is a clear error")
     func errors() async throws {
         #expect(throws: (any Error).self) { try VenueDirectoryOptions.parse(["--venues", "/nonexistent"]).catalog() }
-        var serve = try VenueCommand.Serve.parse(["nasdaq", "--venues", Self.venues])
+        let serve = try VenueCommand.Serve.parse(["nasdaq", "--venues", Self.venues])
         do {
             try await serve.run()
             Issue.record("an unknown venue was served")

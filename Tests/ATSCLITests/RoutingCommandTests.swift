@@ -61,16 +61,16 @@ struct RoutingCommandTests {
 
     @Test("book polls the embedded venues; unknown securities and accounts are clear errors")
     func book() async throws {
-        var command = try BookCommand.parse(["ACME", "--account", "alice", "--json", "--venues", Self.venues, "--config", Self.config])
+        let command = try BookCommand.parse(["ACME", "--account", "alice", "--json", "--venues", Self.venues, "--config", Self.config])
         try await command.run()
-        var unknown = try BookCommand.parse(["NOPE", "--venues", Self.venues, "--config", Self.config])
+        let unknown = try BookCommand.parse(["NOPE", "--venues", Self.venues, "--config", Self.config])
         do {
             try await unknown.run()
             Issue.record("an unknown security was accepted")
         } catch {
             #expect("\(error)".contains("unknown security \"NOPE\""))
         }
-        var stranger = try BookCommand.parse(["ACME", "--account", "mallory", "--venues", Self.venues, "--config", Self.config])
+        let stranger = try BookCommand.parse(["ACME", "--account", "mallory", "--venues", Self.venues, "--config", Self.config])
         do {
             try await stranger.run()
             Issue.record("an unknown account was accepted")

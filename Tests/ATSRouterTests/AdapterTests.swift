@@ -88,7 +88,7 @@ import Testing
             let fetched = try await adapter.order(placed.venueOrderID, symbol: symbol)
             #expect(fetched.filledQuantity == placed.filledQuantity)
             // The engine agrees on what happened.
-            let truth = try await engine.order(try #require(OrderID(parsing: placed.venueOrderID)), owner: "\(venue)-demo")
+            let truth = try await engine.order(try OrderID(parsing: placed.venueOrderID), owner: "\(venue)-demo")
             #expect(truth.filledQuantity == fetched.filledQuantity)
 
             // A resting child far from the market, then cancelled.

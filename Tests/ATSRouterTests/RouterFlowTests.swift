@@ -22,7 +22,7 @@ import Testing
             }
             // The venue agrees.
             if let venueOrderID = child.venueOrderID, let engine = fleet.engines[child.venue] {
-                let truth = try await engine.order(try #require(OrderID(parsing: venueOrderID)), owner: "\(child.venue)-demo")
+                let truth = try await engine.order(try OrderID(parsing: venueOrderID), owner: "\(child.venue)-demo")
                 #expect(truth.filledQuantity == child.filledQuantity || !child.isTerminal, "\(child.venue) \(child.clientKey)")
             }
         }
@@ -155,7 +155,7 @@ import Testing
         #expect(cancelled.status == .cancelled)
         #expect(cancelled.children.allSatisfy { $0.isTerminal })
         let truth = try await live.fleet.engines[resting.venue]!.order(
-            try #require(OrderID(parsing: try #require(resting.venueOrderID))), owner: "\(resting.venue)-demo")
+            try OrderID(parsing: try #require(resting.venueOrderID)), owner: "\(resting.venue)-demo")
         #expect(truth.status == .cancelled)
         }
     }
@@ -220,7 +220,7 @@ import Testing
             #expect(final.status == .cancelled)
             for child in final.children {
                 guard let venueOrderID = child.venueOrderID else { continue }
-                let truth = try await live.fleet.engines[child.venue]!.order(try #require(OrderID(parsing: venueOrderID)),
+                let truth = try await live.fleet.engines[child.venue]!.order(try OrderID(parsing: venueOrderID),
                                                                              owner: "\(child.venue)-demo")
                 #expect(truth.status != .open && truth.status != .partiallyFilled, "\(child.clientKey) is live at \(child.venue)")
             }

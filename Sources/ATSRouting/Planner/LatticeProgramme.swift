@@ -57,6 +57,12 @@ struct LatticeProgramme {
         //    allocation of exactly T̄ lies within Rⱼ of the continuous optimum at T̄, and finding
         //    one there proves T* = T̄. Finding none proves T* < T̄.
         let continuousFill = min(setup.target, setup.high.reduce(0, +))
+        if continuousFill == setup.high.reduce(0, +) {
+            // Everything available fits: every class at its capacity is the only allocation of that fill.
+            let lots = classes.map(\.capacity)
+            let cost = classes.reduce(Int128(0)) { $0 + $1.cost(lots: $1.capacity) }
+            return (continuousFill * setup.unit, cost, callerOrder(lots))
+        }
         let wideCenter = setup.continuousOptimum(fill: continuousFill, order: order)
         if let (cost, lots) = setup.cheapest(total: continuousFill, center: wideCenter, radius: exchange) {
             return (continuousFill * setup.unit, cost, callerOrder(lots))

@@ -64,18 +64,22 @@ public enum Planner {
         // computed only when a tie needs it. Once a solution exists, a smaller continuous fill
         // ends the search and an equal one whose bound is no better is skipped.
         let lowCost = switchable.map { curves[$0].cost(curves[$0].low) }
+        let alwaysUnit = usable.reduce(Int64(0)) { curves[$1].isConvexFromZero ? greatestCommonDivisor($0, curves[$1].lot) : $0 }
         var candidates: [(mask: Int, fill: Int64, base: Int64, baseCost: Int128)] = []
         for mask in 0..<(1 << switchable.count) {
             var capacity = alwaysCapacity
             var base: Int64 = 0
             var baseCost: Int128 = 0
+            var unit = alwaysUnit
             for (bit, index) in switchable.enumerated() where mask & (1 << bit) != 0 {
                 capacity += curves[index].high
                 base += curves[index].low
                 baseCost += lowCost[bit]
+                unit = greatestCommonDivisor(unit, curves[index].lot)
             }
-            if base > quantity { continue }
-            candidates.append((mask, min(capacity, quantity), base, baseCost))
+            if base > quantity || unit == 0 { continue }
+            // Every total is a multiple of the active lots' gcd: no fill beyond the order rounded down to it.
+            candidates.append((mask, min(capacity, quantity / unit * unit), base, baseCost))
         }
         candidates.sort { $0.fill > $1.fill }
 
