@@ -34,7 +34,7 @@ public final class SmartRouter: Sendable {
                 adapter: adapter,
                 breaker: .init(failureThreshold: settings.breakerFailureThreshold,
                                openIntervalMilliseconds: Int64(settings.breakerOpenMilliseconds)),
-                clock: clock, logger: logger)
+                clock: clock, rateLimit: venue.rateLimit, logger: logger)
             gateways[venue.id] = gateway
             pollers.append(VenuePoller(gateway: gateway, symbols: venue.listings.map(\.symbol).filter(securities.contains),
                                        store: store, interval: .milliseconds(settings.pollIntervalMilliseconds),

@@ -1,6 +1,7 @@
 import ATSDomain
 import ATSRouter
 import ATSVenueMocks
+import ATSRouting
 import ATSVenues
 import Testing
 
@@ -89,6 +90,41 @@ import Testing
         #expect(stale.venues.allSatisfy { !$0.included })
         #expect(stale.venues.contains { $0.code == "stale" })
         #expect(stale.asks.isEmpty)
+        }
+    }
+}
+
+@Suite(.serialized) struct RatePacingTests {
+    @Test func ordersArePacedToTheVenuesPublishedLimit() async throws {
+        try await LiveRouter.with { live in
+            let tzero = try VenueID("tzero")
+            let gateway = try #require(live.router.context.gateways[tzero])
+            let limit = try #require(live.router.context.catalog.venue(tzero)).rateLimit  // 20 a second, bursts of 40
+            let acme = try Symbol("ACME")
+            @Sendable func child(_ n: Int) -> ChildOrderRequest {
+                ChildOrderRequest(clientKey: "pace-\(n)", symbol: acme, side: .buy, quantity: try! Quantity("1"),
+                                  limitPrice: try! Price("9.50"), timeInForce: .day)
+            }
+            // Unpaced, a burst beyond the limit is refused by the venue (429, retryable).
+            var refused = 0
+            for n in 0..<(limit.burst + 10) {
+                do { let request = child(n); _ = try await gateway.call("submit") { try await $0.submit(request) } } catch let failure as VenueFailure {
+                    #expect(failure.httpStatus == 429)
+                    refused += 1
+                }
+            }
+            #expect(refused > 0, "the venue enforces its limit")
+            try await Task.sleep(for: .milliseconds(Int64(1_000 * limit.burst / limit.requestsPerSecond) + 200))  // refill
+            // Paced, the same and more go through without one refusal.
+            let start = ContinuousClock.now
+            for n in 100..<(100 + limit.burst + 20) {
+                await gateway.paceOrder()
+                let request = child(n)
+                _ = try await gateway.call("submit") { try await $0.submit(request) }
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed >= .milliseconds(Int64(1_000 * 20 / limit.requestsPerSecond)), "\(elapsed)")
+            #expect(await gateway.pacedOrders > 0)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSVenues
 import Logging
 
 /// Every call to one venue goes through here: the circuit breaker decides whether it may, the
@@ -16,14 +17,31 @@ public actor VenueGateway {
     public private(set) var failures = 0
     /// Latencies of successful calls (nanoseconds), the most recent 1,024.
     public private(set) var recentLatencies: [Int64] = []
+    private var pacer: OrderPacer?
+    /// Orders that waited for the venue's rate limit, and how long in all (nanoseconds).
+    public private(set) var pacedOrders = 0
+    public private(set) var pacedNanoseconds: Int64 = 0
 
+    /// - Parameter rateLimit: the venue's published order rate; submissions are paced to it.
     public init(adapter: any VenueAdapter, breaker: CircuitBreaker.Configuration, clock: any TradingClock,
-                logger: Logger = Logger(label: "ats.router.venue")) {
+                rateLimit: VenueDefinition.RateLimit? = nil, logger: Logger = Logger(label: "ats.router.venue")) {
         venue = adapter.venue
         self.adapter = adapter
         self.breaker = CircuitBreaker(configuration: breaker)
         self.clock = clock
         self.logger = logger
+        pacer = rateLimit.map(OrderPacer.init)
+    }
+
+    /// Waits, if needed, for the next order slot under the venue's rate limit.
+    public func paceOrder() async {
+        guard var pacer else { return }
+        let wait = pacer.reserve()
+        self.pacer = pacer
+        guard wait > .zero else { return }
+        pacedOrders += 1
+        pacedNanoseconds += wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
+        try? await Task.sleep(for: wait)
     }
 
     public var isHealthy: Bool { breaker.isHealthy }
@@ -50,7 +68,9 @@ public actor VenueGateway {
         } catch let failure as VenueFailure {
             failures += 1
             lastFailure = failure
-            if breaker.recordFailure(failure.kind, at: clock.now()) == .excluded {
+            // A rate-limit refusal means the venue is up and answering: it does not count against it.
+            let kind: VenueFailure.Kind = failure.httpStatus == 429 ? .notRetryable : failure.kind
+            if breaker.recordFailure(kind, at: clock.now()) == .excluded {
                 logger.warning("venue excluded", metadata: ["venue": "\(venue)", "failure": "\(failure)", "during": "\(what)"])
             }
             throw failure

@@ -426,9 +426,11 @@ public actor OrderManager {
     /// Submits; when the reply is lost (timeout, malformed), sends the same idempotency key again
     /// once, which returns the order the venue already has rather than a second one.
     static func submitReconciling(_ request: ChildOrderRequest, gateway: VenueGateway) async throws -> VenueOrderState {
+        await gateway.paceOrder()
         do {
             return try await gateway.call("submit", { try await $0.submit(request) })
         } catch let failure as VenueFailure where failure.kind == .retryable && failure.code != "venue_excluded" {
+            await gateway.paceOrder()
             return try await gateway.call("submit (reconcile)", { try await $0.submit(request) })
         }
     }
