@@ -120,6 +120,11 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
     public struct RateLimit: Sendable, Hashable, Codable {
         public var requestsPerSecond: Int
         public var burst: Int
+
+        public init(requestsPerSecond: Int, burst: Int) {
+            self.requestsPerSecond = requestsPerSecond
+            self.burst = burst
+        }
     }
 
     /// The mock venue's market simulation.
