@@ -123,9 +123,10 @@ import Testing
                 let request = child(n)
                 _ = try await gateway.call("submit") { try await $0.submit(request) }
             }
+            // However fast the submissions went, they never outran the limit (the bucket holds a
+            // burst less one; the rest take an interval each, 5 % above the venue's).
             let elapsed = ContinuousClock.now - start
-            #expect(elapsed >= .milliseconds(Int64(1_000 * 20 / limit.requestsPerSecond)), "\(elapsed)")
-            #expect(await gateway.pacedOrders > 0)
+            #expect(elapsed >= .milliseconds(Int64(1_000 * 21 / limit.requestsPerSecond)), "\(elapsed)")
         }
     }
 }

@@ -169,12 +169,13 @@ public actor OrderManager {
         var refusedVenues: [VenueID: String] = [:]
         var attempt = 0
         while attempt <= settings.maximumReroutes {
+            guard let before = parents[id], !cancelRequested.contains(id), before.leavesQuantity.isPositive else { break }
+            // The books and the plan; a re-plan first polls the venues again.
+            if attempt > 0 { await context.refreshBooks(before.symbol) }
+            let book = await context.consolidatedBook(before.symbol, account: before.account, side: before.side)
+            // Read the parent again after waiting: a cancel may have come in meanwhile.
             guard var parent = parents[id], !cancelRequested.contains(id) else { return }
             let residual = parent.leavesQuantity
-            guard residual.isPositive else { break }
-            // The books and the plan; a re-plan first polls the venues again.
-            if attempt > 0 { await context.refreshBooks(parent.symbol) }
-            let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
             var snapshot = context.planSnapshot(book, side: parent.side)
             snapshot.venues.removeAll { refusedVenues[$0.venue] != nil }
             var excluded = Dictionary(uniqueKeysWithValues: book.venues.filter { !$0.included }.map { ($0.venue, $0.reason ?? $0.code ?? "") })
@@ -244,7 +245,7 @@ public actor OrderManager {
 
     /// After routing: done, or rest the residual (DAY/GTC).
     func finish(_ id: OrderID) async {
-        guard var parent = parents[id], !parent.status.isTerminal else { return }
+        guard var parent = parents[id], !parent.status.isTerminal, !cancelRequested.contains(id) else { return }
         if parent.leavesQuantity.isZero {
             parent.status = .filled
         } else if parent.timeInForce == .day || parent.timeInForce == .gtc || parent.timeInForce == .gtd {
@@ -257,7 +258,7 @@ public actor OrderManager {
             parent.note = "fok_shortfall: consolidated liquidity covered the order when it was sent, but children filled "
                 + "\(parent.filledQuantity) of \(parent.quantity) after \(parent.decisions.count) decision(s); the fills stand"
         } else {
-            parent.status = .partiallyFilled
+            parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
             parent.note = parent.note ?? "the rest found no eligible liquidity within the limit after \(parent.decisions.count) decision(s)"
         }
         parent.completedAt = context.clock.now()
@@ -274,8 +275,9 @@ public actor OrderManager {
         let residual = parent.leavesQuantity
         var best: (venue: VenueDefinition, auction: Bool, fee: BasisPoints, depth: Int64)?
         for status in book.venues where status.included && parent.admitsVenue(status.venue) {
-            guard let venue = context.catalog.venue(status.venue), venue.timeInForce.contains(.gtc) || venue.timeInForce.contains(.day),
-                  childRefusal(parent, venue: venue, quantity: residual, limit: limit, tif: restingTimeInForce(at: venue)) == nil
+            guard let venue = context.catalog.venue(status.venue),
+                  let tif = restingTimeInForce(at: venue, parent: parent.timeInForce),
+                  childRefusal(parent, venue: venue, quantity: residual, limit: limit, tif: tif) == nil
             else { continue }
             var auctionLikely = false
             if !venue.isContinuous, let gateway = context.gateways[venue.id] {
@@ -295,15 +297,15 @@ public actor OrderManager {
             best = (venue, auctionLikely, fee, depth)
         }
         parent = parents[id] ?? parent
-        guard let best else {
-            parent.status = .partiallyFilled
-            parent.note = "no eligible venue accepts the resting residual"
+        guard let best, let tif = restingTimeInForce(at: best.venue, parent: parent.timeInForce) else {
+            parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
+            parent.note = "no eligible venue takes the residual as \(parent.timeInForce.rawValue) within its rules"
             parent.completedAt = context.clock.now()
             parents[id] = parent
             return
         }
         let child = ChildOrder(clientKey: "p\(id)-c\(parent.children.count + 1)", venue: best.venue.id, quantity: residual,
-                               limitPrice: limit, timeInForce: restingTimeInForce(at: best.venue), purpose: .rest,
+                               limitPrice: limit, timeInForce: tif, purpose: .rest,
                                decision: max(0, parent.decisions.count - 1))
         parent.children.append(child)
         parent.note = best.auction ? "resting at \(best.venue.id) for its next call auction (indicative price within the limit)"
@@ -316,7 +318,7 @@ public actor OrderManager {
                 updated.status = .filled
                 updated.completedAt = context.clock.now()
             } else if updated.children.last?.status == .failed {
-                updated.status = .partiallyFilled
+                updated.status = updated.filledQuantity.isZero ? .expired : .partiallyFilled
                 updated.note = "the resting child failed: \(updated.children.last?.failure ?? "")"
                 updated.completedAt = context.clock.now()
             }
@@ -333,8 +335,11 @@ public actor OrderManager {
         return venue.timeInForce.contains(.day) ? .day : .gtc
     }
 
-    func restingTimeInForce(at venue: VenueDefinition) -> TimeInForce.Kind {
-        venue.timeInForce.contains(.gtc) ? .gtc : .day
+    /// A residual rests with the parent's own time in force (a DAY parent as DAY, a GTC parent as
+    /// GTC); nil when the venue does not take it.
+    func restingTimeInForce(at venue: VenueDefinition, parent: TimeInForce.Kind) -> TimeInForce.Kind? {
+        let wanted: TimeInForce.Kind = parent == .day ? .day : .gtc
+        return venue.timeInForce.contains(wanted) ? wanted : nil
     }
 
     func childRefusal(_ parent: ParentOrder, venue: VenueDefinition, quantity: Quantity, limit: Price,

@@ -12,6 +12,8 @@ public struct ParentOrder: Sendable, Hashable {
         case filled
         /// Done: part filled, the rest cancelled (IOC, FOK shortfall, or no more liquidity).
         case partiallyFilled = "partially_filled"
+        /// Done without a fill: nothing eligible within the limit for an IOC, or nowhere to rest.
+        case expired
         /// Done: cancelled by the trader (fills before the cancel stand).
         case cancelled
         /// Refused before any child was sent; `rejection` names the rule.
