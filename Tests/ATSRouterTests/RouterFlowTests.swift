@@ -160,6 +160,29 @@ import Testing
         }
     }
 
+    @Test func aCancelThatArrivesAfterTheRestingChildFilledLosesNoFill() async throws {
+        try await LiveRouter.with { live in
+            await live.router.pollAll()
+            let tzero = try VenueID("tzero")
+            // One tick above tZERO's best bid (below every offer): the resting child is first in line.
+            let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
+            let limit = Price(rawValue: try #require(book.bids.filter { $0.venue == tzero }.map(\.price).max()).rawValue + 1_000_000)
+            try #require(limit < (try #require(book.asks.filter { $0.venue == tzero }.map(\.price).min())))
+            let parent = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("20"), limitPrice: limit, timeInForce: .day,
+                includeVenues: [tzero]))
+            #expect(parent.status == .resting)
+            // A seller fills the resting child at tZERO before the trader's cancel arrives.
+            _ = try await live.fleet.engines[tzero]!.submit(VenueOrderRequest(
+                clientKey: "late-seller", symbol: acme, side: .sell, type: .limit, limitPrice: limit, quantity: try Quantity("20"),
+                timeInForce: .day), owner: "late-seller")
+            let final = try #require(await live.router.orders.cancel(parent.id))
+            #expect(final.status == .filled, "\(final.status)")
+            #expect(final.filledQuantity == (try Quantity("20")))
+            try await checkInvariants(final, fleet: live.fleet)
+        }
+    }
+
     @Test func aRestingResidualMovesWhenLiquidityAppearsElsewhere() async throws {
         try await LiveRouter.with { live in
             await live.router.pollAll()

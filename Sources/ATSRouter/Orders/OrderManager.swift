@@ -87,7 +87,8 @@ public actor OrderManager {
             try? await Task.sleep(for: .milliseconds(5))
         }
         parent = parents[id] ?? parent
-        parent.status = .cancelled
+        // Fills made before the cancel stand; a parent they completed is filled, not cancelled.
+        parent.status = parent.leavesQuantity.isZero ? .filled : .cancelled
         parent.completedAt = context.clock.now()
         parents[id] = parent
         return parent
@@ -117,9 +118,13 @@ public actor OrderManager {
             parents[id] = parent
             // Liquidity elsewhere within the limit? Then stop resting and take it.
             let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
-            let elsewhere = (parent.side == .buy ? book.asks : book.bids).contains { level in
-                level.venue != child.venue && parent.limitPrice.map { parent.side == .buy ? level.price <= $0 : level.price >= $0 } ?? true
-            }
+            // Move only when the planner would fill something elsewhere now (continuous venues, lots,
+            // minimums and the limit considered), so that a resting child does not churn.
+            var elsewhereOrder = PlanOrder(side: parent.side, quantity: parent.leavesQuantity, limitPrice: parent.limitPrice,
+                                           includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
+            elsewhereOrder.excludeVenues.insert(child.venue)
+            let elsewhere = ((try? Planner.plan(elsewhereOrder, on: context.planSnapshot(book, side: parent.side)))?
+                .filledQuantity.isPositive) ?? false
             if elsewhere && !child.isTerminal {
                 await cancelChild(&child, symbol: parent.symbol)
                 parent = parents[id]!
@@ -440,12 +445,14 @@ public actor OrderManager {
         }
     }
 
+    /// Cancels a child at its venue and records its final state. When the cancel is refused (the
+    /// child filled or expired meanwhile) the child's state is fetched instead, so that no fill
+    /// made before the cancel is lost. A child not yet acknowledged is left to `send`.
     func cancelChild(_ child: inout ChildOrder, symbol: Symbol) async {
-        guard let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue] else {
-            child.status = .cancelled
-            return
-        }
+        guard let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue] else { return }
         if let state = try? await gateway.call("cancel", { try await $0.cancel(venueOrderID, symbol: symbol) }) {
+            child.apply(state)
+        } else if let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
             child.apply(state)
         }
     }
