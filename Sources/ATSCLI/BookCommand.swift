@@ -39,6 +39,9 @@ struct BookCommand: AsyncParsableCommand {
         guard let side = Side(caseInsensitive: side) else { throw ValidationError("--side must be buy or sell") }
         guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100") }
         let embedded = try await EmbeddedRouter.start(catalog: catalog, configuration: configuration, stepInterval: nil)
+        for mismatch in await embedded.router.verifyInstruments() {
+            FileHandle.standardError.write(Data("warning: \(mismatch)\n".utf8))
+        }
         await embedded.router.pollAll()
         let book = await embedded.router.context.consolidatedBook(symbol, account: accountID, side: side)
         await embedded.stop()

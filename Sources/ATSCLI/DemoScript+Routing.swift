@@ -40,6 +40,9 @@ extension DemoScript {
     }
 
     private func routingScript(router: SmartRouter, fleet: MockVenueFleet, _ say: (String) -> Void) async throws {
+        let mismatches = await router.verifyInstruments()
+        say(mismatches.isEmpty ? "  each venue's published instruments agree with venues/*.json (ticks, lots, minimums, bands)"
+            : "  instrument rules disagree: " + mismatches.joined(separator: "; "))
         await router.pollAll()
         let acme = try Symbol("ACME")
         let alice = try AccountID("alice")

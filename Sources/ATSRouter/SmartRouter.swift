@@ -50,6 +50,23 @@ public final class SmartRouter: Sendable {
         pollers + [RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds))]
     }
 
+    /// Asks every venue for its instruments and compares them with the venue definitions; returns
+    /// each disagreement (and each venue that could not be asked). Run at start: routing uses the
+    /// definitions' ticks, lots and minimums.
+    public func verifyInstruments() async -> [String] {
+        var found: [String] = []
+        for venue in context.catalog.venues {
+            guard let gateway = context.gateways[venue.id] else { continue }
+            do {
+                let published = try await gateway.call("instruments") { try await $0.instruments() }
+                found += InstrumentCheck.mismatches(venue, published: published)
+            } catch {
+                found.append("\(venue.id): instruments could not be read: \(error)")
+            }
+        }
+        return found
+    }
+
     /// Polls every venue once, concurrently.
     public func pollAll() async {
         await withTaskGroup(of: Void.self) { group in

@@ -157,3 +157,26 @@ import Testing
         }
     }
 }
+
+@Suite(.serialized) struct InstrumentTests {
+    @Test func everyVenuePublishesTheRulesItsDefinitionStates() async throws {
+        try await LiveRouter.with { live in
+            #expect(await live.router.verifyInstruments() == [])
+            // Each adapter reads every listing, with at least tick and lot exact.
+            for venue in live.router.context.catalog.venues {
+                let published = try await live.router.context.gateways[venue.id]!.call("instruments") { try await $0.instruments() }
+                #expect(Set(published.map(\.symbol)) == Set(venue.listings.map(\.symbol)), "\(venue.id)")
+            }
+        }
+    }
+
+    @Test func aDisagreementIsNamed() throws {
+        let venue = try #require(try Repository.catalog().venue(try VenueID("tzero")))
+        let listing = venue.listings[0]
+        var published = VenueInstrument(symbol: listing.symbol, tickSize: listing.tickSize, lotSize: listing.lotSize)
+        #expect(InstrumentCheck.mismatches(venue, published: [published]).count == venue.listings.count - 1)
+        published.lotSize = Quantity(rawValue: listing.lotSize.rawValue * 10)
+        let found = InstrumentCheck.mismatches(venue, published: [published])
+        #expect(found.contains("tzero \(listing.symbol) lotSize: published \(published.lotSize), configured \(listing.lotSize)"))
+    }
+}

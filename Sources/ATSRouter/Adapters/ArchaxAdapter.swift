@@ -23,7 +23,10 @@ public final class ArchaxAdapter: VenueAdapter, Sendable {
     }
 
     struct LoginReply: Decodable { struct Payload: Decodable { let jwt: String }; let data: Payload }
-    struct Instrument: Decodable, Sendable { let id: Int; let symbol: String; let priceDecimalPlaces: Int; let quantityDecimalPlaces: Int }
+    struct Instrument: Decodable, Sendable {
+        let id: Int, symbol: String, priceDecimalPlaces: Int, quantityDecimalPlaces: Int
+        let tickSize: Int64, lotSize: Int64, minimumOrderValue: Int64
+    }
     struct Depth: Decodable { let sequence: UInt64; let changed: Bool; let buy: [String: Int64]?; let sell: [String: Int64]? }
     struct Execution: Decodable { let executionId: String; let quantity: Int64; let price: Int64; let fee: Int64; let commission: Int64; let tax: Int64 }
     struct Order: Decodable {
@@ -69,6 +72,17 @@ public final class ArchaxAdapter: VenueAdapter, Sendable {
             throw VenueFailure(venue: venue, kind: .notRetryable, code: "unknown_instrument", message: "\(symbol) is not listed")
         }
         return instrument
+    }
+
+    public func instruments() async throws -> [VenueInstrument] {
+        try http.decode([Instrument].self, try await authorized(.get, "/instruments"), what: "instruments").map { item in
+            VenueInstrument(
+                symbol: try http.symbol(item.symbol, field: "symbol"),
+                tickSize: try http.scaled(item.tickSize, decimals: item.priceDecimalPlaces, Price.self, field: "tickSize"),
+                lotSize: try http.scaled(item.lotSize, decimals: item.quantityDecimalPlaces, Quantity.self, field: "lotSize"),
+                minimumOrderValue: try http.scaled(item.minimumOrderValue, decimals: item.priceDecimalPlaces, Money.self,
+                                                   field: "minimumOrderValue"))
+        }
     }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {

@@ -19,6 +19,7 @@ public final class OpenfinanceAdapter: VenueAdapter, Sendable {
         (try? JSONDecoder().decode(ErrorBody.self, from: data)).map { ($0.error_code, $0.error, $0.field) }
     }
 
+    struct Market: Decodable { let symbol: String; let tick: String; let lot: String; let minSize: String; let maxSize: String }
     struct Book: Decodable { let version: UInt64; let modified: Bool; let bids: [[String]]?; let asks: [[String]]? }
     struct Trade: Decodable { let tradeId: String; let amount: String; let price: String; let fee: String }
     struct Order: Decodable {
@@ -29,6 +30,17 @@ public final class OpenfinanceAdapter: VenueAdapter, Sendable {
     struct Reply: Decodable { let order: Order; let fee: Fee }
 
     var headers: [(String, String)] { [("Authorization", authorization)] }
+
+    public func instruments() async throws -> [VenueInstrument] {
+        try http.decode([Market].self, try await http.send(.GET, "/of/v1/markets", headers: headers), what: "markets").map { item in
+            VenueInstrument(
+                symbol: try http.symbol(item.symbol, field: "symbol"),
+                tickSize: try http.decimal(item.tick, Price.self, field: "tick"),
+                lotSize: try http.decimal(item.lot, Quantity.self, field: "lot"),
+                minimumQuantity: try http.decimal(item.minSize, Quantity.self, field: "minSize"),
+                maximumQuantity: try http.decimal(item.maxSize, Quantity.self, field: "maxSize"))
+        }
+    }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         var query = [("levels", String(count))]

@@ -19,6 +19,10 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
         (try? JSONDecoder().decode(ErrorBody.self, from: data)).map { ($0.code ?? "error", $0.message, $0.field) }
     }
 
+    struct Asset: Decodable {
+        let assetId: String, tickSize: String, lotSize: String, minimumQuantity: String, maximumQuantity: String
+        let minimumOrderValue: String, referencePrice: String
+    }
     struct Level: Decodable { let price: String; let quantity: String }
     struct Book: Decodable { let sequence: UInt64; let changed: Bool; let bids: [Level]?; let asks: [Level]? }
     struct Fill: Decodable { let id: String; let quantity: String; let price: String; let fee: String }
@@ -28,6 +32,19 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
     }
 
     var headers: [(String, String)] { [("Authorization", authorization)] }
+
+    public func instruments() async throws -> [VenueInstrument] {
+        try http.decode([Asset].self, try await http.send(.GET, "/v1/assets", headers: headers), what: "assets").map { item in
+            VenueInstrument(
+                symbol: try http.symbol(item.assetId, field: "assetId"),
+                tickSize: try http.decimal(item.tickSize, Price.self, field: "tickSize"),
+                lotSize: try http.decimal(item.lotSize, Quantity.self, field: "lotSize"),
+                minimumQuantity: try http.decimal(item.minimumQuantity, Quantity.self, field: "minimumQuantity"),
+                maximumQuantity: try http.decimal(item.maximumQuantity, Quantity.self, field: "maximumQuantity"),
+                minimumOrderValue: try http.decimal(item.minimumOrderValue, Money.self, field: "minimumOrderValue"),
+                referencePrice: try http.decimal(item.referencePrice, Price.self, field: "referencePrice"))
+        }
+    }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         var query = [("levels", String(count))]

@@ -21,6 +21,10 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
     }
 
     struct TokenReply: Decodable { let accessToken: String }
+    struct Instrument: Decodable {
+        let symbol: String, tickSize: String, lotSize: String, minQuantity: String, maxQuantity: String
+        let minOrderValue: String, priceBandPercent: String, referencePrice: String
+    }
     struct Depth: Decodable { let sequence: UInt64; let changed: Bool; let bids: [[String]]?; let asks: [[String]]? }
     struct Execution: Decodable { let fillQuantity: String; let fillPrice: String; let fee: String; let executionTs: String }
     struct Order: Decodable {
@@ -44,6 +48,20 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
         } catch let failure as VenueFailure where failure.httpStatus == 401 {
             await token.invalidate()
             return try await http.send(method.nio, path, query: query, headers: try await headers(), body: body)
+        }
+    }
+
+    public func instruments() async throws -> [VenueInstrument] {
+        try http.decode([Instrument].self, try await authorized(.get, "/markets/v1/instruments"), what: "instruments").map { item in
+            VenueInstrument(
+                symbol: try http.symbol(item.symbol, field: "symbol"),
+                tickSize: try http.decimal(item.tickSize, Price.self, field: "tickSize"),
+                lotSize: try http.decimal(item.lotSize, Quantity.self, field: "lotSize"),
+                minimumQuantity: try http.decimal(item.minQuantity, Quantity.self, field: "minQuantity"),
+                maximumQuantity: try http.decimal(item.maxQuantity, Quantity.self, field: "maxQuantity"),
+                minimumOrderValue: try http.decimal(item.minOrderValue, Money.self, field: "minOrderValue"),
+                priceBandPercent: try http.decimal(item.priceBandPercent, BasisPoints.self, field: "priceBandPercent"),
+                referencePrice: try http.decimal(item.referencePrice, Price.self, field: "referencePrice"))
         }
     }
 

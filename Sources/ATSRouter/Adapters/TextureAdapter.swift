@@ -20,6 +20,10 @@ public final class TextureAdapter: VenueAdapter, Sendable {
         (try? JSONDecoder().decode(ErrorBody.self, from: data)).map { ($0.error.type, $0.error.detail, $0.error.param) }
     }
 
+    struct Instrument: Decodable {
+        let symbol: String, tick: String, lot: String, minQty: String, maxQty: String, minNotional: String
+        let bandPct: String, referencePx: String
+    }
     struct Level: Decodable { let px: String; let qty: String }
     struct Book: Decodable { let seq: UInt64; let unchanged: Bool; let bids: [Level]?; let offers: [Level]? }
     struct Indicative: Decodable { let price: String?; let matchedQty: String; let nextAuction: String? }
@@ -30,6 +34,21 @@ public final class TextureAdapter: VenueAdapter, Sendable {
     }
 
     var headers: [(String, String)] { [("X-API-Key", credentials.keyID), ("X-API-Secret", credentials.secret)] }
+
+    public func instruments() async throws -> [VenueInstrument] {
+        try http.decode([Instrument].self, try await http.send(.GET, "/api/v2/instruments", headers: headers), what: "instruments")
+            .map { item in
+                VenueInstrument(
+                    symbol: try http.symbol(item.symbol, field: "symbol"),
+                    tickSize: try http.decimal(item.tick, Price.self, field: "tick"),
+                    lotSize: try http.decimal(item.lot, Quantity.self, field: "lot"),
+                    minimumQuantity: try http.decimal(item.minQty, Quantity.self, field: "minQty"),
+                    maximumQuantity: try http.decimal(item.maxQty, Quantity.self, field: "maxQty"),
+                    minimumOrderValue: try http.decimal(item.minNotional, Money.self, field: "minNotional"),
+                    priceBandPercent: try http.decimal(item.bandPct, BasisPoints.self, field: "bandPct"),
+                    referencePrice: try http.decimal(item.referencePx, Price.self, field: "referencePx"))
+            }
+    }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         var query = [("levels", String(count))]

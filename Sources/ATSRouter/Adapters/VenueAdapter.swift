@@ -7,6 +7,8 @@ import ATSRouting
 /// replies are all classified (retryable, not retryable, fatal) so that callers decide by class.
 public protocol VenueAdapter: Sendable {
     var venue: VenueID { get }
+    /// The venue's instruments and their trading rules, as the venue publishes them.
+    func instruments() async throws -> [VenueInstrument]
     /// The book for `symbol`, or `.unchanged` when its sequence is still `since`.
     func book(_ symbol: Symbol, levels: Int, since: UInt64?) async throws -> BookPoll
     /// Sends a child order. Idempotent per `clientKey`: sending the same key again returns the
@@ -22,6 +24,32 @@ public protocol VenueAdapter: Sendable {
 
 extension VenueAdapter {
     public func indicative(_ symbol: Symbol) async throws -> AuctionIndicative? { nil }
+}
+
+/// One instrument and its trading rules as a venue publishes them; a rule the dialect does not
+/// publish is nil.
+public struct VenueInstrument: Sendable, Hashable {
+    public var symbol: Symbol
+    public var tickSize: Price
+    public var lotSize: Quantity
+    public var minimumQuantity: Quantity?
+    public var maximumQuantity: Quantity?
+    public var minimumOrderValue: Money?
+    public var priceBandPercent: BasisPoints?
+    public var referencePrice: Price?
+
+    public init(symbol: Symbol, tickSize: Price, lotSize: Quantity, minimumQuantity: Quantity? = nil,
+                maximumQuantity: Quantity? = nil, minimumOrderValue: Money? = nil, priceBandPercent: BasisPoints? = nil,
+                referencePrice: Price? = nil) {
+        self.symbol = symbol
+        self.tickSize = tickSize
+        self.lotSize = lotSize
+        self.minimumQuantity = minimumQuantity
+        self.maximumQuantity = maximumQuantity
+        self.minimumOrderValue = minimumOrderValue
+        self.priceBandPercent = priceBandPercent
+        self.referencePrice = referencePrice
+    }
 }
 
 /// A book poll's answer.

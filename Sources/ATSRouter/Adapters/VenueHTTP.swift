@@ -114,6 +114,15 @@ public struct VenueHTTP: Sendable {
         }
     }
 
+    /// A symbol from a venue; anything else is a malformed reply.
+    public func symbol(_ text: String, field: String) throws -> Symbol {
+        do {
+            return try Symbol(text)
+        } catch {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
+        }
+    }
+
     /// A venue status name outside the documented set is a malformed reply.
     public func unknownStatus(_ status: String) -> VenueFailure {
         VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "unknown order status \"\(status)\"")
