@@ -183,6 +183,28 @@ import Testing
         }
     }
 
+    @Test func aRestingOrderTheVenueEndsEndsItsParent() async throws {
+        try await LiveRouter.with { live in
+            await live.router.pollAll()
+            let tzero = try VenueID("tzero")
+            let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
+            let limit = Price(rawValue: (try #require(book.bestBid).rawValue - 20_000_000) / 1_000_000 * 1_000_000)
+            let parent = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("20"), limitPrice: limit, timeInForce: .day,
+                includeVenues: [tzero]))
+            #expect(parent.status == .resting)
+            let resting = try #require(parent.children.last)
+            // The venue cancels it (as it would expire a DAY order at the session's end).
+            _ = try await live.fleet.engines[tzero]!.cancel(try OrderID(parsing: try #require(resting.venueOrderID)),
+                                                           owner: "tzero-demo")
+            await live.router.orders.refreshResting()
+            let ended = try #require(await live.router.orders.parent(parent.id))
+            #expect(ended.status == .expired, "\(ended.status)")
+            #expect(ended.note?.contains("ended cancelled") == true, "\(ended.note ?? "")")
+            try await checkInvariants(ended, fleet: live.fleet)
+        }
+    }
+
     @Test func aRestingResidualMovesWhenLiquidityAppearsElsewhere() async throws {
         try await LiveRouter.with { live in
             await live.router.pollAll()

@@ -98,16 +98,16 @@ public actor OrderManager {
     /// books moved so that other venues now offer liquidity within the limit is cancelled and the
     /// residual re-routed. Call on every poll cycle.
     public func refreshResting() async {
-        for id in parents.keys.sorted() where parents[id]?.status == .resting {
-            guard var parent = parents[id], let index = parent.children.lastIndex(where: { $0.purpose == .rest && !$0.isTerminal })
-            else { continue }
+        for id in parents.keys.sorted() where parents[id]?.status == .resting && !cancelRequested.contains(id) {
+            guard var parent = parents[id], let index = parent.children.lastIndex(where: { $0.purpose == .rest }) else { continue }
             var child = parent.children[index]
             let symbol = parent.symbol
-            if let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue],
+            if !child.isTerminal, let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue],
                let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
                 child.apply(state)
             }
-            parent = parents[id] ?? parent
+            guard !cancelRequested.contains(id), var latest = parents[id], latest.status == .resting else { continue }
+            parent = latest
             parent.children[index] = child
             if parent.filledQuantity == parent.quantity {
                 parent.status = .filled
@@ -115,7 +115,16 @@ public actor OrderManager {
                 parents[id] = parent
                 continue
             }
-            parents[id] = parent
+            if child.isTerminal {
+                // The venue ended the resting order (expiry at the session's end, a venue-side cancel).
+                parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
+                parent.note = "the resting child at \(child.venue) ended \(child.status.rawValue) with \(parent.leavesQuantity) unfilled"
+                parent.completedAt = context.clock.now()
+                parents[id] = parent
+                continue
+            }
+            latest = parent
+            parents[id] = latest
             // Liquidity elsewhere within the limit? Then stop resting and take it.
             let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
             // Move only when the planner would fill something elsewhere now (continuous venues, lots,
@@ -125,12 +134,12 @@ public actor OrderManager {
             elsewhereOrder.excludeVenues.insert(child.venue)
             let elsewhere = ((try? Planner.plan(elsewhereOrder, on: context.planSnapshot(book, side: parent.side)))?
                 .filledQuantity.isPositive) ?? false
-            if elsewhere && !child.isTerminal {
+            if elsewhere {
                 await cancelChild(&child, symbol: parent.symbol)
-                parent = parents[id]!
-                parent.children[index] = child
-                parent.status = .working
-                parents[id] = parent
+                guard !cancelRequested.contains(id), var moved = parents[id], moved.status == .resting else { continue }
+                moved.children[index] = child
+                moved.status = .working
+                parents[id] = moved
                 await route(id)
             }
         }
