@@ -101,7 +101,7 @@ public enum PlanBenchmark {
                 let plan = try Planner.plan(order, on: snapshot)
                 let elapsed = clock.now - start
                 checksum &+= plan.filledQuantity.rawValue
-                timings.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                timings.append(elapsed.nanoseconds)
             }
         }
         precondition(checksum != Int64.min)

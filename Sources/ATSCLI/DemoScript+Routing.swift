@@ -142,7 +142,7 @@ extension DemoScript {
     private func averagePrice(_ fills: [VenueFill]) -> Price {
         let notional = fills.reduce(Int128(0)) { $0 + Int128($1.price.rawValue) * Int128($1.quantity.rawValue) }
         let quantity = fills.reduce(Int128(0)) { $0 + Int128($1.quantity.rawValue) }
-        return Price(rawValue: Int64((notional + quantity / 2) / quantity))
+        return Price(rawValue: Int64(roundedQuotient(notional, quantity, rounding: .halfEven)!))
     }
 
     private func money(_ amount: ExactAmount) -> String {

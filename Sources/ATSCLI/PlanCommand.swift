@@ -39,7 +39,7 @@ struct PlanCommand: ParsableCommand {
             let start = ContinuousClock.now
             let plan = try PlanContract.plan(parent, on: books, orderFile: order, snapshotFile: snapshot)
             let elapsed = ContinuousClock.now - start
-            let microseconds = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
+            let microseconds = Double(elapsed.nanoseconds) / 1e3
             print(PlanContract.encode(plan, computeMicroseconds: microseconds))
         } catch let error as ConfigurationError {
             throw CommandFailure(error.description)

@@ -1,3 +1,4 @@
+import Foundation
 import NIOHTTP1
 
 /// The key and secret the router uses at one venue (the broker-dealer's own account there).
@@ -33,6 +34,26 @@ actor TokenCache {
     }
 
     func invalidate() { token = nil }
+}
+
+/// Requests to a venue that logs in for a bearer token (tZERO, Archax): the token is fetched once
+/// and shared, and fetched again once when the venue answers 401.
+struct TokenSession: Sendable {
+    let http: VenueHTTP
+    let token = TokenCache()
+    /// Logs in and returns the token.
+    let login: @Sendable () async throws -> String
+    /// The headers that carry a token.
+    let headers: @Sendable (String) -> [(String, String)]
+
+    func send(_ method: HTTPMethodName, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws -> Data {
+        do {
+            return try await http.send(method.nio, path, query: query, headers: headers(try await token.value(login)), body: body)
+        } catch let failure as VenueFailure where failure.httpStatus == 401 {
+            await token.invalidate()
+            return try await http.send(method.nio, path, query: query, headers: headers(try await token.value(login)), body: body)
+        }
+    }
 }
 
 /// The HTTP methods adapters use, spelled once.

@@ -142,13 +142,18 @@ import Testing
         try await withAdapter("securitize") { adapter, definition, engine in
             let symbol = definition.listings[0].symbol
             engine.faults.set(.malformed)
-            await #expect(throws: VenueFailure.self) { _ = try await adapter.book(symbol, levels: 5, since: nil) }
-            do { _ = try await adapter.book(symbol, levels: 5, since: nil) } catch let failure as VenueFailure {
+            do {
+                _ = try await adapter.book(symbol, levels: 5, since: nil)
+                Issue.record("a malformed reply was accepted")
+            } catch let failure as VenueFailure {
                 #expect(failure.kind == .retryable)
                 #expect(failure.code == "malformed_reply")
             }
             engine.faults.set(.error)
-            do { _ = try await adapter.book(symbol, levels: 5, since: nil) } catch let failure as VenueFailure {
+            do {
+                _ = try await adapter.book(symbol, levels: 5, since: nil)
+                Issue.record("a 503 was accepted")
+            } catch let failure as VenueFailure {
                 #expect(failure.kind == .retryable)
                 #expect(failure.httpStatus == 503)
             }

@@ -181,19 +181,17 @@ public enum DecimalRounding: Sendable, Hashable {
     case exact
 }
 
-/// Divides in 128 bits and rounds once; the quotient must fit in 64 bits.
-@usableFromInline
-func divide(
-    _ numerator: Int128, by denominator: Int128, rounding: DecimalRounding, type: String, input: @autoclosure () -> String
-) throws(FixedPointError) -> Int64 {
+/// `numerator / denominator` in 128 bits, rounded once by `rule`; nil only for `.exact` when the
+/// division is inexact. `denominator` must not be zero.
+public func roundedQuotient(_ numerator: Int128, _ denominator: Int128, rounding rule: DecimalRounding) -> Int128? {
     var quotient = numerator / denominator
     let remainder = numerator % denominator
     if remainder != 0 {
         // Truncation went toward zero; `negative` tells which way that was.
         let negative = (numerator < 0) != (denominator < 0)
-        switch rounding {
+        switch rule {
         case .exact:
-            throw FixedPointError(.inexact, type: type, input: input())
+            return nil
         case .down:
             if negative { quotient -= 1 }
         case .up:
@@ -205,6 +203,17 @@ func divide(
                 quotient += negative ? -1 : 1
             }
         }
+    }
+    return quotient
+}
+
+/// Divides in 128 bits and rounds once; the quotient must fit in 64 bits.
+@usableFromInline
+func divide(
+    _ numerator: Int128, by denominator: Int128, rounding: DecimalRounding, type: String, input: @autoclosure () -> String
+) throws(FixedPointError) -> Int64 {
+    guard let quotient = roundedQuotient(numerator, denominator, rounding: rounding) else {
+        throw FixedPointError(.inexact, type: type, input: input())
     }
     guard let result = Int64(exactly: quotient) else {
         throw FixedPointError(.overflow, type: type, input: input())

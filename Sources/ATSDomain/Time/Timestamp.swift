@@ -97,6 +97,11 @@ public final class ManualClock: TradingClock {
     public func advance(seconds: Int64) { advance(nanoseconds: seconds * 1_000_000_000) }
 }
 
+extension Duration {
+    /// The whole duration in nanoseconds (sub-nanosecond parts dropped).
+    public var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
+}
+
 /// A clock that starts at a chosen instant and runs at real speed from there: the embedded venue
 /// simulations trade in a simulated session (for example the next weekday's core hours) whatever
 /// the wall-clock day is.
@@ -111,7 +116,7 @@ public struct RunningClock: TradingClock {
 
     public func now() -> Timestamp {
         let elapsed = ContinuousClock.now - origin
-        return start.adding(nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        return start.adding(nanoseconds: elapsed.nanoseconds)
     }
 
     /// 15:00 UTC on the first Monday-to-Friday on or after `time`'s day, if that is still ahead;

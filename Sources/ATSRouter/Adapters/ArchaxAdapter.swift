@@ -8,13 +8,20 @@ public final class ArchaxAdapter: VenueAdapter, Sendable {
     public let venue: VenueID
     let http: VenueHTTP
     let credentials: VenueCredentials
-    let token = TokenCache()
+    let session: TokenSession
     let instruments = InstrumentCache()
 
     public init(http: VenueHTTP, credentials: VenueCredentials) {
         venue = http.venue
         self.http = http
         self.credentials = credentials
+        session = TokenSession(
+            http: http,
+            login: {
+                let body = try http.encode(["email": credentials.keyID, "password": credentials.secret])
+                return try http.decode(LoginReply.self, try await http.send(.POST, "/login", body: body), what: "login").data.jwt
+            },
+            headers: { [("Authorization", "Bearer \($0)")] })
     }
 
     struct ErrorBody: Decodable { let code: String; let message: String; let field: String? }
@@ -48,25 +55,9 @@ public final class ArchaxAdapter: VenueAdapter, Sendable {
         }
     }
 
-    func authorized(_ method: HTTPMethodName, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws -> Data {
-        func headers() async throws -> [(String, String)] {
-            let jwt = try await token.value { [http, credentials] in
-                let body = try http.encode(["email": credentials.keyID, "password": credentials.secret])
-                return try http.decode(LoginReply.self, try await http.send(.POST, "/login", body: body), what: "login").data.jwt
-            }
-            return [("Authorization", "Bearer \(jwt)")]
-        }
-        do {
-            return try await http.send(method.nio, path, query: query, headers: try await headers(), body: body)
-        } catch let failure as VenueFailure where failure.httpStatus == 401 {
-            await token.invalidate()
-            return try await http.send(method.nio, path, query: query, headers: try await headers(), body: body)
-        }
-    }
-
     func instrument(_ symbol: Symbol) async throws -> Instrument {
         let map = try await instruments.get { [self] in
-            try http.decode([Instrument].self, try await authorized(.get, "/instruments"), what: "instruments")
+            try http.decode([Instrument].self, try await session.send(.get, "/instruments"), what: "instruments")
         }
         guard let instrument = map[symbol] else {
             throw VenueFailure(venue: venue, kind: .notRetryable, code: "unknown_instrument", message: "\(symbol) is not listed")
@@ -75,7 +66,7 @@ public final class ArchaxAdapter: VenueAdapter, Sendable {
     }
 
     public func instruments() async throws -> [VenueInstrument] {
-        try http.decode([Instrument].self, try await authorized(.get, "/instruments"), what: "instruments").map { item in
+        try http.decode([Instrument].self, try await session.send(.get, "/instruments"), what: "instruments").map { item in
             VenueInstrument(
                 symbol: try http.symbol(item.symbol, field: "symbol"),
                 tickSize: try http.scaled(item.tickSize, decimals: item.priceDecimalPlaces, Price.self, field: "tickSize"),
@@ -87,9 +78,8 @@ public final class ArchaxAdapter: VenueAdapter, Sendable {
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         let instrument = try await instrument(symbol)
-        var query = [("levels", String(count))]
-        if let since { query.append(("sinceSequence", String(since))) }
-        let depth = try http.decode(Depth.self, try await authorized(.get, "/instruments/\(instrument.id)/depth", query: query), what: "depth")
+        let query = http.bookQuery(levels: count, since: since, named: "sinceSequence")
+        let depth = try http.decode(Depth.self, try await session.send(.get, "/instruments/\(instrument.id)/depth", query: query), what: "depth")
         guard depth.changed else { return .unchanged(sequence: depth.sequence) }
         func side(_ entries: [String: Int64]?, field: String, descending: Bool) throws -> [PlanLevel] {
             let parsed = try (entries ?? [:]).map { key, value -> PlanLevel in
@@ -120,15 +110,15 @@ public final class ArchaxAdapter: VenueAdapter, Sendable {
         }
         let body = try http.encode(Body(actionRef: child.clientKey, instrumentId: instrument.id, limitPrice: price, orderType: 0,
                                         quantity: quantity, side: child.side == .buy ? 0 : 1, organisationId: credentials.keyID))
-        return try state(try await authorized(.post, "/orders", body: body), instrument: instrument)
+        return try state(try await session.send(.post, "/orders", body: body), instrument: instrument)
     }
 
     public func order(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
-        try state(try await authorized(.get, "/orders/\(venueOrderID)"), instrument: try await instrument(symbol))
+        try state(try await session.send(.get, "/orders/\(venueOrderID)"), instrument: try await instrument(symbol))
     }
 
     public func cancel(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
-        try state(try await authorized(.post, "/orders/\(venueOrderID)/cancel"), instrument: try await instrument(symbol))
+        try state(try await session.send(.post, "/orders/\(venueOrderID)/cancel"), instrument: try await instrument(symbol))
     }
 
     func state(_ data: Data, instrument: Instrument) throws -> VenueOrderState {

@@ -43,8 +43,7 @@ public final class OpenfinanceAdapter: VenueAdapter, Sendable {
     }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
-        var query = [("levels", String(count))]
-        if let since { query.append(("since", String(since))) }
+        let query = http.bookQuery(levels: count, since: since, named: "since")
         let book = try http.decode(Book.self, try await http.send(.GET, "/of/v1/markets/\(symbol)-USD/orderbook", query: query,
                                                                   headers: headers), what: "orderbook")
         guard book.modified else { return .unchanged(sequence: book.version) }

@@ -47,8 +47,7 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
     }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
-        var query = [("levels", String(count))]
-        if let since { query.append(("afterSequence", String(since))) }
+        let query = http.bookQuery(levels: count, since: since, named: "afterSequence")
         let book = try http.decode(Book.self, try await http.send(.GET, "/v1/assets/\(symbol)/book", query: query, headers: headers),
                                    what: "book")
         guard book.changed else { return .unchanged(sequence: book.sequence) }

@@ -7,12 +7,20 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
     public let venue: VenueID
     let http: VenueHTTP
     let credentials: VenueCredentials
-    let token = TokenCache()
+    let session: TokenSession
 
     public init(http: VenueHTTP, credentials: VenueCredentials) {
         venue = http.venue
         self.http = http
         self.credentials = credentials
+        session = TokenSession(
+            http: http,
+            login: {
+                let body = try http.encode(["clientId": credentials.keyID, "clientSecret": credentials.secret])
+                let data = try await http.send(.POST, "/auth/v1/api/token", body: body)
+                return try http.decode(TokenReply.self, data, what: "token").accessToken
+            },
+            headers: { [("x-apikey", credentials.keyID), ("Authorization", "Bearer \($0)")] })
     }
 
     struct ErrorBody: Decodable { struct Item: Decodable { let code: String; let message: String; let field: String? }; let errors: [Item] }
@@ -32,27 +40,8 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
         let averagePrice: String?, cumulativeFee: String, executionHistory: [Execution]
     }
 
-    func headers() async throws -> [(String, String)] {
-        let bearer = try await token.value { [http, credentials] in
-            let body = try http.encode(["clientId": credentials.keyID, "clientSecret": credentials.secret])
-            let data = try await http.send(.POST, "/auth/v1/api/token", body: body)
-            return try http.decode(TokenReply.self, data, what: "token").accessToken
-        }
-        return [("x-apikey", credentials.keyID), ("Authorization", "Bearer \(bearer)")]
-    }
-
-    /// Sends with the current token; on a 401 logs in again once.
-    func authorized(_ method: HTTPMethodName, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws -> Data {
-        do {
-            return try await http.send(method.nio, path, query: query, headers: try await headers(), body: body)
-        } catch let failure as VenueFailure where failure.httpStatus == 401 {
-            await token.invalidate()
-            return try await http.send(method.nio, path, query: query, headers: try await headers(), body: body)
-        }
-    }
-
     public func instruments() async throws -> [VenueInstrument] {
-        try http.decode([Instrument].self, try await authorized(.get, "/markets/v1/instruments"), what: "instruments").map { item in
+        try http.decode([Instrument].self, try await session.send(.get, "/markets/v1/instruments"), what: "instruments").map { item in
             VenueInstrument(
                 symbol: try http.symbol(item.symbol, field: "symbol"),
                 tickSize: try http.decimal(item.tickSize, Price.self, field: "tickSize"),
@@ -66,9 +55,8 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
     }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
-        var query = [("levels", String(count))]
-        if let since { query.append(("sinceSequence", String(since))) }
-        let depth = try http.decode(Depth.self, try await authorized(.get, "/markets/v1/mdt/depth/\(symbol)", query: query), what: "depth")
+        let query = http.bookQuery(levels: count, since: since, named: "sinceSequence")
+        let depth = try http.decode(Depth.self, try await session.send(.get, "/markets/v1/mdt/depth/\(symbol)", query: query), what: "depth")
         guard depth.changed else { return .unchanged(sequence: depth.sequence) }
         return .changed(sequence: depth.sequence, bids: try levels(depth.bids, http: http, field: "bids"),
                         asks: try levels(depth.asks, http: http, field: "asks"))
@@ -84,15 +72,15 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
             "transactionId": child.clientKey, "symbol": child.symbol.rawValue, "side": child.side == .buy ? "BUY" : "SELL",
             "timeInForce": tif, "type": "LIMIT", "quantity": child.quantity.description, "limitPrice": child.limitPrice.description,
         ])
-        return try state(try await authorized(.post, "/trading/v1/accounts/\(credentials.keyID)/orders", body: body))
+        return try state(try await session.send(.post, "/trading/v1/accounts/\(credentials.keyID)/orders", body: body))
     }
 
     public func order(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
-        try state(try await authorized(.get, "/trading/v1/accounts/\(credentials.keyID)/orders/\(venueOrderID)"))
+        try state(try await session.send(.get, "/trading/v1/accounts/\(credentials.keyID)/orders/\(venueOrderID)"))
     }
 
     public func cancel(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
-        _ = try await authorized(.delete, "/trading/v1/accounts/\(credentials.keyID)/orders/\(venueOrderID)")
+        _ = try await session.send(.delete, "/trading/v1/accounts/\(credentials.keyID)/orders/\(venueOrderID)")
         return try await order(venueOrderID, symbol: symbol)
     }
 

@@ -51,8 +51,7 @@ public final class TextureAdapter: VenueAdapter, Sendable {
     }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
-        var query = [("levels", String(count))]
-        if let since { query.append(("since", String(since))) }
+        let query = http.bookQuery(levels: count, since: since, named: "since")
         let book = try http.decode(Book.self, try await http.send(.GET, "/api/v2/books/\(symbol)", query: query, headers: headers),
                                    what: "book")
         if book.unchanged { return .unchanged(sequence: book.seq) }

@@ -46,8 +46,7 @@ public struct VenueHTTP: Sendable {
         let response: HTTPClientResponse
         let data: Data
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                                                                               + timeout.components.attoseconds / 1_000_000_000))
+            response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
             let buffer = try await response.body.collect(upTo: Self.maximumBody)
             data = Data(buffer.readableBytesView)
         } catch let error as HTTPClientError {
@@ -112,6 +111,13 @@ public struct VenueHTTP: Sendable {
         } catch {
             throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
         }
+    }
+
+    /// The query of a book poll: `levels`, and the last sequence seen under the dialect's name for it.
+    public func bookQuery(levels: Int, since: UInt64?, named name: String) -> [(String, String)] {
+        var query = [("levels", String(levels))]
+        if let since { query.append((name, String(since))) }
+        return query
     }
 
     /// A symbol from a venue; anything else is a malformed reply.

@@ -22,8 +22,7 @@ struct OrderPacer: Sendable {
     mutating func reserve(at now: ContinuousClock.Instant = .now) -> Duration {
         let elapsed = now - last
         last = now
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-        credit = min(capacity, credit + max(0, nanoseconds))
+        credit = min(capacity, credit + max(0, elapsed.nanoseconds))
         credit -= interval
         return credit >= 0 ? .zero : .nanoseconds(-credit)
     }

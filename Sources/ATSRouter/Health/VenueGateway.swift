@@ -40,7 +40,7 @@ public actor VenueGateway {
         self.pacer = pacer
         guard wait > .zero else { return }
         pacedOrders += 1
-        pacedNanoseconds += wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000
+        pacedNanoseconds += wait.nanoseconds
         try? await Task.sleep(for: wait)
     }
 
@@ -58,7 +58,7 @@ public actor VenueGateway {
         do {
             let result = try await operation(adapter)
             let elapsed = ContinuousClock.now - start
-            lastLatency = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+            lastLatency = elapsed.nanoseconds
             if recentLatencies.count == 1_024 { recentLatencies.removeFirst(512) }
             recentLatencies.append(lastLatency)
             if breaker.recordSuccess() == .readmitted {

@@ -58,9 +58,5 @@ extension VenueDefinition {
 func allInPrice(_ price: Price, fee: BasisPoints, side: Side) -> Price {
     let unit = Int128(10_000) * Int128(BasisPoints.unit)
     let factor = side == .buy ? unit + Int128(fee.rawValue) : unit - Int128(fee.rawValue)
-    let product = Int128(price.rawValue) * factor
-    var quotient = product / unit
-    let remainder = product % unit
-    if remainder * 2 > unit || (remainder * 2 == unit && quotient % 2 != 0) { quotient += 1 }
-    return Price(rawValue: Int64(clamping: quotient))
+    return Price(rawValue: Int64(clamping: roundedQuotient(Int128(price.rawValue) * factor, unit, rounding: .halfEven)!))
 }

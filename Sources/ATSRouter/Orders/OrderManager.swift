@@ -99,15 +99,15 @@ public actor OrderManager {
     /// residual re-routed. Call on every poll cycle.
     public func refreshResting() async {
         for id in parents.keys.sorted() where parents[id]?.status == .resting && !cancelRequested.contains(id) {
-            guard var parent = parents[id], let index = parent.children.lastIndex(where: { $0.purpose == .rest }) else { continue }
-            var child = parent.children[index]
-            let symbol = parent.symbol
+            guard let before = parents[id], let index = before.children.lastIndex(where: { $0.purpose == .rest }) else { continue }
+            var child = before.children[index]
+            let symbol = before.symbol
             if !child.isTerminal, let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue],
                let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
                 child.apply(state)
             }
-            guard !cancelRequested.contains(id), var latest = parents[id], latest.status == .resting else { continue }
-            parent = latest
+            // Read the parent again after waiting: a cancel may have come in meanwhile.
+            guard !cancelRequested.contains(id), var parent = parents[id], parent.status == .resting else { continue }
             parent.children[index] = child
             if parent.filledQuantity == parent.quantity {
                 parent.status = .filled
@@ -123,8 +123,7 @@ public actor OrderManager {
                 parents[id] = parent
                 continue
             }
-            latest = parent
-            parents[id] = latest
+            parents[id] = parent
             // Liquidity elsewhere within the limit? Then stop resting and take it.
             let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
             // Move only when the planner would fill something elsewhere now (continuous venues, lots,
@@ -469,7 +468,6 @@ public actor OrderManager {
 
 extension ParentOrder {
     func admitsVenue(_ venue: VenueID) -> Bool {
-        if excludeVenues.contains(venue) { return false }
-        return includeVenues.isEmpty || includeVenues.contains(venue)
+        PlanOrder.admits(venue, include: includeVenues, exclude: excludeVenues)
     }
 }

@@ -57,9 +57,7 @@ public struct ParentOrder: Sendable, Hashable {
     public var averagePrice: Price? {
         guard filledQuantity.isPositive else { return nil }
         let divisor = Int128(filledQuantity.rawValue) * 100_000_000
-        let (quotient, remainder) = notional.rawValue.quotientAndRemainder(dividingBy: divisor)
-        let rounded = remainder * 2 > divisor || (remainder * 2 == divisor && quotient % 2 != 0) ? quotient + 1 : quotient
-        return Price(rawValue: Int64(rounded))
+        return Price(rawValue: Int64(roundedQuotient(notional.rawValue, divisor, rounding: .halfEven)!))
     }
     public var liveChildren: [ChildOrder] { children.filter { !$0.isTerminal } }
 }

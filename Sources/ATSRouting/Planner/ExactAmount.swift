@@ -33,24 +33,8 @@ public struct ExactAmount: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// This amount as ``Money`` (8 decimals), rounded by `rule`.
     public func money(rounding rule: DecimalRounding) throws(FixedPointError) -> Money {
-        let divisor = ExactAmount.unit / Int128(Money.unit)
-        var quotient = rawValue / divisor
-        let remainder = rawValue % divisor
-        if remainder != 0 {
-            switch rule {
-            case .exact:
-                throw FixedPointError(.inexact, type: Money.typeName, input: description)
-            case .down:
-                if remainder < 0 { quotient -= 1 }
-            case .up:
-                if remainder > 0 { quotient += 1 }
-            case .halfEven:
-                let twice = remainder.magnitude * 2
-                let direction: Int128 = remainder > 0 ? 1 : -1
-                if twice > divisor.magnitude || (twice == divisor.magnitude && quotient % 2 != 0) {
-                    quotient += direction
-                }
-            }
+        guard let quotient = roundedQuotient(rawValue, ExactAmount.unit / Int128(Money.unit), rounding: rule) else {
+            throw FixedPointError(.inexact, type: Money.typeName, input: description)
         }
         guard let raw = Int64(exactly: quotient) else {
             throw FixedPointError(.overflow, type: Money.typeName, input: description)

@@ -256,46 +256,6 @@ func orShifted(_ bits: [UInt64], words occupied: ClosedRange<Int>, by shift: Int
     }
 }
 
-extension LotClass {
-    /// The cost at every lot count in `range`, walking the merged runs once.
-    /// - Complexity: O(runs + range.count).
-    func costs(lots range: ClosedRange<Int64>) -> [Int128] {
-        var result: [Int128] = []
-        result.reserveCapacity(Int(range.count))
-        var total = baseCost
-        var runIndex = 0
-        var usedInRun: Int64 = 0
-        var lots: Int64 = 0
-        func advance() {
-            while usedInRun == runs[runIndex].count {
-                runIndex += 1
-                usedInRun = 0
-            }
-            total += runs[runIndex].marginal
-            usedInRun += 1
-            lots += 1
-        }
-        // Skip to the start of the range a whole run at a time.
-        while lots < range.lowerBound {
-            let left = runs[runIndex].count - usedInRun
-            let taken = min(left, range.lowerBound - lots)
-            total += runs[runIndex].marginal * Int128(taken)
-            usedInRun += taken
-            lots += taken
-            if usedInRun == runs[runIndex].count && lots < range.lowerBound {
-                runIndex += 1
-                usedInRun = 0
-            }
-        }
-        result.append(total)
-        while lots < range.upperBound {
-            advance()
-            result.append(total)
-        }
-        return result
-    }
-}
-
 func greatestCommonDivisor(_ a: Int64, _ b: Int64) -> Int64 {
     var (x, y) = (a, b)
     while y != 0 { (x, y) = (y, x % y) }

@@ -35,17 +35,7 @@ struct LotClass: Sendable {
 
     /// Cost of the base plus the `lots` cheapest lots.
     /// - Complexity: O(runs).
-    func cost(lots: Int64) -> Int128 {
-        var total = baseCost
-        var remaining = lots
-        for run in runs {
-            if remaining == 0 { break }
-            let taken = min(run.count, remaining)
-            total += run.marginal * Int128(taken)
-            remaining -= taken
-        }
-        return total
-    }
+    func cost(lots: Int64) -> Int128 { costs(lots: lots...lots)[0] }
 
     /// Adds each member's child quantity (raw) into `quantities` (indexed by curve) when the
     /// class holds `lots` lots above its base.
@@ -58,5 +48,45 @@ struct LotClass: Sendable {
             quantities[run.owner] += taken * lot
             remaining -= taken
         }
+    }
+}
+
+extension LotClass {
+    /// The cost at every lot count in `range`, walking the merged runs once.
+    /// - Complexity: O(runs + range.count).
+    func costs(lots range: ClosedRange<Int64>) -> [Int128] {
+        var result: [Int128] = []
+        result.reserveCapacity(Int(range.count))
+        var total = baseCost
+        var runIndex = 0
+        var usedInRun: Int64 = 0
+        var lots: Int64 = 0
+        func advance() {
+            while usedInRun == runs[runIndex].count {
+                runIndex += 1
+                usedInRun = 0
+            }
+            total += runs[runIndex].marginal
+            usedInRun += 1
+            lots += 1
+        }
+        // Skip to the start of the range a whole run at a time.
+        while lots < range.lowerBound {
+            let left = runs[runIndex].count - usedInRun
+            let taken = min(left, range.lowerBound - lots)
+            total += runs[runIndex].marginal * Int128(taken)
+            usedInRun += taken
+            lots += taken
+            if usedInRun == runs[runIndex].count && lots < range.lowerBound {
+                runIndex += 1
+                usedInRun = 0
+            }
+        }
+        result.append(total)
+        while lots < range.upperBound {
+            advance()
+            result.append(total)
+        }
+        return result
     }
 }

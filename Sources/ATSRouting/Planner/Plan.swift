@@ -37,7 +37,7 @@ public struct Plan: Sendable, Hashable {
     public var allInPrice: Price? {
         guard filledQuantity.isPositive else { return nil }
         // (cost / 10^24) / (quantity / 10^8) × 10^8 = cost / (quantity × 10^8)
-        let raw = roundedDivision(allInCost.rawValue, Int128(filledQuantity.rawValue) * 100_000_000)
+        let raw = roundedQuotient(allInCost.rawValue, Int128(filledQuantity.rawValue) * 100_000_000, rounding: .halfEven)!
         return Int64(exactly: raw).map(Price.init(rawValue:))
     }
 }
@@ -54,15 +54,4 @@ public struct PlanError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(field): \(reason)" }
-}
-
-/// `numerator / denominator` rounded half-even; `denominator > 0`.
-func roundedDivision(_ numerator: Int128, _ denominator: Int128) -> Int128 {
-    var quotient = numerator / denominator
-    let remainder = numerator % denominator
-    let twice = remainder.magnitude * 2
-    if twice > denominator.magnitude || (twice == denominator.magnitude && quotient % 2 != 0) {
-        quotient += remainder > 0 ? 1 : -1
-    }
-    return quotient
 }

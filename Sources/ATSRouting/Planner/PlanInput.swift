@@ -105,8 +105,12 @@ public struct PlanOrder: Sendable, Hashable {
 
     /// Whether `venue` may receive a child under the include and exclude lists.
     public func admits(_ venue: VenueID) -> Bool {
-        if excludeVenues.contains(venue) { return false }
-        return includeVenues.isEmpty || includeVenues.contains(venue)
+        Self.admits(venue, include: includeVenues, exclude: excludeVenues)
+    }
+
+    /// Whether `venue` passes an include list (empty: every venue) and an exclude list.
+    public static func admits(_ venue: VenueID, include: Set<VenueID>, exclude: Set<VenueID>) -> Bool {
+        !exclude.contains(venue) && (include.isEmpty || include.contains(venue))
     }
 
     /// Whether an order on this side may trade at `price`.

@@ -251,7 +251,7 @@ public enum Planner {
             allocations.append(Plan.Allocation(
                 venue: curve.venue,
                 quantity: Quantity(rawValue: quantity),
-                averagePrice: Price(rawValue: Int64(roundedDivision(childNotional, Int128(quantity)))),
+                averagePrice: Price(rawValue: Int64(roundedQuotient(childNotional, Int128(quantity), rounding: .halfEven)!)),
                 worstPrice: Price(rawValue: curve.prices[worstLevel]),
                 notional: exactNotional,
                 fees: childFees,
