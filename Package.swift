@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The exact domain model: fixed-point numbers, identifiers, orders, executions, lifecycle.
@@ -40,6 +41,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The durable journal: parents, children, executions, events and decision snapshots (SQLite via GRDB).
+        .target(
+            name: "ATSStorage",
+            dependencies: [
+                "ATSDomain", "ATSRouting",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // The five venues: definitions, securities master, accounts, the rules engine.
@@ -82,6 +91,7 @@ let package = Package(
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSMatching"]),
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
+        .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage"]),
         .testTarget(name: "ATSRoutingTests", dependencies: ["ATSRouting", "ATSVenues"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",

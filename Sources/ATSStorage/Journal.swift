@@ -1,0 +1,97 @@
+import GRDB
+
+/// The durable journal: SQLite through GRDB, in WAL mode on disk.
+///
+/// Every write is one transaction; a method returns only once its write is durable, so callers
+/// acknowledge an order, or send a child, after the call returns. Not built into the router yet
+/// (the trader-workflow issue wires it); the schema and its invariants are tested here.
+public final class Journal: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the journal at `path` and applies any migration not yet applied.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try JournalSchema.migrator.migrate(pool)
+    }
+
+    /// The names of the migrations applied, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try JournalSchema.migrator.appliedMigrations(db) }
+    }
+
+    /// Records a new parent and its first event, atomically.
+    public func recordParent(_ parent: ParentRecord, event: String = "accepted") throws {
+        try pool.write { db in
+            try parent.insert(db)
+            try EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: parent.createdAt).insert(db)
+        }
+    }
+
+    /// The parent an account already sent with this client order id, if any (idempotent submission).
+    public func parent(account: String, clientOrderId: String) throws -> ParentRecord? {
+        try pool.read { db in
+            try ParentRecord.filter(Column("account") == account && Column("clientOrderId") == clientOrderId).fetchOne(db)
+        }
+    }
+
+    public func parent(id: Int64) throws -> ParentRecord? {
+        try pool.read { db in try ParentRecord.fetchOne(db, key: id) }
+    }
+
+    /// Updates a parent's state and appends the transition.
+    public func updateParent(_ parent: ParentRecord, event: String, at time: Int64) throws {
+        try pool.write { db in
+            try parent.update(db)
+            try EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: time).insert(db)
+        }
+    }
+
+    /// Records a child before it is sent.
+    public func recordChild(_ child: ChildRecord) throws {
+        try pool.write { db in
+            try child.insert(db)
+            try EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_created", detail: child.status,
+                            at: child.createdAt).insert(db)
+        }
+    }
+
+    /// Updates a child's state with its fills: fills already recorded are kept once.
+    public func updateChild(_ child: ChildRecord, fills: [ExecutionRecord], at time: Int64) throws {
+        try pool.write { db in
+            try child.update(db)
+            for fill in fills { try fill.insert(db, onConflict: .ignore) }
+            try EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_updated", detail: child.status,
+                            at: time).insert(db)
+        }
+    }
+
+    public func recordDecision(_ decision: DecisionRecord) throws {
+        try pool.write { db in try decision.insert(db) }
+    }
+
+    /// Children not in a final state: what recovery reconciles with the venues on start.
+    public func openChildren() throws -> [ChildRecord] {
+        try pool.read { db in
+            try ChildRecord.filter(["pending", "open", "partially_filled"].contains(Column("status"))).order(Column("createdAt")).fetchAll(db)
+        }
+    }
+
+    public func children(of parentId: Int64) throws -> [ChildRecord] {
+        try pool.read { db in try ChildRecord.filter(Column("parentId") == parentId).order(Column("createdAt")).fetchAll(db) }
+    }
+
+    public func executions(of childKey: String) throws -> [ExecutionRecord] {
+        try pool.read { db in try ExecutionRecord.filter(Column("childKey") == childKey).fetchAll(db) }
+    }
+
+    public func events(of parentId: Int64) throws -> [EventRecord] {
+        try pool.read { db in try EventRecord.filter(Column("parentId") == parentId).order(Column("sequence")).fetchAll(db) }
+    }
+
+    /// The largest parent id used, to continue numbering after a restart.
+    public func lastParentID() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM parent_order") ?? 0 }
+    }
+}

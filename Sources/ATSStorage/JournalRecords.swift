@@ -1,0 +1,151 @@
+import GRDB
+
+/// A parent order as the journal stores it: numbers as raw fixed-point integers (8 decimals),
+/// times as nanoseconds since the epoch.
+public struct ParentRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "parent_order"
+    public var id: Int64
+    public var account: String
+    public var clientOrderId: String?
+    public var symbol: String
+    public var side: String
+    public var quantity: Int64
+    public var limitPrice: Int64?
+    public var timeInForce: String
+    public var strategy: String
+    public var includeVenues: String
+    public var excludeVenues: String
+    public var status: String
+    public var note: String?
+    public var rejectionCode: String?
+    public var rejectionMessage: String?
+    public var createdAt: Int64
+    public var completedAt: Int64?
+
+    public init(id: Int64, account: String, clientOrderId: String?, symbol: String, side: String, quantity: Int64,
+                limitPrice: Int64?, timeInForce: String, strategy: String, includeVenues: String = "[]",
+                excludeVenues: String = "[]", status: String, note: String? = nil, rejectionCode: String? = nil,
+                rejectionMessage: String? = nil, createdAt: Int64, completedAt: Int64? = nil) {
+        self.id = id
+        self.account = account
+        self.clientOrderId = clientOrderId
+        self.symbol = symbol
+        self.side = side
+        self.quantity = quantity
+        self.limitPrice = limitPrice
+        self.timeInForce = timeInForce
+        self.strategy = strategy
+        self.includeVenues = includeVenues
+        self.excludeVenues = excludeVenues
+        self.status = status
+        self.note = note
+        self.rejectionCode = rejectionCode
+        self.rejectionMessage = rejectionMessage
+        self.createdAt = createdAt
+        self.completedAt = completedAt
+    }
+}
+
+/// A child order: journalled before it is sent, so that recovery can reconcile it by its key.
+public struct ChildRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "child_order"
+    public var clientKey: String
+    public var parentId: Int64
+    public var venue: String
+    public var quantity: Int64
+    public var limitPrice: Int64
+    public var timeInForce: String
+    public var purpose: String
+    public var decision: Int64
+    public var status: String
+    public var venueOrderId: String?
+    public var filledQuantity: Int64
+    public var fees: Int64
+    public var refusalCode: String?
+    public var refusalMessage: String?
+    public var failure: String?
+    public var createdAt: Int64
+
+    public init(clientKey: String, parentId: Int64, venue: String, quantity: Int64, limitPrice: Int64, timeInForce: String,
+                purpose: String, decision: Int64, status: String, venueOrderId: String? = nil, filledQuantity: Int64 = 0,
+                fees: Int64 = 0, refusalCode: String? = nil, refusalMessage: String? = nil, failure: String? = nil,
+                createdAt: Int64) {
+        self.clientKey = clientKey
+        self.parentId = parentId
+        self.venue = venue
+        self.quantity = quantity
+        self.limitPrice = limitPrice
+        self.timeInForce = timeInForce
+        self.purpose = purpose
+        self.decision = decision
+        self.status = status
+        self.venueOrderId = venueOrderId
+        self.filledQuantity = filledQuantity
+        self.fees = fees
+        self.refusalCode = refusalCode
+        self.refusalMessage = refusalMessage
+        self.failure = failure
+        self.createdAt = createdAt
+    }
+}
+
+/// One fill of a child at its venue; `(venue, fillId)` is unique, so recording it twice is harmless.
+public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "execution"
+    public var venue: String
+    public var fillId: String
+    public var childKey: String
+    public var quantity: Int64
+    public var price: Int64
+    public var fee: Int64
+    public var recordedAt: Int64
+
+    public init(venue: String, fillId: String, childKey: String, quantity: Int64, price: Int64, fee: Int64, recordedAt: Int64) {
+        self.venue = venue
+        self.fillId = fillId
+        self.childKey = childKey
+        self.quantity = quantity
+        self.price = price
+        self.fee = fee
+        self.recordedAt = recordedAt
+    }
+}
+
+/// One state transition, appended and never changed.
+public struct EventRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "order_event"
+    public var sequence: Int64?
+    public var parentId: Int64
+    public var childKey: String?
+    public var kind: String
+    public var detail: String
+    public var at: Int64
+
+    public init(parentId: Int64, childKey: String? = nil, kind: String, detail: String, at: Int64) {
+        self.parentId = parentId
+        self.childKey = childKey
+        self.kind = kind
+        self.detail = detail
+        self.at = at
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { sequence = inserted.rowID }
+}
+
+/// A routing decision's evidence (snapshot, quote ages, exclusions, plan) as JSON.
+public struct DecisionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "routing_decision"
+    public var parentId: Int64
+    public var position: Int64
+    public var attempt: Int64
+    public var at: Int64
+    public var evidence: String
+
+    public init(parentId: Int64, position: Int64, attempt: Int64, at: Int64, evidence: String) {
+        self.parentId = parentId
+        self.position = position
+        self.attempt = attempt
+        self.at = at
+        self.evidence = evidence
+    }
+}

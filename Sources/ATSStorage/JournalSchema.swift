@@ -1,0 +1,83 @@
+import GRDB
+
+/// The journal's schema: named migrations, applied in order and never edited once shipped (a
+/// change is a new migration). `order_event` is append-only, enforced by triggers.
+enum JournalSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: parents, children, executions, events, decisions") { db in
+            try db.create(table: "parent_order") { t in
+                t.primaryKey("id", .integer)
+                t.column("account", .text).notNull()
+                t.column("clientOrderId", .text)
+                t.column("symbol", .text).notNull()
+                t.column("side", .text).notNull()
+                t.column("quantity", .integer).notNull()  // raw, 8 decimals
+                t.column("limitPrice", .integer)
+                t.column("timeInForce", .text).notNull()
+                t.column("strategy", .text).notNull()
+                t.column("includeVenues", .text).notNull()  // JSON array
+                t.column("excludeVenues", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("note", .text)
+                t.column("rejectionCode", .text)
+                t.column("rejectionMessage", .text)
+                t.column("createdAt", .integer).notNull()  // nanoseconds since the epoch
+                t.column("completedAt", .integer)
+                t.uniqueKey(["account", "clientOrderId"])
+            }
+            try db.create(table: "child_order") { t in
+                t.primaryKey("clientKey", .text)
+                t.column("parentId", .integer).notNull().references("parent_order")
+                t.column("venue", .text).notNull()
+                t.column("quantity", .integer).notNull()
+                t.column("limitPrice", .integer).notNull()
+                t.column("timeInForce", .text).notNull()
+                t.column("purpose", .text).notNull()
+                t.column("decision", .integer).notNull()
+                t.column("status", .text).notNull()
+                t.column("venueOrderId", .text)
+                t.column("filledQuantity", .integer).notNull()
+                t.column("fees", .integer).notNull()
+                t.column("refusalCode", .text)
+                t.column("refusalMessage", .text)
+                t.column("failure", .text)
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.create(index: "child_order_by_parent", on: "child_order", columns: ["parentId"])
+            try db.create(table: "execution") { t in
+                t.column("venue", .text).notNull()
+                t.column("fillId", .text).notNull()
+                t.column("childKey", .text).notNull().references("child_order")
+                t.column("quantity", .integer).notNull()
+                t.column("price", .integer).notNull()
+                t.column("fee", .integer).notNull()
+                t.column("recordedAt", .integer).notNull()
+                t.primaryKey(["venue", "fillId"])
+            }
+            try db.create(table: "order_event") { t in
+                t.autoIncrementedPrimaryKey("sequence")
+                t.column("parentId", .integer).notNull().references("parent_order")
+                t.column("childKey", .text)
+                t.column("kind", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("at", .integer).notNull()
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER order_event_no_update BEFORE UPDATE ON order_event
+                BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;
+                CREATE TRIGGER order_event_no_delete BEFORE DELETE ON order_event
+                BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;
+                """)
+            try db.create(table: "routing_decision") { t in
+                t.column("parentId", .integer).notNull().references("parent_order")
+                t.column("position", .integer).notNull()
+                t.column("attempt", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("evidence", .text).notNull()  // JSON: snapshot, quote ages, exclusions, plan
+                t.primaryKey(["parentId", "position"])
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import Testing
+@testable import ATSStorage
+
+@Suite struct JournalTests {
+    static func temporaryPath() -> String {
+        let directory = NSTemporaryDirectory() + "ats-journal-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory + "/journal.sqlite"
+    }
+
+    static func parent(_ id: Int64, clientOrderId: String? = nil) -> ParentRecord {
+        ParentRecord(id: id, account: "alice", clientOrderId: clientOrderId, symbol: "ACME", side: "buy",
+                     quantity: 100 * 100_000_000, limitPrice: 1_010_000_000, timeInForce: "IOC", strategy: "cost",
+                     status: "working", createdAt: 1_000)
+    }
+
+    static func child(_ key: String, parent: Int64, status: String = "pending") -> ChildRecord {
+        ChildRecord(clientKey: key, parentId: parent, venue: "tzero", quantity: 40 * 100_000_000, limitPrice: 1_005_000_000,
+                    timeInForce: "DAY", purpose: "take", decision: 0, status: status, createdAt: 2_000)
+    }
+
+    @Test func migrationsAreNamedAppliedOnceAndDataSurvivesAReopen() throws {
+        let path = Self.temporaryPath()
+        do {
+            let journal = try Journal(path: path)
+            #expect(try journal.appliedMigrations() == ["v1: parents, children, executions, events, decisions"])
+            try journal.recordParent(Self.parent(1, clientOrderId: "c-1"))
+            try journal.recordChild(Self.child("p1-c1", parent: 1))
+        }
+        let reopened = try Journal(path: path)
+        #expect(try reopened.appliedMigrations().count == 1)
+        #expect(try reopened.parent(id: 1)?.clientOrderId == "c-1")
+        #expect(try reopened.parent(account: "alice", clientOrderId: "c-1")?.id == 1)
+        #expect(try reopened.openChildren().map(\.clientKey) == ["p1-c1"])
+        #expect(try reopened.lastParentID() == 1)
+    }
+
+    @Test func eventsAreAppendOnly() throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        try journal.recordParent(Self.parent(7))
+        var updated = Self.parent(7)
+        updated.status = "filled"
+        try journal.updateParent(updated, event: "filled", at: 3_000)
+        let events = try journal.events(of: 7)
+        #expect(events.map(\.kind) == ["accepted", "filled"])
+        let sequences = events.compactMap(\.sequence)
+        #expect(sequences.count == 2 && sequences == sequences.sorted())
+        #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "UPDATE order_event SET kind = 'x'") } }
+        #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "DELETE FROM order_event") } }
+        #expect(try journal.events(of: 7).count == 2)
+    }
+
+    @Test func clientOrderIdsAreUniquePerAccountAndChildrenNeedTheirParent() throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        try journal.recordParent(Self.parent(1, clientOrderId: "same"))
+        #expect(throws: DatabaseError.self) { try journal.recordParent(Self.parent(2, clientOrderId: "same")) }
+        #expect(try journal.parent(id: 2) == nil)  // the failed transaction left nothing, not even its event
+        #expect(try journal.events(of: 2).isEmpty)
+        #expect(throws: DatabaseError.self) { try journal.recordChild(Self.child("p9-c1", parent: 9)) }
+    }
+
+    @Test func fillsAreRecordedOnceAndFinalChildrenLeaveRecovery() throws {
+        let journal = try Journal(path: Self.temporaryPath())
+        try journal.recordParent(Self.parent(1))
+        try journal.recordChild(Self.child("p1-c1", parent: 1))
+        try journal.recordChild(Self.child("p1-c2", parent: 1))
+        let fills = [
+            ExecutionRecord(venue: "tzero", fillId: "77-0", childKey: "p1-c1", quantity: 10 * 100_000_000, price: 1_004_000_000,
+                            fee: 0, recordedAt: 2_100),
+            ExecutionRecord(venue: "tzero", fillId: "77-1", childKey: "p1-c1", quantity: 30 * 100_000_000, price: 1_005_000_000,
+                            fee: 0, recordedAt: 2_100),
+        ]
+        var child = Self.child("p1-c1", parent: 1, status: "partially_filled")
+        child.filledQuantity = 10 * 100_000_000
+        try journal.updateChild(child, fills: [fills[0]], at: 2_100)
+        child.status = "filled"
+        child.filledQuantity = 40 * 100_000_000
+        try journal.updateChild(child, fills: fills, at: 2_200)  // the first fill again, and the second
+        let recorded = try journal.executions(of: "p1-c1")
+        #expect(recorded.count == 2)
+        #expect(recorded.reduce(0) { $0 + $1.quantity } == child.filledQuantity)
+        #expect(try journal.openChildren().map(\.clientKey) == ["p1-c2"])
+        #expect(try journal.events(of: 1).filter { $0.childKey == "p1-c1" }.map(\.detail) == ["pending", "partially_filled", "filled"])
+    }
+}
