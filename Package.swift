@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "ATSRouter",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSRouting",
+                "ATSDomain", "ATSVenues", "ATSRouting", "ATSStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "ATSRouterTests",
             dependencies: [
-                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting",
+                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting", "ATSStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

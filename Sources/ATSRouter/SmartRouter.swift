@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ATSDomain
 import ATSRouting
+import ATSStorage
 import ATSVenues
 import Logging
 import ServiceLifecycle
@@ -14,8 +15,9 @@ public final class SmartRouter: Sendable {
     public let client: HTTPClient
 
     /// - Parameter urls: each venue's base URL (the embedded mocks' or those in `config.json`).
+    /// - Parameter journal: where orders are made durable; nil keeps them in memory only.
     public init(catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
-                logger: Logger = Logger(label: "ats.router")) {
+                journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")) {
         let settings = configuration.routingSettings
         client = HTTPClient(eventLoopGroupProvider: .singleton,
                             configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
@@ -41,7 +43,7 @@ public final class SmartRouter: Sendable {
                                        depth: settings.bookDepth, clock: clock))
         }
         context = RoutingContext(catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock)
-        orders = OrderManager(context: context, logger: logger)
+        orders = OrderManager(context: context, journal: journal, logger: logger)
         self.pollers = pollers
     }
 

@@ -2,18 +2,72 @@ import GRDB
 
 /// The durable journal: SQLite through GRDB, in WAL mode on disk.
 ///
-/// Every write is one transaction; a method returns only once its write is durable, so callers
-/// acknowledge an order, or send a child, after the call returns. Not built into the router yet
-/// (the trader-workflow issue wires it); the schema and its invariants are tested here.
+/// Every write is one transaction; a method returns only once its write is committed, so callers
+/// acknowledge an order, or send a child, after the call returns.
 public final class Journal: Sendable {
+    /// How far a committed write is durable.
+    public enum Durability: String, Sendable, Codable, CaseIterable {
+        /// Committed to the operating system (WAL, `synchronous=NORMAL`): survives the process
+        /// being killed at any moment; the last commits can be lost only if the machine loses power.
+        case process
+        /// Also forced to the disk on every commit (`synchronous=FULL`): survives power loss.
+        case disk
+    }
+
     let pool: DatabasePool
+    /// This journal's tag: prefixes the venue idempotency keys of its children.
+    public let tag: String
 
     /// Opens (creating if needed) the journal at `path` and applies any migration not yet applied.
-    public init(path: String) throws {
+    public init(path: String, durability: Durability = .process) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: durability == .disk ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
         try JournalSchema.migrator.migrate(pool)
+        tag = try pool.read { db in try String.fetchOne(db, sql: "SELECT tag FROM journal_meta") } ?? "r0"
+    }
+
+    /// Writes one change (a parent's new state, its new and changed children, new fills, new
+    /// decisions and the events describing them) in one transaction.
+    public func apply(_ change: JournalChange) throws {
+        guard !change.isEmpty else { return }
+        try pool.write { db in
+            if let parent = change.insertedParent { try parent.insert(db) }
+            if let parent = change.updatedParent { try parent.update(db) }
+            for child in change.insertedChildren { try child.insert(db) }
+            for child in change.updatedChildren { try child.update(db) }
+            for execution in change.executions { try execution.insert(db, onConflict: .ignore) }
+            for decision in change.decisions { try decision.insert(db) }
+            for event in change.events { try event.insert(db) }
+        }
+    }
+
+    /// Every parent with its children, fills and decisions, in id order: what the router loads on start.
+    public func loadAll() throws -> [StoredParent] {
+        try pool.read { db in
+            let parents = try ParentRecord.order(Column("id")).fetchAll(db)
+            let children = Dictionary(grouping: try ChildRecord.order(Column("createdAt"), Column("rowid")).fetchAll(db), by: \.parentId)
+            let executions = Dictionary(grouping: try ExecutionRecord.order(Column("rowid")).fetchAll(db), by: \.childKey)
+            let decisions = Dictionary(grouping: try DecisionRecord.order(Column("position")).fetchAll(db), by: \.parentId)
+            return parents.map { parent in
+                StoredParent(parent: parent,
+                             children: (children[parent.id] ?? []).map { ($0, executions[$0.clientKey] ?? []) },
+                             decisions: decisions[parent.id] ?? [])
+            }
+        }
+    }
+
+    /// Every event in order (for reports and tests).
+    public func allEvents() throws -> [EventRecord] {
+        try pool.read { db in try EventRecord.order(Column("sequence")).fetchAll(db) }
+    }
+
+    /// Every execution in the order recorded.
+    public func allExecutions() throws -> [ExecutionRecord] {
+        try pool.read { db in try ExecutionRecord.order(Column("rowid")).fetchAll(db) }
     }
 
     /// The names of the migrations applied, in order.

@@ -21,11 +21,13 @@ public struct ParentRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
     public var rejectionMessage: String?
     public var createdAt: Int64
     public var completedAt: Int64?
+    public var cancelRequested: Bool
 
     public init(id: Int64, account: String, clientOrderId: String?, symbol: String, side: String, quantity: Int64,
                 limitPrice: Int64?, timeInForce: String, strategy: String, includeVenues: String = "[]",
                 excludeVenues: String = "[]", status: String, note: String? = nil, rejectionCode: String? = nil,
-                rejectionMessage: String? = nil, createdAt: Int64, completedAt: Int64? = nil) {
+                rejectionMessage: String? = nil, createdAt: Int64, completedAt: Int64? = nil, cancelRequested: Bool = false) {
+        self.cancelRequested = cancelRequested
         self.id = id
         self.account = account
         self.clientOrderId = clientOrderId
@@ -147,5 +149,30 @@ public struct DecisionRecord: Codable, Sendable, Hashable, FetchableRecord, Pers
         self.attempt = attempt
         self.at = at
         self.evidence = evidence
+    }
+}
+
+/// A parent as loaded from the journal, with its children (each with its fills) and decisions.
+public struct StoredParent: Sendable {
+    public var parent: ParentRecord
+    public var children: [(child: ChildRecord, executions: [ExecutionRecord])]
+    public var decisions: [DecisionRecord]
+}
+
+/// What one write of the journal changes, applied in one transaction by ``Journal/apply(_:)``.
+public struct JournalChange: Sendable {
+    public var insertedParent: ParentRecord?
+    public var updatedParent: ParentRecord?
+    public var insertedChildren: [ChildRecord] = []
+    public var updatedChildren: [ChildRecord] = []
+    public var executions: [ExecutionRecord] = []
+    public var decisions: [DecisionRecord] = []
+    public var events: [EventRecord] = []
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        insertedParent == nil && updatedParent == nil && insertedChildren.isEmpty && updatedChildren.isEmpty
+            && executions.isEmpty && decisions.isEmpty && events.isEmpty
     }
 }

@@ -6,6 +6,13 @@ enum JournalSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: parents, children, executions, events, decisions") { db in
+            // One row: this journal's tag, which prefixes every child's venue idempotency key so that
+            // two journals (a fresh data folder against the same venues) never share a key.
+            try db.create(table: "journal_meta") { t in
+                t.column("tag", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+            try db.execute(sql: "INSERT INTO journal_meta (tag, createdAt) VALUES (lower(hex(randomblob(3))), CAST(strftime('%s','now') AS INTEGER))")
             try db.create(table: "parent_order") { t in
                 t.primaryKey("id", .integer)
                 t.column("account", .text).notNull()
@@ -24,6 +31,7 @@ enum JournalSchema {
                 t.column("rejectionMessage", .text)
                 t.column("createdAt", .integer).notNull()  // nanoseconds since the epoch
                 t.column("completedAt", .integer)
+                t.column("cancelRequested", .boolean).notNull().defaults(to: false)
                 t.uniqueKey(["account", "clientOrderId"])
             }
             try db.create(table: "child_order") { t in
@@ -44,6 +52,7 @@ enum JournalSchema {
                 t.column("failure", .text)
                 t.column("createdAt", .integer).notNull()
             }
+            try db.create(index: "parent_order_by_status", on: "parent_order", columns: ["status"])
             try db.create(index: "child_order_by_parent", on: "child_order", columns: ["parentId"])
             try db.create(table: "execution") { t in
                 t.column("venue", .text).notNull()

@@ -9,7 +9,8 @@ import ServiceLifecycle
 public enum MockVenueServer {
     /// The routes: the venue's dialect, plus `GET /health` and the simulation controls under `/_mock`
     /// (`POST /_mock/pause`, `/_mock/resume`, `/_mock/step?count=N`, `/_mock/auction`,
-    /// `/_mock/fault?mode=none|error|hang|malformed`), which need
+    /// `/_mock/fault?mode=none|error|hang|malformed`, `GET /_mock/orders`: every client order and how
+    /// many times its key was submitted), which need
     /// the header `x-mock-admin: <secret>`.
     public static func router(engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock) -> Router<BasicRequestContext> {
         let router = Router()
@@ -60,6 +61,12 @@ public enum MockVenueServer {
             engine.faults.set(fault)
             return (.ok, ["fault": fault.rawValue])
         })
+        router.get("/_mock/orders") { request, _ in
+            guard header(request, "x-mock-admin") == credentials.secret else {
+                return json(["error": "x-mock-admin is missing or wrong"], status: .unauthorized)
+            }
+            return json(await engine.clientOrders())
+        }
         router.post("/_mock/auction", use: admin { _ in
             let results = await engine.runAuctions()
             return (.ok, Dictionary(uniqueKeysWithValues: results.map { ($0.key.rawValue, "\($0.value.matchedVolume) @ \($0.value.price)") }))

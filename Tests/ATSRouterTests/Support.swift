@@ -1,5 +1,6 @@
 import ATSDomain
 import ATSRouter
+import ATSStorage
 import ATSVenueMocks
 import ATSVenues
 import Foundation
@@ -22,8 +23,8 @@ struct LiveRouter {
     let router: SmartRouter
     let clock: RunningClock
 
-    static func start(configure: (inout RouterConfiguration) -> Void = { _ in }, urls override: [VenueID: String] = [:])
-        async throws -> LiveRouter
+    static func start(configure: (inout RouterConfiguration) -> Void = { _ in }, urls override: [VenueID: String] = [:],
+                      journal: Journal? = nil) async throws -> LiveRouter
     {
         let catalog = try Repository.catalog()
         var configuration = try Repository.configuration(catalog)
@@ -32,15 +33,15 @@ struct LiveRouter {
         let fleet = try await MockVenueFleet.start(catalog.venues, clock: clock, stepInterval: nil)
         var urls = fleet.urls
         for (venue, url) in override { urls[venue] = url }
-        let router = SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock)
+        let router = SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal)
         return LiveRouter(fleet: fleet, router: router, clock: clock)
     }
 
     /// Runs `body` with the router and mocks up, and always stops them, even when `body` throws.
-    static func with(configure: (inout RouterConfiguration) -> Void = { _ in }, _ body: (LiveRouter) async throws -> Void)
-        async throws
+    static func with(configure: (inout RouterConfiguration) -> Void = { _ in }, journal: Journal? = nil,
+                     _ body: (LiveRouter) async throws -> Void) async throws
     {
-        let live = try await start(configure: configure)
+        let live = try await start(configure: configure, journal: journal)
         do {
             try await body(live)
         } catch {
@@ -50,8 +51,23 @@ struct LiveRouter {
         await live.stop()
     }
 
+    /// A second router process on the same venues and clock, as after a restart.
+    func restarted(journal: Journal) async throws -> SmartRouter {
+        let catalog = try Repository.catalog()
+        return SmartRouter(catalog: catalog, configuration: try Repository.configuration(catalog), urls: fleet.urls, clock: clock,
+                           journal: journal)
+    }
+
     func stop() async {
         await router.shutdown()
         await fleet.stop()
     }
+}
+
+/// A journal in a fresh temporary folder.
+func temporaryJournal() throws -> (Journal, String) {
+    let directory = NSTemporaryDirectory() + "ats-router-test-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let path = directory + "/journal.sqlite"
+    return (try Journal(path: path), path)
 }

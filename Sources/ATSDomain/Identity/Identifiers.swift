@@ -2,7 +2,7 @@
 /// never be passed where a venue id is expected.
 ///
 /// Accepted: 1 to `maximumLength` characters from `A–Z a–z 0–9 . _ - : /`.
-public protocol StringIdentifier: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public protocol StringIdentifier: Sendable, Hashable, Comparable, Codable, CodingKeyRepresentable, CustomStringConvertible {
     static var kindName: String { get }
     static var maximumLength: Int { get }
     var rawValue: String { get }
@@ -50,6 +50,21 @@ extension StringIdentifier {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
+
+    /// As a dictionary key, encoded as a JSON object's member name.
+    public var codingKey: any CodingKey { IdentifierKey(stringValue: rawValue) }
+
+    public init?<T: CodingKey>(codingKey: T) {
+        guard let value = try? Self(codingKey.stringValue) else { return nil }
+        self = value
+    }
+}
+
+private struct IdentifierKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 @inline(__always)

@@ -1,5 +1,6 @@
 import ATSDomain
 import ATSRouting
+import ATSStorage
 import ATSVenues
 import Logging
 
@@ -14,10 +15,13 @@ public struct ParentOrderRequest: Sendable, Hashable {
     public var strategy: PlanStrategy
     public var includeVenues: Set<VenueID>
     public var excludeVenues: Set<VenueID>
+    /// The trader's own id for the order: submitting it again returns the same order.
+    public var clientOrderId: String?
 
     public init(account: AccountID, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price? = nil,
                 timeInForce: TimeInForce.Kind = .ioc, strategy: PlanStrategy = .cost,
-                includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = []) {
+                includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = [], clientOrderId: String? = nil) {
+        self.clientOrderId = clientOrderId
         self.account = account
         self.symbol = symbol
         self.side = side
@@ -30,54 +34,185 @@ public struct ParentOrderRequest: Sendable, Hashable {
     }
 }
 
+/// Why a parent order could not be accepted.
+public enum SubmissionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The account already used this client order id for a different order.
+    case clientOrderIdReused(String, existing: OrderID)
+    /// The journal could not make the order durable, so it was not accepted.
+    case journalUnavailable(String)
+
+    public var code: String {
+        switch self {
+        case .clientOrderIdReused: "client_order_id_reused"
+        case .journalUnavailable: "journal_unavailable"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .clientOrderIdReused(let id, let existing):
+            "clientOrderId \(id) was already used for order \(existing) with different parameters"
+        case .journalUnavailable(let reason): "the order could not be made durable, so it was not accepted: \(reason)"
+        }
+    }
+}
+
 /// Turns parent orders into child orders per the plan, follows them to their fills, re-plans
 /// the residual on fresh books a bounded number of times, rests DAY/GTC residuals, and cancels.
+///
+/// With a journal, every change to a parent is written (one transaction) before the manager acts
+/// on it: a parent before it is acknowledged, a child before it is sent, a fill as soon as it is
+/// seen. ``recover()`` reconciles what a previous process left open.
 public actor OrderManager {
     public let context: RoutingContext
     let logger: Logger
+    let journal: OrderJournal?
+    /// Prefixes every child's venue idempotency key: the journal's tag, so that two journals
+    /// against the same venues never share a key.
+    let keyPrefix: String
     private var parents: [OrderID: ParentOrder] = [:]
+    private var byClientOrderId: [String: OrderID] = [:]
     private var nextID: UInt64 = 1
-    private var cancelRequested: Set<OrderID> = []
+    private var waiters: [OrderID: [(token: UInt64, continuation: CheckedContinuation<Void, Never>)]] = [:]
+    private var nextWaiter: UInt64 = 0
+    private var activeWork = 0
+    /// Set when a journal write failed: no new order is accepted until the process restarts.
+    public private(set) var journalFailure: String?
+    /// Children whose state could not be read back from their venue at recovery; retried by ``refreshResting()``.
+    private var unreconciled: Set<OrderID> = []
 
-    public init(context: RoutingContext, logger: Logger = Logger(label: "ats.router.orders")) {
+    public init(context: RoutingContext, journal: Journal? = nil, logger: Logger = Logger(label: "ats.router.orders")) {
         self.context = context
+        self.journal = journal.map(OrderJournal.init(journal:))
+        self.keyPrefix = journal.map { "\($0.tag)-" } ?? ""
         self.logger = logger
     }
 
     public func parent(_ id: OrderID) -> ParentOrder? { parents[id] }
     public func allParents() -> [ParentOrder] { parents.values.sorted { $0.id < $1.id } }
+    public func parents(of account: AccountID) -> [ParentOrder] {
+        parents.values.filter { $0.account == account }.sorted { $0.id < $1.id }
+    }
 
-    /// Accepts a parent and routes it to completion (or to resting). Returns the parent's state then.
+    /// Accepts a parent and routes it to completion (or to resting). Returns the parent's state
+    /// then; a parent the journal could not take comes back rejected (`journal_unavailable`).
     public func submit(_ request: ParentOrderRequest) async -> ParentOrder {
-        let id = OrderID(nextID)
-        nextID += 1
-        var parent = ParentOrder(
-            id: id, account: request.account, symbol: request.symbol, side: request.side, quantity: request.quantity,
-            limitPrice: request.limitPrice, timeInForce: request.timeInForce, strategy: request.strategy,
-            includeVenues: request.includeVenues, excludeVenues: request.excludeVenues, createdAt: context.clock.now())
+        do {
+            let (parent, replayed) = try accept(request)
+            if !replayed && parent.status == .working { await work(parent.id) }
+            return parents[parent.id] ?? parent
+        } catch {
+            var parent = makeParent(request, id: OrderID(0))
+            parent.status = .rejected
+            parent.rejection = Rejection(RejectCode(rawValue: error.code), error.description)
+            return parent
+        }
+    }
+
+    /// Accepts a parent (durably, when there is a journal) and starts routing it in the
+    /// background; returns at once. A request repeating an account's `clientOrderId` returns
+    /// the order it already created (`replayed`), started only once.
+    public func start(_ request: ParentOrderRequest) throws(SubmissionError) -> (parent: ParentOrder, replayed: Bool) {
+        let (parent, replayed) = try accept(request)
+        if !replayed && parent.status == .working {
+            let id = parent.id
+            startWork { await self.work(id) }
+        }
+        return (parent, replayed)
+    }
+
+    private func workDone() { activeWork -= 1 }
+
+    /// Waits (bounded) for routing started by ``start(_:)`` to finish: for a clean shutdown.
+    public func drain(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while activeWork > 0 && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    /// Validates and records a parent; refused parents are recorded too (as `rejected`).
+    func accept(_ request: ParentOrderRequest) throws(SubmissionError) -> (parent: ParentOrder, replayed: Bool) {
+        if let journalFailure { throw .journalUnavailable(journalFailure) }
+        if let clientOrderId = request.clientOrderId, let existing = byClientOrderId["\(request.account)/\(clientOrderId)"],
+           let parent = parents[existing] {
+            guard parent.matches(request) else { throw .clientOrderIdReused(clientOrderId, existing: existing) }
+            return (parent, true)
+        }
+        var parent = makeParent(request, id: OrderID(nextID))
         if let rejection = admission(parent) {
             parent.status = .rejected
             parent.rejection = rejection
             parent.completedAt = context.clock.now()
-            parents[id] = parent
-            return parent
         }
-        parents[id] = parent
+        if let journal {
+            do { try journal.accept(parent) } catch { throw .journalUnavailable("\(error)") }
+        }
+        nextID += 1
+        parents[parent.id] = parent
+        if let clientOrderId = request.clientOrderId { byClientOrderId["\(request.account)/\(clientOrderId)"] = parent.id }
+        return (parent, false)
+    }
+
+    private func makeParent(_ request: ParentOrderRequest, id: OrderID) -> ParentOrder {
+        ParentOrder(
+            id: id, account: request.account, clientOrderId: request.clientOrderId, symbol: request.symbol, side: request.side,
+            quantity: request.quantity, limitPrice: request.limitPrice, timeInForce: request.timeInForce, strategy: request.strategy,
+            includeVenues: request.includeVenues, excludeVenues: request.excludeVenues, createdAt: context.clock.now())
+    }
+
+    /// Routes an accepted parent to completion or to resting.
+    func work(_ id: OrderID) async {
         await route(id)
-        return parents[id]!
+    }
+
+    /// The parent once it is done or resting, waiting at most `timeout`; nil for an unknown id.
+    public func settled(_ id: OrderID, timeout: Duration) async -> ParentOrder? {
+        guard let parent = parents[id] else { return nil }
+        guard parent.status == .working else { return parent }
+        let token = nextWaiter
+        nextWaiter += 1
+        let timer = Task { try? await Task.sleep(for: timeout); self.release(id, token: token) }
+        await withCheckedContinuation { continuation in waiters[id, default: []].append((token, continuation)) }
+        timer.cancel()
+        return parents[id]
+    }
+
+    private func release(_ id: OrderID, token: UInt64) {
+        guard let index = waiters[id]?.firstIndex(where: { $0.token == token }) else { return }
+        waiters[id]!.remove(at: index).continuation.resume()
+    }
+
+    /// Makes `parent` the current state: journalled first (one transaction), then kept. A failed
+    /// journal write stops new orders from being accepted (``journalFailure``).
+    private func store(_ parent: ParentOrder) {
+        var parent = parent
+        // A copy read before a cancel came in never takes the cancel back.
+        if parents[parent.id]?.cancelRequested == true { parent.cancelRequested = true }
+        if let journal, let old = parents[parent.id], old != parent {
+            do {
+                try journal.write(from: old, to: parent, at: context.clock.now())
+            } catch {
+                journalFailure = "\(error)"
+                logger.critical("journal write failed; no new orders are accepted", metadata: ["parent": "\(parent.id)", "error": "\(error)"])
+            }
+        }
+        parents[parent.id] = parent
+        if parent.status != .working, let list = waiters.removeValue(forKey: parent.id) {
+            for waiter in list { waiter.continuation.resume() }
+        }
     }
 
     /// Cancels a parent: every live child is cancelled at its venue; fills already made stand.
     public func cancel(_ id: OrderID) async -> ParentOrder? {
         guard var parent = parents[id] else { return nil }
         guard !parent.status.isTerminal else { return parent }
-        cancelRequested.insert(id)
+        parent.cancelRequested = true
+        store(parent)
         for index in parent.children.indices where !parent.children[index].isTerminal && parent.children[index].venueOrderID != nil {
             var child = parent.children[index]
             await cancelChild(&child, symbol: parent.symbol)
             parent = parents[id] ?? parent
             parent.children[index] = child
-            parents[id] = parent
+            store(parent)
         }
         // Children still in flight are cancelled by `send` when their acknowledgements arrive;
         // wait for that (bounded by the request timeout) so that the answer is final.
@@ -90,15 +225,142 @@ public actor OrderManager {
         // Fills made before the cancel stand; a parent they completed is filled, not cancelled.
         parent.status = parent.leavesQuantity.isZero ? .filled : .cancelled
         parent.completedAt = context.clock.now()
-        parents[id] = parent
+        store(parent)
         return parent
+    }
+
+    func isCancelRequested(_ id: OrderID) -> Bool { parents[id]?.cancelRequested ?? false }
+
+    // MARK: Recovery
+
+    /// What ``recover()`` found and did.
+    public struct RecoveryReport: Sendable, Hashable {
+        /// Parents loaded from the journal.
+        public var loaded = 0
+        /// Of those, parents not in a final state.
+        public var open = 0
+        /// Children asked about at their venue (by venue order id, or by their key when pending).
+        public var childrenReconciled = 0
+        /// Children whose venue could not be asked; retried on every resting-monitor cycle.
+        public var childrenUnreachable = 0
+        /// Parents routed again, ended, or cancelled as their journalled state asked.
+        public var resumed = 0
+    }
+
+    /// Loads the journal and reconciles what a previous process left open, so that after a crash
+    /// at any moment no fill is lost and no child is sent twice.
+    ///
+    /// Every child not in a final state is asked about at its venue: one with a venue order id by
+    /// that id; one still `pending` (journalled, perhaps sent) by sending it again under the same
+    /// idempotency key, which returns the order the venue already has — or, if the crash came
+    /// before it left, places it now within the limit it was planned with. A take child still
+    /// live afterwards is cancelled (its fill window is over). Then a parent whose cancel was
+    /// requested is cancelled; a working parent with a residual is routed again on fresh books
+    /// (in the background); a resting parent stays resting for the resting monitor.
+    public func recover() async throws -> RecoveryReport {
+        var report = RecoveryReport()
+        guard let journal else { return report }
+        let loaded = try journal.load()
+        for parent in loaded {
+            parents[parent.id] = parent
+            if let clientOrderId = parent.clientOrderId { byClientOrderId["\(parent.account)/\(clientOrderId)"] = parent.id }
+            nextID = max(nextID, parent.id.rawValue + 1)
+        }
+        report.loaded = loaded.count
+        for parent in loaded where !parent.status.isTerminal {
+            report.open += 1
+            let (asked, unreachable) = await reconcileChildren(parent.id)
+            report.childrenReconciled += asked
+            report.childrenUnreachable += unreachable
+            if unreachable > 0 {
+                unreconciled.insert(parent.id)
+                continue
+            }
+            resume(parent.id)
+            report.resumed += 1
+        }
+        logger.info("recovered the journal", metadata: [
+            "parents": "\(report.loaded)", "open": "\(report.open)", "children": "\(report.childrenReconciled)",
+            "unreachable": "\(report.childrenUnreachable)"])
+        return report
+    }
+
+    /// Asks each open child's venue for its state; returns how many were asked and how many could not be.
+    private func reconcileChildren(_ id: OrderID) async -> (asked: Int, unreachable: Int) {
+        guard let parent = parents[id] else { return (0, 0) }
+        var asked = 0
+        var unreachable = 0
+        for index in parent.children.indices where !parent.children[index].isTerminal {
+            var child = parent.children[index]
+            guard let gateway = context.gateways[child.venue] else {
+                unreachable += 1
+                continue
+            }
+            let symbol = parent.symbol
+            do {
+                if let venueOrderID = child.venueOrderID {
+                    child.apply(try await gateway.call("order (recovery)", { try await $0.order(venueOrderID, symbol: symbol) }))
+                } else {
+                    let request = ChildOrderRequest(clientKey: child.clientKey, symbol: symbol, side: parent.side, quantity: child.quantity,
+                                                    limitPrice: child.limitPrice, timeInForce: child.timeInForce)
+                    child.apply(try await Self.submitReconciling(request, gateway: gateway))
+                }
+            } catch let failure as VenueFailure where failure.kind != .retryable && child.venueOrderID == nil {
+                // The venue refuses the key's order outright: it never had it, and will not take it now.
+                child.status = .failed
+                child.failure = "recovery: \(failure)"
+            } catch {
+                unreachable += 1
+                continue
+            }
+            asked += 1
+            if child.purpose == .take && !child.isTerminal { await cancelChild(&child, symbol: symbol) }
+            guard var latest = parents[id] else { break }
+            latest.children[index] = child
+            store(latest)
+        }
+        return (asked, unreachable)
+    }
+
+    /// Carries a reconciled parent on from its journalled state.
+    private func resume(_ id: OrderID) {
+        guard var parent = parents[id], !parent.status.isTerminal else { return }
+        if parent.cancelRequested {
+            startWork { _ = await self.cancel(id) }
+        } else if parent.status == .working {
+            if parent.leavesQuantity.isZero {
+                parent.status = .filled
+                parent.completedAt = context.clock.now()
+                store(parent)
+            } else if parent.children.contains(where: { $0.purpose == .rest && !$0.isTerminal }) {
+                parent.status = .resting
+                store(parent)
+            } else {
+                startWork { await self.route(id) }
+            }
+        }
+    }
+
+    private func startWork(_ body: @escaping @Sendable () async -> Void) {
+        activeWork += 1
+        Task {
+            await body()
+            self.workDone()
+        }
     }
 
     /// Re-examines resting parents: a resting child that filled completes its parent; one whose
     /// books moved so that other venues now offer liquidity within the limit is cancelled and the
     /// residual re-routed. Call on every poll cycle.
     public func refreshResting() async {
-        for id in parents.keys.sorted() where parents[id]?.status == .resting && !cancelRequested.contains(id) {
+        for id in unreconciled.sorted() {
+            let (_, unreachable) = await reconcileChildren(id)
+            if unreachable == 0 {
+                unreconciled.remove(id)
+                resume(id)
+            }
+        }
+        for id in parents.values.filter({ $0.status == .resting && !$0.cancelRequested }).map(\.id).sorted() {
             guard let before = parents[id], let index = before.children.lastIndex(where: { $0.purpose == .rest }) else { continue }
             var child = before.children[index]
             let symbol = before.symbol
@@ -107,12 +369,12 @@ public actor OrderManager {
                 child.apply(state)
             }
             // Read the parent again after waiting: a cancel may have come in meanwhile.
-            guard !cancelRequested.contains(id), var parent = parents[id], parent.status == .resting else { continue }
+            guard !isCancelRequested(id), var parent = parents[id], parent.status == .resting else { continue }
             parent.children[index] = child
             if parent.filledQuantity == parent.quantity {
                 parent.status = .filled
                 parent.completedAt = context.clock.now()
-                parents[id] = parent
+                store(parent)
                 continue
             }
             if child.isTerminal {
@@ -120,10 +382,10 @@ public actor OrderManager {
                 parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
                 parent.note = "the resting child at \(child.venue) ended \(child.status.rawValue) with \(parent.leavesQuantity) unfilled"
                 parent.completedAt = context.clock.now()
-                parents[id] = parent
+                store(parent)
                 continue
             }
-            parents[id] = parent
+            store(parent)
             // Liquidity elsewhere within the limit? Then stop resting and take it.
             let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
             // Move only when the planner would fill something elsewhere now (continuous venues, lots,
@@ -135,10 +397,10 @@ public actor OrderManager {
                 .filledQuantity.isPositive) ?? false
             if elsewhere {
                 await cancelChild(&child, symbol: parent.symbol)
-                guard !cancelRequested.contains(id), var moved = parents[id], moved.status == .resting else { continue }
+                guard !isCancelRequested(id), var moved = parents[id], moved.status == .resting else { continue }
                 moved.children[index] = child
                 moved.status = .working
-                parents[id] = moved
+                store(moved)
                 await route(id)
             }
         }
@@ -182,12 +444,12 @@ public actor OrderManager {
         var refusedVenues: [VenueID: String] = [:]
         var attempt = 0
         while attempt <= settings.maximumReroutes {
-            guard let before = parents[id], !cancelRequested.contains(id), before.leavesQuantity.isPositive else { break }
+            guard let before = parents[id], !isCancelRequested(id), before.leavesQuantity.isPositive else { break }
             // The books and the plan; a re-plan first polls the venues again.
             if attempt > 0 { await context.refreshBooks(before.symbol) }
             let book = await context.consolidatedBook(before.symbol, account: before.account, side: before.side)
             // Read the parent again after waiting: a cancel may have come in meanwhile.
-            guard var parent = parents[id], !cancelRequested.contains(id) else { return }
+            guard var parent = parents[id], !isCancelRequested(id) else { return }
             let residual = parent.leavesQuantity
             var snapshot = context.planSnapshot(book, side: parent.side)
             snapshot.venues.removeAll { refusedVenues[$0.venue] != nil }
@@ -203,7 +465,7 @@ public actor OrderManager {
                 plan = try Planner.plan(order, on: snapshot)
             } catch {
                 parent.note = "the planner refused the books: \(error)"
-                parents[id] = parent
+                store(parent)
                 break
             }
             let ages = Dictionary(uniqueKeysWithValues: book.venues.compactMap { status in status.ageMilliseconds.map { (status.venue, $0) } })
@@ -216,11 +478,11 @@ public actor OrderManager {
                 parent.note = "fok_not_fillable: \(message)"
                 parent.status = .rejected
                 parent.completedAt = context.clock.now()
-                parents[id] = parent
+                store(parent)
                 return
             }
             guard !plan.allocations.isEmpty else {
-                parents[id] = parent
+                store(parent)
                 break
             }
             // Children, each cleared by the rules engine first.
@@ -230,8 +492,9 @@ public actor OrderManager {
                 guard let venue = context.catalog.venue(allocation.venue) else { continue }
                 let tif = childTimeInForce(at: venue, parent: parent.timeInForce)
                 var child = ChildOrder(
-                    clientKey: "p\(id)-c\(parent.children.count + 1)", venue: venue.id, quantity: allocation.quantity,
-                    limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision)
+                    clientKey: "\(keyPrefix)p\(id)-c\(parent.children.count + 1)", venue: venue.id, quantity: allocation.quantity,
+                    limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision,
+                    createdAt: context.clock.now())
                 if let refusal = childRefusal(parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif) {
                     child.status = .refused
                     child.refusal = refusal
@@ -242,7 +505,7 @@ public actor OrderManager {
                 }
                 parent.children.append(child)
             }
-            parents[id] = parent
+            store(parent)
             if refusedNow && toSend.isEmpty { continue }  // re-plan around the refusing venues, same attempt
             await send(id, children: toSend)
             // A venue that refused or failed a child is left out of this parent's re-plans.
@@ -258,7 +521,7 @@ public actor OrderManager {
 
     /// After routing: done, or rest the residual (DAY/GTC).
     func finish(_ id: OrderID) async {
-        guard var parent = parents[id], !parent.status.isTerminal, !cancelRequested.contains(id) else { return }
+        guard var parent = parents[id], !parent.status.isTerminal, !isCancelRequested(id) else { return }
         if parent.leavesQuantity.isZero {
             parent.status = .filled
         } else if parent.timeInForce == .day || parent.timeInForce == .gtc || parent.timeInForce == .gtd {
@@ -275,7 +538,7 @@ public actor OrderManager {
             parent.note = parent.note ?? "the rest found no eligible liquidity within the limit after \(parent.decisions.count) decision(s)"
         }
         parent.completedAt = context.clock.now()
-        parents[id] = parent
+        store(parent)
     }
 
     /// Rests the residual. A call-auction venue whose indicative uncross is within the limit is
@@ -283,7 +546,7 @@ public actor OrderManager {
     /// the venue with the lowest fee for this side, then the most displayed size on the same side
     /// (where counterparties are most active).
     func rest(_ id: OrderID) async {
-        guard var parent = parents[id], let limit = parent.limitPrice, !cancelRequested.contains(id) else { return }
+        guard var parent = parents[id], let limit = parent.limitPrice, !isCancelRequested(id) else { return }
         let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
         let residual = parent.leavesQuantity
         var best: (venue: VenueDefinition, auction: Bool, fee: BasisPoints, depth: Int64)?
@@ -314,16 +577,16 @@ public actor OrderManager {
             parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
             parent.note = "no eligible venue takes the residual as \(parent.timeInForce.rawValue) within its rules"
             parent.completedAt = context.clock.now()
-            parents[id] = parent
+            store(parent)
             return
         }
-        let child = ChildOrder(clientKey: "p\(id)-c\(parent.children.count + 1)", venue: best.venue.id, quantity: residual,
+        let child = ChildOrder(clientKey: "\(keyPrefix)p\(id)-c\(parent.children.count + 1)", venue: best.venue.id, quantity: residual,
                                limitPrice: limit, timeInForce: tif, purpose: .rest,
-                               decision: max(0, parent.decisions.count - 1))
+                               decision: max(0, parent.decisions.count - 1), createdAt: context.clock.now())
         parent.children.append(child)
         parent.note = best.auction ? "resting at \(best.venue.id) for its next call auction (indicative price within the limit)"
             : "resting at \(best.venue.id) (fee \(best.fee) bp)"
-        parents[id] = parent
+        store(parent)
         await send(id, children: [parent.children.count - 1])
         if var updated = parents[id], updated.status == .working {
             updated.status = .resting
@@ -335,7 +598,7 @@ public actor OrderManager {
                 updated.note = "the resting child failed: \(updated.children.last?.failure ?? "")"
                 updated.completedAt = context.clock.now()
             }
-            parents[id] = updated
+            store(updated)
         }
     }
 
@@ -419,15 +682,15 @@ public actor OrderManager {
         for (index, child) in results where child.isTerminal || !updated.children[index].isTerminal {
             updated.children[index] = child
         }
-        parents[id] = updated
+        store(updated)
         // A cancel that arrived while these children were in flight cancels what they left live.
-        if cancelRequested.contains(id) {
+        if isCancelRequested(id) {
             for (index, _) in results where !updated.children[index].isTerminal {
                 await cancelChild(&updated.children[index], symbol: updated.symbol)
             }
             if var latest = parents[id] {
                 for (index, _) in results { latest.children[index] = updated.children[index] }
-                parents[id] = latest
+                store(latest)
             }
         }
     }
@@ -436,10 +699,8 @@ public actor OrderManager {
     func record(_ child: ChildOrder, at index: Int, of id: OrderID) {
         guard var parent = parents[id], index < parent.children.count, !parent.children[index].isTerminal else { return }
         parent.children[index] = child
-        parents[id] = parent
+        store(parent)
     }
-
-    func isCancelRequested(_ id: OrderID) -> Bool { cancelRequested.contains(id) }
 
     /// Submits; when the reply is lost (timeout, malformed), sends the same idempotency key again
     /// once, which returns the order the venue already has rather than a second one.
@@ -467,6 +728,13 @@ public actor OrderManager {
 }
 
 extension ParentOrder {
+    /// Whether `request` asks for this same order (an idempotent repeat of its client order id).
+    func matches(_ request: ParentOrderRequest) -> Bool {
+        account == request.account && symbol == request.symbol && side == request.side && quantity == request.quantity
+            && limitPrice == request.limitPrice && timeInForce == request.timeInForce && strategy == request.strategy
+            && includeVenues == request.includeVenues && excludeVenues == request.excludeVenues
+    }
+
     func admitsVenue(_ venue: VenueID) -> Bool {
         PlanOrder.admits(venue, include: includeVenues, exclude: excludeVenues)
     }

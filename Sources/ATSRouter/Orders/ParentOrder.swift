@@ -24,6 +24,8 @@ public struct ParentOrder: Sendable, Hashable {
 
     public let id: OrderID
     public let account: AccountID
+    /// The trader's own id for this order: a second submission with it returns this order.
+    public let clientOrderId: String?
     public let symbol: Symbol
     public let side: Side
     public let quantity: Quantity
@@ -41,6 +43,8 @@ public struct ParentOrder: Sendable, Hashable {
     /// Why the parent ended short, if it did.
     public internal(set) var note: String?
     public internal(set) var completedAt: Timestamp?
+    /// The trader asked to cancel (journalled, so that a restart finishes the cancel).
+    public internal(set) var cancelRequested = false
 
     /// Always the sum of the children's fills.
     public var filledQuantity: Quantity { Quantity(rawValue: children.reduce(0) { $0 + $1.filledQuantity.rawValue }) }
@@ -87,6 +91,7 @@ public struct ChildOrder: Sendable, Hashable {
     public let purpose: Purpose
     /// Which routing decision created it (index into the parent's decisions).
     public let decision: Int
+    public let createdAt: Timestamp
     public internal(set) var status: Status = .pending
     public internal(set) var venueOrderID: String?
     public internal(set) var filledQuantity: Quantity = .zero
@@ -113,7 +118,7 @@ public struct ChildOrder: Sendable, Hashable {
 }
 
 /// One routing decision: the books it saw, what it left out and why, and the plan.
-public struct RoutingDecision: Sendable, Hashable {
+public struct RoutingDecision: Sendable, Hashable, Codable {
     public let at: Timestamp
     /// 0 for the first plan, then each re-route.
     public let attempt: Int

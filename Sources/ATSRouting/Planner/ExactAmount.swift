@@ -5,7 +5,7 @@ import ATSDomain
 /// A child's notional is `price × quantity` (16 decimals); its proportional fee is that times a
 /// fee in basis points with up to 4 decimals, divided by 10⁴ (24 decimals). The planner sums
 /// and compares these exactly and rounds only where a caller asks for ``Money``.
-public struct ExactAmount: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// Decimal places of `rawValue`.
     public static let scale = 24
     /// `10^24`, the raw value of one unit of money.
@@ -58,5 +58,39 @@ public struct ExactAmount: Sendable, Hashable, Comparable, CustomStringConvertib
             text += "." + digits
         }
         return text
+    }
+
+    /// Parses a decimal with at most 24 places (`"4.008"`, `"-12.5"`); nil for anything else.
+    public init?(_ text: String) {
+        var digits = Substring(text)
+        let negative = digits.first == "-"
+        if negative { digits = digits.dropFirst() }
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber),
+              let whole = Int128(parts[0]) else { return nil }
+        var fraction: Int128 = 0
+        if parts.count == 2 {
+            let places = parts[1]
+            guard !places.isEmpty, places.count <= ExactAmount.scale, places.allSatisfy(\.isASCII), places.allSatisfy(\.isNumber),
+                  let value = Int128(places) else { return nil }
+            fraction = value
+            for _ in places.count..<ExactAmount.scale { fraction *= 10 }
+        }
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: ExactAmount.unit)
+        guard !overflow else { return nil }
+        rawValue = negative ? -(scaled + fraction) : scaled + fraction
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = ExactAmount(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an exact decimal: \(text)"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

@@ -1,9 +1,9 @@
 import ATSDomain
 
 /// The planner's decision: one child per venue that receives anything.
-public struct Plan: Sendable, Hashable {
+public struct Plan: Sendable, Hashable, Codable {
     /// One venue's child.
-    public struct Allocation: Sendable, Hashable {
+    public struct Allocation: Sendable, Hashable, Codable {
         public var venue: VenueID
         public var quantity: Quantity
         /// `notional / quantity`, rounded half-even to 8 decimals.

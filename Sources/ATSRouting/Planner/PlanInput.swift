@@ -1,7 +1,7 @@
 import ATSDomain
 
 /// One displayed price level as the planner sees it: a price and the size shown there.
-public struct PlanLevel: Sendable, Hashable {
+public struct PlanLevel: Sendable, Hashable, Codable {
     public var price: Price
     public var quantity: Quantity
 
@@ -15,7 +15,7 @@ public struct PlanLevel: Sendable, Hashable {
 ///
 /// Levels are listed best first (bids descending, asks ascending); the planner sorts them by
 /// price anyway, because a child executes against them in price order.
-public struct PlanVenue: Sendable, Hashable {
+public struct PlanVenue: Sendable, Hashable, Codable {
     public var venue: VenueID
     /// Every child quantity is a whole multiple of this.
     public var lotSize: Quantity
@@ -52,7 +52,7 @@ public struct PlanVenue: Sendable, Hashable {
 }
 
 /// The consolidated books a decision is made on: one entry per venue.
-public struct PlanSnapshot: Sendable, Hashable {
+public struct PlanSnapshot: Sendable, Hashable, Codable {
     public var symbol: Symbol?
     public var venues: [PlanVenue]
 

@@ -14,6 +14,8 @@ public actor VenueEngine {
     private var books: [Symbol: OrderBook] = [:]
     private var orders: [OrderID: VenueOrder] = [:]
     private var keys: [String: OrderID] = [:]
+    /// How many times each key was submitted (the first time and every idempotent replay).
+    private var submissions: [String: Int] = [:]
     private var limiters: [String: RateLimiter] = [:]
     private var simulation: MarketSimulation
     private var nextOrderID: UInt64 = 1
@@ -81,6 +83,7 @@ public actor VenueEngine {
             throw VenueError(error)
         }
         let key = owner + "\u{1F}" + request.clientKey
+        submissions[key, default: 0] += 1
         if let existing = keys[key], let order = orders[existing] {
             guard order.matches(request) else {
                 throw VenueError(.conflict, code: "idempotency_key_reused",
@@ -172,6 +175,17 @@ public actor VenueEngine {
     }
 
     /// The owner's order, with its fills.
+    /// Every client order with how many times its key was submitted: what a test checks to prove
+    /// that no child reached the venue twice (one order per key, whatever the replays).
+    public func clientOrders() -> [ClientOrderSummary] {
+        orders.values.sorted { $0.id < $1.id }.map { order in
+            ClientOrderSummary(clientKey: order.clientKey, owner: order.owner, orderId: order.id.description, symbol: order.symbol.rawValue,
+                               side: order.side.rawValue, status: order.status.rawValue, quantity: order.quantity.description,
+                               filledQuantity: order.filledQuantity.description, fills: order.fills.count,
+                               submissions: submissions[order.owner + "\u{1F}" + order.clientKey] ?? 0)
+        }
+    }
+
     public func order(_ id: OrderID, owner: String) throws(VenueError) -> VenueOrder {
         guard let order = orders[id], order.owner == owner else { throw VenueError(.notFound, "no order \(id)") }
         return order
@@ -372,4 +386,19 @@ public actor VenueEngine {
         let tax = (try? notional.fee(basisPoints: fees.taxBps, rounding: .halfEven)) ?? .zero
         return (fee, commission, tax)
     }
+}
+
+/// One client order as `GET /_mock/orders` lists it.
+public struct ClientOrderSummary: Sendable, Hashable, Codable {
+    public var clientKey: String
+    public var owner: String
+    public var orderId: String
+    public var symbol: String
+    public var side: String
+    public var status: String
+    public var quantity: String
+    public var filledQuantity: String
+    public var fills: Int
+    /// Times the key was submitted: 1, or more when the client replayed it (never a second order).
+    public var submissions: Int
 }

@@ -1,0 +1,167 @@
+import ATSDomain
+import ATSRouting
+import ATSStorage
+import Foundation
+
+/// The order manager's durable side: turns each change to a parent into one journal transaction
+/// (the parent's new state, children journalled before they are sent, fills recorded once, new
+/// decisions with their evidence, and an event per transition), and loads parents back on start.
+struct OrderJournal: Sendable {
+    let journal: Journal
+
+    /// The first write of a parent: its row and its `accepted` (or `rejected`) event.
+    func accept(_ parent: ParentOrder) throws {
+        var change = JournalChange()
+        change.insertedParent = Self.record(parent)
+        change.events.append(EventRecord(parentId: Int64(parent.id.rawValue), kind: parent.status == .rejected ? "rejected" : "accepted",
+                                         detail: parent.rejection.map { "\($0.code): \($0.message)" } ?? parent.status.rawValue,
+                                         at: parent.createdAt.nanosecondsSinceEpoch))
+        try journal.apply(change)
+    }
+
+    /// Writes what changed from `old` (the parent as last written) to `new`.
+    func write(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) throws {
+        try journal.apply(Self.change(from: old, to: new, at: now))
+    }
+
+    static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> JournalChange {
+        var change = JournalChange()
+        let parentId = Int64(new.id.rawValue)
+        let time = now.nanosecondsSinceEpoch
+        if old.status != new.status || old.note != new.note || old.rejection != new.rejection
+            || old.completedAt != new.completedAt || old.cancelRequested != new.cancelRequested {
+            change.updatedParent = record(new)
+            if old.cancelRequested != new.cancelRequested {
+                change.events.append(EventRecord(parentId: parentId, kind: "cancel_requested", detail: new.status.rawValue, at: time))
+            }
+            if old.status != new.status {
+                change.events.append(EventRecord(parentId: parentId, kind: "status", detail: new.status.rawValue + (new.note.map { ": \($0)" } ?? ""),
+                                                 at: time))
+            }
+        }
+        for index in old.decisions.count..<max(old.decisions.count, new.decisions.count) {
+            let decision = new.decisions[index]
+            change.decisions.append(DecisionRecord(parentId: parentId, position: Int64(index), attempt: Int64(decision.attempt),
+                                                   at: decision.at.nanosecondsSinceEpoch, evidence: encode(decision)))
+            let split = decision.plan.allocations.map { "\($0.venue) \($0.quantity)" }.joined(separator: ", ")
+            change.events.append(EventRecord(parentId: parentId, kind: "decision",
+                                             detail: "attempt \(decision.attempt): \(split.isEmpty ? "nothing to send" : split)", at: time))
+        }
+        for (index, child) in new.children.enumerated() {
+            let before = index < old.children.count ? old.children[index] : nil
+            guard before != child else { continue }
+            let row = record(child, parent: parentId)
+            if before == nil {
+                change.insertedChildren.append(row)
+                change.events.append(EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_created",
+                                                 detail: "\(child.venue) \(child.quantity) @ \(child.limitPrice) \(child.timeInForce.rawValue) \(child.status.rawValue)",
+                                                 at: time))
+            } else {
+                change.updatedChildren.append(row)
+                if before?.status != child.status {
+                    let why = child.refusal.map { ": \($0.code)" } ?? child.failure.map { ": \($0)" } ?? ""
+                    change.events.append(EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_status",
+                                                     detail: child.status.rawValue + why, at: time))
+                }
+            }
+            let known = Set(before?.fills.map(\.id) ?? [])
+            for fill in child.fills where !known.contains(fill.id) {
+                change.executions.append(ExecutionRecord(venue: child.venue.rawValue, fillId: fill.id, childKey: child.clientKey,
+                                                         quantity: fill.quantity.rawValue, price: fill.price.rawValue,
+                                                         fee: fill.fee.rawValue, recordedAt: time))
+                change.events.append(EventRecord(parentId: parentId, childKey: child.clientKey, kind: "fill",
+                                                 detail: "\(child.venue) \(fill.quantity) @ \(fill.price) fee \(fill.fee)", at: time))
+            }
+        }
+        return change
+    }
+
+    // MARK: Records
+
+    static func record(_ parent: ParentOrder) -> ParentRecord {
+        ParentRecord(
+            id: Int64(parent.id.rawValue), account: parent.account.rawValue, clientOrderId: parent.clientOrderId,
+            symbol: parent.symbol.rawValue, side: parent.side.rawValue, quantity: parent.quantity.rawValue,
+            limitPrice: parent.limitPrice?.rawValue, timeInForce: parent.timeInForce.rawValue, strategy: parent.strategy.rawValue,
+            includeVenues: encode(parent.includeVenues.sorted()), excludeVenues: encode(parent.excludeVenues.sorted()),
+            status: parent.status.rawValue, note: parent.note, rejectionCode: parent.rejection?.code.rawValue,
+            rejectionMessage: parent.rejection?.message, createdAt: parent.createdAt.nanosecondsSinceEpoch,
+            completedAt: parent.completedAt?.nanosecondsSinceEpoch, cancelRequested: parent.cancelRequested)
+    }
+
+    static func record(_ child: ChildOrder, parent: Int64) -> ChildRecord {
+        ChildRecord(
+            clientKey: child.clientKey, parentId: parent, venue: child.venue.rawValue, quantity: child.quantity.rawValue,
+            limitPrice: child.limitPrice.rawValue, timeInForce: child.timeInForce.rawValue, purpose: child.purpose.rawValue,
+            decision: Int64(child.decision), status: child.status.rawValue, venueOrderId: child.venueOrderID,
+            filledQuantity: child.filledQuantity.rawValue, fees: child.fees.rawValue, refusalCode: child.refusal?.code.rawValue,
+            refusalMessage: child.refusal?.message, failure: child.failure, createdAt: child.createdAt.nanosecondsSinceEpoch)
+    }
+
+    // MARK: Loading
+
+    /// Every journalled parent rebuilt, or an error naming the record that does not read back.
+    func load() throws -> [ParentOrder] {
+        try journal.loadAll().map(Self.parent(from:))
+    }
+
+    struct CorruptRecord: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func parent(from stored: StoredParent) throws -> ParentOrder {
+        let row = stored.parent
+        func fail(_ field: String) -> CorruptRecord { CorruptRecord(description: "journal: parent \(row.id): \(field) does not read back") }
+        guard let account = try? AccountID(row.account) else { throw fail("account") }
+        guard let symbol = try? Symbol(row.symbol) else { throw fail("symbol") }
+        guard let side = Side(rawValue: row.side) else { throw fail("side") }
+        guard let tif = TimeInForce.Kind(rawValue: row.timeInForce) else { throw fail("timeInForce") }
+        guard let strategy = PlanStrategy(rawValue: row.strategy) else { throw fail("strategy") }
+        guard let status = ParentOrder.Status(rawValue: row.status) else { throw fail("status") }
+        guard let include = decode([VenueID].self, row.includeVenues), let exclude = decode([VenueID].self, row.excludeVenues)
+        else { throw fail("venues") }
+        var parent = ParentOrder(
+            id: OrderID(UInt64(row.id)), account: account, clientOrderId: row.clientOrderId, symbol: symbol, side: side,
+            quantity: Quantity(rawValue: row.quantity), limitPrice: row.limitPrice.map(Price.init(rawValue:)), timeInForce: tif,
+            strategy: strategy, includeVenues: Set(include), excludeVenues: Set(exclude),
+            createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
+        parent.status = status
+        parent.note = row.note
+        parent.rejection = row.rejectionCode.map { Rejection(RejectCode(rawValue: $0), row.rejectionMessage ?? "") }
+        parent.completedAt = row.completedAt.map(Timestamp.init(nanosecondsSinceEpoch:))
+        parent.cancelRequested = row.cancelRequested
+        for decision in stored.decisions {
+            guard let value = decode(RoutingDecision.self, decision.evidence) else { throw fail("decision \(decision.position)") }
+            parent.decisions.append(value)
+        }
+        for (row, executions) in stored.children {
+            guard let venue = try? VenueID(row.venue), let tif = TimeInForce.Kind(rawValue: row.timeInForce),
+                  let purpose = ChildOrder.Purpose(rawValue: row.purpose), let status = ChildOrder.Status(rawValue: row.status)
+            else { throw fail("child \(row.clientKey)") }
+            var child = ChildOrder(clientKey: row.clientKey, venue: venue, quantity: Quantity(rawValue: row.quantity),
+                                   limitPrice: Price(rawValue: row.limitPrice), timeInForce: tif, purpose: purpose,
+                                   decision: Int(row.decision), createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
+            child.status = status
+            child.venueOrderID = row.venueOrderId
+            child.filledQuantity = Quantity(rawValue: row.filledQuantity)
+            child.fees = Money(rawValue: row.fees)
+            child.fills = executions.map {
+                VenueFill(id: $0.fillId, quantity: Quantity(rawValue: $0.quantity), price: Price(rawValue: $0.price), fee: Money(rawValue: $0.fee))
+            }
+            child.refusal = row.refusalCode.map { Rejection(RejectCode(rawValue: $0), row.refusalMessage ?? "") }
+            child.failure = row.failure
+            parent.children.append(child)
+        }
+        return parent
+    }
+
+    private static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
+        try? JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,155 @@
+import ATSDomain
+@testable import ATSRouter
+import ATSRouting
+import ATSStorage
+import ATSVenueMocks
+import ATSVenues
+import Testing
+
+/// The order manager with its journal: everything it does reads back, and a restart reconciles
+/// what the previous process left open with the venues, by idempotency key.
+@Suite(.serialized) struct JournalRecoveryTests {
+    let alice = try! AccountID("alice")
+    let bob = try! AccountID("bob")
+    let acme = try! Symbol("ACME")
+    let tzero = try! VenueID("tzero")
+
+    func bestAsk(_ live: LiveRouter) async throws -> Price {
+        await live.router.pollAll()
+        return try #require(await live.router.context.consolidatedBook(acme, account: alice, side: .buy).bestAsk)
+    }
+
+    func waitUntilSettled(_ orders: OrderManager, _ id: OrderID) async throws -> ParentOrder {
+        try #require(await orders.settled(id, timeout: .seconds(10)))
+    }
+
+    @Test func everyParentReadsBackExactlyAfterARestart() async throws {
+        let (journal, path) = try temporaryJournal()
+        try await LiveRouter.with(journal: journal) { live in
+            let ask = try await bestAsk(live)
+            let filled = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("300"), timeInForce: .ioc, clientOrderId: "a-1"))
+            let refused = await live.router.orders.submit(ParentOrderRequest(
+                account: bob, symbol: acme, side: .buy, quantity: try Quantity("10"), timeInForce: .ioc))
+            let limit = Price(rawValue: (ask.rawValue - 50_000_000) / 1_000_000 * 1_000_000)
+            let resting = try await waitUntilSettled(live.router.orders, live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("25"), limitPrice: limit, timeInForce: .day)).id)
+            #expect(filled.filledQuantity.isPositive)
+            #expect(refused.status == .rejected)
+            #expect(resting.status == .resting)
+            #expect(filled.children.allSatisfy { $0.clientKey.hasPrefix(journal.tag + "-p") })
+
+            let restarted = try await live.restarted(journal: try Journal(path: path))
+            let report = try await restarted.orders.recover()
+            #expect(report.loaded == 3)
+            #expect(report.open == 1)
+            #expect(report.childrenReconciled == 1)  // the resting child, asked about at its venue
+            for original in [filled, refused, resting] {
+                #expect(await restarted.orders.parent(original.id) == original, "parent \(original.id)")
+            }
+            // The events tell the story in order.
+            let kinds = try journal.events(of: Int64(filled.id.rawValue)).map(\.kind)
+            #expect(kinds.first == "accepted")
+            #expect(kinds.contains("decision") && kinds.contains("child_created") && kinds.contains("fill"))
+            #expect(kinds.last == "status")
+            // The cancel goes through the restarted router and reaches the venue.
+            let cancelled = try #require(await restarted.orders.cancel(resting.id))
+            #expect(cancelled.status == .cancelled)
+            let child = try #require(cancelled.children.last)
+            let truth = try await live.fleet.engines[child.venue]!.order(try OrderID(parsing: try #require(child.venueOrderID)),
+                                                                          owner: "\(child.venue)-demo")
+            #expect(truth.status == .cancelled)
+            // New ids continue after the journal's.
+            let next = await restarted.orders.submit(ParentOrderRequest(
+                account: bob, symbol: acme, side: .buy, quantity: try Quantity("1"), timeInForce: .ioc))
+            #expect(next.id.rawValue == resting.id.rawValue + 1)
+            await restarted.shutdown()
+        }
+    }
+
+    @Test func aClientOrderIdReturnsTheSameOrderAndRefusesADifferentOne() async throws {
+        let (journal, path) = try temporaryJournal()
+        try await LiveRouter.with(journal: journal) { live in
+            await live.router.pollAll()
+            let request = ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("5"),
+                                             timeInForce: .ioc, clientOrderId: "same")
+            let first = try await live.router.orders.start(request)
+            let again = try await live.router.orders.start(request)
+            #expect(!first.replayed && again.replayed)
+            #expect(first.parent.id == again.parent.id)
+            var different = request
+            different.quantity = try Quantity("6")
+            await #expect(throws: SubmissionError.clientOrderIdReused("same", existing: first.parent.id)) {
+                try await live.router.orders.start(different)
+            }
+            // Bob may use the same client order id: it is per account.
+            var bobs = request
+            bobs.account = bob
+            #expect(try await live.router.orders.start(bobs).parent.id != first.parent.id)
+            _ = try await waitUntilSettled(live.router.orders, first.parent.id)
+            await live.router.orders.drain(timeout: .seconds(5))
+            // And after a restart.
+            let restarted = try await live.restarted(journal: try Journal(path: path))
+            _ = try await restarted.orders.recover()
+            let replay = try await restarted.orders.start(request)
+            #expect(replay.replayed && replay.parent.id == first.parent.id)
+            await restarted.shutdown()
+        }
+    }
+
+    /// Writes a working parent with one pending take child at tZERO, as a process would just
+    /// before sending it; `sent` sends it as that process would have, before being killed.
+    func crashWithPendingChild(_ live: LiveRouter, journal: Journal, sent: Bool) async throws -> (ParentOrder, ChildOrder) {
+        let ask = try await bestAsk(live)
+        var parent = ParentOrder(id: OrderID(1), account: alice, clientOrderId: nil, symbol: acme, side: .buy,
+                                 quantity: try Quantity("10"), limitPrice: ask, timeInForce: .ioc, strategy: .cost,
+                                 includeVenues: [tzero], excludeVenues: [], createdAt: live.clock.now())
+        let writer = OrderJournal(journal: journal)
+        try writer.accept(parent)
+        let before = parent
+        let child = ChildOrder(clientKey: "\(journal.tag)-p1-c1", venue: tzero, quantity: try Quantity("10"), limitPrice: ask,
+                               timeInForce: .ioc, purpose: .take, decision: 0, createdAt: live.clock.now())
+        parent.children.append(child)
+        try writer.write(from: before, to: parent, at: live.clock.now())
+        if sent {
+            let gateway = try #require(live.router.context.gateways[tzero])
+            _ = try await gateway.call("submit") { try await $0.submit(ChildOrderRequest(
+                clientKey: child.clientKey, symbol: acme, side: .buy, quantity: child.quantity, limitPrice: ask, timeInForce: .ioc)) }
+        }
+        return (parent, child)
+    }
+
+    @Test(arguments: [true, false])
+    func aPendingChildIsReconciledByItsKeyAndNeverPlacedTwice(sentBeforeTheCrash: Bool) async throws {
+        let (journal, path) = try temporaryJournal()
+        try await LiveRouter.with { live in
+            let (parent, child) = try await crashWithPendingChild(live, journal: journal, sent: sentBeforeTheCrash)
+            let restarted = try await live.restarted(journal: try Journal(path: path))
+            let report = try await restarted.orders.recover()
+            #expect(report.open == 1 && report.childrenReconciled == 1 && report.childrenUnreachable == 0)
+            let recovered = try await waitUntilSettled(restarted.orders, parent.id)
+            await restarted.orders.drain(timeout: .seconds(5))
+            let orders = await live.fleet.engines[tzero]!.clientOrders().filter { $0.clientKey == child.clientKey }
+            #expect(orders.count == 1)  // one order at the venue for the key, whatever the replays
+            #expect(orders.first?.submissions == (sentBeforeTheCrash ? 2 : 1))
+            let first = try #require(recovered.children.first)
+            #expect(first.venueOrderID == orders.first?.orderId)
+            #expect(first.filledQuantity.description == orders.first?.filledQuantity)
+            #expect(first.isTerminal)
+            // The fills are journalled: a third start reads them back.
+            let third = try await live.restarted(journal: try Journal(path: path))
+            _ = try await third.orders.recover()
+            #expect(await third.orders.parent(parent.id)?.children.first?.fills == first.fills)
+            await restarted.shutdown()
+            await third.shutdown()
+        }
+    }
+
+    @Test func aRefusedOrderIsJournalledAsRejected() async throws {
+        let (journal, _) = try temporaryJournal()
+        try await LiveRouter.with(journal: journal) { live in
+            _ = await live.router.orders.submit(ParentOrderRequest(account: bob, symbol: acme, side: .buy, quantity: try Quantity("1")))
+            #expect(try journal.allEvents().map(\.kind) == ["rejected"])
+        }
+    }
+}
