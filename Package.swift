@@ -71,12 +71,25 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The router's HTTP API and the runtime `serve` and `demo` assemble (mocks, journal, router).
+        .target(
+            name: "ATSServer",
+            dependencies: [
+                "ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage", "ATSVenueMocks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // The `ats-router` command tree; the executable only calls into it.
         .target(
             name: "ATSCLI",
             dependencies: [
-                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting", "ATSRouter",
+                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting", "ATSRouter", "ATSServer", "ATSStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,6 +124,14 @@ let package = Package(
             dependencies: [
                 "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting", "ATSStorage",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "ATSServerTests",
+            dependencies: [
+                "ATSServer", "ATSRouter", "ATSDomain", "ATSVenues",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(

@@ -231,6 +231,31 @@ public actor OrderManager {
 
     func isCancelRequested(_ id: OrderID) -> Bool { parents[id]?.cancelRequested ?? false }
 
+    /// Counts over every parent, for `/metrics`.
+    public struct Statistics: Sendable, Hashable {
+        public var parentsByStatus: [ParentOrder.Status: Int] = [:]
+        /// Parent rejections and child refusals, by rule code.
+        public var rejectionsByCode: [String: Int] = [:]
+        public var fillsByVenue: [VenueID: Int] = [:]
+        public var childrenByVenue: [VenueID: Int] = [:]
+        public var children = 0
+    }
+
+    public func statistics() -> Statistics {
+        var result = Statistics()
+        for parent in parents.values {
+            result.parentsByStatus[parent.status, default: 0] += 1
+            if let rejection = parent.rejection { result.rejectionsByCode[rejection.code.rawValue, default: 0] += 1 }
+            for child in parent.children {
+                result.children += 1
+                result.childrenByVenue[child.venue, default: 0] += 1
+                result.fillsByVenue[child.venue, default: 0] += child.fills.count
+                if let refusal = child.refusal { result.rejectionsByCode[refusal.code.rawValue, default: 0] += 1 }
+            }
+        }
+        return result
+    }
+
     // MARK: Recovery
 
     /// What ``recover()`` found and did.

@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error the API answers with: `{"error": {"code": "...", "message": "...", "field": "..."}}`.
+public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    /// The request field at fault, when there is one.
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    static func invalid(_ field: String, _ message: String) -> APIError {
+        APIError(.badRequest, "invalid_field", "\(field): \(message)", field: field)
+    }
+
+    var response: Response {
+        struct Body: Encodable {
+            struct Detail: Encodable {
+                var code: String
+                var message: String
+                var field: String?
+            }
+            var error: Detail
+        }
+        return jsonResponse(Body(error: .init(code: code, message: message, field: field)), status: status)
+    }
+}
+
+/// Encodes `value` as the response body, keys sorted.
+func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"the reply could not be encoded"}}"#.utf8)
+    var fields = headers
+    fields[.contentType] = "application/json"
+    return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}
+
+/// Renders every error as the API's JSON error: ours as they are, the framework's (no such
+/// route, wrong method, body too large) with a code, anything else as a 500 that names no internals.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            case .contentTooLarge: "body_too_large"
+            default: "bad_request"
+            }
+            let message = error.status == .notFound || error.status == .methodNotAllowed
+                ? "\(request.method) \(request.uri.path) is not an endpoint of this API" : (error.body ?? "\(error.status)")
+            return APIError(error.status, code, message).response
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return APIError(.internalServerError, "internal", "the request could not be completed").response
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ATSDomain
+import ATSRouter
+import Hummingbird
+import Synchronization
+
+/// Counters the API keeps itself (requests by status, API errors by code); everything else on
+/// `/metrics` is read from the router's state when scraped.
+public final class RouterMetrics: Sendable {
+    private let counters = Mutex<[String: Int]>([:])
+
+    public init() {}
+
+    func count(_ key: String, by amount: Int = 1) { counters.withLock { $0[key, default: 0] += amount } }
+
+    func orderAccepted(_ parent: ParentOrder, replayed: Bool) {
+        count(replayed ? "ats_orders_replayed_total" : "ats_orders_accepted_total")
+    }
+
+    /// The Prometheus text exposition (format 0.0.4).
+    func render(_ runtime: RouterRuntime) async -> String {
+        var lines: [String] = []
+        func family(_ name: String, _ type: String, _ help: String) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+        }
+        func label(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+        }
+        let own = counters.withLock { $0 }
+        family("ats_orders_accepted_total", "counter", "Parent orders accepted by this process (idempotent replays not counted).")
+        lines.append("ats_orders_accepted_total \(own["ats_orders_accepted_total", default: 0])")
+        family("ats_orders_replayed_total", "counter", "Submissions answered with an existing order (same clientOrderId).")
+        lines.append("ats_orders_replayed_total \(own["ats_orders_replayed_total", default: 0])")
+        family("ats_http_requests_total", "counter", "API requests by HTTP status.")
+        for (key, value) in own.sorted(by: { $0.key < $1.key }) where key.hasPrefix("http:") {
+            lines.append("ats_http_requests_total{status=\"\(key.dropFirst(5))\"} \(value)")
+        }
+        family("ats_api_errors_total", "counter", "API error replies by error code.")
+        for (key, value) in own.sorted(by: { $0.key < $1.key }) where key.hasPrefix("error:") {
+            lines.append("ats_api_errors_total{code=\"\(label(String(key.dropFirst(6))))\"} \(value)")
+        }
+        let statistics = await runtime.router.orders.statistics()
+        family("ats_orders", "gauge", "Parent orders in the journal by status.")
+        for status in [ParentOrder.Status.working, .resting, .filled, .partiallyFilled, .expired, .cancelled, .rejected] {
+            lines.append("ats_orders{status=\"\(status.rawValue)\"} \(statistics.parentsByStatus[status, default: 0])")
+        }
+        family("ats_rejections", "gauge", "Parent rejections and child refusals by rule code.")
+        for (code, value) in statistics.rejectionsByCode.sorted(by: { $0.key < $1.key }) {
+            lines.append("ats_rejections{code=\"\(label(code))\"} \(value)")
+        }
+        family("ats_child_orders", "gauge", "Child orders by venue.")
+        for (venue, value) in statistics.childrenByVenue.sorted(by: { $0.key < $1.key }) {
+            lines.append("ats_child_orders{venue=\"\(venue)\"} \(value)")
+        }
+        family("ats_fills", "gauge", "Fills (executions) by venue.")
+        for (venue, value) in statistics.fillsByVenue.sorted(by: { $0.key < $1.key }) {
+            lines.append("ats_fills{venue=\"\(venue)\"} \(value)")
+        }
+        let venues = await runtime.venueViews()
+        family("ats_venue_healthy", "gauge", "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.")
+        for venue in venues { lines.append("ats_venue_healthy{venue=\"\(venue.id)\"} \(venue.healthy ? 1 : 0)") }
+        family("ats_venue_latency_seconds", "summary", "Latency of successful venue calls over the most recent 1,024.")
+        for venue in venues {
+            if let p50 = venue.latencyP50Ms { lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.5\"} \(seconds(p50))") }
+            if let p99 = venue.latencyP99Ms { lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.99\"} \(seconds(p99))") }
+        }
+        family("ats_venue_calls_total", "counter", "Venue calls made and failed.")
+        for venue in venues {
+            lines.append("ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"ok\"} \(venue.calls - venue.failures)")
+            lines.append("ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"failed\"} \(venue.failures)")
+        }
+        family("ats_quote_age_seconds", "gauge", "Time since each venue's book was last confirmed by a poll.")
+        for venue in venues {
+            for listing in venue.listings {
+                if let age = listing.quoteAgeMs {
+                    lines.append("ats_quote_age_seconds{venue=\"\(venue.id)\",symbol=\"\(listing.symbol)\"} \(Double(age) / 1_000)")
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func seconds(_ milliseconds: Double) -> String { String(milliseconds / 1_000) }
+}
+
+/// Counts every API reply by status and every API error by code.
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: RouterMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            metrics.count("http:\(response.status.code)")
+            return response
+        } catch let error as APIError {
+            metrics.count("http:\(error.status.code)")
+            metrics.count("error:\(error.code)")
+            throw error
+        } catch let error as HTTPError {
+            metrics.count("http:\(error.status.code)")
+            throw error
+        }
+    }
+}

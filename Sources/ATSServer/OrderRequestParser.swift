@@ -1,0 +1,135 @@
+import ATSDomain
+import ATSRouter
+import ATSRouting
+import ATSVenues
+import Foundation
+
+/// Turns a `POST /v1/orders` body into a parent order request, or an ``APIError`` naming the field.
+///
+/// Decimals are strings (`"10.25"`); enumerations are accepted in any letter case; unknown fields
+/// are refused so that a misspelt `limitPrce` never becomes a market order.
+struct OrderRequestParser: Sendable {
+    let catalog: VenueCatalog
+    let configuration: RouterConfiguration
+
+    static let fields: Set<String> = [
+        "symbol", "side", "quantity", "limitPrice", "timeInForce", "strategy", "includeVenues", "excludeVenues", "clientOrderId",
+    ]
+    /// The time-in-force values a parent order may have (GTD needs an expiry the API does not take).
+    static let timesInForce: [TimeInForce.Kind] = [.ioc, .fok, .day, .gtc]
+
+    func parse(_ data: Data, account: AccountID) throws(APIError) -> ParentOrderRequest {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw APIError(.badRequest, "malformed_json", "the body is not valid JSON: \(Self.reason(error))")
+        }
+        guard let body = object as? [String: Any] else {
+            throw APIError(.badRequest, "malformed_json", "the body must be a JSON object")
+        }
+        if let unknown = body.keys.sorted().first(where: { !Self.fields.contains($0) }) {
+            throw APIError(.badRequest, "unknown_field", "\(unknown) is not a field of an order; fields are \(Self.fields.sorted().joined(separator: ", "))",
+                           field: unknown)
+        }
+        let symbolText = try string(body, "symbol", required: true)!
+        guard let symbol = try? Symbol(symbolText.uppercased()), configuration.security(symbol) != nil else {
+            throw APIError(.unprocessableContent, "unknown_symbol",
+                           "symbol: no security \(symbolText); known are \(configuration.securities.map(\.symbol.rawValue).joined(separator: ", "))",
+                           field: "symbol")
+        }
+        let sideText = try string(body, "side", required: true)!
+        guard let side = Side(caseInsensitive: sideText) else { throw .invalid("side", "must be buy or sell, not \(sideText)") }
+        let quantity = try decimal(body, "quantity", Quantity.self, required: true)!
+        guard quantity.isPositive else { throw .invalid("quantity", "must be greater than zero") }
+        let limitPrice = try decimal(body, "limitPrice", Price.self, required: false)
+        if let limitPrice {
+            guard limitPrice.isPositive else { throw .invalid("limitPrice", "must be greater than zero") }
+            let ticks = catalog.venues.compactMap { $0.listing(symbol)?.tickSize }
+            if !ticks.isEmpty && !ticks.contains(where: { limitPrice.rawValue % $0.rawValue == 0 }) {
+                let shown = Set(ticks.map(\.description)).sorted().joined(separator: ", ")
+                throw APIError(.unprocessableContent, "off_tick",
+                               "limitPrice: \(limitPrice) is on no listing venue's tick (\(shown))", field: "limitPrice")
+            }
+        }
+        var timeInForce = TimeInForce.Kind.ioc
+        if let text = try string(body, "timeInForce", required: false) {
+            guard let kind = TimeInForce.Kind(caseInsensitive: text), Self.timesInForce.contains(kind) else {
+                throw .invalid("timeInForce", "must be one of \(Self.timesInForce.map(\.rawValue).joined(separator: ", ")), not \(text)")
+            }
+            timeInForce = kind
+        }
+        var strategy = PlanStrategy.cost
+        if let text = try string(body, "strategy", required: false) {
+            guard let value = PlanStrategy(caseInsensitive: text) else {
+                throw .invalid("strategy", "must be one of \(PlanStrategy.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+            }
+            strategy = value
+        }
+        let include = try venues(body, "includeVenues")
+        let exclude = try venues(body, "excludeVenues")
+        let clientOrderId = try string(body, "clientOrderId", required: false)
+        if let clientOrderId {
+            guard (1...64).contains(clientOrderId.utf8.count), clientOrderId.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+                throw .invalid("clientOrderId", "must be 1 to 64 printable ASCII characters without spaces")
+            }
+        }
+        return ParentOrderRequest(account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
+                                  timeInForce: timeInForce, strategy: strategy, includeVenues: include, excludeVenues: exclude,
+                                  clientOrderId: clientOrderId)
+    }
+
+    private func string(_ body: [String: Any], _ field: String, required: Bool) throws(APIError) -> String? {
+        guard let value = body[field], !(value is NSNull) else {
+            if required { throw APIError(.badRequest, "missing_field", "\(field) is required", field: field) }
+            return nil
+        }
+        guard let text = value as? String else { throw .invalid(field, "must be a string, not \(Self.typeName(value))") }
+        return text
+    }
+
+    private func decimal<T: FixedPointDecimal>(_ body: [String: Any], _ field: String, _ type: T.Type, required: Bool) throws(APIError) -> T? {
+        guard let value = body[field], !(value is NSNull) else {
+            if required { throw APIError(.badRequest, "missing_field", "\(field) is required", field: field) }
+            return nil
+        }
+        guard let text = value as? String else {
+            throw .invalid(field, "must be a decimal string such as \"10.25\", not \(Self.typeName(value))")
+        }
+        do {
+            return try T(text)
+        } catch {
+            throw .invalid(field, error.message)
+        }
+    }
+
+    private func venues(_ body: [String: Any], _ field: String) throws(APIError) -> Set<VenueID> {
+        guard let value = body[field], !(value is NSNull) else { return [] }
+        guard let list = value as? [Any] else { throw .invalid(field, "must be an array of venue ids, not \(Self.typeName(value))") }
+        var result: Set<VenueID> = []
+        for item in list {
+            guard let text = item as? String else { throw .invalid(field, "must hold venue ids as strings") }
+            guard let venue = try? VenueID(text), catalog.venue(venue) != nil else {
+                throw APIError(.unprocessableContent, "unknown_venue",
+                               "\(field): no venue \(text); venues are \(catalog.venues.map(\.id.rawValue).joined(separator: ", "))", field: field)
+            }
+            result.insert(venue)
+        }
+        return result
+    }
+
+    static func typeName(_ value: Any) -> String {
+        switch value {
+        case is String: "a string"
+        case is NSNumber: "a number or boolean"
+        case is [Any]: "an array"
+        case is [String: Any]: "an object"
+        default: "null"
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
+    }
+}

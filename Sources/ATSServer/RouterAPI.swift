@@ -1,0 +1,174 @@
+import ATSDomain
+import ATSRouter
+import ATSVenues
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// A request's context: who is calling, once the API key is checked.
+public struct APIContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The account the request's API key belongs to (every `/v1` route has one).
+    public var account: AccountID?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+}
+
+/// `Authorization: Bearer <key>` on every `/v1` route; keys map to accounts in `config.json`.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = APIContext
+    let accounts: [String: AccountID]
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/v1") else { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, "unauthorized", "send the header Authorization: Bearer <api key>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let account = accounts[String(parts[1])] else {
+            throw APIError(.unauthorized, "unauthorized", "the API key is not recognised")
+        }
+        var context = context
+        context.account = account
+        return try await next(request, context)
+    }
+}
+
+/// The router's HTTP API (`docs/openapi.yaml`).
+public enum RouterAPI {
+    /// The largest request body read.
+    public static let maximumBodyBytes = 16 * 1024
+    /// The longest `wait` a request may ask for, in seconds.
+    public static let maximumWaitSeconds = 30
+
+    public static func router(_ runtime: RouterRuntime) -> Router<APIContext> {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: runtime.metrics))
+        var keys: [String: AccountID] = [:]
+        for account in runtime.configuration.accounts { if let key = account.apiKey { keys[key] = account.id } }
+        router.add(middleware: AuthenticationMiddleware(accounts: keys))
+        let parser = OrderRequestParser(catalog: runtime.catalog, configuration: runtime.configuration)
+        let orders = runtime.router.orders
+
+        router.get("/health") { _, _ in
+            let healthy = await runtime.healthyVenues()
+            let failure = await orders.journalFailure
+            let view = APIViews.HealthView(status: failure == nil ? "ok" : "degraded", version: ATSRouterRelease.version,
+                                           journal: failure.map { "failed: \($0)" } ?? (runtime.journalPath ?? "memory"),
+                                           venuesHealthy: healthy, venues: runtime.router.context.gateways.count)
+            return jsonResponse(view, status: failure == nil ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            let text = await runtime.metrics.render(runtime)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+
+        router.post("/v1/orders") { request, context in
+            let account = context.account!
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: maximumBodyBytes)
+            } catch {
+                throw APIError(.contentTooLarge, "body_too_large", "the body exceeds \(maximumBodyBytes) bytes")
+            }
+            let parsed = try parser.parse(Data(buffer.readableBytesView), account: account)
+            let wait = try waitSeconds(request)
+            let started: (parent: ParentOrder, replayed: Bool)
+            do {
+                started = try await orders.start(parsed)
+            } catch let error as SubmissionError {
+                switch error {
+                case .clientOrderIdReused: throw APIError(.conflict, error.code, error.description, field: "clientOrderId")
+                case .journalUnavailable: throw APIError(.serviceUnavailable, error.code, error.description)
+                }
+            }
+            runtime.metrics.orderAccepted(started.parent, replayed: started.replayed)
+            var parent = started.parent
+            if wait > 0, let settled = await orders.settled(parent.id, timeout: .seconds(wait)) { parent = settled }
+            return jsonResponse(APIViews.order(parent, detail: true), status: started.replayed ? .ok : .created,
+                                headers: [.location: "/v1/orders/\(parent.id)"])
+        }
+
+        router.get("/v1/orders") { request, context in
+            let query = request.uri.queryParameters
+            var status: ParentOrder.Status?
+            if let text = query.get("status") {
+                guard let value = ParentOrder.Status(rawValue: text.lowercased()) else {
+                    throw APIError.invalid("status", "must be one of working, resting, filled, partially_filled, expired, cancelled, rejected")
+                }
+                status = value
+            }
+            let symbol = query.get("symbol").map { $0.uppercased() }
+            var limit = 100
+            if let text = query.get("limit") {
+                guard let value = Int(text), (1...1_000).contains(value) else { throw APIError.invalid("limit", "must be from 1 to 1000") }
+                limit = value
+            }
+            let mine = await orders.parents(of: context.account!)
+            let chosen = mine.reversed().filter { (status == nil || $0.status == status) && (symbol == nil || $0.symbol.rawValue == symbol) }
+            return jsonResponse(APIViews.OrderList(orders: chosen.prefix(limit).map { APIViews.order($0, detail: false) }))
+        }
+
+        router.get("/v1/orders/{id}") { request, context in
+            let wait = try waitSeconds(request)
+            let parent = try await ownOrder(context, orders)
+            let shown = wait > 0 ? (await orders.settled(parent.id, timeout: .seconds(wait)) ?? parent) : parent
+            return jsonResponse(APIViews.order(shown, detail: true))
+        }
+
+        router.delete("/v1/orders/{id}") { _, context in
+            let parent = try await ownOrder(context, orders)
+            if parent.status.isTerminal && parent.status != .cancelled {
+                throw APIError(.conflict, "order_final", "order \(parent.id) is already \(parent.status.rawValue); nothing is left to cancel")
+            }
+            let cancelled = await orders.cancel(parent.id) ?? parent
+            return jsonResponse(APIViews.order(cancelled, detail: true))
+        }
+
+        router.get("/v1/book/{symbol}") { request, context in
+            let text = context.parameters.get("symbol") ?? ""
+            guard let symbol = try? Symbol(text.uppercased()), runtime.configuration.security(symbol) != nil else {
+                throw APIError(.notFound, "unknown_symbol", "no security \(text)")
+            }
+            let query = request.uri.queryParameters
+            var side = Side.buy
+            if let text = query.get("side") {
+                guard let value = Side(caseInsensitive: String(text)) else { throw APIError.invalid("side", "must be buy or sell") }
+                side = value
+            }
+            var depth = 10
+            if let text = query.get("depth") {
+                guard let value = Int(text), (1...100).contains(value) else { throw APIError.invalid("depth", "must be from 1 to 100") }
+                depth = value
+            }
+            let book = await runtime.router.context.consolidatedBook(symbol, account: context.account, side: side)
+            return jsonResponse(APIViews.book(book, side: side, depth: depth))
+        }
+
+        router.get("/v1/venues") { _, _ in
+            jsonResponse(APIViews.VenueList(venues: await runtime.venueViews()))
+        }
+        return router
+    }
+
+    /// The caller's own order named in the path; anyone else's is indistinguishable from none.
+    static func ownOrder(_ context: APIContext, _ orders: OrderManager) async throws(APIError) -> ParentOrder {
+        let text = context.parameters.get("id") ?? ""
+        guard let raw = UInt64(text), let parent = await orders.parent(OrderID(raw)), parent.account == context.account else {
+            throw APIError(.notFound, "order_not_found", "no order \(text) for this account")
+        }
+        return parent
+    }
+
+    static func waitSeconds(_ request: Request) throws(APIError) -> Int {
+        guard let text = request.uri.queryParameters.get("wait") else { return 0 }
+        guard let value = Int(text), (0...maximumWaitSeconds).contains(value) else {
+            throw APIError.invalid("wait", "must be whole seconds from 0 to \(maximumWaitSeconds)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,180 @@
+import ATSDomain
+import ATSRouter
+import ATSStorage
+import ATSVenueMocks
+import ATSVenues
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Everything `serve` and `demo` run, assembled: the venue mocks (those `config.json` does not
+/// place elsewhere) on free loopback ports, the journal in the data folder, the router with its
+/// pollers and resting monitor, and the HTTP API.
+///
+/// The mocks trade in a simulated session that starts at the next weekday's 15:00 UTC (inside
+/// every venue's hours) and runs at real speed, so that everything works any day of the week;
+/// when every venue is external the real clock is used unless `simulatedSession` asks otherwise
+/// (for venues started with `ats-router venue serve --simulated-session`).
+public final class RouterRuntime: Sendable {
+    public let catalog: VenueCatalog
+    public let configuration: RouterConfiguration
+    public let router: SmartRouter
+    public let fleet: MockVenueFleet?
+    public let clock: any TradingClock
+    public let journal: Journal?
+    /// The journal file, when there is one.
+    public let journalPath: String?
+    public let metrics = RouterMetrics()
+    public let isSimulatedSession: Bool
+    let logger: Logger
+
+    public struct Options: Sendable {
+        /// Where the journal (and reports) live; nil keeps orders in memory only.
+        public var dataDirectory: String?
+        /// Use the simulated session clock even when every venue is external.
+        public var simulatedSession = false
+        /// How often the embedded mocks' background traders act; nil freezes their books.
+        public var stepInterval: Duration? = .milliseconds(250)
+        /// Lift the embedded venues' published order rate limits (router pacing and mock limiter): for load benchmarks.
+        public var unthrottledVenues = false
+        public var durability: Journal.Durability = .process
+        public var logLevel: Logger.Level = .warning
+
+        public init(dataDirectory: String? = nil) { self.dataDirectory = dataDirectory }
+    }
+
+    private init(catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
+                 clock: any TradingClock, journal: Journal?, journalPath: String?, isSimulatedSession: Bool, logger: Logger) {
+        self.catalog = catalog
+        self.configuration = configuration
+        self.router = router
+        self.fleet = fleet
+        self.clock = clock
+        self.journal = journal
+        self.journalPath = journalPath
+        self.isSimulatedSession = isSimulatedSession
+        self.logger = logger
+    }
+
+    public static func start(catalog: VenueCatalog, configuration: RouterConfiguration, options: Options) async throws -> RouterRuntime {
+        var logger = Logger(label: "ats.router")
+        logger.logLevel = options.logLevel
+        var catalog = catalog
+        if options.unthrottledVenues {
+            catalog = VenueCatalog(directory: catalog.directory, venues: catalog.venues.map { venue in
+                var venue = venue
+                venue.rateLimit = .init(requestsPerSecond: 1_000_000, burst: 1_000_000)
+                return venue
+            })
+        }
+        var journal: Journal?
+        var journalPath: String?
+        if let directory = options.dataDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                let path = (directory as NSString).appendingPathComponent("journal.sqlite")
+                journal = try Journal(path: path, durability: options.durability)
+                journalPath = path
+            } catch {
+                throw RuntimeError("the journal in \(directory) could not be opened: \(error)")
+            }
+        }
+        let endpoints = configuration.routingSettings.venues
+        let embedded = catalog.venues.filter { endpoints[$0.id.rawValue] == nil }
+        var urls: [VenueID: String] = [:]
+        for venue in catalog.venues { if let endpoint = endpoints[venue.id.rawValue] { urls[venue.id] = endpoint.url } }
+        let simulated = !embedded.isEmpty || options.simulatedSession
+        let clock: any TradingClock = simulated
+            ? RunningClock(startingAt: RunningClock.nextWeekdaySessionStart(after: SystemClock().now())) : SystemClock()
+        var fleet: MockVenueFleet?
+        if !embedded.isEmpty {
+            let started = try await MockVenueFleet.start(embedded, clock: clock, stepInterval: options.stepInterval)
+            for (venue, url) in started.urls { urls[venue] = url }
+            fleet = started
+        }
+        let router = SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, logger: logger)
+        return RouterRuntime(catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
+                             journal: journal, journalPath: journalPath, isSimulatedSession: simulated, logger: logger)
+    }
+
+    /// Polls every venue once, then reconciles the journal's open orders with their venues.
+    public func recover() async throws -> OrderManager.RecoveryReport {
+        await router.pollAll()
+        return try await router.orders.recover()
+    }
+
+    /// The HTTP API on `host:port` (0 picks a free port; `onRunning` learns which) with the
+    /// router's pollers and resting monitor running beside it; on SIGINT/SIGTERM (when
+    /// `signals`) it stops taking requests, lets routing in flight finish (bounded), and returns.
+    public func application(host: String = "127.0.0.1", port: Int = 0,
+                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var serverLogger = logger
+        serverLogger.logLevel = logger.logLevel
+        return Application(
+            router: RouterAPI.router(self),
+            configuration: .init(address: .hostname(host, port: port), serverName: "ats-router"),
+            services: router.services,
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: serverLogger)
+    }
+
+    /// Runs the API until `group` is shut down; returns the bound port through `onRunning`.
+    public func serve(host: String = "127.0.0.1", port: Int = 0, signals: [UnixSignal] = [.sigterm, .sigint],
+                      onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: [application(host: host, port: port, onRunning: onRunning)], gracefulShutdownSignals: signals, logger: logger))
+        try await group.run()
+        await router.orders.drain(timeout: .seconds(5))
+    }
+
+    public func healthyVenues() async -> Int {
+        var count = 0
+        for gateway in router.context.gateways.values where await gateway.isHealthy { count += 1 }
+        return count
+    }
+
+    func venueViews() async -> [APIViews.VenueView] {
+        var views: [APIViews.VenueView] = []
+        let now = clock.now()
+        for venue in catalog.venues {
+            guard let gateway = router.context.gateways[venue.id] else { continue }
+            let breaker = await gateway.breaker.state
+            let latencies = await gateway.recentLatencies.sorted()
+            func quantile(_ q: Double) -> Double? {
+                guard !latencies.isEmpty else { return nil }
+                let index = min(latencies.count - 1, Int((Double(latencies.count) * q).rounded(.up)) - 1)
+                return Double(latencies[max(0, index)]) / 1_000_000
+            }
+            var listings: [APIViews.ListingView] = []
+            for listing in venue.listings where configuration.security(listing.symbol) != nil {
+                let book = await router.context.store.book(venue: venue.id, symbol: listing.symbol)
+                listings.append(.init(symbol: listing.symbol.rawValue, quoteAgeMs: book?.ageMilliseconds(at: now),
+                                      sequence: book.map { String($0.sequence) }))
+            }
+            let breakerText = switch breaker {
+            case .closed: "closed"
+            case .open: "open"
+            case .halfOpen: "half_open"
+            }
+            views.append(.init(
+                id: venue.id.rawValue, name: venue.name, matching: venue.matching.model.rawValue, healthy: await gateway.isHealthy,
+                breaker: breakerText, lastFailure: await gateway.lastFailure.map { "\($0)" }, calls: await gateway.calls,
+                failures: await gateway.failures, latencyP50Ms: quantile(0.5), latencyP99Ms: quantile(0.99), listings: listings))
+        }
+        return views
+    }
+
+    /// Stops the router's HTTP client and the embedded mocks.
+    public func stop() async {
+        await router.shutdown()
+        await fleet?.stop()
+    }
+}
+
+/// A start-up failure with a message for the operator.
+public struct RuntimeError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

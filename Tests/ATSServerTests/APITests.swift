@@ -1,0 +1,206 @@
+import ATSDomain
+import ATSRouter
+import ATSServer
+import Foundation
+import HTTPTypes
+import Testing
+
+/// The `/v1` API in process against the embedded venues: the contract, authentication, account
+/// isolation, idempotency, and every bad input a 4xx that names the field and loses nothing.
+@Suite(.serialized) struct APITests {
+    @Test func withoutAValidKeyEveryV1RouteIs401AndHealthIsOpen() async throws {
+        try await LiveAPI.with { _, client in
+            for (method, path) in [(HTTPMethod.get, "/v1/orders"), (.post, "/v1/orders"), (.get, "/v1/orders/1"), (.delete, "/v1/orders/1"),
+                                   (.get, "/v1/book/ACME"), (.get, "/v1/venues")] {
+                let none = try await client.call(method.http, path, key: nil)
+                #expect(none.status == 401 && none.errorCode == "unauthorized", "\(path)")
+                let wrong = try await client.call(method.http, path, key: "ak-nobody-0000000000000000")
+                #expect(wrong.status == 401 && wrong.errorCode == "unauthorized", "\(path)")
+            }
+            let health = try await client.call(.get, "/health", key: nil)
+            #expect(health.status == 200 && health.object["status"] as? String == "ok")
+            #expect(health.object["venues"] as? Int == 5)
+            let missing = try await client.call(.get, "/v2/nothing")
+            #expect(missing.status == 404 && missing.errorCode == "not_found")
+        }
+    }
+
+    @Test func anOrderIsAcceptedRoutedAndSeenOnlyByItsAccount() async throws {
+        try await LiveAPI.with { _, client in
+            let created = try await client.call(.post, "/v1/orders", body: #"{"symbol":"acme","side":"BUY","quantity":"300","timeInForce":"ioc","clientOrderId":"t-1"}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created.object["id"] as? String)
+            #expect(created.headers[.location] == "/v1/orders/\(id)")
+            #expect(created.object["symbol"] as? String == "ACME")
+            #expect(created.object["side"] as? String == "buy")
+            #expect(created.object["timeInForce"] as? String == "IOC")
+            let done = try await client.call(.get, "/v1/orders/\(id)?wait=10")
+            #expect(done.status == 200)
+            #expect(done.object["status"] as? String == "filled", "\(done.text)")
+            #expect(done.object["filledQuantity"] as? String == "300")
+            let children = try #require(done.object["children"] as? [[String: Any]])
+            #expect(!children.isEmpty)
+            let filled = children.reduce(Int64(0)) { $0 + (try! Quantity(($1["filledQuantity"] as? String) ?? "0")).rawValue }
+            #expect(filled == (try Quantity("300")).rawValue)
+            #expect(children.allSatisfy { ($0["fills"] as? [Any]) != nil })
+            let decisions = try #require(done.object["decisions"] as? [[String: Any]])
+            #expect(decisions.first?["allocations"] as? [Any] != nil)
+            // Listed for alice, with filters; invisible to bob.
+            let mine = try await client.call(.get, "/v1/orders?status=FILLED&symbol=acme")
+            #expect((mine.object["orders"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+            let bobs = try await client.call(.get, "/v1/orders", key: Keys.bob)
+            #expect((bobs.object["orders"] as? [Any])?.isEmpty == true)
+            #expect(try await client.call(.get, "/v1/orders/\(id)", key: Keys.bob).status == 404)
+            #expect(try await client.call(.delete, "/v1/orders/\(id)", key: Keys.bob).status == 404)
+            #expect(try await client.call(.get, "/v1/orders/999999").errorCode == "order_not_found")
+            // A filled order cannot be cancelled.
+            let late = try await client.call(.delete, "/v1/orders/\(id)")
+            #expect(late.status == 409 && late.errorCode == "order_final")
+        }
+    }
+
+    @Test func aClientOrderIdMakesSubmissionIdempotent() async throws {
+        try await LiveAPI.with { _, client in
+            let body = #"{"symbol":"ACME","side":"buy","quantity":"5","clientOrderId":"same-1"}"#
+            let first = try await client.call(.post, "/v1/orders", body: body)
+            let again = try await client.call(.post, "/v1/orders", body: body)
+            #expect(first.status == 201 && again.status == 200)
+            #expect(first.object["id"] as? String == again.object["id"] as? String)
+            let different = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"6","clientOrderId":"same-1"}"#)
+            #expect(different.status == 409 && different.errorCode == "client_order_id_reused" && different.errorField == "clientOrderId")
+            // Per account: carol may use the same id for her own order.
+            let carols = try await client.call(.post, "/v1/orders", key: Keys.carol, body: body)
+            #expect(carols.status == 201 && carols.object["id"] as? String != first.object["id"] as? String)
+            let list = try await client.call(.get, "/v1/orders")
+            #expect((list.object["orders"] as? [Any])?.count == 1)
+        }
+    }
+
+    @Test func aComplianceRefusalIsRecordedAndNamesTheRule() async throws {
+        try await LiveAPI.with { _, client in
+            let refused = try await client.call(.post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"10"}"#)
+            #expect(refused.status == 201)
+            #expect(refused.object["status"] as? String == "rejected")
+            let rejection = try #require(refused.object["rejection"] as? [String: Any])
+            #expect(rejection["code"] as? String == "kyc_not_approved", "\(refused.text)")
+            #expect((rejection["message"] as? String)?.contains("tzero") == true)
+        }
+    }
+
+    @Test func aRestingOrderIsCancelledThroughTheAPI() async throws {
+        try await LiveAPI.with { api, client in
+            await api.runtime.router.pollAll()
+            let book = try await client.call(.get, "/v1/book/ACME?side=buy&depth=5")
+            #expect(book.status == 200)
+            let asks = try #require(book.object["asks"] as? [[String: Any]])
+            let best = try Price(try #require(asks.first?["price"] as? String))
+            let limit = Price(rawValue: (best.rawValue - 50_000_000) / 1_000_000 * 1_000_000)
+            let created = try await client.call(.post, "/v1/orders?wait=10",
+                                                body: #"{"symbol":"ACME","side":"buy","quantity":"25","limitPrice":"\#(limit)","timeInForce":"Day"}"#)
+            #expect(created.status == 201)
+            #expect(created.object["status"] as? String == "resting", "\(created.text)")
+            let id = try #require(created.object["id"] as? String)
+            let cancelled = try await client.call(.delete, "/v1/orders/\(id)")
+            #expect(cancelled.status == 200)
+            #expect(cancelled.object["status"] as? String == "cancelled")
+            #expect((cancelled.object["children"] as? [[String: Any]])?.allSatisfy { ["cancelled", "filled", "expired", "refused", "failed"].contains($0["status"] as? String ?? "") } == true)
+            // Cancelling again is harmless.
+            #expect(try await client.call(.delete, "/v1/orders/\(id)").status == 200)
+        }
+    }
+
+    @Test func bookVenuesAndMetricsAnswer() async throws {
+        try await LiveAPI.with { api, client in
+            await api.runtime.router.pollAll()
+            let book = try await client.call(.get, "/v1/book/acme")
+            #expect(book.status == 200 && book.object["account"] as? String == "alice")
+            #expect((book.object["venues"] as? [[String: Any]])?.map { $0["venue"] as? String } == ["securitize", "texture", "tzero"])
+            #expect(try await client.call(.get, "/v1/book/NOPE").errorCode == "unknown_symbol")
+            #expect(try await client.call(.get, "/v1/book/ACME?depth=0").errorField == "depth")
+            #expect(try await client.call(.get, "/v1/book/ACME?side=up").errorField == "side")
+            let venues = try await client.call(.get, "/v1/venues")
+            let list = try #require(venues.object["venues"] as? [[String: Any]])
+            #expect(list.map { $0["id"] as? String } == ["archax", "openfinance", "securitize", "texture", "tzero"])
+            #expect(list.allSatisfy { $0["healthy"] as? Bool == true && !(($0["listings"] as? [Any]) ?? []).isEmpty })
+            _ = try await client.call(.post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"10"}"#)
+            _ = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"x"}"#)  // with depth and side above: 3 invalid_field
+            let metrics = try await client.call(.get, "/metrics", key: nil)
+            #expect(metrics.status == 200)
+            for line in ["ats_orders_accepted_total 1", #"ats_orders{status="rejected"} 1"#, #"ats_rejections{code="kyc_not_approved"} 1"#,
+                         #"ats_api_errors_total{code="invalid_field"} 3"#, #"ats_venue_healthy{venue="tzero"} 1"#] {
+                #expect(metrics.text.contains(line + "\n"), "\(line) in \(metrics.text)")
+            }
+            #expect(metrics.text.contains("ats_quote_age_seconds{venue=\"tzero\",symbol=\"ACME\"}"))
+            #expect(metrics.text.contains("ats_venue_latency_seconds{venue=\"tzero\",quantile=\"0.99\"}"))
+        }
+    }
+
+    /// Each case: the body, the status, the error code and the field it names.
+    static let badOrders: [(String, Int, String, String?)] = [
+        ("{not json", 400, "malformed_json", nil),
+        ("[1, 2]", 400, "malformed_json", nil),
+        ("", 400, "malformed_json", nil),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrce":"10"}"#, 400, "unknown_field", "limitPrce"),
+        (#"{"side":"buy","quantity":"1"}"#, 400, "missing_field", "symbol"),
+        (#"{"symbol":"NOPE","side":"buy","quantity":"1"}"#, 422, "unknown_symbol", "symbol"),
+        (#"{"symbol":7,"side":"buy","quantity":"1"}"#, 400, "invalid_field", "symbol"),
+        (#"{"symbol":"ACME","side":"up","quantity":"1"}"#, 400, "invalid_field", "side"),
+        (#"{"symbol":"ACME","quantity":"1"}"#, 400, "missing_field", "side"),
+        (#"{"symbol":"ACME","side":"buy"}"#, 400, "missing_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":1}"#, 400, "invalid_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"0"}"#, 400, "invalid_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"-5"}"#, 400, "invalid_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"ten"}"#, 400, "invalid_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1e3"}"#, 400, "invalid_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1.000000001"}"#, 400, "invalid_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"99999999999999999999"}"#, 400, "invalid_field", "quantity"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":"10.001"}"#, 422, "off_tick", "limitPrice"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":"0"}"#, 400, "invalid_field", "limitPrice"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":10.5}"#, 400, "invalid_field", "limitPrice"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":"99999999999999"}"#, 400, "invalid_field", "limitPrice"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","timeInForce":"forever"}"#, 400, "invalid_field", "timeInForce"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","timeInForce":"GTD"}"#, 400, "invalid_field", "timeInForce"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","strategy":"cheapest"}"#, 400, "invalid_field", "strategy"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","includeVenues":"tzero"}"#, 400, "invalid_field", "includeVenues"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","excludeVenues":["nasdaq"]}"#, 422, "unknown_venue", "excludeVenues"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","clientOrderId":""}"#, 400, "invalid_field", "clientOrderId"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","clientOrderId":"has space"}"#, 400, "invalid_field", "clientOrderId"),
+        (#"{"symbol":"ACME","side":"buy","quantity":"1","clientOrderId":true}"#, 400, "invalid_field", "clientOrderId"),
+    ]
+
+    @Test func everyBadOrderIsA4xxNamingTheFieldAndCreatesNothing() async throws {
+        try await LiveAPI.with { _, client in
+            for (body, status, code, field) in Self.badOrders {
+                let reply = try await client.call(.post, "/v1/orders", body: body)
+                #expect(reply.status == status, "\(body): \(reply.text)")
+                #expect(reply.errorCode == code, "\(body): \(reply.text)")
+                #expect(reply.errorField == field, "\(body): \(reply.text)")
+                if let field { #expect(((reply.object["error"] as? [String: Any])?["message"] as? String)?.contains(field) == true) }
+            }
+            let tooLarge = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","pad":""# + String(repeating: "x", count: 20_000) + #""}"#)
+            #expect(tooLarge.status == 413 && tooLarge.errorCode == "body_too_large")
+            for query in ["/v1/orders?status=done", "/v1/orders?limit=0", "/v1/orders/1?wait=99", "/v1/orders?limit=x"] {
+                #expect(try await client.call(.get, query).status == 400, "\(query)")
+            }
+            #expect(try await client.call(.get, "/v1/orders/abc").status == 404)
+            let put = try await client.call(.put, "/v1/orders")
+            #expect(put.status == 404 && put.errorCode == "not_found", "\(put.status) \(put.text)")
+            // Nothing was created, and the server still routes a good order.
+            #expect((try await client.call(.get, "/v1/orders").object["orders"] as? [Any])?.isEmpty == true)
+            let good = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"Sell","quantity":"1","strategy":"BEST-SINGLE"}"#)
+            #expect(good.status == 201, "\(good.text)")
+            #expect(good.object["strategy"] as? String == "best-single")
+        }
+    }
+}
+
+enum HTTPMethod {
+    case get, post, delete
+    var http: HTTPTypes.HTTPRequest.Method {
+        switch self {
+        case .get: .get
+        case .post: .post
+        case .delete: .delete
+        }
+    }
+}
