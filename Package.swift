@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ATSCLITests",
-            dependencies: ["ATSCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
     ],
     swiftLanguageModes: [.v6]

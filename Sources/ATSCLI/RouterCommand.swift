@@ -10,13 +10,16 @@ public struct RouterCommand: AsyncParsableCommand {
             ATS Router keeps one consolidated book over Texture, tZERO, Openfinance, Archax and \
             Securitize Markets and splits each order across them at the best all-in price.
 
-            Today: the matching engine every venue runs, the five venues with their rules (venues) \
-            and their mock servers (venue serve), the consolidated book over them (book), the exact \
-            planner (plan) and the router that splits, sends, re-routes and rests orders (demo shows \
-            all of it). The HTTP API, the journal, settlement and reports are coming.
+            `serve` runs the router with its HTTP API and journal (and the five venue mocks, unless \
+            config.json places venues elsewhere); traders use submit, orders, order, cancel, book and \
+            venues against it. `demo` runs a whole session in-process; `plan` is the exact planner on \
+            files; `venue serve` runs venue mocks on their own. Settlement and reports are coming.
             """,
         version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
-        subcommands: [DemoCommand.self, BookCommand.self, PlanCommand.self, VenuesCommand.self, VenueCommand.self]
+        subcommands: [
+            DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self, CancelCommand.self,
+            BookCommand.self, VenuesCommand.self, PlanCommand.self, VenueCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ATSDomain
+import ATSServer
 import ATSVenueMocks
 import ATSVenues
 import Foundation
@@ -19,16 +20,36 @@ struct VenueDirectoryOptions: ParsableArguments {
     }
 }
 
-/// `ats-router venues [--json]`: the venues and their rules.
-struct VenuesCommand: ParsableCommand {
+/// `ats-router venues [--json]`: the venues and their rules, or (with a server) their health.
+struct VenuesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "venues",
-        abstract: "List the venues and their rules (from venues/*.json).")
+        abstract: "List the venues and their rules (from venues/*.json), or with --server their health as the router sees it.")
 
     @OptionGroup var venues: VenueDirectoryOptions
     @Flag(help: "Print JSON: an array of venues, each with its id.") var json = false
+    @OptionGroup var server: ServerOptions
 
-    func run() throws {
+    func run() async throws {
+        if server.isGiven {
+            let client = try server.client()
+            try await runClient {
+                let reply = try await client.call(.GET, "/v1/venues", as: APIViews.VenueList.self)
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(reply), as: UTF8.self))
+                    return
+                }
+                for venue in reply.venues {
+                    let latency = venue.latencyP50Ms.map { String(format: "latency p50 %.2f ms, p99 %.2f ms", $0, venue.latencyP99Ms ?? $0) } ?? "no calls yet"
+                    print("\(OrderText.pad(venue.id, 12, left: true)) \(venue.healthy ? "healthy " : "EXCLUDED") breaker \(venue.breaker); \(venue.calls) calls, \(venue.failures) failed; \(latency)")
+                    let quotes = venue.listings.map { "\($0.symbol) \($0.quoteAgeMs.map { "\($0) ms" } ?? "no quote")" }
+                    print("             quotes: \(quotes.joined(separator: ", "))\(venue.lastFailure.map { "; last failure: \($0)" } ?? "")")
+                }
+            }
+            return
+        }
         let catalog = try venues.catalog()
         if json {
             let encoder = JSONEncoder()
@@ -104,6 +125,8 @@ struct VenueCommand: ParsableCommand {
         @Argument(help: "A venue id, or all.") var venue: String
         @Option(help: "The port (0 picks a free one; with all, the first of five consecutive ports).") var port = 0
         @Option(help: "The seed of the shared reference price path.") var seed: UInt64 = 2026
+        @Flag(help: "Trade in a simulated session (the next weekday from 15:00 UTC, at real speed) rather than on the real clock; start the router with `serve --simulated-session` to match.")
+        var simulatedSession = false
         @OptionGroup var venues: VenueDirectoryOptions
 
         func run() async throws {
@@ -117,7 +140,8 @@ struct VenueCommand: ParsableCommand {
                 }
                 selected = [definition]
             }
-            let clock = SystemClock()
+            let clock: any TradingClock = simulatedSession
+                ? RunningClock(startingAt: RunningClock.nextWeekdaySessionStart(after: SystemClock().now())) : SystemClock()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, definition) in selected.enumerated() {
                     let engine = VenueEngine(definition: definition, clock: clock, pathSeed: seed)

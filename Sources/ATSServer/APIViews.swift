@@ -4,89 +4,89 @@ import ATSRouting
 import ATSVenues
 
 /// The JSON shapes of the API (`docs/openapi.yaml`): decimals as strings, times as ISO 8601 UTC.
-enum APIViews {
-    struct RejectionView: Codable, Hashable {
-        var code: String
-        var message: String
+public enum APIViews {
+    public struct RejectionView: Codable, Hashable {
+        public var code: String
+        public var message: String
     }
 
-    struct FillView: Codable, Hashable {
-        var id: String
-        var quantity: String
-        var price: String
-        var fee: String
+    public struct FillView: Codable, Hashable {
+        public var id: String
+        public var quantity: String
+        public var price: String
+        public var fee: String
     }
 
-    struct ChildView: Codable, Hashable {
-        var clientKey: String
-        var venue: String
-        var quantity: String
-        var limitPrice: String
-        var timeInForce: String
-        var purpose: String
-        var decision: Int
-        var status: String
-        var venueOrderId: String?
-        var filledQuantity: String
-        var fees: String
-        var fills: [FillView]
-        var refusal: RejectionView?
-        var failure: String?
-        var createdAt: String
+    public struct ChildView: Codable, Hashable {
+        public var clientKey: String
+        public var venue: String
+        public var quantity: String
+        public var limitPrice: String
+        public var timeInForce: String
+        public var purpose: String
+        public var decision: Int
+        public var status: String
+        public var venueOrderId: String?
+        public var filledQuantity: String
+        public var fees: String
+        public var fills: [FillView]
+        public var refusal: RejectionView?
+        public var failure: String?
+        public var createdAt: String
     }
 
-    struct AllocationView: Codable, Hashable {
-        var venue: String
-        var quantity: String
-        var averagePrice: String
-        var childLimitPrice: String
-        var fees: String
-        var allInCost: String
+    public struct AllocationView: Codable, Hashable {
+        public var venue: String
+        public var quantity: String
+        public var averagePrice: String
+        public var childLimitPrice: String
+        public var fees: String
+        public var allInCost: String
     }
 
-    struct DecisionView: Codable, Hashable {
-        var at: String
-        var attempt: Int
-        var quoteAgesMs: [String: Int64]
-        var excluded: [String: String]
-        var allocations: [AllocationView]
-        var plannedQuantity: String
-        var allInCost: String
-        var unfilledReason: String?
+    public struct DecisionView: Codable, Hashable {
+        public var at: String
+        public var attempt: Int
+        public var quoteAgesMs: [String: Int64]
+        public var excluded: [String: String]
+        public var allocations: [AllocationView]
+        public var plannedQuantity: String
+        public var allInCost: String
+        public var unfilledReason: String?
     }
 
-    struct OrderView: Codable, Hashable {
-        var id: String
-        var clientOrderId: String?
-        var account: String
-        var symbol: String
-        var side: String
-        var quantity: String
-        var limitPrice: String?
-        var timeInForce: String
-        var strategy: String
-        var includeVenues: [String]
-        var excludeVenues: [String]
-        var status: String
-        var filledQuantity: String
-        var leavesQuantity: String
-        var averagePrice: String?
-        var notional: String
-        var fees: String
-        var venues: [String]
-        var rejection: RejectionView?
-        var note: String?
-        var createdAt: String
-        var completedAt: String?
-        var children: [ChildView]?
-        var decisions: [DecisionView]?
+    public struct OrderView: Codable, Hashable {
+        public var id: String
+        public var clientOrderId: String?
+        public var account: String
+        public var symbol: String
+        public var side: String
+        public var quantity: String
+        public var limitPrice: String?
+        public var timeInForce: String
+        public var strategy: String
+        public var includeVenues: [String]
+        public var excludeVenues: [String]
+        public var status: String
+        public var filledQuantity: String
+        public var leavesQuantity: String
+        public var averagePrice: String?
+        public var notional: String
+        public var fees: String
+        public var venues: [String]
+        public var rejection: RejectionView?
+        public var note: String?
+        public var createdAt: String
+        public var completedAt: String?
+        public var children: [ChildView]?
+        public var decisions: [DecisionView]?
     }
 
-    struct OrderList: Codable, Hashable {
-        var orders: [OrderView]
+    public struct OrderList: Codable, Hashable {
+        public var orders: [OrderView]
     }
 
-    static func order(_ parent: ParentOrder, detail: Bool) -> OrderView {
+    public static func order(_ parent: ParentOrder, detail: Bool) -> OrderView {
         OrderView(
             id: parent.id.description, clientOrderId: parent.clientOrderId, account: parent.account.rawValue,
             symbol: parent.symbol.rawValue, side: parent.side.rawValue, quantity: parent.quantity.description,
@@ -102,7 +102,7 @@ enum APIViews {
             decisions: detail ? parent.decisions.map(decision) : nil)
     }
 
-    static func child(_ child: ChildOrder) -> ChildView {
+    public static func child(_ child: ChildOrder) -> ChildView {
         ChildView(
             clientKey: child.clientKey, venue: child.venue.rawValue, quantity: child.quantity.description,
             limitPrice: child.limitPrice.description, timeInForce: child.timeInForce.rawValue, purpose: child.purpose.rawValue,
@@ -113,7 +113,7 @@ enum APIViews {
             createdAt: child.createdAt.description)
     }
 
-    static func decision(_ decision: RoutingDecision) -> DecisionView {
+    public static func decision(_ decision: RoutingDecision) -> DecisionView {
         DecisionView(
             at: decision.at.description, attempt: decision.attempt,
             quoteAgesMs: Dictionary(uniqueKeysWithValues: decision.quoteAges.map { ($0.key.rawValue, $0.value) }),
@@ -128,37 +128,37 @@ enum APIViews {
 
     // MARK: Book and venues
 
-    struct LevelView: Codable, Hashable {
-        var venue: String
-        var price: String
-        var quantity: String
-        var allInPrice: String
+    public struct LevelView: Codable, Hashable {
+        public var venue: String
+        public var price: String
+        public var quantity: String
+        public var allInPrice: String
     }
 
-    struct BookVenueView: Codable, Hashable {
-        var venue: String
-        var included: Bool
-        var code: String?
-        var reason: String?
-        var sequence: String?
-        var ageMilliseconds: Int64?
-        var buyFeeBps: String
-        var sellFeeBps: String
-        var fixedFee: String
-        var matching: String
+    public struct BookVenueView: Codable, Hashable {
+        public var venue: String
+        public var included: Bool
+        public var code: String?
+        public var reason: String?
+        public var sequence: String?
+        public var ageMilliseconds: Int64?
+        public var buyFeeBps: String
+        public var sellFeeBps: String
+        public var fixedFee: String
+        public var matching: String
     }
 
-    struct BookView: Codable, Hashable {
-        var symbol: String
-        var account: String?
-        var side: String
-        var asOf: String
-        var bids: [LevelView]
-        var asks: [LevelView]
-        var venues: [BookVenueView]
+    public struct BookView: Codable, Hashable {
+        public var symbol: String
+        public var account: String?
+        public var side: String
+        public var asOf: String
+        public var bids: [LevelView]
+        public var asks: [LevelView]
+        public var venues: [BookVenueView]
     }
 
-    static func book(_ book: ConsolidatedBook, side: Side, depth: Int) -> BookView {
+    public static func book(_ book: ConsolidatedBook, side: Side, depth: Int) -> BookView {
         func level(_ level: ConsolidatedBook.Level) -> LevelView {
             LevelView(venue: level.venue.rawValue, price: level.price.description, quantity: level.quantity.description,
                       allInPrice: level.allInPrice.description)
@@ -174,35 +174,35 @@ enum APIViews {
             })
     }
 
-    struct ListingView: Codable, Hashable {
-        var symbol: String
-        var quoteAgeMs: Int64?
-        var sequence: String?
+    public struct ListingView: Codable, Hashable {
+        public var symbol: String
+        public var quoteAgeMs: Int64?
+        public var sequence: String?
     }
 
-    struct VenueView: Codable, Hashable {
-        var id: String
-        var name: String
-        var matching: String
-        var healthy: Bool
-        var breaker: String
-        var lastFailure: String?
-        var calls: Int
-        var failures: Int
-        var latencyP50Ms: Double?
-        var latencyP99Ms: Double?
-        var listings: [ListingView]
+    public struct VenueView: Codable, Hashable {
+        public var id: String
+        public var name: String
+        public var matching: String
+        public var healthy: Bool
+        public var breaker: String
+        public var lastFailure: String?
+        public var calls: Int
+        public var failures: Int
+        public var latencyP50Ms: Double?
+        public var latencyP99Ms: Double?
+        public var listings: [ListingView]
     }
 
-    struct VenueList: Codable, Hashable {
-        var venues: [VenueView]
+    public struct VenueList: Codable, Hashable {
+        public var venues: [VenueView]
     }
 
-    struct HealthView: Codable, Hashable {
-        var status: String
-        var version: String
-        var journal: String
-        var venuesHealthy: Int
-        var venues: Int
+    public struct HealthView: Codable, Hashable {
+        public var status: String
+        public var version: String
+        public var journal: String
+        public var venuesHealthy: Int
+        public var venues: Int
     }
 }

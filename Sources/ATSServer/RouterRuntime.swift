@@ -129,6 +129,23 @@ public final class RouterRuntime: Sendable {
         await router.orders.drain(timeout: .seconds(5))
     }
 
+    /// Starts the API on a free loopback port in the background (the demo, tests); stop it with
+    /// ``RunningServer/stop()``.
+    public func startServing(host: String = "127.0.0.1") async throws -> RunningServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let group = ServiceGroup(configuration: .init(
+            services: [application(host: host, port: 0, onRunning: { continuation.yield($0) })], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
+        var port = 0
+        for await bound in ports {
+            port = bound
+            break
+        }
+        continuation.finish()
+        guard port > 0 else { throw RuntimeError("the API did not start") }
+        return RunningServer(url: "http://\(host):\(port)", group: group, task: task, orders: router.orders)
+    }
+
     public func healthyVenues() async -> Int {
         var count = 0
         for gateway in router.context.gateways.values where await gateway.isHealthy { count += 1 }
@@ -177,4 +194,19 @@ public final class RouterRuntime: Sendable {
 public struct RuntimeError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// The API running in the background of this process.
+public struct RunningServer: Sendable {
+    public let url: String
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+    let orders: OrderManager
+
+    /// Stops taking requests, lets routing in flight finish (bounded) and waits for the server to close.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+        await orders.drain(timeout: .seconds(5))
+    }
 }

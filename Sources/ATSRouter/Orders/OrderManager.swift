@@ -330,9 +330,15 @@ public actor OrderManager {
                                                     limitPrice: child.limitPrice, timeInForce: child.timeInForce)
                     child.apply(try await Self.submitReconciling(request, gateway: gateway))
                 }
-            } catch let failure as VenueFailure where failure.kind != .retryable && child.venueOrderID == nil {
-                // The venue refuses the key's order outright: it never had it, and will not take it now.
-                child.status = .failed
+            } catch let failure as VenueFailure where failure.kind == .notRetryable {
+                if child.venueOrderID == nil {
+                    // The venue refuses the key's order outright: it never had it, and will not take it now.
+                    child.status = .failed
+                } else {
+                    // The venue has no record of the order (a venue restarted without its state,
+                    // such as the embedded mocks): nothing more can fill; the fills recorded stand.
+                    child.status = .expired
+                }
                 child.failure = "recovery: \(failure)"
             } catch {
                 unreachable += 1

@@ -1,0 +1,72 @@
+import ArgumentParser
+import ATSDomain
+import ATSRouter
+import ATSServer
+import ATSStorage
+import Foundation
+import Logging
+
+/// `ats-router serve`: the venues (embedded unless `config.json` places them elsewhere), the
+/// journal, the router and its HTTP API, until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the router and its HTTP API (and the venue mocks, unless config.json places venues elsewhere).",
+        discussion: """
+            Opens (or creates) the journal in --data-dir, reconciles every order a previous run left
+            open with its venue, starts polling, and serves the /v1 API on loopback. Traders use
+            `ats-router submit`, `orders`, `order`, `cancel`, `book`, `venues` with --server and
+            --api-key (or ATS_ROUTER_URL and ATS_ROUTER_API_KEY). Stops cleanly on Ctrl-C or SIGTERM.
+            """)
+
+    @OptionGroup var options: RouterOptions
+    @Option(help: "Where the journal lives (created if missing).") var dataDir = "data"
+    @Option(help: "The API's port (0 picks a free one).") var port = 8080
+    @Option(help: "The API's address.") var host = "127.0.0.1"
+    @Flag(help: "Trade in the simulated session (next weekday 15:00 UTC at real speed) even when every venue is external, to match venues started with `venue serve --simulated-session`.")
+    var simulatedSession = false
+    @Flag(help: "Lift the embedded venues' published order rate limits (for load benchmarks).")
+    var unthrottledVenues = false
+    @Option(help: "Journal durability: process (survives a killed process) or disk (also power loss: fsync per commit).")
+    var durability = "process"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func run() async throws {
+        let (catalog, configuration) = try options.load()
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        guard let durability = Journal.Durability(rawValue: durability.lowercased()) else {
+            throw ValidationError("--durability must be process or disk")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        var runtimeOptions = RouterRuntime.Options(dataDirectory: dataDir)
+        runtimeOptions.simulatedSession = simulatedSession
+        runtimeOptions.unthrottledVenues = unthrottledVenues
+        runtimeOptions.durability = durability
+        runtimeOptions.logLevel = level
+        let runtime: RouterRuntime
+        do {
+            runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: runtimeOptions)
+        } catch {
+            throw CleanExit.message("error: \(error)")
+        }
+        for venue in catalog.venues.map(\.id) {
+            let place = runtime.fleet?.urls[venue].map { "\($0) (embedded mock)" } ?? configuration.routingSettings.venues[venue.rawValue]?.url ?? "?"
+            say("venue \(venue): \(place)")
+        }
+        for mismatch in await runtime.router.verifyInstruments() { say("warning: \(mismatch)") }
+        let report = try await runtime.recover()
+        say("journal \(runtime.journalPath ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"
+            + (report.childrenUnreachable > 0 ? ", \(report.childrenUnreachable) unreachable (retried)" : ""))
+        if runtime.isSimulatedSession { say("trading clock: simulated session from \(runtime.clock.now())") }
+        try await runtime.serve(host: host, port: port) { port in
+            say("ATS Router \(ATSRouterRelease.version) serving http://\(host):\(port)")
+        }
+        say("stopped")
+        await runtime.stop()
+    }
+}
+
+/// Prints a line at once (stdout may be a pipe that a supervisor or test reads).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import ATSDomain
+import ATSServer
+import ATSVenues
+import Foundation
+import Testing
+@testable import ATSCLI
+
+/// The client commands against a router served on a real socket in this process: what they
+/// print is for people, so these check the exit codes and that the work reached the router.
+@Suite(.serialized) struct ClientCommandTests {
+    static let alice = "ak-alice-7f3c9e21b8d44a10"
+
+    func withServer(_ body: (String, RouterRuntime) async throws -> Void) async throws {
+        let catalog = try VenueCatalog.load(directory: RoutingCommandTests.venues)
+        let configuration = try RouterConfiguration.load(from: RoutingCommandTests.config, venues: catalog)
+        var options = RouterRuntime.Options(dataDirectory: NSTemporaryDirectory() + "ats-cli-test-" + UUID().uuidString)
+        options.stepInterval = nil
+        let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
+        _ = try await runtime.recover()
+        let server = try await runtime.startServing()
+        do {
+            try await body(server.url, runtime)
+        } catch {
+            await server.stop()
+            await runtime.stop()
+            throw error
+        }
+        await server.stop()
+        await runtime.stop()
+    }
+
+    /// Runs `ats-router ARGS`; returns the exit code (0 when it returned normally).
+    func run(_ arguments: [String]) async -> Int32 {
+        do {
+            var command = try RouterCommand.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch {
+            return RouterCommand.exitCode(for: error).rawValue
+        }
+    }
+
+    @Test func submitOrdersOrderCancelBookAndVenuesExitAsDocumented() async throws {
+        try await withServer { url, runtime in
+            let server = ["--server", url, "--api-key", Self.alice]
+            #expect(await run(["submit", "ACME", "buy", "100"] + server) == 0)
+            let alice = try AccountID("alice")
+            #expect(await runtime.router.orders.parents(of: alice).first?.status == .filled)
+            #expect(await run(["submit", "ACME", "BUY", "10", "--json"] + ["--server", url, "--api-key", "ak-bob-2d8e41c06a9b5f37"]) == 1)  // refused: KYC
+            #expect(await run(["submit", "ACME", "buy", "0"] + server) == 1)           // bad quantity: the router's 400
+            #expect(await run(["submit", "NOPE", "buy", "1"] + server) == 1)           // unknown symbol: 422
+            #expect(await run(["orders", "--status", "filled"] + server) == 0)
+            #expect(await run(["orders", "--status", "done"] + server) == 1)
+            #expect(await run(["order", "1", "--json"] + server) == 0)
+            #expect(await run(["order", "2"] + server) == 1)                           // bob's order: not alice's
+            #expect(await run(["order", "x"] + server) == 1)
+            #expect(await run(["cancel", "1"] + server) == 1)                          // already filled
+            #expect(await run(["book", "ACME"] + server) == 0)
+            #expect(await run(["book", "NOPE"] + server) == 1)
+            #expect(await run(["venues"] + server) == 0)
+            #expect(await run(["orders", "--server", url, "--api-key", "ak-wrong-000000000000"]) == 1)  // 401
+            #expect(await run(["orders", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)  // unreachable
+            #expect(await run(["orders", "--server", "not a url", "--api-key", Self.alice]) != 0)
+            #expect(await runtime.router.orders.allParents().count == 2)  // the bad submissions created nothing
+        }
+    }
+}
