@@ -136,7 +136,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ATSCLITests",
-            dependencies: ["ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

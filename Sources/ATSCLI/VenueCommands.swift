@@ -149,7 +149,7 @@ struct VenueCommand: ParsableCommand {
                     let app = MockVenueServer.application(
                         engine: engine, credentials: credentials, clock: clock, port: port == 0 ? 0 : port + index,
                         onRunning: { port in
-                            print("\(definition.id) (\(definition.dialect.rawValue) dialect) serving on http://127.0.0.1:\(port)")
+                            say("\(definition.id) (\(definition.dialect.rawValue) dialect) serving on http://127.0.0.1:\(port)")
                         })
                     group.addTask { try await app.runService() }
                 }
