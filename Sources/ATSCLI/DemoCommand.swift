@@ -26,10 +26,12 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var venues: VenueDirectoryOptions
     @Option(help: "The router's configuration: securities, accounts, routing settings.")
     var config = "config.json"
+    @Option(help: "Keep the session's journal here (default: a temporary folder, removed at the end).")
+    var dataDir: String?
 
     func run() async throws {
         var output = ""
-        try await DemoScript(seed: seed, venuesDirectory: venues.directory, configFile: config).run { output += $0 + "\n" }
+        try await DemoScript(seed: seed, venuesDirectory: venues.directory, configFile: config, dataDirectory: dataDir).run { output += $0 + "\n" }
         print(output, terminator: "")
     }
 }
@@ -39,6 +41,8 @@ struct DemoScript {
     let seed: UInt64
     var venuesDirectory = "venues"
     var configFile = "config.json"
+    /// Where the session's journal goes; nil: a temporary folder, removed at the end.
+    var dataDirectory: String?
 
     func run(_ say: (String) -> Void) async throws {
         var random = SplitMix64(seed: seed)
@@ -120,8 +124,8 @@ struct DemoScript {
         say("Residual book, resting for the next auction:")
         say(render(auction.depth(levels: 5)))
         try await fragmentation(say)
-        try await routing(say)
-        say("The HTTP API, the journal, settlement and reports join this demo as they land (see README).")
+        try await session(say)
+        say("Settlement and routing reports join this demo as they land (see README).")
     }
 
     /// Section 3: the five venue mocks, simulated in process, and the same security priced apart on each.

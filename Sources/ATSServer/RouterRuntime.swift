@@ -40,6 +40,8 @@ public final class RouterRuntime: Sendable {
         /// Lift the embedded venues' published order rate limits (router pacing and mock limiter): for load benchmarks.
         public var unthrottledVenues = false
         public var durability: Journal.Durability = .process
+        /// The seed of the embedded venues' shared reference price path.
+        public var marketSeed: UInt64 = 2026
         public var logLevel: Logger.Level = .warning
 
         public init(dataDirectory: String? = nil) { self.dataDirectory = dataDirectory }
@@ -90,7 +92,8 @@ public final class RouterRuntime: Sendable {
             ? RunningClock(startingAt: RunningClock.nextWeekdaySessionStart(after: SystemClock().now())) : SystemClock()
         var fleet: MockVenueFleet?
         if !embedded.isEmpty {
-            let started = try await MockVenueFleet.start(embedded, clock: clock, stepInterval: options.stepInterval)
+            let started = try await MockVenueFleet.start(embedded, clock: clock, stepInterval: options.stepInterval,
+                                                        pathSeed: options.marketSeed)
             for (venue, url) in started.urls { urls[venue] = url }
             fleet = started
         }
@@ -144,6 +147,30 @@ public final class RouterRuntime: Sendable {
         continuation.finish()
         guard port > 0 else { throw RuntimeError("the API did not start") }
         return RunningServer(url: "http://\(host):\(port)", group: group, task: task, orders: router.orders)
+    }
+
+    /// Recovers the journal, serves the API in the background, runs `body` with the server's
+    /// URL, then stops the server and the runtime, whether `body` returns or throws.
+    public func serving<T>(_ body: (String) async throws -> T) async throws -> T {
+        let server: RunningServer
+        do {
+            _ = try await recover()
+            server = try await startServing()
+        } catch {
+            await stop()
+            throw error
+        }
+        let result: T
+        do {
+            result = try await body(server.url)
+        } catch {
+            await server.stop()
+            await stop()
+            throw error
+        }
+        await server.stop()
+        await stop()
+        return result
     }
 
     public func healthyVenues() async -> Int {

@@ -17,17 +17,7 @@ import Testing
         var options = RouterRuntime.Options(dataDirectory: NSTemporaryDirectory() + "ats-cli-test-" + UUID().uuidString)
         options.stepInterval = nil
         let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
-        _ = try await runtime.recover()
-        let server = try await runtime.startServing()
-        do {
-            try await body(server.url, runtime)
-        } catch {
-            await server.stop()
-            await runtime.stop()
-            throw error
-        }
-        await server.stop()
-        await runtime.stop()
+        try await runtime.serving { url in try await body(url, runtime) }
     }
 
     /// Runs `ats-router ARGS`; returns the exit code (0 when it returned normally).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ATSDomain
+import ATSStorage
 import Testing
 @testable import ATSCLI
 
@@ -39,10 +40,32 @@ struct RouterCommandTests {
 
 @Suite("ats-router demo")
 struct DemoTests {
-    private func output(seed: UInt64) async throws -> [String] {
+    private func output(seed: UInt64, dataDirectory: String? = nil) async throws -> [String] {
         var lines: [String] = []
-        try await DemoScript(seed: seed, venuesDirectory: VenueCommandTests.venues).run { lines.append($0) }
-        return lines
+        try await DemoScript(seed: seed, venuesDirectory: VenueCommandTests.venues, configFile: RoutingCommandTests.config,
+                             dataDirectory: dataDirectory).run { lines.append($0) }
+        // The API's port differs from run to run.
+        return lines.filter { !$0.contains("127.0.0.1") }
+    }
+
+    @Test("the session goes through the API: a split, refusals naming their rule, a re-route, a resting bid; --data-dir keeps the journal")
+    func session() async throws {
+        let folder = NSTemporaryDirectory() + "ats-demo-test-" + UUID().uuidString
+        let lines = try await output(seed: 7, dataDirectory: folder)
+        let text = lines.joined(separator: "\n")
+        #expect(text.contains("alice buys 2925 ACME, IOC, limit 10.11: order 1 filled"))
+        #expect(text.contains("    plan: securitize 725, tzero 2200"))
+        #expect(text.contains("bob buys 10 ACME: order 2 rejected\n    refused: kyc_not_approved"))
+        #expect(text.contains("refused: holding_period_not_elapsed"))
+        #expect(text.contains("refused: country_restricted"))
+        #expect(text.contains("re-plan 1 on fresh books"))
+        #expect(text.contains(": order 11 resting"))
+        #expect(text.contains("alice cancels order 11: cancelled"))
+        for symbol in ["ACME", "SPCE", "BLDG", "GILT"] { #expect(text.contains(" \(symbol)"), "\(symbol)") }
+        // The journal stays where --data-dir put it, with every order the session made.
+        let journal = try Journal(path: folder + "/journal.sqlite")
+        #expect(try journal.loadAll().count == 11)
+        #expect(try journal.allExecutions().count > 10)
     }
 
     @Test("the same seed prints the same demo; another seed another")

@@ -33,9 +33,12 @@ public struct VenuePoller: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await pollOnce()
-            try? await Task.sleep(for: interval)
+        // A graceful shutdown cancels the wait at once rather than after a whole interval.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await pollOnce()
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 }

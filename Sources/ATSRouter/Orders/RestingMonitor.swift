@@ -12,9 +12,12 @@ public struct RestingMonitor: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            await orders.refreshResting()
-            try? await Task.sleep(for: interval)
+        // A graceful shutdown cancels the wait at once rather than after a whole interval.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await orders.refreshResting()
+                try? await Task.sleep(for: interval)
+            }
         }
     }
 }

@@ -1,0 +1,205 @@
+import ATSDomain
+import ATSRouter
+import ATSRouting
+import ATSServer
+import ATSVenueMocks
+import ATSVenues
+import Foundation
+
+extension DemoScript {
+    /// Section 4: a trading session through the router's HTTP API — the venue mocks, the journal,
+    /// the router and its API all started in this process on free loopback ports. Several traders
+    /// buy and sell across securities listed on several venues; one is refused by a compliance rule;
+    /// one re-routes after liquidity vanishes; a DAY bid rests and meets Texture's call auction.
+    func session(_ say: (String) -> Void) async throws {
+        say("4. A trading session through the router's HTTP API: venues, journal, router and API in this process")
+        let catalog: VenueCatalog
+        var configuration: RouterConfiguration
+        do {
+            catalog = try VenueCatalog.load(directory: venuesDirectory)
+            configuration = try RouterConfiguration.load(from: configFile, venues: catalog)
+        } catch {
+            say("  (skipped: \(error))")
+            return
+        }
+        // Books are refreshed when the script says so (and when the router re-plans), so that the
+        // same seed prints the same session; the venues' background traders are still.
+        var settings = configuration.routingSettings
+        settings.pollIntervalMilliseconds = 60_000
+        settings.stalenessLimitMilliseconds = 120_000
+        settings.fillWindowMilliseconds = 150
+        configuration.routing = settings
+        let temporary = dataDirectory == nil
+        let folder = dataDirectory ?? (NSTemporaryDirectory() + "ats-router-demo-" + UUID().uuidString)
+        var options = RouterRuntime.Options(dataDirectory: folder)
+        options.stepInterval = nil
+        options.marketSeed = seed
+        let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
+        for engine in runtime.fleet?.engines.values.map({ $0 }) ?? [] { await engine.step(count: 20) }
+        try await runtime.serving { url in
+            try await sessionScript(runtime: runtime, url: url, folder: folder, temporary: temporary, say)
+        }
+        if temporary { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    private func trader(_ account: String, _ url: String, _ configuration: RouterConfiguration) throws -> RouterClient {
+        guard let key = configuration.account(try AccountID(account))?.apiKey else { throw DemoError("\(account) has no apiKey in config.json") }
+        return RouterClient(base: url, apiKey: key)
+    }
+
+    private func sessionScript(runtime: RouterRuntime, url: String, folder: String, temporary: Bool,
+                               _ say: (String) -> Void) async throws {
+        let configuration = runtime.configuration
+        let mismatches = await runtime.router.verifyInstruments()
+        say("  router API at \(url); journal \(temporary ? "in a temporary folder" : runtime.journalPath ?? "")")
+        say(mismatches.isEmpty ? "  each venue's published instruments agree with venues/*.json (ticks, lots, minimums, bands)"
+            : "  instrument rules disagree: " + mismatches.joined(separator: "; "))
+        await runtime.router.pollAll()
+        let alice = try trader("alice", url, configuration)
+        let book = try await alice.call(.GET, "/v1/book/ACME?depth=20", as: APIViews.BookView.self)
+        say("  ACME consolidated book for alice before trading (all-in = price with the venue's fee):")
+        say(levels(book, rows: 6))
+
+        // 1. Larger than any one venue shows: split at the best all-in cost.
+        let continuous = book.asks.filter { catalog(runtime).venue(try! VenueID($0.venue))?.isContinuous == true }
+        let limit = continuous.prefix(8).compactMap { try? Price($0.price) }.max() ?? .zero
+        let shown = continuous.filter { (try? Price($0.price)).map { $0 <= limit } ?? false }
+            .reduce(Int64(0)) { $0 + ((try? Quantity($1.quantity))?.rawValue ?? 0) }
+        let quantity = Quantity(rawValue: shown * 3 / 4 / Quantity.unit * Quantity.unit)
+        let first = try await submit(alice, "alice buys \(quantity) ACME, IOC, limit \(limit.formatted(minimumFractionDigits: 2))",
+                                     ["symbol": "ACME", "side": "buy", "quantity": quantity.description, "limitPrice": limit.description,
+                                      "timeInForce": "IOC"], say)
+        if let parent = await runtime.router.orders.parent(OrderID(UInt64(first.id)!)), let decision = parent.decisions.first {
+            var single = PlanOrder(side: .buy, quantity: quantity, limitPrice: limit, strategy: .bestSingle)
+            single.excludeVenues = []
+            if let baseline = try? Planner.plan(single, on: decision.snapshot), let venue = baseline.allocations.first?.venue {
+                say("    best single venue from the same snapshot: \(venue), \(baseline.filledQuantity) for \(money(baseline.allInCost)) all-in"
+                    + " (\(baseline.allInPrice.map { $0.formatted(minimumFractionDigits: 4) } ?? "—") a unit); routed: "
+                    + "\(decision.plan.filledQuantity) at \(decision.plan.allInPrice.map { $0.formatted(minimumFractionDigits: 4) } ?? "—") a unit")
+            }
+        }
+
+        // 2. Compliance: bob is not onboarded or accredited where ACME trades; dave's ACME is still in its holding period.
+        _ = try await submit(try trader("bob", url, configuration), "bob buys 10 ACME",
+                             ["symbol": "ACME", "side": "buy", "quantity": "10"], say)
+        _ = try await submit(try trader("dave", url, configuration), "dave sells 100 ACME (acquired 2026-09-01)",
+                             ["symbol": "ACME", "side": "sell", "quantity": "100"], say)
+
+        // 3. Liquidity vanishes between the router's poll and its children: it re-plans on fresh books.
+        await runtime.router.pollAll()
+        let acme = try Symbol("ACME")
+        if let engine = runtime.fleet?.engines[try VenueID("tzero")] {
+            let asks = try await engine.book(acme).depth(levels: 3).asks
+            let taken = Quantity(rawValue: asks.reduce(0) { $0 + $1.quantity.rawValue })
+            if let top = asks.last?.price, taken.isPositive {
+                let sweep = try await engine.submit(VenueOrderRequest(
+                    clientKey: "demo-sweep", symbol: acme, side: .buy, type: .limit, limitPrice: top, quantity: taken,
+                    timeInForce: .day), owner: "another-broker")
+                if sweep.order.leavesQuantity.isPositive { _ = try await engine.cancel(sweep.order.id, owner: "another-broker") }
+                _ = try await submit(try trader("dave", url, configuration),
+                                     "another broker takes \(taken) ACME at tZERO after the router's poll; dave buys 300 ACME, IOC",
+                                     ["symbol": "ACME", "side": "buy", "quantity": "300", "timeInForce": "ioc"], say)
+            }
+        }
+
+        // 4. Sells and buys on other securities and venues.
+        await runtime.router.pollAll()
+        _ = try await submit(alice, "alice sells 300 ACME (held since 2025-01-15), IOC",
+                             ["symbol": "ACME", "side": "sell", "quantity": "300", "timeInForce": "IOC"], say)
+        _ = try await submit(try trader("carol", url, configuration), "carol (GB, Reg S) buys 600 SPCE, IOC",
+                             ["symbol": "SPCE", "side": "buy", "quantity": "600", "timeInForce": "IOC"], say)
+        _ = try await submit(try trader("frank", url, configuration), "frank (CN) buys 500 SPCE, IOC",
+                             ["symbol": "SPCE", "side": "buy", "quantity": "500", "timeInForce": "IOC"], say)
+        _ = try await submit(try trader("frank", url, configuration), "frank (CN) buys 50 BLDG",
+                             ["symbol": "BLDG", "side": "buy", "quantity": "50"], say)
+        _ = try await submit(try trader("erin", url, configuration), "erin buys 50 BLDG, IOC",
+                             ["symbol": "BLDG", "side": "buy", "quantity": "50", "timeInForce": "IOC"], say)
+        _ = try await submit(try trader("carol", url, configuration), "carol sells 500 GILT, IOC",
+                             ["symbol": "GILT", "side": "sell", "quantity": "500", "timeInForce": "IOC"], say)
+
+        // 5. A DAY bid below the continuous market rests — at Texture when its auction's indicative price is within the limit.
+        await runtime.router.pollAll()
+        let now = try await alice.call(.GET, "/v1/book/ACME?depth=20", as: APIViews.BookView.self)
+        if let bestBid = now.bids.compactMap({ try? Price($0.price) }).max() {
+            let price = Price(rawValue: bestBid.rawValue - 2_000_000)
+            let resting = try await submit(alice, "alice bids 40 ACME at \(price.formatted(minimumFractionDigits: 2)), DAY",
+                                           ["symbol": "ACME", "side": "buy", "quantity": "40", "limitPrice": price.description,
+                                            "timeInForce": "DAY"], say)
+            if resting.status == "resting" {
+                let cancelled = try await alice.call(.DELETE, "/v1/orders/\(resting.id)", as: APIViews.OrderView.self)
+                say("  alice cancels order \(resting.id): \(cancelled.status); children "
+                    + (cancelled.children ?? []).map { "\($0.venue) \($0.status)" }.joined(separator: ", "))
+            }
+        }
+
+        await runtime.router.pollAll()
+        say("  ACME consolidated book for alice after trading:")
+        say(levels(try await alice.call(.GET, "/v1/book/ACME?depth=6", as: APIViews.BookView.self), rows: 6))
+        let orders = await runtime.router.orders.allParents()
+        let children = orders.reduce(0) { $0 + $1.children.count }
+        let fills = orders.reduce(0) { $0 + $1.children.reduce(0) { $0 + $1.fills.count } }
+        say("  journal: \(orders.count) orders, \(children) child orders, \(fills) fills — each acknowledged only once durable"
+            + (temporary ? " (temporary folder, removed; keep it with --data-dir)" : " in \(folder)"))
+    }
+
+    /// Submits through the API, follows the order until it is done or rests, and prints its split and fills by venue.
+    private func submit(_ client: RouterClient, _ title: String, _ body: [String: Any], _ say: (String) -> Void) async throws -> APIViews.OrderView {
+        let created = try await client.call(.POST, "/v1/orders?wait=10", body: body)
+        guard let id = created["id"] as? String else { throw DemoError("no order id in \(created)") }
+        let order = try await client.call(.GET, "/v1/orders/\(id)?wait=10", as: APIViews.OrderView.self)
+        say("  \(title): order \(id) \(order.status)")
+        if let rejection = order.rejection {
+            say("    refused: \(rejection.code) — \(rejection.message)")
+            return order
+        }
+        for decision in order.decisions ?? [] {
+            let split = decision.allocations.map { "\($0.venue) \($0.quantity)" }.joined(separator: ", ")
+            say("    \(decision.attempt == 0 ? "plan" : "re-plan \(decision.attempt) on fresh books"): \(split.isEmpty ? "nothing to take within the limit" : split)")
+        }
+        for child in order.children ?? [] {
+            let filled = (try? Quantity(child.filledQuantity)) ?? .zero
+            var line = "    → \(child.venue) \(child.quantity) \(child.timeInForce) limit \((try? Price(child.limitPrice))?.formatted(minimumFractionDigits: 2) ?? child.limitPrice): \(child.status)"
+            if filled.isPositive {
+                let fills = child.fills.compactMap { fill in (try? Price(fill.price)).flatMap { p in (try? Quantity(fill.quantity)).map { (p, $0) } } }
+                let notional = fills.reduce(Int128(0)) { $0 + Int128($1.0.rawValue) * Int128($1.1.rawValue) }
+                let average = Price(rawValue: Int64(roundedQuotient(notional, Int128(filled.rawValue), rounding: .halfEven)!))
+                line += ", \(child.fills.count) fill(s), \(filled) at \(average.formatted(minimumFractionDigits: 4)), fees \(((try? Money(child.fees)) ?? .zero).formatted(minimumFractionDigits: 2))"
+            }
+            if let refusal = child.refusal { line += " (\(refusal.code))" }
+            say(line)
+        }
+        say("    \(order.status): \(order.filledQuantity) of \(order.quantity)"
+            + (order.averagePrice.flatMap { try? Price($0) }.map { " at \($0.formatted(minimumFractionDigits: 4))" } ?? "")
+            + ", fees \(((try? Money(order.fees)) ?? .zero).formatted(minimumFractionDigits: 2))"
+            + (order.note.map { " — \($0)" } ?? ""))
+        return order
+    }
+
+    private func catalog(_ runtime: RouterRuntime) -> VenueCatalog { runtime.catalog }
+
+    private func money(_ amount: ExactAmount) -> String {
+        (try? amount.money(rounding: .halfEven).formatted(minimumFractionDigits: 2)) ?? amount.description
+    }
+
+    private func levels(_ book: APIViews.BookView, rows: Int) -> String {
+        func cell(_ level: APIViews.LevelView?) -> String {
+            guard let level else { return String(repeating: " ", count: 42) }
+            let price = (try? Price(level.price))?.formatted(minimumFractionDigits: 2) ?? level.price
+            let allIn = (try? Price(level.allInPrice))?.formatted(minimumFractionDigits: 4) ?? level.allInPrice
+            return OrderText.pad(level.venue, 12, left: true) + OrderText.pad(level.quantity, 8) + OrderText.pad(price, 10) + OrderText.pad(allIn, 12)
+        }
+        var lines = ["      " + OrderText.pad("ASKS: venue", 12, left: true) + OrderText.pad("size", 8) + OrderText.pad("price", 10) + OrderText.pad("all-in", 12)
+                     + "    " + OrderText.pad("BIDS: venue", 12, left: true) + OrderText.pad("size", 8) + OrderText.pad("price", 10) + OrderText.pad("all-in", 12)]
+        for row in 0..<min(rows, max(book.asks.count, book.bids.count)) {
+            lines.append("      " + cell(row < book.asks.count ? book.asks[row] : nil) + "    " + cell(row < book.bids.count ? book.bids[row] : nil))
+        }
+        let out = book.venues.filter { !$0.included }.map { "\($0.venue) (\($0.code ?? ""))" }
+        if !out.isEmpty { lines.append("      left out: " + out.joined(separator: ", ")) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct DemoError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
