@@ -43,6 +43,12 @@ public enum RouterAPI {
     /// The longest `wait` a request may ask for, in seconds.
     public static let maximumWaitSeconds = 30
 
+    /// Every operation `router(_:)` serves, as documented in `docs/openapi.yaml` (a test keeps the two equal).
+    public static let endpoints: Set<String> = [
+        "GET /health", "GET /metrics", "POST /v1/orders", "GET /v1/orders", "GET /v1/orders/{id}", "DELETE /v1/orders/{id}",
+        "GET /v1/book/{symbol}", "GET /v1/venues",
+    ]
+
     public static func router(_ runtime: RouterRuntime) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: ErrorMiddleware())

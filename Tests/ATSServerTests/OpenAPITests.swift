@@ -1,0 +1,140 @@
+import ATSServer
+import Foundation
+import HTTPTypes
+import Testing
+
+/// `docs/openapi.yaml` describes the API exactly: every operation exists and only those; every
+/// reply's status is documented for its operation; every reply body matches its schema, with no
+/// property the document does not name and none it requires missing.
+@Suite(.serialized) struct OpenAPITests {
+    static let document = YAML.parse(try! String(contentsOf: Repository.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8))
+
+    static func resolve(_ node: YAML) -> YAML {
+        guard let reference = node["$ref"]?.string else { return node }
+        var current = document
+        for part in reference.dropFirst(2).split(separator: "/") { current = current[String(part)] ?? .scalar("") }
+        return resolve(current)
+    }
+
+    /// Checks `value` against `schema`; returns what does not match, with the path to it.
+    static func check(_ value: Any, _ schemaNode: YAML, at path: String) -> [String] {
+        let schema = resolve(schemaNode)
+        var issues: [String] = []
+        switch schema["type"]?.string {
+        case "object":
+            guard let object = value as? [String: Any] else { return ["\(path): not an object"] }
+            let properties = schema["properties"]?.pairs ?? []
+            for required in schema["required"]?.items.compactMap(\.string) ?? [] where object[required] == nil {
+                issues.append("\(path).\(required): required, missing")
+            }
+            for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+                if let property = properties.first(where: { $0.0 == key })?.1 {
+                    issues += check(member, property, at: "\(path).\(key)")
+                } else if let additional = schema["additionalProperties"], additional != .scalar("false") {
+                    issues += check(member, additional, at: "\(path).\(key)")
+                } else {
+                    issues.append("\(path).\(key): not in the document")
+                }
+            }
+        case "array":
+            guard let array = value as? [Any] else { return ["\(path): not an array"] }
+            for (index, item) in array.enumerated() { issues += check(item, schema["items"] ?? .scalar(""), at: "\(path)[\(index)]") }
+        case "string":
+            guard let text = value as? String else { return ["\(path): not a string"] }
+            if let allowed = schema["enum"]?.items.compactMap(\.string), !allowed.isEmpty, !allowed.contains(text) {
+                issues.append("\(path): \(text) is not one of \(allowed)")
+            }
+        case "integer":
+            if value is String || value is [Any] || value is [String: Any] || !"\(value)".allSatisfy(\.isNumber) { issues.append("\(path): not an integer") }
+        case "number":
+            if value is String || value is [Any] || value is [String: Any] || Double("\(value)") == nil { issues.append("\(path): not a number") }
+        case "boolean":
+            if !(value is Bool) { issues.append("\(path): not a boolean") }
+        default:
+            issues.append("\(path): the schema has no type")
+        }
+        return issues
+    }
+
+    /// The operation for a request path: the documented path template it matches.
+    static func template(_ path: String) -> String {
+        let bare = String(path.split(separator: "?")[0])
+        for (template, _) in document["paths"]?.pairs ?? [] {
+            let a = template.split(separator: "/")
+            let b = bare.split(separator: "/")
+            if a.count == b.count && zip(a, b).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { return template }
+        }
+        return bare
+    }
+
+    @Test func theDocumentNamesExactlyTheAPIsOperations() {
+        var documented: Set<String> = []
+        for (path, item) in Self.document["paths"]?.pairs ?? [] {
+            for (method, _) in item.pairs where ["get", "post", "put", "delete", "patch"].contains(method) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        #expect(documented == RouterAPI.endpoints)
+        #expect(Self.document["openapi"]?.string == "3.0.3")
+    }
+
+    @Test func everyReplyIsDocumentedForItsOperationAndMatchesItsSchema() async throws {
+        try await LiveAPI.with { api, client in
+            await api.runtime.router.pollAll()
+            var seen: Set<String> = []
+            func exchange(_ method: HTTPRequest.Method, _ path: String, key: String? = Keys.alice, body: String? = nil) async throws -> Reply {
+                let reply = try await client.call(method, path, key: key, body: body)
+                let operation = "\(method.rawValue) \(Self.template(path))"
+                seen.insert(operation)
+                let node = Self.document["paths"]?[Self.template(path)]?[method.rawValue.lowercased()]
+                let response = node?["responses"]?[String(reply.status)].map(Self.resolve)
+                #expect(response != nil, "\(operation) answered \(reply.status), which the document does not list: \(reply.text)")
+                if let schema = response?["content"]?["application/json"]?["schema"] {
+                    let issues = Self.check(reply.json as Any, schema, at: "\(operation) \(reply.status)")
+                    #expect(issues.isEmpty, "\(issues.joined(separator: "\n"))")
+                }
+                return reply
+            }
+            _ = try await exchange(.get, "/health", key: nil)
+            _ = try await exchange(.get, "/metrics", key: nil)
+            let filled = try await exchange(.post, "/v1/orders?wait=10", body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
+            _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
+            _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"201","clientOrderId":"o-1"}"#)
+            _ = try await exchange(.post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"1"}"#)
+            _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"0"}"#)
+            _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"NOPE","side":"buy","quantity":"1"}"#)
+            _ = try await exchange(.post, "/v1/orders", key: nil, body: "{}")
+            _ = try await exchange(.post, "/v1/orders", body: String(repeating: " ", count: 17_000))
+            let resting = try await exchange(.post, "/v1/orders?wait=10", body: #"{"symbol":"ACME","side":"buy","quantity":"10","limitPrice":"9.00","timeInForce":"DAY"}"#)
+            _ = try await exchange(.get, "/v1/orders")
+            _ = try await exchange(.get, "/v1/orders?status=resting&symbol=ACME&limit=5")
+            _ = try await exchange(.get, "/v1/orders?status=done")
+            _ = try await exchange(.get, "/v1/orders", key: nil)
+            let filledID = try #require(filled.object["id"] as? String)
+            let detail = try await exchange(.get, "/v1/orders/\(filledID)?wait=5")
+            #expect((detail.object["children"] as? [Any])?.isEmpty == false && (detail.object["decisions"] as? [Any])?.isEmpty == false)
+            _ = try await exchange(.get, "/v1/orders/\(filledID)?wait=99")
+            _ = try await exchange(.get, "/v1/orders/424242")
+            _ = try await exchange(.get, "/v1/orders/\(filledID)", key: nil)
+            _ = try await exchange(.delete, "/v1/orders/\(filledID)")
+            _ = try await exchange(.delete, "/v1/orders/\(try #require(resting.object["id"] as? String))")
+            _ = try await exchange(.delete, "/v1/orders/424242")
+            _ = try await exchange(.delete, "/v1/orders/1", key: nil)
+            _ = try await exchange(.get, "/v1/book/ACME?side=sell&depth=3")
+            _ = try await exchange(.get, "/v1/book/ACME?depth=0")
+            _ = try await exchange(.get, "/v1/book/NOPE")
+            _ = try await exchange(.get, "/v1/book/ACME", key: nil)
+            _ = try await exchange(.get, "/v1/venues")
+            _ = try await exchange(.get, "/v1/venues", key: nil)
+            #expect(seen == RouterAPI.endpoints, "operations not exercised: \(RouterAPI.endpoints.subtracting(seen))")
+        }
+    }
+
+    @Test func theSchemaCheckCatchesWhatItShould() {
+        let fill = YAML.map([("$ref", .scalar("#/components/schemas/Fill"))])
+        #expect(Self.check(["id": "1", "quantity": "1", "price": "2", "fee": "0"], fill, at: "fill").isEmpty)
+        #expect(Self.check(["id": "1", "quantity": "1", "price": "2"], fill, at: "fill") == ["fill.fee: required, missing"])
+        #expect(Self.check(["id": "1", "quantity": "1", "price": "2", "fee": "0", "extra": 1], fill, at: "fill") == ["fill.extra: not in the document"])
+        #expect(Self.check(["id": "1", "quantity": 1, "price": "2", "fee": "0"], fill, at: "fill") == ["fill.quantity: not a string"])
+    }
+}
