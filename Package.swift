@@ -97,7 +97,9 @@ let package = Package(
         .executableTarget(
             name: "ats-bench",
             dependencies: [
-                "ATSBenchKit",
+                "ATSBenchKit", "ATSServer", "ATSVenues",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

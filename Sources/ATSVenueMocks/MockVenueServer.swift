@@ -100,12 +100,15 @@ struct SimulationService: Service {
     let interval: Duration
 
     func run() async throws {
-        while !Task.isCancelled {
-            await engine.step()
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return
+        // A graceful shutdown ends the loop at once (the group waits for every service to return).
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await engine.step()
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
             }
         }
     }

@@ -2,11 +2,11 @@ import ArgumentParser
 import ATSBenchKit
 
 @main
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ats-bench",
         abstract: "Benchmarks for ATS Router. Measure the release build: swift build -c release.",
-        subcommands: [Replay.self, Generate.self, PlanBench.self]
+        subcommands: [Replay.self, Generate.self, PlanBench.self, LoadBench.self]
     )
 }
 

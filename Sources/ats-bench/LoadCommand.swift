@@ -1,0 +1,132 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ATSServer
+import ATSVenues
+import Foundation
+import Histogram
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// `ats-bench load`: parent orders per second and submit-to-final latency against a router.
+struct LoadBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Drive a router's API with parent orders; print orders/s and p50/p99 latency from submit to final state.",
+        discussion: """
+            Each worker sends its next order as soon as the last one is final: POST /v1/orders?wait=30
+            answers when the order is done or rests, so the time of that exchange is submit to final state.
+            Orders alternate buy and sell of 1 to 5 ACME for alice, IOC, so that the venues' books
+            neither drain nor pile up. Without --server it starts the router, its journal (in a
+            temporary folder) and the five venue mocks in this process, with the venues' published
+            order rate limits lifted (the published limits, 5 to 20 orders a second, would measure pacing).
+            """)
+
+    @Option(help: "Parent orders to send.") var orders = 2_000
+    @Option(help: "Orders in flight at once.") var concurrency = 16
+    @Option(help: "A running router (default: start one in this process).") var server: String?
+    @Option(help: "API key (default: alice's from config.json).") var apiKey = "ak-alice-7f3c9e21b8d44a10"
+    @Option(help: "Orders sent first and not measured.") var warmup = 200
+    @Option(help: "Venue definitions, for the in-process router.") var venues = "venues"
+    @Option(help: "config.json, for the in-process router.") var config = "config.json"
+    @Option(help: "Journal durability for the in-process router: process or disk.") var durability = "process"
+
+    func run() async throws {
+        guard orders >= 1, concurrency >= 1, warmup >= 0 else { throw ValidationError("--orders and --concurrency must be at least 1") }
+        var runtime: RouterRuntime?
+        var base = server ?? ""
+        var folder: String?
+        if server == nil {
+            let catalog = try VenueCatalog.load(directory: venues)
+            let configuration = try RouterConfiguration.load(from: config, venues: catalog)
+            folder = NSTemporaryDirectory() + "ats-load-" + UUID().uuidString
+            var options = RouterRuntime.Options(dataDirectory: folder)
+            options.unthrottledVenues = true
+            options.durability = durability == "disk" ? .disk : .process
+            let started = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
+            _ = try await started.recover()
+            runtime = started
+        }
+        var running: RunningServer?
+        if let runtime {
+            running = try await runtime.startServing()
+            base = running!.url
+
+        }
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, concurrency)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        print("load: \(orders) parent orders, \(concurrency) in flight, against \(server ?? "a router in this process (venue rate limits lifted)")")
+        if warmup > 0 { _ = try await drive(client, base: base, count: warmup, offset: 0) }
+        let started = ContinuousClock.now
+        let result = try await drive(client, base: base, count: orders, offset: warmup)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        func ms(_ q: Double) -> String { String(format: "%.2f", Double(result.histogram.valueAtPercentile(q)) / 1_000) }
+        print(String(format: "  %.0f parent orders/s over %.2f s", Double(orders) / seconds, seconds))
+        print("  submit to final state: p50 \(ms(50)) ms   p99 \(ms(99)) ms   p99.9 \(ms(99.9)) ms   max \(String(format: "%.2f", Double(result.histogram.max) / 1_000)) ms")
+        print("  outcomes: " + result.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        try await client.shutdown()
+        await running?.stop()
+        await runtime?.stop()
+        if let folder { try? FileManager.default.removeItem(atPath: folder) }
+        if result.statuses.keys.contains(where: { $0.hasPrefix("http") || $0 == "error" }) { throw ExitCode(1) }
+    }
+
+    struct Result {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var statuses: [String: Int] = [:]
+    }
+
+    /// Sends `count` orders with `concurrency` workers; latencies in microseconds.
+    func drive(_ client: HTTPClient, base: String, count: Int, offset: Int) async throws -> Result {
+        let next = Counter()
+        let apiKey = self.apiKey
+        return try await withThrowingTaskGroup(of: Result.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var result = Result()
+                    while true {
+                        let n = next.value.add(1, ordering: .relaxed).oldValue
+                        guard n < count else { break }
+                        let index = n + offset
+                        let side = index % 2 == 0 ? "buy" : "sell"
+                        let body = #"{"symbol":"ACME","side":"\#(side)","quantity":"\#(1 + index % 5)","timeInForce":"IOC"}"#
+                        var request = HTTPClientRequest(url: base + "/v1/orders?wait=30")
+                        request.method = .POST
+                        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .bytes(ByteBuffer(string: body))
+                        let start = ContinuousClock.now
+                        do {
+                            let response = try await client.execute(request, timeout: .seconds(60))
+                            let data = try await response.body.collect(upTo: 1 << 22)
+                            let elapsed = ContinuousClock.now - start
+                            let micros = UInt64(max(0, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
+                            result.histogram.record(micros)
+                            if response.status == .created || response.status == .ok {
+                                let json = (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView))) as? [String: Any]
+                                result.statuses[json?["status"] as? String ?? "?", default: 0] += 1
+                            } else {
+                                result.statuses["http \(response.status.code)", default: 0] += 1
+                            }
+                        } catch {
+                            result.statuses["error", default: 0] += 1
+                        }
+                    }
+                    return result
+                }
+            }
+            var total = Result()
+            for try await partial in group {
+                total.histogram.add(partial.histogram)
+                for (key, value) in partial.statuses { total.statuses[key, default: 0] += value }
+            }
+            return total
+        }
+    }
+}
+
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
