@@ -45,6 +45,18 @@ final class Spawned: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Sends SIGTERM and waits up to `seconds`; returns the exit status, or nil if it was still running (then killed).
+    func terminate(within seconds: Double) -> Int32? {
+        process.terminate()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill9()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
     /// Asks the process to stop (SIGTERM); kills it if it has not after five seconds.
     func stop() {
         guard process.isRunning else { return }
@@ -240,6 +252,8 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             let sent = children.values.filter { $0["venueOrderId"] != nil }.count
             #expect(sent == venueOrders, "round \(round): \(sent) children with a venue order id, \(venueOrders) orders at the venues")
             #expect(venueOrders > 0)
+            // SIGTERM stops it cleanly: exit status 0, promptly.
+            #expect(router.terminate(within: 10) == 0, "round \(round): serve did not exit cleanly on SIGTERM")
         }
         // The kills landed mid-flow: some restarts found orders still open, some submissions were cut short.
         #expect(openAtRestart > 0)
