@@ -27,7 +27,6 @@ extension DemoScript {
         var settings = configuration.routingSettings
         settings.pollIntervalMilliseconds = 60_000
         settings.stalenessLimitMilliseconds = 120_000
-        settings.fillWindowMilliseconds = 150
         configuration.routing = settings
         let temporary = dataDirectory == nil
         let folder = dataDirectory ?? (NSTemporaryDirectory() + "ats-router-demo-" + UUID().uuidString)

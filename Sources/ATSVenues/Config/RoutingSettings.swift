@@ -16,8 +16,10 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
     public var requestTimeoutMilliseconds: Int = 1_000
     /// Levels per side asked of each venue.
     public var bookDepth: Int = 20
-    /// How long a limit child on a venue without IOC may work before it is cancelled.
-    public var fillWindowMilliseconds: Int = 400
+    /// How long a take child on a venue without IOC may work before what is left of it is
+    /// cancelled. 0 (the default) is a synthetic IOC: the venue matches on arrival, so what did not
+    /// fill at once is cancelled at once and re-planned; a window suits venues that match later.
+    public var fillWindowMilliseconds: Int = 0
     /// How often a working child's status is polled.
     public var statusPollMilliseconds: Int = 25
     /// How many times a parent's residual is re-planned on fresh books.
@@ -51,7 +53,7 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
         stalenessLimitMilliseconds = try value(.stalenessLimitMilliseconds, 2_000, range: 50...600_000)
         requestTimeoutMilliseconds = try value(.requestTimeoutMilliseconds, 1_000, range: 10...60_000)
         bookDepth = try value(.bookDepth, 20, range: 1...100)
-        fillWindowMilliseconds = try value(.fillWindowMilliseconds, 400, range: 0...60_000)
+        fillWindowMilliseconds = try value(.fillWindowMilliseconds, 0, range: 0...60_000)
         statusPollMilliseconds = try value(.statusPollMilliseconds, 25, range: 1...10_000)
         maximumReroutes = try value(.maximumReroutes, 3, range: 0...20)
         breakerFailureThreshold = try value(.breakerFailureThreshold, 3, range: 1...100)
