@@ -31,17 +31,55 @@ public final class Journal: Sendable {
     }
 
     /// Writes one change (a parent's new state, its new and changed children, new fills, new
-    /// decisions and the events describing them) in one transaction.
+    /// decisions and the events describing them) in one transaction, through cached statements
+    /// (the order path writes several of these per parent).
     public func apply(_ change: JournalChange) throws {
         guard !change.isEmpty else { return }
         try pool.write { db in
-            if let parent = change.insertedParent { try parent.insert(db) }
-            if let parent = change.updatedParent { try parent.update(db) }
-            for child in change.insertedChildren { try child.insert(db) }
-            for child in change.updatedChildren { try child.update(db) }
-            for execution in change.executions { try execution.insert(db, onConflict: .ignore) }
-            for decision in change.decisions { try decision.insert(db) }
-            for event in change.events { try event.insert(db) }
+            if let p = change.insertedParent {
+                try db.cachedStatement(sql: """
+                    INSERT INTO parent_order (id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce, strategy,
+                      includeVenues, excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt, completedAt, cancelRequested)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [p.id, p.account, p.clientOrderId, p.symbol, p.side, p.quantity, p.limitPrice, p.timeInForce,
+                                             p.strategy, p.includeVenues, p.excludeVenues, p.status, p.note, p.rejectionCode,
+                                             p.rejectionMessage, p.createdAt, p.completedAt, p.cancelRequested])
+            }
+            if let p = change.updatedParent {
+                try db.cachedStatement(sql: """
+                    UPDATE parent_order SET status = ?, note = ?, rejectionCode = ?, rejectionMessage = ?, completedAt = ?, cancelRequested = ?
+                    WHERE id = ?
+                    """).execute(arguments: [p.status, p.note, p.rejectionCode, p.rejectionMessage, p.completedAt, p.cancelRequested, p.id])
+            }
+            for c in change.insertedChildren {
+                try db.cachedStatement(sql: """
+                    INSERT INTO child_order (clientKey, parentId, venue, quantity, limitPrice, timeInForce, purpose, decision, status,
+                      venueOrderId, filledQuantity, fees, refusalCode, refusalMessage, failure, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [c.clientKey, c.parentId, c.venue, c.quantity, c.limitPrice, c.timeInForce, c.purpose, c.decision,
+                                             c.status, c.venueOrderId, c.filledQuantity, c.fees, c.refusalCode, c.refusalMessage, c.failure,
+                                             c.createdAt])
+            }
+            for c in change.updatedChildren {
+                try db.cachedStatement(sql: """
+                    UPDATE child_order SET status = ?, venueOrderId = ?, filledQuantity = ?, fees = ?, refusalCode = ?, refusalMessage = ?,
+                      failure = ? WHERE clientKey = ?
+                    """).execute(arguments: [c.status, c.venueOrderId, c.filledQuantity, c.fees, c.refusalCode, c.refusalMessage, c.failure,
+                                             c.clientKey])
+            }
+            for e in change.executions {
+                try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO execution (venue, fillId, childKey, quantity, price, fee, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [e.venue, e.fillId, e.childKey, e.quantity, e.price, e.fee, e.recordedAt])
+            }
+            for d in change.decisions {
+                try db.cachedStatement(sql: "INSERT INTO routing_decision (parentId, position, attempt, at, evidence) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [d.parentId, d.position, d.attempt, d.at, d.evidence])
+            }
+            for e in change.events {
+                try db.cachedStatement(sql: "INSERT INTO order_event (parentId, childKey, kind, detail, at) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [e.parentId, e.childKey, e.kind, e.detail, e.at])
+            }
         }
     }
 

@@ -42,7 +42,7 @@ struct OrderJournal: Sendable {
         for index in old.decisions.count..<max(old.decisions.count, new.decisions.count) {
             let decision = new.decisions[index]
             change.decisions.append(DecisionRecord(parentId: parentId, position: Int64(index), attempt: Int64(decision.attempt),
-                                                   at: decision.at.nanosecondsSinceEpoch, evidence: encode(decision)))
+                                                   at: decision.at.nanosecondsSinceEpoch, evidence: DecisionEvidence.json(decision)))
             let split = decision.plan.allocations.map { "\($0.venue) \($0.quantity)" }.joined(separator: ", ")
             change.events.append(EventRecord(parentId: parentId, kind: "decision",
                                              detail: "attempt \(decision.attempt): \(split.isEmpty ? "nothing to send" : split)", at: time))
