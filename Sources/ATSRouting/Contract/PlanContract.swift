@@ -74,19 +74,7 @@ public enum PlanContract {
         return "{\n" + body + "\n" + String(repeating: " ", count: indent) + "}"
     }
 
-    private static func string(_ text: String) -> String {
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            default:
-                if scalar.value < 0x20 { escaped += String(format: "\\u%04x", scalar.value) } else { escaped.unicodeScalars.append(scalar) }
-            }
-        }
-        return escaped + "\""
-    }
+    private static func string(_ text: String) -> String { JSONText.quoted(text) }
 }
 
 // MARK: Wire documents
@@ -163,5 +151,30 @@ private struct OrderDocument: Decodable {
             includeVenues: Set(try container.decodeIfPresent([VenueID].self, forKey: .includeVenues) ?? []),
             excludeVenues: Set(try container.decodeIfPresent([VenueID].self, forKey: .excludeVenues) ?? [])
         )
+    }
+}
+
+/// JSON text written directly, where a document is on a hot path or its key order matters.
+public enum JSONText {
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 }
