@@ -47,7 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: runtimeOptions)
         } catch {
-            throw CleanExit.message("error: \(error)")
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
         }
         for venue in catalog.venues.map(\.id) {
             let place = runtime.fleet?.urls[venue].map { "\($0) (embedded mock)" } ?? configuration.routingSettings.venues[venue.rawValue]?.url ?? "?"

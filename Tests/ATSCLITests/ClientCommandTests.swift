@@ -57,6 +57,11 @@ import Testing
             #expect(await run(["orders", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)  // unreachable
             #expect(await run(["orders", "--server", "not a url", "--api-key", Self.alice]) != 0)
             #expect(await runtime.router.orders.allParents().count == 2)  // the bad submissions created nothing
+            // serve refuses what it cannot run on, with a non-zero exit.
+            let paths = ["--venues", RoutingCommandTests.venues, "--config", RoutingCommandTests.config]
+            #expect(await run(["serve", "--data-dir", "/proc/no-journal-here", "--port", "0"] + paths) == 1)
+            #expect(await run(["serve", "--durability", "sometimes"] + paths) != 0)
+            #expect(await run(["serve", "--port", "70000"] + paths) != 0)
         }
     }
 }
