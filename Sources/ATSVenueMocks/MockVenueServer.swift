@@ -101,7 +101,7 @@ struct SimulationService: Service {
 
     func run() async throws {
         // A graceful shutdown ends the loop at once (the group waits for every service to return).
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await engine.step()
                 do {

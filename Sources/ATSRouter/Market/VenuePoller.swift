@@ -34,7 +34,7 @@ public struct VenuePoller: Service {
 
     public func run() async throws {
         // A graceful shutdown cancels the wait at once rather than after a whole interval.
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await pollOnce()
                 try? await Task.sleep(for: interval)

@@ -13,7 +13,7 @@ public struct RestingMonitor: Service {
 
     public func run() async throws {
         // A graceful shutdown cancels the wait at once rather than after a whole interval.
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await orders.refreshResting()
                 try? await Task.sleep(for: interval)
