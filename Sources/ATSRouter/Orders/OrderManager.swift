@@ -99,7 +99,7 @@ public actor OrderManager {
     public func submit(_ request: ParentOrderRequest) async -> ParentOrder {
         do {
             let (parent, replayed) = try accept(request)
-            if !replayed && parent.status == .working { await work(parent.id) }
+            if !replayed && parent.status == .working { await route(parent.id) }
             return parents[parent.id] ?? parent
         } catch {
             var parent = makeParent(request, id: OrderID(0))
@@ -116,7 +116,7 @@ public actor OrderManager {
         let (parent, replayed) = try accept(request)
         if !replayed && parent.status == .working {
             let id = parent.id
-            startWork { await self.work(id) }
+            startWork { await self.route(id) }
         }
         return (parent, replayed)
     }
@@ -157,11 +157,6 @@ public actor OrderManager {
             id: id, account: request.account, clientOrderId: request.clientOrderId, symbol: request.symbol, side: request.side,
             quantity: request.quantity, limitPrice: request.limitPrice, timeInForce: request.timeInForce, strategy: request.strategy,
             includeVenues: request.includeVenues, excludeVenues: request.excludeVenues, createdAt: context.clock.now())
-    }
-
-    /// Routes an accepted parent to completion or to resting.
-    func work(_ id: OrderID) async {
-        await route(id)
     }
 
     /// The parent once it is done or resting, waiting at most `timeout`; nil for an unknown id.
