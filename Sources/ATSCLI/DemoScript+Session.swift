@@ -60,7 +60,7 @@ extension DemoScript {
         say(levels(book, rows: 6))
 
         // 1. Larger than any one venue shows: split at the best all-in cost.
-        let continuous = book.asks.filter { catalog(runtime).venue(try! VenueID($0.venue))?.isContinuous == true }
+        let continuous = book.asks.filter { runtime.catalog.venue(try! VenueID($0.venue))?.isContinuous == true }
         let limit = continuous.prefix(8).compactMap { try? Price($0.price) }.max() ?? .zero
         let shown = continuous.filter { (try? Price($0.price)).map { $0 <= limit } ?? false }
             .reduce(Int64(0)) { $0 + ((try? Quantity($1.quantity))?.rawValue ?? 0) }
@@ -173,8 +173,6 @@ extension DemoScript {
             + (order.note.map { " — \($0)" } ?? ""))
         return order
     }
-
-    private func catalog(_ runtime: RouterRuntime) -> VenueCatalog { runtime.catalog }
 
     private func money(_ amount: ExactAmount) -> String {
         (try? amount.money(rounding: .halfEven).formatted(minimumFractionDigits: 2)) ?? amount.description

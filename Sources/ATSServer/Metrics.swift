@@ -12,7 +12,7 @@ public final class RouterMetrics: Sendable {
 
     func count(_ key: String, by amount: Int = 1) { counters.withLock { $0[key, default: 0] += amount } }
 
-    func orderAccepted(_ parent: ParentOrder, replayed: Bool) {
+    func orderAccepted(replayed: Bool) {
         count(replayed ? "ats_orders_replayed_total" : "ats_orders_accepted_total")
     }
 

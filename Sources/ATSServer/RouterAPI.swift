@@ -92,7 +92,7 @@ public enum RouterAPI {
                 case .journalUnavailable: throw APIError(.serviceUnavailable, error.code, error.description)
                 }
             }
-            runtime.metrics.orderAccepted(started.parent, replayed: started.replayed)
+            runtime.metrics.orderAccepted(replayed: started.replayed)
             var parent = started.parent
             if wait > 0, let settled = await orders.settled(parent.id, timeout: .seconds(wait)) { parent = settled }
             return jsonResponse(APIViews.order(parent, detail: true), status: started.replayed ? .ok : .created,

@@ -113,14 +113,12 @@ public final class RouterRuntime: Sendable {
     /// `signals`) it stops taking requests, lets routing in flight finish (bounded), and returns.
     public func application(host: String = "127.0.0.1", port: Int = 0,
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        var serverLogger = logger
-        serverLogger.logLevel = logger.logLevel
-        return Application(
+        Application(
             router: RouterAPI.router(self),
             configuration: .init(address: .hostname(host, port: port), serverName: "ats-router"),
             services: router.services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
-            logger: serverLogger)
+            logger: logger)
     }
 
     /// Runs the API until `group` is shut down; returns the bound port through `onRunning`.

@@ -2,8 +2,9 @@ import GRDB
 
 /// The durable journal: SQLite through GRDB, in WAL mode on disk.
 ///
-/// Every write is one transaction; a method returns only once its write is committed, so callers
-/// acknowledge an order, or send a child, after the call returns.
+/// Every write is one transaction through ``apply(_:)`` (the `record…`/`update…` methods are
+/// single-change shorthands for it); a method returns only once its write is committed, so
+/// callers acknowledge an order, or send a child, after the call returns.
 public final class Journal: Sendable {
     /// How far a committed write is durable.
     public enum Durability: String, Sendable, Codable, CaseIterable {
@@ -115,10 +116,10 @@ public final class Journal: Sendable {
 
     /// Records a new parent and its first event, atomically.
     public func recordParent(_ parent: ParentRecord, event: String = "accepted") throws {
-        try pool.write { db in
-            try parent.insert(db)
-            try EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: parent.createdAt).insert(db)
-        }
+        var change = JournalChange()
+        change.insertedParent = parent
+        change.events = [EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: parent.createdAt)]
+        try apply(change)
     }
 
     /// The parent an account already sent with this client order id, if any (idempotent submission).
@@ -134,33 +135,35 @@ public final class Journal: Sendable {
 
     /// Updates a parent's state and appends the transition.
     public func updateParent(_ parent: ParentRecord, event: String, at time: Int64) throws {
-        try pool.write { db in
-            try parent.update(db)
-            try EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: time).insert(db)
-        }
+        var change = JournalChange()
+        change.updatedParent = parent
+        change.events = [EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: time)]
+        try apply(change)
     }
 
     /// Records a child before it is sent.
     public func recordChild(_ child: ChildRecord) throws {
-        try pool.write { db in
-            try child.insert(db)
-            try EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_created", detail: child.status,
-                            at: child.createdAt).insert(db)
-        }
+        var change = JournalChange()
+        change.insertedChildren = [child]
+        change.events = [EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_created", detail: child.status,
+                                     at: child.createdAt)]
+        try apply(change)
     }
 
     /// Updates a child's state with its fills: fills already recorded are kept once.
     public func updateChild(_ child: ChildRecord, fills: [ExecutionRecord], at time: Int64) throws {
-        try pool.write { db in
-            try child.update(db)
-            for fill in fills { try fill.insert(db, onConflict: .ignore) }
-            try EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_updated", detail: child.status,
-                            at: time).insert(db)
-        }
+        var change = JournalChange()
+        change.updatedChildren = [child]
+        change.executions = fills
+        change.events = [EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_updated", detail: child.status,
+                                     at: time)]
+        try apply(change)
     }
 
     public func recordDecision(_ decision: DecisionRecord) throws {
-        try pool.write { db in try decision.insert(db) }
+        var change = JournalChange()
+        change.decisions = [decision]
+        try apply(change)
     }
 
     /// Children not in a final state: what recovery reconciles with the venues on start.

@@ -2,7 +2,7 @@ import GRDB
 
 /// A parent order as the journal stores it: numbers as raw fixed-point integers (8 decimals),
 /// times as nanoseconds since the epoch.
-public struct ParentRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct ParentRecord: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "parent_order"
     public var id: Int64
     public var account: String
@@ -49,7 +49,7 @@ public struct ParentRecord: Codable, Sendable, Hashable, FetchableRecord, Persis
 }
 
 /// A child order: journalled before it is sent, so that recovery can reconcile it by its key.
-public struct ChildRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct ChildRecord: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "child_order"
     public var clientKey: String
     public var parentId: Int64
@@ -92,7 +92,7 @@ public struct ChildRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
 }
 
 /// One fill of a child at its venue; `(venue, fillId)` is unique, so recording it twice is harmless.
-public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "execution"
     public var venue: String
     public var fillId: String
@@ -114,7 +114,7 @@ public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, Per
 }
 
 /// One state transition, appended and never changed.
-public struct EventRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct EventRecord: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "order_event"
     public var sequence: Int64?
     public var parentId: Int64
@@ -130,12 +130,10 @@ public struct EventRecord: Codable, Sendable, Hashable, FetchableRecord, Persist
         self.detail = detail
         self.at = at
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) { sequence = inserted.rowID }
 }
 
 /// A routing decision's evidence (snapshot, quote ages, exclusions, plan) as JSON.
-public struct DecisionRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+public struct DecisionRecord: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "routing_decision"
     public var parentId: Int64
     public var position: Int64
