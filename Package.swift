@@ -4,8 +4,9 @@ import PackageDescription
 // Targets and their one-way arrows (see docs/architecture.md):
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
 //   ATSDomain  <- ATSVenues   <- ATSRouting  <- ATSRouter <- ATSCLI <- ats-router
+//   ATSVenues  <- ATSSettlement <- ATSRouter
 //   ATSMatching, ATSVenues    <- ATSVenueMocks             <- ATSCLI
-// ATSDomain, ATSMatching and ATSRouting import no I/O library.
+// ATSDomain, ATSMatching, ATSRouting and ATSSettlement import no I/O library.
 let package = Package(
     name: "ats-router",
     platforms: [.macOS(.v15)],
@@ -15,6 +16,7 @@ let package = Package(
         .library(name: "ATSDomain", targets: ["ATSDomain"]),
         .library(name: "ATSMatching", targets: ["ATSMatching"]),
         .library(name: "ATSRouting", targets: ["ATSRouting"]),
+        .library(name: "ATSSettlement", targets: ["ATSSettlement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,11 +35,13 @@ let package = Package(
         .target(name: "ATSMatching", dependencies: ["ATSDomain"]),
         // Routing decisions with no I/O: the exact planner and its strategies.
         .target(name: "ATSRouting", dependencies: ["ATSDomain", "ATSVenues"]),
+        // Settlement as a value with no I/O: ledgers, cap table, settlement models, custody transfers.
+        .target(name: "ATSSettlement", dependencies: ["ATSDomain", "ATSVenues"]),
         // The live router: venue adapters over HTTP, health, pollers, the consolidated book, the order manager.
         .target(
             name: "ATSRouter",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSRouting", "ATSStorage",
+                "ATSDomain", "ATSVenues", "ATSRouting", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,6 +111,7 @@ let package = Package(
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSMatching"]),
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
         .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage"]),
+        .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
         .testTarget(name: "ATSRoutingTests", dependencies: ["ATSRouting", "ATSVenues"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",

@@ -19,6 +19,11 @@ public struct Account: Sendable, Hashable, Codable {
     public var holdings: [Holding]
     /// The key that authenticates this account's API requests.
     public var apiKey: String?
+    /// Where settlement consolidates this account's tokens: absent, the account's own wallet on
+    /// each token's home chain; or one custodian (`custodian:<venue>`) for every token.
+    public var custody: CustodyLocation?
+    /// Cash balances when the ledgers are first opened.
+    public var cash: [CashBalance]?
 
     public enum InvestorType: String, Sendable, Hashable, Codable {
         case individual, entity, institution
@@ -32,6 +37,30 @@ public struct Account: Sendable, Hashable, Codable {
         public var symbol: Symbol
         public var quantity: Quantity
         public var acquiredOn: CalendarDate
+
+        public init(symbol: Symbol, quantity: Quantity, acquiredOn: CalendarDate) {
+            self.symbol = symbol
+            self.quantity = quantity
+            self.acquiredOn = acquiredOn
+        }
+    }
+
+    /// Cash of one asset at one location.
+    public struct CashBalance: Sendable, Hashable, Codable {
+        public var asset: CashAsset
+        public var location: CustodyLocation
+        public var amount: Money
+
+        public init(asset: CashAsset, location: CustodyLocation, amount: Money) {
+            self.asset = asset
+            self.location = location
+            self.amount = amount
+        }
+    }
+
+    /// Where settlement moves this account's holdings of `security` once a trade has settled.
+    public func designatedCustody(of security: Security) -> CustodyLocation {
+        custody ?? .wallet(chain: security.chain)
     }
 
     public func kycStatus(at venue: VenueID) -> KYCStatus? { kyc[venue.rawValue] }

@@ -55,3 +55,14 @@ private func describe(_ type: Any.Type) -> String {
     default: return "\(type)"
     }
 }
+
+extension KeyedDecodingContainer {
+    /// An optional whole-number setting: `fallback` when absent, an error naming the range when outside it.
+    func setting(_ key: Key, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let found = try decodeIfPresent(Int.self, forKey: key) else { return fallback }
+        guard range.contains(found) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must be from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return found
+    }
+}

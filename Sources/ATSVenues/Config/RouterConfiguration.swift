@@ -8,9 +8,14 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
     public var accounts: [Account]
     /// Polling, staleness, timeouts, health and venue endpoints; defaults when absent.
     public var routing: RoutingSettings?
+    /// The simulated settlement world (counterparties, bridges, custodians); defaults when absent.
+    public var settlement: SettlementSettings?
 
     /// The routing settings, defaults filled in.
     public var routingSettings: RoutingSettings { routing ?? RoutingSettings() }
+
+    /// The settlement settings, defaults filled in.
+    public var settlementSettings: SettlementSettings { settlement ?? SettlementSettings() }
 
     /// Loads `config.json` and checks it against the venue catalog.
     public static func load(from path: String, venues: VenueCatalog) throws(ConfigurationError) -> RouterConfiguration {
@@ -68,6 +73,23 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             }
             for (j, holding) in account.holdings.enumerated() where security(holding.symbol) == nil {
                 throw fail("\(key).holdings[\(j)].symbol", "\(holding.symbol) is not in the securities master")
+            }
+            if let custody = account.custody {
+                guard case .custodian(let id) = custody else {
+                    throw fail("\(key).custody", "is \(custody); give a custodian (custodian:<venue>), or leave it out for self-custody wallets")
+                }
+                guard let venue = venues.venue(id), venue.settlement.model == .custodialBookEntry else {
+                    throw fail("\(key).custody", "\(id) is not a venue with a custodian (custodial book entry)")
+                }
+            }
+            for (j, cash) in (account.cash ?? []).enumerated() {
+                guard cash.asset.isKept(at: cash.location) else {
+                    throw fail("\(key).cash[\(j)].location", "\(cash.asset.rawValue) is not kept at \(cash.location) (dollars: bank or custodian:<venue>; USDC: wallet:<chain>)")
+                }
+                if case .custodian(let id) = cash.location, venues.venue(id)?.settlement.model != .custodialBookEntry {
+                    throw fail("\(key).cash[\(j)].location", "\(id) is not a venue with a custodian")
+                }
+                guard !cash.amount.isNegative else { throw fail("\(key).cash[\(j)].amount", "must not be negative") }
             }
             if let apiKey = account.apiKey {
                 guard apiKey.count >= 16 else { throw fail("\(key).apiKey", "must be at least 16 characters") }

@@ -41,23 +41,15 @@ public struct RoutingSettings: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func value(_ key: CodingKeys, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
-            guard let found = try container.decodeIfPresent(Int.self, forKey: key) else { return fallback }
-            guard range.contains(found) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container,
-                                                       debugDescription: "must be from \(range.lowerBound) to \(range.upperBound)")
-            }
-            return found
-        }
-        pollIntervalMilliseconds = try value(.pollIntervalMilliseconds, 200, range: 10...60_000)
-        stalenessLimitMilliseconds = try value(.stalenessLimitMilliseconds, 2_000, range: 50...600_000)
-        requestTimeoutMilliseconds = try value(.requestTimeoutMilliseconds, 1_000, range: 10...60_000)
-        bookDepth = try value(.bookDepth, 20, range: 1...100)
-        fillWindowMilliseconds = try value(.fillWindowMilliseconds, 0, range: 0...60_000)
-        statusPollMilliseconds = try value(.statusPollMilliseconds, 25, range: 1...10_000)
-        maximumReroutes = try value(.maximumReroutes, 3, range: 0...20)
-        breakerFailureThreshold = try value(.breakerFailureThreshold, 3, range: 1...100)
-        breakerOpenMilliseconds = try value(.breakerOpenMilliseconds, 2_000, range: 10...600_000)
+        pollIntervalMilliseconds = try container.setting(.pollIntervalMilliseconds, 200, range: 10...60_000)
+        stalenessLimitMilliseconds = try container.setting(.stalenessLimitMilliseconds, 2_000, range: 50...600_000)
+        requestTimeoutMilliseconds = try container.setting(.requestTimeoutMilliseconds, 1_000, range: 10...60_000)
+        bookDepth = try container.setting(.bookDepth, 20, range: 1...100)
+        fillWindowMilliseconds = try container.setting(.fillWindowMilliseconds, 0, range: 0...60_000)
+        statusPollMilliseconds = try container.setting(.statusPollMilliseconds, 25, range: 1...10_000)
+        maximumReroutes = try container.setting(.maximumReroutes, 3, range: 0...20)
+        breakerFailureThreshold = try container.setting(.breakerFailureThreshold, 3, range: 1...100)
+        breakerOpenMilliseconds = try container.setting(.breakerOpenMilliseconds, 2_000, range: 10...600_000)
         venues = try container.decodeIfPresent([String: Endpoint].self, forKey: .venues) ?? [:]
     }
 }

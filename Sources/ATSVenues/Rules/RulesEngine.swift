@@ -57,8 +57,6 @@ public struct RulesEngine: Sendable {
            refuse(.kycNotApproved, "\(account.id) is \(account.kycStatus(at: venue.id).map { "KYC \($0.rawValue)" } ?? "not onboarded") at \(venue.name) (DS 20: not in the registry)") { return found }
         if eligibility.deniedCountries.contains(account.country) || (!eligibility.allowedCountries.isEmpty && !eligibility.allowedCountries.contains(account.country)),
            refuse(.countryRestricted, "\(venue.name) does not admit investors from \(account.country) (DS 26)") { return found }
-        if order.side == .buy && security.transferRules.restrictedCountries.contains(account.country),
-           refuse(.countryRestricted, "\(security.symbol) may not be acquired by investors from \(account.country) (DS 26)") { return found }
         if eligibility.nonUSPersonsOnly && account.usPerson,
            refuse(.usPersonRestricted, "\(venue.name) admits non-US persons only (DS 26)") { return found }
         if (eligibility.accreditedOnly || (eligibility.usPersonsMustBeAccredited && account.usPerson)) && !account.accredited,
@@ -68,10 +66,31 @@ public struct RulesEngine: Sendable {
         if eligibility.professionalOnly && !account.professional,
            refuse(.notProfessional, "\(venue.name) admits professional clients and eligible counterparties only") { return found }
         // The token's transfer rules
+        found += transferViolations(side: order.side, quantity: order.quantity, account: account, security: security, at: now,
+                                    holders: holders, stopAtFirst: stopAtFirst)
+        if stopAtFirst { return Array(found.prefix(1)) }
+        return found
+    }
+
+    /// The token's own transfer rules for `account` acquiring (`buy`) or disposing of (`sell`)
+    /// `quantity` of `security`, with the account's holdings as lots: accreditation, qualified
+    /// purchasers, flowback, holders, holding limits and holding periods. Checked before an order
+    /// is sent and again when its trade settles (DS Protocol's `preTransferCheck`).
+    public func transferViolations(
+        side: Side, quantity: Quantity, account: Account, security: Security, at now: Timestamp, holders: Int,
+        stopAtFirst: Bool = false
+    ) -> [Rejection] {
+        var found: [Rejection] = []
+        func refuse(_ code: RejectCode, _ message: String) -> Bool {
+            found.append(Rejection(code, message))
+            return stopAtFirst
+        }
         let rules = security.transferRules
         let held = account.holding(of: security.symbol)
-        switch order.side {
+        switch side {
         case .buy:
+            if rules.restrictedCountries.contains(account.country),
+               refuse(.countryRestricted, "\(security.symbol) may not be acquired by investors from \(account.country) (DS 26)") { return found }
             if rules.accreditedOnly && !account.accredited,
                refuse(.notAccredited, "\(security.symbol) may be held by accredited investors only (DS 61)") { return found }
             if rules.qualifiedPurchaserOnly && !account.qualifiedPurchaser,
@@ -80,27 +99,27 @@ public struct RulesEngine: Sendable {
                refuse(.flowback, "\(security.symbol) is under Reg S flowback restriction until \(ends): no acquisitions by US persons (DS 25)") { return found }
             if let maximum = rules.maximumHolders, held.isZero, holders >= maximum,
                refuse(.maximumHoldersReached, "\(security.symbol) already has its maximum \(maximum) holders (DS 40)") { return found }
-            let after = Quantity(rawValue: held.rawValue + order.quantity.rawValue)
+            let after = Quantity(rawValue: held.rawValue + quantity.rawValue)
             if let maximum = rules.maximumHolding, after > maximum,
                refuse(.aboveMaximumHolding, "holding \(after) of \(security.symbol) would exceed the maximum \(maximum) (DS 52)") { return found }
             if let minimum = rules.minimumHolding, after < minimum,
                refuse(.belowMinimumHolding, "holding \(after) of \(security.symbol) would be below the minimum \(minimum) (DS 51)") { return found }
         case .sell:
-            if order.quantity > held,
-               refuse(.insufficientHolding, "\(account.id) holds \(held) \(security.symbol), less than \(order.quantity) (DS 15)") { return found }
+            if quantity > held,
+               refuse(.insufficientHolding, "\(account.id) holds \(held) \(security.symbol), less than \(quantity) (DS 15)") { return found }
             let period = security.holdingPeriod
             let today = CalendarDate(now)
             let free = account.holdings.filter { $0.symbol == security.symbol && period.firstResaleDate(acquiredOn: $0.acquiredOn) <= today }
                 .reduce(Int64(0)) { $0 + $1.quantity.rawValue }
-            if order.quantity <= held && order.quantity.rawValue > free {
+            if quantity <= held && quantity.rawValue > free {
                 let next = account.holdings.filter { $0.symbol == security.symbol }
                     .map { period.firstResaleDate(acquiredOn: $0.acquiredOn) }.filter { $0 > today }.min()
                 if refuse(.holdingPeriodNotElapsed,
                           "only \(Quantity(rawValue: free)) of \(held) \(security.symbol) is past its \(period) holding period (\(security.exemption.rawValue)); more becomes free on \(next.map(\.description) ?? "—") (DS \(account.usPerson ? 32 : 33))") { return found }
             }
-            let after = Quantity(rawValue: held.rawValue - min(held.rawValue, order.quantity.rawValue))
+            let after = Quantity(rawValue: held.rawValue - min(held.rawValue, quantity.rawValue))
             if let minimum = rules.minimumHolding, after.isPositive, after < minimum,
-               refuse(.belowMinimumHolding, "selling \(order.quantity) would leave \(after) \(security.symbol), below the minimum holding \(minimum) (DS 51)") { return found }
+               refuse(.belowMinimumHolding, "selling \(quantity) would leave \(after) \(security.symbol), below the minimum holding \(minimum) (DS 51)") { return found }
         }
         return found
     }
