@@ -1,5 +1,6 @@
 import ATSDomain
 import ATSRouting
+import ATSSettlement
 import ATSVenues
 
 /// What routing reads: the venues and their rules, the securities and accounts, each venue's
@@ -10,15 +11,18 @@ public struct RoutingContext: Sendable {
     public let gateways: [VenueID: VenueGateway]
     public let store: MarketDataStore
     public let clock: any TradingClock
+    /// Positions: holdings with acquisition dates, holders, what is sellable where.
+    public let settlement: SettlementDesk
     public let rules = RulesEngine()
 
     public init(catalog: VenueCatalog, configuration: RouterConfiguration, gateways: [VenueID: VenueGateway],
-                store: MarketDataStore, clock: any TradingClock) {
+                store: MarketDataStore, clock: any TradingClock, settlement: SettlementDesk) {
         self.catalog = catalog
         self.configuration = configuration
         self.gateways = gateways
         self.store = store
         self.clock = clock
+        self.settlement = settlement
     }
 
     public var settings: RoutingSettings { configuration.routingSettings }
@@ -36,14 +40,28 @@ public struct RoutingContext: Sendable {
         guard let listing = venue.listing(symbol) else { return Rejection(.notListed, "\(symbol) is not listed on \(venue.name)") }
         let ticket = OrderTicket(side: side, type: .limit, quantity: quantity, limitPrice: listing.referencePrice,
                                  timeInForce: venue.timeInForce.first ?? .gtc)
-        let found: [Rejection]
-        if let account, let security = configuration.security(symbol) {
-            found = rules.violations(ticket, account: account, venue: venue, security: security, at: now,
-                                     holders: configuration.holderCount(of: symbol))
-        } else {
-            found = rules.venueViolations(ticket, symbol: symbol, venue: venue, at: now)
+        guard let account, let security = configuration.security(symbol) else {
+            return rules.venueViolations(ticket, symbol: symbol, venue: venue, at: now).first { !Self.childShapeCodes.contains($0.code) }
         }
-        return found.first { !Self.childShapeCodes.contains($0.code) }
+        let found = rules.violations(ticket, account: settlement.accountView(account), venue: venue, security: security, at: now,
+                                     holders: settlement.holderCount(of: symbol))
+        if let refusal = found.first(where: { !Self.childShapeCodes.contains($0.code) }) { return refusal }
+        if side == .sell, settlement.sellable(account.id, symbol, at: venue) < max(listing.minimumQuantity, listing.lotSize) {
+            return positionRefusal(account.id, symbol, at: venue)
+        }
+        return nil
+    }
+
+    /// Why `account` cannot sell `symbol` at `venue` although it may hold enough: its tokens are
+    /// not free where the venue settles.
+    func positionRefusal(_ account: AccountID, _ symbol: Symbol, at venue: VenueDefinition, wanted: Quantity? = nil) -> Rejection {
+        let here = settlement.sellable(account, symbol, at: venue)
+        let elsewhere = settlement.freeHoldings(account, symbol).filter { $0.location != venue.tokenLocation }
+            .map { "\($0.quantity) at \($0.location)" }.joined(separator: ", ")
+        return Rejection(.positionNotAtVenue,
+                         "\(venue.name) settles at \(venue.tokenLocation), where \(account) has \(here) \(symbol) free to sell"
+                            + (wanted.map { " (this child needs \($0))" } ?? "")
+                            + (elsewhere.isEmpty ? "" : "; free elsewhere: \(elsewhere) — a custody transfer (POST /v1/transfers) moves it"))
     }
 
     /// The consolidated book for `symbol`, filtered to venues where `account` (if given) may trade now.
@@ -107,10 +125,16 @@ public struct RoutingContext: Sendable {
 
     /// The planner's snapshot from a consolidated book: continuous venues only (a call-auction
     /// venue's book waits for its auction and cannot be taken now), with each listing's terms.
+    /// A sell is capped at each venue by what the account can sell there (``SettlementDesk/sellable(_:_:at:)``).
     public func planSnapshot(_ book: ConsolidatedBook, side: Side) -> PlanSnapshot {
         var venues: [PlanVenue] = []
         for status in book.venues where status.included {
             guard let venue = catalog.venue(status.venue), venue.isContinuous, let listing = venue.listing(book.symbol) else { continue }
+            var maximum = listing.maximumOrderQuantity
+            if side == .sell, let account = book.account {
+                let sellable = settlement.sellable(account, book.symbol, at: venue).rawValue
+                maximum = Quantity(rawValue: min(maximum.rawValue, sellable - sellable % max(1, listing.lotSize.rawValue)))
+            }
             venues.append(PlanVenue(
                 venue: venue.id, lotSize: listing.lotSize, minQuantity: listing.minimumQuantity,
                 minNotional: listing.minimumOrderValue, takerFee: side == .buy ? status.buyFeeBps : status.sellFeeBps,
@@ -119,7 +143,7 @@ public struct RoutingContext: Sendable {
                     .sorted { $0.price > $1.price },
                 asks: book.asks.filter { $0.venue == venue.id }.map { PlanLevel(price: $0.price, quantity: $0.quantity) }
                     .sorted { $0.price < $1.price },
-                maxQuantity: listing.maximumOrderQuantity))
+                maxQuantity: maximum))
         }
         return PlanSnapshot(symbol: book.symbol, venues: venues)
     }

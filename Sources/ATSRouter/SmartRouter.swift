@@ -1,13 +1,14 @@
 import AsyncHTTPClient
 import ATSDomain
 import ATSRouting
+import ATSSettlement
 import ATSStorage
 import ATSVenues
 import Logging
 import ServiceLifecycle
 
 /// The live router assembled: a pooled HTTP client, one gateway and one poller per venue, the
-/// market data store, the routing context and the order manager.
+/// market data store, the settlement desk, the routing context and the order manager.
 public final class SmartRouter: Sendable {
     public let context: RoutingContext
     public let orders: OrderManager
@@ -15,9 +16,10 @@ public final class SmartRouter: Sendable {
     public let client: HTTPClient
 
     /// - Parameter urls: each venue's base URL (the embedded mocks' or those in `config.json`).
-    /// - Parameter journal: where orders are made durable; nil keeps them in memory only.
+    /// - Parameter journal: where orders and settlement are made durable; nil keeps them in memory only.
+    /// - Throws: when the journal's settlement records do not read back.
     public init(catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
-                journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")) {
+                journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")) throws {
         let settings = configuration.routingSettings
         client = HTTPClient(eventLoopGroupProvider: .singleton,
                             configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
@@ -42,14 +44,19 @@ public final class SmartRouter: Sendable {
                                        store: store, interval: .milliseconds(settings.pollIntervalMilliseconds),
                                        depth: settings.bookDepth, clock: clock))
         }
-        context = RoutingContext(catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock)
+        let settlement = try SettlementDesk(catalog: catalog, configuration: configuration, journal: journal, clock: clock)
+        context = RoutingContext(catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
+                                 settlement: settlement)
         orders = OrderManager(context: context, journal: journal, logger: logger)
         self.pollers = pollers
     }
 
-    /// The long-running parts: one poller per venue and the resting monitor.
+    public var settlement: SettlementDesk { context.settlement }
+
+    /// The long-running parts: one poller per venue, the resting monitor and the settlement scheduler.
     public var services: [any Service] {
-        pollers + [RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds))]
+        pollers + [RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
+                   SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger)]
     }
 
     /// Asks every venue for its instruments and compares them with the venue definitions; returns

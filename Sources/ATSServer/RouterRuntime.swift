@@ -97,7 +97,7 @@ public final class RouterRuntime: Sendable {
             for (venue, url) in started.urls { urls[venue] = url }
             fleet = started
         }
-        let router = SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, logger: logger)
+        let router = try SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, logger: logger)
         return RouterRuntime(catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
                              journal: journal, journalPath: journalPath, isSimulatedSession: simulated, logger: logger)
     }

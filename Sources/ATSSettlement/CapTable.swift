@@ -12,6 +12,16 @@ public struct TransferAgentReport: Sendable, Hashable, Codable {
     /// The new holder's acquisition date (the settlement date): holding periods run from it.
     public var acquiredOn: CalendarDate
     public var reference: String
+
+    public init(at: Timestamp, symbol: Symbol, from: Holder?, to: Holder, quantity: Quantity, acquiredOn: CalendarDate, reference: String) {
+        self.at = at
+        self.symbol = symbol
+        self.from = from
+        self.to = to
+        self.quantity = quantity
+        self.acquiredOn = acquiredOn
+        self.reference = reference
+    }
 }
 
 /// The transfer agent's cap table: per security, each holder's lots with their acquisition

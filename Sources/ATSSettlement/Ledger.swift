@@ -42,6 +42,15 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public var to: LedgerAccount
     /// What caused it: `genesis:…`, `s<settlement>:…`, `t<transfer>:…`.
     public var reference: String
+
+    public init(at: Timestamp, asset: LedgerAsset, amount: Int64, from: LedgerAccount?, to: LedgerAccount, reference: String) {
+        self.at = at
+        self.asset = asset
+        self.amount = amount
+        self.from = from
+        self.to = to
+        self.reference = reference
+    }
 }
 
 /// The token ledgers (one per chain, plus the custodians' books) and the cash ledger in one

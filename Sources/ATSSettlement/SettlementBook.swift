@@ -52,6 +52,12 @@ public struct SettlementError: Error, Sendable, Hashable, CustomStringConvertibl
     public var field: String?
     public var message: String
     public var description: String { "\(code): \(message)" }
+
+    public init(code: String, field: String?, message: String) {
+        self.code = code
+        self.field = field
+        self.message = message
+    }
 }
 
 /// The settlement state machine as a value: the ledgers, the cap table, every settlement and

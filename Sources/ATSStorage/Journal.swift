@@ -20,14 +20,19 @@ public final class Journal: Sendable {
     public let tag: String
 
     /// Opens (creating if needed) the journal at `path` and applies any migration not yet applied.
-    public init(path: String, durability: Durability = .process) throws {
+    /// With `readOnly`, opens an existing journal for reading only: nothing is created or migrated,
+    /// and every write fails (the offline `settlements` and `positions` commands).
+    public init(path: String, durability: Durability = .process, readOnly: Bool = false) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in
-            try db.execute(sql: durability == .disk ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        configuration.readonly = readOnly
+        if !readOnly {
+            configuration.prepareDatabase { db in
+                try db.execute(sql: durability == .disk ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try JournalSchema.migrator.migrate(pool)
+        if !readOnly { try JournalSchema.migrator.migrate(pool) }
         tag = try pool.read { db in try String.fetchOne(db, sql: "SELECT tag FROM journal_meta") } ?? "r0"
     }
 
@@ -81,6 +86,43 @@ public final class Journal: Sendable {
                 try db.cachedStatement(sql: "INSERT INTO order_event (parentId, childKey, kind, detail, at) VALUES (?, ?, ?, ?, ?)")
                     .execute(arguments: [e.parentId, e.childKey, e.kind, e.detail, e.at])
             }
+            for s in change.settlements {
+                try db.cachedStatement(sql: """
+                    INSERT INTO settlement (id, venue, fillId, parentId, account, symbol, model, status, updatedAt, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
+                    """).execute(arguments: [s.id, s.venue, s.fillId, s.parentId, s.account, s.symbol, s.model, s.status, s.updatedAt, s.record])
+            }
+            for t in change.transfers {
+                try db.cachedStatement(sql: """
+                    INSERT INTO custody_transfer (id, account, symbol, settlementId, status, updatedAt, record) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
+                    """).execute(arguments: [t.id, t.account, t.symbol, t.settlementId, t.status, t.updatedAt, t.record])
+            }
+            for e in change.ledgerEntries {
+                try db.cachedStatement(sql: """
+                    INSERT INTO ledger_entry (at, asset, amount, fromHolder, fromLocation, fromLocked, toHolder, toLocation, toLocked, reference)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [e.at, e.asset, e.amount, e.fromHolder, e.fromLocation, e.fromLocked, e.toHolder, e.toLocation,
+                                             e.toLocked, e.reference])
+            }
+            for r in change.capTableReports {
+                try db.cachedStatement(sql: """
+                    INSERT INTO cap_table_report (at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [r.at, r.symbol, r.fromHolder, r.toHolder, r.quantity, r.acquiredOn, r.reference])
+            }
+        }
+    }
+
+    /// Everything settlement keeps: records as last written (by id), entries and reports in the order appended.
+    public func loadSettlement() throws -> StoredSettlement {
+        try pool.read { db in
+            guard try db.tableExists("settlement") else { return StoredSettlement(settlements: [], transfers: [], entries: [], reports: []) }
+            return StoredSettlement(
+                settlements: try SettlementRow.order(Column("id")).fetchAll(db),
+                transfers: try CustodyTransferRow.order(Column("id")).fetchAll(db),
+                entries: try LedgerEntryRow.order(Column("sequence")).fetchAll(db),
+                reports: try CapTableReportRow.order(Column("sequence")).fetchAll(db))
         }
     }
 

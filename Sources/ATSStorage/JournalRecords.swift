@@ -166,11 +166,129 @@ public struct JournalChange: Sendable {
     public var executions: [ExecutionRecord] = []
     public var decisions: [DecisionRecord] = []
     public var events: [EventRecord] = []
+    /// Settlements and custody transfers in their latest state (written over the previous one).
+    public var settlements: [SettlementRow] = []
+    public var transfers: [CustodyTransferRow] = []
+    public var ledgerEntries: [LedgerEntryRow] = []
+    public var capTableReports: [CapTableReportRow] = []
 
     public init() {}
 
     public var isEmpty: Bool {
         insertedParent == nil && updatedParent == nil && insertedChildren.isEmpty && updatedChildren.isEmpty
-            && executions.isEmpty && decisions.isEmpty && events.isEmpty
+            && executions.isEmpty && decisions.isEmpty && events.isEmpty && settlements.isEmpty && transfers.isEmpty
+            && ledgerEntries.isEmpty && capTableReports.isEmpty
     }
+}
+
+/// A settlement as last written: key columns for queries, the whole record as JSON.
+public struct SettlementRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "settlement"
+    public var id: Int64
+    public var venue: String
+    public var fillId: String
+    public var parentId: Int64
+    public var account: String
+    public var symbol: String
+    public var model: String
+    public var status: String
+    public var updatedAt: Int64
+    public var record: String
+
+    public init(id: Int64, venue: String, fillId: String, parentId: Int64, account: String, symbol: String, model: String,
+                status: String, updatedAt: Int64, record: String) {
+        self.id = id
+        self.venue = venue
+        self.fillId = fillId
+        self.parentId = parentId
+        self.account = account
+        self.symbol = symbol
+        self.model = model
+        self.status = status
+        self.updatedAt = updatedAt
+        self.record = record
+    }
+}
+
+/// A custody transfer as last written.
+public struct CustodyTransferRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "custody_transfer"
+    public var id: Int64
+    public var account: String
+    public var symbol: String
+    public var settlementId: Int64?
+    public var status: String
+    public var updatedAt: Int64
+    public var record: String
+
+    public init(id: Int64, account: String, symbol: String, settlementId: Int64?, status: String, updatedAt: Int64, record: String) {
+        self.id = id
+        self.account = account
+        self.symbol = symbol
+        self.settlementId = settlementId
+        self.status = status
+        self.updatedAt = updatedAt
+        self.record = record
+    }
+}
+
+/// One ledger movement, appended and never changed; amounts raw (8 decimals).
+public struct LedgerEntryRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "ledger_entry"
+    public var sequence: Int64?
+    public var at: Int64
+    public var asset: String
+    public var amount: Int64
+    public var fromHolder: String?
+    public var fromLocation: String?
+    public var fromLocked: Bool?
+    public var toHolder: String
+    public var toLocation: String
+    public var toLocked: Bool
+    public var reference: String
+
+    public init(at: Int64, asset: String, amount: Int64, fromHolder: String?, fromLocation: String?, fromLocked: Bool?,
+                toHolder: String, toLocation: String, toLocked: Bool, reference: String) {
+        self.at = at
+        self.asset = asset
+        self.amount = amount
+        self.fromHolder = fromHolder
+        self.fromLocation = fromLocation
+        self.fromLocked = fromLocked
+        self.toHolder = toHolder
+        self.toLocation = toLocation
+        self.toLocked = toLocked
+        self.reference = reference
+    }
+}
+
+/// One change of ownership reported to the transfer agent, appended and never changed.
+public struct CapTableReportRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "cap_table_report"
+    public var sequence: Int64?
+    public var at: Int64
+    public var symbol: String
+    public var fromHolder: String?
+    public var toHolder: String
+    public var quantity: Int64
+    public var acquiredOn: String
+    public var reference: String
+
+    public init(at: Int64, symbol: String, fromHolder: String?, toHolder: String, quantity: Int64, acquiredOn: String, reference: String) {
+        self.at = at
+        self.symbol = symbol
+        self.fromHolder = fromHolder
+        self.toHolder = toHolder
+        self.quantity = quantity
+        self.acquiredOn = acquiredOn
+        self.reference = reference
+    }
+}
+
+/// Everything settlement keeps, as loaded on start.
+public struct StoredSettlement: Sendable {
+    public var settlements: [SettlementRow]
+    public var transfers: [CustodyTransferRow]
+    public var entries: [LedgerEntryRow]
+    public var reports: [CapTableReportRow]
 }

@@ -87,6 +87,63 @@ enum JournalSchema {
                 t.primaryKey(["parentId", "position"])
             }
         }
+        migrator.registerMigration("v2: settlements, custody transfers, ledger entries, cap table reports") { db in
+            try db.create(table: "settlement") { t in
+                t.primaryKey("id", .integer)
+                t.column("venue", .text).notNull()
+                t.column("fillId", .text).notNull()
+                t.column("parentId", .integer).notNull()
+                t.column("account", .text).notNull()
+                t.column("symbol", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("updatedAt", .integer).notNull()
+                t.column("record", .text).notNull()  // JSON: the whole settlement record with its steps
+                t.uniqueKey(["venue", "fillId"])
+            }
+            try db.create(index: "settlement_by_parent", on: "settlement", columns: ["parentId"])
+            try db.create(table: "custody_transfer") { t in
+                t.primaryKey("id", .integer)
+                t.column("account", .text).notNull()
+                t.column("symbol", .text).notNull()
+                t.column("settlementId", .integer)
+                t.column("status", .text).notNull()
+                t.column("updatedAt", .integer).notNull()
+                t.column("record", .text).notNull()  // JSON: the transfer with its hops
+            }
+            // Double-entry: every row moves `amount` from one balance to another; `from` NULL is an issuance.
+            try db.create(table: "ledger_entry") { t in
+                t.autoIncrementedPrimaryKey("sequence")
+                t.column("at", .integer).notNull()
+                t.column("asset", .text).notNull()
+                t.column("amount", .integer).notNull()
+                t.column("fromHolder", .text)
+                t.column("fromLocation", .text)
+                t.column("fromLocked", .boolean)
+                t.column("toHolder", .text).notNull()
+                t.column("toLocation", .text).notNull()
+                t.column("toLocked", .boolean).notNull()
+                t.column("reference", .text).notNull()
+            }
+            try db.create(table: "cap_table_report") { t in
+                t.autoIncrementedPrimaryKey("sequence")
+                t.column("at", .integer).notNull()
+                t.column("symbol", .text).notNull()
+                t.column("fromHolder", .text)
+                t.column("toHolder", .text).notNull()
+                t.column("quantity", .integer).notNull()
+                t.column("acquiredOn", .text).notNull()
+                t.column("reference", .text).notNull()
+            }
+            for table in ["ledger_entry", "cap_table_report"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                    """)
+            }
+        }
         return migrator
     }
 }

@@ -111,7 +111,7 @@ import Testing
         let child = ChildOrder(clientKey: "\(journal.tag)-p1-c1", venue: tzero, quantity: try Quantity("10"), limitPrice: ask,
                                timeInForce: .ioc, purpose: .take, decision: 0, createdAt: live.clock.now())
         parent.children.append(child)
-        try writer.write(from: before, to: parent, at: live.clock.now())
+        try journal.apply(OrderJournal.change(from: before, to: parent, at: live.clock.now()))
         if sent {
             let gateway = try #require(live.router.context.gateways[tzero])
             _ = try await gateway.call("submit") { try await $0.submit(ChildOrderRequest(

@@ -33,7 +33,7 @@ struct LiveRouter {
         let fleet = try await MockVenueFleet.start(catalog.venues, clock: clock, stepInterval: nil)
         var urls = fleet.urls
         for (venue, url) in override { urls[venue] = url }
-        let router = SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal)
+        let router = try SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal)
         return LiveRouter(fleet: fleet, router: router, clock: clock)
     }
 
@@ -54,7 +54,7 @@ struct LiveRouter {
     /// A second router process on the same venues and clock, as after a restart.
     func restarted(journal: Journal) async throws -> SmartRouter {
         let catalog = try Repository.catalog()
-        return SmartRouter(catalog: catalog, configuration: try Repository.configuration(catalog), urls: fleet.urls, clock: clock,
+        return try SmartRouter(catalog: catalog, configuration: try Repository.configuration(catalog), urls: fleet.urls, clock: clock,
                            journal: journal)
     }
 

@@ -25,12 +25,13 @@ import Testing
         let path = Self.temporaryPath()
         do {
             let journal = try Journal(path: path)
-            #expect(try journal.appliedMigrations() == ["v1: parents, children, executions, events, decisions"])
+            #expect(try journal.appliedMigrations() == ["v1: parents, children, executions, events, decisions",
+                                                        "v2: settlements, custody transfers, ledger entries, cap table reports"])
             try journal.recordParent(Self.parent(1, clientOrderId: "c-1"))
             try journal.recordChild(Self.child("p1-c1", parent: 1))
         }
         let reopened = try Journal(path: path)
-        #expect(try reopened.appliedMigrations().count == 1)
+        #expect(try reopened.appliedMigrations().count == 2)
         #expect(try reopened.parent(id: 1)?.clientOrderId == "c-1")
         #expect(try reopened.parent(account: "alice", clientOrderId: "c-1")?.id == 1)
         #expect(try reopened.openChildren().map(\.clientKey) == ["p1-c1"])
@@ -50,6 +51,36 @@ import Testing
         #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "UPDATE order_event SET kind = 'x'") } }
         #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "DELETE FROM order_event") } }
         #expect(try journal.events(of: 7).count == 2)
+    }
+
+    @Test func settlementRowsAreWrittenOverWhileEntriesAndReportsAreAppendOnly() throws {
+        let path = Self.temporaryPath()
+        let journal = try Journal(path: path)
+        try journal.recordParent(Self.parent(1))
+        var change = JournalChange()
+        change.settlements = [SettlementRow(id: 1, venue: "tzero", fillId: "F1", parentId: 1, account: "alice", symbol: "ACME",
+                                            model: "custodial_book_entry", status: "instructed", updatedAt: 1, record: "{}")]
+        change.ledgerEntries = [LedgerEntryRow(at: 1, asset: "token:ACME", amount: 5, fromHolder: nil, fromLocation: nil, fromLocked: nil,
+                                               toHolder: "alice", toLocation: "custodian:tzero", toLocked: false, reference: "genesis")]
+        change.capTableReports = [CapTableReportRow(at: 1, symbol: "ACME", fromHolder: nil, toHolder: "alice", quantity: 5,
+                                                    acquiredOn: "2026-11-20", reference: "genesis")]
+        try journal.apply(change)
+        var settled = change.settlements[0]
+        settled.status = "settled"
+        var second = JournalChange()
+        second.settlements = [settled]
+        try journal.apply(second)
+        let stored = try journal.loadSettlement()
+        #expect(stored.settlements.map(\.status) == ["settled"])
+        #expect(stored.entries.count == 1 && stored.reports.count == 1)
+        for table in ["ledger_entry", "cap_table_report"] {
+            #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "UPDATE \(table) SET at = 2") } }
+            #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "DELETE FROM \(table)") } }
+        }
+        // Read-only: everything reads, nothing writes.
+        let reader = try Journal(path: path, readOnly: true)
+        #expect(try reader.loadSettlement().settlements.count == 1)
+        #expect(throws: DatabaseError.self) { try reader.recordParent(Self.parent(2)) }
     }
 
     @Test func clientOrderIdsAreUniquePerAccountAndChildrenNeedTheirParent() throws {

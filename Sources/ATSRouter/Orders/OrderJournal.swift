@@ -19,11 +19,6 @@ struct OrderJournal: Sendable {
         try journal.apply(change)
     }
 
-    /// Writes what changed from `old` (the parent as last written) to `new`.
-    func write(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) throws {
-        try journal.apply(Self.change(from: old, to: new, at: now))
-    }
-
     static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> JournalChange {
         var change = JournalChange()
         let parentId = Int64(new.id.rawValue)

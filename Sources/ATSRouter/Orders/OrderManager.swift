@@ -1,5 +1,6 @@
 import ATSDomain
 import ATSRouting
+import ATSSettlement
 import ATSStorage
 import ATSVenues
 import Logging
@@ -176,15 +177,19 @@ public actor OrderManager {
         waiters[id]!.remove(at: index).continuation.resume()
     }
 
-    /// Makes `parent` the current state: journalled first (one transaction), then kept. A failed
-    /// journal write stops new orders from being accepted (``journalFailure``).
+    /// Makes `parent` the current state: journalled first (one transaction, with the settlement of
+    /// its new fills), then kept. A failed journal write stops new orders from being accepted
+    /// (``journalFailure``).
     private func store(_ parent: ParentOrder) {
         var parent = parent
         // A copy read before a cancel came in never takes the cancel back.
         if parents[parent.id]?.cancelRequested == true { parent.cancelRequested = true }
-        if let journal, let old = parents[parent.id], old != parent {
+        if let old = parents[parent.id], old != parent {
+            let now = context.clock.now()
             do {
-                try journal.write(from: old, to: parent, at: context.clock.now())
+                try context.settlement.commit(journal != nil ? OrderJournal.change(from: old, to: parent, at: now) : JournalChange(),
+                                              fills: Self.newFills(from: old, to: parent, at: now),
+                                              reservations: Self.openSellChanges(from: old, to: parent))
             } catch {
                 journalFailure = "\(error)"
                 logger.critical("journal write failed; no new orders are accepted", metadata: ["parent": "\(parent.id)", "error": "\(error)"])
@@ -193,6 +198,40 @@ public actor OrderManager {
         parents[parent.id] = parent
         if parent.status != .working, let list = waiters.removeValue(forKey: parent.id) {
             for waiter in list { waiter.continuation.resume() }
+        }
+    }
+
+    /// The fills `new` has that `old` did not, as executions for settlement.
+    static func newFills(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> [TradeExecution] {
+        var fills: [TradeExecution] = []
+        for (index, child) in new.children.enumerated() {
+            let known = index < old.children.count ? old.children[index].fills.count : 0
+            guard child.fills.count > known else { continue }
+            let seen = Set(index < old.children.count ? old.children[index].fills.map(\.id) : [])
+            for fill in child.fills where !seen.contains(fill.id) {
+                fills.append(TradeExecution(venue: child.venue, fillId: fill.id, orderId: new.id.rawValue, childKey: child.clientKey,
+                                            account: new.account, symbol: new.symbol, side: new.side, quantity: fill.quantity,
+                                            price: fill.price, fee: fill.fee, at: now))
+            }
+        }
+        return fills
+    }
+
+    /// How the tokens promised by a sell parent's working children changed, by venue.
+    static func openSellChanges(from old: ParentOrder?, to new: ParentOrder) -> [(AccountID, Symbol, VenueID, Int64)] {
+        guard new.side == .sell else { return [] }
+        func open(_ parent: ParentOrder?) -> [VenueID: Int64] {
+            var result: [VenueID: Int64] = [:]
+            for child in parent?.children ?? [] where !child.isTerminal {
+                result[child.venue, default: 0] += child.quantity.rawValue - child.filledQuantity.rawValue
+            }
+            return result
+        }
+        let before = open(old)
+        let after = open(new)
+        return Set(before.keys).union(after.keys).sorted().compactMap { venue in
+            let delta = after[venue, default: 0] - before[venue, default: 0]
+            return delta == 0 ? nil : (new.account, new.symbol, venue, delta)
         }
     }
 
@@ -283,6 +322,7 @@ public actor OrderManager {
         let loaded = try journal.load()
         for parent in loaded {
             parents[parent.id] = parent
+            try context.settlement.commit(JournalChange(), fills: [], reservations: Self.openSellChanges(from: nil, to: parent))
             if let clientOrderId = parent.clientOrderId { byClientOrderId["\(parent.account)/\(clientOrderId)"] = parent.id }
             nextID = max(nextID, parent.id.rawValue + 1)
         }
@@ -514,6 +554,7 @@ public actor OrderManager {
             // Children, each cleared by the rules engine first.
             var toSend: [Int] = []
             var refusedNow = false
+            var plannedAt: [CustodyLocation: Int64] = [:]
             for allocation in plan.allocations {
                 guard let venue = context.catalog.venue(allocation.venue) else { continue }
                 let tif = childTimeInForce(at: venue, parent: parent.timeInForce)
@@ -521,13 +562,15 @@ public actor OrderManager {
                     clientKey: "\(keyPrefix)p\(id)-c\(parent.children.count + 1)", venue: venue.id, quantity: allocation.quantity,
                     limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision,
                     createdAt: context.clock.now())
-                if let refusal = childRefusal(parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif) {
+                if let refusal = childRefusal(parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif,
+                                              planned: plannedAt[venue.tokenLocation, default: 0]) {
                     child.status = .refused
                     child.refusal = refusal
                     refusedVenues[venue.id] = "refused: \(refusal)"
                     refusedNow = true
                 } else {
                     toSend.append(parent.children.count)
+                    plannedAt[venue.tokenLocation, default: 0] += allocation.quantity.rawValue
                 }
                 parent.children.append(child)
             }
@@ -644,13 +687,22 @@ public actor OrderManager {
         return venue.timeInForce.contains(wanted) ? wanted : nil
     }
 
+    /// The rule refusing one child, if any. A sell child is also refused when the account does
+    /// not have the tokens free where the venue settles, net of what this plan already sends
+    /// there (`planned`).
     func childRefusal(_ parent: ParentOrder, venue: VenueDefinition, quantity: Quantity, limit: Price,
-                      tif: TimeInForce.Kind) -> Rejection? {
+                      tif: TimeInForce.Kind, planned: Int64 = 0) -> Rejection? {
         guard let account = context.configuration.account(parent.account),
               let security = context.configuration.security(parent.symbol) else { return Rejection(.notListed, "unknown") }
         let ticket = OrderTicket(side: parent.side, type: .limit, quantity: quantity, limitPrice: limit, timeInForce: tif)
-        return context.rules.check(ticket, account: account, venue: venue, security: security, at: context.clock.now(),
-                                   holders: context.configuration.holderCount(of: parent.symbol))
+        if let refusal = context.rules.check(ticket, account: context.settlement.accountView(account), venue: venue, security: security,
+                                             at: context.clock.now(), holders: context.settlement.holderCount(of: parent.symbol)) {
+            return refusal
+        }
+        if parent.side == .sell, context.settlement.sellable(parent.account, parent.symbol, at: venue).rawValue - planned < quantity.rawValue {
+            return context.positionRefusal(parent.account, parent.symbol, at: venue, wanted: quantity)
+        }
+        return nil
     }
 
     // MARK: Children at venues

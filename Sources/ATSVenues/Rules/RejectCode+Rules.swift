@@ -24,6 +24,8 @@ extension RejectCode {
     public static let aboveMaximumHolding = RejectCode(rawValue: "above_maximum_holding")
     public static let belowMinimumHolding = RejectCode(rawValue: "below_minimum_holding")
     public static let flowback = RejectCode(rawValue: "flowback")
+    /// The account holds enough, but not where this venue settles (another custodian or chain).
+    public static let positionNotAtVenue = RejectCode(rawValue: "position_not_at_venue")
 
     /// The DS Protocol `preTransferCheck` code this rule corresponds to, where there is one.
     public var dsProtocolCode: Int? {

@@ -1,0 +1,137 @@
+import ATSDomain
+import ATSSettlement
+import ATSStorage
+import ATSVenues
+import Synchronization
+
+/// The router's settlement desk: the ``SettlementBook`` behind a lock, kept durable in the
+/// journal, and what routing asks of it: an account's holdings as the cap table has them,
+/// how many hold a security, and how much an account can sell at a venue (its free tokens where
+/// that venue settles, less what its open sell orders there already promise).
+///
+/// Every change is written to the journal while the lock is held, so the journal sees the
+/// book's changes in the order they were made.
+public final class SettlementDesk: Sendable {
+    public let catalog: VenueCatalog
+    public let configuration: RouterConfiguration
+    let journal: Journal?
+    let clock: any TradingClock
+
+    struct Reservation: Hashable {
+        var account: AccountID
+        var symbol: Symbol
+        var location: CustodyLocation
+    }
+
+    struct State: Sendable {
+        var book: SettlementBook
+        /// Tokens promised by sell children still working, by where they settle.
+        var reserved: [Reservation: Int64] = [:]
+    }
+
+    private let state: Mutex<State>
+
+    /// Loads the book from `journal` (or opens the ledgers, and journals their opening balances).
+    public init(catalog: VenueCatalog, configuration: RouterConfiguration, journal: Journal?, clock: any TradingClock) throws {
+        self.catalog = catalog
+        self.configuration = configuration
+        self.journal = journal
+        self.clock = clock
+        if let journal, let book = try SettlementJournal.load(journal, catalog: catalog, configuration: configuration) {
+            state = Mutex(State(book: book))
+        } else {
+            var book = SettlementBook(catalog: catalog, configuration: configuration)
+            let now = clock.now()
+            book.openLedgers(at: now)
+            var change = JournalChange()
+            SettlementJournal.append(book.takeChange(), to: &change, at: now)
+            try journal?.apply(change)
+            state = Mutex(State(book: book))
+        }
+    }
+
+    // MARK: Changes
+
+    /// Settles `fills` and writes them with `change` (the order journal's) in one transaction, then
+    /// applies `reservations` (changes to open sell quantities by venue).
+    func commit(_ change: JournalChange, fills: [TradeExecution], reservations: [(AccountID, Symbol, VenueID, Int64)]) throws {
+        let now = clock.now()
+        try state.withLock { state in
+            for (account, symbol, venue, delta) in reservations {
+                guard let location = catalog.venue(venue)?.tokenLocation else { continue }
+                let key = Reservation(account: account, symbol: symbol, location: location)
+                state.reserved[key, default: 0] += delta
+                if state.reserved[key] == 0 { state.reserved[key] = nil }
+            }
+            var change = change
+            for fill in fills { state.book.record(fill) }
+            SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
+            try journal?.apply(change)
+        }
+    }
+
+    /// Processes what is due by `now` (the scheduler calls this; the demo passes a later, simulated time).
+    public func advance(to now: Timestamp) throws {
+        try state.withLock { state in
+            state.book.advance(to: now)
+            var change = JournalChange()
+            SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
+            try journal?.apply(change)
+        }
+    }
+
+    /// Moves an account's free tokens from one location to another (to position them for a sale).
+    public func requestTransfer(account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
+                                to: CustodyLocation) throws -> CustodyTransfer {
+        let now = clock.now()
+        return try state.withLock { state in
+            let reserved = state.reserved[Reservation(account: account, symbol: symbol, location: from)] ?? 0
+            let free = state.book.ledger.balance(Holder(account), .token(symbol), at: from).available - reserved
+            guard free >= quantity.rawValue else {
+                throw SettlementError(code: RejectCode.insufficientHolding.rawValue, field: "quantity",
+                                      message: "\(account) has \(Quantity(rawValue: max(0, free))) \(symbol) free at \(from) (after open sell orders), not \(quantity)")
+            }
+            let transfer = try state.book.requestTransfer(account: account, symbol: symbol, quantity: quantity, from: from, to: to, at: now)
+            var change = JournalChange()
+            SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
+            try journal?.apply(change)
+            return transfer
+        }
+    }
+
+    // MARK: Reads
+
+    /// A copy of the book (records, ledgers, cap table) as it is now.
+    public func book() -> SettlementBook { state.withLock { $0.book } }
+
+    /// `account` with its holdings as the cap table has them now.
+    public func accountView(_ account: Account) -> Account { state.withLock { $0.book.accountView(account) } }
+
+    public func holderCount(of symbol: Symbol) -> Int { state.withLock { $0.book.capTable.accountHolders(of: symbol) } }
+
+    /// What `account` can sell of `symbol` at `venue` now: its free tokens where the venue
+    /// settles, less what its working sell orders settling there already promise.
+    public func sellable(_ account: AccountID, _ symbol: Symbol, at venue: VenueDefinition) -> Quantity {
+        state.withLock { state in
+            let location = venue.tokenLocation
+            let free = state.book.ledger.balance(Holder(account), .token(symbol), at: location).available
+            return Quantity(rawValue: max(0, free - (state.reserved[Reservation(account: account, symbol: symbol, location: location)] ?? 0)))
+        }
+    }
+
+    /// Where `account` holds `symbol` free, by location.
+    public func freeHoldings(_ account: AccountID, _ symbol: Symbol) -> [(location: CustodyLocation, quantity: Quantity)] {
+        state.withLock { state in
+            state.book.ledger.balances(of: Holder(account)).filter { $0.key.asset == .token(symbol) && $0.balance.available > 0 }
+                .map { ($0.key.location, Quantity(rawValue: $0.balance.available)) }
+        }
+    }
+
+    /// Tokens promised by working sell orders, for `account`.
+    public func reservations(of account: AccountID) -> [(symbol: Symbol, location: CustodyLocation, quantity: Quantity)] {
+        state.withLock { state in
+            state.reserved.filter { $0.key.account == account }.map { ($0.key.symbol, $0.key.location, Quantity(rawValue: $0.value)) }
+                .sorted { ($0.symbol, $0.location) < ($1.symbol, $1.location) }
+        }
+    }
+}

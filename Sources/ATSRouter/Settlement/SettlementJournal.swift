@@ -1,0 +1,94 @@
+import ATSDomain
+import ATSSettlement
+import ATSStorage
+import ATSVenues
+import Foundation
+
+/// Settlement's durable side: a ``SettlementChange`` as journal rows (records as JSON, entries and
+/// reports as columns), and the book rebuilt from them on start.
+enum SettlementJournal {
+    struct CorruptRecord: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func rows(_ change: SettlementChange, at now: Timestamp) -> (settlements: [SettlementRow], transfers: [CustodyTransferRow],
+                                                                       entries: [LedgerEntryRow], reports: [CapTableReportRow]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ value: T) -> String { (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null" }
+        let time = now.nanosecondsSinceEpoch
+        return (
+            change.settlements.map {
+                SettlementRow(id: $0.id, venue: $0.venue.rawValue, fillId: $0.fillId, parentId: Int64($0.orderId), account: $0.account.rawValue,
+                              symbol: $0.symbol.rawValue, model: $0.model.rawValue, status: $0.status.rawValue, updatedAt: time, record: json($0))
+            },
+            change.transfers.map {
+                CustodyTransferRow(id: $0.id, account: $0.account.rawValue, symbol: $0.symbol.rawValue, settlementId: $0.settlementId,
+                                   status: $0.status.rawValue, updatedAt: time, record: json($0))
+            },
+            change.entries.map {
+                LedgerEntryRow(at: $0.at.nanosecondsSinceEpoch, asset: $0.asset.description, amount: $0.amount,
+                               fromHolder: $0.from?.holder.rawValue, fromLocation: $0.from?.location.description, fromLocked: $0.from?.locked,
+                               toHolder: $0.to.holder.rawValue, toLocation: $0.to.location.description, toLocked: $0.to.locked,
+                               reference: $0.reference)
+            },
+            change.reports.map {
+                CapTableReportRow(at: $0.at.nanosecondsSinceEpoch, symbol: $0.symbol.rawValue, fromHolder: $0.from?.rawValue,
+                                  toHolder: $0.to.rawValue, quantity: $0.quantity.rawValue, acquiredOn: $0.acquiredOn.description,
+                                  reference: $0.reference)
+            })
+    }
+
+    /// Appends `change`'s rows to a journal change.
+    static func append(_ change: SettlementChange, to journalChange: inout JournalChange, at now: Timestamp) {
+        guard !change.isEmpty else { return }
+        let rows = rows(change, at: now)
+        journalChange.settlements += rows.settlements
+        journalChange.transfers += rows.transfers
+        journalChange.ledgerEntries += rows.entries
+        journalChange.capTableReports += rows.reports
+    }
+
+    /// The book as the journal kept it; nil when the journal holds no ledger yet.
+    static func load(_ journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration) throws -> SettlementBook? {
+        let stored = try journal.loadSettlement()
+        guard !stored.entries.isEmpty else { return nil }
+        let decoder = JSONDecoder()
+        let settlements = try stored.settlements.map { row in
+            guard let record = try? decoder.decode(SettlementRecord.self, from: Data(row.record.utf8)) else {
+                throw CorruptRecord(description: "journal: settlement \(row.id) does not read back")
+            }
+            return record
+        }
+        let transfers = try stored.transfers.map { row in
+            guard let transfer = try? decoder.decode(CustodyTransfer.self, from: Data(row.record.utf8)) else {
+                throw CorruptRecord(description: "journal: custody transfer \(row.id) does not read back")
+            }
+            return transfer
+        }
+        let entries = try stored.entries.map { row in
+            guard let asset = LedgerAsset(row.asset), let to = CustodyLocation(row.toLocation) else {
+                throw CorruptRecord(description: "journal: ledger entry \(row.sequence ?? 0) does not read back")
+            }
+            var from: LedgerAccount?
+            if let holder = row.fromHolder {
+                guard let location = row.fromLocation.flatMap(CustodyLocation.init) else {
+                    throw CorruptRecord(description: "journal: ledger entry \(row.sequence ?? 0) does not read back")
+                }
+                from = LedgerAccount(Holder(rawValue: holder), location, locked: row.fromLocked ?? false)
+            }
+            return LedgerEntry(at: Timestamp(nanosecondsSinceEpoch: row.at), asset: asset, amount: row.amount, from: from,
+                               to: LedgerAccount(Holder(rawValue: row.toHolder), to, locked: row.toLocked), reference: row.reference)
+        }
+        let reports = try stored.reports.map { row in
+            guard let symbol = try? Symbol(row.symbol), let date = CalendarDate(row.acquiredOn) else {
+                throw CorruptRecord(description: "journal: cap table report \(row.sequence ?? 0) does not read back")
+            }
+            return TransferAgentReport(at: Timestamp(nanosecondsSinceEpoch: row.at), symbol: symbol, from: row.fromHolder.map(Holder.init(rawValue:)),
+                                       to: Holder(rawValue: row.toHolder), quantity: Quantity(rawValue: row.quantity), acquiredOn: date,
+                                       reference: row.reference)
+        }
+        return try SettlementBook(catalog: catalog, configuration: configuration, entries: entries, reports: reports,
+                                  settlements: settlements, transfers: transfers)
+    }
+}
