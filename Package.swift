@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "ATSServer",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage", "ATSVenueMocks",
+                "ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,6 +92,7 @@ let package = Package(
             name: "ATSCLI",
             dependencies: [
                 "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting", "ATSRouter", "ATSServer", "ATSStorage",
+                "ATSSettlement",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -19,15 +19,7 @@ struct OrderRequestParser: Sendable {
     static let timesInForce: [TimeInForce.Kind] = [.ioc, .fok, .day, .gtc]
 
     func parse(_ data: Data, account: AccountID) throws(APIError) -> ParentOrderRequest {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
-        } catch {
-            throw APIError(.badRequest, "malformed_json", "the body is not valid JSON: \(Self.reason(error))")
-        }
-        guard let body = object as? [String: Any] else {
-            throw APIError(.badRequest, "malformed_json", "the body must be a JSON object")
-        }
+        let body = try object(data)
         if let unknown = body.keys.sorted().first(where: { !Self.fields.contains($0) }) {
             throw APIError(.badRequest, "unknown_field", "\(unknown) is not a field of an order; fields are \(Self.fields.sorted().joined(separator: ", "))",
                            field: unknown)
@@ -77,6 +69,55 @@ struct OrderRequestParser: Sendable {
         return ParentOrderRequest(account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
                                   timeInForce: timeInForce, strategy: strategy, includeVenues: include, excludeVenues: exclude,
                                   clientOrderId: clientOrderId)
+    }
+
+    /// A custody transfer asked for by `POST /v1/transfers`.
+    struct TransferRequest: Sendable {
+        var symbol: Symbol
+        var quantity: Quantity
+        var from: CustodyLocation
+        var to: CustodyLocation
+    }
+
+    static let transferFields: Set<String> = ["symbol", "quantity", "from", "to"]
+
+    /// `{symbol, quantity, to, from?}`: `to` and `from` are locations (`wallet:<chain>`,
+    /// `custodian:<venue>`) or a venue id (where that venue settles); `from` defaults to the
+    /// account's designated custody for the security.
+    func parseTransfer(_ data: Data, account: Account) throws(APIError) -> TransferRequest {
+        let body = try object(data)
+        if let unknown = body.keys.sorted().first(where: { !Self.transferFields.contains($0) }) {
+            throw APIError(.badRequest, "unknown_field", "\(unknown) is not a field of a transfer; fields are \(Self.transferFields.sorted().joined(separator: ", "))",
+                           field: unknown)
+        }
+        let symbolText = try string(body, "symbol", required: true)!
+        guard let symbol = try? Symbol(symbolText.uppercased()), let security = configuration.security(symbol) else {
+            throw APIError(.unprocessableContent, "unknown_symbol", "symbol: no security \(symbolText)", field: "symbol")
+        }
+        let quantity = try decimal(body, "quantity", Quantity.self, required: true)!
+        guard quantity.isPositive else { throw .invalid("quantity", "must be greater than zero") }
+        func location(_ field: String, _ text: String) throws(APIError) -> CustodyLocation {
+            if let location = CustodyLocation(text), location != .transit, location != .bank { return location }
+            if let venue = catalog.venue(try? VenueID(text.lowercased())) { return venue.tokenLocation }
+            throw .invalid(field, "must be a venue id or a location (wallet:<chain>, custodian:<venue>), not \(text)")
+        }
+        let to = try location("to", try string(body, "to", required: true)!)
+        let from = try string(body, "from", required: false).map { text throws(APIError) in try location("from", text) }
+            ?? account.designatedCustody(of: security)
+        return TransferRequest(symbol: symbol, quantity: quantity, from: from, to: to)
+    }
+
+    private func object(_ data: Data) throws(APIError) -> [String: Any] {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            throw APIError(.badRequest, "malformed_json", "the body is not valid JSON: \(Self.reason(error))")
+        }
+        guard let body = object as? [String: Any] else {
+            throw APIError(.badRequest, "malformed_json", "the body must be a JSON object")
+        }
+        return body
     }
 
     private func string(_ body: [String: Any], _ field: String, required: Bool) throws(APIError) -> String? {

@@ -1,5 +1,6 @@
 import ATSDomain
 import ATSRouter
+import ATSSettlement
 import ATSVenues
 import Foundation
 import HTTPTypes
@@ -46,7 +47,7 @@ public enum RouterAPI {
     /// Every operation `router(_:)` serves, as documented in `docs/openapi.yaml` (a test keeps the two equal).
     public static let endpoints: Set<String> = [
         "GET /health", "GET /metrics", "POST /v1/orders", "GET /v1/orders", "GET /v1/orders/{id}", "DELETE /v1/orders/{id}",
-        "GET /v1/book/{symbol}", "GET /v1/venues",
+        "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
     ]
 
     public static func router(_ runtime: RouterRuntime) -> Router<APIContext> {
@@ -75,13 +76,7 @@ public enum RouterAPI {
 
         router.post("/v1/orders") { request, context in
             let account = context.account!
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.body.collect(upTo: maximumBodyBytes)
-            } catch {
-                throw APIError(.contentTooLarge, "body_too_large", "the body exceeds \(maximumBodyBytes) bytes")
-            }
-            let parsed = try parser.parse(Data(buffer.readableBytesView), account: account)
+            let parsed = try parser.parse(try await body(request), account: account)
             let wait = try waitSeconds(request)
             let started: (parent: ParentOrder, replayed: Bool)
             do {
@@ -158,7 +153,52 @@ public enum RouterAPI {
         router.get("/v1/venues") { _, _ in
             jsonResponse(APIViews.VenueList(venues: await runtime.venueViews()))
         }
+
+        let desk = runtime.router.settlement
+        router.get("/v1/settlements") { request, context in
+            let query = request.uri.queryParameters
+            var order: UInt64?
+            if let text = query.get("order") {
+                guard let value = UInt64(text) else { throw APIError.invalid("order", "must be an order id (a whole number)") }
+                order = value
+            }
+            var status: SettlementRecord.Status?
+            if let text = query.get("status") {
+                guard let value = SettlementRecord.Status(rawValue: text.lowercased()) else {
+                    throw APIError.invalid("status", "must be one of \(SettlementRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                status = value
+            }
+            return jsonResponse(APIViews.settlements(desk.book(), account: context.account!, order: order, status: status))
+        }
+
+        router.get("/v1/positions") { _, context in
+            let account = runtime.configuration.account(context.account!)!
+            return jsonResponse(APIViews.positions(desk.book(), account: account, catalog: runtime.catalog, asOf: runtime.clock.now(),
+                                                   reserved: desk.reservations(of: account.id)))
+        }
+
+        router.post("/v1/transfers") { request, context in
+            let account = runtime.configuration.account(context.account!)!
+            let parsed = try parser.parseTransfer(try await body(request), account: account)
+            do {
+                let transfer = try desk.requestTransfer(account: account.id, symbol: parsed.symbol, quantity: parsed.quantity,
+                                                        from: parsed.from, to: parsed.to)
+                return jsonResponse(APIViews.transfer(transfer), status: .created)
+            } catch let error as SettlementError {
+                throw APIError(.unprocessableContent, error.code, error.message, field: error.field)
+            }
+        }
         return router
+    }
+
+    /// The request body, at most ``maximumBodyBytes``.
+    static func body(_ request: Request) async throws(APIError) -> Data {
+        do {
+            return Data(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
+        } catch {
+            throw APIError(.contentTooLarge, "body_too_large", "the body exceeds \(maximumBodyBytes) bytes")
+        }
     }
 
     /// The caller's own order named in the path; anyone else's is indistinguishable from none.

@@ -11,7 +11,8 @@ import Testing
     @Test func withoutAValidKeyEveryV1RouteIs401AndHealthIsOpen() async throws {
         try await LiveAPI.with { _, client in
             for (method, path) in [(HTTPMethod.get, "/v1/orders"), (.post, "/v1/orders"), (.get, "/v1/orders/1"), (.delete, "/v1/orders/1"),
-                                   (.get, "/v1/book/ACME"), (.get, "/v1/venues")] {
+                                   (.get, "/v1/book/ACME"), (.get, "/v1/venues"), (.get, "/v1/settlements"), (.get, "/v1/positions"),
+                                   (.post, "/v1/transfers")] {
                 let none = try await client.call(method.http, path, key: nil)
                 #expect(none.status == 401 && none.errorCode == "unauthorized", "\(path)")
                 let wrong = try await client.call(method.http, path, key: "ak-nobody-0000000000000000")
@@ -22,6 +23,68 @@ import Testing
             #expect(health.object["venues"] as? Int == 5)
             let missing = try await client.call(.get, "/v2/nothing")
             #expect(missing.status == 404 && missing.errorCode == "not_found")
+        }
+    }
+
+    @Test func fillsSettleAndPositionsTellTheRouterWhereTokensCanBeSold() async throws {
+        try await LiveAPI.with { api, client in
+            func position(_ symbol: String, key: String = Keys.alice) async throws -> [String: Any] {
+                let reply = try await client.call(.get, "/v1/positions", key: key)
+                #expect(reply.status == 200, "\(reply.text)")
+                return (reply.object["securities"] as? [[String: Any]])?.first { $0["symbol"] as? String == symbol } ?? [:]
+            }
+            let before = try await position("ACME")
+            #expect(before["quantity"] as? String == "700" && before["designatedCustody"] as? String == "wallet:ethereum")
+            #expect((before["sellableAt"] as? [String: String]) == ["securitize": "700", "texture": "0", "tzero": "0"])
+            // A buy: one settlement per fill, each under its venue's model; what settled at once is on the cap table.
+            let bought = try await client.call(.post, "/v1/orders?wait=10", body: #"{"symbol":"ACME","side":"buy","quantity":"300","timeInForce":"IOC"}"#)
+            let id = try #require(bought.object["id"] as? String)
+            let fills = ((bought.object["children"] as? [[String: Any]]) ?? []).flatMap { ($0["fills"] as? [[String: Any]]) ?? [] }
+            let settled = try await client.call(.get, "/v1/settlements?order=\(id)")
+            let records = try #require(settled.object["settlements"] as? [[String: Any]])
+            #expect(records.count == fills.count && !records.isEmpty)
+            let models = ["securitize": "three_step", "tzero": "custodial_book_entry", "texture": "three_step"]
+            for record in records {
+                #expect(record["model"] as? String == models[record["venue"] as? String ?? ""], "\(record)")
+                #expect(record["status"] as? String == "settled", "\(record)")
+            }
+            #expect(try await position("ACME")["quantity"] as? String == "1000")
+            #expect((try await client.call(.get, "/v1/settlements", key: Keys.bob).object["settlements"] as? [Any])?.isEmpty == true)
+            // Selling at tZERO needs the tokens at tZERO's custodian: refused, naming the rule, until a transfer puts them there.
+            let refused = try await client.call(.post, "/v1/orders?wait=10",
+                                                body: #"{"symbol":"ACME","side":"sell","quantity":"50","timeInForce":"IOC","includeVenues":["tzero"]}"#)
+            #expect((refused.object["rejection"] as? [String: Any])?["code"] as? String == "position_not_at_venue", "\(refused.text)")
+            let transfer = try await client.call(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"50","to":"tzero"}"#)
+            #expect(transfer.status == 201, "\(transfer.text)")
+            #expect(transfer.object["status"] as? String == "in_flight" && transfer.object["location"] as? String == "transit")
+            #expect(transfer.object["from"] as? String == "wallet:ethereum" && transfer.object["to"] as? String == "custodian:tzero")
+            #expect((transfer.object["hops"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["deposit"])
+            // The custodian credits the deposit an hour later (the simulated world moves on).
+            try api.runtime.router.settlement.advance(to: api.runtime.clock.now().adding(seconds: 2 * 3_600))
+            #expect((try await position("ACME")["sellableAt"] as? [String: String])?["tzero"] == "50")
+            await api.runtime.router.pollAll()
+            let sold = try await client.call(.post, "/v1/orders?wait=10",
+                                             body: #"{"symbol":"ACME","side":"sell","quantity":"50","timeInForce":"IOC","includeVenues":["tzero"]}"#)
+            #expect(sold.object["status"] as? String == "filled", "\(sold.text)")
+            // Bad transfers: a 4xx naming the field, nothing moved.
+            for (body, status, code, field) in [
+                (#"{"symbol":"ACME","quantity":"5"}"#, 400, "missing_field", "to"),
+                (#"{"symbol":"ACME","quantity":"0","to":"tzero"}"#, 400, "invalid_field", "quantity"),
+                (#"{"symbol":"ACME","quantity":"5","to":"moon"}"#, 400, "invalid_field", "to"),
+                (#"{"symbol":"ACME","quantity":"5","to":"tzero","when":"now"}"#, 400, "unknown_field", "when"),
+                (#"{"symbol":"NOPE","quantity":"5","to":"tzero"}"#, 422, "unknown_symbol", "symbol"),
+                (#"{"symbol":"ACME","quantity":"9999","to":"tzero"}"#, 422, "insufficient_holding", "quantity"),
+                (#"{"symbol":"ACME","quantity":"5","to":"wallet:ethereum"}"#, 422, "same_location", "to"),
+            ] {
+                let reply = try await client.call(.post, "/v1/transfers", body: body)
+                #expect(reply.status == status && reply.errorCode == code && reply.errorField == field, "\(body): \(reply.text)")
+            }
+            // The requested transfer, and one consolidation per buy settled away from alice's wallet on Ethereum.
+            let settlements = try await client.call(.get, "/v1/settlements")
+            let consolidations = records.filter { $0["tokenLocation"] as? String != "wallet:ethereum" }.count
+            #expect((settlements.object["transfers"] as? [Any])?.count == 1 + consolidations)
+            #expect(try await client.call(.get, "/v1/settlements?status=maybe").errorField == "status")
+            #expect(try await client.call(.get, "/v1/settlements?order=x").errorField == "order")
         }
     }
 
