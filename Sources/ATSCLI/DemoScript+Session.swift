@@ -2,6 +2,7 @@ import ATSDomain
 import ATSRouter
 import ATSRouting
 import ATSServer
+import ATSSettlement
 import ATSVenueMocks
 import ATSVenues
 import Foundation
@@ -139,6 +140,84 @@ extension DemoScript {
         let fills = orders.reduce(0) { $0 + $1.children.reduce(0) { $0 + $1.fills.count } }
         say("  journal: \(orders.count) orders, \(children) child orders, \(fills) fills — each acknowledged only once durable"
             + (temporary ? " (temporary folder, removed; keep it with --data-dir)" : " in \(folder)"))
+        say("")
+        try await settlementSection(runtime: runtime, alice: alice, say)
+    }
+
+    /// Section 5: everything traded settles under its venue's model. The state right after trading,
+    /// a sale that needs a custody transfer first, then the simulated clock moved on a day so that
+    /// four-step trades, T+1 trades and custody transfers complete; the invariants checked.
+    private func settlementSection(runtime: RouterRuntime, alice: RouterClient, _ say: (String) -> Void) async throws {
+        say("5. Settlement: each execution under its venue's model, through to the transfer agent's cap table")
+        let desk = runtime.router.settlement
+        func summary(_ book: SettlementBook) -> [String] {
+            var lines: [String] = []
+            let models = Dictionary(grouping: book.settlements) { "\($0.model.rawValue) (\($0.cycle.rawValue))" }
+            for (model, records) in models.sorted(by: { $0.key < $1.key }) {
+                let states = Dictionary(grouping: records, by: \.status).sorted { $0.key.rawValue < $1.key.rawValue }
+                    .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+                lines.append("    \(OrderText.pad(model, 36, left: true)) \(states)")
+            }
+            let transfers = Dictionary(grouping: book.transfers, by: \.status).sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+            lines.append("    custody transfers: \(transfers.isEmpty ? "none" : transfers)")
+            return lines
+        }
+        // Times to the minute: the session's clock runs, so seconds differ between runs of one seed.
+        func minute(_ time: Timestamp) -> String { String(time.description.prefix(16)) + "Z" }
+        let start = runtime.clock.now()
+        var book = desk.book()
+        say("  right after trading (\(minute(start))): \(book.settlements.count) settlements, one per fill")
+        for line in summary(book) { say(line) }
+        if let bridge = book.transfers.first(where: { $0.hops.contains { $0.kind == .bridge } }) ?? book.transfers.first {
+            let hops = bridge.hops.map { "\($0.kind.rawValue) \($0.from) → \($0.to) \($0.minutes) min\($0.fee.isPositive ? ", fee \($0.fee) USD" : "")" }
+            say("    e.g. transfer \(bridge.id): \(bridge.account)'s \(bridge.quantity) \(bridge.symbol) from \(bridge.from) to its designated custody: "
+                + hops.joined(separator: "; "))
+        }
+        if let pending = book.settlements.first(where: { $0.status == .instructed }) {
+            say("    e.g. settlement \(pending.id): \(pending.account) \(pending.side.rawValue)s \(pending.quantity) \(pending.symbol) at \(pending.venue) "
+                + "(\(pending.model.rawValue)): instructed; the parties settle bilaterally by the venue's deadline, \(pending.deadlineAt.map(minute) ?? "-")")
+        }
+        // Selling at tZERO needs the tokens at tZERO's custodian: the router knows where they are.
+        let refused = try await alice.call(.POST, "/v1/orders?wait=10", body: ["symbol": "ACME", "side": "sell", "quantity": "100",
+                                                                               "includeVenues": ["tzero"]])
+        let rejection = refused["rejection"] as? [String: Any]
+        say("  alice sells 100 ACME at tZERO only: \(refused["status"] ?? "?") — \(rejection?["code"] ?? ""): \(rejection?["message"] ?? "")")
+        let moved = try await alice.call(.POST, "/v1/transfers", body: ["symbol": "ACME", "quantity": "100", "to": "tzero"])
+        say("  alice moves 100 ACME to tZERO's custodian (POST /v1/transfers): transfer \(moved["id"] ?? "?") \(moved["status"] ?? "?"), "
+            + ((moved["hops"] as? [[String: Any]]) ?? []).map { "\($0["kind"] ?? "") \($0["minutes"] ?? 0) min" }.joined(separator: ", "))
+
+        // A day later on the simulated clock: four-step parties have settled or failed, T+1 is due, transfers have arrived.
+        let later = start.adding(seconds: 25 * 3_600)
+        try desk.advance(to: later)
+        book = desk.book()
+        say("  the simulated clock moves on 25 hours (\(minute(later))):")
+        for line in summary(book) { say(line) }
+        for failed in book.settlements.filter({ $0.status == .failed }).prefix(3) {
+            say("    failed: settlement \(failed.id) (\(failed.venue), \(failed.account) \(failed.side.rawValue) \(failed.quantity) \(failed.symbol)): "
+                + "\(failed.failure?.code ?? "") — \(failed.failure?.reason ?? ""); \(failed.failure?.closeOut ?? "")")
+        }
+        let open = book.settlements.filter { !$0.status.isTerminal }.count + book.transfers.filter { !$0.status.isTerminal }.count
+        say("    every execution reached a final state: \(open == 0 ? "yes" : "no, \(open) still open")")
+        let violations = book.invariantViolations()
+        say("    invariants (tokens conserved per security, cash conserved net of fees, cap table = ledger holdings): "
+            + (violations.isEmpty ? "hold" : violations.joined(separator: "; ")))
+        await runtime.router.pollAll()
+        let sold = try await alice.call(.POST, "/v1/orders?wait=10", body: ["symbol": "ACME", "side": "sell", "quantity": "100",
+                                                                            "includeVenues": ["tzero"]])
+        say("  alice sells 100 ACME at tZERO again, the tokens now there: \(sold["status"] ?? "?"), \(sold["filledQuantity"] ?? "0") filled")
+        let positions = try await alice.call(.GET, "/v1/positions", as: APIViews.PositionsView.self)
+        say("  alice's positions (GET /v1/positions, `ats-router positions`):")
+        for line in SettlementText.positions(positions).split(separator: "\n").dropFirst() {
+            say("  " + line)
+        }
+        book = desk.book()
+        if let acme = try? Symbol("ACME") {
+            let holders = (book.capTable.lots[acme] ?? [:]).filter { $0.key.isAccount }.sorted { $0.key < $1.key }
+            say("  ACME cap table at the transfer agent (accounts): " + holders.map { holder, lots in
+                "\(holder) \(Quantity(rawValue: lots.reduce(0) { $0 + $1.quantity.rawValue })) in \(lots.count) lot(s)"
+            }.joined(separator: ", "))
+        }
     }
 
     /// Submits through the API, follows the order until it is done or rests, and prints its split and fills by venue.

@@ -12,13 +12,15 @@ public struct RouterCommand: AsyncParsableCommand {
 
             `serve` runs the router with its HTTP API and journal (and the five venue mocks, unless \
             config.json places venues elsewhere); traders use submit, orders, order, cancel, book and \
-            venues against it. `demo` runs a whole session in-process; `plan` is the exact planner on \
-            files; `venue serve` runs venue mocks on their own. Settlement and reports are coming.
+            venues against it, and follow settlement with settlements, positions and transfer (offline too, \
+            on a journal, with --data-dir). `demo` runs a whole session in-process; `plan` is the exact \
+            planner on files; `venue serve` runs venue mocks on their own. Reports are coming.
             """,
         version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
         subcommands: [
             DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self, CancelCommand.self,
-            BookCommand.self, VenuesCommand.self, PlanCommand.self, VenueCommand.self,
+            BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self, PlanCommand.self,
+            VenueCommand.self,
         ]
     )
 

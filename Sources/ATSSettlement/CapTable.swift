@@ -24,8 +24,8 @@ public struct TransferAgentReport: Sendable, Hashable, Codable {
     }
 }
 
-/// The transfer agent's cap table: per security, each holder's lots with their acquisition
-/// dates. A disposal reduces the holder's oldest lots first.
+/// The transfer agent's cap table: per security, each holder's lots (one per acquisition date,
+/// oldest first). A disposal reduces the holder's oldest lots first.
 public struct CapTable: Sendable {
     public struct Lot: Sendable, Hashable, Codable {
         public var quantity: Quantity
@@ -62,7 +62,6 @@ public struct CapTable: Sendable {
         if let from = report.from {
             var remaining = report.quantity.rawValue
             var held = lots[report.symbol]![from]!
-            held.sort { $0.acquiredOn < $1.acquiredOn }
             while remaining > 0 {
                 let take = min(remaining, held[0].quantity.rawValue)
                 remaining -= take
@@ -71,7 +70,15 @@ public struct CapTable: Sendable {
             }
             lots[report.symbol]![from] = held.isEmpty ? nil : held
         }
-        lots[report.symbol, default: [:]][report.to, default: []].append(Lot(quantity: report.quantity, acquiredOn: report.acquiredOn))
+        // Lots acquired the same day are one lot (their holding periods run together).
+        var held = lots[report.symbol]?[report.to] ?? []
+        if let same = held.firstIndex(where: { $0.acquiredOn == report.acquiredOn }) {
+            held[same].quantity = Quantity(rawValue: held[same].quantity.rawValue + report.quantity.rawValue)
+        } else {
+            held.append(Lot(quantity: report.quantity, acquiredOn: report.acquiredOn))
+            held.sort { $0.acquiredOn < $1.acquiredOn }
+        }
+        lots[report.symbol, default: [:]][report.to] = held
         reportCount += 1
         return true
     }

@@ -11,10 +11,11 @@ import Testing
 @Suite(.serialized) struct ClientCommandTests {
     static let alice = "ak-alice-7f3c9e21b8d44a10"
 
-    func withServer(_ body: (String, RouterRuntime) async throws -> Void) async throws {
+    func withServer(dataDirectory: String = NSTemporaryDirectory() + "ats-cli-test-" + UUID().uuidString,
+                    _ body: (String, RouterRuntime) async throws -> Void) async throws {
         let catalog = try VenueCatalog.load(directory: RoutingCommandTests.venues)
         let configuration = try RouterConfiguration.load(from: RoutingCommandTests.config, venues: catalog)
-        var options = RouterRuntime.Options(dataDirectory: NSTemporaryDirectory() + "ats-cli-test-" + UUID().uuidString)
+        var options = RouterRuntime.Options(dataDirectory: dataDirectory)
         options.stepInterval = nil
         let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
         try await runtime.serving { url in try await body(url, runtime) }
@@ -62,6 +63,38 @@ import Testing
             #expect(await run(["serve", "--data-dir", "/proc/no-journal-here", "--port", "0"] + paths) == 1)
             #expect(await run(["serve", "--durability", "sometimes"] + paths) != 0)
             #expect(await run(["serve", "--port", "70000"] + paths) != 0)
+        }
+    }
+
+    @Test func settlementsPositionsAndTransfersAgainstTheServerAndOfflineOnItsJournal() async throws {
+        let folder = NSTemporaryDirectory() + "ats-cli-settle-" + UUID().uuidString
+        let paths = ["--venues", RoutingCommandTests.venues, "--config", RoutingCommandTests.config]
+        try await withServer(dataDirectory: folder) { url, runtime in
+            let server = ["--server", url, "--api-key", Self.alice]
+            #expect(await run(["submit", "ACME", "buy", "100"] + server) == 0)
+            #expect(await run(["settlements"] + server) == 0)
+            #expect(await run(["settlements", "--order", "1", "--status", "settled", "--json"] + server) == 0)
+            #expect(await run(["settlements", "--status", "nope"] + server) != 0)
+            #expect(await run(["settlements", "--order", "x"] + server) != 0)
+            #expect(await run(["settlements", "--account", "bob"] + server) != 0)  // --account is for journals
+            #expect(await run(["positions"] + server) == 0)
+            #expect(await run(["positions", "--account", "alice", "--json"] + server) == 0)
+            #expect(await run(["positions", "--account", "bob"] + server) == 1)    // the key is alice's
+            #expect(await run(["transfer", "ACME", "10", "--to", "tzero"] + server) == 0)
+            #expect(await run(["transfer", "ACME", "999999", "--to", "tzero"] + server) == 1)
+            #expect(await run(["transfer", "ACME", "10", "--to", "moon"] + server) == 1)
+            #expect(await run(["positions", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)
+            // Offline, on the journal the server is writing: the same settlements, read without writing.
+            let online = runtime.router.settlement.book()
+            let offline = try SettlementSource.parse(["--data-dir", folder] + paths).offlineBook().2
+            #expect(offline.settlements == online.settlements && offline.transfers == online.transfers)
+            #expect(offline.ledger.balances == online.ledger.balances && offline.capTable.lots == online.capTable.lots)
+            #expect(await run(["settlements", "--data-dir", folder] + paths) == 0)
+            #expect(await run(["settlements", "--data-dir", folder, "--account", "alice", "--json"] + paths) == 0)
+            #expect(await run(["positions", "--data-dir", folder, "--account", "alice"] + paths) == 0)
+            #expect(await run(["positions", "--data-dir", folder] + paths) != 0)                          // which account?
+            #expect(await run(["positions", "--data-dir", folder, "--account", "nobody"] + paths) != 0)
+            #expect(await run(["settlements", "--data-dir", folder + "-missing"] + paths) != 0)
         }
     }
 }

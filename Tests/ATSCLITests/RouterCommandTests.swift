@@ -62,10 +62,21 @@ struct DemoTests {
         #expect(text.contains(": order 11 resting"))
         #expect(text.contains("alice cancels order 11: cancelled"))
         for symbol in ["ACME", "SPCE", "BLDG", "GILT"] { #expect(text.contains(" \(symbol)"), "\(symbol)") }
-        // The journal stays where --data-dir put it, with every order the session made.
+        // Settlement: every model appears; a sale at tZERO waits for a custody transfer; a day later all is final.
+        #expect(text.contains("5. Settlement"))
+        for model in ["custodial_book_entry (T+0)", "four_step (T+0)", "three_step (T+0 atomic)"] { #expect(text.contains(model), "\(model)") }
+        #expect(text.contains("alice sells 100 ACME at tZERO only: rejected — position_not_at_venue"))
+        #expect(text.contains("every execution reached a final state: yes"))
+        #expect(text.contains("cap table = ledger holdings): hold"))
+        #expect(text.contains("the tokens now there: filled, 100 filled"))
+        // The journal stays where --data-dir put it, with every order the session made and their settlements.
         let journal = try Journal(path: folder + "/journal.sqlite")
-        #expect(try journal.loadAll().count == 11)
-        #expect(try journal.allExecutions().count > 10)
+        #expect(try journal.loadAll().count == 13)
+        let executions = try journal.allExecutions().count
+        #expect(executions > 10)
+        let stored = try journal.loadSettlement()
+        #expect(stored.settlements.count == executions)
+        #expect(stored.settlements.allSatisfy { $0.status == "settled" || $0.status == "failed" })
     }
 
     @Test("the same seed prints the same demo; another seed another")

@@ -135,3 +135,11 @@ public final class SettlementDesk: Sendable {
         }
     }
 }
+
+extension SettlementDesk {
+    /// The settlement book a journal holds, read without changing it (offline `settlements` and
+    /// `positions`); nil when the journal has no ledgers yet.
+    public static func book(in journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration) throws -> SettlementBook? {
+        try SettlementJournal.load(journal, catalog: catalog, configuration: configuration)
+    }
+}
