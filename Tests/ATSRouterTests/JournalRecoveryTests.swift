@@ -48,6 +48,13 @@ import Testing
             for original in [filled, refused, resting] {
                 #expect(await restarted.orders.parent(original.id) == original, "parent \(original.id)")
             }
+            // Settlement reads back too: one settlement per fill, the same ledgers and cap table.
+            let before = live.router.settlement.book()
+            let after = restarted.settlement.book()
+            #expect(before.settlements.count == filled.children.reduce(0) { $0 + $1.fills.count })
+            #expect(after.settlements == before.settlements && after.transfers == before.transfers)
+            #expect(after.ledger.balances == before.ledger.balances && after.capTable.lots == before.capTable.lots)
+            #expect(after.invariantViolations() == [])
             // The events tell the story in order.
             let kinds = try journal.events(of: Int64(filled.id.rawValue)).map(\.kind)
             #expect(kinds.first == "accepted")

@@ -160,6 +160,34 @@ import Testing
         }
     }
 
+    @Test func aSellIsCappedByTheTokensFreeWhereEachVenueSettlesNetOfWorkingSells() async throws {
+        try await LiveRouter.with { live in
+            await live.router.pollAll()
+            let securitize = try VenueID("securitize")
+            let venue = try #require(live.router.context.catalog.venue(securitize))
+            // alice's 700 ACME sit in her Ethereum wallet, where Securitize settles (tZERO: its custodian; Texture: Plume).
+            #expect(live.router.settlement.sellable(alice, acme, at: venue) == (try Quantity("700")))
+            // 500 offered far above the market rest at Securitize: promised, no longer sellable.
+            let offer = try await live.router.orders.settled(live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .sell, quantity: try Quantity("500"), limitPrice: try Price("10.80"),
+                timeInForce: .gtc, includeVenues: [securitize])).id, timeout: .seconds(10))
+            #expect(offer?.status == .resting, "\(String(describing: offer))")
+            #expect(live.router.settlement.sellable(alice, acme, at: venue) == (try Quantity("200")))
+            // Selling 300 more now: only 200 are free where any continuous venue would settle it.
+            let more = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .sell, quantity: try Quantity("300"), timeInForce: .ioc))
+            #expect(more.filledQuantity <= (try Quantity("200")), "\(more)")
+            #expect(more.children.filter { $0.venue == securitize }.reduce(Int64(0)) { $0 + $1.quantity.rawValue } <= (try Quantity("200")).rawValue)
+            // Cancelling the offer frees what it promised.
+            _ = await live.router.orders.cancel(try #require(offer).id)
+            #expect(live.router.settlement.sellable(alice, acme, at: venue) == Quantity(rawValue: (try Quantity("700")).rawValue - more.filledQuantity.rawValue))
+            // At tZERO nothing is free: a sell restricted to it is refused, naming the rule.
+            let tzeroOnly = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .sell, quantity: try Quantity("10"), timeInForce: .ioc, includeVenues: [try VenueID("tzero")]))
+            #expect(tzeroOnly.rejection?.code == .positionNotAtVenue, "\(tzeroOnly)")
+        }
+    }
+
     @Test func aCancelThatArrivesAfterTheRestingChildFilledLosesNoFill() async throws {
         try await LiveRouter.with { live in
             await live.router.pollAll()
@@ -300,6 +328,22 @@ import Testing
             #expect(parent.status.isTerminal)
             outcomes[parent.status, default: 0] += 1
             try await checkInvariants(parent, fleet: live.fleet)
+        }
+        // Every fill has its settlement, under its venue's model, and the ledgers balance.
+        let settlement = live.router.settlement.book()
+        let parents = await live.router.orders.allParents()
+        let fills = parents.flatMap { parent in parent.children.flatMap { child in child.fills.map { (parent, child, $0) } } }
+        #expect(settlement.settlements.count == fills.count)
+        for (parent, child, fill) in fills {
+            let record = settlement.settlement(venue: child.venue, fillId: fill.id)
+            #expect(record?.account == parent.account && record?.side == parent.side && record?.quantity == fill.quantity
+                    && record?.price == fill.price && record?.model == live.router.context.catalog.venue(child.venue)?.settlement.model,
+                    "\(child.venue) \(fill.id)")
+        }
+        #expect(settlement.invariantViolations() == [])
+        // No sell was sent for more than the account had free where its venue settles.
+        for parent in parents where parent.side == .sell {
+            #expect(!parent.children.contains { $0.refusal?.code == .positionNotAtVenue && $0.status != .refused })
         }
         // The flow exercised fills, partial fills and refusals, not only one of them.
         #expect((outcomes[.filled] ?? 0) >= 10, "\(outcomes)")

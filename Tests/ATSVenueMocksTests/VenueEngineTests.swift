@@ -29,6 +29,23 @@ struct VenueEngineTests {
         #expect(try await snapshot(a, "ACME") != snapshot(c, "ACME"))
     }
 
+    @Test("fill ids are unique at a venue across its books and across restarts (execution ids count per book)")
+    func fillIdsAreUniquePerVenue() async throws {
+        var ids: [String] = []
+        for _ in 0..<2 {  // two instances of the venue, as after a restart
+            let (engine, _) = try engine("securitize")
+            for symbol in ["ACME", "PEQ"] {
+                let ask = try #require(try await snapshot(engine, symbol).asks.first)
+                let order = try await engine.submit(VenueOrderRequest(
+                    clientKey: "take-\(symbol)", symbol: try Symbol(symbol), side: .buy, type: .limit, limitPrice: ask.price,
+                    quantity: ask.quantity, timeInForce: .immediateOrCancel), owner: "t").order
+                #expect(!order.fills.isEmpty)
+                ids += order.fills.map(\.id)
+            }
+        }
+        #expect(Set(ids).count == ids.count, "\(ids)")
+    }
+
     @Test("books move while the simulation runs, and stand still while it is paused")
     func movesUnlessPaused() async throws {
         let (engine, _) = try engine("tzero")

@@ -102,7 +102,8 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
             averagePrice: try order.averagePrice.map { try http.decimal($0, Price.self, field: "averagePrice") },
             fees: try http.decimal(order.cumulativeFee, Money.self, field: "cumulativeFee"),
             fills: try order.executionHistory.enumerated().map { index, fill in
-                VenueFill(id: "\(order.id)-\(index)", quantity: try http.decimal(fill.fillQuantity, Quantity.self, field: "fillQuantity"),
+                // tZERO's executions carry no id: the order id, the position and the time identify one.
+                VenueFill(id: "\(order.id)-\(index)@\(fill.executionTs)", quantity: try http.decimal(fill.fillQuantity, Quantity.self, field: "fillQuantity"),
                           price: try http.decimal(fill.fillPrice, Price.self, field: "fillPrice"),
                           fee: try http.decimal(fill.fee, Money.self, field: "fee"))
             })

@@ -77,7 +77,7 @@ enum ArchaxDialect {
             averagePrice: order.averagePrice.map { roundedMoney(Money(rawValue: $0.rawValue)) },
             orderStatus: orderStatus, filledStatus: filledStatus,
             executions: order.fills.map {
-                Execution(executionId: $0.executionID.description, timestamp: $0.time.iso8601, quantity: scaledQuantity($0.quantity),
+                Execution(executionId: $0.id, timestamp: $0.time.iso8601, quantity: scaledQuantity($0.quantity),
                           price: scaledPrice($0.price), fee: roundedMoney($0.fee), commission: roundedMoney($0.commission),
                           tax: roundedMoney($0.tax))
             },

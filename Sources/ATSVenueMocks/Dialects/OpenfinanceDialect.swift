@@ -69,7 +69,7 @@ enum OpenfinanceDialect {
                          stopPrice: order.triggerPrice?.description, triggered: order.type == .stop ? order.isTriggered : nil,
                          timeInForce: order.timeInForce.kind.rawValue, status: status, filledAmount: order.filledQuantity.description,
                          remainingAmount: order.leavesQuantity.description, averagePrice: order.averagePrice?.description,
-                         trades: order.fills.map { Trade(tradeId: $0.executionID.description, amount: $0.quantity.description,
+                         trades: order.fills.map { Trade(tradeId: $0.id, amount: $0.quantity.description,
                                                          price: $0.price.description, fee: $0.fee.description, time: $0.time.iso8601) },
                          createdAt: order.createdAt.iso8601),
             fee: Fee(ratePct: percent(rate), quotedAmount: quote.fee.description, chargedAmount: order.totalCharges.description, currency: "USD"))

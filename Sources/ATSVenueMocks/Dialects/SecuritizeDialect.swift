@@ -57,7 +57,7 @@ enum SecuritizeDialect {
             timeInForce: order.timeInForce.kind.rawValue, state: state, executedQuantity: order.filledQuantity.description,
             remainingQuantity: order.leavesQuantity.description, averagePrice: order.averagePrice?.description,
             fees: order.totalCharges.description,
-            fills: order.fills.map { Fill(id: $0.executionID.description, quantity: $0.quantity.description, price: $0.price.description,
+            fills: order.fills.map { Fill(id: $0.id, quantity: $0.quantity.description, price: $0.price.description,
                                          fee: $0.fee.description, executedAt: $0.time.iso8601) },
             createdAt: order.createdAt.iso8601)
     }

@@ -66,7 +66,7 @@ enum TextureDialect {
             side: order.side == .buy ? "bid" : "offer", qty: order.quantity.description, limit: order.limitPrice?.description,
             duration: order.timeInForce.kind.rawValue.lowercased(), state: state, matchedQty: order.filledQuantity.description,
             openQty: order.leavesQuantity.description, averagePx: order.averagePrice?.description, fees: order.totalCharges.description,
-            fills: order.fills.map { Fill(fillId: $0.executionID.description, qty: $0.quantity.description, px: $0.price.description,
+            fills: order.fills.map { Fill(fillId: $0.id, qty: $0.quantity.description, px: $0.price.description,
                                          fee: $0.fee.description, at: $0.time.iso8601) },
             submittedAt: order.createdAt.iso8601)
     }

@@ -19,6 +19,8 @@ public actor VenueEngine {
     private var limiters: [String: RateLimiter] = [:]
     private var simulation: MarketSimulation
     private var nextOrderID: UInt64 = 1
+    /// Prefixes this instance's fill ids: a venue never reuses an execution id, not even after a restart.
+    private let instance = String(UInt32.random(in: 0...UInt32.max) & 0xFF_FFFF, radix: 16)
     private var lastTrade: [Symbol: Price] = [:]
     /// Stop orders waiting for their trigger, per symbol, in arrival order.
     private var pendingStops: [Symbol: [OrderID]] = [:]
@@ -363,7 +365,7 @@ public actor VenueEngine {
         guard var order = orders[orderID] else { return }
         let notional = (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
         let (fee, commission, tax) = charges(notional: notional, side: order.side, liquidity: liquidity, firstFill: order.fills.isEmpty)
-        order.fills.append(VenueOrder.Fill(executionID: execution.id, time: now, quantity: execution.quantity, price: execution.price,
+        order.fills.append(VenueOrder.Fill(id: "\(instance)-\(order.symbol)-\(execution.id)", executionID: execution.id, time: now, quantity: execution.quantity, price: execution.price,
                                            fee: fee, commission: commission, tax: tax, liquidity: liquidity))
         order.filledQuantity = Quantity(rawValue: order.filledQuantity.rawValue + execution.quantity.rawValue)
         order.notional = Money(rawValue: order.notional.rawValue + notional.rawValue)

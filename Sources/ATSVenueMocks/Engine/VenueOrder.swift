@@ -11,6 +11,8 @@ public struct VenueOrder: Sendable, Hashable {
 
     /// One fill of this order, with the venue's charges on it.
     public struct Fill: Sendable, Hashable {
+        /// Unique at this venue across its books and restarts (execution ids count per book).
+        public let id: String
         public let executionID: ExecutionID
         public let time: Timestamp
         public let quantity: Quantity
