@@ -218,7 +218,8 @@ enum SettlementText {
             lines.append("  cash:")
             for cash in view.cash {
                 lines.append("    \(OrderText.pad(cash.asset, 5, left: true)) \(OrderText.pad(cash.location, 18, left: true)) \(cash.available)"
-                             + (cash.locked == "0" ? "" : " (earmarked \(cash.locked))"))
+                             + (cash.locked == "0" ? "" : ", earmarked for settlement \(cash.locked)")
+                             + (cash.reservedForOpenBuys == "0" ? "" : ", promised to open buys \(cash.reservedForOpenBuys)"))
             }
         }
         for t in view.transfersInFlight {

@@ -46,10 +46,25 @@ public struct RoutingContext: Sendable {
         let found = rules.violations(ticket, account: settlement.accountView(account), venue: venue, security: security, at: now,
                                      holders: settlement.holderCount(of: symbol))
         if let refusal = found.first(where: { !Self.childShapeCodes.contains($0.code) }) { return refusal }
-        if side == .sell, settlement.sellable(account.id, symbol, at: venue) < max(listing.minimumQuantity, listing.lotSize) {
-            return positionRefusal(account.id, symbol, at: venue)
+        let smallest = max(listing.minimumQuantity, listing.lotSize)
+        switch side {
+        case .sell:
+            if settlement.sellable(account.id, symbol, at: venue) < smallest { return positionRefusal(account.id, symbol, at: venue) }
+        case .buy:
+            let cost = venue.greatestBuyCost(smallest, at: listing.referencePrice)
+            if settlement.spendable(account.id, at: venue) < max(cost, listing.minimumOrderValue) {
+                return cashRefusal(account.id, at: venue, wanted: nil)
+            }
         }
         return nil
+    }
+
+    /// Why `account` cannot buy at `venue`: not enough cash free where the venue settles.
+    func cashRefusal(_ account: AccountID, at venue: VenueDefinition, wanted: Money?) -> Rejection {
+        let (asset, location) = venue.cashLeg
+        return Rejection(.insufficientCash,
+                         "\(venue.name) settles in \(asset.rawValue) at \(location), where \(account) has \(settlement.spendable(account, at: venue)) free"
+                            + " (after working buy orders)" + (wanted.map { "; this child may cost \($0) with fees" } ?? ""))
     }
 
     /// Why `account` cannot sell `symbol` at `venue` although it may hold enough: its tokens are
@@ -57,7 +72,7 @@ public struct RoutingContext: Sendable {
     func positionRefusal(_ account: AccountID, _ symbol: Symbol, at venue: VenueDefinition, wanted: Quantity? = nil) -> Rejection {
         let here = settlement.sellable(account, symbol, at: venue)
         let elsewhere = settlement.freeHoldings(account, symbol).filter { $0.location != venue.tokenLocation }
-            .map { "\($0.quantity) at \($0.location)" }.joined(separator: ", ")
+            .map { $0.location == .transit ? "\($0.quantity) in transit" : "\($0.quantity) at \($0.location)" }.joined(separator: ", ")
         return Rejection(.positionNotAtVenue,
                          "\(venue.name) settles at \(venue.tokenLocation), where \(account) has \(here) \(symbol) free to sell"
                             + (wanted.map { " (this child needs \($0))" } ?? "")
@@ -131,9 +146,18 @@ public struct RoutingContext: Sendable {
         for status in book.venues where status.included {
             guard let venue = catalog.venue(status.venue), venue.isContinuous, let listing = venue.listing(book.symbol) else { continue }
             var maximum = listing.maximumOrderQuantity
-            if side == .sell, let account = book.account {
-                let sellable = settlement.sellable(account, book.symbol, at: venue).rawValue
-                maximum = Quantity(rawValue: min(maximum.rawValue, sellable - sellable % max(1, listing.lotSize.rawValue)))
+            if let account = book.account {
+                var affordable: Int64
+                if side == .sell {
+                    affordable = settlement.sellable(account, book.symbol, at: venue).rawValue
+                } else {
+                    // At the venue's dearest ask in the snapshot, fees included: never more than the cash there buys.
+                    let dearest = book.asks.filter { $0.venue == venue.id }.map(\.price).max() ?? listing.referencePrice
+                    let unit = venue.greatestBuyCost(Quantity(rawValue: Quantity.unit), at: dearest).rawValue - venue.fees.fixedPerOrder.rawValue
+                    let cash = settlement.spendable(account, at: venue).rawValue - venue.fees.fixedPerOrder.rawValue
+                    affordable = unit > 0 ? Int64((Int128(max(0, cash)) * Int128(Quantity.unit) / Int128(unit))) : maximum.rawValue
+                }
+                maximum = Quantity(rawValue: min(maximum.rawValue, affordable - affordable % max(1, listing.lotSize.rawValue)))
             }
             venues.append(PlanVenue(
                 venue: venue.id, lotSize: listing.lotSize, minQuantity: listing.minimumQuantity,

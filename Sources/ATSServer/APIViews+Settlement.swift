@@ -110,6 +110,8 @@ extension APIViews {
         public var location: String
         public var available: String
         public var locked: String
+        /// What buy orders still working at venues that settle here may cost.
+        public var reservedForOpenBuys: String
     }
 
     public struct PositionsView: Codable, Hashable, Sendable {
@@ -162,14 +164,15 @@ extension APIViews {
 
     /// `account`'s positions: each security's lots (cap table) and balances by location with what
     /// is sellable at each venue, its cash, and its transfers under way. `reserved` is what working
-    /// sell orders promise (none when read offline from a journal).
+    /// orders promise (none when read offline from a journal).
     public static func positions(_ book: SettlementBook, account: Account, catalog: VenueCatalog, asOf: Timestamp,
-                                 reserved: [(symbol: Symbol, location: CustodyLocation, quantity: Quantity)] = []) -> PositionsView {
+                                 reserved: [(asset: LedgerAsset, location: CustodyLocation, amount: Int64)] = []) -> PositionsView {
         let holder = Holder(account.id)
         let balances = book.ledger.balances(of: holder)
-        func reservedAt(_ symbol: Symbol, _ location: CustodyLocation) -> Int64 {
-            reserved.filter { $0.symbol == symbol && $0.location == location }.reduce(0) { $0 + $1.quantity.rawValue }
+        func reservedAt(_ asset: LedgerAsset, _ location: CustodyLocation) -> Int64 {
+            reserved.filter { $0.asset == asset && $0.location == location }.reduce(0) { $0 + $1.amount }
         }
+        func reservedAt(_ symbol: Symbol, _ location: CustodyLocation) -> Int64 { reservedAt(.token(symbol), location) }
         var securities: [SecurityPositionView] = []
         for security in book.configuration.securities {
             let lots = book.capTable.lots(of: holder, in: security.symbol)
@@ -195,7 +198,8 @@ extension APIViews {
             guard case .cash(let asset) = entry.key.asset else { return nil }
             return CashPositionView(asset: asset.rawValue, location: entry.key.location.description,
                                     available: Money(rawValue: entry.balance.available).description,
-                                    locked: Money(rawValue: entry.balance.locked).description)
+                                    locked: Money(rawValue: entry.balance.locked).description,
+                                    reservedForOpenBuys: Money(rawValue: reservedAt(entry.key.asset, entry.key.location)).description)
         }
         return PositionsView(account: account.id.rawValue, asOf: asOf.description, securities: securities, cash: cash,
                              transfersInFlight: book.transfers.filter { $0.account == account.id && !$0.status.isTerminal }.map(transfer))

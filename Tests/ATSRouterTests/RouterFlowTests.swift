@@ -188,6 +188,44 @@ import Testing
         }
     }
 
+    @Test func aBuyIsCappedByTheCashFreeWhereEachVenueSettlesNetOfWorkingBuys() async throws {
+        let tzero = try VenueID("tzero")
+        // alice keeps only 1,000 USD at tZERO's custodian.
+        try await LiveRouter.with(configure: { configuration in
+            let index = configuration.accounts.firstIndex { $0.id.rawValue == "alice" }!
+            configuration.accounts[index].cash = configuration.accounts[index].cash!.map {
+                var cash = $0
+                if cash.location.description == "custodian:tzero" { cash.amount = try! Money("1000") }
+                return cash
+            }
+        }) { live in
+            await live.router.pollAll()
+            let venue = try #require(live.router.context.catalog.venue(tzero))
+            #expect(live.router.settlement.spendable(alice, at: venue) == (try Money("1000")))
+            // A bid below the market (within tZERO's price band) rests and promises 50 × 9.10 (tZERO charges no fee).
+            let bid = try await live.router.orders.settled(live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("50"), limitPrice: try Price("9.10"),
+                timeInForce: .day, includeVenues: [tzero])).id, timeout: .seconds(10))
+            #expect(bid?.status == .resting, "\(String(describing: bid))")
+            #expect(live.router.settlement.spendable(alice, at: venue) == (try Money("545")))
+            // Taking 100 at tZERO: no more than 545 USD buys.
+            let take = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("100"), timeInForce: .ioc, includeVenues: [tzero]))
+            let hundred = try Quantity("100")
+            #expect(take.filledQuantity.isPositive && take.filledQuantity < hundred, "\(take)")
+            let paid = try take.notional.money(rounding: .halfEven)
+            #expect(paid <= (try Money("545")), "\(paid)")
+            // What is left buys less than one share: refused, naming the rule.
+            let more = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("100"), timeInForce: .ioc, includeVenues: [tzero]))
+            #expect(more.rejection?.code == .insufficientCash, "\(more)")
+            // The settled buys were paid from the custodian balance; cancelling the bid frees its promise.
+            _ = await live.router.orders.cancel(try #require(bid).id)
+            let thousand = try Money("1000")
+            #expect(live.router.settlement.spendable(alice, at: venue).rawValue == thousand.rawValue - paid.rawValue)
+        }
+    }
+
     @Test func aCancelThatArrivesAfterTheRestingChildFilledLosesNoFill() async throws {
         try await LiveRouter.with { live in
             await live.router.pollAll()
@@ -274,7 +312,8 @@ import Testing
             let limit = try #require(book.bestAsk)
             // Only tZERO: DAY children that work through a fill window, so the cancel meets them live.
             let orders = live.router.orders
-            let request = ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("100000"),
+            // (50,000: more than tZERO shows, and within the 1,000,000 USD alice keeps at tZERO's custodian.)
+            let request = ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("50000"),
                                              limitPrice: limit, timeInForce: .day, includeVenues: [try VenueID("tzero")])
             let working = Task { await orders.submit(request) }
             // Cancel once the first child is working at tZERO.

@@ -50,6 +50,18 @@ extension VenueDefinition {
                     + fees.commissionBps.rawValue + fees.taxBps.rawValue)
     }
 
+    /// The most a buy of `quantity` at `limit` can cost here: the notional at the limit plus the
+    /// higher of the taker and maker fees (with buyer, commission and tax rates), rounded up, plus
+    /// the fixed fee. What a working buy child promises of the account's cash.
+    public func greatestBuyCost(_ quantity: Quantity, at limit: Price) -> Money {
+        let rate = max(fees.takerBps.rawValue, fees.makerBps.rawValue) + fees.buyerBps.rawValue + fees.commissionBps.rawValue + fees.taxBps.rawValue
+        let notional = Int128(limit.rawValue) * Int128(quantity.rawValue)
+        let withFee = notional * Int128(10_000 * BasisPoints.unit + rate)
+        let denominator = Int128(Quantity.unit) * Int128(10_000 * BasisPoints.unit)
+        let raw = (withFee + denominator - 1) / denominator
+        return Money(rawValue: Int64(clamping: raw) &+ fees.fixedPerOrder.rawValue)
+    }
+
     /// Whether an order here executes on arrival (continuous) rather than at the next auction.
     public var isContinuous: Bool { matching.model == .continuous }
 }

@@ -189,7 +189,7 @@ public actor OrderManager {
             do {
                 try context.settlement.commit(journal != nil ? OrderJournal.change(from: old, to: parent, at: now) : JournalChange(),
                                               fills: Self.newFills(from: old, to: parent, at: now),
-                                              reservations: Self.openSellChanges(from: old, to: parent))
+                                              reservations: reservationChanges(from: old, to: parent))
             } catch {
                 journalFailure = "\(error)"
                 logger.critical("journal write failed; no new orders are accepted", metadata: ["parent": "\(parent.id)", "error": "\(error)"])
@@ -217,22 +217,34 @@ public actor OrderManager {
         return fills
     }
 
-    /// How the tokens promised by a sell parent's working children changed, by venue.
-    static func openSellChanges(from old: ParentOrder?, to new: ParentOrder) -> [(AccountID, Symbol, VenueID, Int64)] {
-        guard new.side == .sell else { return [] }
-        func open(_ parent: ParentOrder?) -> [VenueID: Int64] {
-            var result: [VenueID: Int64] = [:]
-            for child in parent?.children ?? [] where !child.isTerminal {
-                result[child.venue, default: 0] += child.quantity.rawValue - child.filledQuantity.rawValue
-            }
-            return result
-        }
-        let before = open(old)
-        let after = open(new)
+    /// How what a parent's working children promise changed, by venue: tokens for a sell, cash for a buy.
+    func reservationChanges(from old: ParentOrder?, to new: ParentOrder) -> [SettlementDesk.ReservationChange] {
+        let before = promises(old)
+        let after = promises(new)
+        guard before != after else { return [] }
         return Set(before.keys).union(after.keys).sorted().compactMap { venue in
             let delta = after[venue, default: 0] - before[venue, default: 0]
-            return delta == 0 ? nil : (new.account, new.symbol, venue, delta)
+            guard delta != 0 else { return nil }
+            let asset: LedgerAsset = new.side == .sell ? .token(new.symbol)
+                : .cash(context.catalog.venue(venue)?.cashLeg.asset ?? .usd)
+            return SettlementDesk.ReservationChange(account: new.account, asset: asset, venue: venue, amount: delta)
         }
+    }
+
+    /// What a parent's working children promise, by venue: a sell's unfilled tokens, a buy's
+    /// greatest cost (unfilled quantity at the child's limit, with the venue's fees).
+    func promises(_ parent: ParentOrder?) -> [VenueID: Int64] {
+        guard let parent else { return [:] }
+        var result: [VenueID: Int64] = [:]
+        for child in parent.children where !child.isTerminal {
+            let remaining = Quantity(rawValue: child.quantity.rawValue - child.filledQuantity.rawValue)
+            if parent.side == .sell {
+                result[child.venue, default: 0] += remaining.rawValue
+            } else if let venue = context.catalog.venue(child.venue) {
+                result[child.venue, default: 0] += venue.greatestBuyCost(remaining, at: child.limitPrice).rawValue
+            }
+        }
+        return result
     }
 
     /// Cancels a parent: every live child is cancelled at its venue; fills already made stand.
@@ -322,7 +334,7 @@ public actor OrderManager {
         let loaded = try journal.load()
         for parent in loaded {
             parents[parent.id] = parent
-            try context.settlement.commit(JournalChange(), fills: [], reservations: Self.openSellChanges(from: nil, to: parent))
+            try context.settlement.commit(JournalChange(), fills: [], reservations: reservationChanges(from: nil, to: parent))
             if let clientOrderId = parent.clientOrderId { byClientOrderId["\(parent.account)/\(clientOrderId)"] = parent.id }
             nextID = max(nextID, parent.id.rawValue + 1)
         }
@@ -563,14 +575,18 @@ public actor OrderManager {
                     limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision,
                     createdAt: context.clock.now())
                 if let refusal = childRefusal(parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif,
-                                              planned: plannedAt[venue.tokenLocation, default: 0]) {
+                                              planned: plannedAt[parent.side == .sell ? venue.tokenLocation : venue.cashLeg.location, default: 0]) {
                     child.status = .refused
                     child.refusal = refusal
                     refusedVenues[venue.id] = "refused: \(refusal)"
                     refusedNow = true
                 } else {
                     toSend.append(parent.children.count)
-                    plannedAt[venue.tokenLocation, default: 0] += allocation.quantity.rawValue
+                    if parent.side == .sell {
+                        plannedAt[venue.tokenLocation, default: 0] += allocation.quantity.rawValue
+                    } else {
+                        plannedAt[venue.cashLeg.location, default: 0] += venue.greatestBuyCost(allocation.quantity, at: allocation.worstPrice).rawValue
+                    }
                 }
                 parent.children.append(child)
             }
@@ -688,8 +704,8 @@ public actor OrderManager {
     }
 
     /// The rule refusing one child, if any. A sell child is also refused when the account does
-    /// not have the tokens free where the venue settles, net of what this plan already sends
-    /// there (`planned`).
+    /// not have the tokens free where the venue settles, a buy child when it has not the cash
+    /// there, net of what this plan already sends there (`planned`: tokens or cash).
     func childRefusal(_ parent: ParentOrder, venue: VenueDefinition, quantity: Quantity, limit: Price,
                       tif: TimeInForce.Kind, planned: Int64 = 0) -> Rejection? {
         guard let account = context.configuration.account(parent.account),
@@ -699,8 +715,16 @@ public actor OrderManager {
                                              at: context.clock.now(), holders: context.settlement.holderCount(of: parent.symbol)) {
             return refusal
         }
-        if parent.side == .sell, context.settlement.sellable(parent.account, parent.symbol, at: venue).rawValue - planned < quantity.rawValue {
-            return context.positionRefusal(parent.account, parent.symbol, at: venue, wanted: quantity)
+        switch parent.side {
+        case .sell:
+            if context.settlement.sellable(parent.account, parent.symbol, at: venue).rawValue - planned < quantity.rawValue {
+                return context.positionRefusal(parent.account, parent.symbol, at: venue, wanted: quantity)
+            }
+        case .buy:
+            let cost = venue.greatestBuyCost(quantity, at: limit)
+            if context.settlement.spendable(parent.account, at: venue).rawValue - planned < cost.rawValue {
+                return context.cashRefusal(parent.account, at: venue, wanted: cost)
+            }
         }
         return nil
     }

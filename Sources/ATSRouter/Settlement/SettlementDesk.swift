@@ -6,8 +6,9 @@ import Synchronization
 
 /// The router's settlement desk: the ``SettlementBook`` behind a lock, kept durable in the
 /// journal, and what routing asks of it: an account's holdings as the cap table has them,
-/// how many hold a security, and how much an account can sell at a venue (its free tokens where
-/// that venue settles, less what its open sell orders there already promise).
+/// how many hold a security, how much an account can sell at a venue (its free tokens where
+/// that venue settles, less what its working sell orders there already promise) and spend there
+/// (its free cash in the venue's settlement asset, less what its working buy orders may cost).
 ///
 /// Every change is written to the journal while the lock is held, so the journal sees the
 /// book's changes in the order they were made.
@@ -19,13 +20,21 @@ public final class SettlementDesk: Sendable {
 
     struct Reservation: Hashable {
         var account: AccountID
-        var symbol: Symbol
+        var asset: LedgerAsset
         var location: CustodyLocation
+    }
+
+    /// A change in what an account's working children promise at a venue: tokens for sells, cash for buys.
+    struct ReservationChange: Sendable {
+        var account: AccountID
+        var asset: LedgerAsset
+        var venue: VenueID
+        var amount: Int64
     }
 
     struct State: Sendable {
         var book: SettlementBook
-        /// Tokens promised by sell children still working, by where they settle.
+        /// Tokens promised by sell children and cash by buy children still working, by where they settle.
         var reserved: [Reservation: Int64] = [:]
     }
 
@@ -52,15 +61,16 @@ public final class SettlementDesk: Sendable {
 
     // MARK: Changes
 
-    /// Settles `fills` and writes them with `change` (the order journal's) in one transaction, then
-    /// applies `reservations` (changes to open sell quantities by venue).
-    func commit(_ change: JournalChange, fills: [TradeExecution], reservations: [(AccountID, Symbol, VenueID, Int64)]) throws {
+    /// Settles `fills` and writes them with `change` (the order journal's) in one transaction, and
+    /// applies `reservations` (what working children newly promise, or no longer do).
+    func commit(_ change: JournalChange, fills: [TradeExecution], reservations: [ReservationChange]) throws {
         let now = clock.now()
         try state.withLock { state in
-            for (account, symbol, venue, delta) in reservations {
-                guard let location = catalog.venue(venue)?.tokenLocation else { continue }
-                let key = Reservation(account: account, symbol: symbol, location: location)
-                state.reserved[key, default: 0] += delta
+            for reservation in reservations {
+                guard let venue = catalog.venue(reservation.venue) else { continue }
+                let location = reservation.asset.isToken ? venue.tokenLocation : venue.cashLeg.location
+                let key = Reservation(account: reservation.account, asset: reservation.asset, location: location)
+                state.reserved[key, default: 0] += reservation.amount
                 if state.reserved[key] == 0 { state.reserved[key] = nil }
             }
             var change = change
@@ -85,7 +95,7 @@ public final class SettlementDesk: Sendable {
                                 to: CustodyLocation) throws -> CustodyTransfer {
         let now = clock.now()
         return try state.withLock { state in
-            let reserved = state.reserved[Reservation(account: account, symbol: symbol, location: from)] ?? 0
+            let reserved = state.reserved[Reservation(account: account, asset: .token(symbol), location: from)] ?? 0
             let free = state.book.ledger.balance(Holder(account), .token(symbol), at: from).available - reserved
             guard free >= quantity.rawValue else {
                 throw SettlementError(code: RejectCode.insufficientHolding.rawValue, field: "quantity",
@@ -115,7 +125,17 @@ public final class SettlementDesk: Sendable {
         state.withLock { state in
             let location = venue.tokenLocation
             let free = state.book.ledger.balance(Holder(account), .token(symbol), at: location).available
-            return Quantity(rawValue: max(0, free - (state.reserved[Reservation(account: account, symbol: symbol, location: location)] ?? 0)))
+            return Quantity(rawValue: max(0, free - (state.reserved[Reservation(account: account, asset: .token(symbol), location: location)] ?? 0)))
+        }
+    }
+
+    /// What `account` can spend at `venue` now: its free cash in the venue's settlement asset where
+    /// the venue settles, less what its working buy orders settling there may cost.
+    public func spendable(_ account: AccountID, at venue: VenueDefinition) -> Money {
+        state.withLock { state in
+            let (asset, location) = venue.cashLeg
+            let free = state.book.ledger.balance(Holder(account), .cash(asset), at: location).available
+            return Money(rawValue: max(0, free - (state.reserved[Reservation(account: account, asset: .cash(asset), location: location)] ?? 0)))
         }
     }
 
@@ -127,11 +147,11 @@ public final class SettlementDesk: Sendable {
         }
     }
 
-    /// Tokens promised by working sell orders, for `account`.
-    public func reservations(of account: AccountID) -> [(symbol: Symbol, location: CustodyLocation, quantity: Quantity)] {
+    /// What `account`'s working orders promise: tokens (sells) and cash (buys), by asset and location.
+    public func reservations(of account: AccountID) -> [(asset: LedgerAsset, location: CustodyLocation, amount: Int64)] {
         state.withLock { state in
-            state.reserved.filter { $0.key.account == account }.map { ($0.key.symbol, $0.key.location, Quantity(rawValue: $0.value)) }
-                .sorted { ($0.symbol, $0.location) < ($1.symbol, $1.location) }
+            state.reserved.filter { $0.key.account == account }.map { ($0.key.asset, $0.key.location, $0.value) }
+                .sorted { ($0.asset, $0.location) < ($1.asset, $1.location) }
         }
     }
 }

@@ -26,6 +26,8 @@ extension RejectCode {
     public static let flowback = RejectCode(rawValue: "flowback")
     /// The account holds enough, but not where this venue settles (another custodian or chain).
     public static let positionNotAtVenue = RejectCode(rawValue: "position_not_at_venue")
+    /// The account has not the cash, free where this venue settles, that the order may cost.
+    public static let insufficientCash = RejectCode(rawValue: "insufficient_cash")
 
     /// The DS Protocol `preTransferCheck` code this rule corresponds to, where there is one.
     public var dsProtocolCode: Int? {
