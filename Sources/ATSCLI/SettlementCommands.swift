@@ -208,7 +208,7 @@ enum SettlementText {
             lines.append("  \(security.symbol): \(security.quantity) (designated custody \(security.designatedCustody))")
             lines.append("    lots: " + security.lots.map { "\($0.quantity) acquired \($0.acquiredOn)" }.joined(separator: ", "))
             for place in security.locations {
-                lines.append("    \(OrderText.pad(place.location, 18, left: true)) free \(place.available)"
+                lines.append("    \(OrderText.pad(place.location, 18, left: true)) \(place.location == "transit" ? "in transit" : "free") \(place.available)"
                              + (place.locked == "0" ? "" : ", earmarked for settlement \(place.locked)")
                              + (place.reservedForOpenSells == "0" ? "" : ", promised to open sells \(place.reservedForOpenSells)"))
             }

@@ -1,5 +1,7 @@
 import ATSDomain
 import ATSRouter
+import ATSSettlement
+import ATSVenues
 import Hummingbird
 import Synchronization
 
@@ -56,6 +58,22 @@ public final class RouterMetrics: Sendable {
         family("ats_fills", "gauge", "Fills (executions) by venue.")
         for (venue, value) in statistics.fillsByVenue.sorted(by: { $0.key < $1.key }) {
             lines.append("ats_fills{venue=\"\(venue)\"} \(value)")
+        }
+        let settlement = runtime.router.settlement.book()
+        family("ats_settlements", "gauge", "Settlements (one per execution) by settlement model and status.")
+        let bySettlement = Dictionary(grouping: settlement.settlements) { "\($0.model.rawValue)|\($0.status.rawValue)" }
+        for model in [VenueDefinition.SettlementModel.threeStep, .fourStep, .custodialBookEntry] {
+            for status in SettlementRecord.Status.allCases {
+                lines.append("ats_settlements{model=\"\(model.rawValue)\",status=\"\(status.rawValue)\"} \(bySettlement["\(model.rawValue)|\(status.rawValue)"]?.count ?? 0)")
+            }
+        }
+        family("ats_settlement_failures", "gauge", "Failed settlements by failure code.")
+        for (code, records) in Dictionary(grouping: settlement.settlements.compactMap(\.failure), by: \.code).sorted(by: { $0.key < $1.key }) {
+            lines.append("ats_settlement_failures{code=\"\(label(code))\"} \(records.count)")
+        }
+        family("ats_custody_transfers", "gauge", "Custody transfers by status.")
+        for status in CustodyTransfer.Status.allCases {
+            lines.append("ats_custody_transfers{status=\"\(status.rawValue)\"} \(settlement.transfers.filter { $0.status == status }.count)")
         }
         let venues = await runtime.venueViews()
         family("ats_venue_healthy", "gauge", "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.")

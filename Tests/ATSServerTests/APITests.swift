@@ -83,6 +83,14 @@ import Testing
             let settlements = try await client.call(.get, "/v1/settlements")
             let consolidations = records.filter { $0["tokenLocation"] as? String != "wallet:ethereum" }.count
             #expect((settlements.object["transfers"] as? [Any])?.count == 1 + consolidations)
+            // /metrics counts them by model and status.
+            let all = try #require(settlements.object["settlements"] as? [[String: Any]])
+            let metrics = try await client.call(.get, "/metrics", key: nil).text
+            for model in ["three_step", "custodial_book_entry", "four_step"] {
+                let settled = all.filter { $0["model"] as? String == model && $0["status"] as? String == "settled" }.count
+                #expect(metrics.contains("ats_settlements{model=\"\(model)\",status=\"settled\"} \(settled)\n"), "\(model)")
+            }
+            #expect(metrics.contains("ats_custody_transfers{status=\"completed\"} \(1 + consolidations)\n"))
             #expect(try await client.call(.get, "/v1/settlements?status=maybe").errorField == "status")
             #expect(try await client.call(.get, "/v1/settlements?order=x").errorField == "order")
         }
