@@ -252,6 +252,11 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             let sent = children.values.filter { $0["venueOrderId"] != nil }.count
             #expect(sent == venueOrders, "round \(round): \(sent) children with a venue order id, \(venueOrders) orders at the venues")
             #expect(venueOrders > 0)
+            // Every fill the journal kept has its settlement, written in the same transaction: none lost to the kill.
+            let journal = try Journal(path: data + "/journal.sqlite", readOnly: true)
+            let executions = try journal.allExecutions().map { "\($0.venue)/\($0.fillId)" }
+            let settled = try journal.loadSettlement().settlements.map { "\($0.venue)/\($0.fillId)" }
+            #expect(Set(executions) == Set(settled) && settled.count == executions.count, "round \(round)")
             // SIGTERM stops it cleanly: exit status 0, promptly.
             #expect(router.terminate(within: 10) == 0, "round \(round): serve did not exit cleanly on SIGTERM")
         }
