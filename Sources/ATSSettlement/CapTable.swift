@@ -45,7 +45,10 @@ public struct CapTable: Sendable {
 
     /// Investor accounts holding some of `symbol` (counterparties and fee collectors are not counted).
     public func accountHolders(of symbol: Symbol) -> Int {
-        (lots[symbol] ?? [:]).filter { $0.key.isAccount && !$0.value.isEmpty }.count
+        guard let holders = lots[symbol] else { return 0 }
+        var count = 0
+        for (holder, held) in holders where !held.isEmpty && holder.isAccount { count += 1 }
+        return count
     }
 
     /// Whether `report` can be recorded: the transferor holds the quantity.

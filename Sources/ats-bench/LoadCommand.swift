@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ATSDomain
 import ATSServer
 import ATSVenues
 import Foundation
@@ -38,13 +39,27 @@ struct LoadBench: AsyncParsableCommand {
         var folder: String?
         if server == nil {
             let catalog = try VenueCatalog.load(directory: venues)
-            let configuration = try RouterConfiguration.load(from: config, venues: catalog)
+            var configuration = try RouterConfiguration.load(from: config, venues: catalog)
+            // Settlement holds the load's sells to what alice has free where each venue settles and
+            // moves what she buys to her wallet after a delay: a position large enough, placed at
+            // every venue listing ACME (below), that sells route as freely as buys.
+            if let index = configuration.accounts.firstIndex(where: { $0.id.rawValue == "alice" }) {
+                configuration.accounts[index].holdings.append(Account.Holding(
+                    symbol: try Symbol("ACME"), quantity: try Quantity("1000000"), acquiredOn: CalendarDate("2020-01-02")!))
+            }
             folder = NSTemporaryDirectory() + "ats-load-" + UUID().uuidString
             var options = RouterRuntime.Options(dataDirectory: folder)
             options.unthrottledVenues = true
             options.durability = durability == "disk" ? .disk : .process
             let started = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
             _ = try await started.recover()
+            let alice = try AccountID("alice")
+            let acme = try Symbol("ACME")
+            for venue in catalog.venues(listing: acme) where venue.tokenLocation != .wallet(chain: "ethereum") {
+                _ = try started.router.settlement.requestTransfer(account: alice, symbol: acme, quantity: try Quantity("300000"),
+                                                                  from: .wallet(chain: "ethereum"), to: venue.tokenLocation)
+            }
+            try started.router.settlement.advance(to: started.clock.now().adding(seconds: 3 * 3_600))
             runtime = started
         }
         var running: RunningServer?

@@ -14,7 +14,6 @@ enum SettlementJournal {
     static func rows(_ change: SettlementChange, at now: Timestamp) -> (settlements: [SettlementRow], transfers: [CustodyTransferRow],
                                                                        entries: [LedgerEntryRow], reports: [CapTableReportRow]) {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         func json<T: Encodable>(_ value: T) -> String { (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null" }
         let time = now.nanosecondsSinceEpoch
         return (
