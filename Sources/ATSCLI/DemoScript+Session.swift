@@ -195,7 +195,7 @@ extension DemoScript {
         for line in summary(book) { say(line) }
         for failed in book.settlements.filter({ $0.status == .failed }).prefix(3) {
             say("    failed: settlement \(failed.id) (\(failed.venue), \(failed.account) \(failed.side.rawValue) \(failed.quantity) \(failed.symbol)): "
-                + "\(failed.failure?.code ?? "") — \(failed.failure?.reason ?? ""); \(failed.failure?.closeOut ?? "")")
+                + "\(failed.failure?.code ?? "") at \(minute(failed.steps.last?.at ?? start)); \(failed.failure?.closeOut ?? "")")
         }
         let open = book.settlements.filter { !$0.status.isTerminal }.count + book.transfers.filter { !$0.status.isTerminal }.count
         say("    every execution reached a final state: \(open == 0 ? "yes" : "no, \(open) still open")")

@@ -75,6 +75,8 @@ public struct SettlementBook: Sendable {
     /// Transfer `id` is at index `id - 1`.
     public private(set) var transfers: [CustodyTransfer] = []
     private var byExecution: [String: Int64] = [:]
+    /// Settlements per child key, for the simulation key of the next fill of the child.
+    private var fillsPerChild: [String: Int] = [:]
     private var openSettlements: Set<Int64> = []
     private var openTransfers: Set<Int64> = []
     /// What has changed since the last ``takeChange()``.
@@ -146,12 +148,17 @@ public struct SettlementBook: Sendable {
         let id = Int64(settlements.count + 1)
         let notional = (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
         let cash = venue.cashLeg
+        let position = fillsPerChild[execution.childKey, default: 0]
+        fillsPerChild[execution.childKey] = position + 1
+        // The child's key without the journal's tag: `p12-c3`.
+        let child = execution.childKey.split(separator: "-").suffix(2).joined(separator: "-")
         var record = SettlementRecord(
             id: id, venue: venue.id, fillId: execution.fillId, orderId: execution.orderId, childKey: execution.childKey,
             account: execution.account, counterparty: .counterparty(venue.id), symbol: execution.symbol, side: execution.side,
             quantity: execution.quantity, price: execution.price, notional: notional, fee: execution.fee,
             model: venue.settlement.model, cycle: venue.settlement.cycle, tokenLocation: venue.tokenLocation,
             cashAsset: cash.asset, cashLocation: cash.location, status: .pending, tradedAt: execution.at, dueAt: execution.at,
+            simulationKey: "\(venue.id)/o\(execution.orderId)/\(child)/\(position)",
             steps: [.init(status: .pending, at: execution.at,
                           note: "\(execution.side.rawValue) \(execution.quantity) \(execution.symbol) @ \(execution.price) at \(venue.id) (fill \(execution.fillId))")])
         switch (venue.settlement.model, venue.settlement.cycle) {
@@ -242,7 +249,7 @@ public struct SettlementBook: Sendable {
     /// execution, so a restart replays the same outcome.
     func fourStepOutcome(_ record: SettlementRecord) -> (minutes: Int, fails: Bool) {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(record.venue)/\(record.fillId)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        for byte in record.simulationKey.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         var random = SplitMix64(seed: settings.seed ^ hash)
         let span = settings.fourStepMaximumMinutes - settings.fourStepMinimumMinutes + 1
         let minutes = settings.fourStepMinimumMinutes + random.below(span)
@@ -536,6 +543,7 @@ public struct SettlementBook: Sendable {
         self.transfers = transfers
         for record in settlements {
             byExecution["\(record.venue)/\(record.fillId)"] = record.id
+            fillsPerChild[record.childKey, default: 0] += 1
             if !record.status.isTerminal { openSettlements.insert(record.id) }
         }
         for transfer in transfers where !transfer.status.isTerminal { openTransfers.insert(transfer.id) }

@@ -54,6 +54,10 @@ public struct SettlementRecord: Sendable, Hashable, Codable {
     public var deadlineAt: Timestamp?
     public var settledAt: Timestamp?
     public var failure: Failure?
+    /// What the simulated outside world's draws for this settlement are keyed on (four-step timing
+    /// and fails): the venue, the order, the child's number and the fill's position in it — not the
+    /// venue's fill id, so that a replay of the same session draws the same.
+    public var simulationKey: String
     public var steps: [Step]
     /// The custody transfer that moved a buy's tokens on to the account's designated custody.
     public var transferId: Int64?
