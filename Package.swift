@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ATSMatching", targets: ["ATSMatching"]),
         .library(name: "ATSRouting", targets: ["ATSRouting"]),
         .library(name: "ATSSettlement", targets: ["ATSSettlement"]),
+        .library(name: "ATSAnalytics", targets: ["ATSAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,8 @@ let package = Package(
         .target(name: "ATSRouting", dependencies: ["ATSDomain", "ATSVenues"]),
         // Settlement as a value with no I/O: ledgers, cap table, settlement models, custody transfers.
         .target(name: "ATSSettlement", dependencies: ["ATSDomain", "ATSVenues"]),
+        // Routing analytics from the journal: TCA, venue scorecards, 605/606-style reports, renderers.
+        .target(name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage"]),
         // The live router: venue adapters over HTTP, health, pollers, the consolidated book, the order manager.
         .target(
             name: "ATSRouter",
@@ -79,7 +82,7 @@ let package = Package(
         .target(
             name: "ATSServer",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement",
+                "ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,7 +95,7 @@ let package = Package(
             name: "ATSCLI",
             dependencies: [
                 "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting", "ATSRouter", "ATSServer", "ATSStorage",
-                "ATSSettlement",
+                "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -113,6 +116,7 @@ let package = Package(
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
         .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage"]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
+        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSRouter", "ATSRouting", "ATSStorage", "ATSDomain", "ATSVenues"]),
         .testTarget(name: "ATSRoutingTests", dependencies: ["ATSRouting", "ATSVenues"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",
@@ -130,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "ATSRouterTests",
             dependencies: [
-                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting", "ATSStorage",
+                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

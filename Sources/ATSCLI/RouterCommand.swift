@@ -14,12 +14,14 @@ public struct RouterCommand: AsyncParsableCommand {
             config.json places venues elsewhere); traders use submit, orders, order, cancel, book and \
             venues against it, and follow settlement with settlements, positions and transfer (offline too, \
             on a journal, with --data-dir). `demo` runs a whole session in-process; `plan` is the exact \
-            planner on files; `venue serve` runs venue mocks on their own. Reports are coming.
+            planner on files; `venue serve` runs venue mocks on their own; `report` writes the routing \
+            analytics (TCA, venue scorecards, 605/606-style tables) from a journal or a router.
             """,
         version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
         subcommands: [
             DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self, CancelCommand.self,
-            BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self, PlanCommand.self,
+            BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self, ReportCommand.self,
+            PlanCommand.self,
             VenueCommand.self,
         ]
     )

@@ -1,3 +1,4 @@
+import ATSAnalytics
 import ATSDomain
 import ATSRouter
 import ATSSettlement
@@ -48,6 +49,7 @@ public enum RouterAPI {
     public static let endpoints: Set<String> = [
         "GET /health", "GET /metrics", "POST /v1/orders", "GET /v1/orders", "GET /v1/orders/{id}", "DELETE /v1/orders/{id}",
         "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
+        "GET /v1/reports",
     ]
 
     public static func router(_ runtime: RouterRuntime) -> Router<APIContext> {
@@ -188,6 +190,30 @@ public enum RouterAPI {
             } catch let error as SettlementError {
                 throw APIError(.unprocessableContent, error.code, error.message, field: error.field)
             }
+        }
+        router.get("/v1/reports") { request, context in
+            let query = request.uri.queryParameters
+            func bound(_ name: String) throws(APIError) -> Timestamp? {
+                guard let text = query.get(name) else { return nil }
+                guard let time = ReportTime.parse(String(text)) else {
+                    throw APIError.invalid(name, "must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z)")
+                }
+                return time
+            }
+            let from = try bound("from")
+            let to = try bound("to")
+            if let from, let to, to <= from { throw APIError.invalid("to", "must be after from") }
+            let account = context.account!
+            var input = ReportInput(parents: await orders.parents(of: account), fillTimes: [:], events: [], from: from, to: to,
+                                    scope: "account \(account)", generatedAt: runtime.clock.now())
+            if let journal = runtime.journal {
+                let keys = Set(input.parents.map { Int64($0.id.rawValue) })
+                input.events = try journal.allEvents().filter { keys.contains($0.parentId) }
+                for execution in try journal.allExecutions() {
+                    input.fillTimes["\(execution.venue)/\(execution.fillId)"] = Timestamp(nanosecondsSinceEpoch: execution.recordedAt)
+                }
+            }
+            return jsonResponse(ReportBuilder.build(input))
         }
         return router
     }

@@ -139,6 +139,11 @@ import Testing
             _ = try await exchange(.post, "/v1/transfers", body: String(repeating: " ", count: 17_000))
             _ = try await exchange(.post, "/v1/transfers", key: nil, body: "{}")
             _ = try await exchange(.get, "/v1/positions")
+            let report = try await exchange(.get, "/v1/reports")
+            #expect((report.object["orders"] as? [Any])?.isEmpty == false)
+            _ = try await exchange(.get, "/v1/reports?from=2020-01-01&to=2099-01-01T00:00:00Z")
+            _ = try await exchange(.get, "/v1/reports?from=yesterday")
+            _ = try await exchange(.get, "/v1/reports", key: nil)
             #expect(seen == RouterAPI.endpoints, "operations not exercised: \(RouterAPI.endpoints.subtracting(seen))")
         }
     }

@@ -160,3 +160,10 @@ struct OrderJournal: Sendable {
         try? JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }
+
+extension OrderManager {
+    /// Every parent a journal holds, rebuilt, read without changing it (reports, offline tools).
+    public static func parents(in journal: Journal) throws -> [ParentOrder] {
+        try OrderJournal(journal: journal).load()
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import ATSAnalytics
+import ATSDomain
+import ATSServer
+import ATSStorage
+import Foundation
+
+/// `ats-router report [--from T] [--to T] [--format md|json|csv|html|all] [--out DIR]`: routing
+/// analytics from a journal (offline, read-only) or from a running router (your account's orders).
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the routing analytics report: TCA, venue scorecards, 605/606-style tables, charts.",
+        discussion: """
+            Offline (the default) it reads the journal in --data-dir without changing it, every account's \
+            orders (or --account's). With --server (or ATS_ROUTER_URL) it asks that router for your API \
+            key's account. Writes report.md, report.json, report.html (one self-contained file with inline \
+            SVG charts) and CSV tables (summary, orders, venues, rule606, rule605) into --out (default \
+            <data-dir>/reports). docs/reports.md defines every figure.
+            """)
+
+    @Option(help: "Orders created from this time: 2026-11-23 or 2026-11-23T15:30:00Z (UTC).") var from: String?
+    @Option(help: "Orders created before this time.") var to: String?
+    @Option(help: "md, json, csv, html (comma-separated) or all.") var format = "all"
+    @Option(help: "Where to write (default: <data-dir>/reports).") var out: String?
+    @Option(help: "The journal's folder (offline).") var dataDir = "data"
+    @Option(help: "Offline: only this account's orders.") var account: String?
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        guard let formats = ReportWriter.formats(format) else { throw ValidationError("--format must be md, json, csv, html (comma-separated) or all, not \(format)") }
+        let fromTime = try from.map { text in
+            guard let time = ReportTime.parse(text) else { throw ValidationError("--from must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z), not \(text)") }
+            return time
+        }
+        let toTime = try to.map { text in
+            guard let time = ReportTime.parse(text) else { throw ValidationError("--to must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z), not \(text)") }
+            return time
+        }
+        if let fromTime, let toTime, toTime <= fromTime { throw ValidationError("--to must be after --from") }
+        let report: Report
+        if server.isGiven {
+            if account != nil { throw ValidationError("--account reads a journal offline; a router answers for your API key's account") }
+            let client = try server.client()
+            var query: [String] = []
+            if let from { query.append("from=\(from)") }
+            if let to { query.append("to=\(to)") }
+            var fetched: Report?
+            try await runClient {
+                fetched = try await client.call(.GET, "/v1/reports" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), as: Report.self)
+            }
+            report = fetched!
+        } else {
+            let path = (dataDir as NSString).appendingPathComponent("journal.sqlite")
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
+            }
+            let accountID = try account.map { text in
+                guard let id = try? AccountID(text) else { throw ValidationError("--account: \"\(text)\" is not an account id") }
+                return id
+            }
+            do {
+                let journal = try Journal(path: path, readOnly: true)
+                report = ReportBuilder.build(try ReportInput.journal(journal, account: accountID, from: fromTime, to: toTime,
+                                                                     generatedAt: SystemClock().now()))
+            } catch {
+                throw ValidationError("the journal at \(path) could not be read: \(error)")
+            }
+        }
+        let directory = out ?? (dataDir as NSString).appendingPathComponent("reports")
+        let written = try ReportWriter.write(report, formats: formats, to: directory)
+        for line in ReportSummaryText.headline(report) { print(line) }
+        for path in written { print("wrote \(path)") }
+    }
+}
+
+/// The headline figures, as the CLI and the demo print them.
+enum ReportSummaryText {
+    static func headline(_ report: Report) -> [String] {
+        let s = report.summary
+        return [
+            "\(s.orders) orders (\(s.ordersWithFills) with fills, \(s.rejected) rejected); filled \(s.filledQuantity) of \(s.orderedQuantity)"
+                + (s.fillRatePercent.map { " (\($0) %)" } ?? "") + "; notional \(s.notional), fees \(s.fees)",
+            "average slippage vs arrival mid: \(s.averageSlippageBps.map { "\($0) bp" } ?? "—") (quantity-weighted)",
+            "fragmentation benefit vs the best single venue: \(s.fragmentationBenefit) over \(s.ordersBetterThanBestSingle + s.ordersWorseThanBestSingle) comparable orders "
+                + "(\(s.ordersBetterThanBestSingle) better, \(s.ordersWorseThanBestSingle) worse); \(s.extraQuantityOverBestSingle) units filled beyond any single venue",
+        ] + report.venues.map { v in
+            "  \(v.venue): \(v.childrenSent) children, fill rate \(v.fillRatePercent ?? "—") %, gone on arrival \(v.goneOnArrivalPercent ?? "—") %, "
+                + "share of volume \(v.volumeSharePercent ?? "—") %, latency p50 \(v.latencyP50Ms.map { "\($0) ms" } ?? "—"), fees \(v.fees)"
+        }
+    }
+}
