@@ -30,6 +30,8 @@ public struct Report: Sendable, Hashable, Codable {
         public var averageSlippageBps: String?
         /// Σ fragmentation benefit over orders where both routing and the best single venue filled.
         public var fragmentationBenefit: String
+        /// Orders with fills compared with the best single venue (the rest: nothing filled, or no decision).
+        public var ordersComparedWithBestSingle: Int
         public var ordersBetterThanBestSingle: Int
         public var ordersWorseThanBestSingle: Int
         /// Units routing filled that no single venue could.

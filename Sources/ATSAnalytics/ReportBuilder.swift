@@ -74,6 +74,7 @@ public enum ReportBuilder {
             fees: Money(rawValue: orders.reduce(0) { $0 + $1.parent.fees.rawValue }).description,
             averageSlippageBps: weight == 0 ? nil : Ratio(weighted, weight * Int128(BasisPoints.unit)).decimal(2),
             fragmentationBenefit: Money(rawValue: benefits.reduce(0) { $0 + ($1.amount?.rawValue ?? 0) }).description,
+            ordersComparedWithBestSingle: orders.compactMap(\.benefit).count,
             ordersBetterThanBestSingle: benefits.filter { ($0.perUnit?.rawValue ?? 0) > 0 || $0.extraQuantity.isPositive }.count,
             ordersWorseThanBestSingle: benefits.filter { ($0.perUnit?.rawValue ?? 0) < 0 && !$0.extraQuantity.isPositive }.count,
             extraQuantityOverBestSingle: Quantity(rawValue: benefits.reduce(0) { $0 + $1.extraQuantity.rawValue }).description)

@@ -90,10 +90,10 @@ public enum ReportHTML {
         var parts: [String] = []
         for (i, row) in rows.enumerated() {
             let y = 10 + Double(i) * barHeight
-            let w = (width - 190) * row.1 / 100
+            let w = (width - 200) * row.1 / 100
             parts.append("<text x=\"4\" y=\"\(f(y + barHeight * 0.65))\">\(escape(row.0))</text>")
-            parts.append("<rect x=\"100\" y=\"\(f(y + 2))\" width=\"\(f(max(w, 0.5)))\" height=\"\(f(barHeight - 4))\" fill=\"#3b7dd8\"/>")
-            parts.append("<text x=\"\(f(106 + w))\" y=\"\(f(y + barHeight * 0.65))\">\(escape(row.2)) %</text>")
+            parts.append("<rect x=\"110\" y=\"\(f(y + 2))\" width=\"\(f(max(w, 0.5)))\" height=\"\(f(barHeight - 4))\" fill=\"#3b7dd8\"/>")
+            parts.append("<text x=\"\(f(116 + w))\" y=\"\(f(y + barHeight * 0.65))\">\(escape(row.2)) %</text>")
         }
         return svg(parts, description: "venue share of executed volume")
     }

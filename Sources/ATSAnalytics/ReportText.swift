@@ -19,7 +19,7 @@ public enum ReportText {
             ["notional", s.notional], ["fees", s.fees],
             ["average slippage vs arrival mid (quantity-weighted)", s.averageSlippageBps.map { "\($0) bp" } ?? "—"],
             ["fragmentation benefit vs best single venue", s.fragmentationBenefit],
-            ["orders better / worse than the best single venue", "\(s.ordersBetterThanBestSingle) / \(s.ordersWorseThanBestSingle)"],
+            ["orders with fills compared with the best single venue: better / worse", "\(s.ordersComparedWithBestSingle): \(s.ordersBetterThanBestSingle) / \(s.ordersWorseThanBestSingle)"],
             ["units filled beyond any single venue", s.extraQuantityOverBestSingle],
         ]))
         out.append("")
@@ -109,7 +109,8 @@ public enum ReportText {
             ["orders", "\(s.orders)"], ["orders_with_fills", "\(s.ordersWithFills)"], ["rejected", "\(s.rejected)"],
             ["ordered_quantity", s.orderedQuantity], ["filled_quantity", s.filledQuantity], ["fill_rate_percent", s.fillRatePercent ?? ""],
             ["notional", s.notional], ["fees", s.fees], ["average_slippage_bps", s.averageSlippageBps ?? ""],
-            ["fragmentation_benefit", s.fragmentationBenefit], ["orders_better_than_best_single", "\(s.ordersBetterThanBestSingle)"],
+            ["fragmentation_benefit", s.fragmentationBenefit], ["orders_compared_with_best_single", "\(s.ordersComparedWithBestSingle)"],
+            ["orders_better_than_best_single", "\(s.ordersBetterThanBestSingle)"],
             ["orders_worse_than_best_single", "\(s.ordersWorseThanBestSingle)"], ["extra_quantity_over_best_single", s.extraQuantityOverBestSingle],
         ]
         return [

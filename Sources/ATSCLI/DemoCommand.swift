@@ -125,7 +125,6 @@ struct DemoScript {
         say(render(auction.depth(levels: 5)))
         try await fragmentation(say)
         try await session(say)
-        say("Routing reports join this demo as they land (see README).")
     }
 
     /// Section 3: the five venue mocks, simulated in process, and the same security priced apart on each.

@@ -1,3 +1,4 @@
+import ATSAnalytics
 import ATSDomain
 import ATSRouter
 import ATSRouting
@@ -142,6 +143,26 @@ extension DemoScript {
             + (temporary ? " (temporary folder, removed; keep it with --data-dir)" : " in \(folder)"))
         say("")
         try await settlementSection(runtime: runtime, alice: alice, say)
+        say("")
+        try reportSection(runtime: runtime, folder: folder, temporary: temporary, say)
+    }
+
+    /// Section 6: the routing analytics report over everything the session did, in every format.
+    private func reportSection(runtime: RouterRuntime, folder: String, temporary: Bool, _ say: (String) -> Void) throws {
+        say("6. Routing analytics: how well the session routed (TCA, venue scorecards, 605/606-style tables)")
+        guard let journal = runtime.journal else { return say("  (no journal)") }
+        let report = ReportBuilder.build(try ReportInput.journal(journal, generatedAt: runtime.clock.now()))
+        for line in ReportSummaryText.headline(report, latency: false) { say("  " + line) }
+        if let first = report.orders.first, let venue = first.bestSingleVenue {
+            say("  order \(first.id): arrival mid \(first.arrivalMid ?? "—"), average \(first.averagePrice ?? "—"), slippage \(first.slippageBps ?? "—") bp; "
+                + "best single venue \(venue) would fill \(first.bestSingleQuantity) at \(first.bestSingleAllInPrice ?? "—") all-in, "
+                + "routed \(first.filledQuantity) at \(first.allInPrice ?? "—")")
+        }
+        // Kept after the demo: a temporary journal is removed, its report is not.
+        let directory = temporary ? NSTemporaryDirectory() + "ats-router-demo-reports-" + UUID().uuidString
+            : (folder as NSString).appendingPathComponent("reports")
+        let written = try ReportWriter.write(report, formats: ReportWriter.Format.allCases, to: directory)
+        say("  wrote \(written.count) files (report.md, report.json, report.html with its charts, \(written.count - 3) CSV tables) to \(directory)")
     }
 
     /// Section 5: everything traded settles under its venue's model. The state right after trading,

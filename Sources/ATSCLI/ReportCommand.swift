@@ -76,17 +76,20 @@ struct ReportCommand: AsyncParsableCommand {
 
 /// The headline figures, as the CLI and the demo print them.
 enum ReportSummaryText {
-    static func headline(_ report: Report) -> [String] {
+    /// With `latency`, each venue's median response time too (it varies from run to run).
+    static func headline(_ report: Report, latency: Bool = true) -> [String] {
         let s = report.summary
         return [
             "\(s.orders) orders (\(s.ordersWithFills) with fills, \(s.rejected) rejected); filled \(s.filledQuantity) of \(s.orderedQuantity)"
                 + (s.fillRatePercent.map { " (\($0) %)" } ?? "") + "; notional \(s.notional), fees \(s.fees)",
             "average slippage vs arrival mid: \(s.averageSlippageBps.map { "\($0) bp" } ?? "—") (quantity-weighted)",
-            "fragmentation benefit vs the best single venue: \(s.fragmentationBenefit) over \(s.ordersBetterThanBestSingle + s.ordersWorseThanBestSingle) comparable orders "
-                + "(\(s.ordersBetterThanBestSingle) better, \(s.ordersWorseThanBestSingle) worse); \(s.extraQuantityOverBestSingle) units filled beyond any single venue",
+            "fragmentation benefit vs the best single venue: \(s.fragmentationBenefit) over \(s.ordersComparedWithBestSingle) orders with fills "
+                + "(\(s.ordersBetterThanBestSingle) better, \(s.ordersWorseThanBestSingle) worse, the rest as good); "
+                + "\(s.extraQuantityOverBestSingle) units filled beyond any single venue",
         ] + report.venues.map { v in
             "  \(v.venue): \(v.childrenSent) children, fill rate \(v.fillRatePercent ?? "—") %, gone on arrival \(v.goneOnArrivalPercent ?? "—") %, "
-                + "share of volume \(v.volumeSharePercent ?? "—") %, latency p50 \(v.latencyP50Ms.map { "\($0) ms" } ?? "—"), fees \(v.fees)"
+                + "share of volume \(v.volumeSharePercent ?? "—") %" + (latency ? ", latency p50 \(v.latencyP50Ms.map { "\($0) ms" } ?? "—")" : "")
+                + ", fees \(v.fees)"
         }
     }
 }

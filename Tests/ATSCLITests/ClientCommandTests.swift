@@ -95,6 +95,21 @@ import Testing
             #expect(await run(["positions", "--data-dir", folder] + paths) != 0)                          // which account?
             #expect(await run(["positions", "--data-dir", folder, "--account", "nobody"] + paths) != 0)
             #expect(await run(["settlements", "--data-dir", folder + "-missing"] + paths) != 0)
+            // The report: offline on the journal, and from the router for alice.
+            let out = folder + "-reports"
+            #expect(await run(["report", "--data-dir", folder, "--out", out, "--format", "md,html"]) == 0)
+            #expect(FileManager.default.fileExists(atPath: out + "/report.md") && FileManager.default.fileExists(atPath: out + "/report.html"))
+            #expect(!FileManager.default.fileExists(atPath: out + "/report.json"))
+            #expect(await run(["report", "--data-dir", folder, "--from", "2020-01-01", "--to", "2099-12-31T00:00Z"]) == 0)
+            #expect(FileManager.default.fileExists(atPath: folder + "/reports/rule605.csv"))  // the default: <data-dir>/reports, every format
+            #expect(await run(["report", "--out", out + "-server", "--format", "json"] + server) == 0)
+            let fetched = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "-server/report.json"))) as? [String: Any]
+            #expect(fetched?["scope"] as? String == "account alice")
+            #expect(await run(["report", "--data-dir", folder, "--format", "pdf"]) != 0)
+            #expect(await run(["report", "--data-dir", folder, "--from", "yesterday"]) != 0)
+            #expect(await run(["report", "--data-dir", folder, "--from", "2026-12-01", "--to", "2026-11-01"]) != 0)
+            #expect(await run(["report", "--data-dir", folder + "-missing"]) != 0)
+            #expect(await run(["report", "--account", "bob"] + server) != 0)
         }
     }
 }

@@ -44,8 +44,8 @@ struct DemoTests {
         var lines: [String] = []
         try await DemoScript(seed: seed, venuesDirectory: VenueCommandTests.venues, configFile: RoutingCommandTests.config,
                              dataDirectory: dataDirectory).run { lines.append($0) }
-        // The API's port differs from run to run.
-        return lines.filter { !$0.contains("127.0.0.1") }
+        // The API's port and the report's folder differ from run to run.
+        return lines.filter { !$0.contains("127.0.0.1") && !$0.contains("ats-router-demo-reports-") }
     }
 
     @Test("the session goes through the API: a split, refusals naming their rule, a re-route, a resting bid; --data-dir keeps the journal")
@@ -69,6 +69,12 @@ struct DemoTests {
         #expect(text.contains("every execution reached a final state: yes"))
         #expect(text.contains("cap table = ledger holdings): hold"))
         #expect(text.contains("the tokens now there: filled, 100 filled"))
+        // The report: headline figures, and every format written beside the journal.
+        #expect(text.contains("6. Routing analytics"))
+        #expect(text.contains("average slippage vs arrival mid: ") && text.contains("fragmentation benefit vs the best single venue: "))
+        for file in ["report.md", "report.json", "report.html", "orders.csv", "venues.csv", "rule605.csv", "rule606.csv", "summary.csv"] {
+            #expect(FileManager.default.fileExists(atPath: folder + "/reports/" + file), "\(file)")
+        }
         // The journal stays where --data-dir put it, with every order the session made and their settlements.
         let journal = try Journal(path: folder + "/journal.sqlite")
         #expect(try journal.loadAll().count == 13)

@@ -91,6 +91,14 @@ import Testing
                 #expect(metrics.contains("ats_settlements{model=\"\(model)\",status=\"settled\"} \(settled)\n"), "\(model)")
             }
             #expect(metrics.contains("ats_custody_transfers{status=\"completed\"} \(1 + consolidations)\n"))
+            // The report covers the caller's orders only.
+            let report = try await client.call(.get, "/v1/reports")
+            #expect(report.status == 200 && report.object["scope"] as? String == "account alice")
+            #expect((report.object["orders"] as? [[String: Any]])?.map { $0["account"] as? String } .allSatisfy { $0 == "alice" } == true)
+            #expect((report.object["orders"] as? [Any])?.count == 3)
+            #expect(((try await client.call(.get, "/v1/reports", key: Keys.bob)).object["orders"] as? [Any])?.isEmpty == true)
+            #expect(try await client.call(.get, "/v1/reports?from=2026-13-01").errorField == "from")
+            #expect(try await client.call(.get, "/v1/reports?from=2026-11-02&to=2026-11-01").errorField == "to")
             #expect(try await client.call(.get, "/v1/settlements?status=maybe").errorField == "status")
             #expect(try await client.call(.get, "/v1/settlements?order=x").errorField == "order")
         }
