@@ -2,7 +2,7 @@ import ATSDomain
 
 /// An exact ratio of two integers, shown as a decimal: fill rates, shares, basis points. Kept as
 /// numerator and denominator so that nothing is rounded until it is printed.
-public struct Ratio: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Ratio: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let numerator: Int128
     public let denominator: Int128
 
@@ -41,24 +41,8 @@ public struct Ratio: Sendable, Hashable, Comparable, Codable, CustomStringConver
     public var percent: String { decimal(2, scaledBy: 100) }
     /// As basis points with two decimals: "12.34".
     public var basisPoints: String { decimal(2, scaledBy: 10_000) }
-    /// For charts only (never for money): the nearest Double.
-    public var approximate: Double { Double(numerator) / Double(denominator) }
 
     public var description: String { decimal(8) }
 
     public static func < (lhs: Ratio, rhs: Ratio) -> Bool { lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let n = Int128(String(parts[0])), let d = Int128(String(parts[1])), d != 0 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not a ratio n/d"))
-        }
-        self.init(n, d)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode("\(numerator)/\(denominator)")
-    }
 }

@@ -38,7 +38,8 @@ public enum ReportText {
             out.append("")
             out.append("Orders by type: " + OrderTypeNames.all.map { "\($0.label) \(period.typeSharePercent[$0.key] ?? "0.00") %" }.joined(separator: ", "))
             out.append("")
-            out.append(table(rule606Header, period.venues.map { rule606Cells(period.period, $0) }.map { Array($0.dropFirst()) }.map { $0 }, header: Array(rule606Header.dropFirst())))
+            // The period is the heading: the table leaves its column out.
+            out.append(table(Array(rule606Header.dropFirst()), period.venues.map { Array(rule606Cells(period.period, $0).dropFirst()) }))
         }
         out.append("")
         out.append("## Rule 605-style execution quality")
@@ -48,8 +49,7 @@ public enum ReportText {
         return out.joined(separator: "\n")
     }
 
-    static func table(_ header: [String], _ rows: [[String]], header override: [String]? = nil) -> String {
-        let header = override ?? header
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
         func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
         var lines = ["| " + header.map(escape).joined(separator: " | ") + " |", "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
         for row in rows { lines.append("| " + row.map(escape).joined(separator: " | ") + " |") }

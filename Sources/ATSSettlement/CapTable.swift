@@ -33,7 +33,6 @@ public struct CapTable: Sendable {
     }
 
     public private(set) var lots: [Symbol: [Holder: [Lot]]] = [:]
-    public private(set) var reportCount = 0
 
     public init() {}
 
@@ -82,7 +81,6 @@ public struct CapTable: Sendable {
             held.sort { $0.acquiredOn < $1.acquiredOn }
         }
         lots[report.symbol, default: [:]][report.to] = held
-        reportCount += 1
         return true
     }
 }
