@@ -140,14 +140,15 @@ public struct RoutingContext: Sendable {
 
     /// The planner's snapshot from a consolidated book: continuous venues only (a call-auction
     /// venue's book waits for its auction and cannot be taken now), with each listing's terms.
-    /// A sell is capped at each venue by what the account can sell there (``SettlementDesk/sellable(_:_:at:)``).
+    /// For an account, each venue's maximum is also what it can sell there (``SettlementDesk/sellable(_:_:at:)``)
+    /// or buy with the cash it has there (``SettlementDesk/spendable(_:at:)``), to the venue's lot.
     public func planSnapshot(_ book: ConsolidatedBook, side: Side) -> PlanSnapshot {
         var venues: [PlanVenue] = []
         for status in book.venues where status.included {
             guard let venue = catalog.venue(status.venue), venue.isContinuous, let listing = venue.listing(book.symbol) else { continue }
             var maximum = listing.maximumOrderQuantity
             if let account = book.account {
-                var affordable: Int64
+                let affordable: Int64
                 if side == .sell {
                     affordable = settlement.sellable(account, book.symbol, at: venue).rawValue
                 } else {
