@@ -140,19 +140,24 @@ public enum ReportHTML {
     }
 
     /// Cumulative bid and ask quantity by price: bids step down to the left of the mid, asks up to the right.
+    /// Prices and quantities stay fixed-point; only their pixel positions are floating point.
     static func depthChart(_ depth: Report.DepthSnapshot?) -> String {
         guard let depth, !(depth.bids.isEmpty && depth.asks.isEmpty) else { return empty("no decision to show") }
-        let prices = (depth.bids + depth.asks).compactMap { number($0.price) }
-        let cumulative = (depth.bids + depth.asks).compactMap { number($0.cumulative) }
-        guard let low = prices.min(), let high = prices.max(), let top = cumulative.max(), top > 0 else { return empty("no depth") }
-        let span = max(high - low, 0.0001)
-        func x(_ price: Double) -> Double { 40 + (width - 60) * (price - low) / span }
-        func y(_ quantity: Double) -> Double { height - 30 - (height - 50) * quantity / top }
-        func path(_ levels: [Report.DepthLevel], color: String) -> String {
+        let levels = (depth.bids + depth.asks).compactMap { level in
+            (try? Price(level.price)).flatMap { price in (try? Quantity(level.cumulative)).map { (price, $0) } }
+        }
+        guard let low = levels.map(\.0).min(), let high = levels.map(\.0).max(), let top = levels.map(\.1).max(), top.isPositive
+        else { return empty("no depth") }
+        let span = max(high.rawValue - low.rawValue, 1)
+        /// The fraction `part / whole` of `pixels` (exact integers in, a pixel position out).
+        func scaled(_ part: Int64, _ whole: Int64, _ pixels: Double) -> Double { pixels * Double(part) / Double(whole) }
+        func x(_ price: Price) -> Double { 40 + scaled(price.rawValue - low.rawValue, span, width - 60) }
+        func y(_ cumulative: Quantity) -> Double { height - 30 - scaled(cumulative.rawValue, top.rawValue, height - 50) }
+        func path(_ side: [Report.DepthLevel], color: String) -> String {
             var points: [String] = []
-            var previous = 0.0
-            for level in levels {
-                guard let price = number(level.price), let total = number(level.cumulative) else { continue }
+            var previous = Quantity.zero
+            for level in side {
+                guard let price = try? Price(level.price), let total = try? Quantity(level.cumulative) else { continue }
                 points.append("\(f(x(price))),\(f(y(previous)))")
                 points.append("\(f(x(price))),\(f(y(total)))")
                 previous = total
@@ -162,9 +167,9 @@ public enum ReportHTML {
         return svg([
             "<line x1=\"40\" y1=\"\(f(height - 30))\" x2=\"\(f(width - 20))\" y2=\"\(f(height - 30))\" stroke=\"#5b6675\"/>",
             path(depth.bids, color: "#2e9b5f"), path(depth.asks, color: "#c9453b"),
-            "<text x=\"40\" y=\"\(f(height - 12))\">\(escape(String(format: "%.4f", low)))</text>",
-            "<text x=\"\(f(width - 80))\" y=\"\(f(height - 12))\">\(escape(String(format: "%.4f", high)))</text>",
-            "<text x=\"44\" y=\"16\">cumulative quantity (max \(escape(String(format: "%.0f", top))))</text>",
+            "<text x=\"40\" y=\"\(f(height - 12))\">\(escape(low.description))</text>",
+            "<text x=\"\(f(width - 80))\" y=\"\(f(height - 12))\">\(escape(high.description))</text>",
+            "<text x=\"44\" y=\"16\">cumulative quantity (max \(escape(top.description)))</text>",
         ], description: "consolidated depth")
     }
 

@@ -29,14 +29,15 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let formats = ReportWriter.formats(format) else { throw ValidationError("--format must be md, json, csv, html (comma-separated) or all, not \(format)") }
-        let fromTime = try from.map { text in
-            guard let time = ReportTime.parse(text) else { throw ValidationError("--from must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z), not \(text)") }
+        func bound(_ name: String, _ text: String?) throws -> Timestamp? {
+            guard let text else { return nil }
+            guard let time = ReportTime.parse(text) else {
+                throw ValidationError("--\(name) must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z), not \(text)")
+            }
             return time
         }
-        let toTime = try to.map { text in
-            guard let time = ReportTime.parse(text) else { throw ValidationError("--to must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z), not \(text)") }
-            return time
-        }
+        let fromTime = try bound("from", from)
+        let toTime = try bound("to", to)
         if let fromTime, let toTime, toTime <= fromTime { throw ValidationError("--to must be after --from") }
         let report: Report
         if server.isGiven {

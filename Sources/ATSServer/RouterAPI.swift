@@ -204,14 +204,14 @@ public enum RouterAPI {
             let to = try bound("to")
             if let from, let to, to <= from { throw APIError.invalid("to", "must be after from") }
             let account = context.account!
-            var input = ReportInput(parents: await orders.parents(of: account), fillTimes: [:], events: [], from: from, to: to,
-                                    scope: "account \(account)", generatedAt: runtime.clock.now())
+            let now = runtime.clock.now()
+            // From the journal (fill times and events too) when there is one; else the orders in memory.
+            let input: ReportInput
             if let journal = runtime.journal {
-                let keys = Set(input.parents.map { Int64($0.id.rawValue) })
-                input.events = try journal.allEvents().filter { keys.contains($0.parentId) }
-                for execution in try journal.allExecutions() {
-                    input.fillTimes["\(execution.venue)/\(execution.fillId)"] = Timestamp(nanosecondsSinceEpoch: execution.recordedAt)
-                }
+                input = try ReportInput.journal(journal, account: account, from: from, to: to, generatedAt: now)
+            } else {
+                input = ReportInput(parents: await orders.parents(of: account), fillTimes: [:], events: [], from: from, to: to,
+                                    scope: "account \(account)", generatedAt: now)
             }
             return jsonResponse(ReportBuilder.build(input))
         }
