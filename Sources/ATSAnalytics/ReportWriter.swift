@@ -45,7 +45,8 @@ public enum ReportWriter {
     }
 }
 
-/// The bounds of a report: `2026-11-23` (midnight UTC) or `2026-11-23T15:30:00Z` / `2026-11-23T15:30Z`.
+/// The bounds of a report: `2026-11-23` (midnight UTC) or `2026-11-23T15:30:00Z` / `2026-11-23T15:30Z`;
+/// nil for anything else, including a date a ``Timestamp`` cannot hold (before 1678, after 2261).
 public enum ReportTime {
     public static func parse(_ text: String) -> Timestamp? {
         let parts = text.split(separator: "T", omittingEmptySubsequences: false)
@@ -62,6 +63,6 @@ public enum ReportTime {
             guard (0..<60).contains(second) else { return nil }
             seconds += hour * 3_600 + minute * 60 + second
         }
-        return Timestamp(secondsSinceEpoch: seconds)
+        return Timestamp(checkedSecondsSinceEpoch: seconds)
     }
 }

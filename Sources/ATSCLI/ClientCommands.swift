@@ -110,6 +110,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @Option(help: "Only orders in this status (working, resting, filled, partially_filled, expired, cancelled, rejected).") var status: String?
     @Option(help: "Only this security.") var symbol: String?
     @Option(help: "At most this many (1 to 1000).") var limit = 50
+    @Option(help: "Continue after the last page: the cursor the previous page printed.") var cursor: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var server: ServerOptions
 
@@ -117,6 +118,7 @@ struct OrdersCommand: AsyncParsableCommand {
         let client = try server.client()
         try await runClient {
             var query = ["limit=\(limit)"]
+            if let cursor { query.append("cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)") }
             if let status { query.append("status=\(status.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? status)") }
             if let symbol { query.append("symbol=\(symbol.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? symbol)") }
             let reply = try await client.call(.GET, "/v1/orders?" + query.joined(separator: "&"))
@@ -132,6 +134,7 @@ struct OrdersCommand: AsyncParsableCommand {
                       + OrderText.pad(order["filledQuantity"] as? String ?? "", 12) + OrderText.pad(order["averagePrice"] as? String ?? "-", 12)
                       + "  " + OrderText.pad(order["timeInForce"] as? String ?? "", 4, left: true) + (order["status"] as? String ?? ""))
             }
+            if let next = reply["nextCursor"] as? String { print("older orders: ats-router orders --cursor \(next)") }
         }
     }
 }

@@ -32,7 +32,7 @@ struct ReportCommand: AsyncParsableCommand {
         func bound(_ name: String, _ text: String?) throws -> Timestamp? {
             guard let text else { return nil }
             guard let time = ReportTime.parse(text) else {
-                throw ValidationError("--\(name) must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z), not \(text)")
+                throw ValidationError("--\(name) must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z) from 1678 to 2261, not \(text)")
             }
             return time
         }

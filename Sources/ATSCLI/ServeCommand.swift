@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Journal durability: process (survives a killed process) or disk (also power loss: fsync per commit).")
     var durability = "process"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Flag(help: "Make a new journal in --data-dir's journal.sqlite even though the file is there and is not a journal (it is otherwise refused).")
+    var initialiseJournal = false
 
     func run() async throws {
         let (catalog, configuration) = try options.load()
@@ -43,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         runtimeOptions.unthrottledVenues = unthrottledVenues
         runtimeOptions.durability = durability
         runtimeOptions.logLevel = level
+        runtimeOptions.initialiseJournal = initialiseJournal
         let runtime: RouterRuntime
         do {
             runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: runtimeOptions)
@@ -55,13 +58,22 @@ struct ServeCommand: AsyncParsableCommand {
             say("venue \(venue): \(place)")
         }
         for mismatch in await runtime.router.verifyInstruments() { say("warning: \(mismatch)") }
-        let report = try await runtime.recover()
-        say("journal \(runtime.journalPath ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"
-            + (report.childrenUnreachable > 0 ? ", \(report.childrenUnreachable) unreachable (retried)" : ""))
-        if runtime.isSimulatedSession { say("trading clock: simulated session from \(runtime.clock.now())") }
-        try await runtime.serve(host: host, port: port) { port in
-            say("ATS Router \(ATSRouterRelease.version) serving http://\(host):\(port)")
+        do {
+            try await runtime.loadJournal()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            await runtime.stop()
+            throw ExitCode(1)
         }
+        if runtime.isSimulatedSession { say("trading clock: simulated session from \(runtime.clock.now())") }
+        // Reads and /health answer at once; orders wait for "ready" (GET /ready) while open orders are reconciled.
+        try await runtime.serve(host: host, port: port, onRunning: { port in
+            say("ATS Router \(ATSRouterRelease.version) serving http://\(host):\(port) (recovering)")
+        }, onReady: { report in
+            say("journal \(runtime.journalPath ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"
+                + (report.childrenUnreachable > 0 ? ", \(report.childrenUnreachable) unreachable (retried)" : ""))
+            say("ready")
+        })
         say("stopped")
         await runtime.stop()
     }

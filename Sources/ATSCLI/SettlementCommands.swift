@@ -77,12 +77,20 @@ struct SettlementsCommand: AsyncParsableCommand {
             var query: [String] = []
             if let order { query.append("order=\(order)") }
             if let wanted { query.append("status=\(wanted.rawValue)") }
-            var fetched: APIViews.SettlementList?
+            var settlements: [APIViews.SettlementView] = []
+            var transfers: [APIViews.TransferView] = []
+            // Every page, newest first (the server pages at most 1,000 a request).
             try await runClient {
-                fetched = try await client.call(.GET, "/v1/settlements" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")),
-                                                as: APIViews.SettlementList.self)
+                var cursor: String?
+                repeat {
+                    let paged = query + ["limit=1000"] + (cursor.map { ["cursor=\($0)"] } ?? [])
+                    let page = try await client.call(.GET, "/v1/settlements?" + paged.joined(separator: "&"), as: APIViews.SettlementList.self)
+                    settlements += page.settlements
+                    transfers += page.transfers.filter { transfer in !transfers.contains { $0.id == transfer.id } }
+                    cursor = page.nextCursor
+                } while cursor != nil
             }
-            list = fetched!
+            list = APIViews.SettlementList(settlements: settlements, transfers: transfers)
         }
         if json { return printEncoded(list) }
         print(SettlementText.table(list))

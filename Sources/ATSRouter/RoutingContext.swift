@@ -156,7 +156,7 @@ public struct RoutingContext: Sendable {
                     let dearest = book.asks.filter { $0.venue == venue.id }.map(\.price).max() ?? listing.referencePrice
                     let unit = venue.greatestBuyCost(Quantity(rawValue: Quantity.unit), at: dearest).rawValue - venue.fees.fixedPerOrder.rawValue
                     let cash = settlement.spendable(account, at: venue).rawValue - venue.fees.fixedPerOrder.rawValue
-                    affordable = unit > 0 ? Int64((Int128(max(0, cash)) * Int128(Quantity.unit) / Int128(unit))) : maximum.rawValue
+                    affordable = unit > 0 ? Int64(clamping: Int128(max(0, cash)) * Int128(Quantity.unit) / Int128(unit)) : maximum.rawValue
                 }
                 maximum = Quantity(rawValue: min(maximum.rawValue, affordable - affordable % max(1, listing.lotSize.rawValue)))
             }

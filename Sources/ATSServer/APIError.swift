@@ -47,26 +47,58 @@ func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, h
 }
 
 /// Renders every error as the API's JSON error: ours as they are, the framework's (no such
-/// route, wrong method, body too large) with a code, anything else as a 500 that names no internals.
+/// route, wrong method, body too large) with a code, anything else as a 500 that names no internals;
+/// counts every reply by status and every error by code.
+///
+/// The router answers a known path with the wrong method as not found; this turns it into a 405
+/// with `Allow` listing the methods the path takes (`allowedMethods`).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: RouterMetrics
+    let allowedMethods: @Sendable (String) -> [String]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let (response, code) = await respond(request, context: context, next: next)
+        metrics.count("http:\(response.status.code)")
+        if let code { metrics.count("error:\(code)") }
+        return response
+    }
+
+    private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> (Response, String?) {
+        let error: APIError
         do {
-            return try await next(request, context)
-        } catch let error as APIError {
-            return error.response
-        } catch let error as HTTPError {
+            return (try await next(request, context), nil)
+        } catch let thrown {
+            error = render(thrown, request, context: context)
+        }
+        var response = error.response
+        if error.status == .methodNotAllowed, case let allowed = allowedMethods(request.uri.path), !allowed.isEmpty {
+            response.headers[.allow] = allowed.joined(separator: ", ")
+        }
+        return (response, error.code)
+    }
+
+    private func render(_ error: any Error, _ request: Request, context: Context) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as HTTPError:
+            if error.status == .notFound, case let allowed = allowedMethods(request.uri.path), !allowed.isEmpty {
+                return APIError(.methodNotAllowed, "method_not_allowed",
+                                "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method)")
+            }
             let code = switch error.status {
             case .notFound: "not_found"
             case .methodNotAllowed: "method_not_allowed"
             case .contentTooLarge: "body_too_large"
+            case .unsupportedMediaType: "unsupported_media_type"
             default: "bad_request"
             }
             let message = error.status == .notFound || error.status == .methodNotAllowed
                 ? "\(request.method) \(request.uri.path) is not an endpoint of this API" : (error.body ?? "\(error.status)")
-            return APIError(error.status, code, message).response
-        } catch {
+            return APIError(error.status, code, message)
+        default:
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return APIError(.internalServerError, "internal", "the request could not be completed").response
+            return APIError(.internalServerError, "internal", "the request could not be completed")
         }
     }
 }

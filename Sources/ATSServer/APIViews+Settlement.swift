@@ -77,8 +77,17 @@ extension APIViews {
     }
 
     public struct SettlementList: Codable, Hashable, Sendable {
+        /// Newest first.
         public var settlements: [SettlementView]
         public var transfers: [TransferView]
+        /// Pass as `cursor` for the next page of settlements; absent on the last page.
+        public var nextCursor: String?
+
+        public init(settlements: [SettlementView], transfers: [TransferView], nextCursor: String? = nil) {
+            self.settlements = settlements
+            self.transfers = transfers
+            self.nextCursor = nextCursor
+        }
     }
 
     public struct LotView: Codable, Hashable, Sendable {
@@ -150,16 +159,24 @@ extension APIViews {
     }
 
     /// Settlements (and custody transfers) of `account` (every account when nil), optionally of one order.
+    /// `account`'s settlements (all of them, or the page `page` picks of them newest first) with
+    /// the custody transfers they wait for; on the first page (or without paging) also the
+    /// account's transfers not made for a settlement (asked for through `POST /v1/transfers`) and
+    /// any still under way.
     public static func settlements(_ book: SettlementBook, account: AccountID?, order: UInt64? = nil,
-                                   status: SettlementRecord.Status? = nil) -> SettlementList {
-        let records = book.settlements.filter {
+                                   status: SettlementRecord.Status? = nil, firstPage: Bool = true,
+                                   page: ([SettlementRecord]) -> (items: [SettlementRecord], nextCursor: String?) = { ($0, nil) })
+        -> SettlementList {
+        let matching = book.settlements.filter {
             (account == nil || $0.account == account) && (order == nil || $0.orderId == order) && (status == nil || $0.status == status)
         }
+        let (records, next) = page(matching)
         let linked = Set(records.compactMap(\.transferId))
         let transfers = book.transfers.filter {
-            (account == nil || $0.account == account) && (order == nil ? true : linked.contains($0.id))
+            (account == nil || $0.account == account)
+                && (linked.contains($0.id) || (order == nil && firstPage && ($0.settlementId == nil || !$0.status.isTerminal)))
         }
-        return SettlementList(settlements: records.map(settlement), transfers: transfers.map(transfer))
+        return SettlementList(settlements: records.map(settlement), transfers: transfers.map(transfer), nextCursor: next)
     }
 
     /// `account`'s positions: each security's lots (cap table) and balances by location with what

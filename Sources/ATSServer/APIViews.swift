@@ -83,7 +83,10 @@ public enum APIViews {
     }
 
     public struct OrderList: Codable, Hashable {
+        /// Newest first.
         public var orders: [OrderView]
+        /// Pass as `cursor` for the next page; absent on the last page.
+        public var nextCursor: String?
     }
 
     public static func order(_ parent: ParentOrder, detail: Bool) -> OrderView {
@@ -204,5 +207,11 @@ public enum APIViews {
         public var journal: String
         public var venuesHealthy: Int
         public var venues: Int
+    }
+
+    /// `GET /ready`: whether the router takes orders (recovery done, journal writable).
+    public struct ReadyView: Codable, Hashable {
+        public var ready: Bool
+        public var reason: String?
     }
 }

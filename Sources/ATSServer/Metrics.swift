@@ -101,23 +101,3 @@ public final class RouterMetrics: Sendable {
 
     private func seconds(_ milliseconds: Double) -> String { String(milliseconds / 1_000) }
 }
-
-/// Counts every API reply by status and every API error by code.
-struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: RouterMetrics
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            let response = try await next(request, context)
-            metrics.count("http:\(response.status.code)")
-            return response
-        } catch let error as APIError {
-            metrics.count("http:\(error.status.code)")
-            metrics.count("error:\(error.code)")
-            throw error
-        } catch let error as HTTPError {
-            metrics.count("http:\(error.status.code)")
-            throw error
-        }
-    }
-}

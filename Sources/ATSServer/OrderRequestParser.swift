@@ -96,10 +96,20 @@ struct OrderRequestParser: Sendable {
         }
         let quantity = try decimal(body, "quantity", Quantity.self, required: true)!
         guard quantity.isPositive else { throw .invalid("quantity", "must be greater than zero") }
+        // Only places tokens can be: where a venue settles, a chain a security is issued on, the account's custody.
+        var known = Set(catalog.venues.map(\.tokenLocation))
+        for listed in configuration.securities { known.insert(.wallet(chain: listed.chain)) }
+        known.insert(account.designatedCustody(of: security))
         func location(_ field: String, _ text: String) throws(APIError) -> CustodyLocation {
-            if let location = CustodyLocation(text), location != .transit, location != .bank { return location }
+            if let location = CustodyLocation(text), known.contains(location) { return location }
             if let venue = catalog.venue(try? VenueID(text.lowercased())) { return venue.tokenLocation }
-            throw .invalid(field, "must be a venue id or a location (wallet:<chain>, custodian:<venue>), not \(text)")
+            let choices = "a venue id or one of the known locations \(known.map(\.description).sorted().joined(separator: ", "))"
+            // Well formed (a venue id, wallet:<chain>, custodian:<venue>) but nowhere this router knows: 422.
+            let name = text.hasPrefix("wallet:") ? String(text.dropFirst(7)) : text.hasPrefix("custodian:") ? String(text.dropFirst(10)) : text
+            if (1...32).contains(name.utf8.count), name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) {
+                throw APIError(.unprocessableContent, "unknown_location", "\(field): no location \(text); it must be \(choices)", field: field)
+            }
+            throw .invalid(field, "must be \(choices), not \(text.prefix(64))")
         }
         let to = try location("to", try string(body, "to", required: true)!)
         let from = try string(body, "from", required: false).map { text throws(APIError) in try location("from", text) }
@@ -108,6 +118,13 @@ struct OrderRequestParser: Sendable {
     }
 
     private func object(_ data: Data) throws(APIError) -> [String: Any] {
+        // JSON text is UTF-8 without a byte-order mark (RFC 8259 §8.1); Foundation would also take UTF-16 and UTF-32.
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw APIError(.badRequest, "malformed_json", "the body starts with a byte-order mark; send UTF-8 JSON without one")
+        }
+        if data.contains(0) || String(validating: data, as: UTF8.self) == nil {
+            throw APIError(.badRequest, "malformed_json", "the body is not UTF-8 (UTF-16 and UTF-32 are refused)")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [])

@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// Everything `serve` and `demo` run, assembled: the venue mocks (those `config.json` does not
@@ -29,6 +30,10 @@ public final class RouterRuntime: Sendable {
     public let metrics = RouterMetrics()
     public let isSimulatedSession: Bool
     let logger: Logger
+    private let readiness = Atomic<Bool>(false)
+
+    /// Whether recovery is done: until then `/ready` says no and orders, cancels and transfers are refused (503).
+    public var isReady: Bool { readiness.load(ordering: .acquiring) }
 
     public struct Options: Sendable {
         /// Where the journal (and reports) live; nil keeps orders in memory only.
@@ -43,6 +48,8 @@ public final class RouterRuntime: Sendable {
         /// The seed of the embedded venues' shared reference price path.
         public var marketSeed: UInt64 = 2026
         public var logLevel: Logger.Level = .warning
+        /// Make a new journal in a file that is there but is not a journal (otherwise refused).
+        public var initialiseJournal = false
 
         public init(dataDirectory: String? = nil) { self.dataDirectory = dataDirectory }
     }
@@ -77,8 +84,10 @@ public final class RouterRuntime: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let path = (directory as NSString).appendingPathComponent("journal.sqlite")
-                journal = try Journal(path: path, durability: options.durability)
+                journal = try Journal(path: path, durability: options.durability, initialiseExisting: options.initialiseJournal)
                 journalPath = path
+            } catch let refused as Journal.RefusedJournal {
+                throw RuntimeError("\(refused)")
             } catch {
                 throw RuntimeError("the journal in \(directory) could not be opened: \(error)")
             }
@@ -102,10 +111,28 @@ public final class RouterRuntime: Sendable {
                              journal: journal, journalPath: journalPath, isSimulatedSession: simulated, logger: logger)
     }
 
-    /// Polls every venue once, then reconciles the journal's open orders with their venues.
+    /// Polls every venue once, then loads the journal and reconciles its open orders with their venues.
     public func recover() async throws -> OrderManager.RecoveryReport {
+        try await loadJournal()
+        return await reconcile()
+    }
+
+    /// Reads the journal into memory, each row validated (``OrderManager/loadJournal()``).
+    /// - Throws: ``RuntimeError`` naming the journal's file and the row that does not read back.
+    public func loadJournal() async throws {
+        do {
+            try await router.orders.loadJournal()
+        } catch {
+            throw RuntimeError("the journal \(journalPath ?? "") is refused: \(error)")
+        }
+    }
+
+    /// Polls every venue once, reconciles the open orders with their venues, and marks the router ready.
+    public func reconcile() async -> OrderManager.RecoveryReport {
         await router.pollAll()
-        return try await router.orders.recover()
+        let report = await router.orders.reconcileOpenOrders()
+        readiness.store(true, ordering: .releasing)
+        return report
     }
 
     /// The HTTP API on `host:port` (0 picks a free port; `onRunning` learns which) with the
@@ -115,6 +142,9 @@ public final class RouterRuntime: Sendable {
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: RouterAPI.router(self),
+            // A connection with no request bytes for this long is closed, half-sent requests included
+            // (a request being answered, `?wait=` too, does not count as idle).
+            server: .http1(configuration: .init(idleTimeout: .seconds(RouterAPI.idleTimeoutSeconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "ats-router"),
             services: router.services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
@@ -122,10 +152,18 @@ public final class RouterRuntime: Sendable {
     }
 
     /// Runs the API until `group` is shut down; returns the bound port through `onRunning`.
+    ///
+    /// Recovery's venue half (``reconcile()``) runs once the API is up, so that `/health`, `/ready`
+    /// and reads answer meanwhile; `onReady` learns its report. Load the journal first (``loadJournal()``).
     public func serve(host: String = "127.0.0.1", port: Int = 0, signals: [UnixSignal] = [.sigterm, .sigint],
-                      onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+                      onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                      onReady: @escaping @Sendable (OrderManager.RecoveryReport) async -> Void = { _ in }) async throws {
+        let running: @Sendable (Int) async -> Void = { port in
+            await onRunning(port)
+            Task { await onReady(await self.reconcile()) }
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [application(host: host, port: port, onRunning: onRunning)], gracefulShutdownSignals: signals, logger: logger))
+            services: [application(host: host, port: port, onRunning: running)], gracefulShutdownSignals: signals, logger: logger))
         try await group.run()
         await router.orders.drain(timeout: .seconds(5))
     }

@@ -1,4 +1,5 @@
 import GRDB
+import Foundation
 
 /// The durable journal: SQLite through GRDB, in WAL mode on disk.
 ///
@@ -19,10 +20,22 @@ public final class Journal: Sendable {
     /// This journal's tag: prefixes the venue idempotency keys of its children.
     public let tag: String
 
-    /// Opens (creating if needed) the journal at `path` and applies any migration not yet applied.
+    /// Why an existing file is not taken as a journal.
+    public struct RefusedJournal: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "the journal \(path) is refused: \(reason)" }
+    }
+
+    /// Opens the journal at `path`, creating a new one only where there is no file, and applies any
+    /// migration not yet applied. A file that is there but is not a whole journal (empty, no
+    /// `journal_meta` row or no migrations, a migration this version does not know, a failed
+    /// integrity or foreign-key check) is refused with ``RefusedJournal`` naming the file, unless
+    /// `initialiseExisting` says the operator wants a new journal made in it.
     /// With `readOnly`, opens an existing journal for reading only: nothing is created or migrated,
     /// and every write fails (the offline `settlements` and `positions` commands).
-    public init(path: String, durability: Durability = .process, readOnly: Bool = false) throws {
+    public init(path: String, durability: Durability = .process, readOnly: Bool = false, initialiseExisting: Bool = false) throws {
+        let existed = path != ":memory:" && FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.readonly = readOnly
@@ -31,9 +44,49 @@ public final class Journal: Sendable {
                 try db.execute(sql: durability == .disk ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             }
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        if existed && !initialiseExisting,
+           ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0 {
+            // Checked before SQLite opens it: opening would write a header, and the file would no longer be as it was.
+            throw Self.refusal(path, "it is empty (an empty file has no migrations and no orders)")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError where existed && error.resultCode == .SQLITE_NOTADB {
+            throw Self.refusal(path, "it is not an SQLite database")
+        }
+        if existed && !initialiseExisting { try Self.check(pool, path: path) }
         if !readOnly { try JournalSchema.migrator.migrate(pool) }
         tag = try pool.read { db in try String.fetchOne(db, sql: "SELECT tag FROM journal_meta") } ?? "r0"
+    }
+
+    /// Refuses an existing file that is not a whole journal: see ``init(path:durability:readOnly:initialiseExisting:)``.
+    static func refusal(_ path: String, _ reason: String) -> RefusedJournal {
+        RefusedJournal(path: path, reason: reason + " (move the file away, or start with --initialise-journal to make a new journal in it)")
+    }
+
+    static func check(_ pool: DatabasePool, path: String) throws {
+        func refuse(_ reason: String) -> RefusedJournal { refusal(path, reason) }
+        try pool.read { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA quick_check")
+            guard integrity == ["ok"] else { throw refuse("the integrity check failed: \(integrity.prefix(3).joined(separator: "; "))") }
+            let known = JournalSchema.migrator.migrations
+            guard try db.tableExists("grdb_migrations") else { throw refuse("it has no migrations (an empty or foreign file)") }
+            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            guard !applied.isEmpty else { throw refuse("it has no migrations (an empty or foreign file)") }
+            if let unknown = applied.first(where: { !known.contains($0) }) {
+                throw refuse("it has the migration \"\(unknown)\", which this version does not know (a newer journal?)")
+            }
+            guard try db.tableExists("journal_meta"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_meta") == 1,
+                  let tag = try String.fetchOne(db, sql: "SELECT tag FROM journal_meta"), !tag.isEmpty else {
+                throw refuse("journal_meta does not hold exactly one tag")
+            }
+            let broken = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            if let first = broken.first {
+                let table: String = first[0]
+                let parent: String = first[2]
+                throw refuse("\(broken.count) row(s) refer to rows that are gone, the first in \(table) (to \(parent))")
+            }
+        }
     }
 
     /// Writes one change (a parent's new state, its new and changed children, new fills, new
@@ -211,7 +264,7 @@ public final class Journal: Sendable {
     /// Children not in a final state: what recovery reconciles with the venues on start.
     public func openChildren() throws -> [ChildRecord] {
         try pool.read { db in
-            try ChildRecord.filter(["pending", "open", "partially_filled"].contains(Column("status"))).order(Column("createdAt")).fetchAll(db)
+            try ChildRecord.filter(["pending", "open", "partially_filled", "unknown"].contains(Column("status"))).order(Column("createdAt")).fetchAll(db)
         }
     }
 

@@ -131,8 +131,29 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let router = try Spawned(binary, ["serve", "--config", config, "--venues", Self.root.appendingPathComponent("venues").path,
                                           "--data-dir", data, "--port", "0", "--simulated-session", "--log-level", "error"])
         let line = try await router.lines(containing: "serving http://").first!
-        let url = String(line[line.range(of: "http://")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
+        let url = String(line[line.range(of: "http://")!.lowerBound...].prefix { $0 != " " })
+        // Orders are taken once recovery is done.
+        _ = try await router.lines(containing: "ready")
         return (router, url)
+    }
+
+    /// A journal emptied to zero bytes (or otherwise not a journal) stops `serve` with exit 1 naming
+    /// the file; nothing is started on it, and the file is left as it was. `--initialise-journal` makes a new one.
+    @Test func serveRefusesAJournalThatIsNotOne() async throws {
+        let binary = try Self.executable()
+        let data = NSTemporaryDirectory() + "ats-refuse-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let path = data + "/journal.sqlite"
+        FileManager.default.createFile(atPath: path, contents: Data())
+        let refused = try Spawned(binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error"])
+        refused.process.waitUntilExit()
+        #expect(refused.process.terminationStatus == 1)
+        #expect(refused.text.contains("journal \(path) is refused") && !refused.text.contains("serving"), "\(refused.text)")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0)
+        let made = try Spawned(binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error", "--initialise-journal"])
+        defer { made.stop() }
+        _ = try await made.lines(containing: "ready")
+        #expect(made.process.isRunning)
     }
 
     @Test func aKilledRouterLosesNoFillAndSendsNoChildTwice() async throws {

@@ -79,13 +79,13 @@ import Testing
     @Test func staleBooksAreLeftOut() async throws {
         try await LiveRouter.with(configure: { configuration in
             var settings = RoutingSettings()
-            settings.stalenessLimitMilliseconds = 300
+            settings.stalenessLimitMilliseconds = 1_000
             configuration.routing = settings
         }) { live in
         let acme = try Symbol("ACME")
         await live.router.pollAll()
         #expect(await live.router.context.consolidatedBook(acme).venues.contains { $0.included })
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(1_100))
         let stale = await live.router.context.consolidatedBook(acme)
         #expect(stale.venues.allSatisfy { !$0.included })
         #expect(stale.venues.contains { $0.code == "stale" })

@@ -176,4 +176,33 @@ import Testing
             #expect(try journal.allEvents().map(\.kind) == ["rejected"])
         }
     }
+
+    /// Rows are checked as they load: a value out of range, or quantities that do not add up, stop
+    /// the load naming the parent, instead of trading on a journal that lies.
+    @Test(arguments: [
+        ("UPDATE parent_order SET quantity = -5", "quantity"),
+        ("UPDATE parent_order SET status = 'finished'", "status"),
+        ("UPDATE child_order SET filledQuantity = quantity + 1", "out of range"),
+        ("UPDATE child_order SET status = 'lost'", "child"),
+        ("UPDATE execution SET quantity = -1", "execution"),
+        ("UPDATE child_order SET quantity = 400000000000, filledQuantity = 400000000000", "filled"),
+    ])
+    func aRowThatDoesNotAddUpStopsTheLoad(sql: String, reason: String) async throws {
+        let (journal, path) = try temporaryJournal()
+        try await LiveRouter.with(journal: journal) { live in
+            await live.router.pollAll()
+            let filled = await live.router.orders.submit(ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("30"), timeInForce: .ioc))
+            #expect(filled.filledQuantity.isPositive)
+            try tamper(path, sql)
+            let restarted = try await live.restarted(journal: try Journal(path: path))
+            do {
+                try await restarted.orders.loadJournal()
+                Issue.record("\(sql) loaded")
+            } catch {
+                #expect("\(error)".contains("parent \(filled.id)") && "\(error)".contains(reason), "\(sql): \(error)")
+            }
+            await restarted.shutdown()
+        }
+    }
 }

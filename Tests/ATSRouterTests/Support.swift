@@ -4,6 +4,7 @@ import ATSStorage
 import ATSVenueMocks
 import ATSVenues
 import Foundation
+import GRDB
 
 /// The repository root, found from this file, for venues/ and config.json.
 enum Repository {
@@ -70,4 +71,12 @@ func temporaryJournal() throws -> (Journal, String) {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let path = directory + "/journal.sqlite"
     return (try Journal(path: path), path)
+}
+
+/// Changes a journal's file as an operator with `sqlite3` would: foreign keys off, triggers as they are.
+func tamper(_ path: String, _ sql: String) throws {
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = false
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
 }

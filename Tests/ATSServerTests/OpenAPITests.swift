@@ -96,6 +96,7 @@ import Testing
                 return reply
             }
             _ = try await exchange(.get, "/health", key: nil)
+            _ = try await exchange(.get, "/ready", key: nil)
             _ = try await exchange(.get, "/metrics", key: nil)
             let filled = try await exchange(.post, "/v1/orders?wait=10", body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
             _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
@@ -109,6 +110,13 @@ import Testing
             _ = try await exchange(.get, "/v1/orders")
             _ = try await exchange(.get, "/v1/orders?status=resting&symbol=ACME&limit=5")
             _ = try await exchange(.get, "/v1/orders?status=done")
+            // Pages: newest first, each continuing where the cursor says; the last has no cursor.
+            let first = try await exchange(.get, "/v1/orders?limit=1")
+            let cursor = try #require(first.object["nextCursor"] as? String)
+            let second = try await exchange(.get, "/v1/orders?limit=1&cursor=\(cursor)")
+            #expect((first.object["orders"] as? [[String: Any]])?.first?["id"] as? String != (second.object["orders"] as? [[String: Any]])?.first?["id"] as? String)
+            _ = try await exchange(.get, "/v1/orders?cursor=nonsense")
+            _ = try await exchange(.get, "/v1/settlements?limit=1&cursor=p1.99")
             _ = try await exchange(.get, "/v1/orders", key: nil)
             let filledID = try #require(filled.object["id"] as? String)
             let detail = try await exchange(.get, "/v1/orders/\(filledID)?wait=5")
@@ -136,6 +144,7 @@ import Testing
             _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"50","to":"tzero"}"#)
             _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5000000","to":"tzero"}"#)
             _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5","to":"moon"}"#)
+            _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5","to":"wallet:moon!"}"#)
             _ = try await exchange(.post, "/v1/transfers", body: String(repeating: " ", count: 17_000))
             _ = try await exchange(.post, "/v1/transfers", key: nil, body: "{}")
             _ = try await exchange(.get, "/v1/positions")

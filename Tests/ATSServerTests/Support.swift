@@ -67,3 +67,14 @@ extension TestClientProtocol {
         }
     }
 }
+
+extension TestClientProtocol {
+    /// A request exactly as given: headers and body bytes untouched (for bad content types and encodings).
+    func raw(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields, body: [UInt8]? = nil) async throws -> Reply {
+        try await execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }) { response in
+            let data = Data(response.body.readableBytesView)
+            let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return Reply(status: Int(response.status.code), json: json, headers: response.headers, text: String(decoding: data, as: UTF8.self))
+        }
+    }
+}

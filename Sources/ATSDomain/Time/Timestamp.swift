@@ -10,7 +10,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public let nanosecondsSinceEpoch: Int64
 
     @inlinable public init(nanosecondsSinceEpoch: Int64) { self.nanosecondsSinceEpoch = nanosecondsSinceEpoch }
+    /// - Precondition: `secondsSinceEpoch` is within the representable range (1677-09-21 to
+    ///   2262-04-11); for input, use ``init(checkedSecondsSinceEpoch:)``.
     public init(secondsSinceEpoch: Int64) { self.nanosecondsSinceEpoch = secondsSinceEpoch * 1_000_000_000 }
+
+    /// `seconds` since the epoch, or nil when nanoseconds since the epoch would not fit in 64 bits.
+    public init?(checkedSecondsSinceEpoch seconds: Int64) {
+        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        self.nanosecondsSinceEpoch = nanoseconds
+    }
+
+    /// The earliest and latest whole days a timestamp can hold (1678-01-01 and 2261-12-31).
+    public static let representableYears: ClosedRange<Int> = 1678...2261
 
     public static let epoch = Timestamp(nanosecondsSinceEpoch: 0)
 

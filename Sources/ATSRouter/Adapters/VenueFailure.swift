@@ -29,6 +29,14 @@ public struct VenueFailure: Error, Sendable, Hashable, CustomStringConvertible {
         self.field = field
     }
 
+    /// Whether a request that failed this way may nevertheless have been carried out by the
+    /// venue: the answer did not arrive or could not be read (a timeout, a reset connection, a
+    /// malformed reply). False when the venue answered with an HTTP status, when the request never
+    /// left (the breaker held it back, the connection could not be made), or when it was refused.
+    public var outcomeUnknown: Bool {
+        kind == .retryable && httpStatus == nil && code != "venue_excluded" && code != "connect_failed"
+    }
+
     public var description: String {
         "\(venue): \(kind.rawValue) \(code)\(httpStatus.map { " (HTTP \($0))" } ?? ""): \(message)"
     }

@@ -4,9 +4,14 @@ import ATSDomain
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// The HTTP side every adapter shares: one pooled `HTTPClient`, a base URL, a per-request
-/// timeout, and the classification of everything that can go wrong into ``VenueFailure``.
+/// deadline, and the classification of everything that can go wrong into ``VenueFailure``.
+///
+/// `timeout` is a deadline over the whole exchange (connecting, sending, the reply's head and
+/// every byte of its body), not an idle timer: a venue that trickles its reply a byte at a time
+/// fails with `timeout` like one that never answers.
 public struct VenueHTTP: Sendable {
     public let venue: VenueID
     public let baseURL: String
@@ -43,12 +48,23 @@ public struct VenueHTTP: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response: HTTPClientResponse
+        let status: Int
         let data: Data
         do {
-            response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
-            let buffer = try await response.body.collect(upTo: Self.maximumBody)
-            data = Data(buffer.readableBytesView)
+            let client = client
+            let request = request
+            (status, data) = try await Self.within(timeout) {
+                let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+                let buffer = try await response.body.collect(upTo: Self.maximumBody)
+                return (Int(response.status.code), Data(buffer.readableBytesView))
+            }
+        } catch is DeadlineExceeded {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "timeout",
+                               message: "\(method.rawValue) \(path): no complete reply within \(timeout)")
+        } catch let error as HTTPClientError where error == .connectTimeout {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "connect_failed", message: "\(method.rawValue) \(path): \(error)")
+        } catch let error as NIOConnectionError {
+            throw VenueFailure(venue: venue, kind: .retryable, code: "connect_failed", message: "\(method.rawValue) \(path): \(error)")
         } catch let error as HTTPClientError {
             let timedOut = [HTTPClientError.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)
             throw VenueFailure(venue: venue, kind: .retryable, code: timedOut ? "timeout" : "unreachable",
@@ -59,7 +75,6 @@ public struct VenueHTTP: Sendable {
         } catch {
             throw VenueFailure(venue: venue, kind: .retryable, code: "unreachable", message: "\(method.rawValue) \(path): \(error)")
         }
-        let status = Int(response.status.code)
         if (200..<300).contains(status) { return data }
         let shape = errorShape(data)
         let kind: VenueFailure.Kind
@@ -71,6 +86,23 @@ public struct VenueHTTP: Sendable {
         throw VenueFailure(venue: venue, kind: kind, code: shape?.code ?? "http_\(status)",
                            message: shape?.message ?? "\(method.rawValue) \(path) answered HTTP \(status)",
                            httpStatus: status, field: shape?.field)
+    }
+
+    struct DeadlineExceeded: Error {}
+
+    /// Runs `operation` and gives up at `timeout`, cancelling it (a deadline, not an idle timer).
+    /// - Throws: ``DeadlineExceeded`` at the deadline, else what `operation` throws.
+    static func within<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw DeadlineExceeded() }
+            return value
+        }
     }
 
     /// Decodes a reply; a reply that does not decode is a retryable `malformed_reply`.

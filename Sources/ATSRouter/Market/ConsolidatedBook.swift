@@ -59,7 +59,8 @@ extension VenueDefinition {
         let withFee = notional * Int128(10_000 * BasisPoints.unit + rate)
         let denominator = Int128(Quantity.unit) * Int128(10_000 * BasisPoints.unit)
         let raw = (withFee + denominator - 1) / denominator
-        return Money(rawValue: Int64(clamping: raw) &+ fees.fixedPerOrder.rawValue)
+        // Saturating: a cost beyond the largest amount stays the largest amount, never wraps negative.
+        return Money(rawValue: Int64(clamping: raw + Int128(fees.fixedPerOrder.rawValue)))
     }
 
     /// Whether an order here executes on arrival (continuous) rather than at the next auction.

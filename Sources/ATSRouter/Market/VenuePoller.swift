@@ -26,8 +26,10 @@ public struct VenuePoller: Service {
         for symbol in symbols {
             let since = await store.sequence(venue: gateway.venue, symbol: symbol)
             let depth = depth
+            // The quote is as old as the question: a reply that took long to arrive is not fresher for it.
+            let asked = clock.now()
             if let poll = try? await gateway.call("book \(symbol)", { try await $0.book(symbol, levels: depth, since: since) }) {
-                await store.apply(poll, venue: gateway.venue, symbol: symbol, at: clock.now())
+                await store.apply(poll, venue: gateway.venue, symbol: symbol, at: asked)
             }
         }
     }

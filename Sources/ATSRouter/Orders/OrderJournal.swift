@@ -113,6 +113,9 @@ struct OrderJournal: Sendable {
         guard let tif = TimeInForce.Kind(rawValue: row.timeInForce) else { throw fail("timeInForce") }
         guard let strategy = PlanStrategy(rawValue: row.strategy) else { throw fail("strategy") }
         guard let status = ParentOrder.Status(rawValue: row.status) else { throw fail("status") }
+        guard row.id > 0 else { throw fail("id") }
+        guard row.quantity > 0 else { throw fail("quantity (\(row.quantity) is not positive)") }
+        guard row.limitPrice.map({ $0 > 0 }) ?? true else { throw fail("limitPrice (not positive)") }
         guard let include = decode([VenueID].self, row.includeVenues), let exclude = decode([VenueID].self, row.excludeVenues)
         else { throw fail("venues") }
         var parent = ParentOrder(
@@ -133,6 +136,11 @@ struct OrderJournal: Sendable {
             guard let venue = try? VenueID(row.venue), let tif = TimeInForce.Kind(rawValue: row.timeInForce),
                   let purpose = ChildOrder.Purpose(rawValue: row.purpose), let status = ChildOrder.Status(rawValue: row.status)
             else { throw fail("child \(row.clientKey)") }
+            guard row.quantity > 0, row.limitPrice > 0, (0...row.quantity).contains(row.filledQuantity), row.fees >= 0,
+                  (0..<max(1, Int64(parent.decisions.count))).contains(row.decision) || parent.decisions.isEmpty
+            else { throw fail("child \(row.clientKey): quantity, price, filled quantity, fees or decision out of range") }
+            guard executions.allSatisfy({ $0.quantity > 0 && $0.price > 0 && $0.fee >= 0 })
+            else { throw fail("child \(row.clientKey): an execution's quantity, price or fee is out of range") }
             var child = ChildOrder(clientKey: row.clientKey, venue: venue, quantity: Quantity(rawValue: row.quantity),
                                    limitPrice: Price(rawValue: row.limitPrice), timeInForce: tif, purpose: purpose,
                                    decision: Int(row.decision), createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
@@ -147,6 +155,8 @@ struct OrderJournal: Sendable {
             child.failure = row.failure
             parent.children.append(child)
         }
+        guard parent.filledQuantity <= parent.quantity else { throw fail("children (filled \(parent.filledQuantity) of \(parent.quantity))") }
+        guard status != .filled || parent.leavesQuantity.isZero else { throw fail("status (filled with \(parent.leavesQuantity) left)") }
         return parent
     }
 

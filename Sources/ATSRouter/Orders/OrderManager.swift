@@ -81,6 +81,8 @@ public actor OrderManager {
     public private(set) var journalFailure: String?
     /// Children whose state could not be read back from their venue at recovery; retried by ``refreshResting()``.
     private var unreconciled: Set<OrderID> = []
+    /// How many parents ``loadJournal()`` read.
+    private var loadedFromJournal = 0
 
     public init(context: RoutingContext, journal: Journal? = nil, logger: Logger = Logger(label: "ats.router.orders")) {
         self.context = context
@@ -253,6 +255,11 @@ public actor OrderManager {
         guard !parent.status.isTerminal else { return parent }
         parent.cancelRequested = true
         store(parent)
+        // A child whose answer did not arrive may be live: ask for it by its key first, so that the cancel reaches it.
+        if parent.children.contains(where: { $0.status == .unknown }) {
+            _ = await reconcileChildren(id)
+            parent = parents[id] ?? parent
+        }
         for index in parent.children.indices where !parent.children[index].isTerminal && parent.children[index].venueOrderID != nil {
             var child = parent.children[index]
             await cancelChild(&child, symbol: parent.symbol)
@@ -268,6 +275,11 @@ public actor OrderManager {
             try? await Task.sleep(for: .milliseconds(5))
         }
         parent = parents[id] ?? parent
+        if let unknown = parent.children.first(where: { $0.status == .unknown }) {
+            // Still no answer: the cancel completes once the venue tells (``resume(_:)`` cancels again).
+            awaitReconciliation(id, child: unknown)
+            return parents[id]
+        }
         // Fills made before the cancel stand; a parent they completed is filled, not cancelled.
         parent.status = parent.leavesQuantity.isZero ? .filled : .cancelled
         parent.completedAt = context.clock.now()
@@ -276,6 +288,18 @@ public actor OrderManager {
     }
 
     func isCancelRequested(_ id: OrderID) -> Bool { parents[id]?.cancelRequested ?? false }
+
+    /// Leaves a parent working until `child`'s state is known: ``refreshResting()`` asks its venue
+    /// (by venue order id, or by re-sending its key) on every cycle, then carries the parent on.
+    private func awaitReconciliation(_ id: OrderID, child: ChildOrder) {
+        guard var parent = parents[id] else { return }
+        unreconciled.insert(id)
+        parent.note = "waiting for \(child.venue) to confirm child \(child.clientKey) (\(child.status.rawValue)); "
+            + "its quantity is not routed again until then"
+        store(parent)
+        logger.warning("child state unknown; asking its venue again", metadata: ["parent": "\(id)", "child": "\(child.clientKey)",
+                                                                               "venue": "\(child.venue)", "failure": "\(child.failure ?? "")"])
+    }
 
     /// Counts over every parent, for `/metrics`.
     public struct Statistics: Sendable, Hashable {
@@ -329,8 +353,15 @@ public actor OrderManager {
     /// requested is cancelled; a working parent with a residual is routed again on fresh books
     /// (in the background); a resting parent stays resting for the resting monitor.
     public func recover() async throws -> RecoveryReport {
-        var report = RecoveryReport()
-        guard let journal else { return report }
+        try loadJournal()
+        return await reconcileOpenOrders()
+    }
+
+    /// The first half of ``recover()``: every parent the journal holds, validated as it loads
+    /// (a row that does not read back, or whose quantities do not add up, throws naming it).
+    /// Fast; reads can be answered once it returns.
+    public func loadJournal() throws {
+        guard let journal else { return }
         let loaded = try journal.load()
         for parent in loaded {
             parents[parent.id] = parent
@@ -338,8 +369,15 @@ public actor OrderManager {
             if let clientOrderId = parent.clientOrderId { byClientOrderId["\(parent.account)/\(clientOrderId)"] = parent.id }
             nextID = max(nextID, parent.id.rawValue + 1)
         }
-        report.loaded = loaded.count
-        for parent in loaded where !parent.status.isTerminal {
+        loadedFromJournal = loaded.count
+    }
+
+    /// The second half of ``recover()``: each open parent's children asked about at their venues,
+    /// then the parent carried on. Its time grows with the open orders and the venues' latency.
+    public func reconcileOpenOrders() async -> RecoveryReport {
+        var report = RecoveryReport()
+        report.loaded = loadedFromJournal
+        for parent in parents.values.sorted(by: { $0.id < $1.id }) where !parent.status.isTerminal {
             report.open += 1
             let (asked, unreachable) = await reconcileChildren(parent.id)
             report.childrenReconciled += asked
@@ -522,13 +560,13 @@ public actor OrderManager {
         var refusedVenues: [VenueID: String] = [:]
         var attempt = 0
         while attempt <= settings.maximumReroutes {
-            guard let before = parents[id], !isCancelRequested(id), before.leavesQuantity.isPositive else { break }
+            guard let before = parents[id], !isCancelRequested(id), before.unroutedQuantity.isPositive else { break }
             // The books and the plan; a re-plan first polls the venues again.
             if attempt > 0 { await context.refreshBooks(before.symbol) }
             let book = await context.consolidatedBook(before.symbol, account: before.account, side: before.side)
             // Read the parent again after waiting: a cancel may have come in meanwhile.
             guard var parent = parents[id], !isCancelRequested(id) else { return }
-            let residual = parent.leavesQuantity
+            let residual = parent.unroutedQuantity
             var snapshot = context.planSnapshot(book, side: parent.side)
             snapshot.venues.removeAll { refusedVenues[$0.venue] != nil }
             var excluded = Dictionary(uniqueKeysWithValues: book.venues.filter { !$0.included }.map { ($0.venue, $0.reason ?? $0.code ?? "") })
@@ -593,10 +631,10 @@ public actor OrderManager {
             store(parent)
             if refusedNow && toSend.isEmpty { continue }  // re-plan around the refusing venues, same attempt
             await send(id, children: toSend)
-            // A venue that refused or failed a child is left out of this parent's re-plans.
+            // A venue that refused or failed a child, or left its state unknown, is left out of this parent's re-plans.
             for index in toSend {
-                if let child = parents[id]?.children[index], child.status == .failed {
-                    refusedVenues[child.venue] = "failed: \(child.failure ?? "")"
+                if let child = parents[id]?.children[index], child.status == .failed || !child.isTerminal {
+                    refusedVenues[child.venue] = "\(child.status.rawValue): \(child.failure ?? "")"
                 }
             }
             attempt += 1
@@ -604,9 +642,15 @@ public actor OrderManager {
         await finish(id)
     }
 
-    /// After routing: done, or rest the residual (DAY/GTC).
+    /// After routing: done, or rest the residual (DAY/GTC). A parent with a take child whose state
+    /// is not known (its answer did not arrive, or its fill window's cancel did not) stays working
+    /// until the venue tells: ``refreshResting()`` asks on every cycle, then carries it on.
     func finish(_ id: OrderID) async {
         guard var parent = parents[id], !parent.status.isTerminal, !isCancelRequested(id) else { return }
+        if let open = parent.children.first(where: { $0.purpose == .take && !$0.isTerminal }) {
+            awaitReconciliation(id, child: open)
+            return
+        }
         if parent.leavesQuantity.isZero {
             parent.status = .filled
         } else if parent.timeInForce == .day || parent.timeInForce == .gtc || parent.timeInForce == .gtd {
@@ -678,6 +722,11 @@ public actor OrderManager {
             if updated.leavesQuantity.isZero {
                 updated.status = .filled
                 updated.completedAt = context.clock.now()
+            } else if let last = updated.children.last, last.status == .unknown {
+                updated.status = .working
+                store(updated)
+                awaitReconciliation(id, child: last)
+                return
             } else if updated.children.last?.status == .failed {
                 updated.status = updated.filledQuantity.isZero ? .expired : .partiallyFilled
                 updated.note = "the resting child failed: \(updated.children.last?.failure ?? "")"
@@ -749,7 +798,8 @@ public actor OrderManager {
                     do {
                         child.apply(try await Self.submitReconciling(request, gateway: gateway))
                     } catch {
-                        child.status = .failed
+                        // No answer is not a refusal: the venue may have the order, even filled.
+                        child.status = (error as? VenueFailure)?.outcomeUnknown == true ? .unknown : .failed
                         child.failure = "\(error)"
                         return (index, child)
                     }
@@ -806,13 +856,22 @@ public actor OrderManager {
 
     /// Submits; when the reply is lost (timeout, malformed), sends the same idempotency key again
     /// once, which returns the order the venue already has rather than a second one.
+    /// - Throws: the venue's refusal when it refuses the key outright; otherwise, when the first
+    ///   attempt's outcome is unknown (``VenueFailure/outcomeUnknown``), that failure, so that a
+    ///   second attempt held back by the breaker never turns an order that may exist into a failed one.
     static func submitReconciling(_ request: ChildOrderRequest, gateway: VenueGateway) async throws -> VenueOrderState {
         await gateway.paceOrder()
         do {
             return try await gateway.call("submit", { try await $0.submit(request) })
         } catch let failure as VenueFailure where failure.kind == .retryable && failure.code != "venue_excluded" {
             await gateway.paceOrder()
-            return try await gateway.call("submit (reconcile)", { try await $0.submit(request) })
+            do {
+                return try await gateway.call("submit (reconcile)", { try await $0.submit(request) })
+            } catch let second as VenueFailure where second.kind != .retryable {
+                throw second
+            } catch {
+                throw failure.outcomeUnknown ? failure : error
+            }
         }
     }
 

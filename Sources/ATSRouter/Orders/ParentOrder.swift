@@ -49,6 +49,12 @@ public struct ParentOrder: Sendable, Hashable {
     /// Always the sum of the children's fills.
     public var filledQuantity: Quantity { Quantity(rawValue: children.reduce(0) { $0 + $1.filledQuantity.rawValue }) }
     public var leavesQuantity: Quantity { Quantity(rawValue: quantity.rawValue - filledQuantity.rawValue) }
+    /// What may still be routed: the quantity less every final child's fills and every live
+    /// child's whole quantity. A child whose answer did not arrive (``ChildOrder/Status/unknown``)
+    /// may have filled in full, so none of its quantity is routed again until its state is known.
+    public var unroutedQuantity: Quantity {
+        Quantity(rawValue: quantity.rawValue - children.reduce(0) { $0 + ($1.isTerminal ? $1.filledQuantity.rawValue : $1.quantity.rawValue) })
+    }
     /// Σ price × quantity over every fill, exact.
     public var notional: ExactAmount {
         children.flatMap(\.fills).reduce(ExactAmount.zero) {
@@ -77,10 +83,14 @@ public struct ChildOrder: Sendable, Hashable {
         case filled, cancelled, expired
         /// Refused by our rules engine before sending: `refusal` names the rule.
         case refused
-        /// The venue refused it or could not be reached: `failure` says which.
+        /// The venue refused it, or it certainly never reached the venue: `failure` says which.
         case failed
+        /// Sent, but the venue's answer did not arrive (timeout, reset, unreadable reply): it may be
+        /// live or filled. Nothing more is routed for its quantity until the venue is asked by the
+        /// child's key (re-sending the key returns the order the venue has) and its state is known.
+        case unknown
 
-        public var isTerminal: Bool { ![.pending, .open, .partiallyFilled].contains(self) }
+        public var isTerminal: Bool { ![.pending, .open, .partiallyFilled, .unknown].contains(self) }
     }
 
     public let clientKey: String

@@ -82,8 +82,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public let month: Int
     public let day: Int
 
+    /// A date whose midnight a ``Timestamp`` can hold (years 1678 to 2261); nil otherwise.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        guard Timestamp.representableYears.contains(year), (1...12).contains(month),
               (1...CalendarDate.daysIn(month: month, year: year)).contains(day) else { return nil }
         self.year = year
         self.month = month
@@ -119,13 +120,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     /// Midnight UTC at the start of this date.
     public var start: Timestamp { Timestamp(secondsSinceEpoch: daysSinceEpoch * 86_400) }
 
-    /// The same day `months` later, clamped to the month's last day (31 Aug + 6 months = 28/29 Feb).
+    /// The same day `months` later, clamped to the month's last day (31 Aug + 6 months = 28/29 Feb)
+    /// and to the last representable date (``latest``).
     public func adding(months: Int) -> CalendarDate {
         let total = year * 12 + (month - 1) + months
         let newYear = total / 12
         let newMonth = total % 12 + 1
-        return CalendarDate(year: newYear, month: newMonth, day: min(day, Self.daysIn(month: newMonth, year: newYear)))!
+        return CalendarDate(year: newYear, month: newMonth, day: min(day, Self.daysIn(month: newMonth, year: newYear))) ?? .latest
     }
+
+    /// The last date a ``Timestamp`` can hold the midnight of.
+    public static let latest = CalendarDate(year: Timestamp.representableYears.upperBound, month: 12, day: 31)!
 
     public func adding(days: Int) -> CalendarDate {
         CalendarDate(daysSinceEpoch: daysSinceEpoch + Int64(days))

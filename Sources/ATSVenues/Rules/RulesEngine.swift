@@ -99,7 +99,8 @@ public struct RulesEngine: Sendable {
                refuse(.flowback, "\(security.symbol) is under Reg S flowback restriction until \(ends): no acquisitions by US persons (DS 25)") { return found }
             if let maximum = rules.maximumHolders, held.isZero, holders >= maximum,
                refuse(.maximumHoldersReached, "\(security.symbol) already has its maximum \(maximum) holders (DS 40)") { return found }
-            let after = Quantity(rawValue: held.rawValue + quantity.rawValue)
+            // Saturating: a quantity near the largest representable never wraps into a small holding.
+            let after = Quantity(rawValue: Int64(clamping: Int128(held.rawValue) + Int128(quantity.rawValue)))
             if let maximum = rules.maximumHolding, after > maximum,
                refuse(.aboveMaximumHolding, "holding \(after) of \(security.symbol) would exceed the maximum \(maximum) (DS 52)") { return found }
             if let minimum = rules.minimumHolding, after < minimum,
