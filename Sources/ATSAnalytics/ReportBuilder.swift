@@ -26,16 +26,29 @@ public struct ReportInput: Sendable {
         self.generatedAt = generatedAt
     }
 
-    /// Everything a journal holds (optionally one account's), read without changing it.
+    /// The orders a journal holds in the window (optionally one account's), with their fill times
+    /// and events, read without changing it: only those rows are read (by account and time).
+    /// - Throws: ``ReportTooLarge`` when the window holds more than `maximumOrders` orders (nothing
+    ///   else read), so that a report's memory and time stay bounded.
     public static func journal(_ journal: Journal, account: AccountID? = nil, from: Timestamp? = nil, to: Timestamp? = nil,
-                               generatedAt: Timestamp) throws -> ReportInput {
-        let parents = try OrderManager.parents(in: journal).filter { account == nil || $0.account == account }
-        var fillTimes: [String: Timestamp] = [:]
-        for execution in try journal.allExecutions() {
-            fillTimes["\(execution.venue)/\(execution.fillId)"] = Timestamp(nanosecondsSinceEpoch: execution.recordedAt)
+                               generatedAt: Timestamp, maximumOrders: Int? = nil) throws -> ReportInput {
+        let query = Journal.ParentQuery(account: account?.rawValue, from: from?.nanosecondsSinceEpoch, to: to?.nanosecondsSinceEpoch)
+        if let maximumOrders {
+            let count = try journal.countParents(query)
+            if count > maximumOrders { throw ReportTooLarge(orders: count, maximum: maximumOrders) }
         }
-        return ReportInput(parents: parents, fillTimes: fillTimes, events: try journal.allEvents(), from: from, to: to,
-                           scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt)
+        let (parents, fillTimes) = try OrderManager.parents(in: journal, query)
+        return ReportInput(parents: parents, fillTimes: fillTimes, events: try journal.events(ofParents: parents.map { Int64($0.id.rawValue) }),
+                           from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt)
+    }
+}
+
+/// A report window holding more orders than a report reads at once.
+public struct ReportTooLarge: Error, CustomStringConvertible {
+    public var orders: Int
+    public var maximum: Int
+    public var description: String {
+        "the window holds \(orders) orders; a report reads at most \(maximum): narrow it with from and to"
     }
 }
 

@@ -38,7 +38,7 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let fromTime = try bound("from", from)
         let toTime = try bound("to", to)
-        if let fromTime, let toTime, toTime <= fromTime { throw ValidationError("--to must be after --from") }
+        if let fromTime, let toTime, toTime < fromTime { throw ValidationError("--to must not be before --from") }
         let report: Report
         if server.isGiven {
             if account != nil { throw ValidationError("--account reads a journal offline; a router answers for your API key's account") }

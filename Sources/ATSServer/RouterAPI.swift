@@ -68,6 +68,8 @@ extension RouterRuntime {
 public enum RouterAPI {
     /// The largest request body read.
     public static let maximumBodyBytes = 16 * 1024
+    /// The most orders one `GET /v1/reports` reads (a larger window is 422 `report_too_large`).
+    public static let maximumReportOrders = 20_000
     /// Seconds a connection may send nothing before it is closed (half-sent requests included).
     public static let idleTimeoutSeconds: Int64 = 10
     /// The longest `wait` a request may ask for, in seconds.
@@ -149,11 +151,22 @@ public enum RouterAPI {
                 }
                 status = value
             }
-            let symbol = query.get("symbol").map { $0.uppercased() }
             let page = try Page(request)
-            let mine = await orders.parents(of: context.account)
-            let chosen = mine.reversed().lazy.filter { (status == nil || $0.status == status) && (symbol == nil || $0.symbol.rawValue == symbol) }
-            let (items, next) = page.take(chosen) { Int64($0.id.rawValue) }
+            var symbol: Symbol?
+            if let text = query.get("symbol") {
+                // A symbol that cannot exist matches no order.
+                guard let value = try? Symbol(text.uppercased()) else { return jsonResponse(APIViews.OrderList(orders: [])) }
+                symbol = value
+            }
+            // One more than the page: whether there is a next page, without counting.
+            let fetched: [ParentOrder]
+            do {
+                fetched = try await orders.page(of: context.account, status: status, symbol: symbol,
+                                                before: page.before.map { OrderID(UInt64($0)) }, limit: page.limit + 1)
+            } catch {
+                throw APIError(.serviceUnavailable, "journal_unavailable", "the orders could not be read from the journal")
+            }
+            let (items, next) = page.take(fetched) { Int64(clamping: $0.id.rawValue) }
             return jsonResponse(APIViews.OrderList(orders: items.map { APIViews.order($0, detail: false) }, nextCursor: next))
         }
 
@@ -249,13 +262,18 @@ public enum RouterAPI {
             }
             let from = try bound("from")
             let to = try bound("to")
-            if let from, let to, to <= from { throw APIError.invalid("to", "must be after from") }
+            if let from, let to, to < from { throw APIError.invalid("to", "must not be before from") }
             let account = context.account
             let now = runtime.clock.now()
             // From the journal (fill times and events too) when there is one; else the orders in memory.
             let input: ReportInput
             if let journal = runtime.journal {
-                input = try ReportInput.journal(journal, account: account, from: from, to: to, generatedAt: now)
+                do {
+                    input = try ReportInput.journal(journal, account: account, from: from, to: to, generatedAt: now,
+                                                    maximumOrders: maximumReportOrders)
+                } catch let error as ReportTooLarge {
+                    throw APIError(.unprocessableContent, "report_too_large", error.description, field: from == nil ? "from" : "to")
+                }
             } else {
                 input = ReportInput(parents: await orders.parents(of: account), fillTimes: [:], events: [], from: from, to: to,
                                     scope: "account \(account)", generatedAt: now)

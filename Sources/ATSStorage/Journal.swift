@@ -194,6 +194,83 @@ public final class Journal: Sendable {
         }
     }
 
+    /// What a read of parents asks for: whose, which, and which page (newest first when `limit` is set).
+    public struct ParentQuery: Sendable, Hashable {
+        public var account: String?
+        public var status: String?
+        public var symbol: String?
+        /// Created at or after (nanoseconds since the epoch).
+        public var from: Int64?
+        /// Created before.
+        public var to: Int64?
+        /// Only ids below this one (a page's cursor).
+        public var before: Int64?
+        /// At most this many, newest first; nil: all, oldest first.
+        public var limit: Int?
+
+        public init(account: String? = nil, status: String? = nil, symbol: String? = nil, from: Int64? = nil, to: Int64? = nil,
+                    before: Int64? = nil, limit: Int? = nil) {
+            self.account = account
+            self.status = status
+            self.symbol = symbol
+            self.from = from
+            self.to = to
+            self.before = before
+            self.limit = limit
+        }
+
+        func request() -> QueryInterfaceRequest<ParentRecord> {
+            var request = ParentRecord.all()
+            if let account { request = request.filter(Column("account") == account) }
+            if let status { request = request.filter(Column("status") == status) }
+            if let symbol { request = request.filter(Column("symbol") == symbol) }
+            if let from { request = request.filter(Column("createdAt") >= from) }
+            if let to { request = request.filter(Column("createdAt") < to) }
+            if let before { request = request.filter(Column("id") < before) }
+            if let limit { return request.order(Column("id").desc).limit(limit) }
+            return request.order(Column("id"))
+        }
+    }
+
+    /// The parents `query` picks, each with its children, fills and decisions.
+    /// - Complexity: reads only the rows of the parents picked (indexes by account, parent and child).
+    public func parents(_ query: ParentQuery) throws -> [StoredParent] {
+        try pool.read { db in try Self.stored(try query.request().fetchAll(db), db) }
+    }
+
+    /// One parent with its children, fills and decisions; nil when there is none.
+    public func storedParent(id: Int64) throws -> StoredParent? {
+        try pool.read { db in try ParentRecord.fetchOne(db, key: id).map { try Self.stored([$0], db)[0] } }
+    }
+
+    /// How many parents `query` picks (its limit and order ignored).
+    public func countParents(_ query: ParentQuery) throws -> Int {
+        var all = query
+        all.limit = nil
+        return try pool.read { db in try all.request().fetchCount(db) }
+    }
+
+    private static func stored(_ parents: [ParentRecord], _ db: Database) throws -> [StoredParent] {
+        guard !parents.isEmpty else { return [] }
+        let ids = parents.map(\.id)
+        let children = Dictionary(grouping: try ChildRecord.filter(ids.contains(Column("parentId"))).order(Column("createdAt"), Column("rowid"))
+            .fetchAll(db), by: \.parentId)
+        let keys = children.values.flatMap { $0.map(\.clientKey) }
+        let executions = Dictionary(grouping: try ExecutionRecord.filter(keys.contains(Column("childKey"))).order(Column("rowid")).fetchAll(db),
+                                    by: \.childKey)
+        let decisions = Dictionary(grouping: try DecisionRecord.filter(ids.contains(Column("parentId"))).order(Column("position")).fetchAll(db),
+                                   by: \.parentId)
+        return parents.map { parent in
+            StoredParent(parent: parent, children: (children[parent.id] ?? []).map { ($0, executions[$0.clientKey] ?? []) },
+                         decisions: decisions[parent.id] ?? [])
+        }
+    }
+
+    /// The events of these parents, in order.
+    public func events(ofParents ids: [Int64]) throws -> [EventRecord] {
+        try pool.read { db in try EventRecord.filter(ids.contains(Column("parentId"))).order(Column("sequence")).fetchAll(db) }
+    }
+
     /// Every event in order (for reports and tests).
     public func allEvents() throws -> [EventRecord] {
         try pool.read { db in try EventRecord.order(Column("sequence")).fetchAll(db) }

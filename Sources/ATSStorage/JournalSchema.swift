@@ -144,6 +144,11 @@ enum JournalSchema {
                     """)
             }
         }
+        migrator.registerMigration("v3: indexes for reading one account's orders, one child's executions, one parent's events") { db in
+            try db.create(index: "parent_order_by_account", on: "parent_order", columns: ["account", "id"])
+            try db.create(index: "execution_by_child", on: "execution", columns: ["childKey"])
+            try db.create(index: "order_event_by_parent", on: "order_event", columns: ["parentId"])
+        }
         return migrator
     }
 }

@@ -168,4 +168,16 @@ import Testing
         let alice = ReportBuilder.build(try ReportInput.journal(journal, account: try AccountID("alice"), generatedAt: .epoch))
         #expect(alice.orders.allSatisfy { $0.account == "alice" } && alice.scope == "account alice")
     }
+
+    @Test func aWindowHoldingMoreThanTheBoundIsRefusedBeforeReading() throws {
+        let (journal, parents) = try Self.generatedJournal(seed: 11, orders: 30)
+        #expect(throws: ReportTooLarge.self) { try ReportInput.journal(journal, generatedAt: .epoch, maximumOrders: 29) }
+        let bounded = try ReportInput.journal(journal, from: parents[5].createdAt, to: parents[25].createdAt, generatedAt: .epoch,
+                                              maximumOrders: 20)
+        #expect(bounded.parents.map(\.id) == parents[5..<25].map(\.id))
+        // Fill times and events come with the orders read, and only theirs.
+        let ids = Set(bounded.parents.map { Int64($0.id.rawValue) })
+        #expect(bounded.events.allSatisfy { ids.contains($0.parentId) } && !bounded.events.isEmpty)
+        #expect(bounded.fillTimes.count == bounded.parents.reduce(0) { $0 + $1.children.reduce(0) { $0 + $1.fills.count } })
+    }
 }

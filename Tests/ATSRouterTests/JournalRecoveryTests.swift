@@ -205,4 +205,57 @@ import Testing
             await restarted.shutdown()
         }
     }
+
+    /// With a journal, a parent that is done leaves memory: the working set stays the orders
+    /// working, whatever the day's count; reads, idempotent replays and counts still answer from
+    /// the journal, and a restart loads only what is open.
+    @Test func finishedOrdersLeaveMemoryAndStillReadBack() async throws {
+        let (journal, path) = try temporaryJournal()
+        try await LiveRouter.with(journal: journal) { live in
+            await live.router.pollAll()
+            let orders = live.router.orders
+            var made: [ParentOrder] = []
+            for index in 0..<1_100 {
+                made.append(await orders.submit(ParentOrderRequest(
+                    account: index % 3 == 0 ? bob : alice, symbol: acme, side: .buy, quantity: try Quantity("1"), timeInForce: .ioc,
+                    clientOrderId: "m-\(index)")))
+            }
+            #expect(made.allSatisfy { $0.status.isTerminal })
+            let memory = await orders.parentsInMemory
+            #expect(memory.working == 0 && memory.recentlyFinished == 1_024, "\(memory)")
+            // The oldest are read back from the journal exactly as they ended.
+            for parent in [made[0], made[1], made[500], made[1_099]] {
+                #expect(await orders.parent(parent.id) == parent, "\(parent.id)")
+            }
+            // A replay of an old clientOrderId finds its order; a different order under it is refused.
+            let replay = await orders.submit(ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("1"),
+                                                                timeInForce: .ioc, clientOrderId: "m-1"))
+            #expect(replay.id == made[1].id)
+            do {
+                _ = try await orders.start(ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("2"),
+                                                              timeInForce: .ioc, clientOrderId: "m-1"))
+                Issue.record("a reused clientOrderId was taken")
+            } catch {
+                #expect((error as? SubmissionError)?.code == "client_order_id_reused")
+            }
+            // Counts cover every parent, in memory or not.
+            let statistics = await orders.statistics()
+            #expect(statistics.parentsByStatus.values.reduce(0, +) == 1_100)
+            // Pages newest first, each parent once.
+            var seen: [OrderID] = []
+            var before: OrderID?
+            repeat {
+                let page = try await orders.page(of: alice, before: before, limit: 300)
+                seen += page.map(\.id)
+                before = page.count == 300 ? page.last?.id : nil
+            } while before != nil
+            #expect(seen == made.filter { $0.account == alice }.map(\.id).reversed())
+            // A restart holds only what is open (nothing here), and counts the rest.
+            let restarted = try await live.restarted(journal: try Journal(path: path))
+            try await restarted.orders.loadJournal()
+            #expect(await restarted.orders.parentsInMemory.working == 0)
+            #expect(await restarted.orders.statistics() == statistics)
+            await restarted.shutdown()
+        }
+    }
 }

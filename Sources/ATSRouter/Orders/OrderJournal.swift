@@ -100,6 +100,19 @@ struct OrderJournal: Sendable {
         try journal.loadAll().map(Self.parent(from:))
     }
 
+    /// The parents `query` picks, rebuilt and validated.
+    func parents(_ query: Journal.ParentQuery) throws -> [ParentOrder] {
+        try journal.parents(query).map(Self.parent(from:))
+    }
+
+    func parent(id: Int64) throws -> ParentOrder? {
+        try journal.storedParent(id: id).map(Self.parent(from:))
+    }
+
+    func parentID(account: AccountID, clientOrderId: String) throws -> OrderID? {
+        try journal.parent(account: account.rawValue, clientOrderId: clientOrderId).map { OrderID(UInt64($0.id)) }
+    }
+
     struct CorruptRecord: Error, CustomStringConvertible {
         var description: String
     }
@@ -175,5 +188,19 @@ extension OrderManager {
     /// Every parent a journal holds, rebuilt, read without changing it (reports, offline tools).
     public static func parents(in journal: Journal) throws -> [ParentOrder] {
         try OrderJournal(journal: journal).load()
+    }
+
+    /// The parents `query` picks, rebuilt, with when each of their fills was recorded (`venue/fillId`).
+    public static func parents(in journal: Journal, _ query: Journal.ParentQuery) throws -> ([ParentOrder], [String: Timestamp]) {
+        let stored = try journal.parents(query)
+        var fillTimes: [String: Timestamp] = [:]
+        for parent in stored {
+            for (_, executions) in parent.children {
+                for execution in executions {
+                    fillTimes["\(execution.venue)/\(execution.fillId)"] = Timestamp(nanosecondsSinceEpoch: execution.recordedAt)
+                }
+            }
+        }
+        return (try stored.map(OrderJournal.parent(from:)), fillTimes)
     }
 }

@@ -81,6 +81,10 @@ public actor OrderManager {
     public private(set) var journalFailure: String?
     /// Children whose state could not be read back from their venue at recovery; retried by ``refreshResting()``.
     private var unreconciled: Set<OrderID> = []
+    /// The most recently finished parents (with a journal), for reads; see ``retireIfDone(_:)``.
+    private var finished = FinishedParents(capacity: 1_024)
+    /// Counts over the parents that left memory, for ``statistics()``.
+    private var retired = Statistics()
     /// How many parents ``loadJournal()`` read.
     private var loadedFromJournal = 0
 
@@ -91,10 +95,48 @@ public actor OrderManager {
         self.logger = logger
     }
 
-    public func parent(_ id: OrderID) -> ParentOrder? { parents[id] }
-    public func allParents() -> [ParentOrder] { parents.values.sorted { $0.id < $1.id } }
+    /// A parent as it is now: from memory while it works (or just finished), else read back from the journal.
+    public func parent(_ id: OrderID) -> ParentOrder? {
+        if let parent = parents[id] ?? finished.parent(id) { return parent }
+        guard let journal, id.rawValue <= UInt64(Int64.max) else { return nil }
+        do {
+            return try journal.parent(id: Int64(id.rawValue))
+        } catch {
+            logger.error("a parent does not read back from the journal", metadata: ["parent": "\(id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// How many parents memory holds: those working (and, with a journal, nothing finished beyond
+    /// the recent ones kept for reads). Flat under a steady load, whatever the day's total.
+    public var parentsInMemory: (working: Int, recentlyFinished: Int) { (parents.count, finished.count) }
+
+    /// Every parent, oldest first (the journal's, when there is one: for tools and tests, not the order path).
+    public func allParents() -> [ParentOrder] {
+        if let journal, let all = try? journal.parents(Journal.ParentQuery()) { return all }
+        return parents.values.sorted { $0.id < $1.id }
+    }
+
+    /// Every parent of `account`, oldest first (see ``allParents()``).
     public func parents(of account: AccountID) -> [ParentOrder] {
-        parents.values.filter { $0.account == account }.sorted { $0.id < $1.id }
+        if let journal, let all = try? journal.parents(Journal.ParentQuery(account: account.rawValue)) { return all }
+        return parents.values.filter { $0.account == account }.sorted { $0.id < $1.id }
+    }
+
+    /// One page of `account`'s parents, newest first: ids below `before`, at most `limit`, in
+    /// `status` and of `symbol` when given. From the journal when there is one (it holds every
+    /// parent as it is now: each change is written there before it is kept), else from memory.
+    public func page(of account: AccountID, status: ParentOrder.Status? = nil, symbol: Symbol? = nil, before: OrderID? = nil,
+                     limit: Int) throws -> [ParentOrder] {
+        if let journal {
+            return try journal.parents(Journal.ParentQuery(
+                account: account.rawValue, status: status?.rawValue, symbol: symbol?.rawValue,
+                before: before.map { Int64(clamping: $0.rawValue) }, limit: limit))
+        }
+        return Array(parents.values.filter {
+            $0.account == account && (status == nil || $0.status == status) && (symbol == nil || $0.symbol == symbol)
+                && (before == nil || $0.id < before!)
+        }.sorted { $0.id > $1.id }.prefix(limit))
     }
 
     /// Accepts a parent and routes it to completion (or to resting). Returns the parent's state
@@ -103,7 +145,7 @@ public actor OrderManager {
         do {
             let (parent, replayed) = try accept(request)
             if !replayed && parent.status == .working { await route(parent.id) }
-            return parents[parent.id] ?? parent
+            return self.parent(parent.id) ?? parent
         } catch {
             var parent = makeParent(request, id: OrderID(0))
             parent.status = .rejected
@@ -135,10 +177,9 @@ public actor OrderManager {
     /// Validates and records a parent; refused parents are recorded too (as `rejected`).
     func accept(_ request: ParentOrderRequest) throws(SubmissionError) -> (parent: ParentOrder, replayed: Bool) {
         if let journalFailure { throw .journalUnavailable(journalFailure) }
-        if let clientOrderId = request.clientOrderId, let existing = byClientOrderId["\(request.account)/\(clientOrderId)"],
-           let parent = parents[existing] {
-            guard parent.matches(request) else { throw .clientOrderIdReused(clientOrderId, existing: existing) }
-            return (parent, true)
+        if let clientOrderId = request.clientOrderId, let existing = existingParent(request.account, clientOrderId) {
+            guard existing.matches(request) else { throw .clientOrderIdReused(clientOrderId, existing: existing.id) }
+            return (existing, true)
         }
         var parent = makeParent(request, id: OrderID(nextID))
         if let rejection = admission(parent) {
@@ -151,8 +192,29 @@ public actor OrderManager {
         }
         nextID += 1
         parents[parent.id] = parent
-        if let clientOrderId = request.clientOrderId { byClientOrderId["\(request.account)/\(clientOrderId)"] = parent.id }
+        if journal == nil, let clientOrderId = request.clientOrderId { byClientOrderId["\(request.account)/\(clientOrderId)"] = parent.id }
+        retireIfDone(parent)
         return (parent, false)
+    }
+
+    /// The parent `account` already made with `clientOrderId`: the journal knows every one (its
+    /// unique index), so nothing per order is kept in memory for this; without a journal, memory does.
+    private func existingParent(_ account: AccountID, _ clientOrderId: String) -> ParentOrder? {
+        if let journal {
+            guard let id = try? journal.parentID(account: account, clientOrderId: clientOrderId) else { return nil }
+            return parent(id)
+        }
+        return byClientOrderId["\(account)/\(clientOrderId)"].flatMap { parents[$0] }
+    }
+
+    /// With a journal, a parent that is final with every child final leaves the working set: it
+    /// is counted into ``retired``, kept among the most recently finished for reads, and read back
+    /// from the journal after that. Memory then holds what is working, not the day's history.
+    private func retireIfDone(_ parent: ParentOrder) {
+        guard journal != nil, parent.status.isTerminal, parent.children.allSatisfy(\.isTerminal), !unreconciled.contains(parent.id),
+              waiters[parent.id] == nil, parents.removeValue(forKey: parent.id) != nil else { return }
+        retired.add(parent)
+        finished.insert(parent)
     }
 
     private func makeParent(_ request: ParentOrderRequest, id: OrderID) -> ParentOrder {
@@ -164,14 +226,14 @@ public actor OrderManager {
 
     /// The parent once it is done or resting, waiting at most `timeout`; nil for an unknown id.
     public func settled(_ id: OrderID, timeout: Duration) async -> ParentOrder? {
-        guard let parent = parents[id] else { return nil }
-        guard parent.status == .working else { return parent }
+        guard let current = parent(id) else { return nil }
+        guard current.status == .working else { return current }
         let token = nextWaiter
         nextWaiter += 1
         let timer = Task { try? await Task.sleep(for: timeout); self.release(id, token: token) }
         await withCheckedContinuation { continuation in waiters[id, default: []].append((token, continuation)) }
         timer.cancel()
-        return parents[id]
+        return parent(id)
     }
 
     private func release(_ id: OrderID, token: UInt64) {
@@ -201,6 +263,7 @@ public actor OrderManager {
         if parent.status != .working, let list = waiters.removeValue(forKey: parent.id) {
             for waiter in list { waiter.continuation.resume() }
         }
+        retireIfDone(parent)
     }
 
     /// The fills `new` has that `old` did not, as executions for settlement.
@@ -309,20 +372,24 @@ public actor OrderManager {
         public var fillsByVenue: [VenueID: Int] = [:]
         public var childrenByVenue: [VenueID: Int] = [:]
         public var children = 0
-    }
 
-    public func statistics() -> Statistics {
-        var result = Statistics()
-        for parent in parents.values {
-            result.parentsByStatus[parent.status, default: 0] += 1
-            if let rejection = parent.rejection { result.rejectionsByCode[rejection.code.rawValue, default: 0] += 1 }
+        mutating func add(_ parent: ParentOrder) {
+            parentsByStatus[parent.status, default: 0] += 1
+            if let rejection = parent.rejection { rejectionsByCode[rejection.code.rawValue, default: 0] += 1 }
             for child in parent.children {
-                result.children += 1
-                result.childrenByVenue[child.venue, default: 0] += 1
-                result.fillsByVenue[child.venue, default: 0] += child.fills.count
-                if let refusal = child.refusal { result.rejectionsByCode[refusal.code.rawValue, default: 0] += 1 }
+                children += 1
+                childrenByVenue[child.venue, default: 0] += 1
+                fillsByVenue[child.venue, default: 0] += child.fills.count
+                if let refusal = child.refusal { rejectionsByCode[refusal.code.rawValue, default: 0] += 1 }
             }
         }
+    }
+
+    /// Counts over every parent: those that left memory (kept as counts) and those working.
+    /// - Complexity: O(parents working).
+    public func statistics() -> Statistics {
+        var result = retired
+        for parent in parents.values { result.add(parent) }
         return result
     }
 
@@ -360,16 +427,28 @@ public actor OrderManager {
     /// The first half of ``recover()``: every parent the journal holds, validated as it loads
     /// (a row that does not read back, or whose quantities do not add up, throws naming it).
     /// Fast; reads can be answered once it returns.
+    /// Read a page at a time, newest first; finished parents are only counted (``retired``), so
+    /// memory at start holds the open ones, not the journal.
     public func loadJournal() throws {
         guard let journal else { return }
-        let loaded = try journal.load()
-        for parent in loaded {
-            parents[parent.id] = parent
-            try context.settlement.commit(JournalChange(), fills: [], reservations: reservationChanges(from: nil, to: parent))
-            if let clientOrderId = parent.clientOrderId { byClientOrderId["\(parent.account)/\(clientOrderId)"] = parent.id }
-            nextID = max(nextID, parent.id.rawValue + 1)
+        var before: Int64?
+        var count = 0
+        while true {
+            let page = try journal.parents(Journal.ParentQuery(before: before, limit: 2_000))
+            guard let last = page.last else { break }
+            for parent in page {
+                count += 1
+                nextID = max(nextID, parent.id.rawValue + 1)
+                if parent.status.isTerminal && parent.children.allSatisfy(\.isTerminal) {
+                    retired.add(parent)
+                } else {
+                    parents[parent.id] = parent
+                    try context.settlement.commit(JournalChange(), fills: [], reservations: reservationChanges(from: nil, to: parent))
+                }
+            }
+            before = Int64(last.id.rawValue)
         }
-        loadedFromJournal = loaded.count
+        loadedFromJournal = count
     }
 
     /// The second half of ``recover()``: each open parent's children asked about at their venues,
@@ -898,5 +977,32 @@ extension ParentOrder {
 
     func admitsVenue(_ venue: VenueID) -> Bool {
         PlanOrder.admits(venue, include: includeVenues, exclude: excludeVenues)
+    }
+}
+
+/// The parents that finished last, at most `capacity`, oldest dropped first: what traders read
+/// right after their orders end, answered without the journal.
+struct FinishedParents: Sendable {
+    let capacity: Int
+    private var byID: [OrderID: ParentOrder] = [:]
+    private var order: [OrderID] = []
+    private var head = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func parent(_ id: OrderID) -> ParentOrder? { byID[id] }
+    var count: Int { byID.count }
+
+    /// - Complexity: amortised O(1).
+    mutating func insert(_ parent: ParentOrder) {
+        if byID.updateValue(parent, forKey: parent.id) == nil { order.append(parent.id) }
+        while order.count - head > capacity {
+            byID.removeValue(forKey: order[head])
+            head += 1
+        }
+        if head > capacity {
+            order.removeFirst(head)
+            head = 0
+        }
     }
 }
