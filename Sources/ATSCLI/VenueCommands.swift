@@ -127,10 +127,12 @@ struct VenueCommand: ParsableCommand {
         @Option(help: "The seed of the shared reference price path.") var seed: UInt64 = 2026
         @Flag(help: "Trade in a simulated session (the next weekday from 15:00 UTC, at real speed) rather than on the real clock; start the router with `serve --simulated-session` to match.")
         var simulatedSession = false
+        @Flag(help: "Lift the venues' published order rate limits (for load benchmarks; start the router with `serve --unthrottled-venues` to match).")
+        var unthrottled = false
         @OptionGroup var venues: VenueDirectoryOptions
 
         func run() async throws {
-            let catalog = try venues.catalog()
+            let catalog = unthrottled ? try venues.catalog().liftingRateLimits() : try venues.catalog()
             let selected: [VenueDefinition]
             if venue == "all" {
                 selected = catalog.venues

@@ -70,14 +70,7 @@ public final class RouterRuntime: Sendable {
     public static func start(catalog: VenueCatalog, configuration: RouterConfiguration, options: Options) async throws -> RouterRuntime {
         var logger = Logger(label: "ats.router")
         logger.logLevel = options.logLevel
-        var catalog = catalog
-        if options.unthrottledVenues {
-            catalog = VenueCatalog(directory: catalog.directory, venues: catalog.venues.map { venue in
-                var venue = venue
-                venue.rateLimit = .init(requestsPerSecond: 1_000_000, burst: 1_000_000)
-                return venue
-            })
-        }
+        let catalog = options.unthrottledVenues ? catalog.liftingRateLimits() : catalog
         var journal: Journal?
         var journalPath: String?
         if let directory = options.dataDirectory {

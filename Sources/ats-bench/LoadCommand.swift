@@ -31,6 +31,10 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Venue definitions, for the in-process router.") var venues = "venues"
     @Option(help: "config.json, for the in-process router.") var config = "config.json"
     @Option(help: "Journal durability for the in-process router: process or disk.") var durability = "process"
+    @Option(help: "Soak: every this many orders, print resident memory, that stretch's p50/p99 and the time to read the first order (0: off).")
+    var rssEvery = 0
+    @Option(help: "With --server and --rss-every: the server's process id, whose memory is sampled (default: this process).")
+    var serverPid: Int32?
 
     func run() async throws {
         guard orders >= 1, concurrency >= 1, warmup >= 0 else { throw ValidationError("--orders and --concurrency must be at least 1") }
@@ -74,7 +78,25 @@ struct LoadBench: AsyncParsableCommand {
         print("load: \(orders) parent orders, \(concurrency) in flight, against \(server ?? "a router in this process (venue rate limits lifted)")")
         if warmup > 0 { _ = try await drive(client, base: base, count: warmup, offset: 0) }
         let started = ContinuousClock.now
-        let result = try await drive(client, base: base, count: orders, offset: warmup)
+        var result = Result()
+        if rssEvery > 0 {
+            // The soak: the same load in stretches, memory and latency after each (docs/performance.md).
+            let pid = server == nil ? getpid() : (serverPid ?? getpid())
+            print("      orders    RSS MB   p50 ms   p99 ms   read order 1 ms")
+            var done = 0
+            while done < orders {
+                let stretch = min(rssEvery, orders - done)
+                let part = try await drive(client, base: base, count: stretch, offset: warmup + done)
+                done += stretch
+                result.histogram.add(part.histogram)
+                for (key, value) in part.statuses { result.statuses[key, default: 0] += value }
+                let read = try await readTime(client, base: base)
+                print(String(format: "  %10d  %8.1f  %7.2f  %7.2f  %8.2f", done, Self.residentMegabytes(pid),
+                             Double(part.histogram.valueAtPercentile(50)) / 1_000, Double(part.histogram.valueAtPercentile(99)) / 1_000, read))
+            }
+        } else {
+            result = try await drive(client, base: base, count: orders, offset: warmup)
+        }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         func ms(_ q: Double) -> String { String(format: "%.2f", Double(result.histogram.valueAtPercentile(q)) / 1_000) }
@@ -86,6 +108,29 @@ struct LoadBench: AsyncParsableCommand {
         await runtime?.stop()
         if let folder { try? FileManager.default.removeItem(atPath: folder) }
         if result.statuses.keys.contains(where: { $0.hasPrefix("http") || $0 == "error" }) { throw ExitCode(1) }
+    }
+
+    /// A process's resident memory in MB (`VmRSS` in /proc), 0 where there is no /proc.
+    static func residentMegabytes(_ pid: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+        return kilobytes / 1_024
+    }
+
+    /// The median of five reads of the first order (GET /v1/orders/1), in milliseconds.
+    func readTime(_ client: HTTPClient, base: String) async throws -> Double {
+        var times: [Double] = []
+        for _ in 0..<5 {
+            var request = HTTPClientRequest(url: base + "/v1/orders/1")
+            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+            let start = ContinuousClock.now
+            let response = try await client.execute(request, timeout: .seconds(60))
+            _ = try await response.body.collect(upTo: 1 << 24)
+            let elapsed = ContinuousClock.now - start
+            times.append(Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15)
+        }
+        return times.sorted()[2]
     }
 
     struct Result {
