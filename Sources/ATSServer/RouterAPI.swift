@@ -70,8 +70,6 @@ public enum RouterAPI {
     public static let maximumBodyBytes = 16 * 1024
     /// The most orders one `GET /v1/reports` reads (a larger window is 422 `report_too_large`).
     public static let maximumReportOrders = 20_000
-    /// Seconds a connection may send nothing before it is closed (half-sent requests included).
-    public static let idleTimeoutSeconds: Int64 = 10
     /// The longest `wait` a request may ask for, in seconds.
     public static let maximumWaitSeconds = 30
 

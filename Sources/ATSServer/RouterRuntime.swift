@@ -29,6 +29,7 @@ public final class RouterRuntime: Sendable {
     public let journalPath: String?
     public let metrics = RouterMetrics()
     public let isSimulatedSession: Bool
+    let idleTimeout: Duration
     let logger: Logger
     private let readiness = Atomic<Bool>(false)
 
@@ -50,12 +51,16 @@ public final class RouterRuntime: Sendable {
         public var logLevel: Logger.Level = .warning
         /// Make a new journal in a file that is there but is not a journal (otherwise refused).
         public var initialiseJournal = false
+        /// How long a connection may send nothing before it is closed, half-sent requests included
+        /// (a request being answered, `?wait=` too, does not count as idle).
+        public var idleTimeout: Duration = .seconds(10)
 
         public init(dataDirectory: String? = nil) { self.dataDirectory = dataDirectory }
     }
 
     private init(catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
-                 clock: any TradingClock, journal: Journal?, journalPath: String?, isSimulatedSession: Bool, logger: Logger) {
+                 clock: any TradingClock, journal: Journal?, journalPath: String?, isSimulatedSession: Bool, idleTimeout: Duration,
+                 logger: Logger) {
         self.catalog = catalog
         self.configuration = configuration
         self.router = router
@@ -64,6 +69,7 @@ public final class RouterRuntime: Sendable {
         self.journal = journal
         self.journalPath = journalPath
         self.isSimulatedSession = isSimulatedSession
+        self.idleTimeout = idleTimeout
         self.logger = logger
     }
 
@@ -101,7 +107,8 @@ public final class RouterRuntime: Sendable {
         }
         let router = try SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, logger: logger)
         return RouterRuntime(catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
-                             journal: journal, journalPath: journalPath, isSimulatedSession: simulated, logger: logger)
+                             journal: journal, journalPath: journalPath, isSimulatedSession: simulated,
+                             idleTimeout: options.idleTimeout, logger: logger)
     }
 
     /// Polls every venue once, then loads the journal and reconciles its open orders with their venues.
@@ -135,9 +142,7 @@ public final class RouterRuntime: Sendable {
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: RouterAPI.router(self),
-            // A connection with no request bytes for this long is closed, half-sent requests included
-            // (a request being answered, `?wait=` too, does not count as idle).
-            server: .http1(configuration: .init(idleTimeout: .seconds(RouterAPI.idleTimeoutSeconds))),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idleTimeout.nanoseconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "ats-router"),
             services: router.services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
