@@ -142,7 +142,8 @@ public final class RouterRuntime: Sendable {
                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: RouterAPI.router(self),
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idleTimeout.nanoseconds))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestBody()],
+                                                idleTimeout: .nanoseconds(idleTimeout.nanoseconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "ats-router"),
             services: router.services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },

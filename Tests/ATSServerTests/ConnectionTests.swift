@@ -86,4 +86,20 @@ import Testing
             #expect(health.readToClose()?.hasPrefix("HTTP/1.1 200") == true)
         }
     }
+
+    @Test func aRequestTheHTTPLayerCannotReadGetsTheJSONErrorBody() async throws {
+        try await Self.serving(idleTimeout: .seconds(10)) { port in
+            for request in ["GET /health HTTP/1.1\r\nHost: x\r\nX-Huge: " + String(repeating: "a", count: 200_000) + "\r\n\r\n",
+                            "GET /health HTTP/1.1\r\nHost x no colon\r\n\r\n"] {
+                let connection = try RawConnection(port: port, receiveTimeout: 10)
+                connection.send(request)
+                let reply = connection.readToClose() ?? ""
+                #expect(reply.hasPrefix("HTTP/1.1 400") && reply.contains(#""code":"malformed_request""#)
+                        && reply.lowercased().contains("content-type: application/json"), "\(reply.prefix(300))")
+            }
+            let health = try RawConnection(port: port, receiveTimeout: 10)
+            health.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(health.readToClose()?.hasPrefix("HTTP/1.1 200") == true)
+        }
+    }
 }
