@@ -426,9 +426,9 @@ public actor OrderManager {
 
     /// The first half of ``recover()``: every parent the journal holds, validated as it loads
     /// (a row that does not read back, or whose quantities do not add up, throws naming it).
-    /// Fast; reads can be answered once it returns.
-    /// Read a page at a time, newest first; finished parents are only counted (``retired``), so
-    /// memory at start holds the open ones, not the journal.
+    ///
+    /// Reads a page at a time, newest first; finished parents are only counted (``retired``), so
+    /// memory at start holds the open ones, not the journal. Reads can be answered once it returns.
     public func loadJournal() throws {
         guard let journal else { return }
         var before: Int64?
@@ -519,7 +519,11 @@ public actor OrderManager {
 
     /// Carries a reconciled parent on from its journalled state.
     private func resume(_ id: OrderID) {
-        guard var parent = parents[id], !parent.status.isTerminal else { return }
+        guard var parent = parents[id], !parent.status.isTerminal else {
+            // Final already (its unknown child was all that kept it): it may leave memory now.
+            if let parent = parents[id] { retireIfDone(parent) }
+            return
+        }
         if parent.cancelRequested {
             startWork { _ = await self.cancel(id) }
         } else if parent.status == .working {
@@ -935,7 +939,8 @@ public actor OrderManager {
 
     /// Submits; when the reply is lost (timeout, malformed), sends the same idempotency key again
     /// once, which returns the order the venue already has rather than a second one.
-    /// - Throws: the venue's refusal when it refuses the key outright; otherwise, when the first
+    /// - Throws: the venue's refusal when it refuses the key's order outright (a 4xx about the
+    ///   request); otherwise, when the first
     ///   attempt's outcome is unknown (``VenueFailure/outcomeUnknown``), that failure, so that a
     ///   second attempt held back by the breaker never turns an order that may exist into a failed one.
     static func submitReconciling(_ request: ChildOrderRequest, gateway: VenueGateway) async throws -> VenueOrderState {
@@ -946,8 +951,8 @@ public actor OrderManager {
             await gateway.paceOrder()
             do {
                 return try await gateway.call("submit (reconcile)", { try await $0.submit(request) })
-            } catch let second as VenueFailure where second.kind != .retryable {
-                throw second
+            } catch let second as VenueFailure where second.kind == .notRetryable {
+                throw second  // the venue looked the key up and refused its order: it does not have it
             } catch {
                 throw failure.outcomeUnknown ? failure : error
             }
