@@ -38,7 +38,7 @@ public struct ReportInput: Sendable {
             if count > maximumOrders { throw ReportTooLarge(orders: count, maximum: maximumOrders) }
         }
         let (parents, fillTimes) = try OrderManager.parents(in: journal, query)
-        return ReportInput(parents: parents, fillTimes: fillTimes, events: try journal.events(ofParents: parents.map { Int64($0.id.rawValue) }),
+        return ReportInput(parents: parents, fillTimes: fillTimes, events: try journal.events(query),
                            from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt)
     }
 }

@@ -64,17 +64,23 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> (Response, String?) {
-        let error: APIError
         do {
             return (try await next(request, context), nil)
-        } catch let thrown {
-            error = render(thrown, request, context: context)
-        }
-        var response = error.response
-        if error.status == .methodNotAllowed, case let allowed = allowedMethods(request.uri.path), !allowed.isEmpty {
+        } catch let thrown as HTTPError where thrown.status == .notFound {
+            // The router says not found for a known path with a method it does not take, too.
+            let allowed = allowedMethods(request.uri.path)
+            guard !allowed.isEmpty else {
+                let rendered = render(thrown, request, context: context)
+                return (rendered.response, rendered.code)
+            }
+            var response = APIError(.methodNotAllowed, "method_not_allowed",
+                                    "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method)").response
             response.headers[.allow] = allowed.joined(separator: ", ")
+            return (response, "method_not_allowed")
+        } catch {
+            let rendered = render(error, request, context: context)
+            return (rendered.response, rendered.code)
         }
-        return (response, error.code)
     }
 
     private func render(_ error: any Error, _ request: Request, context: Context) -> APIError {
@@ -82,10 +88,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as APIError:
             return error
         case let error as HTTPError:
-            if error.status == .notFound, case let allowed = allowedMethods(request.uri.path), !allowed.isEmpty {
-                return APIError(.methodNotAllowed, "method_not_allowed",
-                                "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method)")
-            }
             let code = switch error.status {
             case .notFound: "not_found"
             case .methodNotAllowed: "method_not_allowed"

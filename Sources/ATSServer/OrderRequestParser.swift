@@ -105,8 +105,7 @@ struct OrderRequestParser: Sendable {
             if let venue = catalog.venue(try? VenueID(text.lowercased())) { return venue.tokenLocation }
             let choices = "a venue id or one of the known locations \(known.map(\.description).sorted().joined(separator: ", "))"
             // Well formed (a venue id, wallet:<chain>, custodian:<venue>) but nowhere this router knows: 422.
-            let name = text.hasPrefix("wallet:") ? String(text.dropFirst(7)) : text.hasPrefix("custodian:") ? String(text.dropFirst(10)) : text
-            if (1...32).contains(name.utf8.count), name.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) {
+            if text.utf8.count <= 42, CustodyLocation(text) != nil || (try? VenueID(text)) != nil {
                 throw APIError(.unprocessableContent, "unknown_location", "\(field): no location \(text); it must be \(choices)", field: field)
             }
             throw .invalid(field, "must be \(choices), not \(text.prefix(64))")

@@ -13,10 +13,10 @@ struct Page: Sendable, Hashable {
     /// Only items whose key is below this one (the last key of the page before).
     var before: Int64?
 
-    /// `limit` (1 to ``maximumLimit``, default ``defaultLimit``) and `cursor` from the query.
-    init(_ query: Request, defaultLimit: Int = Page.defaultLimit) throws(APIError) {
-        let parameters = query.uri.queryParameters
-        limit = defaultLimit
+    /// `limit` (1 to ``maximumLimit``, default ``defaultLimit``) and `cursor` from the request's query.
+    init(_ request: Request) throws(APIError) {
+        let parameters = request.uri.queryParameters
+        limit = Self.defaultLimit
         if let text = parameters.get("limit") {
             guard let value = Int(text), (1...Self.maximumLimit).contains(value) else {
                 throw APIError.invalid("limit", "must be from 1 to \(Self.maximumLimit)")

@@ -181,17 +181,7 @@ public final class Journal: Sendable {
 
     /// Every parent with its children, fills and decisions, in id order: what the router loads on start.
     public func loadAll() throws -> [StoredParent] {
-        try pool.read { db in
-            let parents = try ParentRecord.order(Column("id")).fetchAll(db)
-            let children = Dictionary(grouping: try ChildRecord.order(Column("createdAt"), Column("rowid")).fetchAll(db), by: \.parentId)
-            let executions = Dictionary(grouping: try ExecutionRecord.order(Column("rowid")).fetchAll(db), by: \.childKey)
-            let decisions = Dictionary(grouping: try DecisionRecord.order(Column("position")).fetchAll(db), by: \.parentId)
-            return parents.map { parent in
-                StoredParent(parent: parent,
-                             children: (children[parent.id] ?? []).map { ($0, executions[$0.clientKey] ?? []) },
-                             decisions: decisions[parent.id] ?? [])
-            }
-        }
+        try parents(ParentQuery())
     }
 
     /// What a read of parents asks for: whose, which, and which page (newest first when `limit` is set).
@@ -235,12 +225,12 @@ public final class Journal: Sendable {
     /// The parents `query` picks, each with its children, fills and decisions.
     /// - Complexity: reads only the rows of the parents picked (indexes by account, parent and child).
     public func parents(_ query: ParentQuery) throws -> [StoredParent] {
-        try pool.read { db in try Self.stored(try query.request().fetchAll(db), db) }
+        try pool.read { db in try Self.stored(query.request(), db) }
     }
 
     /// One parent with its children, fills and decisions; nil when there is none.
     public func storedParent(id: Int64) throws -> StoredParent? {
-        try pool.read { db in try ParentRecord.fetchOne(db, key: id).map { try Self.stored([$0], db)[0] } }
+        try pool.read { db in try Self.stored(ParentRecord.filter(key: id), db).first }
     }
 
     /// How many parents `query` picks (its limit and order ignored).
@@ -250,25 +240,29 @@ public final class Journal: Sendable {
         return try pool.read { db in try all.request().fetchCount(db) }
     }
 
-    private static func stored(_ parents: [ParentRecord], _ db: Database) throws -> [StoredParent] {
+    /// The parents `request` picks with their children, fills and decisions: the other tables are
+    /// read through `request` as a subquery, so any number of parents is one statement per table.
+    private static func stored(_ request: QueryInterfaceRequest<ParentRecord>, _ db: Database) throws -> [StoredParent] {
+        let parents = try request.fetchAll(db)
         guard !parents.isEmpty else { return [] }
-        let ids = parents.map(\.id)
-        let children = Dictionary(grouping: try ChildRecord.filter(ids.contains(Column("parentId"))).order(Column("createdAt"), Column("rowid"))
+        let picked = request.select(Column("id"))
+        let childRows = ChildRecord.filter(picked.contains(Column("parentId")))
+        let children = Dictionary(grouping: try childRows.order(Column("createdAt"), Column("rowid")).fetchAll(db), by: \.parentId)
+        let executions = Dictionary(grouping: try ExecutionRecord.filter(childRows.select(Column("clientKey")).contains(Column("childKey")))
+            .order(Column("rowid")).fetchAll(db), by: \.childKey)
+        let decisions = Dictionary(grouping: try DecisionRecord.filter(picked.contains(Column("parentId"))).order(Column("position"))
             .fetchAll(db), by: \.parentId)
-        let keys = children.values.flatMap { $0.map(\.clientKey) }
-        let executions = Dictionary(grouping: try ExecutionRecord.filter(keys.contains(Column("childKey"))).order(Column("rowid")).fetchAll(db),
-                                    by: \.childKey)
-        let decisions = Dictionary(grouping: try DecisionRecord.filter(ids.contains(Column("parentId"))).order(Column("position")).fetchAll(db),
-                                   by: \.parentId)
         return parents.map { parent in
             StoredParent(parent: parent, children: (children[parent.id] ?? []).map { ($0, executions[$0.clientKey] ?? []) },
                          decisions: decisions[parent.id] ?? [])
         }
     }
 
-    /// The events of these parents, in order.
-    public func events(ofParents ids: [Int64]) throws -> [EventRecord] {
-        try pool.read { db in try EventRecord.filter(ids.contains(Column("parentId"))).order(Column("sequence")).fetchAll(db) }
+    /// The events of the parents `query` picks, in order.
+    public func events(_ query: ParentQuery) throws -> [EventRecord] {
+        try pool.read { db in
+            try EventRecord.filter(query.request().select(Column("id")).contains(Column("parentId"))).order(Column("sequence")).fetchAll(db)
+        }
     }
 
     /// Every event in order (for reports and tests).

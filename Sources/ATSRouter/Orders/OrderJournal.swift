@@ -150,7 +150,7 @@ struct OrderJournal: Sendable {
                   let purpose = ChildOrder.Purpose(rawValue: row.purpose), let status = ChildOrder.Status(rawValue: row.status)
             else { throw fail("child \(row.clientKey)") }
             guard row.quantity > 0, row.limitPrice > 0, (0...row.quantity).contains(row.filledQuantity), row.fees >= 0,
-                  (0..<max(1, Int64(parent.decisions.count))).contains(row.decision) || parent.decisions.isEmpty
+                  parent.decisions.isEmpty || (0..<Int64(parent.decisions.count)).contains(row.decision)
             else { throw fail("child \(row.clientKey): quantity, price, filled quantity, fees or decision out of range") }
             guard executions.allSatisfy({ $0.quantity > 0 && $0.price > 0 && $0.fee >= 0 })
             else { throw fail("child \(row.clientKey): an execution's quantity, price or fee is out of range") }
