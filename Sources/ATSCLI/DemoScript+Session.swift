@@ -187,7 +187,7 @@ extension DemoScript {
         // Times to the minute: the session's clock runs, so seconds differ between runs of one seed.
         func minute(_ time: Timestamp) -> String { String(time.description.prefix(16)) + "Z" }
         let start = runtime.clock.now()
-        var book = desk.book()
+        var book = try desk.wholeBook()
         say("  right after trading (\(minute(start))): \(book.settlements.count) settlements, one per fill")
         for line in summary(book) { say(line) }
         if let bridge = book.transfers.first(where: { $0.hops.contains { $0.kind == .bridge } }) ?? book.transfers.first {
@@ -211,7 +211,7 @@ extension DemoScript {
         // A day later on the simulated clock: four-step parties have settled or failed, T+1 is due, transfers have arrived.
         let later = start.adding(seconds: 25 * 3_600)
         try desk.advance(to: later)
-        book = desk.book()
+        book = try desk.wholeBook()
         say("  the simulated clock moves on 25 hours (\(minute(later))):")
         for line in summary(book) { say(line) }
         for failed in book.settlements.filter({ $0.status == .failed }).prefix(3) {
@@ -232,7 +232,7 @@ extension DemoScript {
         for line in SettlementText.positions(positions).split(separator: "\n").dropFirst() {
             say("  " + line)
         }
-        book = desk.book()
+        book = try desk.wholeBook()
         if let acme = try? Symbol("ACME") {
             let holders = (book.capTable.lots[acme] ?? [:]).filter { $0.key.isAccount }.sorted { $0.key < $1.key }
             say("  ACME cap table at the transfer agent (accounts): " + holders.map { holder, lots in

@@ -70,7 +70,7 @@ struct SettlementsCommand: AsyncParsableCommand {
         if source.dataDir != nil {
             let (_, configuration, book) = try source.offlineBook()
             let id = try account.map { try source.account($0, in: configuration).id }
-            list = APIViews.settlements(book, account: id, order: order.flatMap(UInt64.init), status: wanted)
+            list = APIViews.settlements(book.select(SettlementBook.Query(account: id, order: order.flatMap(UInt64.init), status: wanted)))
         } else {
             if account != nil { throw ValidationError("--account reads a journal offline (with --data-dir); a router answers for your API key's account") }
             let client = try source.server.client()

@@ -158,25 +158,11 @@ extension APIViews {
             createdAt: transfer.createdAt.description, completedAt: transfer.completedAt?.description, failure: transfer.failure)
     }
 
-    /// Settlements (and custody transfers) of `account` (every account when nil), optionally of one order.
-    /// `account`'s settlements (all of them, or the page `page` picks of them newest first) with
-    /// the custody transfers they wait for; on the first page (or without paging) also the
-    /// account's transfers not made for a settlement (asked for through `POST /v1/transfers`) and
-    /// any still under way.
-    public static func settlements(_ book: SettlementBook, account: AccountID?, order: UInt64? = nil,
-                                   status: SettlementRecord.Status? = nil, firstPage: Bool = true,
-                                   page: ([SettlementRecord]) -> (items: [SettlementRecord], nextCursor: String?) = { ($0, nil) })
-        -> SettlementList {
-        let matching = book.settlements.filter {
-            (account == nil || $0.account == account) && (order == nil || $0.orderId == order) && (status == nil || $0.status == status)
-        }
-        let (records, next) = page(matching)
-        let linked = Set(records.compactMap(\.transferId))
-        let transfers = book.transfers.filter {
-            (account == nil || $0.account == account)
-                && (linked.contains($0.id) || (order == nil && firstPage && ($0.settlementId == nil || !$0.status.isTerminal)))
-        }
-        return SettlementList(settlements: records.map(settlement), transfers: transfers.map(transfer), nextCursor: next)
+    /// A read of settlements as the API shows it: each settlement, then the custody transfers
+    /// with it, and the cursor of the next page when there is one.
+    public static func settlements(_ selection: SettlementBook.Selection) -> SettlementList {
+        let next = selection.more ? selection.settlements.last.map { Page.cursor(after: $0.id) } : nil
+        return SettlementList(settlements: selection.settlements.map(settlement), transfers: selection.transfers.map(transfer), nextCursor: next)
     }
 
     /// `account`'s positions: each security's lots (cap table) and balances by location with what

@@ -59,21 +59,22 @@ public final class RouterMetrics: Sendable {
         for (venue, value) in statistics.fillsByVenue.sorted(by: { $0.key < $1.key }) {
             lines.append("ats_fills{venue=\"\(venue)\"} \(value)")
         }
-        let settlement = runtime.router.settlement.book()
+        let settlement = runtime.router.settlement.statistics()
         family("ats_settlements", "gauge", "Settlements (one per execution) by settlement model and status.")
-        let bySettlement = Dictionary(grouping: settlement.settlements) { "\($0.model.rawValue)|\($0.status.rawValue)" }
+        var bySettlement: [String: Int] = [:]
+        for (kind, count) in settlement.settlements { bySettlement["\(kind.model.rawValue)|\(kind.status.rawValue)", default: 0] += count }
         for model in [VenueDefinition.SettlementModel.threeStep, .fourStep, .custodialBookEntry] {
             for status in SettlementRecord.Status.allCases {
-                lines.append("ats_settlements{model=\"\(model.rawValue)\",status=\"\(status.rawValue)\"} \(bySettlement["\(model.rawValue)|\(status.rawValue)"]?.count ?? 0)")
+                lines.append("ats_settlements{model=\"\(model.rawValue)\",status=\"\(status.rawValue)\"} \(bySettlement["\(model.rawValue)|\(status.rawValue)"] ?? 0)")
             }
         }
         family("ats_settlement_failures", "gauge", "Failed settlements by failure code.")
-        for (code, records) in Dictionary(grouping: settlement.settlements.compactMap(\.failure), by: \.code).sorted(by: { $0.key < $1.key }) {
-            lines.append("ats_settlement_failures{code=\"\(label(code))\"} \(records.count)")
+        for (code, count) in settlement.failures.sorted(by: { $0.key < $1.key }) {
+            lines.append("ats_settlement_failures{code=\"\(label(code))\"} \(count)")
         }
         family("ats_custody_transfers", "gauge", "Custody transfers by status.")
         for status in CustodyTransfer.Status.allCases {
-            lines.append("ats_custody_transfers{status=\"\(status.rawValue)\"} \(settlement.transfers.filter { $0.status == status }.count)")
+            lines.append("ats_custody_transfers{status=\"\(status.rawValue)\"} \(settlement.transfers[status] ?? 0)")
         }
         let venues = await runtime.venueViews()
         family("ats_venue_healthy", "gauge", "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.")

@@ -225,10 +225,8 @@ public enum RouterAPI {
                 status = value
             }
             let page = try Page(request)
-            return jsonResponse(APIViews.settlements(desk.book(), account: context.account, order: order, status: status,
-                                                     firstPage: page.before == nil) { records in
-                page.take(records.reversed()) { $0.id }
-            })
+            let selection = SettlementBook.Query(account: context.account, order: order, status: status, before: page.before, limit: page.limit)
+            return jsonResponse(APIViews.settlements(try desk.settlements(selection)))
         }
 
         v1.get("positions") { _, context in

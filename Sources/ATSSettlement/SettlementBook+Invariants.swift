@@ -5,22 +5,13 @@ extension SettlementBook {
     /// Rebuilds the book from what the journal kept: entries and reports replayed in order,
     /// records as last written. Throws when the replay disagrees with itself (an entry whose
     /// source lacks the amount, a report whose transferor lacks the quantity).
-    public init(catalog: VenueCatalog, configuration: RouterConfiguration, entries: [LedgerEntry], reports: [TransferAgentReport],
-                settlements: [SettlementRecord], transfers: [CustodyTransfer]) throws(SettlementError) {
-        self.init(catalog: catalog, configuration: configuration)
-        for (i, entry) in entries.enumerated() where !ledger.apply(entry) {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "ledger entry \(i + 1) (\(entry.reference)) does not apply")
-        }
-        for (i, report) in reports.enumerated() where !capTable.record(report) {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "transfer-agent report \(i + 1) (\(report.reference)) does not apply")
-        }
-        for (i, record) in settlements.enumerated() where record.id != Int64(i + 1) {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "settlement ids are not contiguous at \(record.id)")
-        }
-        for (i, transfer) in transfers.enumerated() where transfer.id != Int64(i + 1) {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "transfer ids are not contiguous at \(transfer.id)")
-        }
-        restore(settlements: settlements, transfers: transfers)
+    public init(catalog: VenueCatalog, configuration: RouterConfiguration, retention: Retention = .everything, entries: [LedgerEntry],
+                reports: [TransferAgentReport], settlements: [SettlementRecord], transfers: [CustodyTransfer]) throws(SettlementError) {
+        self.init(catalog: catalog, configuration: configuration, retention: retention)
+        for (i, entry) in entries.enumerated() { try replay(entry, number: i + 1) }
+        for (i, report) in reports.enumerated() { try replay(report, number: i + 1) }
+        for record in settlements { try restore(record) }
+        for transfer in transfers { try restore(transfer) }
     }
 
     /// What must always hold, as messages naming each breach (empty when all hold):
@@ -29,6 +20,9 @@ extension SettlementBook {
     /// - cash is conserved net of fees: the fee collectors hold exactly the fees of settled trades and started bridge hops;
     /// - the cap table equals the ledgers: each holder's lots sum to its tokens across locations;
     /// - every failed settlement or transfer says why, and a settled one has its ownership reported.
+    ///
+    /// Records the book no longer holds (``Retention/open``) count through ``retired``, as they
+    /// were when they left.
     public func invariantViolations() -> [String] {
         var found: [String] = []
         var totals: [LedgerAsset: Int64] = [:]
@@ -43,8 +37,8 @@ extension SettlementBook {
         for asset in Set(totals.keys).union(ledger.issued.keys) where totals[asset, default: 0] != ledger.issued[asset, default: 0] {
             found.append("\(asset) not conserved: balances sum to \(totals[asset, default: 0]), issued \(ledger.issued[asset, default: 0])")
         }
-        let feesCharged = settlements.filter { $0.status == .settled }.reduce(Int64(0)) { $0 + $1.fee.rawValue }
-            + transfers.flatMap(\.hops).filter { $0.startedAt != nil }.reduce(Int64(0)) { $0 + $1.fee.rawValue }
+        let statistics = statistics()
+        let feesCharged = statistics.feesCharged
         if feesHeld != feesCharged {
             found.append("cash not conserved net of fees: fee collectors hold \(Money(rawValue: feesHeld)), fees charged \(Money(rawValue: feesCharged))")
         }
@@ -60,12 +54,7 @@ extension SettlementBook {
                 found.append("\(holder) holds \(Quantity(rawValue: quantity)) \(symbol) in the ledgers but is not on the cap table")
             }
         }
-        for record in settlements where record.status == .failed && (record.failure?.reason ?? "").isEmpty {
-            found.append("settlement \(record.id) failed without a reason")
-        }
-        for transfer in transfers where transfer.status == .failed && (transfer.failure ?? "").isEmpty {
-            found.append("transfer \(transfer.id) failed without a reason")
-        }
+        found += statistics.unexplainedFailures
         return found
     }
 }

@@ -7,6 +7,10 @@ public struct TradeExecution: Sendable, Hashable {
     public var fillId: String
     public var orderId: UInt64
     public var childKey: String
+    /// The fill's place among its child's fills (0 for the first), part of the settlement's
+    /// simulation key. Nil: the book numbers a child's fills itself, in the order it records them
+    /// (which only a book that keeps every settlement can do across a restart).
+    public var fillIndex: Int?
     public var account: AccountID
     public var symbol: Symbol
     public var side: Side
@@ -15,12 +19,13 @@ public struct TradeExecution: Sendable, Hashable {
     public var fee: Money
     public var at: Timestamp
 
-    public init(venue: VenueID, fillId: String, orderId: UInt64, childKey: String, account: AccountID, symbol: Symbol,
+    public init(venue: VenueID, fillId: String, orderId: UInt64, childKey: String, fillIndex: Int? = nil, account: AccountID, symbol: Symbol,
                 side: Side, quantity: Quantity, price: Price, fee: Money, at: Timestamp) {
         self.venue = venue
         self.fillId = fillId
         self.orderId = orderId
         self.childKey = childKey
+        self.fillIndex = fillIndex
         self.account = account
         self.symbol = symbol
         self.side = side
@@ -60,22 +65,41 @@ public struct SettlementError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 }
 
-/// The settlement state machine as a value: the ledgers, the cap table, every settlement and
-/// custody transfer, driven by executions and by the passing of (possibly simulated) time.
+/// The settlement state machine as a value: the ledgers, the cap table, the settlements and
+/// custody transfers, driven by executions and by the passing of (possibly simulated) time.
 ///
 /// Deterministic: the same executions and the same calls to ``advance(to:)`` give the same
 /// state, and the same ``SettlementChange``s, which is what the journal keeps. No I/O.
+///
+/// What it keeps of finished work is its ``Retention``: a book read offline or kept without a
+/// journal keeps every record; the router's book over a journal keeps only open ones, so its
+/// memory follows what is under way, not how long it has run.
 public struct SettlementBook: Sendable {
+    /// Which settlements and custody transfers the book holds.
+    public enum Retention: Sendable, Hashable {
+        /// Every one (a book read offline, a router without a journal, tests).
+        case everything
+        /// Only those not yet final: a settled or failed settlement, a completed or failed transfer,
+        /// leaves the book once its last change has been taken for the journal (``takeChange()``);
+        /// it is counted in ``retired`` and read back from the journal.
+        case open
+    }
+
     public let catalog: VenueCatalog
     public let configuration: RouterConfiguration
+    public let retention: Retention
     public internal(set) var ledger = Ledger()
     public internal(set) var capTable = CapTable()
-    /// Settlement `id` is at index `id - 1`.
-    public private(set) var settlements: [SettlementRecord] = []
-    /// Transfer `id` is at index `id - 1`.
-    public private(set) var transfers: [CustodyTransfer] = []
+    private var records: [Int64: SettlementRecord] = [:]
+    private var transferRecords: [Int64: CustodyTransfer] = [:]
+    /// The last settlement id given (ids are 1, 2, 3, … in the order executions arrive).
+    public private(set) var lastSettlementId: Int64 = 0
+    /// The last custody transfer id given.
+    public private(set) var lastTransferId: Int64 = 0
+    /// What the settlements and transfers that have left the book (``Retention/open``) add up to.
+    public private(set) var retired = Statistics()
     private var byExecution: [String: Int64] = [:]
-    /// Settlements per child key, for the simulation key of the next fill of the child.
+    /// Settlements per child key, numbering the fills of executions that do not carry their ``TradeExecution/fillIndex``.
     private var fillsPerChild: [String: Int] = [:]
     private var openSettlements: Set<Int64> = []
     private var openTransfers: Set<Int64> = []
@@ -85,19 +109,58 @@ public struct SettlementBook: Sendable {
 
     var settings: SettlementSettings { configuration.settlementSettings }
 
-    public init(catalog: VenueCatalog, configuration: RouterConfiguration) {
+    public init(catalog: VenueCatalog, configuration: RouterConfiguration, retention: Retention = .everything) {
         self.catalog = catalog
         self.configuration = configuration
+        self.retention = retention
     }
 
-    /// The changes made since the last call, for the journal.
+    /// The changes made since the last call, for the journal. A book that keeps only open work
+    /// lets go of what these changes finished.
     public mutating func takeChange() -> SettlementChange {
         defer { change = SettlementChange() }
+        if retention == .open {
+            for id in Set(change.settlements.map(\.id)) {
+                if let record = records[id], record.status.isTerminal { retire(record) }
+            }
+            for id in Set(change.transfers.map(\.id)) {
+                if let transfer = transferRecords[id], transfer.status.isTerminal { retire(transfer) }
+            }
+        }
         return change
     }
 
+    /// The settlements the book holds, by id (with ``Retention/open``, those still open).
+    public var settlements: [SettlementRecord] { records.values.sorted { $0.id < $1.id } }
+    /// The custody transfers the book holds, by id (with ``Retention/open``, those still under way).
+    public var transfers: [CustodyTransfer] { transferRecords.values.sorted { $0.id < $1.id } }
+
+    public func settlement(id: Int64) -> SettlementRecord? { records[id] }
+    public func transfer(id: Int64) -> CustodyTransfer? { transferRecords[id] }
+
     public func settlement(venue: VenueID, fillId: String) -> SettlementRecord? {
-        byExecution["\(venue)/\(fillId)"].map { settlements[Int($0) - 1] }
+        byExecution["\(venue)/\(fillId)"].flatMap { records[$0] }
+    }
+
+    /// Counts of every settlement and transfer there has been, those retired included.
+    public func statistics() -> Statistics {
+        var statistics = retired
+        for record in records.values { statistics.count(record) }
+        for transfer in transferRecords.values { statistics.count(transfer) }
+        return statistics
+    }
+
+    private mutating func retire(_ record: SettlementRecord) {
+        retired.count(record)
+        records[record.id] = nil
+        byExecution[record.executionKey] = nil
+        openSettlements.remove(record.id)
+    }
+
+    private mutating func retire(_ transfer: CustodyTransfer) {
+        retired.count(transfer)
+        transferRecords[transfer.id] = nil
+        openTransfers.remove(transfer.id)
     }
 
     // MARK: Opening balances
@@ -145,11 +208,16 @@ public struct SettlementBook: Sendable {
     /// a T+0 trade (atomic DvP, custodial book entry) settles at once.
     public mutating func record(_ execution: TradeExecution) {
         guard byExecution[execution.key] == nil, let venue = catalog.venue(execution.venue) else { return }
-        let id = Int64(settlements.count + 1)
+        let id = lastSettlementId + 1
         let notional = (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
         let cash = venue.cashLeg
-        let position = fillsPerChild[execution.childKey, default: 0]
-        fillsPerChild[execution.childKey] = position + 1
+        let position: Int
+        if let index = execution.fillIndex {
+            position = index
+        } else {
+            position = fillsPerChild[execution.childKey, default: 0]
+            fillsPerChild[execution.childKey] = position + 1
+        }
         // The child's key without the journal's tag: `p12-c3`.
         let child = execution.childKey.split(separator: "-").suffix(2).joined(separator: "-")
         var record = SettlementRecord(
@@ -170,11 +238,12 @@ public struct SettlementBook: Sendable {
         default:
             break
         }
-        settlements.append(record)
+        records[id] = record
+        lastSettlementId = id
         byExecution[execution.key] = id
         openSettlements.insert(id)
         instruct(id, at: execution.at)
-        if settlements[Int(id) - 1].status == .instructed, let time = settleTime(settlements[Int(id) - 1]), time <= execution.at {
+        if records[id]!.status == .instructed, let time = settleTime(records[id]!), time <= execution.at {
             settle(id, at: execution.at)
         }
         touch(id)
@@ -183,7 +252,7 @@ public struct SettlementBook: Sendable {
     /// Earmarks both legs: the buyer's cash and the seller's tokens (the account's, and the
     /// counterparty's on the other leg). A leg that is not there fails the settlement at once.
     private mutating func instruct(_ id: Int64, at now: Timestamp) {
-        var record = settlements[Int(id) - 1]
+        var record = records[id]!
         let account = Holder(record.account)
         let token = LedgerAsset.token(record.symbol)
         let cash = LedgerAsset.cash(record.cashAsset)
@@ -232,7 +301,7 @@ public struct SettlementBook: Sendable {
             }
             record.steps.append(.init(status: .instructed, at: now, note: note))
         }
-        settlements[Int(id) - 1] = record
+        records[id] = record
         if record.status.isTerminal { openSettlements.remove(id) }
     }
 
@@ -260,7 +329,7 @@ public struct SettlementBook: Sendable {
     /// `preTransferCheck` at the moment of transfer); reports the change of ownership to the
     /// transfer agent; sends a buy's tokens on to the account's designated custody.
     private mutating func settle(_ id: Int64, at now: Timestamp) {
-        var record = settlements[Int(id) - 1]
+        var record = records[id]!
         guard record.status == .instructed else { return }
         let account = Holder(record.account)
         if let investor = configuration.account(record.account), let security = configuration.security(record.symbol),
@@ -270,7 +339,7 @@ public struct SettlementBook: Sendable {
             release(record, at: now)
             fail(&record, code: refusal.code.rawValue, ds: refusal.code.dsProtocolCode, at: now,
                  reason: "the token's transfer check at settlement refused it: \(refusal.message)", closeOut: closeOut(record, instructed: true))
-            settlements[Int(id) - 1] = record
+            records[id] = record
             openSettlements.remove(id)
             return
         }
@@ -295,7 +364,7 @@ public struct SettlementBook: Sendable {
             release(record, at: now)
             fail(&record, code: "ledger_inconsistent", ds: nil, at: now,
                  reason: "the earmarked legs were not found in the ledgers", closeOut: closeOut(record, instructed: true))
-            settlements[Int(id) - 1] = record
+            records[id] = record
             openSettlements.remove(id)
             return
         }
@@ -309,7 +378,7 @@ public struct SettlementBook: Sendable {
         case .fourStep: how = "the parties settled bilaterally"
         }
         record.steps.append(.init(status: .settled, at: now, note: "\(how); reported to the transfer agent (acquired \(CalendarDate(now)))"))
-        settlements[Int(id) - 1] = record
+        records[id] = record
         openSettlements.remove(id)
         if record.side == .buy, let investor = configuration.account(record.account),
            let security = configuration.security(record.symbol) {
@@ -318,7 +387,7 @@ public struct SettlementBook: Sendable {
                 let transferId = startTransfer(account: record.account, symbol: record.symbol, quantity: record.quantity,
                                                from: record.tokenLocation, to: destination, settlementId: id,
                                                reason: "consolidate settlement \(id) into \(record.account)'s designated custody", at: now)
-                settlements[Int(id) - 1].transferId = transferId
+                records[id]!.transferId = transferId
             }
         }
     }
@@ -362,7 +431,7 @@ public struct SettlementBook: Sendable {
         while true {
             var due: [(at: Timestamp, kind: Int, id: Int64)] = []
             for id in openSettlements {
-                let record = settlements[Int(id) - 1]
+                let record = records[id]!
                 guard record.status == .instructed else { continue }
                 if let time = settleTime(record) {
                     if time <= now { due.append((time, 0, id)) }
@@ -371,7 +440,7 @@ public struct SettlementBook: Sendable {
                 }
             }
             for id in openTransfers {
-                let transfer = transfers[Int(id) - 1]
+                let transfer = transferRecords[id]!
                 if transfer.status == .inFlight, let arrives = transfer.hops[transfer.currentHop].arrivesAt, arrives <= now {
                     due.append((arrives, 2, id))
                 }
@@ -384,12 +453,12 @@ public struct SettlementBook: Sendable {
                     settle(event.id, at: event.at)
                     touch(event.id)
                 case 1:
-                    var record = settlements[Int(event.id) - 1]
+                    var record = records[event.id]!
                     release(record, at: event.at)
                     let what = record.side == .buy ? "deliver the tokens" : "pay"
                     fail(&record, code: "counterparty_fail", ds: nil, at: event.at,
                          reason: "the counterparty did not \(what) by the venue's deadline \(event.at)", closeOut: closeOut(record, instructed: true))
-                    settlements[Int(event.id) - 1] = record
+                    records[event.id] = record
                     openSettlements.remove(event.id)
                     touch(event.id)
                 default:
@@ -455,13 +524,14 @@ public struct SettlementBook: Sendable {
         }
         let id = startTransfer(account: account, symbol: symbol, quantity: quantity, from: from, to: to, settlementId: nil,
                                reason: "requested: position \(symbol) at \(to)", at: now)
-        return transfers[Int(id) - 1]
+        return transferRecords[id]!
     }
 
     private mutating func startTransfer(account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
                                         to: CustodyLocation, settlementId: Int64?, reason: String, at now: Timestamp) -> Int64 {
-        let id = Int64(transfers.count + 1)
-        transfers.append(CustodyTransfer(id: id, account: account, symbol: symbol, quantity: quantity, from: from, to: to,
+        let id = lastTransferId + 1
+        lastTransferId = id
+        transferRecords[id] = (CustodyTransfer(id: id, account: account, symbol: symbol, quantity: quantity, from: from, to: to,
                                          settlementId: settlementId, reason: reason, status: .pending, hops: route(from: from, to: to),
                                          currentHop: 0, createdAt: now))
         openTransfers.insert(id)
@@ -472,7 +542,7 @@ public struct SettlementBook: Sendable {
     /// Starts the current hop: the fee is paid (in dollars from the account's bank balance) and
     /// the tokens leave for transit.
     private mutating func startHop(_ id: Int64, at now: Timestamp) {
-        var transfer = transfers[Int(id) - 1]
+        var transfer = transferRecords[id]!
         let holder = Holder(transfer.account)
         var hop = transfer.hops[transfer.currentHop]
         var legs = [LedgerEntry(at: now, asset: .token(transfer.symbol), amount: transfer.quantity.rawValue,
@@ -497,12 +567,12 @@ public struct SettlementBook: Sendable {
             transfer.completedAt = now
             openTransfers.remove(id)
         }
-        transfers[Int(id) - 1] = transfer
+        transferRecords[id] = transfer
         change.transfers.append(transfer)
     }
 
     private mutating func arrive(_ id: Int64, at now: Timestamp) {
-        var transfer = transfers[Int(id) - 1]
+        var transfer = transferRecords[id]!
         let holder = Holder(transfer.account)
         let hop = transfer.hops[transfer.currentHop]
         post(LedgerEntry(at: now, asset: .token(transfer.symbol), amount: transfer.quantity.rawValue, from: LedgerAccount(holder, .transit),
@@ -513,11 +583,11 @@ public struct SettlementBook: Sendable {
             transfer.status = .completed
             transfer.completedAt = now
             openTransfers.remove(id)
-            transfers[Int(id) - 1] = transfer
+            transferRecords[id] = transfer
             change.transfers.append(transfer)
         } else {
             transfer.status = .pending
-            transfers[Int(id) - 1] = transfer
+            transferRecords[id] = transfer
             startHop(id, at: now)
         }
     }
@@ -537,16 +607,51 @@ public struct SettlementBook: Sendable {
         return view
     }
 
-    /// Takes back records as the journal kept them.
-    mutating func restore(settlements: [SettlementRecord], transfers: [CustodyTransfer]) {
-        self.settlements = settlements
-        self.transfers = transfers
-        for record in settlements {
-            byExecution["\(record.venue)/\(record.fillId)"] = record.id
-            fillsPerChild[record.childKey, default: 0] += 1
-            if !record.status.isTerminal { openSettlements.insert(record.id) }
+    // MARK: Restoring
+
+    /// Replays one ledger entry the journal kept (the `number`th, from 1, for the error).
+    public mutating func replay(_ entry: LedgerEntry, number: Int) throws(SettlementError) {
+        guard ledger.apply(entry) else {
+            throw SettlementError(code: "journal_inconsistent", field: nil, message: "ledger entry \(number) (\(entry.reference)) does not apply")
         }
-        for transfer in transfers where !transfer.status.isTerminal { openTransfers.insert(transfer.id) }
+    }
+
+    /// Replays one transfer-agent report the journal kept.
+    public mutating func replay(_ report: TransferAgentReport, number: Int) throws(SettlementError) {
+        guard capTable.record(report) else {
+            throw SettlementError(code: "journal_inconsistent", field: nil, message: "transfer-agent report \(number) (\(report.reference)) does not apply")
+        }
+    }
+
+    /// Takes back a settlement as the journal last wrote it; the journal's come in id order, 1, 2, 3, ….
+    /// A final one only counts in ``retired`` when the book keeps only open work.
+    public mutating func restore(_ record: SettlementRecord) throws(SettlementError) {
+        guard record.id == lastSettlementId + 1 else {
+            throw SettlementError(code: "journal_inconsistent", field: nil, message: "settlement ids are not contiguous at \(record.id)")
+        }
+        lastSettlementId = record.id
+        if retention == .everything { fillsPerChild[record.childKey, default: 0] += 1 }
+        if retention == .open && record.status.isTerminal {
+            retired.count(record)
+            return
+        }
+        records[record.id] = record
+        byExecution[record.executionKey] = record.id
+        if !record.status.isTerminal { openSettlements.insert(record.id) }
+    }
+
+    /// Takes back a custody transfer as the journal last wrote it, in id order.
+    public mutating func restore(_ transfer: CustodyTransfer) throws(SettlementError) {
+        guard transfer.id == lastTransferId + 1 else {
+            throw SettlementError(code: "journal_inconsistent", field: nil, message: "transfer ids are not contiguous at \(transfer.id)")
+        }
+        lastTransferId = transfer.id
+        if retention == .open && transfer.status.isTerminal {
+            retired.count(transfer)
+            return
+        }
+        transferRecords[transfer.id] = transfer
+        if !transfer.status.isTerminal { openTransfers.insert(transfer.id) }
     }
 
     // MARK: Posting
@@ -582,6 +687,10 @@ public struct SettlementBook: Sendable {
     }
 
     private mutating func touch(_ id: Int64) {
-        change.settlements.append(settlements[Int(id) - 1])
+        change.settlements.append(records[id]!)
     }
+}
+
+extension SettlementRecord {
+    var executionKey: String { "\(venue)/\(fillId)" }
 }

@@ -179,6 +179,69 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Everything settlement keeps, one row at a time, in one read (a consistent snapshot) and
+    /// nothing held: ledger entries and cap-table reports in the order appended, then settlements
+    /// and custody transfers by id, as last written. What the router rebuilds its book from.
+    public func readSettlement(entries: (LedgerEntryRow) throws -> Void, reports: (CapTableReportRow) throws -> Void,
+                               settlements: (SettlementRow) throws -> Void, transfers: (CustodyTransferRow) throws -> Void) throws {
+        try pool.read { db in
+            guard try db.tableExists("settlement") else { return }
+            let entryRows = try LedgerEntryRow.order(Column("sequence")).fetchCursor(db)
+            while let row = try entryRows.next() { try entries(row) }
+            let reportRows = try CapTableReportRow.order(Column("sequence")).fetchCursor(db)
+            while let row = try reportRows.next() { try reports(row) }
+            let settlementRows = try SettlementRow.order(Column("id")).fetchCursor(db)
+            while let row = try settlementRows.next() { try settlements(row) }
+            let transferRows = try CustodyTransferRow.order(Column("id")).fetchCursor(db)
+            while let row = try transferRows.next() { try transfers(row) }
+        }
+    }
+
+    /// Which settlements to read: whose, of which parent, in which status, which page.
+    public struct SettlementQuery: Sendable, Hashable {
+        public var account: String?
+        public var parentId: Int64?
+        public var status: String?
+        /// Only ids below this one (a page's cursor).
+        public var before: Int64?
+        /// At most this many, newest first; nil: all, oldest first.
+        public var limit: Int?
+
+        public init(account: String? = nil, parentId: Int64? = nil, status: String? = nil, before: Int64? = nil, limit: Int? = nil) {
+            self.account = account
+            self.parentId = parentId
+            self.status = status
+            self.before = before
+            self.limit = limit
+        }
+    }
+
+    /// The settlements `query` picks, as last written.
+    /// - Complexity: reads through the indexes by account and by parent.
+    public func settlements(_ query: SettlementQuery) throws -> [SettlementRow] {
+        try pool.read { db in
+            var request = SettlementRow.all()
+            if let account = query.account { request = request.filter(Column("account") == account) }
+            if let parentId = query.parentId { request = request.filter(Column("parentId") == parentId) }
+            if let status = query.status { request = request.filter(Column("status") == status) }
+            if let before = query.before { request = request.filter(Column("id") < before) }
+            if let limit = query.limit { return try request.order(Column("id").desc).limit(limit).fetchAll(db) }
+            return try request.order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// `account`'s custody transfers (everyone's when nil) made for one of `settlementIds`, and
+    /// when `statuses` is given also those not made for a settlement or in one of `statuses`; by id.
+    public func transfers(account: String?, settlementIds: [Int64], orUnlinkedOrIn statuses: [String]?) throws -> [CustodyTransferRow] {
+        try pool.read { db in
+            var which = settlementIds.contains(Column("settlementId"))
+            if let statuses { which = which || Column("settlementId") == nil || statuses.contains(Column("status")) }
+            var request = CustodyTransferRow.filter(which)
+            if let account { request = request.filter(Column("account") == account) }
+            return try request.order(Column("id")).fetchAll(db)
+        }
+    }
+
     /// Every parent with its children, fills and decisions, in id order: what the router loads on start.
     public func loadAll() throws -> [StoredParent] {
         try parents(ParentQuery())

@@ -149,6 +149,11 @@ enum JournalSchema {
             try db.create(index: "execution_by_child", on: "execution", columns: ["childKey"])
             try db.create(index: "order_event_by_parent", on: "order_event", columns: ["parentId"])
         }
+        migrator.registerMigration("v4: indexes for reading one account's settlements and custody transfers, a settlement's transfer") { db in
+            try db.create(index: "settlement_by_account", on: "settlement", columns: ["account", "id"])
+            try db.create(index: "custody_transfer_by_account", on: "custody_transfer", columns: ["account", "id"])
+            try db.create(index: "custody_transfer_by_settlement", on: "custody_transfer", columns: ["settlementId"])
+        }
         return migrator
     }
 }

@@ -85,7 +85,7 @@ import Testing
             #expect(await run(["transfer", "ACME", "10", "--to", "moon"] + server) == 1)
             #expect(await run(["positions", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)
             // Offline, on the journal the server is writing: the same settlements, read without writing.
-            let online = runtime.router.settlement.book()
+            let online = try runtime.router.settlement.wholeBook()
             let offline = try SettlementSource.parse(["--data-dir", folder] + paths).offlineBook().2
             #expect(offline.settlements == online.settlements && offline.transfers == online.transfers)
             #expect(offline.ledger.balances == online.ledger.balances && offline.capTable.lots == online.capTable.lots)

@@ -102,7 +102,7 @@ import Testing
                 }
             }
             // Every fill is settled (one settlement per fill), and the journal reads back the same.
-            let settlement = router.settlement.book()
+            let settlement = try router.settlement.wholeBook()
             let fills = parents.flatMap { $0.children.flatMap { child in child.fills.map { (child.venue, $0.id) } } }
             #expect(settlement.settlements.count == fills.count, "\(phase)")
             for (venue, fill) in fills { #expect(settlement.settlement(venue: venue, fillId: fill) != nil, "\(phase): \(venue) \(fill)") }

@@ -49,8 +49,8 @@ import Testing
                 #expect(await restarted.orders.parent(original.id) == original, "parent \(original.id)")
             }
             // Settlement reads back too: one settlement per fill, the same ledgers and cap table.
-            let before = live.router.settlement.book()
-            let after = restarted.settlement.book()
+            let before = try live.router.settlement.wholeBook()
+            let after = try restarted.settlement.wholeBook()
             #expect(before.settlements.count == filled.children.reduce(0) { $0 + $1.fills.count })
             #expect(after.settlements == before.settlements && after.transfers == before.transfers)
             #expect(after.ledger.balances == before.ledger.balances && after.capTable.lots == before.capTable.lots)

@@ -273,9 +273,9 @@ public actor OrderManager {
             let known = index < old.children.count ? old.children[index].fills.count : 0
             guard child.fills.count > known else { continue }
             let seen = Set(index < old.children.count ? old.children[index].fills.map(\.id) : [])
-            for fill in child.fills where !seen.contains(fill.id) {
+            for (position, fill) in child.fills.enumerated() where !seen.contains(fill.id) {
                 fills.append(TradeExecution(venue: child.venue, fillId: fill.id, orderId: new.id.rawValue, childKey: child.clientKey,
-                                            account: new.account, symbol: new.symbol, side: new.side, quantity: fill.quantity,
+                                            fillIndex: position, account: new.account, symbol: new.symbol, side: new.side, quantity: fill.quantity,
                                             price: fill.price, fee: fill.fee, at: now))
             }
         }

@@ -11,7 +11,10 @@ import Synchronization
 /// (its free cash in the venue's settlement asset, less what its working buy orders may cost).
 ///
 /// Every change is written to the journal while the lock is held, so the journal sees the
-/// book's changes in the order they were made.
+/// book's changes in the order they were made. Over a journal the book keeps only open
+/// settlements and transfers (``SettlementBook/Retention/open``): finished ones are read back
+/// from the journal (``settlements(_:)``, ``wholeBook()``), so memory follows the work under
+/// way, not the length of the day. Without a journal it keeps everything.
 public final class SettlementDesk: Sendable {
     public let catalog: VenueCatalog
     public let configuration: RouterConfiguration
@@ -46,10 +49,11 @@ public final class SettlementDesk: Sendable {
         self.configuration = configuration
         self.journal = journal
         self.clock = clock
-        if let journal, let book = try SettlementJournal.load(journal, catalog: catalog, configuration: configuration) {
+        let retention: SettlementBook.Retention = journal == nil ? .everything : .open
+        if let journal, let book = try SettlementJournal.load(journal, catalog: catalog, configuration: configuration, retention: retention) {
             state = Mutex(State(book: book))
         } else {
-            var book = SettlementBook(catalog: catalog, configuration: configuration)
+            var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
             let now = clock.now()
             book.openLedgers(at: now)
             var change = JournalChange()
@@ -111,8 +115,40 @@ public final class SettlementDesk: Sendable {
 
     // MARK: Reads
 
-    /// A copy of the book (records, ledgers, cap table) as it is now.
+    /// A copy of the book as it is now: ledgers, cap table and the records it holds (over a
+    /// journal, the open ones; ``wholeBook()`` has every one).
     public func book() -> SettlementBook { state.withLock { $0.book } }
+
+    /// The book with every settlement and transfer there has been: over a journal, read back from
+    /// it (a whole-journal read, for the demo, offline views and tests, not for a request path).
+    public func wholeBook() throws -> SettlementBook {
+        guard let journal else { return book() }
+        // One read transaction: a snapshot of what the desk has committed, without holding its lock.
+        return try SettlementJournal.load(journal, catalog: catalog, configuration: configuration, retention: .everything) ?? book()
+    }
+
+    /// Counts over every settlement and transfer there has been (for metrics and summaries).
+    public func statistics() -> SettlementBook.Statistics { state.withLock { $0.book.statistics() } }
+
+    /// The settlements `query` picks with the custody transfers they started (and, on a first
+    /// unfiltered page, the account's others): over a journal read from it through its indexes, so
+    /// a page costs the same on a long day as on a short one.
+    public func settlements(_ query: SettlementBook.Query) throws -> SettlementBook.Selection {
+        guard let journal else { return state.withLock { $0.book.select(query) } }
+        // An order id beyond the journal's range names no parent: -1 matches none.
+        let rows = Journal.SettlementQuery(account: query.account?.rawValue, parentId: query.order.map { Int64(exactly: $0) ?? -1 },
+                                           status: query.status?.rawValue, before: query.before, limit: query.limit.map { $0 + 1 })
+        var settlements = try journal.settlements(rows).map(SettlementJournal.settlement)
+        var more = false
+        if let limit = query.limit, settlements.count > limit {
+            more = true
+            settlements.removeLast(settlements.count - limit)
+        }
+        let open = CustodyTransfer.Status.allCases.filter { !$0.isTerminal }.map(\.rawValue)
+        let transfers = try journal.transfers(account: query.account?.rawValue, settlementIds: settlements.filter { $0.transferId != nil }.map(\.id),
+                                              orUnlinkedOrIn: query.includesOtherTransfers ? open : nil).map(SettlementJournal.transfer)
+        return SettlementBook.Selection(settlements: settlements, transfers: transfers, more: more)
+    }
 
     /// `account` with its holdings as the cap table has them now.
     public func accountView(_ account: Account) -> Account { state.withLock { $0.book.accountView(account) } }

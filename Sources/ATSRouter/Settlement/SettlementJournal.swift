@@ -48,46 +48,63 @@ enum SettlementJournal {
         journalChange.capTableReports += rows.reports
     }
 
-    /// The book as the journal kept it; nil when the journal holds no ledger yet.
-    static func load(_ journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration) throws -> SettlementBook? {
-        let stored = try journal.loadSettlement()
-        guard !stored.entries.isEmpty else { return nil }
-        let decoder = JSONDecoder()
-        let settlements = try stored.settlements.map { row in
-            guard let record = try? decoder.decode(SettlementRecord.self, from: Data(row.record.utf8)) else {
-                throw CorruptRecord(description: "journal: settlement \(row.id) does not read back")
-            }
-            return record
+    /// The book as the journal kept it, keeping what `retention` says; nil when the journal holds
+    /// no ledger yet. Rows are read one at a time: with ``SettlementBook/Retention/open`` only the
+    /// open records stay in memory, however long the journal.
+    static func load(_ journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration,
+                     retention: SettlementBook.Retention = .everything) throws -> SettlementBook? {
+        var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
+        var entries = 0
+        var reports = 0
+        try journal.readSettlement(
+            entries: { row in
+                entries += 1
+                try book.replay(try entry(row), number: entries)
+            },
+            reports: { row in
+                reports += 1
+                try book.replay(try report(row), number: reports)
+            },
+            settlements: { row in try book.restore(try settlement(row)) },
+            transfers: { row in try book.restore(try transfer(row)) })
+        return entries == 0 ? nil : book
+    }
+
+    static func settlement(_ row: SettlementRow) throws -> SettlementRecord {
+        guard let record = try? JSONDecoder().decode(SettlementRecord.self, from: Data(row.record.utf8)) else {
+            throw CorruptRecord(description: "journal: settlement \(row.id) does not read back")
         }
-        let transfers = try stored.transfers.map { row in
-            guard let transfer = try? decoder.decode(CustodyTransfer.self, from: Data(row.record.utf8)) else {
-                throw CorruptRecord(description: "journal: custody transfer \(row.id) does not read back")
-            }
-            return transfer
+        return record
+    }
+
+    static func transfer(_ row: CustodyTransferRow) throws -> CustodyTransfer {
+        guard let transfer = try? JSONDecoder().decode(CustodyTransfer.self, from: Data(row.record.utf8)) else {
+            throw CorruptRecord(description: "journal: custody transfer \(row.id) does not read back")
         }
-        let entries = try stored.entries.map { row in
-            guard let asset = LedgerAsset(row.asset), let to = CustodyLocation(row.toLocation) else {
+        return transfer
+    }
+
+    static func entry(_ row: LedgerEntryRow) throws -> LedgerEntry {
+        guard let asset = LedgerAsset(row.asset), let to = CustodyLocation(row.toLocation) else {
+            throw CorruptRecord(description: "journal: ledger entry \(row.sequence ?? 0) does not read back")
+        }
+        var from: LedgerAccount?
+        if let holder = row.fromHolder {
+            guard let location = row.fromLocation.flatMap(CustodyLocation.init) else {
                 throw CorruptRecord(description: "journal: ledger entry \(row.sequence ?? 0) does not read back")
             }
-            var from: LedgerAccount?
-            if let holder = row.fromHolder {
-                guard let location = row.fromLocation.flatMap(CustodyLocation.init) else {
-                    throw CorruptRecord(description: "journal: ledger entry \(row.sequence ?? 0) does not read back")
-                }
-                from = LedgerAccount(Holder(rawValue: holder), location, locked: row.fromLocked ?? false)
-            }
-            return LedgerEntry(at: Timestamp(nanosecondsSinceEpoch: row.at), asset: asset, amount: row.amount, from: from,
-                               to: LedgerAccount(Holder(rawValue: row.toHolder), to, locked: row.toLocked), reference: row.reference)
+            from = LedgerAccount(Holder(rawValue: holder), location, locked: row.fromLocked ?? false)
         }
-        let reports = try stored.reports.map { row in
-            guard let symbol = try? Symbol(row.symbol), let date = CalendarDate(row.acquiredOn) else {
-                throw CorruptRecord(description: "journal: cap table report \(row.sequence ?? 0) does not read back")
-            }
-            return TransferAgentReport(at: Timestamp(nanosecondsSinceEpoch: row.at), symbol: symbol, from: row.fromHolder.map(Holder.init(rawValue:)),
-                                       to: Holder(rawValue: row.toHolder), quantity: Quantity(rawValue: row.quantity), acquiredOn: date,
-                                       reference: row.reference)
+        return LedgerEntry(at: Timestamp(nanosecondsSinceEpoch: row.at), asset: asset, amount: row.amount, from: from,
+                           to: LedgerAccount(Holder(rawValue: row.toHolder), to, locked: row.toLocked), reference: row.reference)
+    }
+
+    static func report(_ row: CapTableReportRow) throws -> TransferAgentReport {
+        guard let symbol = try? Symbol(row.symbol), let date = CalendarDate(row.acquiredOn) else {
+            throw CorruptRecord(description: "journal: cap table report \(row.sequence ?? 0) does not read back")
         }
-        return try SettlementBook(catalog: catalog, configuration: configuration, entries: entries, reports: reports,
-                                  settlements: settlements, transfers: transfers)
+        return TransferAgentReport(at: Timestamp(nanosecondsSinceEpoch: row.at), symbol: symbol, from: row.fromHolder.map(Holder.init(rawValue:)),
+                                   to: Holder(rawValue: row.toHolder), quantity: Quantity(rawValue: row.quantity), acquiredOn: date,
+                                   reference: row.reference)
     }
 }
