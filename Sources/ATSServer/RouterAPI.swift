@@ -135,7 +135,7 @@ public enum RouterAPI {
             }
             runtime.metrics.orderAccepted(replayed: started.replayed)
             var parent = started.parent
-            if wait > 0, let settled = await orders.settled(parent.id, timeout: .seconds(wait)) { parent = settled }
+            if wait > 0, let settled = await orders.doneOrResting(parent.id, timeout: .seconds(wait)) { parent = settled }
             return jsonResponse(APIViews.order(parent, detail: true), status: started.replayed ? .ok : .created,
                                 headers: [.location: "/v1/orders/\(parent.id)"])
         }
@@ -171,7 +171,7 @@ public enum RouterAPI {
         v1.get("orders/{id}") { request, context in
             let wait = try waitSeconds(request)
             let parent = try await ownOrder(context, orders)
-            let shown = wait > 0 ? (await orders.settled(parent.id, timeout: .seconds(wait)) ?? parent) : parent
+            let shown = wait > 0 ? (await orders.doneOrResting(parent.id, timeout: .seconds(wait)) ?? parent) : parent
             return jsonResponse(APIViews.order(shown, detail: true))
         }
 

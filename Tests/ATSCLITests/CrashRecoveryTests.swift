@@ -130,11 +130,16 @@ struct RecoveryTestError: Error, CustomStringConvertible {
     func startRouter(_ binary: URL, config: String, data: String) async throws -> (Spawned, String) {
         let router = try Spawned(binary, ["serve", "--config", config, "--venues", Self.root.appendingPathComponent("venues").path,
                                           "--data-dir", data, "--port", "0", "--simulated-session", "--log-level", "error"])
-        let line = try await router.lines(containing: "serving http://").first!
-        let url = String(line[line.range(of: "http://")!.lowerBound...].prefix { $0 != " " })
-        // Orders are taken once recovery is done.
-        _ = try await router.lines(containing: "ready")
-        return (router, url)
+        do {
+            let line = try await router.lines(containing: "serving http://").first!
+            let url = String(line[line.range(of: "http://")!.lowerBound...].prefix { $0 != " " })
+            // Orders are taken once recovery is done.
+            _ = try await router.lines(containing: "ready")
+            return (router, url)
+        } catch {
+            router.stop()
+            throw error
+        }
     }
 
     /// A journal emptied to zero bytes (or otherwise not a journal) stops `serve` with exit 1 naming
@@ -179,9 +184,14 @@ struct RecoveryTestError: Error, CustomStringConvertible {
 
         var openAtRestart = 0
         var cutShort = 0
+        // Every router started, stopped however the test ends (a failed expectation that throws
+        // must not leave a server running to load the rest of the suite).
+        var routers: [Spawned] = []
+        defer { for router in routers where router.process.isRunning { router.stop() } }
         for (round, killAfter) in [40, 150, 400, 900].enumerated() {
             let data = folder + "/data-\(round)"
             var (router, url) = try await startRouter(binary, config: configPath, data: data)
+            routers.append(router)
             // Four traders' worth of orders from alice: IOC buys and sells, and one DAY bid below the market that rests.
             let bodies: [(String, String)] = (0..<24).map { n in
                 let id = "r\(round)-\(n)"
@@ -213,6 +223,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             try await killer.value
             let before = acknowledged.ids.withLock { $0 }
             (router, url) = try await startRouter(binary, config: configPath, data: data)
+            routers.append(router)
             defer { router.stop() }
             // What the restart found: "journal …: N orders, M open, K children reconciled".
             let found = try await router.lines(containing: "children reconciled").first!

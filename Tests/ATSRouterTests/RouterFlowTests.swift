@@ -168,7 +168,7 @@ import Testing
             // alice's 700 ACME sit in her Ethereum wallet, where Securitize settles (tZERO: its custodian; Texture: Plume).
             #expect(live.router.settlement.sellable(alice, acme, at: venue) == (try Quantity("700")))
             // 500 offered far above the market rest at Securitize: promised, no longer sellable.
-            let offer = try await live.router.orders.settled(live.router.orders.submit(ParentOrderRequest(
+            let offer = try await live.router.orders.doneOrResting(live.router.orders.submit(ParentOrderRequest(
                 account: alice, symbol: acme, side: .sell, quantity: try Quantity("500"), limitPrice: try Price("10.80"),
                 timeInForce: .gtc, includeVenues: [securitize])).id, timeout: .seconds(10))
             #expect(offer?.status == .resting, "\(String(describing: offer))")
@@ -203,7 +203,7 @@ import Testing
             let venue = try #require(live.router.context.catalog.venue(tzero))
             #expect(live.router.settlement.spendable(alice, at: venue) == (try Money("1000")))
             // A bid below the market (within tZERO's price band) rests and promises 50 × 9.10 (tZERO charges no fee).
-            let bid = try await live.router.orders.settled(live.router.orders.submit(ParentOrderRequest(
+            let bid = try await live.router.orders.doneOrResting(live.router.orders.submit(ParentOrderRequest(
                 account: alice, symbol: acme, side: .buy, quantity: try Quantity("50"), limitPrice: try Price("9.10"),
                 timeInForce: .day, includeVenues: [tzero])).id, timeout: .seconds(10))
             #expect(bid?.status == .resting, "\(String(describing: bid))")

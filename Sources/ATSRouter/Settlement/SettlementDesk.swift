@@ -41,7 +41,7 @@ public final class SettlementDesk: Sendable {
         var reserved: [Reservation: Int64] = [:]
     }
 
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
     /// Loads the book from `journal` (or opens the ledgers, and journals their opening balances).
     public init(catalog: VenueCatalog, configuration: RouterConfiguration, journal: Journal?, clock: any TradingClock) throws {

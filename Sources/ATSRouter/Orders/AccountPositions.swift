@@ -1,0 +1,72 @@
+import ATSDomain
+import ATSSettlement
+import ATSVenues
+
+/// What the pre-trade checks and the planner read of one account's positions in one security,
+/// taken at one moment (``SettlementDesk/positions(of:in:)``): a value, so that the checks
+/// and the routing step are pure functions of it.
+public struct AccountPositions: Sendable, Hashable {
+    /// A location where the account holds the security free (before what working orders promise).
+    public struct Holding: Sendable, Hashable {
+        public var location: CustodyLocation
+        public var quantity: Quantity
+
+        public init(location: CustodyLocation, quantity: Quantity) {
+            self.location = location
+            self.quantity = quantity
+        }
+    }
+
+    /// The account with its holdings as the cap table has them (what holding-period and
+    /// holding-limit rules read).
+    public var account: Account
+    public var symbol: Symbol
+    /// How many accounts hold the security (a maximum-holders rule reads it).
+    public var holders: Int
+    /// What the account can sell at each venue: its free tokens where the venue settles, less
+    /// what its working sells there promise.
+    public var sellable: [VenueID: Quantity]
+    /// What the account can spend at each venue: its free cash in the venue's asset where it
+    /// settles, less what its working buys there may cost.
+    public var spendable: [VenueID: Money]
+    /// Where the account holds the security free, for refusal messages.
+    public var freeHoldings: [Holding]
+
+    public init(account: Account, symbol: Symbol, holders: Int, sellable: [VenueID: Quantity], spendable: [VenueID: Money],
+                freeHoldings: [Holding]) {
+        self.account = account
+        self.symbol = symbol
+        self.holders = holders
+        self.sellable = sellable
+        self.spendable = spendable
+        self.freeHoldings = freeHoldings
+    }
+
+    public func sellable(at venue: VenueID) -> Quantity { sellable[venue] ?? .zero }
+    public func spendable(at venue: VenueID) -> Money { spendable[venue] ?? .zero }
+}
+
+extension SettlementDesk {
+    /// `account`'s positions in `symbol` now, at every venue of the catalog, read under one lock.
+    public func positions(of account: Account, in symbol: Symbol) -> AccountPositions {
+        state.withLock { state in
+            let holder = Holder(account.id)
+            var sellable: [VenueID: Quantity] = [:]
+            var spendable: [VenueID: Money] = [:]
+            for venue in catalog.venues {
+                let tokens = state.book.ledger.balance(holder, .token(symbol), at: venue.tokenLocation).available
+                    - (state.reserved[Reservation(account: account.id, asset: .token(symbol), location: venue.tokenLocation)] ?? 0)
+                sellable[venue.id] = Quantity(rawValue: max(0, tokens))
+                let (asset, location) = venue.cashLeg
+                let cash = state.book.ledger.balance(holder, .cash(asset), at: location).available
+                    - (state.reserved[Reservation(account: account.id, asset: .cash(asset), location: location)] ?? 0)
+                spendable[venue.id] = Money(rawValue: max(0, cash))
+            }
+            let free = state.book.ledger.balances(of: holder).filter { $0.key.asset == .token(symbol) && $0.balance.available > 0 }
+                .map { AccountPositions.Holding(location: $0.key.location, quantity: Quantity(rawValue: $0.balance.available)) }
+            return AccountPositions(account: state.book.accountView(account), symbol: symbol,
+                                    holders: state.book.capTable.accountHolders(of: symbol), sellable: sellable, spendable: spendable,
+                                    freeHoldings: free)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ATSDomain
+import ATSRouting
+
+/// A parent order as a trader submits it.
+public struct ParentOrderRequest: Sendable, Hashable {
+    public var account: AccountID
+    public var symbol: Symbol
+    public var side: Side
+    public var quantity: Quantity
+    public var limitPrice: Price?
+    public var timeInForce: TimeInForce.Kind
+    public var strategy: PlanStrategy
+    public var includeVenues: Set<VenueID>
+    public var excludeVenues: Set<VenueID>
+    /// The trader's own id for the order: submitting it again returns the same order.
+    public var clientOrderId: String?
+
+    public init(account: AccountID, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price? = nil,
+                timeInForce: TimeInForce.Kind = .ioc, strategy: PlanStrategy = .cost,
+                includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = [], clientOrderId: String? = nil) {
+        self.clientOrderId = clientOrderId
+        self.account = account
+        self.symbol = symbol
+        self.side = side
+        self.quantity = quantity
+        self.limitPrice = limitPrice
+        self.timeInForce = timeInForce
+        self.strategy = strategy
+        self.includeVenues = includeVenues
+        self.excludeVenues = excludeVenues
+    }
+}
+
+/// Why a parent order could not be accepted.
+public enum SubmissionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The account already used this client order id for a different order.
+    case clientOrderIdReused(String, existing: OrderID)
+    /// The journal could not make the order durable, so it was not accepted.
+    case journalUnavailable(String)
+
+    public var code: String {
+        switch self {
+        case .clientOrderIdReused: "client_order_id_reused"
+        case .journalUnavailable: "journal_unavailable"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .clientOrderIdReused(let id, let existing):
+            "clientOrderId \(id) was already used for order \(existing) with different parameters"
+        case .journalUnavailable(let reason): "the order could not be made durable, so it was not accepted: \(reason)"
+        }
+    }
+}
+
+extension ParentOrder {
+    /// Whether `request` asks for this same order (an idempotent repeat of its client order id).
+    func matches(_ request: ParentOrderRequest) -> Bool {
+        account == request.account && symbol == request.symbol && side == request.side && quantity == request.quantity
+            && limitPrice == request.limitPrice && timeInForce == request.timeInForce && strategy == request.strategy
+            && includeVenues == request.includeVenues && excludeVenues == request.excludeVenues
+    }
+
+    func admitsVenue(_ venue: VenueID) -> Bool {
+        PlanOrder.admits(venue, include: includeVenues, exclude: excludeVenues)
+    }
+}
