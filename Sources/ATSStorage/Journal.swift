@@ -410,6 +410,11 @@ public final class Journal: Sendable {
         try pool.read { db in try ExecutionRecord.filter(Column("childKey") == childKey).fetchAll(db) }
     }
 
+    /// How many events a parent has: its last event's per-order sequence.
+    public func eventCount(of parentId: Int64) throws -> Int {
+        try pool.read { db in try EventRecord.filter(Column("parentId") == parentId).fetchCount(db) }
+    }
+
     public func events(of parentId: Int64) throws -> [EventRecord] {
         try pool.read { db in try EventRecord.filter(Column("parentId") == parentId).order(Column("sequence")).fetchAll(db) }
     }

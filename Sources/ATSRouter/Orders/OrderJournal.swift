@@ -13,62 +13,76 @@ struct OrderJournal: Sendable {
     func accept(_ parent: ParentOrder) throws {
         var change = JournalChange()
         change.insertedParent = Self.record(parent)
-        change.events.append(EventRecord(parentId: Int64(parent.id.rawValue), kind: parent.status == .rejected ? "rejected" : "accepted",
-                                         detail: parent.rejection.map { "\($0.code): \($0.message)" } ?? parent.status.rawValue,
-                                         at: parent.createdAt.nanosecondsSinceEpoch))
+        change.events = OrderEvent.changes(from: nil, to: parent).map { Self.event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch) }
         try journal.apply(change)
     }
 
     static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> JournalChange {
+        change(from: old, to: new, changes: OrderEvent.changes(from: old, to: new), at: now)
+    }
+
+    /// The rows of one change to a parent: its new state, new decisions with their evidence,
+    /// children made or changed, new fills once, and one event row per ``OrderEvent/Change``
+    /// (`changes`, from ``OrderEvent/changes(from:to:)``: the events the stream publishes).
+    static func change(from old: ParentOrder, to new: ParentOrder, changes: [OrderEvent.Change], at now: Timestamp) -> JournalChange {
         var change = JournalChange()
         let parentId = Int64(new.id.rawValue)
         let time = now.nanosecondsSinceEpoch
         if old.status != new.status || old.note != new.note || old.rejection != new.rejection
             || old.completedAt != new.completedAt || old.cancelRequested != new.cancelRequested {
             change.updatedParent = record(new)
-            if old.cancelRequested != new.cancelRequested {
-                change.events.append(EventRecord(parentId: parentId, kind: "cancel_requested", detail: new.status.rawValue, at: time))
-            }
-            if old.status != new.status {
-                change.events.append(EventRecord(parentId: parentId, kind: "status", detail: new.status.rawValue + (new.note.map { ": \($0)" } ?? ""),
-                                                 at: time))
-            }
         }
         for index in old.decisions.count..<max(old.decisions.count, new.decisions.count) {
             let decision = new.decisions[index]
             change.decisions.append(DecisionRecord(parentId: parentId, position: Int64(index), attempt: Int64(decision.attempt),
                                                    at: decision.at.nanosecondsSinceEpoch, evidence: DecisionEvidence.json(decision)))
-            let split = decision.plan.allocations.map { "\($0.venue) \($0.quantity)" }.joined(separator: ", ")
-            change.events.append(EventRecord(parentId: parentId, kind: "decision",
-                                             detail: "attempt \(decision.attempt): \(split.isEmpty ? "nothing to send" : split)", at: time))
         }
         for (index, child) in new.children.enumerated() {
             let before = index < old.children.count ? old.children[index] : nil
             guard before != child else { continue }
             let row = record(child, parent: parentId)
-            if before == nil {
-                change.insertedChildren.append(row)
-                change.events.append(EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_created",
-                                                 detail: "\(child.venue) \(child.quantity) @ \(child.limitPrice) \(child.timeInForce.rawValue) \(child.status.rawValue)",
-                                                 at: time))
-            } else {
-                change.updatedChildren.append(row)
-                if before?.status != child.status {
-                    let why = child.refusal.map { ": \($0.code)" } ?? child.failure.map { ": \($0)" } ?? ""
-                    change.events.append(EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_status",
-                                                     detail: child.status.rawValue + why, at: time))
-                }
-            }
+            if before == nil { change.insertedChildren.append(row) } else { change.updatedChildren.append(row) }
             let known = Set(before?.fills.map(\.id) ?? [])
             for fill in child.fills where !known.contains(fill.id) {
                 change.executions.append(ExecutionRecord(venue: child.venue.rawValue, fillId: fill.id, childKey: child.clientKey,
                                                          quantity: fill.quantity.rawValue, price: fill.price.rawValue,
                                                          fee: fill.fee.rawValue, recordedAt: time))
-                change.events.append(EventRecord(parentId: parentId, childKey: child.clientKey, kind: "fill",
-                                                 detail: "\(child.venue) \(fill.quantity) @ \(fill.price) fee \(fill.fee)", at: time))
             }
         }
+        change.events = changes.map { event(of: $0, parent: new, at: time) }
         return change
+    }
+
+    /// The journal's row for one change: its kind (`accepted`, `rejected`, `decision`,
+    /// `child_created`, `child_status`, `fill`, `cancel_requested`, `status`, `note`) and a
+    /// line a person reads.
+    static func event(of change: OrderEvent.Change, parent: ParentOrder, at time: Int64) -> EventRecord {
+        let parentId = Int64(parent.id.rawValue)
+        switch change {
+        case .accepted(let made), .rejected(let made):
+            return EventRecord(parentId: parentId, kind: made.status == .rejected ? "rejected" : "accepted",
+                               detail: made.rejection.map { "\($0.code): \($0.message)" } ?? made.status.rawValue, at: time)
+        case .decision(let decision):
+            let split = decision.plan.allocations.map { "\($0.venue) \($0.quantity)" }.joined(separator: ", ")
+            return EventRecord(parentId: parentId, kind: "decision",
+                               detail: "attempt \(decision.attempt): \(split.isEmpty ? "nothing to send" : split)", at: time)
+        case .childSent(let child):
+            return EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_created",
+                               detail: "\(child.venue) \(child.quantity) @ \(child.limitPrice) \(child.timeInForce.rawValue) \(child.status.rawValue)",
+                               at: time)
+        case .childAnswered(let child):
+            let why = child.refusal.map { ": \($0.code)" } ?? child.failure.map { ": \($0)" } ?? ""
+            return EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_status", detail: child.status.rawValue + why, at: time)
+        case .fill(let child, let fill):
+            return EventRecord(parentId: parentId, childKey: child.clientKey, kind: "fill",
+                               detail: "\(child.venue) \(fill.quantity) @ \(fill.price) fee \(fill.fee)", at: time)
+        case .cancelRequested:
+            return EventRecord(parentId: parentId, kind: "cancel_requested", detail: parent.status.rawValue, at: time)
+        case .status(let header):
+            return EventRecord(parentId: parentId, kind: "status", detail: header.status.rawValue + (header.note.map { ": \($0)" } ?? ""), at: time)
+        case .noted(let header):
+            return EventRecord(parentId: parentId, kind: "note", detail: header.note ?? "", at: time)
+        }
     }
 
     // MARK: Records

@@ -53,6 +53,7 @@ extension OrderManager {
                     retired.add(parent)
                 } else {
                     parents[parent.id] = parent
+                    eventCounts[parent.id] = try journal.journal.eventCount(of: Int64(parent.id.rawValue))
                     try context.settlement.commit(JournalChange(), fills: [], reservations: reservationChanges(from: nil, to: parent))
                 }
             }

@@ -16,7 +16,7 @@ import Logging
 /// With a journal, every change to a parent is written (one transaction, with the settlement of
 /// its new fills) before the manager acts on it: a parent before it is acknowledged, a child
 /// before it is sent, a fill as soon as it is seen. ``recover()`` reconciles what a previous
-/// process left open.
+/// process left open. Each change, once written, is published on ``eventStream``.
 public actor OrderManager {
     public let context: RoutingContext
     let logger: Logger
@@ -41,6 +41,10 @@ public actor OrderManager {
     var retired = Statistics()
     /// How many parents ``loadJournal()`` read.
     var loadedFromJournal = 0
+    /// Every change to a parent, once journalled, as a typed event (``OrderEvent``).
+    public nonisolated let eventStream = OrderEventStream()
+    /// The last event sequence of each parent in memory (a retired parent has no more events).
+    var eventCounts: [OrderID: Int] = [:]
 
     public init(context: RoutingContext, journal: Journal? = nil, logger: Logger = Logger(label: "ats.router.orders")) {
         self.context = context
@@ -145,6 +149,7 @@ public actor OrderManager {
         }
         nextID += 1
         parents[parent.id] = parent
+        publish(OrderEvent.changes(from: nil, to: parent), of: parent, at: parent.createdAt)
         if journal == nil, let clientOrderId = request.clientOrderId { byClientOrderId["\(request.account)/\(clientOrderId)"] = parent.id }
         retireIfDone(parent)
         return (parent, false)
@@ -179,10 +184,12 @@ public actor OrderManager {
         if parents[parent.id]?.cancelRequested == true { parent.cancelRequested = true }
         if let old = parents[parent.id], old != parent {
             let now = context.clock.now()
+            let changes = OrderEvent.changes(from: old, to: parent)
             do {
-                try context.settlement.commit(journal != nil ? OrderJournal.change(from: old, to: parent, at: now) : JournalChange(),
+                try context.settlement.commit(journal != nil ? OrderJournal.change(from: old, to: parent, changes: changes, at: now) : JournalChange(),
                                               fills: Self.newFills(from: old, to: parent, at: now),
                                               reservations: reservationChanges(from: old, to: parent))
+                publish(changes, of: parent, at: now)
             } catch {
                 journalFailure = "\(error)"
                 logger.critical("journal write failed; no new orders are accepted", metadata: ["parent": "\(parent.id)", "error": "\(error)"])
@@ -193,6 +200,17 @@ public actor OrderManager {
         retireIfDone(parent)
     }
 
+    /// Numbers `changes` on from the parent's last event and hands them to ``eventStream``.
+    private func publish(_ changes: [OrderEvent.Change], of parent: ParentOrder, at now: Timestamp) {
+        var sequence = eventCounts[parent.id, default: 0]
+        let events = changes.map { change in
+            sequence += 1
+            return OrderEvent(order: parent.id, account: parent.account, sequence: sequence, at: now, change: change)
+        }
+        eventCounts[parent.id] = sequence
+        eventStream.publish(events)
+    }
+
     /// With a journal, a parent that is final with every child final leaves the working set: it
     /// is counted into ``retired``, kept among the most recently finished for reads, and read back
     /// from the journal after that. Memory then holds what is working, not the day's history.
@@ -201,6 +219,7 @@ public actor OrderManager {
               !changeWaiters.isWaiting(on: parent.id), parents.removeValue(forKey: parent.id) != nil else { return }
         retired.add(parent)
         finished.insert(parent)
+        eventCounts[parent.id] = nil
     }
 
     // MARK: Waiting

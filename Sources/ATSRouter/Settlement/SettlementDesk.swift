@@ -1,4 +1,5 @@
 import ATSDomain
+import Foundation
 import ATSSettlement
 import ATSStorage
 import ATSVenues
@@ -138,7 +139,8 @@ public final class SettlementDesk: Sendable {
         // An order id beyond the journal's range names no parent: -1 matches none.
         let rows = Journal.SettlementQuery(account: query.account?.rawValue, parentId: query.order.map { Int64(exactly: $0) ?? -1 },
                                            status: query.status?.rawValue, before: query.before, limit: query.limit.map { $0 + 1 })
-        var settlements = try journal.settlements(rows).map(SettlementJournal.settlement)
+        let decoder = JSONDecoder()
+        var settlements = try journal.settlements(rows).map { try SettlementJournal.settlement($0, decoder: decoder) }
         var more = false
         if let limit = query.limit, settlements.count > limit {
             more = true
@@ -146,7 +148,7 @@ public final class SettlementDesk: Sendable {
         }
         let open = CustodyTransfer.Status.allCases.filter { !$0.isTerminal }.map(\.rawValue)
         let transfers = try journal.transfers(account: query.account?.rawValue, settlementIds: settlements.filter { $0.transferId != nil }.map(\.id),
-                                              orUnlinkedOrIn: query.includesOtherTransfers ? open : nil).map(SettlementJournal.transfer)
+                                              orUnlinkedOrIn: query.includesOtherTransfers ? open : nil).map { try SettlementJournal.transfer($0, decoder: decoder) }
         return SettlementBook.Selection(settlements: settlements, transfers: transfers, more: more)
     }
 

@@ -54,6 +54,7 @@ enum SettlementJournal {
     static func load(_ journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration,
                      retention: SettlementBook.Retention = .everything) throws -> SettlementBook? {
         var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
+        let decoder = JSONDecoder()
         var entries = 0
         var reports = 0
         try journal.readSettlement(
@@ -65,20 +66,20 @@ enum SettlementJournal {
                 reports += 1
                 try book.replay(try report(row), number: reports)
             },
-            settlements: { row in try book.restore(try settlement(row)) },
-            transfers: { row in try book.restore(try transfer(row)) })
+            settlements: { row in try book.restore(try settlement(row, decoder: decoder)) },
+            transfers: { row in try book.restore(try transfer(row, decoder: decoder)) })
         return entries == 0 ? nil : book
     }
 
-    static func settlement(_ row: SettlementRow) throws -> SettlementRecord {
-        guard let record = try? JSONDecoder().decode(SettlementRecord.self, from: Data(row.record.utf8)) else {
+    static func settlement(_ row: SettlementRow, decoder: JSONDecoder = JSONDecoder()) throws -> SettlementRecord {
+        guard let record = try? decoder.decode(SettlementRecord.self, from: Data(row.record.utf8)) else {
             throw CorruptRecord(description: "journal: settlement \(row.id) does not read back")
         }
         return record
     }
 
-    static func transfer(_ row: CustodyTransferRow) throws -> CustodyTransfer {
-        guard let transfer = try? JSONDecoder().decode(CustodyTransfer.self, from: Data(row.record.utf8)) else {
+    static func transfer(_ row: CustodyTransferRow, decoder: JSONDecoder = JSONDecoder()) throws -> CustodyTransfer {
+        guard let transfer = try? decoder.decode(CustodyTransfer.self, from: Data(row.record.utf8)) else {
             throw CorruptRecord(description: "journal: custody transfer \(row.id) does not read back")
         }
         return transfer
