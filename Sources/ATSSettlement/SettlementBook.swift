@@ -7,6 +7,9 @@ public struct TradeExecution: Sendable, Hashable {
     public var fillId: String
     public var orderId: UInt64
     public var childKey: String
+    /// The child's number within its order (1 for the first child): with `orderId`, the child's
+    /// identity, given rather than read out of `childKey`.
+    public var childNumber: Int
     /// The fill's place among its child's fills (0 for the first), part of the settlement's
     /// simulation key. Nil: the book numbers a child's fills itself, in the order it records them
     /// (which only a book that keeps every settlement can do across a restart).
@@ -19,12 +22,13 @@ public struct TradeExecution: Sendable, Hashable {
     public var fee: Money
     public var at: Timestamp
 
-    public init(venue: VenueID, fillId: String, orderId: UInt64, childKey: String, fillIndex: Int? = nil, account: AccountID, symbol: Symbol,
+    public init(venue: VenueID, fillId: String, orderId: UInt64, childKey: String, childNumber: Int, fillIndex: Int? = nil, account: AccountID, symbol: Symbol,
                 side: Side, quantity: Quantity, price: Price, fee: Money, at: Timestamp) {
         self.venue = venue
         self.fillId = fillId
         self.orderId = orderId
         self.childKey = childKey
+        self.childNumber = childNumber
         self.fillIndex = fillIndex
         self.account = account
         self.symbol = symbol
@@ -218,15 +222,13 @@ public struct SettlementBook: Sendable {
             position = fillsPerChild[execution.childKey, default: 0]
             fillsPerChild[execution.childKey] = position + 1
         }
-        // The child's key without the journal's tag: `p12-c3`.
-        let child = execution.childKey.split(separator: "-").suffix(2).joined(separator: "-")
         var record = SettlementRecord(
             id: id, venue: venue.id, fillId: execution.fillId, orderId: execution.orderId, childKey: execution.childKey,
             account: execution.account, counterparty: .counterparty(venue.id), symbol: execution.symbol, side: execution.side,
             quantity: execution.quantity, price: execution.price, notional: notional, fee: execution.fee,
             model: venue.settlement.model, cycle: venue.settlement.cycle, tokenLocation: venue.tokenLocation,
             cashAsset: cash.asset, cashLocation: cash.location, status: .pending, tradedAt: execution.at, dueAt: execution.at,
-            simulationKey: "\(venue.id)/o\(execution.orderId)/\(child)/\(position)",
+            simulationKey: "\(venue.id)/o\(execution.orderId)/p\(execution.orderId)-c\(execution.childNumber)/\(position)",
             steps: [.init(status: .pending, at: execution.at,
                           note: "\(execution.side.rawValue) \(execution.quantity) \(execution.symbol) @ \(execution.price) at \(venue.id) (fill \(execution.fillId))")])
         switch (venue.settlement.model, venue.settlement.cycle) {

@@ -12,7 +12,7 @@ import Testing
     let start = Timestamp(secondsSinceEpoch: 1_795_446_000)  // 2026-11-23 (Monday) 15:00 UTC
 
     func fill(_ id: String, _ account: String, _ venue: String, _ symbol: String, _ quantity: String, _ price: String) throws -> TradeExecution {
-        TradeExecution(venue: try VenueID(venue), fillId: id, orderId: 1, childKey: "k", account: try AccountID(account),
+        TradeExecution(venue: try VenueID(venue), fillId: id, orderId: 1, childKey: "k", childNumber: 1, account: try AccountID(account),
                        symbol: try Symbol(symbol), side: .buy, quantity: try Quantity(quantity), price: try Price(price), fee: .zero, at: start)
     }
 
@@ -91,7 +91,7 @@ import Testing
             } else {
                 let venue = catalog.venues[random.below(catalog.venues.count)]
                 let listing = venue.listings[random.below(venue.listings.count)]
-                let execution = TradeExecution(venue: venue.id, fillId: "f\(step)", orderId: UInt64(1 + random.below(40)), childKey: "k\(step)",
+                let execution = TradeExecution(venue: venue.id, fillId: "f\(step)", orderId: UInt64(1 + random.below(40)), childKey: "k\(step)", childNumber: 1,
                                                fillIndex: 0, account: account, symbol: listing.symbol, side: random.below(2) == 0 ? .buy : .sell,
                                                quantity: Quantity(rawValue: Int64(1 + random.below(50)) * Quantity.unit),
                                                price: listing.referencePrice, fee: .zero, at: now)

@@ -80,7 +80,7 @@ import Testing
         let price = Price(rawValue: listing.referencePrice.rawValue + Int64(random.below(41)) * 1_000_000 - 20_000_000)
         let notional = (try? Money.notional(price: price, quantity: quantity)) ?? .zero
         let fee = Money(rawValue: notional.rawValue / 10_000 * Int64(random.below(200)))
-        book.record(TradeExecution(venue: venue.id, fillId: "r\(step)", orderId: UInt64(step), childKey: "k\(step)",
+        book.record(TradeExecution(venue: venue.id, fillId: "r\(step)", orderId: UInt64(step), childKey: "k\(step)", childNumber: 1,
                                    account: accounts[random.below(accounts.count)], symbol: listing.symbol,
                                    side: random.below(2) == 0 ? .buy : .sell, quantity: quantity, price: price, fee: fee, at: now))
     }

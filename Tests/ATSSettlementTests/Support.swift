@@ -42,7 +42,7 @@ private let fillCounter = Mutex(0)
 func execution(_ account: String, _ side: Side, _ quantity: String, _ symbol: String, at venue: String, price: String, fee: String = "0",
                time: Timestamp = utc("2026-11-20T15:00"), fill: String? = nil) -> TradeExecution {
     let number = fillCounter.withLock { $0 += 1; return $0 }
-    return TradeExecution(venue: try! VenueID(venue), fillId: fill ?? "F\(number)", orderId: 1, childKey: "k-p1-c1",
+    return TradeExecution(venue: try! VenueID(venue), fillId: fill ?? "F\(number)", orderId: 1, childKey: "k-p1-c1", childNumber: 1,
                           account: try! AccountID(account), symbol: try! Symbol(symbol), side: side, quantity: try! Quantity(quantity),
                           price: try! Price(price), fee: try! Money(fee), at: time)
 }

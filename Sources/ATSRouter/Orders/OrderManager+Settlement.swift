@@ -14,7 +14,7 @@ extension OrderManager {
             let seen = Set(index < old.children.count ? old.children[index].fills.map(\.id) : [])
             for (position, fill) in child.fills.enumerated() where !seen.contains(fill.id) {
                 fills.append(TradeExecution(venue: child.venue, fillId: fill.id, orderId: new.id.rawValue, childKey: child.clientKey,
-                                            fillIndex: position, account: new.account, symbol: new.symbol, side: new.side, quantity: fill.quantity,
+                                            childNumber: index + 1, fillIndex: position, account: new.account, symbol: new.symbol, side: new.side, quantity: fill.quantity,
                                             price: fill.price, fee: fill.fee, at: now))
             }
         }
