@@ -3,10 +3,10 @@ import PackageDescription
 
 // Targets and their one-way arrows (see docs/architecture.md):
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
-//   ATSDomain  <- ATSVenues   <- ATSRouting  <- ATSRouter <- ATSCLI <- ats-router
+//   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSRouter <- ATSCLI <- ats-router
 //   ATSVenues  <- ATSSettlement <- ATSRouter
 //   ATSMatching, ATSVenues    <- ATSVenueMocks             <- ATSCLI
-// ATSDomain, ATSMatching, ATSRouting and ATSSettlement import no I/O library.
+// ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library.
 let package = Package(
     name: "ats-router",
     platforms: [.macOS(.v15)],
@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "ats-bench", targets: ["ats-bench"]),
         .library(name: "ATSDomain", targets: ["ATSDomain"]),
         .library(name: "ATSMatching", targets: ["ATSMatching"]),
-        .library(name: "ATSRouting", targets: ["ATSRouting"]),
+        .library(name: "ATSPlanning", targets: ["ATSPlanning"]),
         .library(name: "ATSSettlement", targets: ["ATSSettlement"]),
         .library(name: "ATSAnalytics", targets: ["ATSAnalytics"]),
     ],
@@ -37,16 +37,16 @@ let package = Package(
         // One limit order book per venue and security: continuous matching and call auctions.
         .target(name: "ATSMatching", dependencies: ["ATSDomain"]),
         // Routing decisions with no I/O: the exact planner and its strategies.
-        .target(name: "ATSRouting", dependencies: ["ATSDomain", "ATSVenues"]),
+        .target(name: "ATSPlanning", dependencies: ["ATSDomain", "ATSVenues"]),
         // Settlement as a value with no I/O: ledgers, cap table, settlement models, custody transfers.
         .target(name: "ATSSettlement", dependencies: ["ATSDomain", "ATSVenues"]),
         // Routing analytics from the journal: TCA, venue scorecards, 605/606-style reports, renderers.
-        .target(name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage"]),
+        .target(name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSPlanning", "ATSRouter", "ATSStorage"]),
         // The live router: venue adapters over HTTP, health, pollers, the consolidated book, the order manager.
         .target(
             name: "ATSRouter",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSRouting", "ATSStorage", "ATSSettlement",
+                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "ATSStorage",
             dependencies: [
-                "ATSDomain", "ATSRouting",
+                "ATSDomain", "ATSPlanning",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "ATSBenchKit",
             dependencies: [
-                "ATSDomain", "ATSMatching", "ATSRouting",
+                "ATSDomain", "ATSMatching", "ATSPlanning",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "ATSServer",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSRouting", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement", "ATSAnalytics",
+                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "ATSCLI",
             dependencies: [
-                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSRouting", "ATSRouter", "ATSServer", "ATSStorage",
+                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer", "ATSStorage",
                 "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -125,8 +125,8 @@ let package = Package(
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
         .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage"]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
-        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSRouter", "ATSRouting", "ATSStorage", "ATSDomain", "ATSVenues"]),
-        .testTarget(name: "ATSRoutingTests", dependencies: ["ATSRouting", "ATSVenues"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain", "ATSVenues"]),
+        .testTarget(name: "ATSPlanningTests", dependencies: ["ATSPlanning", "ATSVenues"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",
             dependencies: [
@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "ATSRouterTests",
             dependencies: [
-                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSRouting", "ATSStorage", "ATSSettlement",
+                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

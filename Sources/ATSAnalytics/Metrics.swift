@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// The consolidated best bid and offer a routing decision saw (raw prices, across the venues it
 /// planned on), and their mid.

@@ -1,6 +1,6 @@
 import ATSDomain
 import ATSRouter
-import ATSRouting
+import ATSPlanning
 import ATSStorage
 
 /// What a report is computed from: the journal's parents (children, fills, decisions with their

@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// Seeded planning problems and their timing, for `ats-bench plan`.
 public enum PlanBenchmark {

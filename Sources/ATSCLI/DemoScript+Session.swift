@@ -1,7 +1,7 @@
 import ATSAnalytics
 import ATSDomain
 import ATSRouter
-import ATSRouting
+import ATSPlanning
 import ATSServer
 import ATSSettlement
 import ATSVenueMocks

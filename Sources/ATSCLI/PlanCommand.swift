@@ -1,5 +1,5 @@
 import ArgumentParser
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 import Foundation
 

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import ATSSettlement
 import ATSStorage
 import ATSVenues

@@ -1,6 +1,6 @@
 import ATSDomain
 import ATSRouter
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 
 /// The JSON shapes of the API (`docs/openapi.yaml`): decimals as strings, times as ISO 8601 UTC.

@@ -1,6 +1,6 @@
 import ATSDomain
 import ATSRouter
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 import Foundation
 

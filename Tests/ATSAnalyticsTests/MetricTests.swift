@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import Testing
 @testable import ATSAnalytics
 @testable import ATSRouter

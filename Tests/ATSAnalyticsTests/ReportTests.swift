@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import ATSStorage
 import Foundation
 import Testing

@@ -149,7 +149,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let data = NSTemporaryDirectory() + "ats-refuse-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         let path = data + "/journal.sqlite"
-        FileManager.default.createFile(atPath: path, contents: Data())
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
         let refused = try Spawned(binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error"])
         refused.process.waitUntilExit()
         #expect(refused.process.terminationStatus == 1)

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import ATSDomain
 import ATSRouter
-import ATSRouting
+import ATSPlanning
 import ATSVenueMocks
 import ATSVenues
 import Testing

@@ -1,6 +1,6 @@
 import ATSDomain
 import ATSVenueMocks
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 import Testing
 @testable import ATSRouter

@@ -1,7 +1,7 @@
 import ATSDomain
 import Foundation
 @testable import ATSRouter
-import ATSRouting
+import ATSPlanning
 import ATSStorage
 import ATSVenueMocks
 import ATSVenues

@@ -1,6 +1,6 @@
 import ATSDomain
 @testable import ATSRouter
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 import Testing
 

@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import Foundation
 
 /// Archax: JWT login, instruments by numeric id, prices and quantities as integers scaled by the

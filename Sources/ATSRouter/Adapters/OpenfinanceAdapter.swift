@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import Foundation
 
 /// Openfinance: HTTP Basic, `{"ok": …}` envelopes, markets `SYMBOL-USD`, GTC/IOC/FOK.

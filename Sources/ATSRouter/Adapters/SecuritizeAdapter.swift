@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import Foundation
 
 /// Securitize Markets: `Authorization: apiKey id:secret`, `clientOrderId` idempotency, GTC/IOC.

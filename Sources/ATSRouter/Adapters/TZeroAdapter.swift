@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import Foundation
 
 /// tZERO: token login, `x-apikey` plus bearer token, `transactionId` idempotency, DAY/GTC/GTD only.

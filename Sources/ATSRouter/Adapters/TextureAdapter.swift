@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import Foundation
 
 /// Texture: a periodic call auction. `X-API-Key`/`X-API-Secret`, bids and offers with a duration

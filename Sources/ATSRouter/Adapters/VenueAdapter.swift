@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// One venue's API, translated exactly to the shared model, behind one protocol.
 ///

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import ATSRouting
+import ATSPlanning
 import ATSDomain
 import Foundation
 import NIOCore

@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 
 /// Every eligible venue's levels for one security, merged, each attributed to its venue, with

@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// One venue's book for one security as last polled.
 public struct QuotedBook: Sendable, Hashable {

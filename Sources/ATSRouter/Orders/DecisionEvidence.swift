@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// A routing decision's evidence as JSON, written directly: the same document `JSONEncoder`
 /// makes of ``RoutingDecision`` (so `JSONDecoder` reads it back), at a fraction of the cost —

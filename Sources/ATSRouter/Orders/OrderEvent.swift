@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// One change to a parent order, as the journal records it and the event stream publishes it:
 /// typed, carrying what changed, numbered per order from 1 (`sequence`) in the order the journal

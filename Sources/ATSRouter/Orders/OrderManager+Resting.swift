@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 
 /// Resting: a DAY/GTC residual placed at the venue most likely to fill it, watched on every poll

@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// A parent order as a trader submits it.
 public struct ParentOrderRequest: Sendable, Hashable {

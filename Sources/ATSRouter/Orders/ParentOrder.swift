@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// A trader's order as the router works it: split into children across venues.
 public struct ParentOrder: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 
 /// The pre-trade checks, pure: the venue's and the token's rules, the account's positions and

@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import ATSVenues
 
 /// One step of routing a parent, pure: the parent, the consolidated book, the account's

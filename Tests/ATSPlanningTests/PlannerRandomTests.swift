@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 import Testing
 
 /// The planner against an exhaustive search on thousands of seeded random books.

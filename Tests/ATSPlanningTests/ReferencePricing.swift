@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouting
+import ATSPlanning
 
 /// An independent, deliberately plain reading of the plan contract: what a set of child
 /// quantities executes at, whether it is valid, and what it costs. Shares no code with the planner.
