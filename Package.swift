@@ -1,11 +1,13 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Targets and their one-way arrows (see docs/architecture.md):
+// Targets and their one-way arrows (see docs/architecture.md); `scripts/check-arrows` holds them
+// equal to the imports, and CI builds with `--explicit-target-dependency-import-check error`:
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
-//   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSRouter <- ATSCLI <- ats-router
+//   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSRouter <- ATSServer <- ATSCLI <- ats-router
 //   ATSVenues  <- ATSSettlement <- ATSRouter
-//   ATSMatching, ATSVenues    <- ATSVenueMocks             <- ATSCLI
+//   ATSStorage (GRDB) <- ATSRouter, ATSAnalytics;  ATSRouter <- ATSAnalytics <- ATSServer
+//   ATSMatching, ATSVenues    <- ATSVenueMocks  <- ATSServer, ATSCLI
 // ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library.
 let package = Package(
     name: "ats-router",
@@ -59,7 +61,6 @@ let package = Package(
         .target(
             name: "ATSStorage",
             dependencies: [
-                "ATSDomain", "ATSPlanning",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -108,31 +109,38 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "ats-router", dependencies: ["ATSCLI"]),
         .executableTarget(
             name: "ats-bench",
             dependencies: [
-                "ATSBenchKit", "ATSServer", "ATSVenues",
+                "ATSBenchKit", "ATSDomain", "ATSServer", "ATSVenues",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
-        .testTarget(name: "ATSMatchingTests", dependencies: ["ATSMatching"]),
-        .testTarget(name: "ATSVenuesTests", dependencies: ["ATSVenues"]),
-        .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage"]),
+        .testTarget(name: "ATSMatchingTests", dependencies: ["ATSDomain", "ATSMatching"]),
+        .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues"]),
+        .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
-        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain", "ATSVenues"]),
-        .testTarget(name: "ATSPlanningTests", dependencies: ["ATSPlanning", "ATSVenues"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain"]),
+        .testTarget(name: "ATSPlanningTests", dependencies: ["ATSDomain", "ATSPlanning"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",
             dependencies: [
-                "ATSVenueMocks",
+                "ATSDomain", "ATSMatching", "ATSVenueMocks", "ATSVenues",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -143,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "ATSRouterTests",
             dependencies: [
-                "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
+                "ATSDomain", "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -152,6 +160,7 @@ let package = Package(
             name: "ATSServerTests",
             dependencies: [
                 "ATSServer", "ATSRouter", "ATSDomain", "ATSVenues",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -162,6 +171,8 @@ let package = Package(
                 "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
     ],
