@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ATSDomain", targets: ["ATSDomain"]),
         .library(name: "ATSMatching", targets: ["ATSMatching"]),
         .library(name: "ATSPlanning", targets: ["ATSPlanning"]),
+        .library(name: "ATSOrders", targets: ["ATSOrders"]),
         .library(name: "ATSSettlement", targets: ["ATSSettlement"]),
         .library(name: "ATSAnalytics", targets: ["ATSAnalytics"]),
     ],
@@ -42,13 +43,15 @@ let package = Package(
         .target(name: "ATSPlanning", dependencies: ["ATSDomain", "ATSVenues"]),
         // Settlement as a value with no I/O: ledgers, cap table, settlement models, custody transfers.
         .target(name: "ATSSettlement", dependencies: ["ATSDomain", "ATSVenues"]),
+        // The order model: parents, children, decisions, fills, events, and their journal mapping.
+        .target(name: "ATSOrders", dependencies: ["ATSDomain", "ATSPlanning", "ATSStorage"]),
         // Routing analytics from the journal: TCA, venue scorecards, 605/606-style reports, renderers.
-        .target(name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSPlanning", "ATSRouter", "ATSStorage"]),
+        .target(name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSStorage"]),
         // The live router: venue adapters over HTTP, health, pollers, the consolidated book, the order manager.
         .target(
             name: "ATSRouter",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
+                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "ATSServer",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement", "ATSAnalytics",
+                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,7 +134,7 @@ let package = Package(
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues"]),
         .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
-        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain"]),
+        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSOrders", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain"]),
         .testTarget(name: "ATSPlanningTests", dependencies: ["ATSDomain", "ATSPlanning"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",
@@ -151,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "ATSRouterTests",
             dependencies: [
-                "ATSDomain", "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
+                "ATSDomain", "ATSOrders", "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

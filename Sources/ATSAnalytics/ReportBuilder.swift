@@ -1,5 +1,5 @@
 import ATSDomain
-import ATSRouter
+import ATSOrders
 import ATSPlanning
 import ATSStorage
 
@@ -37,7 +37,7 @@ public struct ReportInput: Sendable {
             let count = try journal.countParents(query)
             if count > maximumOrders { throw ReportTooLarge(orders: count, maximum: maximumOrders) }
         }
-        let (parents, fillTimes) = try OrderManager.parents(in: journal, query)
+        let (parents, fillTimes) = try OrderJournal.parents(in: journal, query)
         return ReportInput(parents: parents, fillTimes: fillTimes, events: try journal.events(query),
                            from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt)
     }

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import ATSRouter
 import ATSSettlement
 import ATSVenues

@@ -1,5 +1,6 @@
 import ATSAnalytics
 import ATSDomain
+import ATSOrders
 import ATSRouter
 import ATSSettlement
 import ATSVenues

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import ATSRouter
 import ATSStorage
 import ATSVenueMocks
@@ -106,7 +107,7 @@ import Testing
             let fills = parents.flatMap { $0.children.flatMap { child in child.fills.map { (child.venue, $0.id) } } }
             #expect(settlement.settlements.count == fills.count, "\(phase)")
             for (venue, fill) in fills { #expect(settlement.settlement(venue: venue, fillId: fill) != nil, "\(phase): \(venue) \(fill)") }
-            let stored = try OrderManager.parents(in: journal)
+            let stored = try OrderJournal.parents(in: journal)
             #expect(stored.map(\.filledQuantity) == parents.map(\.filledQuantity), "\(phase)")
         }
 
@@ -133,9 +134,15 @@ import Testing
             #expect(!(await router.context.gateways[Self.tzero]!.isHealthy), "\(fault): the breaker opened")
             // The fault clears: re-admitted after the open interval, and every unknown child settled from the venue.
             proxy.set(.none)
-            try await Task.sleep(for: .milliseconds(350))
-            await router.pollAll()
-            #expect(await router.context.gateways[Self.tzero]!.isHealthy, "\(fault): re-admitted")
+            // Each open interval ends in one probe; on a loaded machine a probe can itself miss the
+            // 400 ms deadline and reopen the breaker, so a few intervals are allowed.
+            var readmitted = false
+            for _ in 0..<10 where !readmitted {
+                try await Task.sleep(for: .milliseconds(350))
+                await router.pollAll()
+                readmitted = await router.context.gateways[Self.tzero]!.isHealthy
+            }
+            #expect(readmitted, "\(fault): re-admitted")
             await reconcileAll()
             let after = await router.orders.allParents()
             for parent in after where parents.contains(where: { $0.id == parent.id }) {

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import ATSVenueMocks
 import ATSPlanning
 import ATSVenues

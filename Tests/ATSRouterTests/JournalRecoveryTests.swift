@@ -1,4 +1,5 @@
 import ATSDomain
+@testable import ATSOrders
 import Foundation
 @testable import ATSRouter
 import ATSPlanning

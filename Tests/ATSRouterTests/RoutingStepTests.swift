@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 @testable import ATSRouter
 import ATSPlanning
 import ATSVenues

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import ATSPlanning
 
 /// One venue's API, translated exactly to the shared model, behind one protocol.
@@ -92,32 +93,4 @@ public struct ChildOrderRequest: Sendable, Hashable {
     }
 }
 
-/// One execution of a child at its venue.
-public struct VenueFill: Sendable, Hashable, Codable {
-    public var id: String
-    public var quantity: Quantity
-    public var price: Price
-    /// Everything the venue charged for this fill (fee, commission, tax).
-    public var fee: Money
-}
 
-/// A child order's state at its venue, in the shared model.
-public struct VenueOrderState: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable, Codable {
-        case open, partiallyFilled = "partially_filled", filled, cancelled, expired
-
-        public var isTerminal: Bool { self == .filled || self == .cancelled || self == .expired }
-    }
-
-    public var venueOrderID: String
-    public var clientKey: String
-    public var status: Status
-    public var quantity: Quantity
-    public var filledQuantity: Quantity
-    public var averagePrice: Price?
-    /// Total charges reported by the venue.
-    public var fees: Money
-    public var fills: [VenueFill]
-
-    public var leavesQuantity: Quantity { Quantity(rawValue: max(0, quantity.rawValue - filledQuantity.rawValue)) }
-}

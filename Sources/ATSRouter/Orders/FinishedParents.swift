@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 
 /// The parents that finished last, at most `capacity`, oldest dropped first: what traders read
 /// right after their orders end, answered without the journal.

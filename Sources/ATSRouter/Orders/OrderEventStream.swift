@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import Synchronization
 
 /// Publishes every order event, once journalled, to any number of subscribers.

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import ATSVenues
 
 /// Child execution: sending children, following them through their fill window, reconciling a

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import ATSVenues
 
 extension OrderManager {

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 
 extension OrderManager {
     /// Counts over every parent, for `/metrics`.

@@ -6,25 +6,29 @@ import Foundation
 /// The order manager's durable side: turns each change to a parent into one journal transaction
 /// (the parent's new state, children journalled before they are sent, fills recorded once, new
 /// decisions with their evidence, and an event per transition), and loads parents back on start.
-struct OrderJournal: Sendable {
-    let journal: Journal
+public struct OrderJournal: Sendable {
+    public let journal: Journal
+
+    public init(journal: Journal) {
+        self.journal = journal
+    }
 
     /// The first write of a parent: its row and its `accepted` (or `rejected`) event.
-    func accept(_ parent: ParentOrder) throws {
+    public func accept(_ parent: ParentOrder) throws {
         var change = JournalChange()
         change.insertedParent = Self.record(parent)
         change.events = OrderEvent.changes(from: nil, to: parent).map { Self.event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch) }
         try journal.apply(change)
     }
 
-    static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> JournalChange {
+    public static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> JournalChange {
         change(from: old, to: new, changes: OrderEvent.changes(from: old, to: new), at: now)
     }
 
     /// The rows of one change to a parent: its new state, new decisions with their evidence,
     /// children made or changed, new fills once, and one event row per ``OrderEvent/Change``
     /// (`changes`, from ``OrderEvent/changes(from:to:)``: the events the stream publishes).
-    static func change(from old: ParentOrder, to new: ParentOrder, changes: [OrderEvent.Change], at now: Timestamp) -> JournalChange {
+    public static func change(from old: ParentOrder, to new: ParentOrder, changes: [OrderEvent.Change], at now: Timestamp) -> JournalChange {
         var change = JournalChange()
         let parentId = Int64(new.id.rawValue)
         let time = now.nanosecondsSinceEpoch
@@ -110,28 +114,29 @@ struct OrderJournal: Sendable {
     // MARK: Loading
 
     /// Every journalled parent rebuilt, or an error naming the record that does not read back.
-    func load() throws -> [ParentOrder] {
+    public func load() throws -> [ParentOrder] {
         try journal.loadAll().map(Self.parent(from:))
     }
 
     /// The parents `query` picks, rebuilt and validated.
-    func parents(_ query: Journal.ParentQuery) throws -> [ParentOrder] {
+    public func parents(_ query: Journal.ParentQuery) throws -> [ParentOrder] {
         try journal.parents(query).map(Self.parent(from:))
     }
 
-    func parent(id: Int64) throws -> ParentOrder? {
+    public func parent(id: Int64) throws -> ParentOrder? {
         try journal.storedParent(id: id).map(Self.parent(from:))
     }
 
-    func parentID(account: AccountID, clientOrderId: String) throws -> OrderID? {
+    public func parentID(account: AccountID, clientOrderId: String) throws -> OrderID? {
         try journal.parent(account: account.rawValue, clientOrderId: clientOrderId).map { OrderID(UInt64($0.id)) }
     }
 
-    struct CorruptRecord: Error, CustomStringConvertible {
-        var description: String
+    /// A journal row that does not read back as an order, naming what is wrong.
+    public struct CorruptRecord: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static func parent(from stored: StoredParent) throws -> ParentOrder {
+    public static func parent(from stored: StoredParent) throws -> ParentOrder {
         let row = stored.parent
         func fail(_ field: String) -> CorruptRecord { CorruptRecord(description: "journal: parent \(row.id): \(field) does not read back") }
         guard let account = try? AccountID(row.account) else { throw fail("account") }
@@ -198,7 +203,7 @@ struct OrderJournal: Sendable {
     }
 }
 
-extension OrderManager {
+extension OrderJournal {
     /// Every parent a journal holds, rebuilt, read without changing it (reports, offline tools).
     public static func parents(in journal: Journal) throws -> [ParentOrder] {
         try OrderJournal(journal: journal).load()

@@ -56,13 +56,10 @@ public enum SubmissionError: Error, Sendable, Hashable, CustomStringConvertible 
 
 extension ParentOrder {
     /// Whether `request` asks for this same order (an idempotent repeat of its client order id).
-    func matches(_ request: ParentOrderRequest) -> Bool {
-        account == request.account && symbol == request.symbol && side == request.side && quantity == request.quantity
-            && limitPrice == request.limitPrice && timeInForce == request.timeInForce && strategy == request.strategy
-            && includeVenues == request.includeVenues && excludeVenues == request.excludeVenues
-    }
+    public func matches(_ request: ParentOrderRequest) -> Bool { self.request == request }
 
-    func admitsVenue(_ venue: VenueID) -> Bool {
+    /// Whether the order may use `venue` (its include and exclude lists).
+    public func admitsVenue(_ venue: VenueID) -> Bool {
         PlanOrder.admits(venue, include: includeVenues, exclude: excludeVenues)
     }
 }

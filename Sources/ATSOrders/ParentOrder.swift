@@ -23,28 +23,46 @@ public struct ParentOrder: Sendable, Hashable {
     }
 
     public let id: OrderID
-    public let account: AccountID
-    /// The trader's own id for this order: a second submission with it returns this order.
-    public let clientOrderId: String?
-    public let symbol: Symbol
-    public let side: Side
-    public let quantity: Quantity
-    public let limitPrice: Price?
-    public let timeInForce: TimeInForce.Kind
-    public let strategy: PlanStrategy
-    public let includeVenues: Set<VenueID>
-    public let excludeVenues: Set<VenueID>
+    /// What the trader asked for: an idempotent repeat of its client order id is the same request (`==`).
+    public let request: ParentOrderRequest
     public let createdAt: Timestamp
-    public internal(set) var status: Status = .working
-    public internal(set) var rejection: Rejection?
-    public internal(set) var children: [ChildOrder] = []
+    public var status: Status = .working
+    public var rejection: Rejection?
+    public var children: [ChildOrder] = []
     /// Each routing decision with the snapshot it used: best-execution evidence.
-    public internal(set) var decisions: [RoutingDecision] = []
+    public var decisions: [RoutingDecision] = []
     /// Why the parent ended short, if it did.
-    public internal(set) var note: String?
-    public internal(set) var completedAt: Timestamp?
+    public var note: String?
+    public var completedAt: Timestamp?
     /// The trader asked to cancel (journalled, so that a restart finishes the cancel).
-    public internal(set) var cancelRequested = false
+    public var cancelRequested = false
+
+    public init(id: OrderID, request: ParentOrderRequest, createdAt: Timestamp) {
+        self.id = id
+        self.request = request
+        self.createdAt = createdAt
+    }
+
+    public init(id: OrderID, account: AccountID, clientOrderId: String?, symbol: Symbol, side: Side, quantity: Quantity,
+                limitPrice: Price?, timeInForce: TimeInForce.Kind, strategy: PlanStrategy, includeVenues: Set<VenueID>,
+                excludeVenues: Set<VenueID>, createdAt: Timestamp) {
+        self.init(id: id, request: ParentOrderRequest(account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
+                                                      timeInForce: timeInForce, strategy: strategy, includeVenues: includeVenues,
+                                                      excludeVenues: excludeVenues, clientOrderId: clientOrderId),
+                  createdAt: createdAt)
+    }
+
+    public var account: AccountID { request.account }
+    /// The trader's own id for this order: a second submission with it returns this order.
+    public var clientOrderId: String? { request.clientOrderId }
+    public var symbol: Symbol { request.symbol }
+    public var side: Side { request.side }
+    public var quantity: Quantity { request.quantity }
+    public var limitPrice: Price? { request.limitPrice }
+    public var timeInForce: TimeInForce.Kind { request.timeInForce }
+    public var strategy: PlanStrategy { request.strategy }
+    public var includeVenues: Set<VenueID> { request.includeVenues }
+    public var excludeVenues: Set<VenueID> { request.excludeVenues }
 
     /// Always the sum of the children's fills.
     public var filledQuantity: Quantity { Quantity(rawValue: children.reduce(0) { $0 + $1.filledQuantity.rawValue }) }
@@ -102,17 +120,30 @@ public struct ChildOrder: Sendable, Hashable {
     /// Which routing decision created it (index into the parent's decisions).
     public let decision: Int
     public let createdAt: Timestamp
-    public internal(set) var status: Status = .pending
-    public internal(set) var venueOrderID: String?
-    public internal(set) var filledQuantity: Quantity = .zero
-    public internal(set) var fees: Money = .zero
-    public internal(set) var fills: [VenueFill] = []
-    public internal(set) var refusal: Rejection?
-    public internal(set) var failure: String?
+    public var status: Status = .pending
+    public var venueOrderID: String?
+    public var filledQuantity: Quantity = .zero
+    public var fees: Money = .zero
+    public var fills: [VenueFill] = []
+    public var refusal: Rejection?
+    public var failure: String?
+
+    public init(clientKey: String, venue: VenueID, quantity: Quantity, limitPrice: Price, timeInForce: TimeInForce.Kind, purpose: Purpose,
+                decision: Int, createdAt: Timestamp) {
+        self.clientKey = clientKey
+        self.venue = venue
+        self.quantity = quantity
+        self.limitPrice = limitPrice
+        self.timeInForce = timeInForce
+        self.purpose = purpose
+        self.decision = decision
+        self.createdAt = createdAt
+    }
 
     public var isTerminal: Bool { status.isTerminal }
 
-    mutating func apply(_ state: VenueOrderState) {
+    /// Takes the venue's answer: its order id, fills, fees and status.
+    public mutating func apply(_ state: VenueOrderState) {
         venueOrderID = state.venueOrderID
         filledQuantity = state.filledQuantity
         fees = state.fees
@@ -138,4 +169,13 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     /// Venues left out, with the reason.
     public let excluded: [VenueID: String]
     public let plan: Plan
+
+    public init(at: Timestamp, attempt: Int, snapshot: PlanSnapshot, quoteAges: [VenueID: Int64], excluded: [VenueID: String], plan: Plan) {
+        self.at = at
+        self.attempt = attempt
+        self.snapshot = snapshot
+        self.quoteAges = quoteAges
+        self.excluded = excluded
+        self.plan = plan
+    }
 }
