@@ -46,7 +46,8 @@ let package = Package(
         // The order model: parents, children, decisions, fills, events, and their journal mapping.
         .target(name: "ATSOrders", dependencies: ["ATSDomain", "ATSPlanning", "ATSStorage"]),
         // Routing analytics from the journal: TCA, venue scorecards, 605/606-style reports, renderers.
-        .target(name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSStorage"]),
+        .target(
+            name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSStorage"]),
         // The live router: venue adapters over HTTP, health, pollers, the consolidated book, the order manager.
         .target(
             name: "ATSRouter",
@@ -64,7 +65,7 @@ let package = Package(
         .target(
             name: "ATSStorage",
             dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift")
             ]
         ),
         // The five venues: definitions, securities master, accounts, the rules engine.
@@ -93,7 +94,8 @@ let package = Package(
         .target(
             name: "ATSServer",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage", "ATSVenueMocks", "ATSSettlement", "ATSAnalytics",
+                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage", "ATSVenueMocks",
+                "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,7 +109,8 @@ let package = Package(
         .target(
             name: "ATSCLI",
             dependencies: [
-                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer", "ATSStorage",
+                "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer",
+                "ATSStorage",
                 "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -132,10 +135,14 @@ let package = Package(
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSDomain", "ATSMatching"]),
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues"]),
-        .testTarget(name: "ATSStorageTests", dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "ATSStorageTests", dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
-        .testTarget(name: "ATSAnalyticsTests", dependencies: ["ATSAnalytics", "ATSOrders", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain"]),
-        .testTarget(name: "ATSPlanningTests", dependencies: ["ATSDomain", "ATSPlanning"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ATSAnalyticsTests",
+            dependencies: ["ATSAnalytics", "ATSOrders", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain"]),
+        .testTarget(
+            name: "ATSPlanningTests", dependencies: ["ATSDomain", "ATSPlanning"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ATSVenueMocksTests",
             dependencies: [
@@ -154,7 +161,8 @@ let package = Package(
         .testTarget(
             name: "ATSRouterTests",
             dependencies: [
-                "ATSDomain", "ATSOrders", "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage", "ATSSettlement",
+                "ATSDomain", "ATSOrders", "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage",
+                "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

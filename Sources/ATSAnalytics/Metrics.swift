@@ -53,8 +53,9 @@ public enum AllInCost {
     /// Per unit, rounded half-even to 8 decimals.
     public static func perUnit(_ amount: ExactAmount, quantity: Quantity) -> Price? {
         guard quantity.isPositive,
-              let raw = roundedQuotient(amount.rawValue, Int128(quantity.rawValue) * 100_000_000, rounding: .halfEven),
-              let value = Int64(exactly: raw) else { return nil }
+            let raw = roundedQuotient(amount.rawValue, Int128(quantity.rawValue) * 100_000_000, rounding: .halfEven),
+            let value = Int64(exactly: raw)
+        else { return nil }
         return Price(rawValue: value)
     }
 }
@@ -91,10 +92,14 @@ public struct FragmentationBenefit: Sendable, Hashable {
         routedAllInPrice = AllInCost.perUnit(allIn, quantity: filled)
         extraQuantity = Quantity(rawValue: max(0, filled.rawValue - bestSingleQuantity.rawValue))
         if let singlePrice = bestSingleAllInPrice, let routedPrice = routedAllInPrice {
-            let difference = side == .buy ? singlePrice.rawValue - routedPrice.rawValue : routedPrice.rawValue - singlePrice.rawValue
+            let difference =
+                side == .buy ? singlePrice.rawValue - routedPrice.rawValue : routedPrice.rawValue - singlePrice.rawValue
             perUnit = Money(rawValue: difference)
             let both = min(filled.rawValue, bestSingleQuantity.rawValue)
-            amount = Money(rawValue: Int64(roundedQuotient(Int128(difference) * Int128(both), Int128(Quantity.unit), rounding: .halfEven) ?? 0))
+            amount = Money(
+                rawValue: Int64(
+                    roundedQuotient(Int128(difference) * Int128(both), Int128(Quantity.unit), rounding: .halfEven) ?? 0)
+            )
             bps = Ratio.of(difference, singlePrice.rawValue)
         }
     }
@@ -119,7 +124,11 @@ public enum OrderTypeClass: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Rule 605 order size buckets, in units.
 public enum SizeBucket: String, Sendable, Hashable, Codable, CaseIterable {
-    case under100 = "<100", from100 = "100-499", from500 = "500-1999", from2000 = "2000-4999", from5000 = ">=5000"
+    case under100 = "<100"
+    case from100 = "100-499"
+    case from500 = "500-1999"
+    case from2000 = "2000-4999"
+    case from5000 = ">=5000"
 
     public static func of(_ quantity: Quantity) -> SizeBucket {
         switch quantity.rawValue / Quantity.unit {
@@ -134,7 +143,12 @@ public enum SizeBucket: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Rule 605 execution speed buckets: time from the order's receipt to its execution.
 public enum SpeedBucket: String, Sendable, Hashable, Codable, CaseIterable {
-    case under10s = "0-9s", from10s = "10-29s", from30s = "30-59s", from60s = "60-299s", from5m = "5-30min", over30m = ">30min"
+    case under10s = "0-9s"
+    case from10s = "10-29s"
+    case from30s = "30-59s"
+    case from60s = "60-299s"
+    case from5m = "5-30min"
+    case over30m = ">30min"
 
     public static func of(milliseconds: Int64) -> SpeedBucket {
         switch milliseconds {

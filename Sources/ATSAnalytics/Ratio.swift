@@ -44,5 +44,7 @@ public struct Ratio: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var description: String { decimal(8) }
 
-    public static func < (lhs: Ratio, rhs: Ratio) -> Bool { lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator }
+    public static func < (lhs: Ratio, rhs: Ratio) -> Bool {
+        lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
+    }
 }

@@ -15,8 +15,10 @@ public struct ReportInput: Sendable {
     public var scope: String
     public var generatedAt: Timestamp
 
-    public init(parents: [ParentOrder], fillTimes: [String: Timestamp], events: [EventRecord], from: Timestamp? = nil,
-                to: Timestamp? = nil, scope: String, generatedAt: Timestamp) {
+    public init(
+        parents: [ParentOrder], fillTimes: [String: Timestamp], events: [EventRecord], from: Timestamp? = nil,
+        to: Timestamp? = nil, scope: String, generatedAt: Timestamp
+    ) {
         self.parents = parents
         self.fillTimes = fillTimes
         self.events = events
@@ -30,16 +32,20 @@ public struct ReportInput: Sendable {
     /// and events, read without changing it: only those rows are read (by account and time).
     /// - Throws: ``ReportTooLarge`` when the window holds more than `maximumOrders` orders (nothing
     ///   else read), so that a report's memory and time stay bounded.
-    public static func journal(_ journal: Journal, account: AccountID? = nil, from: Timestamp? = nil, to: Timestamp? = nil,
-                               generatedAt: Timestamp, maximumOrders: Int? = nil) throws -> ReportInput {
-        let query = Journal.ParentQuery(account: account?.rawValue, from: from?.nanosecondsSinceEpoch, to: to?.nanosecondsSinceEpoch)
+    public static func journal(
+        _ journal: Journal, account: AccountID? = nil, from: Timestamp? = nil, to: Timestamp? = nil,
+        generatedAt: Timestamp, maximumOrders: Int? = nil
+    ) throws -> ReportInput {
+        let query = Journal.ParentQuery(
+            account: account?.rawValue, from: from?.nanosecondsSinceEpoch, to: to?.nanosecondsSinceEpoch)
         if let maximumOrders {
             let count = try journal.countParents(query)
             if count > maximumOrders { throw ReportTooLarge(orders: count, maximum: maximumOrders) }
         }
         let (parents, fillTimes) = try OrderJournal.parents(in: journal, query)
-        return ReportInput(parents: parents, fillTimes: fillTimes, events: try journal.events(query),
-                           from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt)
+        return ReportInput(
+            parents: parents, fillTimes: fillTimes, events: try journal.events(query),
+            from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt)
     }
 }
 
@@ -60,7 +66,8 @@ public enum ReportBuilder {
         }.sorted { $0.id < $1.id }
         let analyses = parents.map { OrderAnalysis($0, fillTimes: input.fillTimes) }
         return Report(
-            generatedAt: input.generatedAt.description, from: input.from?.description, to: input.to?.description, scope: input.scope,
+            generatedAt: input.generatedAt.description, from: input.from?.description, to: input.to?.description,
+            scope: input.scope,
             summary: summary(analyses), orders: analyses.map(\.row), venues: venues(parents, events: input.events),
             rule606: rule606(analyses), rule605: rule605(analyses), depth: depth(parents))
     }
@@ -81,16 +88,22 @@ public enum ReportBuilder {
         return Report.Summary(
             orders: orders.count, ordersWithFills: orders.filter { $0.parent.filledQuantity.isPositive }.count,
             rejected: orders.filter { $0.parent.status == .rejected }.count,
-            orderedQuantity: Quantity(rawValue: ordered).description, filledQuantity: Quantity(rawValue: filled).description,
+            orderedQuantity: Quantity(rawValue: ordered).description,
+            filledQuantity: Quantity(rawValue: filled).description,
             fillRatePercent: Ratio.of(filled, ordered)?.percent,
             notional: orders.reduce(ExactAmount.zero) { $0 + $1.parent.notional }.description,
             fees: Money(rawValue: orders.reduce(0) { $0 + $1.parent.fees.rawValue }).description,
             averageSlippageBps: weight == 0 ? nil : Ratio(weighted, weight * Int128(BasisPoints.unit)).decimal(2),
             fragmentationBenefit: Money(rawValue: benefits.reduce(0) { $0 + ($1.amount?.rawValue ?? 0) }).description,
             ordersComparedWithBestSingle: orders.compactMap(\.benefit).count,
-            ordersBetterThanBestSingle: benefits.filter { ($0.perUnit?.rawValue ?? 0) > 0 || $0.extraQuantity.isPositive }.count,
-            ordersWorseThanBestSingle: benefits.filter { ($0.perUnit?.rawValue ?? 0) < 0 && !$0.extraQuantity.isPositive }.count,
-            extraQuantityOverBestSingle: Quantity(rawValue: benefits.reduce(0) { $0 + $1.extraQuantity.rawValue }).description)
+            ordersBetterThanBestSingle: benefits.filter {
+                ($0.perUnit?.rawValue ?? 0) > 0 || $0.extraQuantity.isPositive
+            }.count,
+            ordersWorseThanBestSingle: benefits.filter {
+                ($0.perUnit?.rawValue ?? 0) < 0 && !$0.extraQuantity.isPositive
+            }.count,
+            extraQuantityOverBestSingle: Quantity(rawValue: benefits.reduce(0) { $0 + $1.extraQuantity.rawValue })
+                .description)
     }
 
     // MARK: Venue scorecards
@@ -114,8 +127,10 @@ public enum ReportBuilder {
             let times = sent.compactMap { latencies[$0.clientKey] }.sorted()
             return Report.VenueRow(
                 venue: venue.rawValue, childrenSent: sent.count, quantitySent: Quantity(rawValue: quantity).description,
-                quantityFilled: Quantity(rawValue: filled).description, fillRatePercent: Ratio.of(filled, quantity)?.percent,
-                goneOnArrival: Quantity(rawValue: gone).description, goneOnArrivalPercent: Ratio.of(gone, planned)?.percent,
+                quantityFilled: Quantity(rawValue: filled).description,
+                fillRatePercent: Ratio.of(filled, quantity)?.percent,
+                goneOnArrival: Quantity(rawValue: gone).description,
+                goneOnArrivalPercent: Ratio.of(gone, planned)?.percent,
                 latencyP50Ms: Percentile.nearestRank(times, 50), latencyP95Ms: Percentile.nearestRank(times, 95),
                 rejections: rejections, volumeSharePercent: Ratio.of(filled, totalFilled)?.percent,
                 fees: Money(rawValue: children.reduce(0) { $0 + $1.fees.rawValue }).description)
@@ -126,28 +141,41 @@ public enum ReportBuilder {
 
     static func rule606(_ orders: [OrderAnalysis]) -> [Report.Rule606Period] {
         let routed = orders.filter { !$0.parent.decisions.isEmpty }
-        return Dictionary(grouping: routed) { String($0.parent.createdAt.description.prefix(7)) }.sorted { $0.key < $1.key }.map { period, orders in
+        return Dictionary(grouping: routed) { String($0.parent.createdAt.description.prefix(7)) }.sorted {
+            $0.key < $1.key
+        }.map { period, orders in
             var typeShare: [String: String] = [:]
             let byType = Dictionary(grouping: orders, by: \.orderType)
-            for type in OrderTypeClass.allCases { typeShare[type.rawValue] = Ratio(Int64(byType[type]?.count ?? 0), Int64(orders.count)).percent }
+            for type in OrderTypeClass.allCases {
+                typeShare[type.rawValue] = Ratio(Int64(byType[type]?.count ?? 0), Int64(orders.count)).percent
+            }
             var venues: [VenueID: [OrderAnalysis]] = [:]
             for order in orders {
-                for venue in Set(order.parent.children.filter { $0.refusal == nil }.map(\.venue)) { venues[venue, default: []].append(order) }
-            }
-            return Report.Rule606Period(period: period, orders: orders.count, typeSharePercent: typeShare, venues: venues.sorted { $0.key < $1.key }.map { venue, routedHere in
-                var share: [String: String] = [:]
-                for type in OrderTypeClass.allCases {
-                    let ofType = byType[type]?.count ?? 0
-                    if ofType > 0 { share[type.rawValue] = Ratio(Int64(routedHere.filter { $0.orderType == type }.count), Int64(ofType)).percent }
+                for venue in Set(order.parent.children.filter { $0.refusal == nil }.map(\.venue)) {
+                    venues[venue, default: []].append(order)
                 }
-                let children = routedHere.flatMap { $0.parent.children.filter { $0.venue == venue } }
-                let shares = children.reduce(Int64(0)) { $0 + $1.filledQuantity.rawValue }
-                let fees = children.reduce(Int64(0)) { $0 + $1.fees.rawValue }
-                return Report.Rule606Venue(
-                    venue: venue.rawValue, orders: routedHere.count, orderSharePercent: Ratio(Int64(routedHere.count), Int64(orders.count)).percent,
-                    typeSharePercent: share, shares: Quantity(rawValue: shares).description, netFees: Money(rawValue: fees).description,
-                    netFeesPerHundredShares: Ratio.of(fees, shares).map { $0.decimal(4, scaledBy: 100) })
-            })
+            }
+            return Report.Rule606Period(
+                period: period, orders: orders.count, typeSharePercent: typeShare,
+                venues: venues.sorted { $0.key < $1.key }.map { venue, routedHere in
+                    var share: [String: String] = [:]
+                    for type in OrderTypeClass.allCases {
+                        let ofType = byType[type]?.count ?? 0
+                        if ofType > 0 {
+                            share[type.rawValue] =
+                                Ratio(Int64(routedHere.filter { $0.orderType == type }.count), Int64(ofType)).percent
+                        }
+                    }
+                    let children = routedHere.flatMap { $0.parent.children.filter { $0.venue == venue } }
+                    let shares = children.reduce(Int64(0)) { $0 + $1.filledQuantity.rawValue }
+                    let fees = children.reduce(Int64(0)) { $0 + $1.fees.rawValue }
+                    return Report.Rule606Venue(
+                        venue: venue.rawValue, orders: routedHere.count,
+                        orderSharePercent: Ratio(Int64(routedHere.count), Int64(orders.count)).percent,
+                        typeSharePercent: share, shares: Quantity(rawValue: shares).description,
+                        netFees: Money(rawValue: fees).description,
+                        netFeesPerHundredShares: Ratio.of(fees, shares).map { $0.decimal(4, scaledBy: 100) })
+                })
         }
     }
 
@@ -155,7 +183,9 @@ public enum ReportBuilder {
 
     static func rule605(_ orders: [OrderAnalysis]) -> [Report.Rule605Row] {
         let covered = orders.filter { !$0.parent.decisions.isEmpty }
-        let groups = Dictionary(grouping: covered) { "\($0.parent.symbol)|\($0.orderType.rawValue)|\(SizeBucket.of($0.parent.quantity).rawValue)" }
+        let groups = Dictionary(grouping: covered) {
+            "\($0.parent.symbol)|\($0.orderType.rawValue)|\(SizeBucket.of($0.parent.quantity).rawValue)"
+        }
         return groups.keys.sorted().map { key in
             let orders = groups[key]!
             let parts = key.split(separator: "|").map(String.init)
@@ -176,7 +206,9 @@ public enum ReportBuilder {
                 for (fill, time) in order.fills {
                     let elapsed = time.map { parent.createdAt.nanoseconds(until: $0) / 1_000_000 } ?? 0
                     within[SpeedBucket.of(milliseconds: elapsed), default: 0] += fill.quantity.rawValue
-                    if let quote = order.quote, let spread = EffectiveSpread.of(side: parent.side, price: fill.price, quote: quote) {
+                    if let quote = order.quote,
+                        let spread = EffectiveSpread.of(side: parent.side, price: fill.price, quote: quote)
+                    {
                         spreadWeighted += Int128(spread.rawValue) * Int128(fill.quantity.rawValue)
                         spreadWeight += fill.quantity.rawValue
                     }
@@ -193,38 +225,53 @@ public enum ReportBuilder {
                 }
             }
             var withinText: [String: String] = [:]
-            for bucket in SpeedBucket.allCases { withinText[bucket.rawValue] = Quantity(rawValue: within[bucket] ?? 0).description }
+            for bucket in SpeedBucket.allCases {
+                withinText[bucket.rawValue] = Quantity(rawValue: within[bucket] ?? 0).description
+            }
             // Σ (spread × quantity) / Σ quantity, in money per unit (spread raw at 10⁻⁸).
-            let average: String? = spreadWeight == 0 ? nil : Ratio(spreadWeighted, Int128(spreadWeight) * Int128(Money.unit)).decimal(6)
+            let average: String? =
+                spreadWeight == 0 ? nil : Ratio(spreadWeighted, Int128(spreadWeight) * Int128(Money.unit)).decimal(6)
             return Report.Rule605Row(
                 symbol: parts[0], orderType: parts[1], sizeBucket: parts[2], orders: orders.count,
                 shares: Quantity(rawValue: orders.reduce(0) { $0 + $1.parent.quantity.rawValue }).description,
-                executedShares: Quantity(rawValue: executed).description, cancelledShares: Quantity(rawValue: cancelled).description,
-                executedWithin: withinText, averageEffectiveSpread: average, priceImprovedShares: Quantity(rawValue: improved).description,
-                averagePriceImprovement: improved == 0 ? nil : Ratio(improvement, Int128(improved) * Int128(Money.unit)).decimal(6),
+                executedShares: Quantity(rawValue: executed).description,
+                cancelledShares: Quantity(rawValue: cancelled).description,
+                executedWithin: withinText, averageEffectiveSpread: average,
+                priceImprovedShares: Quantity(rawValue: improved).description,
+                averagePriceImprovement: improved == 0
+                    ? nil : Ratio(improvement, Int128(improved) * Int128(Money.unit)).decimal(6),
                 averageImprovedTimeMs: improved == 0 ? nil : Int64(improvedTime / Int128(improved)),
-                atQuoteShares: Quantity(rawValue: atQuote).description, outsideQuoteShares: Quantity(rawValue: outside).description)
+                atQuoteShares: Quantity(rawValue: atQuote).description,
+                outsideQuoteShares: Quantity(rawValue: outside).description)
         }
     }
 
     // MARK: Depth
 
     static func depth(_ parents: [ParentOrder]) -> Report.DepthSnapshot? {
-        guard let parent = parents.filter({ !$0.decisions.isEmpty }).max(by: { ($0.quantity, $1.id) < ($1.quantity, $0.id) }),
-              let decision = parent.decisions.first else { return nil }
+        guard
+            let parent = parents.filter({ !$0.decisions.isEmpty }).max(by: {
+                ($0.quantity, $1.id) < ($1.quantity, $0.id)
+            }),
+            let decision = parent.decisions.first
+        else { return nil }
         func levels(_ all: [PlanLevel], descending: Bool) -> [Report.DepthLevel] {
-            let merged = Dictionary(grouping: all, by: \.price).map { ($0.key, $0.value.reduce(Int64(0)) { $0 + $1.quantity.rawValue }) }
-                .sorted { descending ? $0.0 > $1.0 : $0.0 < $1.0 }.prefix(20)
+            let merged = Dictionary(grouping: all, by: \.price).map {
+                ($0.key, $0.value.reduce(Int64(0)) { $0 + $1.quantity.rawValue })
+            }
+            .sorted { descending ? $0.0 > $1.0 : $0.0 < $1.0 }.prefix(20)
             var running: Int64 = 0
             return merged.map { price, quantity in
                 running += quantity
-                return Report.DepthLevel(price: price.description, quantity: Quantity(rawValue: quantity).description,
-                                         cumulative: Quantity(rawValue: running).description)
+                return Report.DepthLevel(
+                    price: price.description, quantity: Quantity(rawValue: quantity).description,
+                    cumulative: Quantity(rawValue: running).description)
             }
         }
-        return Report.DepthSnapshot(orderId: parent.id.description, symbol: parent.symbol.rawValue, at: decision.at.description,
-                                    bids: levels(decision.snapshot.venues.flatMap(\.bids), descending: true),
-                                    asks: levels(decision.snapshot.venues.flatMap(\.asks), descending: false))
+        return Report.DepthSnapshot(
+            orderId: parent.id.description, symbol: parent.symbol.rawValue, at: decision.at.description,
+            bids: levels(decision.snapshot.venues.flatMap(\.bids), descending: true),
+            asks: levels(decision.snapshot.venues.flatMap(\.asks), descending: false))
     }
 }
 
@@ -250,34 +297,46 @@ struct OrderAnalysis {
         let mid = quote?.mid
         if let average, let mid {
             let bps = Slippage.bps(side: parent.side, average: average, arrivalMid: mid)
-            slippageBps = BasisPoints(rawValue: Int64(roundedQuotient(bps.numerator * 10_000 * Int128(BasisPoints.unit), bps.denominator, rounding: .halfEven)!))
+            slippageBps = BasisPoints(
+                rawValue: Int64(
+                    roundedQuotient(
+                        bps.numerator * 10_000 * Int128(BasisPoints.unit), bps.denominator, rounding: .halfEven)!))
         } else {
             slippageBps = nil
         }
         let allIn = AllInCost.of(side: parent.side, notional: parent.notional, fees: parent.fees)
         if let first, parent.filledQuantity.isPositive {
-            var order = PlanOrder(side: parent.side, quantity: parent.quantity, limitPrice: parent.limitPrice, strategy: parent.strategy)
+            var order = PlanOrder(
+                side: parent.side, quantity: parent.quantity, limitPrice: parent.limitPrice, strategy: parent.strategy)
             order.includeVenues = parent.includeVenues
             order.excludeVenues = parent.excludeVenues
-            benefit = FragmentationBenefit(side: parent.side, order: order, snapshot: first.snapshot, filled: parent.filledQuantity, allIn: allIn)
+            benefit = FragmentationBenefit(
+                side: parent.side, order: order, snapshot: first.snapshot, filled: parent.filledQuantity, allIn: allIn)
         } else {
             benefit = nil
         }
         let lastFill = fills.compactMap(\.time).max()
         row = Report.OrderRow(
-            id: parent.id.description, account: parent.account.rawValue, symbol: parent.symbol.rawValue, side: parent.side.rawValue,
-            quantity: parent.quantity.description, limitPrice: parent.limitPrice?.description, timeInForce: parent.timeInForce.rawValue,
+            id: parent.id.description, account: parent.account.rawValue, symbol: parent.symbol.rawValue,
+            side: parent.side.rawValue,
+            quantity: parent.quantity.description, limitPrice: parent.limitPrice?.description,
+            timeInForce: parent.timeInForce.rawValue,
             orderType: orderType.rawValue, status: parent.status.rawValue, createdAt: parent.createdAt.description,
             arrivalBid: quote?.bid?.description, arrivalAsk: quote?.ask?.description, arrivalMid: mid?.decimal(9),
-            filledQuantity: parent.filledQuantity.description, fillRatePercent: FillRate.of(filled: parent.filledQuantity, ordered: parent.quantity)?.percent,
-            averagePrice: average?.description, slippageBps: slippageBps.map { Ratio(Int128($0.rawValue), Int128(BasisPoints.unit)).decimal(2) },
+            filledQuantity: parent.filledQuantity.description,
+            fillRatePercent: FillRate.of(filled: parent.filledQuantity, ordered: parent.quantity)?.percent,
+            averagePrice: average?.description,
+            slippageBps: slippageBps.map { Ratio(Int128($0.rawValue), Int128(BasisPoints.unit)).decimal(2) },
             fees: parent.fees.description, allInCost: allIn.description,
             allInPrice: AllInCost.perUnit(allIn, quantity: parent.filledQuantity)?.description,
             timeToFillMs: lastFill.map { parent.createdAt.nanoseconds(until: $0) / 1_000_000 },
             venues: Array(Set(parent.children.filter { $0.filledQuantity.isPositive }.map(\.venue.rawValue))).sorted(),
-            bestSingleVenue: benefit?.bestSingleVenue?.rawValue, bestSingleQuantity: (benefit?.bestSingleQuantity ?? .zero).description,
-            bestSingleAllInPrice: benefit?.bestSingleAllInPrice?.description, fragmentationBenefit: benefit?.amount?.description,
-            fragmentationBenefitBps: benefit?.bps?.basisPoints, extraQuantityOverBestSingle: (benefit?.extraQuantity ?? .zero).description)
+            bestSingleVenue: benefit?.bestSingleVenue?.rawValue,
+            bestSingleQuantity: (benefit?.bestSingleQuantity ?? .zero).description,
+            bestSingleAllInPrice: benefit?.bestSingleAllInPrice?.description,
+            fragmentationBenefit: benefit?.amount?.description,
+            fragmentationBenefitBps: benefit?.bps?.basisPoints,
+            extraQuantityOverBestSingle: (benefit?.extraQuantity ?? .zero).description)
     }
 }
 
@@ -291,7 +350,9 @@ public enum ChildLatency {
             guard let key = event.childKey else { continue }
             if event.kind == "child_created" {
                 created[key] = created[key] ?? event.at
-            } else if (event.kind == "child_status" || event.kind == "fill"), answered[key] == nil, let start = created[key] {
+            } else if event.kind == "child_status" || event.kind == "fill", answered[key] == nil,
+                let start = created[key]
+            {
                 answered[key] = (event.at - start) / 1_000_000
             }
         }

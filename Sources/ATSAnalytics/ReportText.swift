@@ -9,19 +9,33 @@ public enum ReportText {
         let s = report.summary
         out.append("# Routing analytics report")
         out.append("")
-        out.append("Generated \(report.generatedAt) for \(report.scope); orders created \(report.from ?? "from the start") to \(report.to ?? "now").")
+        out.append(
+            "Generated \(report.generatedAt) for \(report.scope); orders created \(report.from ?? "from the start") to \(report.to ?? "now")."
+        )
         out.append("")
         out.append("## Headline")
         out.append("")
-        out.append(table(["figure", "value"], [
-            ["orders", "\(s.orders) (\(s.ordersWithFills) with fills, \(s.rejected) rejected)"],
-            ["filled / ordered", "\(s.filledQuantity) / \(s.orderedQuantity)" + (s.fillRatePercent.map { " (\($0) %)" } ?? "")],
-            ["notional", s.notional], ["fees", s.fees],
-            ["average slippage vs arrival mid (quantity-weighted)", s.averageSlippageBps.map { "\($0) bp" } ?? "—"],
-            ["fragmentation benefit vs best single venue", s.fragmentationBenefit],
-            ["orders with fills compared with the best single venue: better / worse", "\(s.ordersComparedWithBestSingle): \(s.ordersBetterThanBestSingle) / \(s.ordersWorseThanBestSingle)"],
-            ["units filled beyond any single venue", s.extraQuantityOverBestSingle],
-        ]))
+        out.append(
+            table(
+                ["figure", "value"],
+                [
+                    ["orders", "\(s.orders) (\(s.ordersWithFills) with fills, \(s.rejected) rejected)"],
+                    [
+                        "filled / ordered",
+                        "\(s.filledQuantity) / \(s.orderedQuantity)" + (s.fillRatePercent.map { " (\($0) %)" } ?? ""),
+                    ],
+                    ["notional", s.notional], ["fees", s.fees],
+                    [
+                        "average slippage vs arrival mid (quantity-weighted)",
+                        s.averageSlippageBps.map { "\($0) bp" } ?? "—",
+                    ],
+                    ["fragmentation benefit vs best single venue", s.fragmentationBenefit],
+                    [
+                        "orders with fills compared with the best single venue: better / worse",
+                        "\(s.ordersComparedWithBestSingle): \(s.ordersBetterThanBestSingle) / \(s.ordersWorseThanBestSingle)",
+                    ],
+                    ["units filled beyond any single venue", s.extraQuantityOverBestSingle],
+                ]))
         out.append("")
         out.append("## Orders (transaction cost analysis)")
         out.append("")
@@ -36,10 +50,16 @@ public enum ReportText {
             out.append("")
             out.append("### \(period.period): \(period.orders) orders")
             out.append("")
-            out.append("Orders by type: " + OrderTypeNames.all.map { "\($0.label) \(period.typeSharePercent[$0.key] ?? "0.00") %" }.joined(separator: ", "))
+            out.append(
+                "Orders by type: "
+                    + OrderTypeNames.all.map { "\($0.label) \(period.typeSharePercent[$0.key] ?? "0.00") %" }.joined(
+                        separator: ", "))
             out.append("")
             // The period is the heading: the table leaves its column out.
-            out.append(table(Array(rule606Header.dropFirst()), period.venues.map { Array(rule606Cells(period.period, $0).dropFirst()) }))
+            out.append(
+                table(
+                    Array(rule606Header.dropFirst()),
+                    period.venues.map { Array(rule606Cells(period.period, $0).dropFirst()) }))
         }
         out.append("")
         out.append("## Rule 605-style execution quality")
@@ -51,7 +71,10 @@ public enum ReportText {
 
     static func table(_ header: [String], _ rows: [[String]]) -> String {
         func escape(_ cell: String) -> String { cell.replacingOccurrences(of: "|", with: "\\|") }
-        var lines = ["| " + header.map(escape).joined(separator: " | ") + " |", "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
+        var lines = [
+            "| " + header.map(escape).joined(separator: " | ") + " |",
+            "|" + header.map { _ in "---" }.joined(separator: "|") + "|",
+        ]
         for row in rows { lines.append("| " + row.map(escape).joined(separator: " | ") + " |") }
         if rows.isEmpty { lines.append("| " + header.map { _ in "—" }.joined(separator: " | ") + " |") }
         return lines.joined(separator: "\n")
@@ -59,45 +82,68 @@ public enum ReportText {
 
     // MARK: Rows shared by Markdown, CSV and HTML
 
-    static let orderHeader = ["order", "account", "symbol", "side", "quantity", "limit", "type", "status", "arrival bid", "arrival ask",
-                              "arrival mid", "filled", "fill rate %", "average price", "slippage bp", "fees", "all-in", "all-in price",
-                              "time to fill ms", "venues", "best single venue", "best single qty", "best single all-in price",
-                              "benefit", "benefit bp", "extra qty"]
+    static let orderHeader = [
+        "order", "account", "symbol", "side", "quantity", "limit", "type", "status", "arrival bid", "arrival ask",
+        "arrival mid", "filled", "fill rate %", "average price", "slippage bp", "fees", "all-in", "all-in price",
+        "time to fill ms", "venues", "best single venue", "best single qty", "best single all-in price",
+        "benefit", "benefit bp", "extra qty",
+    ]
 
     static func orderCells(_ o: Report.OrderRow) -> [String] {
-        [o.id, o.account, o.symbol, o.side, o.quantity, o.limitPrice ?? "", o.orderType, o.status, o.arrivalBid ?? "", o.arrivalAsk ?? "",
-         o.arrivalMid ?? "", o.filledQuantity, o.fillRatePercent ?? "", o.averagePrice ?? "", o.slippageBps ?? "", o.fees, o.allInCost,
-         o.allInPrice ?? "", o.timeToFillMs.map(String.init) ?? "", o.venues.joined(separator: " "), o.bestSingleVenue ?? "",
-         o.bestSingleQuantity, o.bestSingleAllInPrice ?? "", o.fragmentationBenefit ?? "", o.fragmentationBenefitBps ?? "",
-         o.extraQuantityOverBestSingle]
+        [
+            o.id, o.account, o.symbol, o.side, o.quantity, o.limitPrice ?? "", o.orderType, o.status,
+            o.arrivalBid ?? "", o.arrivalAsk ?? "",
+            o.arrivalMid ?? "", o.filledQuantity, o.fillRatePercent ?? "", o.averagePrice ?? "", o.slippageBps ?? "",
+            o.fees, o.allInCost,
+            o.allInPrice ?? "", o.timeToFillMs.map(String.init) ?? "", o.venues.joined(separator: " "),
+            o.bestSingleVenue ?? "",
+            o.bestSingleQuantity, o.bestSingleAllInPrice ?? "", o.fragmentationBenefit ?? "",
+            o.fragmentationBenefitBps ?? "",
+            o.extraQuantityOverBestSingle,
+        ]
     }
 
-    static let venueHeader = ["venue", "children sent", "quantity sent", "filled", "fill rate %", "gone on arrival", "gone on arrival %",
-                              "latency p50 ms", "latency p95 ms", "rejections", "volume share %", "fees"]
+    static let venueHeader = [
+        "venue", "children sent", "quantity sent", "filled", "fill rate %", "gone on arrival", "gone on arrival %",
+        "latency p50 ms", "latency p95 ms", "rejections", "volume share %", "fees",
+    ]
 
     static func venueCells(_ v: Report.VenueRow) -> [String] {
-        [v.venue, "\(v.childrenSent)", v.quantitySent, v.quantityFilled, v.fillRatePercent ?? "", v.goneOnArrival, v.goneOnArrivalPercent ?? "",
-         v.latencyP50Ms.map(String.init) ?? "", v.latencyP95Ms.map(String.init) ?? "",
-         v.rejections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " "), v.volumeSharePercent ?? "", v.fees]
+        [
+            v.venue, "\(v.childrenSent)", v.quantitySent, v.quantityFilled, v.fillRatePercent ?? "", v.goneOnArrival,
+            v.goneOnArrivalPercent ?? "",
+            v.latencyP50Ms.map(String.init) ?? "", v.latencyP95Ms.map(String.init) ?? "",
+            v.rejections.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " "),
+            v.volumeSharePercent ?? "", v.fees,
+        ]
     }
 
-    static let rule606Header = ["period", "venue", "orders", "order share %", "market %", "marketable limit %", "non-marketable limit %",
-                                "other %", "shares", "net fees", "net fees per 100 shares"]
+    static let rule606Header = [
+        "period", "venue", "orders", "order share %", "market %", "marketable limit %", "non-marketable limit %",
+        "other %", "shares", "net fees", "net fees per 100 shares",
+    ]
 
     static func rule606Cells(_ period: String, _ v: Report.Rule606Venue) -> [String] {
-        [period, v.venue, "\(v.orders)", v.orderSharePercent] + OrderTypeNames.all.map { v.typeSharePercent[$0.key] ?? "" }
+        [period, v.venue, "\(v.orders)", v.orderSharePercent]
+            + OrderTypeNames.all.map { v.typeSharePercent[$0.key] ?? "" }
             + [v.shares, v.netFees, v.netFeesPerHundredShares ?? ""]
     }
 
-    static let rule605Header = ["symbol", "order type", "size", "orders", "shares", "executed", "cancelled"]
+    static let rule605Header =
+        ["symbol", "order type", "size", "orders", "shares", "executed", "cancelled"]
         + SpeedBucket.allCases.map { "executed \($0.rawValue)" }
-        + ["avg effective spread", "price-improved shares", "avg improvement", "avg improved time ms", "at quote", "outside quote"]
+        + [
+            "avg effective spread", "price-improved shares", "avg improvement", "avg improved time ms", "at quote",
+            "outside quote",
+        ]
 
     static func rule605Cells(_ r: Report.Rule605Row) -> [String] {
         [r.symbol, r.orderType, r.sizeBucket, "\(r.orders)", r.shares, r.executedShares, r.cancelledShares]
             + SpeedBucket.allCases.map { r.executedWithin[$0.rawValue] ?? "0" }
-            + [r.averageEffectiveSpread ?? "", r.priceImprovedShares, r.averagePriceImprovement ?? "",
-               r.averageImprovedTimeMs.map(String.init) ?? "", r.atQuoteShares, r.outsideQuoteShares]
+            + [
+                r.averageEffectiveSpread ?? "", r.priceImprovedShares, r.averagePriceImprovement ?? "",
+                r.averageImprovedTimeMs.map(String.init) ?? "", r.atQuoteShares, r.outsideQuoteShares,
+            ]
     }
 
     // MARK: CSV
@@ -107,24 +153,33 @@ public enum ReportText {
         let s = report.summary
         let summary: [[String]] = [
             ["orders", "\(s.orders)"], ["orders_with_fills", "\(s.ordersWithFills)"], ["rejected", "\(s.rejected)"],
-            ["ordered_quantity", s.orderedQuantity], ["filled_quantity", s.filledQuantity], ["fill_rate_percent", s.fillRatePercent ?? ""],
+            ["ordered_quantity", s.orderedQuantity], ["filled_quantity", s.filledQuantity],
+            ["fill_rate_percent", s.fillRatePercent ?? ""],
             ["notional", s.notional], ["fees", s.fees], ["average_slippage_bps", s.averageSlippageBps ?? ""],
-            ["fragmentation_benefit", s.fragmentationBenefit], ["orders_compared_with_best_single", "\(s.ordersComparedWithBestSingle)"],
+            ["fragmentation_benefit", s.fragmentationBenefit],
+            ["orders_compared_with_best_single", "\(s.ordersComparedWithBestSingle)"],
             ["orders_better_than_best_single", "\(s.ordersBetterThanBestSingle)"],
-            ["orders_worse_than_best_single", "\(s.ordersWorseThanBestSingle)"], ["extra_quantity_over_best_single", s.extraQuantityOverBestSingle],
+            ["orders_worse_than_best_single", "\(s.ordersWorseThanBestSingle)"],
+            ["extra_quantity_over_best_single", s.extraQuantityOverBestSingle],
         ]
         return [
             ("summary.csv", csvText(["figure", "value"], summary)),
             ("orders.csv", csvText(orderHeader, report.orders.map(orderCells))),
             ("venues.csv", csvText(venueHeader, report.venues.map(venueCells))),
-            ("rule606.csv", csvText(rule606Header, report.rule606.flatMap { period in period.venues.map { rule606Cells(period.period, $0) } })),
+            (
+                "rule606.csv",
+                csvText(
+                    rule606Header,
+                    report.rule606.flatMap { period in period.venues.map { rule606Cells(period.period, $0) } })
+            ),
             ("rule605.csv", csvText(rule605Header, report.rule605.map(rule605Cells))),
         ]
     }
 
     static func csvText(_ header: [String], _ rows: [[String]]) -> String {
         func field(_ text: String) -> String {
-            text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            text.contains(",") || text.contains("\"") || text.contains("\n")
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
@@ -132,6 +187,7 @@ public enum ReportText {
 
 enum OrderTypeNames {
     static let all: [(key: String, label: String)] = [
-        ("market", "market"), ("marketable_limit", "marketable limit"), ("non_marketable_limit", "non-marketable limit"), ("other", "other"),
+        ("market", "market"), ("marketable_limit", "marketable limit"),
+        ("non_marketable_limit", "non-marketable limit"), ("other", "other"),
     ]
 }

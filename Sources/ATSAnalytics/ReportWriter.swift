@@ -13,7 +13,9 @@ public enum ReportWriter {
         if text.lowercased() == "all" { return Format.allCases }
         var result: [Format] = []
         for part in text.split(separator: ",") {
-            guard let format = Format(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
+            guard let format = Format(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                return nil
+            }
             if !result.contains(format) { result.append(format) }
         }
         return result.isEmpty ? nil : result
@@ -58,7 +60,8 @@ public enum ReportTime {
             clock.removeLast()
             let fields = clock.split(separator: ":", omittingEmptySubsequences: false).map { Int64($0) }
             guard (2...3).contains(fields.count), fields.allSatisfy({ $0 != nil }),
-                  let hour = fields[0], let minute = fields[1], (0..<24).contains(hour), (0..<60).contains(minute) else { return nil }
+                let hour = fields[0], let minute = fields[1], (0..<24).contains(hour), (0..<60).contains(minute)
+            else { return nil }
             let second = fields.count == 3 ? fields[2]! : 0
             guard (0..<60).contains(second) else { return nil }
             seconds += hour * 3_600 + minute * 60 + second

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One record of the shared binary op-stream format (24 bytes, little-endian).
@@ -44,8 +44,10 @@ public struct OpStreamHeader: Sendable, Hashable {
     public var expectedNotional: UInt64
     public var expectedResting: UInt64
 
-    public init(count: UInt64, prefill: UInt64, expectedTrades: UInt64, expectedVolume: UInt64,
-                expectedNotional: UInt64, expectedResting: UInt64) {
+    public init(
+        count: UInt64, prefill: UInt64, expectedTrades: UInt64, expectedVolume: UInt64,
+        expectedNotional: UInt64, expectedResting: UInt64
+    ) {
         self.count = count
         self.prefill = prefill
         self.expectedTrades = expectedTrades
@@ -82,11 +84,14 @@ public struct OpStream: Sendable {
             for i in 0..<8 { value |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
             return value
         }
-        header = OpStreamHeader(count: u64(8), prefill: u64(16), expectedTrades: u64(24), expectedVolume: u64(32),
-                                expectedNotional: u64(40), expectedResting: u64(48))
+        header = OpStreamHeader(
+            count: u64(8), prefill: u64(16), expectedTrades: u64(24), expectedVolume: u64(32),
+            expectedNotional: u64(40), expectedResting: u64(48))
         let body = bytes.count - Self.headerSize
         guard body % Self.recordSize == 0, UInt64(body / Self.recordSize) == header.count else {
-            throw OpStreamError("\(source): the header declares \(header.count) records but the body holds \(body) bytes (\(Double(body) / 24) records)")
+            throw OpStreamError(
+                "\(source): the header declares \(header.count) records but the body holds \(body) bytes (\(Double(body) / 24) records)"
+            )
         }
         guard header.prefill <= header.count else {
             throw OpStreamError("\(source): prefill \(header.prefill) exceeds the record count \(header.count)")
@@ -101,9 +106,11 @@ public struct OpStream: Sendable {
             guard bytes[base + 1] <= 1 else {
                 throw OpStreamError("\(source): record \(record) has side \(bytes[base + 1]); expected 0 or 1")
             }
-            let quantity = UInt32(bytes[base + 4]) | UInt32(bytes[base + 5]) << 8 | UInt32(bytes[base + 6]) << 16
+            let quantity =
+                UInt32(bytes[base + 4]) | UInt32(bytes[base + 5]) << 8 | UInt32(bytes[base + 6]) << 16
                 | UInt32(bytes[base + 7]) << 24
-            ops.append(Op(kind: kind, side: bytes[base + 1], quantity: quantity, id: u64(base + 8), price: u64(base + 16)))
+            ops.append(
+                Op(kind: kind, side: bytes[base + 1], quantity: quantity, id: u64(base + 8), price: u64(base + 16)))
         }
         self.ops = ops
     }
@@ -117,10 +124,14 @@ public struct OpStream: Sendable {
     public func serialized() -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Self.headerSize + ops.count * Self.recordSize)
-        func put(_ value: UInt64) { for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) } }
+        func put(_ value: UInt64) {
+            for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+        }
         bytes += Self.magic
-        for value in [header.count, header.prefill, header.expectedTrades, header.expectedVolume,
-                      header.expectedNotional, header.expectedResting, 0] { put(value) }
+        for value in [
+            header.count, header.prefill, header.expectedTrades, header.expectedVolume,
+            header.expectedNotional, header.expectedResting, 0,
+        ] { put(value) }
         for op in ops {
             bytes.append(op.kind.rawValue)
             bytes.append(op.side)
@@ -135,7 +146,9 @@ public struct OpStream: Sendable {
     /// Writes the stream to `path`.
     public func write(toFile path: String) throws(OpStreamError) {
         let bytes = serialized()
-        guard let file = fopen(path, "wb") else { throw OpStreamError("\(path): cannot open for writing (errno \(errno))") }
+        guard let file = fopen(path, "wb") else {
+            throw OpStreamError("\(path): cannot open for writing (errno \(errno))")
+        }
         defer { fclose(file) }
         let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         guard written == bytes.count else { throw OpStreamError("\(path): wrote \(written) of \(bytes.count) bytes") }

@@ -98,8 +98,13 @@ struct ReferenceBook {
     mutating func add(side: UInt8, price: UInt64, quantity: UInt32, immediateOrCancel: Bool) {
         let id = nextID
         nextID += 1
-        ops.append(Op(kind: immediateOrCancel ? .immediateOrCancel : .add, side: side, quantity: quantity, id: id, price: price))
-        if orders.count <= Int(id) { orders.append(contentsOf: repeatElement(Order(), count: Int(id) + 1 - orders.count)) }
+        ops.append(
+            Op(
+                kind: immediateOrCancel ? .immediateOrCancel : .add, side: side, quantity: quantity, id: id,
+                price: price))
+        if orders.count <= Int(id) {
+            orders.append(contentsOf: repeatElement(Order(), count: Int(id) + 1 - orders.count))
+        }
         orders[Int(id)] = Order(price: price, open: 0, side: side, live: false, liveIndex: 0)
         let remaining = take(takerSide: side, limit: price, quantity: quantity)
         guard remaining > 0 && !immediateOrCancel else { return }
@@ -139,7 +144,10 @@ struct ReferenceBook {
             var queue = queues.removeValue(forKey: key)!
             while quantity > 0 && queue.liveCount > 0 {
                 let makerID = queue.ids[queue.head]
-                guard orders[Int(makerID)].live else { queue.head += 1; continue }
+                guard orders[Int(makerID)].live else {
+                    queue.head += 1
+                    continue
+                }
                 let fill = min(quantity, orders[Int(makerID)].open)
                 quantity -= fill
                 orders[Int(makerID)].open -= fill
@@ -186,8 +194,9 @@ struct ReferenceBook {
 
     func stream(prefill: UInt64) -> OpStream {
         OpStream(
-            header: OpStreamHeader(count: UInt64(ops.count), prefill: prefill, expectedTrades: trades,
-                                   expectedVolume: volume, expectedNotional: notional, expectedResting: UInt64(live.count)),
+            header: OpStreamHeader(
+                count: UInt64(ops.count), prefill: prefill, expectedTrades: trades,
+                expectedVolume: volume, expectedNotional: notional, expectedResting: UInt64(live.count)),
             ops: ops)
     }
 }

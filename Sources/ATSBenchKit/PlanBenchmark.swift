@@ -36,8 +36,9 @@ public enum PlanBenchmark {
             ]
         case .uniform:
             return (0..<8).map { index in
-                Terms(lot: unit, minimum: unit, minimumNotional: 0, feeBps: Int64(index * 7 % 30),
-                      fixedFee: index % 4 == 3 ? 10 * unit : 0)
+                Terms(
+                    lot: unit, minimum: unit, minimumNotional: 0, feeBps: Int64(index * 7 % 30),
+                    fixedFee: index % 4 == 3 ? 10 * unit : 0)
             }
         }
     }
@@ -58,7 +59,8 @@ public enum PlanBenchmark {
                 func side(_ direction: Int64) -> [PlanLevel] {
                     var price = mid + direction * Int64(1 + random.below(4)) * 1_000_000
                     return (0..<levels).map { _ in
-                        let size = Int64(1 + random.below(40)) * 25 * Quantity.unit / (terms.lot < Quantity.unit ? 2 : 1)
+                        let size =
+                            Int64(1 + random.below(40)) * 25 * Quantity.unit / (terms.lot < Quantity.unit ? 2 : 1)
                         let level = PlanLevel(price: Price(rawValue: price), quantity: Quantity(rawValue: size))
                         price += direction * Int64(1 + random.below(3)) * 1_000_000
                         return level
@@ -67,12 +69,13 @@ public enum PlanBenchmark {
                 let bids = side(-1)
                 let asks = side(1)
                 displayed += asks.reduce(0) { $0 + $1.quantity.rawValue }
-                snapshotVenues.append(PlanVenue(
-                    venue: try VenueID("venue\(index)"),
-                    lotSize: Quantity(rawValue: terms.lot), minQuantity: Quantity(rawValue: terms.minimum),
-                    minNotional: Money(rawValue: terms.minimumNotional),
-                    takerFee: try BasisPoints(units: terms.feeBps), fixedFee: Money(rawValue: terms.fixedFee),
-                    bids: bids, asks: asks))
+                snapshotVenues.append(
+                    PlanVenue(
+                        venue: try VenueID("venue\(index)"),
+                        lotSize: Quantity(rawValue: terms.lot), minQuantity: Quantity(rawValue: terms.minimum),
+                        minNotional: Money(rawValue: terms.minimumNotional),
+                        takerFee: try BasisPoints(units: terms.feeBps), fixedFee: Money(rawValue: terms.fixedFee),
+                        bids: bids, asks: asks))
             }
             // Orders from a tenth of the displayed size to all of it; half with a limit.
             let fraction = Int64(10 + random.below(91))
@@ -83,8 +86,11 @@ public enum PlanBenchmark {
                 let offset = Int64(5 + random.below(30)) * 1_000_000
                 limit = Price(rawValue: side == .buy ? mid + offset : mid - offset)
             }
-            problems.append((PlanSnapshot(symbol: nil, venues: snapshotVenues),
-                             PlanOrder(side: side, quantity: Quantity(rawValue: max(quantity, Quantity.unit)), limitPrice: limit)))
+            problems.append(
+                (
+                    PlanSnapshot(symbol: nil, venues: snapshotVenues),
+                    PlanOrder(side: side, quantity: Quantity(rawValue: max(quantity, Quantity.unit)), limitPrice: limit)
+                ))
         }
         return problems
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Histogram
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Times a replay the way the op-stream README prescribes: prefill untimed, then one clock read
 /// around all the remaining records.
@@ -39,8 +40,9 @@ public enum ReplayBenchmark {
         let start = monotonicNanoseconds()
         replayer.applyRest()
         let elapsed = monotonicNanoseconds() - start
-        return Run(totals: replayer.totals, mismatches: replayer.mismatches, measuredOps: measured,
-                   elapsedNanoseconds: elapsed)
+        return Run(
+            totals: replayer.totals, mismatches: replayer.mismatches, measuredOps: measured,
+            elapsedNanoseconds: elapsed)
     }
 
     /// One replay with a clock read around every operation (slower overall: the clock costs ~20 ns a read).
@@ -49,7 +51,8 @@ public enum ReplayBenchmark {
         replayer.prefill()
         let measured = replayer.remaining
         var histograms = [Histogram<UInt64>](
-            repeating: Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three), count: 3)
+            repeating: Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three),
+            count: 3)
         var total: UInt64 = 0
         while true {
             let start = monotonicNanoseconds()
@@ -62,12 +65,14 @@ public enum ReplayBenchmark {
         for histogram in histograms { all.add(histogram) }
         let labels = ["GTC add", "IOC add", "cancel", "all"]
         let rows = (histograms + [all]).enumerated().filter { $0.element.totalCount > 0 }.map { index, histogram in
-            Latency.Percentiles(label: labels[index], count: histogram.totalCount,
-                                p50: histogram.valueAtPercentile(50), p99: histogram.valueAtPercentile(99),
-                                p999: histogram.valueAtPercentile(99.9), max: histogram.max)
+            Latency.Percentiles(
+                label: labels[index], count: histogram.totalCount,
+                p50: histogram.valueAtPercentile(50), p99: histogram.valueAtPercentile(99),
+                p999: histogram.valueAtPercentile(99.9), max: histogram.max)
         }
-        let run = Run(totals: replayer.totals, mismatches: replayer.mismatches, measuredOps: measured,
-                      elapsedNanoseconds: total)
+        let run = Run(
+            totals: replayer.totals, mismatches: replayer.mismatches, measuredOps: measured,
+            elapsedNanoseconds: total)
         return (run, Latency(rows: rows))
     }
 }

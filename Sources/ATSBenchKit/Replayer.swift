@@ -27,9 +27,10 @@ public struct Replayer {
 
     public init(stream: OpStream) {
         self.stream = stream
-        book = OrderBook(configuration: .init(
-            matching: .continuous, selfTradePrevention: .none,
-            expectedRestingOrders: max(1024, Int(stream.header.expectedResting))))
+        book = OrderBook(
+            configuration: .init(
+                matching: .continuous, selfTradePrevention: .none,
+                expectedRestingOrders: max(1024, Int(stream.header.expectedResting))))
     }
 
     /// Applies the untimed prefill records.
@@ -65,10 +66,18 @@ public struct Replayer {
         let totals = self.totals
         let header = stream.header
         var result: [String] = []
-        if totals.trades != header.expectedTrades { result.append("trades \(totals.trades) ≠ expected \(header.expectedTrades)") }
-        if totals.volume != header.expectedVolume { result.append("volume \(totals.volume) ≠ expected \(header.expectedVolume)") }
-        if totals.notional != header.expectedNotional { result.append("notional \(totals.notional) ≠ expected \(header.expectedNotional)") }
-        if totals.resting != header.expectedResting { result.append("resting \(totals.resting) ≠ expected \(header.expectedResting)") }
+        if totals.trades != header.expectedTrades {
+            result.append("trades \(totals.trades) ≠ expected \(header.expectedTrades)")
+        }
+        if totals.volume != header.expectedVolume {
+            result.append("volume \(totals.volume) ≠ expected \(header.expectedVolume)")
+        }
+        if totals.notional != header.expectedNotional {
+            result.append("notional \(totals.notional) ≠ expected \(header.expectedNotional)")
+        }
+        if totals.resting != header.expectedResting {
+            result.append("resting \(totals.resting) ≠ expected \(header.expectedResting)")
+        }
         if totals.refused != 0 { result.append("\(totals.refused) operations refused") }
         return result
     }
@@ -77,8 +86,9 @@ public struct Replayer {
         let ops = stream.ops
         var totals = counters
         // One order value, rewritten per record: the loop times the book, not building orders.
-        var order = BookOrder(id: OrderID(0), side: .buy, limitPrice: .zero, quantity: .zero,
-                              timeInForce: .goodTillCancelled)
+        var order = BookOrder(
+            id: OrderID(0), side: .buy, limitPrice: .zero, quantity: .zero,
+            timeInForce: .goodTillCancelled)
         while position < end {
             let op = ops[position]
             position += 1
@@ -96,7 +106,8 @@ public struct Replayer {
                             if case .execution(let execution) = event {
                                 totals.trades &+= 1
                                 totals.volume &+= UInt64(execution.quantity.rawValue)
-                                totals.notional &+= UInt64(execution.quantity.rawValue) &* UInt64(execution.price.rawValue)
+                                totals.notional &+=
+                                    UInt64(execution.quantity.rawValue) &* UInt64(execution.price.rawValue)
                             }
                         }
                     }

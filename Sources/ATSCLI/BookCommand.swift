@@ -1,7 +1,7 @@
-import ArgumentParser
 import ATSDomain
 import ATSRouter
 import ATSServer
+import ArgumentParser
 import Foundation
 
 /// `ats-router book SYMBOL [--account A] [--depth N] [--json]`: the consolidated book, from a
@@ -34,25 +34,31 @@ struct BookCommand: AsyncParsableCommand {
         if server.isGiven {
             let client = try server.client()
             try await runClient {
-                let path = "/v1/book/\(symbol.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? symbol)?side=\(side.rawValue)&depth=\(depth)"
+                let path =
+                    "/v1/book/\(symbol.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? symbol)?side=\(side.rawValue)&depth=\(depth)"
                 show(try await client.call(.GET, path, as: APIViews.BookView.self), simulated: false)
             }
             return
         }
         let (catalog, configuration) = try options.load()
         guard let symbol = try? Symbol(symbol.uppercased()), configuration.security(symbol) != nil else {
-            throw ValidationError("unknown security \"\(self.symbol)\"; known: \(configuration.securities.map(\.symbol.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown security \"\(self.symbol)\"; known: \(configuration.securities.map(\.symbol.rawValue).joined(separator: ", "))"
+            )
         }
         var accountID: AccountID?
         if let account {
             guard let id = try? AccountID(account), configuration.account(id) != nil else {
-                throw ValidationError("unknown account \"\(account)\"; known: \(configuration.accounts.map(\.id.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown account \"\(account)\"; known: \(configuration.accounts.map(\.id.rawValue).joined(separator: ", "))"
+                )
             }
             accountID = id
         }
         var runtimeOptions = RouterRuntime.Options()
         runtimeOptions.stepInterval = nil
-        let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: runtimeOptions)
+        let runtime = try await RouterRuntime.start(
+            catalog: catalog, configuration: configuration, options: runtimeOptions)
         for mismatch in await runtime.router.verifyInstruments() {
             FileHandle.standardError.write(Data("warning: \(mismatch)\n".utf8))
         }
@@ -77,19 +83,25 @@ enum BookRendering {
     static func table(_ book: APIViews.BookView, depth: Int, simulated: Bool) -> String {
         var lines: [String] = []
         let included = book.venues.filter(\.included).count
-        lines.append("\(book.symbol) consolidated book\(book.account.map { " for \($0)" } ?? "") — \(included) of \(book.venues.count) venues in; as of \(book.asOf)\(simulated ? " (simulated session)" : "")")
+        lines.append(
+            "\(book.symbol) consolidated book\(book.account.map { " for \($0)" } ?? "") — \(included) of \(book.venues.count) venues in; as of \(book.asOf)\(simulated ? " (simulated session)" : "")"
+        )
         let pad = OrderText.pad
         func price(_ text: String) -> String { (try? Price(text))?.formatted(minimumFractionDigits: 2) ?? text }
         lines.append("  " + pad("ASKS (best all-in first)", 44, true) + "BIDS (best all-in first)")
-        lines.append("  " + pad("venue", 12, true) + pad("size", 10, false) + pad("price", 10, false) + pad("all-in", 12, false) + "  "
-                     + pad("venue", 12, true) + pad("size", 10, false) + pad("price", 10, false) + pad("all-in", 12, false))
+        lines.append(
+            "  " + pad("venue", 12, true) + pad("size", 10, false) + pad("price", 10, false) + pad("all-in", 12, false)
+                + "  "
+                + pad("venue", 12, true) + pad("size", 10, false) + pad("price", 10, false) + pad("all-in", 12, false))
         for row in 0..<min(depth, max(book.asks.count, book.bids.count)) {
             func cells(_ level: APIViews.LevelView?) -> String {
                 guard let level else { return String(repeating: " ", count: 44) }
                 return pad(level.venue, 12, true) + pad(level.quantity, 10, false) + pad(price(level.price), 10, false)
                     + pad(price(level.allInPrice), 12, false)
             }
-            lines.append("  " + cells(row < book.asks.count ? book.asks[row] : nil) + "  " + cells(row < book.bids.count ? book.bids[row] : nil))
+            lines.append(
+                "  " + cells(row < book.asks.count ? book.asks[row] : nil) + "  "
+                    + cells(row < book.bids.count ? book.bids[row] : nil))
         }
         if book.asks.isEmpty && book.bids.isEmpty { lines.append("  (no eligible liquidity)") }
         lines.append("")
@@ -97,8 +109,9 @@ enum BookRendering {
         for status in book.venues {
             let age = status.ageMilliseconds.map { "quote \($0) ms old" } ?? "no quote"
             let state = status.included ? "in " : "out"
-            lines.append("    \(state) \(pad(status.venue, 12, true)) \(pad(status.matching, 13, true)) fee buy \(status.buyFeeBps) bp / sell \(status.sellFeeBps) bp, \(age)"
-                         + (status.included ? "" : " — \(status.code ?? ""): \(status.reason ?? "")"))
+            lines.append(
+                "    \(state) \(pad(status.venue, 12, true)) \(pad(status.matching, 13, true)) fee buy \(status.buyFeeBps) bp / sell \(status.sellFeeBps) bp, \(age)"
+                    + (status.included ? "" : " — \(status.code ?? ""): \(status.reason ?? "")"))
         }
         return lines.joined(separator: "\n")
     }

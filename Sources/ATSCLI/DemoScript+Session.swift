@@ -1,7 +1,7 @@
 import ATSAnalytics
 import ATSDomain
-import ATSRouter
 import ATSPlanning
+import ATSRouter
 import ATSServer
 import ATSSettlement
 import ATSVenueMocks
@@ -44,17 +44,23 @@ extension DemoScript {
     }
 
     private func trader(_ account: String, _ url: String, _ configuration: RouterConfiguration) throws -> RouterClient {
-        guard let key = configuration.account(try AccountID(account))?.apiKey else { throw DemoError("\(account) has no apiKey in config.json") }
+        guard let key = configuration.account(try AccountID(account))?.apiKey else {
+            throw DemoError("\(account) has no apiKey in config.json")
+        }
         return RouterClient(base: url, apiKey: key)
     }
 
-    private func sessionScript(runtime: RouterRuntime, url: String, folder: String, temporary: Bool,
-                               _ say: (String) -> Void) async throws {
+    private func sessionScript(
+        runtime: RouterRuntime, url: String, folder: String, temporary: Bool,
+        _ say: (String) -> Void
+    ) async throws {
         let configuration = runtime.configuration
         let mismatches = await runtime.router.verifyInstruments()
         say("  router API at \(url); journal \(temporary ? "in a temporary folder" : runtime.journalPath ?? "")")
-        say(mismatches.isEmpty ? "  each venue's published instruments agree with venues/*.json (ticks, lots, minimums, bands)"
-            : "  instrument rules disagree: " + mismatches.joined(separator: "; "))
+        say(
+            mismatches.isEmpty
+                ? "  each venue's published instruments agree with venues/*.json (ticks, lots, minimums, bands)"
+                : "  instrument rules disagree: " + mismatches.joined(separator: "; "))
         await runtime.router.pollAll()
         let alice = try trader("alice", url, configuration)
         let book = try await alice.call(.GET, "/v1/book/ACME?depth=20", as: APIViews.BookView.self)
@@ -67,24 +73,35 @@ extension DemoScript {
         let shown = continuous.filter { (try? Price($0.price)).map { $0 <= limit } ?? false }
             .reduce(Int64(0)) { $0 + ((try? Quantity($1.quantity))?.rawValue ?? 0) }
         let quantity = Quantity(rawValue: shown * 3 / 4 / Quantity.unit * Quantity.unit)
-        let first = try await submit(alice, "alice buys \(quantity) ACME, IOC, limit \(limit.formatted(minimumFractionDigits: 2))",
-                                     ["symbol": "ACME", "side": "buy", "quantity": quantity.description, "limitPrice": limit.description,
-                                      "timeInForce": "IOC"], say)
-        if let parent = await runtime.router.orders.parent(OrderID(UInt64(first.id)!)), let decision = parent.decisions.first {
+        let first = try await submit(
+            alice, "alice buys \(quantity) ACME, IOC, limit \(limit.formatted(minimumFractionDigits: 2))",
+            [
+                "symbol": "ACME", "side": "buy", "quantity": quantity.description, "limitPrice": limit.description,
+                "timeInForce": "IOC",
+            ], say)
+        if let parent = await runtime.router.orders.parent(OrderID(UInt64(first.id)!)),
+            let decision = parent.decisions.first
+        {
             var single = PlanOrder(side: .buy, quantity: quantity, limitPrice: limit, strategy: .bestSingle)
             single.excludeVenues = []
-            if let baseline = try? Planner.plan(single, on: decision.snapshot), let venue = baseline.allocations.first?.venue {
-                say("    best single venue from the same snapshot: \(venue), \(baseline.filledQuantity) for \(money(baseline.allInCost)) all-in"
-                    + " (\(baseline.allInPrice.map { $0.formatted(minimumFractionDigits: 4) } ?? "—") a unit); routed: "
-                    + "\(decision.plan.filledQuantity) at \(decision.plan.allInPrice.map { $0.formatted(minimumFractionDigits: 4) } ?? "—") a unit")
+            if let baseline = try? Planner.plan(single, on: decision.snapshot),
+                let venue = baseline.allocations.first?.venue
+            {
+                say(
+                    "    best single venue from the same snapshot: \(venue), \(baseline.filledQuantity) for \(money(baseline.allInCost)) all-in"
+                        + " (\(baseline.allInPrice.map { $0.formatted(minimumFractionDigits: 4) } ?? "—") a unit); routed: "
+                        + "\(decision.plan.filledQuantity) at \(decision.plan.allInPrice.map { $0.formatted(minimumFractionDigits: 4) } ?? "—") a unit"
+                )
             }
         }
 
         // 2. Compliance: bob is not onboarded or accredited where ACME trades; dave's ACME is still in its holding period.
-        _ = try await submit(try trader("bob", url, configuration), "bob buys 10 ACME",
-                             ["symbol": "ACME", "side": "buy", "quantity": "10"], say)
-        _ = try await submit(try trader("dave", url, configuration), "dave sells 100 ACME (acquired 2026-09-01)",
-                             ["symbol": "ACME", "side": "sell", "quantity": "100"], say)
+        _ = try await submit(
+            try trader("bob", url, configuration), "bob buys 10 ACME",
+            ["symbol": "ACME", "side": "buy", "quantity": "10"], say)
+        _ = try await submit(
+            try trader("dave", url, configuration), "dave sells 100 ACME (acquired 2026-09-01)",
+            ["symbol": "ACME", "side": "sell", "quantity": "100"], say)
 
         // 3. Liquidity vanishes between the router's poll and its children: it re-plans on fresh books.
         await runtime.router.pollAll()
@@ -93,43 +110,58 @@ extension DemoScript {
             let asks = try await engine.book(acme).depth(levels: 3).asks
             let taken = Quantity(rawValue: asks.reduce(0) { $0 + $1.quantity.rawValue })
             if let top = asks.last?.price, taken.isPositive {
-                let sweep = try await engine.submit(VenueOrderRequest(
-                    clientKey: "demo-sweep", symbol: acme, side: .buy, type: .limit, limitPrice: top, quantity: taken,
-                    timeInForce: .day), owner: "another-broker")
-                if sweep.order.leavesQuantity.isPositive { _ = try await engine.cancel(sweep.order.id, owner: "another-broker") }
-                _ = try await submit(try trader("dave", url, configuration),
-                                     "another broker takes \(taken) ACME at tZERO after the router's poll; dave buys 300 ACME, IOC",
-                                     ["symbol": "ACME", "side": "buy", "quantity": "300", "timeInForce": "ioc"], say)
+                let sweep = try await engine.submit(
+                    VenueOrderRequest(
+                        clientKey: "demo-sweep", symbol: acme, side: .buy, type: .limit, limitPrice: top,
+                        quantity: taken,
+                        timeInForce: .day), owner: "another-broker")
+                if sweep.order.leavesQuantity.isPositive {
+                    _ = try await engine.cancel(sweep.order.id, owner: "another-broker")
+                }
+                _ = try await submit(
+                    try trader("dave", url, configuration),
+                    "another broker takes \(taken) ACME at tZERO after the router's poll; dave buys 300 ACME, IOC",
+                    ["symbol": "ACME", "side": "buy", "quantity": "300", "timeInForce": "ioc"], say)
             }
         }
 
         // 4. Sells and buys on other securities and venues.
         await runtime.router.pollAll()
-        _ = try await submit(alice, "alice sells 300 ACME (held since 2025-01-15), IOC",
-                             ["symbol": "ACME", "side": "sell", "quantity": "300", "timeInForce": "IOC"], say)
-        _ = try await submit(try trader("carol", url, configuration), "carol (GB, Reg S) buys 600 SPCE, IOC",
-                             ["symbol": "SPCE", "side": "buy", "quantity": "600", "timeInForce": "IOC"], say)
-        _ = try await submit(try trader("frank", url, configuration), "frank (CN) buys 500 SPCE, IOC",
-                             ["symbol": "SPCE", "side": "buy", "quantity": "500", "timeInForce": "IOC"], say)
-        _ = try await submit(try trader("frank", url, configuration), "frank (CN) buys 50 BLDG",
-                             ["symbol": "BLDG", "side": "buy", "quantity": "50"], say)
-        _ = try await submit(try trader("erin", url, configuration), "erin buys 50 BLDG, IOC",
-                             ["symbol": "BLDG", "side": "buy", "quantity": "50", "timeInForce": "IOC"], say)
-        _ = try await submit(try trader("carol", url, configuration), "carol sells 500 GILT, IOC",
-                             ["symbol": "GILT", "side": "sell", "quantity": "500", "timeInForce": "IOC"], say)
+        _ = try await submit(
+            alice, "alice sells 300 ACME (held since 2025-01-15), IOC",
+            ["symbol": "ACME", "side": "sell", "quantity": "300", "timeInForce": "IOC"], say)
+        _ = try await submit(
+            try trader("carol", url, configuration), "carol (GB, Reg S) buys 600 SPCE, IOC",
+            ["symbol": "SPCE", "side": "buy", "quantity": "600", "timeInForce": "IOC"], say)
+        _ = try await submit(
+            try trader("frank", url, configuration), "frank (CN) buys 500 SPCE, IOC",
+            ["symbol": "SPCE", "side": "buy", "quantity": "500", "timeInForce": "IOC"], say)
+        _ = try await submit(
+            try trader("frank", url, configuration), "frank (CN) buys 50 BLDG",
+            ["symbol": "BLDG", "side": "buy", "quantity": "50"], say)
+        _ = try await submit(
+            try trader("erin", url, configuration), "erin buys 50 BLDG, IOC",
+            ["symbol": "BLDG", "side": "buy", "quantity": "50", "timeInForce": "IOC"], say)
+        _ = try await submit(
+            try trader("carol", url, configuration), "carol sells 500 GILT, IOC",
+            ["symbol": "GILT", "side": "sell", "quantity": "500", "timeInForce": "IOC"], say)
 
         // 5. A DAY bid below the continuous market rests — at Texture when its auction's indicative price is within the limit.
         await runtime.router.pollAll()
         let now = try await alice.call(.GET, "/v1/book/ACME?depth=20", as: APIViews.BookView.self)
         if let bestBid = now.bids.compactMap({ try? Price($0.price) }).max() {
             let price = Price(rawValue: bestBid.rawValue - 2_000_000)
-            let resting = try await submit(alice, "alice bids 40 ACME at \(price.formatted(minimumFractionDigits: 2)), DAY",
-                                           ["symbol": "ACME", "side": "buy", "quantity": "40", "limitPrice": price.description,
-                                            "timeInForce": "DAY"], say)
+            let resting = try await submit(
+                alice, "alice bids 40 ACME at \(price.formatted(minimumFractionDigits: 2)), DAY",
+                [
+                    "symbol": "ACME", "side": "buy", "quantity": "40", "limitPrice": price.description,
+                    "timeInForce": "DAY",
+                ], say)
             if resting.status == "resting" {
                 let cancelled = try await alice.call(.DELETE, "/v1/orders/\(resting.id)", as: APIViews.OrderView.self)
-                say("  alice cancels order \(resting.id): \(cancelled.status); children "
-                    + (cancelled.children ?? []).map { "\($0.venue) \($0.status)" }.joined(separator: ", "))
+                say(
+                    "  alice cancels order \(resting.id): \(cancelled.status); children "
+                        + (cancelled.children ?? []).map { "\($0.venue) \($0.status)" }.joined(separator: ", "))
             }
         }
 
@@ -139,8 +171,9 @@ extension DemoScript {
         let orders = await runtime.router.orders.allParents()
         let children = orders.reduce(0) { $0 + $1.children.count }
         let fills = orders.reduce(0) { $0 + $1.children.reduce(0) { $0 + $1.fills.count } }
-        say("  journal: \(orders.count) orders, \(children) child orders, \(fills) fills — each acknowledged only once durable"
-            + (temporary ? " (temporary folder, removed; keep it with --data-dir)" : " in \(folder)"))
+        say(
+            "  journal: \(orders.count) orders, \(children) child orders, \(fills) fills — each acknowledged only once durable"
+                + (temporary ? " (temporary folder, removed; keep it with --data-dir)" : " in \(folder)"))
         say("")
         try await settlementSection(runtime: runtime, alice: alice, say)
         say("")
@@ -148,21 +181,27 @@ extension DemoScript {
     }
 
     /// Section 6: the routing analytics report over everything the session did, in every format.
-    private func reportSection(runtime: RouterRuntime, folder: String, temporary: Bool, _ say: (String) -> Void) throws {
+    private func reportSection(runtime: RouterRuntime, folder: String, temporary: Bool, _ say: (String) -> Void) throws
+    {
         say("6. Routing analytics: how well the session routed (TCA, venue scorecards, 605/606-style tables)")
         guard let journal = runtime.journal else { return say("  (no journal)") }
         let report = ReportBuilder.build(try ReportInput.journal(journal, generatedAt: runtime.clock.now()))
         for line in ReportSummaryText.headline(report, latency: false) { say("  " + line) }
         if let first = report.orders.first, let venue = first.bestSingleVenue {
-            say("  order \(first.id): arrival mid \(first.arrivalMid ?? "—"), average \(first.averagePrice ?? "—"), slippage \(first.slippageBps ?? "—") bp; "
-                + "best single venue \(venue) would fill \(first.bestSingleQuantity) at \(first.bestSingleAllInPrice ?? "—") all-in, "
-                + "routed \(first.filledQuantity) at \(first.allInPrice ?? "—")")
+            say(
+                "  order \(first.id): arrival mid \(first.arrivalMid ?? "—"), average \(first.averagePrice ?? "—"), slippage \(first.slippageBps ?? "—") bp; "
+                    + "best single venue \(venue) would fill \(first.bestSingleQuantity) at \(first.bestSingleAllInPrice ?? "—") all-in, "
+                    + "routed \(first.filledQuantity) at \(first.allInPrice ?? "—")")
         }
         // Kept after the demo: a temporary journal is removed, its report is not.
-        let directory = temporary ? NSTemporaryDirectory() + "ats-router-demo-reports-" + UUID().uuidString
+        let directory =
+            temporary
+            ? NSTemporaryDirectory() + "ats-router-demo-reports-" + UUID().uuidString
             : (folder as NSString).appendingPathComponent("reports")
         let written = try ReportWriter.write(report, formats: ReportWriter.Format.allCases, to: directory)
-        say("  wrote \(written.count) files (report.md, report.json, report.html with its charts, \(written.count - 3) CSV tables) to \(directory)")
+        say(
+            "  wrote \(written.count) files (report.md, report.json, report.html with its charts, \(written.count - 3) CSV tables) to \(directory)"
+        )
     }
 
     /// Section 5: everything traded settles under its venue's model. The state right after trading,
@@ -179,8 +218,10 @@ extension DemoScript {
                     .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
                 lines.append("    \(OrderText.pad(model, 36, left: true)) \(states)")
             }
-            let transfers = Dictionary(grouping: book.transfers, by: \.status).sorted { $0.key.rawValue < $1.key.rawValue }
-                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+            let transfers = Dictionary(grouping: book.transfers, by: \.status).sorted {
+                $0.key.rawValue < $1.key.rawValue
+            }
+            .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
             lines.append("    custody transfers: \(transfers.isEmpty ? "none" : transfers)")
             return lines
         }
@@ -190,23 +231,38 @@ extension DemoScript {
         var book = try desk.wholeBook()
         say("  right after trading (\(minute(start))): \(book.settlements.count) settlements, one per fill")
         for line in summary(book) { say(line) }
-        if let bridge = book.transfers.first(where: { $0.hops.contains { $0.kind == .bridge } }) ?? book.transfers.first {
-            let hops = bridge.hops.map { "\($0.kind.rawValue) \($0.from) → \($0.to) \($0.minutes) min\($0.fee.isPositive ? ", fee \($0.fee) USD" : "")" }
-            say("    e.g. transfer \(bridge.id): \(bridge.account)'s \(bridge.quantity) \(bridge.symbol) from \(bridge.from) to its designated custody: "
-                + hops.joined(separator: "; "))
+        if let bridge = book.transfers.first(where: { $0.hops.contains { $0.kind == .bridge } }) ?? book.transfers.first
+        {
+            let hops = bridge.hops.map {
+                "\($0.kind.rawValue) \($0.from) → \($0.to) \($0.minutes) min\($0.fee.isPositive ? ", fee \($0.fee) USD" : "")"
+            }
+            say(
+                "    e.g. transfer \(bridge.id): \(bridge.account)'s \(bridge.quantity) \(bridge.symbol) from \(bridge.from) to its designated custody: "
+                    + hops.joined(separator: "; "))
         }
         if let pending = book.settlements.first(where: { $0.status == .instructed }) {
-            say("    e.g. settlement \(pending.id): \(pending.account) \(pending.side.rawValue)s \(pending.quantity) \(pending.symbol) at \(pending.venue) "
-                + "(\(pending.model.rawValue)): instructed; the parties settle bilaterally by the venue's deadline, \(pending.deadlineAt.map(minute) ?? "-")")
+            say(
+                "    e.g. settlement \(pending.id): \(pending.account) \(pending.side.rawValue)s \(pending.quantity) \(pending.symbol) at \(pending.venue) "
+                    + "(\(pending.model.rawValue)): instructed; the parties settle bilaterally by the venue's deadline, \(pending.deadlineAt.map(minute) ?? "-")"
+            )
         }
         // Selling at tZERO needs the tokens at tZERO's custodian: the router knows where they are.
-        let refused = try await alice.call(.POST, "/v1/orders?wait=10", body: ["symbol": "ACME", "side": "sell", "quantity": "100",
-                                                                               "includeVenues": ["tzero"]])
+        let refused = try await alice.call(
+            .POST, "/v1/orders?wait=10",
+            body: [
+                "symbol": "ACME", "side": "sell", "quantity": "100",
+                "includeVenues": ["tzero"],
+            ])
         let rejection = refused["rejection"] as? [String: Any]
-        say("  alice sells 100 ACME at tZERO only: \(refused["status"] ?? "?") — \(rejection?["code"] ?? ""): \(rejection?["message"] ?? "")")
-        let moved = try await alice.call(.POST, "/v1/transfers", body: ["symbol": "ACME", "quantity": "100", "to": "tzero"])
-        say("  alice moves 100 ACME to tZERO's custodian (POST /v1/transfers): transfer \(moved["id"] ?? "?") \(moved["status"] ?? "?"), "
-            + ((moved["hops"] as? [[String: Any]]) ?? []).map { "\($0["kind"] ?? "") \($0["minutes"] ?? 0) min" }.joined(separator: ", "))
+        say(
+            "  alice sells 100 ACME at tZERO only: \(refused["status"] ?? "?") — \(rejection?["code"] ?? ""): \(rejection?["message"] ?? "")"
+        )
+        let moved = try await alice.call(
+            .POST, "/v1/transfers", body: ["symbol": "ACME", "quantity": "100", "to": "tzero"])
+        say(
+            "  alice moves 100 ACME to tZERO's custodian (POST /v1/transfers): transfer \(moved["id"] ?? "?") \(moved["status"] ?? "?"), "
+                + ((moved["hops"] as? [[String: Any]]) ?? []).map { "\($0["kind"] ?? "") \($0["minutes"] ?? 0) min" }
+                .joined(separator: ", "))
 
         // A day later on the simulated clock: four-step parties have settled or failed, T+1 is due, transfers have arrived.
         let later = start.adding(seconds: 25 * 3_600)
@@ -215,18 +271,29 @@ extension DemoScript {
         say("  the simulated clock moves on 25 hours (\(minute(later))):")
         for line in summary(book) { say(line) }
         for failed in book.settlements.filter({ $0.status == .failed }).prefix(3) {
-            say("    failed: settlement \(failed.id) (\(failed.venue), \(failed.account) \(failed.side.rawValue) \(failed.quantity) \(failed.symbol)): "
-                + "\(failed.failure?.code ?? "") at \(minute(failed.steps.last?.at ?? start)); \(failed.failure?.closeOut ?? "")")
+            say(
+                "    failed: settlement \(failed.id) (\(failed.venue), \(failed.account) \(failed.side.rawValue) \(failed.quantity) \(failed.symbol)): "
+                    + "\(failed.failure?.code ?? "") at \(minute(failed.steps.last?.at ?? start)); \(failed.failure?.closeOut ?? "")"
+            )
         }
-        let open = book.settlements.filter { !$0.status.isTerminal }.count + book.transfers.filter { !$0.status.isTerminal }.count
+        let open =
+            book.settlements.filter { !$0.status.isTerminal }.count
+            + book.transfers.filter { !$0.status.isTerminal }.count
         say("    every execution reached a final state: \(open == 0 ? "yes" : "no, \(open) still open")")
         let violations = book.invariantViolations()
-        say("    invariants (tokens conserved per security, cash conserved net of fees, cap table = ledger holdings): "
-            + (violations.isEmpty ? "hold" : violations.joined(separator: "; ")))
+        say(
+            "    invariants (tokens conserved per security, cash conserved net of fees, cap table = ledger holdings): "
+                + (violations.isEmpty ? "hold" : violations.joined(separator: "; ")))
         await runtime.router.pollAll()
-        let sold = try await alice.call(.POST, "/v1/orders?wait=10", body: ["symbol": "ACME", "side": "sell", "quantity": "100",
-                                                                            "includeVenues": ["tzero"]])
-        say("  alice sells 100 ACME at tZERO again, the tokens now there: \(sold["status"] ?? "?"), \(sold["filledQuantity"] ?? "0") filled")
+        let sold = try await alice.call(
+            .POST, "/v1/orders?wait=10",
+            body: [
+                "symbol": "ACME", "side": "sell", "quantity": "100",
+                "includeVenues": ["tzero"],
+            ])
+        say(
+            "  alice sells 100 ACME at tZERO again, the tokens now there: \(sold["status"] ?? "?"), \(sold["filledQuantity"] ?? "0") filled"
+        )
         let positions = try await alice.call(.GET, "/v1/positions", as: APIViews.PositionsView.self)
         say("  alice's positions (GET /v1/positions, `ats-router positions`):")
         for line in SettlementText.positions(positions).split(separator: "\n").dropFirst() {
@@ -235,14 +302,18 @@ extension DemoScript {
         book = try desk.wholeBook()
         if let acme = try? Symbol("ACME") {
             let holders = (book.capTable.lots[acme] ?? [:]).filter { $0.key.isAccount }.sorted { $0.key < $1.key }
-            say("  ACME cap table at the transfer agent (accounts): " + holders.map { holder, lots in
-                "\(holder) \(Quantity(rawValue: lots.reduce(0) { $0 + $1.quantity.rawValue })) in \(lots.count) lot(s)"
-            }.joined(separator: ", "))
+            say(
+                "  ACME cap table at the transfer agent (accounts): "
+                    + holders.map { holder, lots in
+                        "\(holder) \(Quantity(rawValue: lots.reduce(0) { $0 + $1.quantity.rawValue })) in \(lots.count) lot(s)"
+                    }.joined(separator: ", "))
         }
     }
 
     /// Submits through the API, follows the order until it is done or rests, and prints its split and fills by venue.
-    private func submit(_ client: RouterClient, _ title: String, _ body: [String: Any], _ say: (String) -> Void) async throws -> APIViews.OrderView {
+    private func submit(_ client: RouterClient, _ title: String, _ body: [String: Any], _ say: (String) -> Void)
+        async throws -> APIViews.OrderView
+    {
         let created = try await client.call(.POST, "/v1/orders?wait=10", body: body)
         guard let id = created["id"] as? String else { throw DemoError("no order id in \(created)") }
         let order = try await client.call(.GET, "/v1/orders/\(id)?wait=10", as: APIViews.OrderView.self)
@@ -253,24 +324,33 @@ extension DemoScript {
         }
         for decision in order.decisions ?? [] {
             let split = decision.allocations.map { "\($0.venue) \($0.quantity)" }.joined(separator: ", ")
-            say("    \(decision.attempt == 0 ? "plan" : "re-plan \(decision.attempt) on fresh books"): \(split.isEmpty ? "nothing to take within the limit" : split)")
+            say(
+                "    \(decision.attempt == 0 ? "plan" : "re-plan \(decision.attempt) on fresh books"): \(split.isEmpty ? "nothing to take within the limit" : split)"
+            )
         }
         for child in order.children ?? [] {
             let filled = (try? Quantity(child.filledQuantity)) ?? .zero
-            var line = "    → \(child.venue) \(child.quantity) \(child.timeInForce) limit \((try? Price(child.limitPrice))?.formatted(minimumFractionDigits: 2) ?? child.limitPrice): \(child.status)"
+            var line =
+                "    → \(child.venue) \(child.quantity) \(child.timeInForce) limit \((try? Price(child.limitPrice))?.formatted(minimumFractionDigits: 2) ?? child.limitPrice): \(child.status)"
             if filled.isPositive {
-                let fills = child.fills.compactMap { fill in (try? Price(fill.price)).flatMap { p in (try? Quantity(fill.quantity)).map { (p, $0) } } }
+                let fills = child.fills.compactMap { fill in
+                    (try? Price(fill.price)).flatMap { p in (try? Quantity(fill.quantity)).map { (p, $0) } }
+                }
                 let notional = fills.reduce(Int128(0)) { $0 + Int128($1.0.rawValue) * Int128($1.1.rawValue) }
-                let average = Price(rawValue: Int64(roundedQuotient(notional, Int128(filled.rawValue), rounding: .halfEven)!))
-                line += ", \(child.fills.count) fill(s), \(filled) at \(average.formatted(minimumFractionDigits: 4)), fees \(((try? Money(child.fees)) ?? .zero).formatted(minimumFractionDigits: 2))"
+                let average = Price(
+                    rawValue: Int64(roundedQuotient(notional, Int128(filled.rawValue), rounding: .halfEven)!))
+                line +=
+                    ", \(child.fills.count) fill(s), \(filled) at \(average.formatted(minimumFractionDigits: 4)), fees \(((try? Money(child.fees)) ?? .zero).formatted(minimumFractionDigits: 2))"
             }
             if let refusal = child.refusal { line += " (\(refusal.code))" }
             say(line)
         }
-        say("    \(order.status): \(order.filledQuantity) of \(order.quantity)"
-            + (order.averagePrice.flatMap { try? Price($0) }.map { " at \($0.formatted(minimumFractionDigits: 4))" } ?? "")
-            + ", fees \(((try? Money(order.fees)) ?? .zero).formatted(minimumFractionDigits: 2))"
-            + (order.note.map { " — \($0)" } ?? ""))
+        say(
+            "    \(order.status): \(order.filledQuantity) of \(order.quantity)"
+                + (order.averagePrice.flatMap { try? Price($0) }.map { " at \($0.formatted(minimumFractionDigits: 4))" }
+                    ?? "")
+                + ", fees \(((try? Money(order.fees)) ?? .zero).formatted(minimumFractionDigits: 2))"
+                + (order.note.map { " — \($0)" } ?? ""))
         return order
     }
 
@@ -283,12 +363,19 @@ extension DemoScript {
             guard let level else { return String(repeating: " ", count: 42) }
             let price = (try? Price(level.price))?.formatted(minimumFractionDigits: 2) ?? level.price
             let allIn = (try? Price(level.allInPrice))?.formatted(minimumFractionDigits: 4) ?? level.allInPrice
-            return OrderText.pad(level.venue, 12, left: true) + OrderText.pad(level.quantity, 8) + OrderText.pad(price, 10) + OrderText.pad(allIn, 12)
+            return OrderText.pad(level.venue, 12, left: true) + OrderText.pad(level.quantity, 8)
+                + OrderText.pad(price, 10) + OrderText.pad(allIn, 12)
         }
-        var lines = ["      " + OrderText.pad("ASKS: venue", 12, left: true) + OrderText.pad("size", 8) + OrderText.pad("price", 10) + OrderText.pad("all-in", 12)
-                     + "    " + OrderText.pad("BIDS: venue", 12, left: true) + OrderText.pad("size", 8) + OrderText.pad("price", 10) + OrderText.pad("all-in", 12)]
+        var lines = [
+            "      " + OrderText.pad("ASKS: venue", 12, left: true) + OrderText.pad("size", 8)
+                + OrderText.pad("price", 10) + OrderText.pad("all-in", 12)
+                + "    " + OrderText.pad("BIDS: venue", 12, left: true) + OrderText.pad("size", 8)
+                + OrderText.pad("price", 10) + OrderText.pad("all-in", 12)
+        ]
         for row in 0..<min(rows, max(book.asks.count, book.bids.count)) {
-            lines.append("      " + cell(row < book.asks.count ? book.asks[row] : nil) + "    " + cell(row < book.bids.count ? book.bids[row] : nil))
+            lines.append(
+                "      " + cell(row < book.asks.count ? book.asks[row] : nil) + "    "
+                    + cell(row < book.bids.count ? book.bids[row] : nil))
         }
         let out = book.venues.filter { !$0.included }.map { "\($0.venue) (\($0.code ?? ""))" }
         if !out.isEmpty { lines.append("      left out: " + out.joined(separator: ", ")) }

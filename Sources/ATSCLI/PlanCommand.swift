@@ -1,6 +1,6 @@
-import ArgumentParser
 import ATSPlanning
 import ATSVenues
+import ArgumentParser
 import Foundation
 
 /// `ats-router plan --snapshot FILE --order FILE`: one allocation, offline.

@@ -1,8 +1,8 @@
-import ArgumentParser
 import ATSAnalytics
 import ATSDomain
 import ATSServer
 import ATSStorage
+import ArgumentParser
 import Foundation
 
 /// `ats-router report [--from T] [--to T] [--format md|json|csv|html|all] [--out DIR]`: routing
@@ -28,11 +28,15 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        guard let formats = ReportWriter.formats(format) else { throw ValidationError("--format must be md, json, csv, html (comma-separated) or all, not \(format)") }
+        guard let formats = ReportWriter.formats(format) else {
+            throw ValidationError("--format must be md, json, csv, html (comma-separated) or all, not \(format)")
+        }
         func bound(_ name: String, _ text: String?) throws -> Timestamp? {
             guard let text else { return nil }
             guard let time = ReportTime.parse(text) else {
-                throw ValidationError("--\(name) must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z) from 1678 to 2261, not \(text)")
+                throw ValidationError(
+                    "--\(name) must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z) from 1678 to 2261, not \(text)"
+                )
             }
             return time
         }
@@ -41,29 +45,37 @@ struct ReportCommand: AsyncParsableCommand {
         if let fromTime, let toTime, toTime < fromTime { throw ValidationError("--to must not be before --from") }
         let report: Report
         if server.isGiven {
-            if account != nil { throw ValidationError("--account reads a journal offline; a router answers for your API key's account") }
+            if account != nil {
+                throw ValidationError("--account reads a journal offline; a router answers for your API key's account")
+            }
             let client = try server.client()
             var query: [String] = []
             if let from { query.append("from=\(from)") }
             if let to { query.append("to=\(to)") }
             var fetched: Report?
             try await runClient {
-                fetched = try await client.call(.GET, "/v1/reports" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), as: Report.self)
+                fetched = try await client.call(
+                    .GET, "/v1/reports" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), as: Report.self)
             }
             report = fetched!
         } else {
             let path = (dataDir as NSString).appendingPathComponent("journal.sqlite")
             guard FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError("no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
+                throw ValidationError(
+                    "no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
             }
             let accountID = try account.map { text in
-                guard let id = try? AccountID(text) else { throw ValidationError("--account: \"\(text)\" is not an account id") }
+                guard let id = try? AccountID(text) else {
+                    throw ValidationError("--account: \"\(text)\" is not an account id")
+                }
                 return id
             }
             do {
                 let journal = try Journal(path: path, readOnly: true)
-                report = ReportBuilder.build(try ReportInput.journal(journal, account: accountID, from: fromTime, to: toTime,
-                                                                     generatedAt: SystemClock().now()))
+                report = ReportBuilder.build(
+                    try ReportInput.journal(
+                        journal, account: accountID, from: fromTime, to: toTime,
+                        generatedAt: SystemClock().now()))
             } catch {
                 throw ValidationError("the journal at \(path) could not be read: \(error)")
             }
@@ -87,10 +99,12 @@ enum ReportSummaryText {
             "fragmentation benefit vs the best single venue: \(s.fragmentationBenefit) over \(s.ordersComparedWithBestSingle) orders with fills "
                 + "(\(s.ordersBetterThanBestSingle) better, \(s.ordersWorseThanBestSingle) worse, the rest as good); "
                 + "\(s.extraQuantityOverBestSingle) units filled beyond any single venue",
-        ] + report.venues.map { v in
-            "  \(v.venue): \(v.childrenSent) children, fill rate \(v.fillRatePercent ?? "—") %, gone on arrival \(v.goneOnArrivalPercent ?? "—") %, "
-                + "share of volume \(v.volumeSharePercent ?? "—") %" + (latency ? ", latency p50 \(v.latencyP50Ms.map { "\($0) ms" } ?? "—")" : "")
-                + ", fees \(v.fees)"
-        }
+        ]
+            + report.venues.map { v in
+                "  \(v.venue): \(v.childrenSent) children, fill rate \(v.fillRatePercent ?? "—") %, gone on arrival \(v.goneOnArrivalPercent ?? "—") %, "
+                    + "share of volume \(v.volumeSharePercent ?? "—") %"
+                    + (latency ? ", latency p50 \(v.latencyP50Ms.map { "\($0) ms" } ?? "—")" : "")
+                    + ", fees \(v.fees)"
+            }
     }
 }

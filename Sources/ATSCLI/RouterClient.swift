@@ -22,7 +22,8 @@ struct ServerOptions: ParsableArguments {
         guard let key = apiKey ?? ProcessInfo.processInfo.environment["ATS_ROUTER_API_KEY"], !key.isEmpty else {
             throw ValidationError("an API key is needed: --api-key KEY or ATS_ROUTER_API_KEY")
         }
-        guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil else {
+        guard let parsed = URL(string: url), parsed.scheme == "http" || parsed.scheme == "https", parsed.host != nil
+        else {
             throw ValidationError("--server must be a URL such as http://127.0.0.1:8080, not \(url)")
         }
         return RouterClient(base: url, apiKey: key)
@@ -76,7 +77,8 @@ struct RouterClient {
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])))
+            request.body = .bytes(
+                ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])))
         }
         let response: HTTPClientResponse
         let data: Data

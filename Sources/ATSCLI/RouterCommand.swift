@@ -1,5 +1,5 @@
-import ArgumentParser
 import ATSDomain
+import ArgumentParser
 
 /// The `ats-router` command tree. The executable's `main` only runs it.
 public struct RouterCommand: AsyncParsableCommand {
@@ -19,8 +19,10 @@ public struct RouterCommand: AsyncParsableCommand {
             """,
         version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
         subcommands: [
-            DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self, CancelCommand.self,
-            BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self, ReportCommand.self,
+            DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self,
+            CancelCommand.self,
+            BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self,
+            ReportCommand.self,
             PlanCommand.self,
             VenueCommand.self,
         ]

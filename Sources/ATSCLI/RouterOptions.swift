@@ -1,8 +1,8 @@
-import ArgumentParser
 import ATSDomain
 import ATSRouter
 import ATSVenueMocks
 import ATSVenues
+import ArgumentParser
 
 /// Options of commands that run the router: the venue definitions and `config.json`.
 struct RouterOptions: ParsableArguments {

@@ -1,8 +1,8 @@
-import ArgumentParser
 import ATSDomain
 import ATSRouter
 import ATSServer
 import ATSStorage
+import ArgumentParser
 import Foundation
 import Logging
 
@@ -23,19 +23,28 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where the journal lives (created if missing).") var dataDir = "data"
     @Option(help: "The API's port (0 picks a free one).") var port = 8080
     @Option(help: "The API's address.") var host = "127.0.0.1"
-    @Flag(help: "Trade in the simulated session (next weekday 15:00 UTC at real speed) even when every venue is external, to match venues started with `venue serve --simulated-session`.")
+    @Flag(
+        help:
+            "Trade in the simulated session (next weekday 15:00 UTC at real speed) even when every venue is external, to match venues started with `venue serve --simulated-session`."
+    )
     var simulatedSession = false
     @Flag(help: "Lift the embedded venues' published order rate limits (for load benchmarks).")
     var unthrottledVenues = false
-    @Option(help: "Journal durability: process (survives a killed process) or disk (also power loss: fsync per commit).")
+    @Option(
+        help: "Journal durability: process (survives a killed process) or disk (also power loss: fsync per commit).")
     var durability = "process"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
-    @Flag(help: "Make a new journal in --data-dir's journal.sqlite even though the file is there and is not a journal (it is otherwise refused).")
+    @Flag(
+        help:
+            "Make a new journal in --data-dir's journal.sqlite even though the file is there and is not a journal (it is otherwise refused)."
+    )
     var initialiseJournal = false
 
     func run() async throws {
         let (catalog, configuration) = try options.load()
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            throw ValidationError("--log-level: unknown level \(logLevel)")
+        }
         guard let durability = Journal.Durability(rawValue: durability.lowercased()) else {
             throw ValidationError("--durability must be process or disk")
         }
@@ -48,13 +57,16 @@ struct ServeCommand: AsyncParsableCommand {
         runtimeOptions.initialiseJournal = initialiseJournal
         let runtime: RouterRuntime
         do {
-            runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: runtimeOptions)
+            runtime = try await RouterRuntime.start(
+                catalog: catalog, configuration: configuration, options: runtimeOptions)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
         for venue in catalog.venues.map(\.id) {
-            let place = runtime.fleet?.urls[venue].map { "\($0) (embedded mock)" } ?? configuration.routingSettings.venues[venue.rawValue]?.url ?? "?"
+            let place =
+                runtime.fleet?.urls[venue].map { "\($0) (embedded mock)" } ?? configuration.routingSettings.venues[
+                    venue.rawValue]?.url ?? "?"
             say("venue \(venue): \(place)")
         }
         for mismatch in await runtime.router.verifyInstruments() { say("warning: \(mismatch)") }
@@ -67,13 +79,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if runtime.isSimulatedSession { say("trading clock: simulated session from \(runtime.clock.now())") }
         // Reads and /health answer at once; orders wait for "ready" (GET /ready) while open orders are reconciled.
-        try await runtime.serve(host: host, port: port, onRunning: { port in
-            say("ATS Router \(ATSRouterRelease.version) serving http://\(host):\(port) (recovering)")
-        }, onReady: { report in
-            say("journal \(runtime.journalPath ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"
-                + (report.childrenUnreachable > 0 ? ", \(report.childrenUnreachable) unreachable (retried)" : ""))
-            say("ready")
-        })
+        try await runtime.serve(
+            host: host, port: port,
+            onRunning: { port in
+                say("ATS Router \(ATSRouterRelease.version) serving http://\(host):\(port) (recovering)")
+            },
+            onReady: { report in
+                say(
+                    "journal \(runtime.journalPath ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"
+                        + (report.childrenUnreachable > 0
+                            ? ", \(report.childrenUnreachable) unreachable (retried)" : ""))
+                say("ready")
+            })
         say("stopped")
         await runtime.stop()
     }

@@ -1,16 +1,17 @@
-import ArgumentParser
 import ATSDomain
 import ATSRouter
 import ATSServer
 import ATSSettlement
 import ATSStorage
 import ATSVenues
+import ArgumentParser
 import Foundation
 
 /// Where settlement commands read: a running router (the API key's account), or a journal
 /// opened read-only with `--data-dir`.
 struct SettlementSource: ParsableArguments {
-    @Option(help: "Read the journal in this folder, read-only, instead of asking a running router.") var dataDir: String?
+    @Option(help: "Read the journal in this folder, read-only, instead of asking a running router.") var dataDir:
+        String?
     @OptionGroup var options: RouterOptions
     @OptionGroup var server: ServerOptions
 
@@ -19,11 +20,13 @@ struct SettlementSource: ParsableArguments {
         let (catalog, configuration) = try options.load()
         let path = ((dataDir ?? "data") as NSString).appendingPathComponent("journal.sqlite")
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
+            throw ValidationError(
+                "no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
         }
         do {
             let journal = try Journal(path: path, readOnly: true)
-            let book = try SettlementDesk.book(in: journal, catalog: catalog, configuration: configuration)
+            let book =
+                try SettlementDesk.book(in: journal, catalog: catalog, configuration: configuration)
                 ?? SettlementBook(catalog: catalog, configuration: configuration)
             return (catalog, configuration, book)
         } catch {
@@ -33,7 +36,9 @@ struct SettlementSource: ParsableArguments {
 
     func account(_ text: String, in configuration: RouterConfiguration) throws -> Account {
         guard let id = try? AccountID(text), let account = configuration.account(id) else {
-            throw ValidationError("unknown account \"\(text)\"; known: \(configuration.accounts.map(\.id.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown account \"\(text)\"; known: \(configuration.accounts.map(\.id.rawValue).joined(separator: ", "))"
+            )
         }
         return account
     }
@@ -58,11 +63,15 @@ struct SettlementsCommand: AsyncParsableCommand {
     @OptionGroup var source: SettlementSource
 
     func run() async throws {
-        if let order, UInt64(order) == nil { throw ValidationError("--order must be an order id (a whole number), not \(order)") }
+        if let order, UInt64(order) == nil {
+            throw ValidationError("--order must be an order id (a whole number), not \(order)")
+        }
         var wanted: SettlementRecord.Status?
         if let status {
             guard let value = SettlementRecord.Status(rawValue: status.lowercased()) else {
-                throw ValidationError("--status must be one of \(SettlementRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "--status must be one of \(SettlementRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             wanted = value
         }
@@ -70,9 +79,13 @@ struct SettlementsCommand: AsyncParsableCommand {
         if source.dataDir != nil {
             let (_, configuration, book) = try source.offlineBook()
             let id = try account.map { try source.account($0, in: configuration).id }
-            list = APIViews.settlements(book.select(SettlementBook.Query(account: id, order: order.flatMap(UInt64.init), status: wanted)))
+            list = APIViews.settlements(
+                book.select(SettlementBook.Query(account: id, order: order.flatMap(UInt64.init), status: wanted)))
         } else {
-            if account != nil { throw ValidationError("--account reads a journal offline (with --data-dir); a router answers for your API key's account") }
+            if account != nil {
+                throw ValidationError(
+                    "--account reads a journal offline (with --data-dir); a router answers for your API key's account")
+            }
             let client = try source.server.client()
             var query: [String] = []
             if let order { query.append("order=\(order)") }
@@ -84,7 +97,8 @@ struct SettlementsCommand: AsyncParsableCommand {
                 var cursor: String?
                 repeat {
                     let paged = query + ["limit=1000"] + (cursor.map { ["cursor=\($0)"] } ?? [])
-                    let page = try await client.call(.GET, "/v1/settlements?" + paged.joined(separator: "&"), as: APIViews.SettlementList.self)
+                    let page = try await client.call(
+                        .GET, "/v1/settlements?" + paged.joined(separator: "&"), as: APIViews.SettlementList.self)
                     settlements += page.settlements
                     transfers += page.transfers.filter { transfer in !transfers.contains { $0.id == transfer.id } }
                     cursor = page.nextCursor
@@ -124,7 +138,9 @@ struct PositionsCommand: AsyncParsableCommand {
         } else {
             let client = try source.server.client()
             var fetched: APIViews.PositionsView?
-            try await runClient { fetched = try await client.call(.GET, "/v1/positions", as: APIViews.PositionsView.self) }
+            try await runClient {
+                fetched = try await client.call(.GET, "/v1/positions", as: APIViews.PositionsView.self)
+            }
             view = fetched!
             if let account, account != view.account {
                 FileHandle.standardError.write(Data("error: the API key is \(view.account)'s, not \(account)'s\n".utf8))
@@ -137,7 +153,9 @@ struct PositionsCommand: AsyncParsableCommand {
 
     /// The time of the journal's last settlement activity (what an offline view is as of).
     func latestActivity(_ book: SettlementBook) -> Timestamp {
-        let times = book.settlements.flatMap { $0.steps.map(\.at) } + book.transfers.flatMap { [$0.createdAt] + $0.hops.compactMap(\.completedAt) }
+        let times =
+            book.settlements.flatMap { $0.steps.map(\.at) }
+            + book.transfers.flatMap { [$0.createdAt] + $0.hops.compactMap(\.completedAt) }
         return times.max() ?? .epoch
     }
 }
@@ -162,8 +180,12 @@ struct TransferCommand: AsyncParsableCommand {
             if let from { body["from"] = from }
             let reply = try await client.call(.POST, "/v1/transfers", body: body)
             if json { return printJSON(reply) }
-            let hops = (reply["hops"] as? [[String: Any]] ?? []).map { "\($0["kind"] ?? "") \($0["from"] ?? "") → \($0["to"] ?? "") (\($0["minutes"] ?? 0) min)" }
-            print("transfer \(reply["id"] ?? "?"): \(reply["quantity"] ?? "") \(reply["symbol"] ?? "") \(reply["from"] ?? "") → \(reply["to"] ?? ""): \(reply["status"] ?? "")")
+            let hops = (reply["hops"] as? [[String: Any]] ?? []).map {
+                "\($0["kind"] ?? "") \($0["from"] ?? "") → \($0["to"] ?? "") (\($0["minutes"] ?? 0) min)"
+            }
+            print(
+                "transfer \(reply["id"] ?? "?"): \(reply["quantity"] ?? "") \(reply["symbol"] ?? "") \(reply["from"] ?? "") → \(reply["to"] ?? ""): \(reply["status"] ?? "")"
+            )
             for hop in hops { print("  \(hop)") }
         }
     }
@@ -185,26 +207,40 @@ enum SettlementText {
             let right: Set<Int> = [0, 1, 4, 6]
             var line = ""
             for (i, cell) in cells.enumerated() {
-                guard i < widths.count else { line += cell; continue }
+                guard i < widths.count else {
+                    line += cell
+                    continue
+                }
                 line += OrderText.pad(cell, widths[i], left: !right.contains(i)) + (right.contains(i) ? "  " : "")
             }
             return line
         }
         var lines = [row(["id", "order", "venue", "side", "quantity", "symbol", "price", "model", "status", "when"])]
         for s in list.settlements {
-            let when = s.settledAt.map { "settled \($0)" } ?? (s.status == "failed" ? "failed \(s.steps.last?.at ?? "")" : "due \(s.dueAt)")
-            lines.append(row([s.id, s.orderId, s.venue, s.side, s.quantity, s.symbol, s.price, "\(s.model) \(s.cycle)", s.status, when]))
+            let when =
+                s.settledAt.map { "settled \($0)" }
+                ?? (s.status == "failed" ? "failed \(s.steps.last?.at ?? "")" : "due \(s.dueAt)")
+            lines.append(
+                row([
+                    s.id, s.orderId, s.venue, s.side, s.quantity, s.symbol, s.price, "\(s.model) \(s.cycle)", s.status,
+                    when,
+                ]))
             if let failure = s.failure {
-                lines.append("       \(failure.code)\(failure.dsProtocolCode.map { " (DS \($0))" } ?? ""): \(failure.reason)")
+                lines.append(
+                    "       \(failure.code)\(failure.dsProtocolCode.map { " (DS \($0))" } ?? ""): \(failure.reason)")
                 lines.append("       close-out: \(failure.closeOut)")
             }
         }
         for t in list.transfers {
-            lines.append("transfer \(t.id): \(t.quantity) \(t.symbol) \(t.from) → \(t.to): \(t.status)"
-                         + (t.settlementId.map { " (after settlement \($0))" } ?? "") + (t.failure.map { " — \($0)" } ?? ""))
+            lines.append(
+                "transfer \(t.id): \(t.quantity) \(t.symbol) \(t.from) → \(t.to): \(t.status)"
+                    + (t.settlementId.map { " (after settlement \($0))" } ?? "") + (t.failure.map { " — \($0)" } ?? ""))
             for hop in t.hops {
-                let state = hop.completedAt.map { "arrived \($0)" } ?? hop.arrivesAt.map { "arrives \($0)" } ?? "not started"
-                lines.append("    \(hop.kind) \(hop.from) → \(hop.to), \(hop.minutes) min\(hop.fee == "0" ? "" : ", fee \(hop.fee) USD"): \(state)")
+                let state =
+                    hop.completedAt.map { "arrived \($0)" } ?? hop.arrivesAt.map { "arrives \($0)" } ?? "not started"
+                lines.append(
+                    "    \(hop.kind) \(hop.from) → \(hop.to), \(hop.minutes) min\(hop.fee == "0" ? "" : ", fee \(hop.fee) USD"): \(state)"
+                )
             }
         }
         return lines.joined(separator: "\n")
@@ -213,25 +249,35 @@ enum SettlementText {
     static func positions(_ view: APIViews.PositionsView) -> String {
         var lines = ["positions of \(view.account) as of \(view.asOf)"]
         for security in view.securities {
-            lines.append("  \(security.symbol): \(security.quantity) (designated custody \(security.designatedCustody))")
-            lines.append("    lots: " + security.lots.map { "\($0.quantity) acquired \($0.acquiredOn)" }.joined(separator: ", "))
+            lines.append(
+                "  \(security.symbol): \(security.quantity) (designated custody \(security.designatedCustody))")
+            lines.append(
+                "    lots: " + security.lots.map { "\($0.quantity) acquired \($0.acquiredOn)" }.joined(separator: ", "))
             for place in security.locations {
-                lines.append("    \(OrderText.pad(place.location, 18, left: true)) \(place.location == "transit" ? "in transit" : "free") \(place.available)"
-                             + (place.locked == "0" ? "" : ", earmarked for settlement \(place.locked)")
-                             + (place.reservedForOpenSells == "0" ? "" : ", promised to open sells \(place.reservedForOpenSells)"))
+                lines.append(
+                    "    \(OrderText.pad(place.location, 18, left: true)) \(place.location == "transit" ? "in transit" : "free") \(place.available)"
+                        + (place.locked == "0" ? "" : ", earmarked for settlement \(place.locked)")
+                        + (place.reservedForOpenSells == "0"
+                            ? "" : ", promised to open sells \(place.reservedForOpenSells)"))
             }
-            lines.append("    sellable now: " + security.sellableAt.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            lines.append(
+                "    sellable now: "
+                    + security.sellableAt.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                        separator: ", "))
         }
         if !view.cash.isEmpty {
             lines.append("  cash:")
             for cash in view.cash {
-                lines.append("    \(OrderText.pad(cash.asset, 5, left: true)) \(OrderText.pad(cash.location, 18, left: true)) \(cash.available)"
-                             + (cash.locked == "0" ? "" : ", earmarked for settlement \(cash.locked)")
-                             + (cash.reservedForOpenBuys == "0" ? "" : ", promised to open buys \(cash.reservedForOpenBuys)"))
+                lines.append(
+                    "    \(OrderText.pad(cash.asset, 5, left: true)) \(OrderText.pad(cash.location, 18, left: true)) \(cash.available)"
+                        + (cash.locked == "0" ? "" : ", earmarked for settlement \(cash.locked)")
+                        + (cash.reservedForOpenBuys == "0" ? "" : ", promised to open buys \(cash.reservedForOpenBuys)")
+                )
             }
         }
         for t in view.transfersInFlight {
-            lines.append("  in flight: transfer \(t.id), \(t.quantity) \(t.symbol) \(t.from) → \(t.to), now at \(t.location)")
+            lines.append(
+                "  in flight: transfer \(t.id), \(t.quantity) \(t.symbol) \(t.from) → \(t.to), now at \(t.location)")
         }
         return lines.joined(separator: "\n")
     }

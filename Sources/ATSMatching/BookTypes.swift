@@ -29,8 +29,10 @@ public struct BookOrder: Sendable, Hashable {
     public var quantity: Quantity
     public var timeInForce: TimeInForce
 
-    public init(id: OrderID, account: AccountID? = nil, side: Side, limitPrice: Price?, quantity: Quantity,
-                timeInForce: TimeInForce) {
+    public init(
+        id: OrderID, account: AccountID? = nil, side: Side, limitPrice: Price?, quantity: Quantity,
+        timeInForce: TimeInForce
+    ) {
         self.id = id
         self.account = account
         self.side = side
@@ -49,8 +51,9 @@ public struct BookOrder: Sendable, Hashable {
     public init(_ order: Order) throws(Rejection) {
         switch order.type {
         case .market, .limit:
-            self.init(id: order.id, account: order.account, side: order.side, limitPrice: order.type.limitPrice,
-                      quantity: order.quantity, timeInForce: order.timeInForce)
+            self.init(
+                id: order.id, account: order.account, side: order.side, limitPrice: order.type.limitPrice,
+                quantity: order.quantity, timeInForce: order.timeInForce)
         case .stop, .stopLimit:
             throw Rejection(.orderTypeNotSupported, "a book does not hold \(order.type.kind.rawValue) orders")
         }

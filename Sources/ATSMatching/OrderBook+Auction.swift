@@ -73,15 +73,19 @@ extension OrderBook {
             let sell = nodes[Int(sellSlot)]
             let fill = min(left, buy.open, sell.open)
             let buyIsMaker = buy.priority < sell.priority
-            events.append(.execution(Execution(
-                id: ExecutionID(rawValue: nextExecutionID),
-                makerOrderID: OrderID(buyIsMaker ? buy.id : sell.id),
-                takerOrderID: OrderID(buyIsMaker ? sell.id : buy.id),
-                price: indication.price, quantity: Quantity(rawValue: fill),
-                makerSide: buyIsMaker ? .buy : .sell, aggressorSide: nil, sequence: opSequence)))
+            events.append(
+                .execution(
+                    Execution(
+                        id: ExecutionID(rawValue: nextExecutionID),
+                        makerOrderID: OrderID(buyIsMaker ? buy.id : sell.id),
+                        takerOrderID: OrderID(buyIsMaker ? sell.id : buy.id),
+                        price: indication.price, quantity: Quantity(rawValue: fill),
+                        makerSide: buyIsMaker ? .buy : .sell, aggressorSide: nil, sequence: opSequence)))
             nextExecutionID &+= 1
             left -= fill
-            for (slot, node, level, side) in [(buySlot, buy, bidLevel, Side.buy), (sellSlot, sell, askLevel, Side.sell)] {
+            for (slot, node, level, side) in [
+                (buySlot, buy, bidLevel, Side.buy), (sellSlot, sell, askLevel, Side.sell),
+            ] {
                 if fill == node.open {
                     unlink(slot)
                     dropIfEmpty(level: level, side: side)
@@ -96,7 +100,7 @@ extension OrderBook {
     /// The clearing price under the uncross rules, from the two cumulative curves.
     func clearing(reference: Int64?) -> AuctionIndication? {
         guard case let bestBid = bids.bestLevel, bestBid >= 0, case let bestAsk = asks.bestLevel, bestAsk >= 0,
-              levelPool[Int(bestBid)].price >= levelPool[Int(bestAsk)].price
+            levelPool[Int(bestBid)].price >= levelPool[Int(bestAsk)].price
         else { return nil }
 
         // Distinct prices ascending, with demand (buys at or above) and supply (sells at or below).
@@ -134,7 +138,14 @@ extension OrderBook {
         // Candidates: each limit price, and each gap between two, where demand is the upper point's
         // and supply the lower point's, on the tick grid strictly between them.
         let tick = max(configuration.tickSize.rawValue, 1)
-        struct Candidate { var low: Int64; var high: Int64; var volume: Int64; var imbalance: Int64; var demand: Int64; var supply: Int64 }
+        struct Candidate {
+            var low: Int64
+            var high: Int64
+            var volume: Int64
+            var imbalance: Int64
+            var demand: Int64
+            var supply: Int64
+        }
         var best: [Candidate] = []
         func consider(_ candidate: Candidate) {
             guard candidate.volume > 0, candidate.low <= candidate.high else { return }
@@ -147,14 +158,18 @@ extension OrderBook {
         }
         for i in points.indices {
             let point = points[i]
-            consider(Candidate(low: point.price, high: point.price, volume: min(point.demand, point.supply),
-                               imbalance: abs(point.demand - point.supply), demand: point.demand, supply: point.supply))
+            consider(
+                Candidate(
+                    low: point.price, high: point.price, volume: min(point.demand, point.supply),
+                    imbalance: abs(point.demand - point.supply), demand: point.demand, supply: point.supply))
             if i + 1 < points.count {
                 let upper = points[i + 1]
                 let low = floorToGrid(point.price, tick) + tick
                 let high = ceilToGrid(upper.price, tick) - tick
-                consider(Candidate(low: low, high: high, volume: min(upper.demand, point.supply),
-                                   imbalance: abs(upper.demand - point.supply), demand: upper.demand, supply: point.supply))
+                consider(
+                    Candidate(
+                        low: low, high: high, volume: min(upper.demand, point.supply),
+                        imbalance: abs(upper.demand - point.supply), demand: upper.demand, supply: point.supply))
             }
         }
         guard !best.isEmpty else { return nil }
@@ -170,7 +185,9 @@ extension OrderBook {
                 price = candidate.low
             }
             let distance = reference.map { abs(price - $0) } ?? 0
-            if let current = chosen, current.distance < distance || (current.distance == distance && current.price <= price) {
+            if let current = chosen,
+                current.distance < distance || (current.distance == distance && current.price <= price)
+            {
                 continue
             }
             chosen = (price, distance, candidate)
@@ -178,7 +195,8 @@ extension OrderBook {
         guard let chosen else { return nil }
         return AuctionIndication(
             price: Price(rawValue: chosen.price), matchedVolume: Quantity(rawValue: chosen.candidate.volume),
-            buyVolume: Quantity(rawValue: chosen.candidate.demand), sellVolume: Quantity(rawValue: chosen.candidate.supply))
+            buyVolume: Quantity(rawValue: chosen.candidate.demand),
+            sellVolume: Quantity(rawValue: chosen.candidate.supply))
     }
 }
 

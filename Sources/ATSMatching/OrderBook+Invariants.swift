@@ -43,11 +43,18 @@ extension OrderBook {
                     count += 1
                     previous = cursor
                     cursor = node.next
-                    if count > Int32(storage.nodeCount) { problems.append("\(name): a cycle in level \(entry.price)"); break }
+                    if count > Int32(storage.nodeCount) {
+                        problems.append("\(name): a cycle in level \(entry.price)")
+                        break
+                    }
                 }
                 if entry.tail != previous { problems.append("\(name): level \(entry.price) has a wrong tail") }
-                if entry.quantity != quantity { problems.append("\(name): level \(entry.price) quantity \(entry.quantity) ≠ \(quantity)") }
-                if entry.count != count { problems.append("\(name): level \(entry.price) count \(entry.count) ≠ \(count)") }
+                if entry.quantity != quantity {
+                    problems.append("\(name): level \(entry.price) quantity \(entry.quantity) ≠ \(quantity)")
+                }
+                if entry.count != count {
+                    problems.append("\(name): level \(entry.price) count \(entry.count) ≠ \(count)")
+                }
                 if count == 0 { problems.append("\(name): empty level \(entry.price) is still listed") }
                 seen += Int(count)
             }

@@ -52,15 +52,17 @@ extension OrderBook {
 
     private func restingOrder(at slot: Int32) -> RestingOrder {
         let node = nodes[Int(slot)]
-        return RestingOrder(id: OrderID(node.id), account: accountID(for: node.account), side: node.side,
-                            price: Price(rawValue: node.price), quantity: Quantity(rawValue: node.open),
-                            timeInForce: timeInForce(of: node), priority: node.priority)
+        return RestingOrder(
+            id: OrderID(node.id), account: accountID(for: node.account), side: node.side,
+            price: Price(rawValue: node.price), quantity: Quantity(rawValue: node.open),
+            timeInForce: timeInForce(of: node), priority: node.priority)
     }
 
     private func summary(_ level: Int32) -> LevelSummary? {
         guard level >= 0 else { return nil }
         let entry = levelPool[Int(level)]
-        return LevelSummary(price: Price(rawValue: entry.price), quantity: Quantity(rawValue: entry.quantity),
-                            orderCount: Int(entry.count))
+        return LevelSummary(
+            price: Price(rawValue: entry.price), quantity: Quantity(rawValue: entry.quantity),
+            orderCount: Int(entry.count))
     }
 }

@@ -26,7 +26,8 @@ extension OrderBook {
                         dropIfEmpty(level: level, side: makerSide)
                         return (remaining, true)
                     }
-                    events.append(.cancelled(OrderID(maker.id), quantity: Quantity(rawValue: maker.open), reason: .selfTrade))
+                    events.append(
+                        .cancelled(OrderID(maker.id), quantity: Quantity(rawValue: maker.open), reason: .selfTrade))
                     unlink(cursor)
                     cursor = maker.next
                     continue
@@ -34,11 +35,13 @@ extension OrderBook {
                 let fill = min(remaining, maker.open)
                 remaining -= fill
                 traded = true
-                events.append(.execution(Execution(
-                    id: ExecutionID(rawValue: nextExecutionID), makerOrderID: OrderID(maker.id),
-                    takerOrderID: OrderID(takerID), price: Price(rawValue: levelPrice),
-                    quantity: Quantity(rawValue: fill), makerSide: makerSide, aggressorSide: side,
-                    sequence: opSequence)))
+                events.append(
+                    .execution(
+                        Execution(
+                            id: ExecutionID(rawValue: nextExecutionID), makerOrderID: OrderID(maker.id),
+                            takerOrderID: OrderID(takerID), price: Price(rawValue: levelPrice),
+                            quantity: Quantity(rawValue: fill), makerSide: makerSide, aggressorSide: side,
+                            sequence: opSequence)))
                 nextExecutionID &+= 1
                 if fill == maker.open {
                     unlink(cursor)

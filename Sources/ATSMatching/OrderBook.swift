@@ -123,11 +123,13 @@ public struct OrderBook: Sendable {
         makeUnique()
         let arrival = makeArrival(order)
         if arrival.isFillOrKill {
-            let fillable = fillableQuantity(side: arrival.side, limit: arrival.limit, account: arrival.account,
-                                            needed: arrival.quantity)
+            let fillable = fillableQuantity(
+                side: arrival.side, limit: arrival.limit, account: arrival.account,
+                needed: arrival.quantity)
             guard fillable >= arrival.quantity else {
-                throw Rejection(.fillOrKillNotFillable,
-                                "fill-or-kill for \(order.quantity) finds only \(Quantity(rawValue: fillable)) within its limit")
+                throw Rejection(
+                    .fillOrKillNotFillable,
+                    "fill-or-kill for \(order.quantity) finds only \(Quantity(rawValue: fillable)) within its limit")
             }
         }
         events.clear()
@@ -161,8 +163,10 @@ public struct OrderBook: Sendable {
         guard slot >= 0 else { throw Rejection(.unknownOrder, "no order \(id) rests in this book") }
         let node = nodes[Int(slot)]
         guard newQuantity.rawValue > 0, newQuantity.rawValue < node.open else {
-            throw Rejection(.invalidAmendment,
-                            "a reduction must leave between 0 and \(Quantity(rawValue: node.open)) open, not \(newQuantity); use cancel to remove the order")
+            throw Rejection(
+                .invalidAmendment,
+                "a reduction must leave between 0 and \(Quantity(rawValue: node.open)) open, not \(newQuantity); use cancel to remove the order"
+            )
         }
         makeUnique()
         events.clear()
@@ -194,8 +198,9 @@ public struct OrderBook: Sendable {
             try reduce(id, to: quantity)
             return SubmitReport(orderID: id, filledQuantity: .zero, restingQuantity: quantity, cancelledQuantity: .zero)
         }
-        let order = BookOrder(id: id, account: accountID(for: node.account), side: node.side, limitPrice: price,
-                              quantity: quantity, timeInForce: timeInForce(of: node))
+        let order = BookOrder(
+            id: id, account: accountID(for: node.account), side: node.side, limitPrice: price,
+            quantity: quantity, timeInForce: timeInForce(of: node))
         // Validate as a new arrival before touching the book, ignoring the id it still holds.
         try validateFields(order, at: now)
         makeUnique()
@@ -228,16 +233,18 @@ public struct OrderBook: Sendable {
             throw Rejection(.expiryNotInFuture, "GTD expiry \(expiry) is not after now (\(now))")
         }
         if order.limitPrice == nil && order.timeInForce.canRest {
-            throw Rejection(.marketOrderCannotRest,
-                            "a market order cannot be \(order.timeInForce.kind.rawValue): use IOC or FOK")
+            throw Rejection(
+                .marketOrderCannotRest,
+                "a market order cannot be \(order.timeInForce.kind.rawValue): use IOC or FOK")
         }
         if configuration.matching == .callAuction {
             if order.limitPrice == nil {
                 throw Rejection(.orderTypeNotSupported, "a call auction takes limit orders only, not market orders")
             }
             if order.timeInForce.kind == .fok {
-                throw Rejection(.timeInForceNotSupported,
-                                "a call auction cannot fill-or-kill: use IOC to take part in one auction only")
+                throw Rejection(
+                    .timeInForceNotSupported,
+                    "a call auction cannot fill-or-kill: use IOC to take part in one auction only")
             }
         }
     }
@@ -285,8 +292,11 @@ public struct OrderBook: Sendable {
         let id = OrderID(order.id)
         if configuration.matching == .callAuction {
             rest(order, quantity: order.quantity)
-            return (SubmitReport(orderID: id, filledQuantity: .zero, restingQuantity: Quantity(rawValue: order.quantity),
-                                 cancelledQuantity: .zero), true)
+            return (
+                SubmitReport(
+                    orderID: id, filledQuantity: .zero, restingQuantity: Quantity(rawValue: order.quantity),
+                    cancelledQuantity: .zero), true
+            )
         }
         let eventsBefore = events.count
         let (remaining, stoppedBySelfTrade) = take(
@@ -320,9 +330,10 @@ public struct OrderBook: Sendable {
         nextPriority &+= 1
         let level = levelIndex(side: order.side, price: order.limit)
         let tail = levelPool[Int(level)].tail
-        let node = Node(id: order.id, price: order.limit, open: quantity, priority: priority, expiry: order.expiry,
-                        prev: tail, next: -1, level: level, account: order.account,
-                        side: order.side, tif: order.timeInForce)
+        let node = Node(
+            id: order.id, price: order.limit, open: quantity, priority: priority, expiry: order.expiry,
+            prev: tail, next: -1, level: level, account: order.account,
+            side: order.side, tif: order.timeInForce)
         let slot: Int32
         if freeNode >= 0 {
             slot = freeNode
@@ -363,7 +374,11 @@ public struct OrderBook: Sendable {
         } else {
             slot = storage.appendLevel(level)
         }
-        if side == .buy { bids.insert(price: price, level: slot, at: position) } else { asks.insert(price: price, level: slot, at: position) }
+        if side == .buy {
+            bids.insert(price: price, level: slot, at: position)
+        } else {
+            asks.insert(price: price, level: slot, at: position)
+        }
         return slot
     }
 

@@ -6,22 +6,27 @@ import ATSPlanning
 /// every decision is journalled on the order path.
 enum DecisionEvidence {
     static func json(_ decision: RoutingDecision) -> String {
-        var out = "{\"at\":{\"nanosecondsSinceEpoch\":\(decision.at.nanosecondsSinceEpoch)},\"attempt\":\(decision.attempt)"
+        var out =
+            "{\"at\":{\"nanosecondsSinceEpoch\":\(decision.at.nanosecondsSinceEpoch)},\"attempt\":\(decision.attempt)"
         out += ",\"snapshot\":{"
         if let symbol = decision.snapshot.symbol { out += "\"symbol\":" + JSONText.quoted(symbol.rawValue) + "," }
         out += "\"venues\":["
         for (index, venue) in decision.snapshot.venues.enumerated() {
             if index > 0 { out += "," }
             out += "{\"venue\":" + JSONText.quoted(venue.venue.rawValue)
-            out += ",\"lotSize\":\"\(venue.lotSize)\",\"minQuantity\":\"\(venue.minQuantity)\",\"minNotional\":\"\(venue.minNotional)\""
+            out +=
+                ",\"lotSize\":\"\(venue.lotSize)\",\"minQuantity\":\"\(venue.minQuantity)\",\"minNotional\":\"\(venue.minNotional)\""
             out += ",\"takerFee\":\"\(venue.takerFee)\",\"fixedFee\":\"\(venue.fixedFee)\""
             if let maximum = venue.maxQuantity { out += ",\"maxQuantity\":\"\(maximum)\"" }
             out += ",\"bids\":" + levels(venue.bids) + ",\"asks\":" + levels(venue.asks) + "}"
         }
         out += "]},\"quoteAges\":{"
-        out += decision.quoteAges.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key.rawValue) + ":\($0.value)" }.joined(separator: ",")
+        out += decision.quoteAges.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key.rawValue) + ":\($0.value)" }
+            .joined(separator: ",")
         out += "},\"excluded\":{"
-        out += decision.excluded.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key.rawValue) + ":" + JSONText.quoted($0.value) }.joined(separator: ",")
+        out += decision.excluded.sorted { $0.key < $1.key }.map {
+            JSONText.quoted($0.key.rawValue) + ":" + JSONText.quoted($0.value)
+        }.joined(separator: ",")
         let plan = decision.plan
         out += "},\"plan\":{\"side\":\"\(plan.side.rawValue)\",\"strategy\":\"\(plan.strategy.rawValue)\""
         out += ",\"requestedQuantity\":\"\(plan.requestedQuantity)\",\"filledQuantity\":\"\(plan.filledQuantity)\""
@@ -30,9 +35,11 @@ enum DecisionEvidence {
         out += ",\"allocations\":["
         for (index, allocation) in plan.allocations.enumerated() {
             if index > 0 { out += "," }
-            out += "{\"venue\":" + JSONText.quoted(allocation.venue.rawValue) + ",\"quantity\":\"\(allocation.quantity)\""
+            out +=
+                "{\"venue\":" + JSONText.quoted(allocation.venue.rawValue) + ",\"quantity\":\"\(allocation.quantity)\""
             out += ",\"averagePrice\":\"\(allocation.averagePrice)\",\"worstPrice\":\"\(allocation.worstPrice)\""
-            out += ",\"notional\":\"\(allocation.notional)\",\"fees\":\"\(allocation.fees)\",\"allInCost\":\"\(allocation.allInCost)\"}"
+            out +=
+                ",\"notional\":\"\(allocation.notional)\",\"fees\":\"\(allocation.fees)\",\"allInCost\":\"\(allocation.allInCost)\"}"
         }
         out += "]}}"
         return out

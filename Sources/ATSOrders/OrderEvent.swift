@@ -111,7 +111,9 @@ extension ParentOrder {
         case .childSent(let child):
             parent.children.append(child)
         case .childAnswered(let child), .fill(let child, _):
-            if let index = parent.children.firstIndex(where: { $0.clientKey == child.clientKey }) { parent.children[index] = child }
+            if let index = parent.children.firstIndex(where: { $0.clientKey == child.clientKey }) {
+                parent.children[index] = child
+            }
         case .cancelRequested:
             parent.cancelRequested = true
         case .status(let header), .noted(let header):

@@ -17,7 +17,9 @@ public struct OrderJournal: Sendable {
     public func accept(_ parent: ParentOrder) throws {
         var change = JournalChange()
         change.insertedParent = Self.record(parent)
-        change.events = OrderEvent.changes(from: nil, to: parent).map { Self.event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch) }
+        change.events = OrderEvent.changes(from: nil, to: parent).map {
+            Self.event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch)
+        }
         try journal.apply(change)
     }
 
@@ -28,18 +30,23 @@ public struct OrderJournal: Sendable {
     /// The rows of one change to a parent: its new state, new decisions with their evidence,
     /// children made or changed, new fills once, and one event row per ``OrderEvent/Change``
     /// (`changes`, from ``OrderEvent/changes(from:to:)``: the events the stream publishes).
-    public static func change(from old: ParentOrder, to new: ParentOrder, changes: [OrderEvent.Change], at now: Timestamp) -> JournalChange {
+    public static func change(
+        from old: ParentOrder, to new: ParentOrder, changes: [OrderEvent.Change], at now: Timestamp
+    ) -> JournalChange {
         var change = JournalChange()
         let parentId = Int64(new.id.rawValue)
         let time = now.nanosecondsSinceEpoch
         if old.status != new.status || old.note != new.note || old.rejection != new.rejection
-            || old.completedAt != new.completedAt || old.cancelRequested != new.cancelRequested {
+            || old.completedAt != new.completedAt || old.cancelRequested != new.cancelRequested
+        {
             change.updatedParent = record(new)
         }
         for index in old.decisions.count..<max(old.decisions.count, new.decisions.count) {
             let decision = new.decisions[index]
-            change.decisions.append(DecisionRecord(parentId: parentId, position: Int64(index), attempt: Int64(decision.attempt),
-                                                   at: decision.at.nanosecondsSinceEpoch, evidence: DecisionEvidence.json(decision)))
+            change.decisions.append(
+                DecisionRecord(
+                    parentId: parentId, position: Int64(index), attempt: Int64(decision.attempt),
+                    at: decision.at.nanosecondsSinceEpoch, evidence: DecisionEvidence.json(decision)))
         }
         for (index, child) in new.children.enumerated() {
             let before = index < old.children.count ? old.children[index] : nil
@@ -48,9 +55,11 @@ public struct OrderJournal: Sendable {
             if before == nil { change.insertedChildren.append(row) } else { change.updatedChildren.append(row) }
             let known = Set(before?.fills.map(\.id) ?? [])
             for fill in child.fills where !known.contains(fill.id) {
-                change.executions.append(ExecutionRecord(venue: child.venue.rawValue, fillId: fill.id, childKey: child.clientKey,
-                                                         quantity: fill.quantity.rawValue, price: fill.price.rawValue,
-                                                         fee: fill.fee.rawValue, recordedAt: time))
+                change.executions.append(
+                    ExecutionRecord(
+                        venue: child.venue.rawValue, fillId: fill.id, childKey: child.clientKey,
+                        quantity: fill.quantity.rawValue, price: fill.price.rawValue,
+                        fee: fill.fee.rawValue, recordedAt: time))
             }
         }
         change.events = changes.map { event(of: $0, parent: new, at: time) }
@@ -64,26 +73,35 @@ public struct OrderJournal: Sendable {
         let parentId = Int64(parent.id.rawValue)
         switch change {
         case .accepted(let made), .rejected(let made):
-            return EventRecord(parentId: parentId, kind: made.status == .rejected ? "rejected" : "accepted",
-                               detail: made.rejection.map { "\($0.code): \($0.message)" } ?? made.status.rawValue, at: time)
+            return EventRecord(
+                parentId: parentId, kind: made.status == .rejected ? "rejected" : "accepted",
+                detail: made.rejection.map { "\($0.code): \($0.message)" } ?? made.status.rawValue, at: time)
         case .decision(let decision):
             let split = decision.plan.allocations.map { "\($0.venue) \($0.quantity)" }.joined(separator: ", ")
-            return EventRecord(parentId: parentId, kind: "decision",
-                               detail: "attempt \(decision.attempt): \(split.isEmpty ? "nothing to send" : split)", at: time)
+            return EventRecord(
+                parentId: parentId, kind: "decision",
+                detail: "attempt \(decision.attempt): \(split.isEmpty ? "nothing to send" : split)", at: time)
         case .childSent(let child):
-            return EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_created",
-                               detail: "\(child.venue) \(child.quantity) @ \(child.limitPrice) \(child.timeInForce.rawValue) \(child.status.rawValue)",
-                               at: time)
+            return EventRecord(
+                parentId: parentId, childKey: child.clientKey, kind: "child_created",
+                detail:
+                    "\(child.venue) \(child.quantity) @ \(child.limitPrice) \(child.timeInForce.rawValue) \(child.status.rawValue)",
+                at: time)
         case .childAnswered(let child):
             let why = child.refusal.map { ": \($0.code)" } ?? child.failure.map { ": \($0)" } ?? ""
-            return EventRecord(parentId: parentId, childKey: child.clientKey, kind: "child_status", detail: child.status.rawValue + why, at: time)
+            return EventRecord(
+                parentId: parentId, childKey: child.clientKey, kind: "child_status",
+                detail: child.status.rawValue + why, at: time)
         case .fill(let child, let fill):
-            return EventRecord(parentId: parentId, childKey: child.clientKey, kind: "fill",
-                               detail: "\(child.venue) \(fill.quantity) @ \(fill.price) fee \(fill.fee)", at: time)
+            return EventRecord(
+                parentId: parentId, childKey: child.clientKey, kind: "fill",
+                detail: "\(child.venue) \(fill.quantity) @ \(fill.price) fee \(fill.fee)", at: time)
         case .cancelRequested:
             return EventRecord(parentId: parentId, kind: "cancel_requested", detail: parent.status.rawValue, at: time)
         case .status(let header):
-            return EventRecord(parentId: parentId, kind: "status", detail: header.status.rawValue + (header.note.map { ": \($0)" } ?? ""), at: time)
+            return EventRecord(
+                parentId: parentId, kind: "status",
+                detail: header.status.rawValue + (header.note.map { ": \($0)" } ?? ""), at: time)
         case .noted(let header):
             return EventRecord(parentId: parentId, kind: "note", detail: header.note ?? "", at: time)
         }
@@ -95,7 +113,8 @@ public struct OrderJournal: Sendable {
         ParentRecord(
             id: Int64(parent.id.rawValue), account: parent.account.rawValue, clientOrderId: parent.clientOrderId,
             symbol: parent.symbol.rawValue, side: parent.side.rawValue, quantity: parent.quantity.rawValue,
-            limitPrice: parent.limitPrice?.rawValue, timeInForce: parent.timeInForce.rawValue, strategy: parent.strategy.rawValue,
+            limitPrice: parent.limitPrice?.rawValue, timeInForce: parent.timeInForce.rawValue,
+            strategy: parent.strategy.rawValue,
             includeVenues: encode(parent.includeVenues.sorted()), excludeVenues: encode(parent.excludeVenues.sorted()),
             status: parent.status.rawValue, note: parent.note, rejectionCode: parent.rejection?.code.rawValue,
             rejectionMessage: parent.rejection?.message, createdAt: parent.createdAt.nanosecondsSinceEpoch,
@@ -104,11 +123,15 @@ public struct OrderJournal: Sendable {
 
     static func record(_ child: ChildOrder, parent: Int64) -> ChildRecord {
         ChildRecord(
-            clientKey: child.clientKey, parentId: parent, venue: child.venue.rawValue, quantity: child.quantity.rawValue,
-            limitPrice: child.limitPrice.rawValue, timeInForce: child.timeInForce.rawValue, purpose: child.purpose.rawValue,
+            clientKey: child.clientKey, parentId: parent, venue: child.venue.rawValue,
+            quantity: child.quantity.rawValue,
+            limitPrice: child.limitPrice.rawValue, timeInForce: child.timeInForce.rawValue,
+            purpose: child.purpose.rawValue,
             decision: Int64(child.decision), status: child.status.rawValue, venueOrderId: child.venueOrderID,
-            filledQuantity: child.filledQuantity.rawValue, fees: child.fees.rawValue, refusalCode: child.refusal?.code.rawValue,
-            refusalMessage: child.refusal?.message, failure: child.failure, createdAt: child.createdAt.nanosecondsSinceEpoch)
+            filledQuantity: child.filledQuantity.rawValue, fees: child.fees.rawValue,
+            refusalCode: child.refusal?.code.rawValue,
+            refusalMessage: child.refusal?.message, failure: child.failure,
+            createdAt: child.createdAt.nanosecondsSinceEpoch)
     }
 
     // MARK: Loading
@@ -138,7 +161,9 @@ public struct OrderJournal: Sendable {
 
     public static func parent(from stored: StoredParent) throws -> ParentOrder {
         let row = stored.parent
-        func fail(_ field: String) -> CorruptRecord { CorruptRecord(description: "journal: parent \(row.id): \(field) does not read back") }
+        func fail(_ field: String) -> CorruptRecord {
+            CorruptRecord(description: "journal: parent \(row.id): \(field) does not read back")
+        }
         guard let account = try? AccountID(row.account) else { throw fail("account") }
         guard let symbol = try? Symbol(row.symbol) else { throw fail("symbol") }
         guard let side = Side(rawValue: row.side) else { throw fail("side") }
@@ -148,11 +173,13 @@ public struct OrderJournal: Sendable {
         guard row.id > 0 else { throw fail("id") }
         guard row.quantity > 0 else { throw fail("quantity (\(row.quantity) is not positive)") }
         guard row.limitPrice.map({ $0 > 0 }) ?? true else { throw fail("limitPrice (not positive)") }
-        guard let include = decode([VenueID].self, row.includeVenues), let exclude = decode([VenueID].self, row.excludeVenues)
+        guard let include = decode([VenueID].self, row.includeVenues),
+            let exclude = decode([VenueID].self, row.excludeVenues)
         else { throw fail("venues") }
         var parent = ParentOrder(
             id: OrderID(UInt64(row.id)), account: account, clientOrderId: row.clientOrderId, symbol: symbol, side: side,
-            quantity: Quantity(rawValue: row.quantity), limitPrice: row.limitPrice.map(Price.init(rawValue:)), timeInForce: tif,
+            quantity: Quantity(rawValue: row.quantity), limitPrice: row.limitPrice.map(Price.init(rawValue:)),
+            timeInForce: tif,
             strategy: strategy, includeVenues: Set(include), excludeVenues: Set(exclude),
             createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
         parent.status = status
@@ -161,34 +188,46 @@ public struct OrderJournal: Sendable {
         parent.completedAt = row.completedAt.map(Timestamp.init(nanosecondsSinceEpoch:))
         parent.cancelRequested = row.cancelRequested
         for decision in stored.decisions {
-            guard let value = decode(RoutingDecision.self, decision.evidence) else { throw fail("decision \(decision.position)") }
+            guard let value = decode(RoutingDecision.self, decision.evidence) else {
+                throw fail("decision \(decision.position)")
+            }
             parent.decisions.append(value)
         }
         for (row, executions) in stored.children {
             guard let venue = try? VenueID(row.venue), let tif = TimeInForce.Kind(rawValue: row.timeInForce),
-                  let purpose = ChildOrder.Purpose(rawValue: row.purpose), let status = ChildOrder.Status(rawValue: row.status)
+                let purpose = ChildOrder.Purpose(rawValue: row.purpose),
+                let status = ChildOrder.Status(rawValue: row.status)
             else { throw fail("child \(row.clientKey)") }
             guard row.quantity > 0, row.limitPrice > 0, (0...row.quantity).contains(row.filledQuantity), row.fees >= 0,
-                  parent.decisions.isEmpty || (0..<Int64(parent.decisions.count)).contains(row.decision)
-            else { throw fail("child \(row.clientKey): quantity, price, filled quantity, fees or decision out of range") }
+                parent.decisions.isEmpty || (0..<Int64(parent.decisions.count)).contains(row.decision)
+            else {
+                throw fail("child \(row.clientKey): quantity, price, filled quantity, fees or decision out of range")
+            }
             guard executions.allSatisfy({ $0.quantity > 0 && $0.price > 0 && $0.fee >= 0 })
             else { throw fail("child \(row.clientKey): an execution's quantity, price or fee is out of range") }
-            var child = ChildOrder(clientKey: row.clientKey, venue: venue, quantity: Quantity(rawValue: row.quantity),
-                                   limitPrice: Price(rawValue: row.limitPrice), timeInForce: tif, purpose: purpose,
-                                   decision: Int(row.decision), createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
+            var child = ChildOrder(
+                clientKey: row.clientKey, venue: venue, quantity: Quantity(rawValue: row.quantity),
+                limitPrice: Price(rawValue: row.limitPrice), timeInForce: tif, purpose: purpose,
+                decision: Int(row.decision), createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
             child.status = status
             child.venueOrderID = row.venueOrderId
             child.filledQuantity = Quantity(rawValue: row.filledQuantity)
             child.fees = Money(rawValue: row.fees)
             child.fills = executions.map {
-                VenueFill(id: $0.fillId, quantity: Quantity(rawValue: $0.quantity), price: Price(rawValue: $0.price), fee: Money(rawValue: $0.fee))
+                VenueFill(
+                    id: $0.fillId, quantity: Quantity(rawValue: $0.quantity), price: Price(rawValue: $0.price),
+                    fee: Money(rawValue: $0.fee))
             }
             child.refusal = row.refusalCode.map { Rejection(RejectCode(rawValue: $0), row.refusalMessage ?? "") }
             child.failure = row.failure
             parent.children.append(child)
         }
-        guard parent.filledQuantity <= parent.quantity else { throw fail("children (filled \(parent.filledQuantity) of \(parent.quantity))") }
-        guard status != .filled || parent.leavesQuantity.isZero else { throw fail("status (filled with \(parent.leavesQuantity) left)") }
+        guard parent.filledQuantity <= parent.quantity else {
+            throw fail("children (filled \(parent.filledQuantity) of \(parent.quantity))")
+        }
+        guard status != .filled || parent.leavesQuantity.isZero else {
+            throw fail("status (filled with \(parent.leavesQuantity) left)")
+        }
         return parent
     }
 
@@ -210,13 +249,16 @@ extension OrderJournal {
     }
 
     /// The parents `query` picks, rebuilt, with when each of their fills was recorded (`venue/fillId`).
-    public static func parents(in journal: Journal, _ query: Journal.ParentQuery) throws -> ([ParentOrder], [String: Timestamp]) {
+    public static func parents(in journal: Journal, _ query: Journal.ParentQuery) throws -> (
+        [ParentOrder], [String: Timestamp]
+    ) {
         let stored = try journal.parents(query)
         var fillTimes: [String: Timestamp] = [:]
         for parent in stored {
             for (_, executions) in parent.children {
                 for execution in executions {
-                    fillTimes["\(execution.venue)/\(execution.fillId)"] = Timestamp(nanosecondsSinceEpoch: execution.recordedAt)
+                    fillTimes["\(execution.venue)/\(execution.fillId)"] = Timestamp(
+                        nanosecondsSinceEpoch: execution.recordedAt)
                 }
             }
         }

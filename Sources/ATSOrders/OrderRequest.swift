@@ -15,9 +15,11 @@ public struct ParentOrderRequest: Sendable, Hashable {
     /// The trader's own id for the order: submitting it again returns the same order.
     public var clientOrderId: String?
 
-    public init(account: AccountID, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price? = nil,
-                timeInForce: TimeInForce.Kind = .ioc, strategy: PlanStrategy = .cost,
-                includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = [], clientOrderId: String? = nil) {
+    public init(
+        account: AccountID, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price? = nil,
+        timeInForce: TimeInForce.Kind = .ioc, strategy: PlanStrategy = .cost,
+        includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = [], clientOrderId: String? = nil
+    ) {
         self.clientOrderId = clientOrderId
         self.account = account
         self.symbol = symbol

@@ -43,13 +43,18 @@ public struct ParentOrder: Sendable, Hashable {
         self.createdAt = createdAt
     }
 
-    public init(id: OrderID, account: AccountID, clientOrderId: String?, symbol: Symbol, side: Side, quantity: Quantity,
-                limitPrice: Price?, timeInForce: TimeInForce.Kind, strategy: PlanStrategy, includeVenues: Set<VenueID>,
-                excludeVenues: Set<VenueID>, createdAt: Timestamp) {
-        self.init(id: id, request: ParentOrderRequest(account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
-                                                      timeInForce: timeInForce, strategy: strategy, includeVenues: includeVenues,
-                                                      excludeVenues: excludeVenues, clientOrderId: clientOrderId),
-                  createdAt: createdAt)
+    public init(
+        id: OrderID, account: AccountID, clientOrderId: String?, symbol: Symbol, side: Side, quantity: Quantity,
+        limitPrice: Price?, timeInForce: TimeInForce.Kind, strategy: PlanStrategy, includeVenues: Set<VenueID>,
+        excludeVenues: Set<VenueID>, createdAt: Timestamp
+    ) {
+        self.init(
+            id: id,
+            request: ParentOrderRequest(
+                account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
+                timeInForce: timeInForce, strategy: strategy, includeVenues: includeVenues,
+                excludeVenues: excludeVenues, clientOrderId: clientOrderId),
+            createdAt: createdAt)
     }
 
     public var account: AccountID { request.account }
@@ -71,7 +76,9 @@ public struct ParentOrder: Sendable, Hashable {
     /// child's whole quantity. A child whose answer did not arrive (``ChildOrder/Status/unknown``)
     /// may have filled in full, so none of its quantity is routed again until its state is known.
     public var unroutedQuantity: Quantity {
-        Quantity(rawValue: quantity.rawValue - children.reduce(0) { $0 + ($1.isTerminal ? $1.filledQuantity.rawValue : $1.quantity.rawValue) })
+        Quantity(
+            rawValue: quantity.rawValue
+                - children.reduce(0) { $0 + ($1.isTerminal ? $1.filledQuantity.rawValue : $1.quantity.rawValue) })
     }
     /// Σ price × quantity over every fill, exact.
     public var notional: ExactAmount {
@@ -128,8 +135,11 @@ public struct ChildOrder: Sendable, Hashable {
     public var refusal: Rejection?
     public var failure: String?
 
-    public init(clientKey: String, venue: VenueID, quantity: Quantity, limitPrice: Price, timeInForce: TimeInForce.Kind, purpose: Purpose,
-                decision: Int, createdAt: Timestamp) {
+    public init(
+        clientKey: String, venue: VenueID, quantity: Quantity, limitPrice: Price, timeInForce: TimeInForce.Kind,
+        purpose: Purpose,
+        decision: Int, createdAt: Timestamp
+    ) {
         self.clientKey = clientKey
         self.venue = venue
         self.quantity = quantity
@@ -170,7 +180,10 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     public let excluded: [VenueID: String]
     public let plan: Plan
 
-    public init(at: Timestamp, attempt: Int, snapshot: PlanSnapshot, quoteAges: [VenueID: Int64], excluded: [VenueID: String], plan: Plan) {
+    public init(
+        at: Timestamp, attempt: Int, snapshot: PlanSnapshot, quoteAges: [VenueID: Int64], excluded: [VenueID: String],
+        plan: Plan
+    ) {
         self.at = at
         self.attempt = attempt
         self.snapshot = snapshot

@@ -19,7 +19,9 @@ public struct VenueFill: Sendable, Hashable, Codable {
 /// A child order's state at its venue, in the shared model.
 public struct VenueOrderState: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable, Codable {
-        case open, partiallyFilled = "partially_filled", filled, cancelled, expired
+        case open
+        case partiallyFilled = "partially_filled"
+        case filled, cancelled, expired
 
         public var isTerminal: Bool { self == .filled || self == .cancelled || self == .expired }
     }
@@ -34,8 +36,11 @@ public struct VenueOrderState: Sendable, Hashable {
     public var fees: Money
     public var fills: [VenueFill]
 
-    public init(venueOrderID: String, clientKey: String, status: Status, quantity: Quantity, filledQuantity: Quantity, averagePrice: Price?,
-                fees: Money, fills: [VenueFill]) {
+    public init(
+        venueOrderID: String, clientKey: String, status: Status, quantity: Quantity, filledQuantity: Quantity,
+        averagePrice: Price?,
+        fees: Money, fills: [VenueFill]
+    ) {
         self.venueOrderID = venueOrderID
         self.clientKey = clientKey
         self.status = status

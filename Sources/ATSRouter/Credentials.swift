@@ -46,12 +46,16 @@ struct TokenSession: Sendable {
     /// The headers that carry a token.
     let headers: @Sendable (String) -> [(String, String)]
 
-    func send(_ method: HTTPMethodName, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws -> Data {
+    func send(_ method: HTTPMethodName, _ path: String, query: [(String, String)] = [], body: Data? = nil) async throws
+        -> Data
+    {
         do {
-            return try await http.send(method.nio, path, query: query, headers: headers(try await token.value(login)), body: body)
+            return try await http.send(
+                method.nio, path, query: query, headers: headers(try await token.value(login)), body: body)
         } catch let failure as VenueFailure where failure.httpStatus == 401 {
             await token.invalidate()
-            return try await http.send(method.nio, path, query: query, headers: headers(try await token.value(login)), body: body)
+            return try await http.send(
+                method.nio, path, query: query, headers: headers(try await token.value(login)), body: body)
         }
     }
 }

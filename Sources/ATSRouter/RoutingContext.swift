@@ -16,8 +16,10 @@ public struct RoutingContext: Sendable {
     /// The pre-trade checks over the same venues and configuration.
     public let checks: PreTradeChecks
 
-    public init(catalog: VenueCatalog, configuration: RouterConfiguration, gateways: [VenueID: VenueGateway],
-                store: MarketDataStore, clock: any TradingClock, settlement: SettlementDesk) {
+    public init(
+        catalog: VenueCatalog, configuration: RouterConfiguration, gateways: [VenueID: VenueGateway],
+        store: MarketDataStore, clock: any TradingClock, settlement: SettlementDesk
+    ) {
         self.catalog = catalog
         self.configuration = configuration
         self.gateways = gateways
@@ -35,7 +37,9 @@ public struct RoutingContext: Sendable {
     }
 
     /// The consolidated book for `symbol`, filtered to venues where `account` (if given) may trade now.
-    public func consolidatedBook(_ symbol: Symbol, account: AccountID? = nil, side: Side? = nil) async -> ConsolidatedBook {
+    public func consolidatedBook(_ symbol: Symbol, account: AccountID? = nil, side: Side? = nil) async
+        -> ConsolidatedBook
+    {
         let now = clock.now()
         let positions = account.flatMap { self.positions($0, symbol) }
         var bids: [ConsolidatedBook.Level] = []
@@ -43,7 +47,8 @@ public struct RoutingContext: Sendable {
         var statuses: [ConsolidatedBook.VenueStatus] = []
         for venue in catalog.venues where venue.listing(symbol) != nil {
             var status = ConsolidatedBook.VenueStatus(
-                venue: venue.id, included: false, buyFeeBps: venue.takerFee(for: .buy), sellFeeBps: venue.takerFee(for: .sell),
+                venue: venue.id, included: false, buyFeeBps: venue.takerFee(for: .buy),
+                sellFeeBps: venue.takerFee(for: .sell),
                 fixedFee: venue.fees.fixedPerOrder, matching: venue.matching.model.rawValue)
             let book = await store.book(venue: venue.id, symbol: symbol)
             status.sequence = book?.sequence
@@ -51,13 +56,19 @@ public struct RoutingContext: Sendable {
             let healthy = await gateways[venue.id]?.isHealthy ?? false
             let probe = venue.listing(symbol)?.minimumQuantity ?? .zero
             if !healthy {
-                (status.code, status.reason) = ("unhealthy", "\(venue.name) is excluded after repeated failures (circuit breaker open)")
+                (status.code, status.reason) = (
+                    "unhealthy", "\(venue.name) is excluded after repeated failures (circuit breaker open)"
+                )
             } else if book == nil {
                 (status.code, status.reason) = ("no_book", "no book polled from \(venue.name) yet")
             } else if let age = status.ageMilliseconds, age > Int64(settings.stalenessLimitMilliseconds) {
-                (status.code, status.reason) = ("stale", "the book is \(age) ms old, over the \(settings.stalenessLimitMilliseconds) ms limit")
-            } else if let refusal = checks.eligibility(of: venue, symbol: symbol, side: side ?? .buy, quantity: probe, positions: positions,
-                                                       now: now) {
+                (status.code, status.reason) = (
+                    "stale", "the book is \(age) ms old, over the \(settings.stalenessLimitMilliseconds) ms limit"
+                )
+            } else if let refusal = checks.eligibility(
+                of: venue, symbol: symbol, side: side ?? .buy, quantity: probe, positions: positions,
+                now: now)
+            {
                 (status.code, status.reason) = (refusal.code.rawValue, refusal.message)
             } else {
                 status.included = true
@@ -65,12 +76,16 @@ public struct RoutingContext: Sendable {
             statuses.append(status)
             guard status.included, let book else { continue }
             for level in book.bids {
-                bids.append(.init(venue: venue.id, price: level.price, quantity: level.quantity,
-                                  allInPrice: allInPrice(level.price, fee: status.sellFeeBps, side: .sell)))
+                bids.append(
+                    .init(
+                        venue: venue.id, price: level.price, quantity: level.quantity,
+                        allInPrice: allInPrice(level.price, fee: status.sellFeeBps, side: .sell)))
             }
             for level in book.asks {
-                asks.append(.init(venue: venue.id, price: level.price, quantity: level.quantity,
-                                  allInPrice: allInPrice(level.price, fee: status.buyFeeBps, side: .buy)))
+                asks.append(
+                    .init(
+                        venue: venue.id, price: level.price, quantity: level.quantity,
+                        allInPrice: allInPrice(level.price, fee: status.buyFeeBps, side: .buy)))
             }
         }
         bids.sort { $0.allInPrice != $1.allInPrice ? $0.allInPrice > $1.allInPrice : $0.price > $1.price }
@@ -86,7 +101,9 @@ public struct RoutingContext: Sendable {
                 guard let gateway = gateways[venue.id] else { continue }
                 group.addTask {
                     let since = await store.sequence(venue: venue.id, symbol: symbol)
-                    if let poll = try? await gateway.call("book \(symbol)", { try await $0.book(symbol, levels: depth, since: since) }) {
+                    if let poll = try? await gateway.call(
+                        "book \(symbol)", { try await $0.book(symbol, levels: depth, since: since) })
+                    {
                         await store.apply(poll, venue: venue.id, symbol: symbol, at: clock.now())
                     }
                 }

@@ -1,9 +1,9 @@
-import AsyncHTTPClient
 import ATSDomain
 import ATSPlanning
 import ATSSettlement
 import ATSStorage
 import ATSVenues
+import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
 
@@ -18,11 +18,14 @@ public final class SmartRouter: Sendable {
     /// - Parameter urls: each venue's base URL (the embedded mocks' or those in `config.json`).
     /// - Parameter journal: where orders and settlement are made durable; nil keeps them in memory only.
     /// - Throws: when the journal's settlement records do not read back.
-    public init(catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
-                journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")) throws {
+    public init(
+        catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
+        journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")
+    ) throws {
         let settings = configuration.routingSettings
-        client = HTTPClient(eventLoopGroupProvider: .singleton,
-                            configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
+        client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
         let store = MarketDataStore()
         var gateways: [VenueID: VenueGateway] = [:]
         var pollers: [VenuePoller] = []
@@ -30,23 +33,30 @@ public final class SmartRouter: Sendable {
         for venue in catalog.venues {
             guard let url = urls[venue.id] else { continue }
             let endpoint = settings.venues[venue.id.rawValue]
-            let credentials = endpoint?.keyId.map { VenueCredentials(keyID: $0, secret: endpoint?.secret ?? "") }
+            let credentials =
+                endpoint?.keyId.map { VenueCredentials(keyID: $0, secret: endpoint?.secret ?? "") }
                 ?? VenueCredentials.demo(for: venue.id.rawValue)
-            let adapter = VenueAdapters.make(for: venue, baseURL: url, credentials: credentials, client: client,
-                                             timeout: .milliseconds(settings.requestTimeoutMilliseconds))
+            let adapter = VenueAdapters.make(
+                for: venue, baseURL: url, credentials: credentials, client: client,
+                timeout: .milliseconds(settings.requestTimeoutMilliseconds))
             let gateway = VenueGateway(
                 adapter: adapter,
-                breaker: .init(failureThreshold: settings.breakerFailureThreshold,
-                               openIntervalMilliseconds: Int64(settings.breakerOpenMilliseconds)),
+                breaker: .init(
+                    failureThreshold: settings.breakerFailureThreshold,
+                    openIntervalMilliseconds: Int64(settings.breakerOpenMilliseconds)),
                 clock: clock, rateLimit: venue.rateLimit, logger: logger)
             gateways[venue.id] = gateway
-            pollers.append(VenuePoller(gateway: gateway, symbols: venue.listings.map(\.symbol).filter(securities.contains),
-                                       store: store, interval: .milliseconds(settings.pollIntervalMilliseconds),
-                                       depth: settings.bookDepth, clock: clock))
+            pollers.append(
+                VenuePoller(
+                    gateway: gateway, symbols: venue.listings.map(\.symbol).filter(securities.contains),
+                    store: store, interval: .milliseconds(settings.pollIntervalMilliseconds),
+                    depth: settings.bookDepth, clock: clock))
         }
-        let settlement = try SettlementDesk(catalog: catalog, configuration: configuration, journal: journal, clock: clock)
-        context = RoutingContext(catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
-                                 settlement: settlement)
+        let settlement = try SettlementDesk(
+            catalog: catalog, configuration: configuration, journal: journal, clock: clock)
+        context = RoutingContext(
+            catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
+            settlement: settlement)
         orders = OrderManager(context: context, journal: journal, logger: logger)
         self.pollers = pollers
     }
@@ -55,8 +65,10 @@ public final class SmartRouter: Sendable {
 
     /// The long-running parts: one poller per venue, the resting monitor and the settlement scheduler.
     public var services: [any Service] {
-        pollers + [RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
-                   SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger)]
+        pollers + [
+            RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
+            SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger),
+        ]
     }
 
     /// Asks every venue for its instruments and compares them with the venue definitions; returns

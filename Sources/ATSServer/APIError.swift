@@ -40,7 +40,9 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
 func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"the reply could not be encoded"}}"#.utf8)
+    let data =
+        (try? encoder.encode(value))
+        ?? Data(#"{"error":{"code":"internal","message":"the reply could not be encoded"}}"#.utf8)
     var fields = headers
     fields[.contentType] = "application/json"
     return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -56,14 +58,18 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: RouterMetrics
     let allowedMethods: @Sendable (String) -> [String]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let (response, code) = await respond(request, context: context, next: next)
         metrics.count("http:\(response.status.code)")
         if let code { metrics.count("error:\(code)") }
         return response
     }
 
-    private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async -> (Response, String?) {
+    private func respond(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async
+        -> (Response, String?)
+    {
         do {
             return (try await next(request, context), nil)
         } catch let thrown as HTTPError where thrown.status == .notFound {
@@ -73,8 +79,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 let rendered = render(thrown, request, context: context)
                 return (rendered.response, rendered.code)
             }
-            var response = APIError(.methodNotAllowed, "method_not_allowed",
-                                    "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method)").response
+            var response = APIError(
+                .methodNotAllowed, "method_not_allowed",
+                "\(request.uri.path) takes \(allowed.joined(separator: ", ")), not \(request.method)"
+            ).response
             response.headers[.allow] = allowed.joined(separator: ", ")
             return (response, "method_not_allowed")
         } catch {
@@ -88,15 +96,18 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as APIError:
             return error
         case let error as HTTPError:
-            let code = switch error.status {
-            case .notFound: "not_found"
-            case .methodNotAllowed: "method_not_allowed"
-            case .contentTooLarge: "body_too_large"
-            case .unsupportedMediaType: "unsupported_media_type"
-            default: "bad_request"
-            }
-            let message = error.status == .notFound || error.status == .methodNotAllowed
-                ? "\(request.method) \(request.uri.path) is not an endpoint of this API" : (error.body ?? "\(error.status)")
+            let code =
+                switch error.status {
+                case .notFound: "not_found"
+                case .methodNotAllowed: "method_not_allowed"
+                case .contentTooLarge: "body_too_large"
+                case .unsupportedMediaType: "unsupported_media_type"
+                default: "bad_request"
+                }
+            let message =
+                error.status == .notFound || error.status == .methodNotAllowed
+                ? "\(request.method) \(request.uri.path) is not an endpoint of this API"
+                : (error.body ?? "\(error.status)")
             return APIError(error.status, code, message)
         default:
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])

@@ -10,11 +10,13 @@ final class MalformedRequestBody: ChannelOutboundHandler, RemovableChannelHandle
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    static let body = #"{"error":{"code":"malformed_request","message":"the request is not valid HTTP/1.1 (a header or line too large, or malformed); the connection is closed"}}"#
+    static let body =
+        #"{"error":{"code":"malformed_request","message":"the request is not valid HTTP/1.1 (a header or line too large, or malformed); the connection is closed"}}"#
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard case .head(var head) = unwrapOutboundIn(data), head.status == .badRequest,
-              head.headerFields[.contentLength] == "0", head.headerFields[.connection] == "close" else {
+            head.headerFields[.contentLength] == "0", head.headerFields[.connection] == "close"
+        else {
             context.write(data, promise: promise)
             return
         }

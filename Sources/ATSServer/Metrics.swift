@@ -31,9 +31,12 @@ public final class RouterMetrics: Sendable {
                 .replacingOccurrences(of: "\n", with: "\\n")
         }
         let own = counters.withLock { $0 }
-        family("ats_orders_accepted_total", "counter", "Parent orders accepted by this process (idempotent replays not counted).")
+        family(
+            "ats_orders_accepted_total", "counter",
+            "Parent orders accepted by this process (idempotent replays not counted).")
         lines.append("ats_orders_accepted_total \(own["ats_orders_accepted_total", default: 0])")
-        family("ats_orders_replayed_total", "counter", "Submissions answered with an existing order (same clientOrderId).")
+        family(
+            "ats_orders_replayed_total", "counter", "Submissions answered with an existing order (same clientOrderId).")
         lines.append("ats_orders_replayed_total \(own["ats_orders_replayed_total", default: 0])")
         family("ats_http_requests_total", "counter", "API requests by HTTP status.")
         for (key, value) in own.sorted(by: { $0.key < $1.key }) where key.hasPrefix("http:") {
@@ -45,7 +48,9 @@ public final class RouterMetrics: Sendable {
         }
         let statistics = await runtime.router.orders.statistics()
         family("ats_orders", "gauge", "Parent orders in the journal by status.")
-        for status in [ParentOrder.Status.working, .resting, .filled, .partiallyFilled, .expired, .cancelled, .rejected] {
+        for status in [
+            ParentOrder.Status.working, .resting, .filled, .partiallyFilled, .expired, .cancelled, .rejected,
+        ] {
             lines.append("ats_orders{status=\"\(status.rawValue)\"} \(statistics.parentsByStatus[status, default: 0])")
         }
         family("ats_rejections", "gauge", "Parent rejections and child refusals by rule code.")
@@ -63,10 +68,14 @@ public final class RouterMetrics: Sendable {
         let settlement = runtime.router.settlement.statistics()
         family("ats_settlements", "gauge", "Settlements (one per execution) by settlement model and status.")
         var bySettlement: [String: Int] = [:]
-        for (kind, count) in settlement.settlements { bySettlement["\(kind.model.rawValue)|\(kind.status.rawValue)", default: 0] += count }
+        for (kind, count) in settlement.settlements {
+            bySettlement["\(kind.model.rawValue)|\(kind.status.rawValue)", default: 0] += count
+        }
         for model in [VenueDefinition.SettlementModel.threeStep, .fourStep, .custodialBookEntry] {
             for status in SettlementRecord.Status.allCases {
-                lines.append("ats_settlements{model=\"\(model.rawValue)\",status=\"\(status.rawValue)\"} \(bySettlement["\(model.rawValue)|\(status.rawValue)"] ?? 0)")
+                lines.append(
+                    "ats_settlements{model=\"\(model.rawValue)\",status=\"\(status.rawValue)\"} \(bySettlement["\(model.rawValue)|\(status.rawValue)"] ?? 0)"
+                )
             }
         }
         family("ats_settlement_failures", "gauge", "Failed settlements by failure code.")
@@ -78,12 +87,18 @@ public final class RouterMetrics: Sendable {
             lines.append("ats_custody_transfers{status=\"\(status.rawValue)\"} \(settlement.transfers[status] ?? 0)")
         }
         let venues = await runtime.venueViews()
-        family("ats_venue_healthy", "gauge", "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.")
+        family(
+            "ats_venue_healthy", "gauge",
+            "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.")
         for venue in venues { lines.append("ats_venue_healthy{venue=\"\(venue.id)\"} \(venue.healthy ? 1 : 0)") }
         family("ats_venue_latency_seconds", "summary", "Latency of successful venue calls over the most recent 1,024.")
         for venue in venues {
-            if let p50 = venue.latencyP50Ms { lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.5\"} \(seconds(p50))") }
-            if let p99 = venue.latencyP99Ms { lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.99\"} \(seconds(p99))") }
+            if let p50 = venue.latencyP50Ms {
+                lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.5\"} \(seconds(p50))")
+            }
+            if let p99 = venue.latencyP99Ms {
+                lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.99\"} \(seconds(p99))")
+            }
         }
         family("ats_venue_calls_total", "counter", "Venue calls made and failed.")
         for venue in venues {
@@ -94,7 +109,9 @@ public final class RouterMetrics: Sendable {
         for venue in venues {
             for listing in venue.listings {
                 if let age = listing.quoteAgeMs {
-                    lines.append("ats_quote_age_seconds{venue=\"\(venue.id)\",symbol=\"\(listing.symbol)\"} \(Double(age) / 1_000)")
+                    lines.append(
+                        "ats_quote_age_seconds{venue=\"\(venue.id)\",symbol=\"\(listing.symbol)\"} \(Double(age) / 1_000)"
+                    )
                 }
             }
         }

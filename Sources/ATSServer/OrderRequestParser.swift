@@ -1,7 +1,7 @@
 import ATSDomain
 import ATSOrders
-import ATSRouter
 import ATSPlanning
+import ATSRouter
 import ATSVenues
 import Foundation
 
@@ -14,7 +14,8 @@ struct OrderRequestParser: Sendable {
     let configuration: RouterConfiguration
 
     static let fields: Set<String> = [
-        "symbol", "side", "quantity", "limitPrice", "timeInForce", "strategy", "includeVenues", "excludeVenues", "clientOrderId",
+        "symbol", "side", "quantity", "limitPrice", "timeInForce", "strategy", "includeVenues", "excludeVenues",
+        "clientOrderId",
     ]
     /// The time-in-force values a parent order may have (GTD needs an expiry the API does not take).
     static let timesInForce: [TimeInForce.Kind] = [.ioc, .fok, .day, .gtc]
@@ -22,17 +23,22 @@ struct OrderRequestParser: Sendable {
     func parse(_ data: Data, account: AccountID) throws(APIError) -> ParentOrderRequest {
         let body = try object(data)
         if let unknown = body.keys.sorted().first(where: { !Self.fields.contains($0) }) {
-            throw APIError(.badRequest, "unknown_field", "\(unknown) is not a field of an order; fields are \(Self.fields.sorted().joined(separator: ", "))",
-                           field: unknown)
+            throw APIError(
+                .badRequest, "unknown_field",
+                "\(unknown) is not a field of an order; fields are \(Self.fields.sorted().joined(separator: ", "))",
+                field: unknown)
         }
         let symbolText = try string(body, "symbol", required: true)!
         guard let symbol = try? Symbol(symbolText.uppercased()), configuration.security(symbol) != nil else {
-            throw APIError(.unprocessableContent, "unknown_symbol",
-                           "symbol: no security \(symbolText); known are \(configuration.securities.map(\.symbol.rawValue).joined(separator: ", "))",
-                           field: "symbol")
+            throw APIError(
+                .unprocessableContent, "unknown_symbol",
+                "symbol: no security \(symbolText); known are \(configuration.securities.map(\.symbol.rawValue).joined(separator: ", "))",
+                field: "symbol")
         }
         let sideText = try string(body, "side", required: true)!
-        guard let side = Side(caseInsensitive: sideText) else { throw .invalid("side", "must be buy or sell, not \(sideText)") }
+        guard let side = Side(caseInsensitive: sideText) else {
+            throw .invalid("side", "must be buy or sell, not \(sideText)")
+        }
         let quantity = try decimal(body, "quantity", Quantity.self, required: true)!
         guard quantity.isPositive else { throw .invalid("quantity", "must be greater than zero") }
         let limitPrice = try decimal(body, "limitPrice", Price.self, required: false)
@@ -41,21 +47,26 @@ struct OrderRequestParser: Sendable {
             let ticks = catalog.venues.compactMap { $0.listing(symbol)?.tickSize }
             if !ticks.isEmpty && !ticks.contains(where: { limitPrice.rawValue % $0.rawValue == 0 }) {
                 let shown = Set(ticks.map(\.description)).sorted().joined(separator: ", ")
-                throw APIError(.unprocessableContent, "off_tick",
-                               "limitPrice: \(limitPrice) is on no listing venue's tick (\(shown))", field: "limitPrice")
+                throw APIError(
+                    .unprocessableContent, "off_tick",
+                    "limitPrice: \(limitPrice) is on no listing venue's tick (\(shown))", field: "limitPrice")
             }
         }
         var timeInForce = TimeInForce.Kind.ioc
         if let text = try string(body, "timeInForce", required: false) {
             guard let kind = TimeInForce.Kind(caseInsensitive: text), Self.timesInForce.contains(kind) else {
-                throw .invalid("timeInForce", "must be one of \(Self.timesInForce.map(\.rawValue).joined(separator: ", ")), not \(text)")
+                throw .invalid(
+                    "timeInForce",
+                    "must be one of \(Self.timesInForce.map(\.rawValue).joined(separator: ", ")), not \(text)")
             }
             timeInForce = kind
         }
         var strategy = PlanStrategy.cost
         if let text = try string(body, "strategy", required: false) {
             guard let value = PlanStrategy(caseInsensitive: text) else {
-                throw .invalid("strategy", "must be one of \(PlanStrategy.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+                throw .invalid(
+                    "strategy",
+                    "must be one of \(PlanStrategy.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
             }
             strategy = value
         }
@@ -63,13 +74,16 @@ struct OrderRequestParser: Sendable {
         let exclude = try venues(body, "excludeVenues")
         let clientOrderId = try string(body, "clientOrderId", required: false)
         if let clientOrderId {
-            guard (1...64).contains(clientOrderId.utf8.count), clientOrderId.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            guard (1...64).contains(clientOrderId.utf8.count),
+                clientOrderId.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+            else {
                 throw .invalid("clientOrderId", "must be 1 to 64 printable ASCII characters without spaces")
             }
         }
-        return ParentOrderRequest(account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
-                                  timeInForce: timeInForce, strategy: strategy, includeVenues: include, excludeVenues: exclude,
-                                  clientOrderId: clientOrderId)
+        return ParentOrderRequest(
+            account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
+            timeInForce: timeInForce, strategy: strategy, includeVenues: include, excludeVenues: exclude,
+            clientOrderId: clientOrderId)
     }
 
     /// A custody transfer asked for by `POST /v1/transfers`.
@@ -88,12 +102,15 @@ struct OrderRequestParser: Sendable {
     func parseTransfer(_ data: Data, account: Account) throws(APIError) -> TransferRequest {
         let body = try object(data)
         if let unknown = body.keys.sorted().first(where: { !Self.transferFields.contains($0) }) {
-            throw APIError(.badRequest, "unknown_field", "\(unknown) is not a field of a transfer; fields are \(Self.transferFields.sorted().joined(separator: ", "))",
-                           field: unknown)
+            throw APIError(
+                .badRequest, "unknown_field",
+                "\(unknown) is not a field of a transfer; fields are \(Self.transferFields.sorted().joined(separator: ", "))",
+                field: unknown)
         }
         let symbolText = try string(body, "symbol", required: true)!
         guard let symbol = try? Symbol(symbolText.uppercased()), let security = configuration.security(symbol) else {
-            throw APIError(.unprocessableContent, "unknown_symbol", "symbol: no security \(symbolText)", field: "symbol")
+            throw APIError(
+                .unprocessableContent, "unknown_symbol", "symbol: no security \(symbolText)", field: "symbol")
         }
         let quantity = try decimal(body, "quantity", Quantity.self, required: true)!
         guard quantity.isPositive else { throw .invalid("quantity", "must be greater than zero") }
@@ -104,15 +121,19 @@ struct OrderRequestParser: Sendable {
         func location(_ field: String, _ text: String) throws(APIError) -> CustodyLocation {
             if let location = CustodyLocation(text), known.contains(location) { return location }
             if let venue = catalog.venue(try? VenueID(text.lowercased())) { return venue.tokenLocation }
-            let choices = "a venue id or one of the known locations \(known.map(\.description).sorted().joined(separator: ", "))"
+            let choices =
+                "a venue id or one of the known locations \(known.map(\.description).sorted().joined(separator: ", "))"
             // Well formed (a venue id, wallet:<chain>, custodian:<venue>) but nowhere this router knows: 422.
             if text.utf8.count <= 42, CustodyLocation(text) != nil || (try? VenueID(text)) != nil {
-                throw APIError(.unprocessableContent, "unknown_location", "\(field): no location \(text); it must be \(choices)", field: field)
+                throw APIError(
+                    .unprocessableContent, "unknown_location", "\(field): no location \(text); it must be \(choices)",
+                    field: field)
             }
             throw .invalid(field, "must be \(choices), not \(text.prefix(64))")
         }
         let to = try location("to", try string(body, "to", required: true)!)
-        let from = try string(body, "from", required: false).map { text throws(APIError) in try location("from", text) }
+        let from =
+            try string(body, "from", required: false).map { text throws(APIError) in try location("from", text) }
             ?? account.designatedCustody(of: security)
         return TransferRequest(symbol: symbol, quantity: quantity, from: from, to: to)
     }
@@ -120,7 +141,8 @@ struct OrderRequestParser: Sendable {
     private func object(_ data: Data) throws(APIError) -> [String: Any] {
         // JSON text is UTF-8 without a byte-order mark (RFC 8259 §8.1); Foundation would also take UTF-16 and UTF-32.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) {
-            throw APIError(.badRequest, "malformed_json", "the body starts with a byte-order mark; send UTF-8 JSON without one")
+            throw APIError(
+                .badRequest, "malformed_json", "the body starts with a byte-order mark; send UTF-8 JSON without one")
         }
         if data.contains(0) || String(validating: data, as: UTF8.self) == nil {
             throw APIError(.badRequest, "malformed_json", "the body is not UTF-8 (UTF-16 and UTF-32 are refused)")
@@ -142,11 +164,15 @@ struct OrderRequestParser: Sendable {
             if required { throw APIError(.badRequest, "missing_field", "\(field) is required", field: field) }
             return nil
         }
-        guard let text = value as? String else { throw .invalid(field, "must be a string, not \(Self.typeName(value))") }
+        guard let text = value as? String else {
+            throw .invalid(field, "must be a string, not \(Self.typeName(value))")
+        }
         return text
     }
 
-    private func decimal<T: FixedPointDecimal>(_ body: [String: Any], _ field: String, _ type: T.Type, required: Bool) throws(APIError) -> T? {
+    private func decimal<T: FixedPointDecimal>(_ body: [String: Any], _ field: String, _ type: T.Type, required: Bool)
+        throws(APIError) -> T?
+    {
         guard let value = body[field], !(value is NSNull) else {
             if required { throw APIError(.badRequest, "missing_field", "\(field) is required", field: field) }
             return nil
@@ -163,13 +189,17 @@ struct OrderRequestParser: Sendable {
 
     private func venues(_ body: [String: Any], _ field: String) throws(APIError) -> Set<VenueID> {
         guard let value = body[field], !(value is NSNull) else { return [] }
-        guard let list = value as? [Any] else { throw .invalid(field, "must be an array of venue ids, not \(Self.typeName(value))") }
+        guard let list = value as? [Any] else {
+            throw .invalid(field, "must be an array of venue ids, not \(Self.typeName(value))")
+        }
         var result: Set<VenueID> = []
         for item in list {
             guard let text = item as? String else { throw .invalid(field, "must hold venue ids as strings") }
             guard let venue = try? VenueID(text), catalog.venue(venue) != nil else {
-                throw APIError(.unprocessableContent, "unknown_venue",
-                               "\(field): no venue \(text); venues are \(catalog.venues.map(\.id.rawValue).joined(separator: ", "))", field: field)
+                throw APIError(
+                    .unprocessableContent, "unknown_venue",
+                    "\(field): no venue \(text); venues are \(catalog.venues.map(\.id.rawValue).joined(separator: ", "))",
+                    field: field)
             }
             result.insert(venue)
         }

@@ -37,7 +37,8 @@ struct Page: Sendable, Hashable {
     /// The position a cursor names: `p1.` then 1 to 18 digits, not starting with 0 (`^p1\.[1-9][0-9]{0,17}$`).
     static func key(of cursor: String) -> Int64? {
         guard cursor.hasPrefix("p1."), case let digits = cursor.dropFirst(3), (1...18).contains(digits.count),
-              digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
         return Int64(digits)
     }
 

@@ -41,7 +41,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let accounts: [String: AccountID]
 
-    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response)
+        async throws -> Response
+    {
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthorized, "unauthorized", "send the header Authorization: Bearer <api key>")
         }
@@ -76,7 +78,8 @@ public enum RouterAPI {
 
     /// Every operation `router(_:)` serves, as documented in `docs/openapi.yaml` (a test keeps the two equal).
     public static let endpoints: Set<String> = [
-        "GET /health", "GET /ready", "GET /metrics", "POST /v1/orders", "GET /v1/orders", "GET /v1/orders/{id}", "DELETE /v1/orders/{id}",
+        "GET /health", "GET /ready", "GET /metrics", "POST /v1/orders", "GET /v1/orders", "GET /v1/orders/{id}",
+        "DELETE /v1/orders/{id}",
         "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
         "GET /v1/reports",
     ]
@@ -87,11 +90,14 @@ public enum RouterAPI {
         var keys: [String: AccountID] = [:]
         for account in runtime.configuration.accounts { if let key = account.apiKey { keys[key] = account.id } }
         // Every route under /v1 needs a key; the check belongs to the routes, not to how a path starts.
-        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: keys)).group(context: AccountContext.self)
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: keys)).group(
+            context: AccountContext.self)
         /// Changes wait for recovery: until it is done the journal's open orders are still being reconciled.
         @Sendable func ready() throws(APIError) {
             guard runtime.isReady else {
-                throw APIError(.serviceUnavailable, "not_ready", "the router is recovering its journal; try again shortly (GET /ready)")
+                throw APIError(
+                    .serviceUnavailable, "not_ready",
+                    "the router is recovering its journal; try again shortly (GET /ready)")
             }
         }
         let parser = OrderRequestParser(catalog: runtime.catalog, configuration: runtime.configuration)
@@ -102,22 +108,26 @@ public enum RouterAPI {
             let failure = await orders.journalFailure
             // The journal's state only: its path and the error's text stay in the server's log.
             let journal = failure != nil ? "failed" : (runtime.journal == nil ? "memory" : "ok")
-            let view = APIViews.HealthView(status: failure == nil ? "ok" : "degraded", version: ATSRouterRelease.version,
-                                           journal: journal, venuesHealthy: healthy, venues: runtime.router.context.gateways.count)
+            let view = APIViews.HealthView(
+                status: failure == nil ? "ok" : "degraded", version: ATSRouterRelease.version,
+                journal: journal, venuesHealthy: healthy, venues: runtime.router.context.gateways.count)
             return jsonResponse(view, status: failure == nil ? .ok : .serviceUnavailable)
         }
         router.get("/ready") { _, _ in
             let ready = runtime.isReady
             let failure = await orders.journalFailure
-            let view = APIViews.ReadyView(ready: ready && failure == nil,
-                                          reason: failure != nil ? "the journal failed; no new orders are accepted"
-                                              : (ready ? nil : "recovering the journal"))
+            let view = APIViews.ReadyView(
+                ready: ready && failure == nil,
+                reason: failure != nil
+                    ? "the journal failed; no new orders are accepted"
+                    : (ready ? nil : "recovering the journal"))
             return jsonResponse(view, status: view.ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             let text = await runtime.metrics.render(runtime)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
 
         v1.post("orders") { request, context in
@@ -130,15 +140,19 @@ public enum RouterAPI {
                 started = try await orders.start(parsed)
             } catch let error as SubmissionError {
                 switch error {
-                case .clientOrderIdReused: throw APIError(.conflict, error.code, error.description, field: "clientOrderId")
+                case .clientOrderIdReused:
+                    throw APIError(.conflict, error.code, error.description, field: "clientOrderId")
                 case .journalUnavailable: throw APIError(.serviceUnavailable, error.code, error.description)
                 }
             }
             runtime.metrics.orderAccepted(replayed: started.replayed)
             var parent = started.parent
-            if wait > 0, let settled = await orders.doneOrResting(parent.id, timeout: .seconds(wait)) { parent = settled }
-            return jsonResponse(APIViews.order(parent, detail: true), status: started.replayed ? .ok : .created,
-                                headers: [.location: "/v1/orders/\(parent.id)"])
+            if wait > 0, let settled = await orders.doneOrResting(parent.id, timeout: .seconds(wait)) {
+                parent = settled
+            }
+            return jsonResponse(
+                APIViews.order(parent, detail: true), status: started.replayed ? .ok : .created,
+                headers: [.location: "/v1/orders/\(parent.id)"])
         }
 
         v1.get("orders") { request, context in
@@ -146,7 +160,9 @@ public enum RouterAPI {
             var status: ParentOrder.Status?
             if let text = query.get("status") {
                 guard let value = ParentOrder.Status(rawValue: text.lowercased()) else {
-                    throw APIError.invalid("status", "must be one of working, resting, filled, partially_filled, expired, cancelled, rejected")
+                    throw APIError.invalid(
+                        "status",
+                        "must be one of working, resting, filled, partially_filled, expired, cancelled, rejected")
                 }
                 status = value
             }
@@ -154,19 +170,24 @@ public enum RouterAPI {
             var symbol: Symbol?
             if let text = query.get("symbol") {
                 // A symbol that cannot exist matches no order.
-                guard let value = try? Symbol(text.uppercased()) else { return jsonResponse(APIViews.OrderList(orders: [])) }
+                guard let value = try? Symbol(text.uppercased()) else {
+                    return jsonResponse(APIViews.OrderList(orders: []))
+                }
                 symbol = value
             }
             // One more than the page: whether there is a next page, without counting.
             let fetched: [ParentOrder]
             do {
-                fetched = try await orders.page(of: context.account, status: status, symbol: symbol,
-                                                before: page.before.map { OrderID(UInt64($0)) }, limit: page.limit + 1)
+                fetched = try await orders.page(
+                    of: context.account, status: status, symbol: symbol,
+                    before: page.before.map { OrderID(UInt64($0)) }, limit: page.limit + 1)
             } catch {
-                throw APIError(.serviceUnavailable, "journal_unavailable", "the orders could not be read from the journal")
+                throw APIError(
+                    .serviceUnavailable, "journal_unavailable", "the orders could not be read from the journal")
             }
             let (items, next) = page.take(fetched) { Int64(clamping: $0.id.rawValue) }
-            return jsonResponse(APIViews.OrderList(orders: items.map { APIViews.order($0, detail: false) }, nextCursor: next))
+            return jsonResponse(
+                APIViews.OrderList(orders: items.map { APIViews.order($0, detail: false) }, nextCursor: next))
         }
 
         v1.get("orders/{id}") { request, context in
@@ -180,7 +201,9 @@ public enum RouterAPI {
             try ready()
             let parent = try await ownOrder(context, orders)
             if parent.status.isTerminal && parent.status != .cancelled {
-                throw APIError(.conflict, "order_final", "order \(parent.id) is already \(parent.status.rawValue); nothing is left to cancel")
+                throw APIError(
+                    .conflict, "order_final",
+                    "order \(parent.id) is already \(parent.status.rawValue); nothing is left to cancel")
             }
             let cancelled = await orders.cancel(parent.id) ?? parent
             return jsonResponse(APIViews.order(cancelled, detail: true))
@@ -194,12 +217,16 @@ public enum RouterAPI {
             let query = request.uri.queryParameters
             var side = Side.buy
             if let text = query.get("side") {
-                guard let value = Side(caseInsensitive: String(text)) else { throw APIError.invalid("side", "must be buy or sell") }
+                guard let value = Side(caseInsensitive: String(text)) else {
+                    throw APIError.invalid("side", "must be buy or sell")
+                }
                 side = value
             }
             var depth = 10
             if let text = query.get("depth") {
-                guard let value = Int(text), (1...100).contains(value) else { throw APIError.invalid("depth", "must be from 1 to 100") }
+                guard let value = Int(text), (1...100).contains(value) else {
+                    throw APIError.invalid("depth", "must be from 1 to 100")
+                }
                 depth = value
             }
             let book = await runtime.router.context.consolidatedBook(symbol, account: context.account, side: side)
@@ -215,25 +242,32 @@ public enum RouterAPI {
             let query = request.uri.queryParameters
             var order: UInt64?
             if let text = query.get("order") {
-                guard let value = UInt64(text) else { throw APIError.invalid("order", "must be an order id (a whole number)") }
+                guard let value = UInt64(text) else {
+                    throw APIError.invalid("order", "must be an order id (a whole number)")
+                }
                 order = value
             }
             var status: SettlementRecord.Status?
             if let text = query.get("status") {
                 guard let value = SettlementRecord.Status(rawValue: text.lowercased()) else {
-                    throw APIError.invalid("status", "must be one of \(SettlementRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw APIError.invalid(
+                        "status",
+                        "must be one of \(SettlementRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 status = value
             }
             let page = try Page(request)
-            let selection = SettlementBook.Query(account: context.account, order: order, status: status, before: page.before, limit: page.limit)
+            let selection = SettlementBook.Query(
+                account: context.account, order: order, status: status, before: page.before, limit: page.limit)
             return jsonResponse(APIViews.settlements(try desk.settlements(selection)))
         }
 
         v1.get("positions") { _, context in
             let account = try runtime.account(context.account)
-            return jsonResponse(APIViews.positions(desk.book(), account: account, catalog: runtime.catalog, asOf: runtime.clock.now(),
-                                                   reserved: desk.reservations(of: account.id)))
+            return jsonResponse(
+                APIViews.positions(
+                    desk.book(), account: account, catalog: runtime.catalog, asOf: runtime.clock.now(),
+                    reserved: desk.reservations(of: account.id)))
         }
 
         v1.post("transfers") { request, context in
@@ -241,8 +275,9 @@ public enum RouterAPI {
             try ready()
             let parsed = try parser.parseTransfer(try await body(request), account: account)
             do {
-                let transfer = try desk.requestTransfer(account: account.id, symbol: parsed.symbol, quantity: parsed.quantity,
-                                                        from: parsed.from, to: parsed.to)
+                let transfer = try desk.requestTransfer(
+                    account: account.id, symbol: parsed.symbol, quantity: parsed.quantity,
+                    from: parsed.from, to: parsed.to)
                 return jsonResponse(APIViews.transfer(transfer), status: .created)
             } catch let error as SettlementError {
                 throw APIError(.unprocessableContent, error.code, error.message, field: error.field)
@@ -253,7 +288,8 @@ public enum RouterAPI {
             func bound(_ name: String) throws(APIError) -> Timestamp? {
                 guard let text = query.get(name) else { return nil }
                 guard let time = ReportTime.parse(String(text)) else {
-                    throw APIError.invalid(name, "must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z) from 1678 to 2261")
+                    throw APIError.invalid(
+                        name, "must be a date (2026-11-23) or a UTC time (2026-11-23T15:30:00Z) from 1678 to 2261")
                 }
                 return time
             }
@@ -266,14 +302,18 @@ public enum RouterAPI {
             let input: ReportInput
             if let journal = runtime.journal {
                 do {
-                    input = try ReportInput.journal(journal, account: account, from: from, to: to, generatedAt: now,
-                                                    maximumOrders: maximumReportOrders)
+                    input = try ReportInput.journal(
+                        journal, account: account, from: from, to: to, generatedAt: now,
+                        maximumOrders: maximumReportOrders)
                 } catch let error as ReportTooLarge {
-                    throw APIError(.unprocessableContent, "report_too_large", error.description, field: from == nil ? "from" : "to")
+                    throw APIError(
+                        .unprocessableContent, "report_too_large", error.description, field: from == nil ? "from" : "to"
+                    )
                 }
             } else {
-                input = ReportInput(parents: await orders.parents(of: account), fillTimes: [:], events: [], from: from, to: to,
-                                    scope: "account \(account)", generatedAt: now)
+                input = ReportInput(
+                    parents: await orders.parents(of: account), fillTimes: [:], events: [], from: from, to: to,
+                    scope: "account \(account)", generatedAt: now)
             }
             return jsonResponse(ReportBuilder.build(input))
         }
@@ -288,7 +328,8 @@ public enum RouterAPI {
             let parts = endpoint.split(separator: " ")
             let pattern = parts[1].split(separator: "/")
             guard pattern.count == segments.count,
-                  zip(pattern, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { return nil }
+                zip(pattern, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 })
+            else { return nil }
             return String(parts[0])
         }.sorted()
     }
@@ -296,11 +337,16 @@ public enum RouterAPI {
     /// The request body, at most ``maximumBodyBytes``, sent as `application/json` (charset, if
     /// named, UTF-8); anything else is a 415.
     static func body(_ request: Request) async throws(APIError) -> Data {
-        let type = (request.headers[.contentType] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let type = (request.headers[.contentType] ?? "").split(separator: ";").map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
         guard type.first == "application/json",
-              type.dropFirst().allSatisfy({ $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" }) else {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type",
-                           "send the body as JSON with Content-Type: application/json, not \(request.headers[.contentType].map { "\"\($0.prefix(64))\"" } ?? "none")")
+            type.dropFirst().allSatisfy({ $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" })
+        else {
+            throw APIError(
+                .unsupportedMediaType, "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json, not \(request.headers[.contentType].map { "\"\($0.prefix(64))\"" } ?? "none")"
+            )
         }
         do {
             return Data(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
@@ -312,7 +358,8 @@ public enum RouterAPI {
     /// The caller's own order named in the path; anyone else's is indistinguishable from none.
     static func ownOrder(_ context: AccountContext, _ orders: OrderManager) async throws(APIError) -> ParentOrder {
         let text = context.parameters.get("id") ?? ""
-        guard let raw = UInt64(text), let parent = await orders.parent(OrderID(raw)), parent.account == context.account else {
+        guard let raw = UInt64(text), let parent = await orders.parent(OrderID(raw)), parent.account == context.account
+        else {
             throw APIError(.notFound, "order_not_found", "no order \(text) for this account")
         }
         return parent

@@ -58,9 +58,12 @@ public final class RouterRuntime: Sendable {
         public init(dataDirectory: String? = nil) { self.dataDirectory = dataDirectory }
     }
 
-    private init(catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
-                 clock: any TradingClock, journal: Journal?, journalPath: String?, isSimulatedSession: Bool, idleTimeout: Duration,
-                 logger: Logger) {
+    private init(
+        catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
+        clock: any TradingClock, journal: Journal?, journalPath: String?, isSimulatedSession: Bool,
+        idleTimeout: Duration,
+        logger: Logger
+    ) {
         self.catalog = catalog
         self.configuration = configuration
         self.router = router
@@ -73,7 +76,9 @@ public final class RouterRuntime: Sendable {
         self.logger = logger
     }
 
-    public static func start(catalog: VenueCatalog, configuration: RouterConfiguration, options: Options) async throws -> RouterRuntime {
+    public static func start(catalog: VenueCatalog, configuration: RouterConfiguration, options: Options) async throws
+        -> RouterRuntime
+    {
         var logger = Logger(label: "ats.router")
         logger.logLevel = options.logLevel
         let catalog = options.unthrottledVenues ? catalog.liftingRateLimits() : catalog
@@ -83,7 +88,8 @@ public final class RouterRuntime: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let path = (directory as NSString).appendingPathComponent("journal.sqlite")
-                journal = try Journal(path: path, durability: options.durability, initialiseExisting: options.initialiseJournal)
+                journal = try Journal(
+                    path: path, durability: options.durability, initialiseExisting: options.initialiseJournal)
                 journalPath = path
             } catch let refused as Journal.RefusedJournal {
                 throw RuntimeError("\(refused)")
@@ -96,19 +102,23 @@ public final class RouterRuntime: Sendable {
         var urls: [VenueID: String] = [:]
         for venue in catalog.venues { if let endpoint = endpoints[venue.id.rawValue] { urls[venue.id] = endpoint.url } }
         let simulated = !embedded.isEmpty || options.simulatedSession
-        let clock: any TradingClock = simulated
+        let clock: any TradingClock =
+            simulated
             ? RunningClock(startingAt: RunningClock.nextWeekdaySessionStart(after: SystemClock().now())) : SystemClock()
         var fleet: MockVenueFleet?
         if !embedded.isEmpty {
-            let started = try await MockVenueFleet.start(embedded, clock: clock, stepInterval: options.stepInterval,
-                                                        pathSeed: options.marketSeed)
+            let started = try await MockVenueFleet.start(
+                embedded, clock: clock, stepInterval: options.stepInterval,
+                pathSeed: options.marketSeed)
             for (venue, url) in started.urls { urls[venue] = url }
             fleet = started
         }
-        let router = try SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, logger: logger)
-        return RouterRuntime(catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
-                             journal: journal, journalPath: journalPath, isSimulatedSession: simulated,
-                             idleTimeout: options.idleTimeout, logger: logger)
+        let router = try SmartRouter(
+            catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, logger: logger)
+        return RouterRuntime(
+            catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
+            journal: journal, journalPath: journalPath, isSimulatedSession: simulated,
+            idleTimeout: options.idleTimeout, logger: logger)
     }
 
     /// Polls every venue once, then loads the journal and reconciles its open orders with their venues.
@@ -138,12 +148,16 @@ public final class RouterRuntime: Sendable {
     /// The HTTP API on `host:port` (0 picks a free port; `onRunning` learns which) with the
     /// router's pollers and resting monitor running beside it; on SIGINT/SIGTERM (when
     /// `signals`) it stops taking requests, lets routing in flight finish (bounded), and returns.
-    public func application(host: String = "127.0.0.1", port: Int = 0,
-                            onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func application(
+        host: String = "127.0.0.1", port: Int = 0,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         Application(
             router: RouterAPI.router(self),
-            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestBody()],
-                                                idleTimeout: .nanoseconds(idleTimeout.nanoseconds))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [MalformedRequestBody()],
+                    idleTimeout: .nanoseconds(idleTimeout.nanoseconds))),
             configuration: .init(address: .hostname(host, port: port), serverName: "ats-router"),
             services: router.services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
@@ -154,15 +168,19 @@ public final class RouterRuntime: Sendable {
     ///
     /// Recovery's venue half (``reconcile()``) runs once the API is up, so that `/health`, `/ready`
     /// and reads answer meanwhile; `onReady` learns its report. Load the journal first (``loadJournal()``).
-    public func serve(host: String = "127.0.0.1", port: Int = 0, signals: [UnixSignal] = [.sigterm, .sigint],
-                      onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
-                      onReady: @escaping @Sendable (OrderManager.RecoveryReport) async -> Void = { _ in }) async throws {
+    public func serve(
+        host: String = "127.0.0.1", port: Int = 0, signals: [UnixSignal] = [.sigterm, .sigint],
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onReady: @escaping @Sendable (OrderManager.RecoveryReport) async -> Void = { _ in }
+    ) async throws {
         let running: @Sendable (Int) async -> Void = { port in
             await onRunning(port)
             Task { await onReady(await self.reconcile()) }
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [application(host: host, port: port, onRunning: running)], gracefulShutdownSignals: signals, logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application(host: host, port: port, onRunning: running)], gracefulShutdownSignals: signals,
+                logger: logger))
         try await group.run()
         await router.orders.drain(timeout: .seconds(5))
     }
@@ -171,8 +189,10 @@ public final class RouterRuntime: Sendable {
     /// ``RunningServer/stop()``.
     public func startServing(host: String = "127.0.0.1") async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let group = ServiceGroup(configuration: .init(
-            services: [application(host: host, port: 0, onRunning: { continuation.yield($0) })], gracefulShutdownSignals: [], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application(host: host, port: 0, onRunning: { continuation.yield($0) })],
+                gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
         var port = 0
         for await bound in ports {
@@ -229,18 +249,25 @@ public final class RouterRuntime: Sendable {
             var listings: [APIViews.ListingView] = []
             for listing in venue.listings where configuration.security(listing.symbol) != nil {
                 let book = await router.context.store.book(venue: venue.id, symbol: listing.symbol)
-                listings.append(.init(symbol: listing.symbol.rawValue, quoteAgeMs: book?.ageMilliseconds(at: now),
-                                      sequence: book.map { String($0.sequence) }))
+                listings.append(
+                    .init(
+                        symbol: listing.symbol.rawValue, quoteAgeMs: book?.ageMilliseconds(at: now),
+                        sequence: book.map { String($0.sequence) }))
             }
-            let breakerText = switch breaker {
-            case .closed: "closed"
-            case .open: "open"
-            case .halfOpen: "half_open"
-            }
-            views.append(.init(
-                id: venue.id.rawValue, name: venue.name, matching: venue.matching.model.rawValue, healthy: await gateway.isHealthy,
-                breaker: breakerText, lastFailure: await gateway.lastFailure.map { "\($0)" }, calls: await gateway.calls,
-                failures: await gateway.failures, latencyP50Ms: quantile(0.5), latencyP99Ms: quantile(0.99), listings: listings))
+            let breakerText =
+                switch breaker {
+                case .closed: "closed"
+                case .open: "open"
+                case .halfOpen: "half_open"
+                }
+            views.append(
+                .init(
+                    id: venue.id.rawValue, name: venue.name, matching: venue.matching.model.rawValue,
+                    healthy: await gateway.isHealthy,
+                    breaker: breakerText, lastFailure: await gateway.lastFailure.map { "\($0)" },
+                    calls: await gateway.calls,
+                    failures: await gateway.failures, latencyP50Ms: quantile(0.5), latencyP99Ms: quantile(0.99),
+                    listings: listings))
         }
         return views
     }

@@ -13,7 +13,10 @@ public struct TransferAgentReport: Sendable, Hashable, Codable {
     public var acquiredOn: CalendarDate
     public var reference: String
 
-    public init(at: Timestamp, symbol: Symbol, from: Holder?, to: Holder, quantity: Quantity, acquiredOn: CalendarDate, reference: String) {
+    public init(
+        at: Timestamp, symbol: Symbol, from: Holder?, to: Holder, quantity: Quantity, acquiredOn: CalendarDate,
+        reference: String
+    ) {
         self.at = at
         self.symbol = symbol
         self.from = from

@@ -33,8 +33,14 @@ public enum LedgerAsset: Sendable, Hashable, Comparable, Codable, CustomStringCo
     case cash(CashAsset)
 
     public init?(_ text: String) {
-        if text.hasPrefix("token:"), let symbol = try? Symbol(String(text.dropFirst(6))) { self = .token(symbol); return }
-        if text.hasPrefix("cash:"), let cash = CashAsset(rawValue: String(text.dropFirst(5))) { self = .cash(cash); return }
+        if text.hasPrefix("token:"), let symbol = try? Symbol(String(text.dropFirst(6))) {
+            self = .token(symbol)
+            return
+        }
+        if text.hasPrefix("cash:"), let cash = CashAsset(rawValue: String(text.dropFirst(5))) {
+            self = .cash(cash)
+            return
+        }
         return nil
     }
 
@@ -52,7 +58,8 @@ public enum LedgerAsset: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let asset = LedgerAsset(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an asset"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text)\" is not an asset"))
         }
         self = asset
     }

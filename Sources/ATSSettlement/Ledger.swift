@@ -43,7 +43,9 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     /// What caused it: `genesis:…`, `s<settlement>:…`, `t<transfer>:…`.
     public var reference: String
 
-    public init(at: Timestamp, asset: LedgerAsset, amount: Int64, from: LedgerAccount?, to: LedgerAccount, reference: String) {
+    public init(
+        at: Timestamp, asset: LedgerAsset, amount: Int64, from: LedgerAccount?, to: LedgerAccount, reference: String
+    ) {
         self.at = at
         self.asset = asset
         self.amount = amount
@@ -83,12 +85,20 @@ public struct Ledger: Sendable {
         guard canApply(entry) else { return false }
         if let from = entry.from {
             let key = BalanceKey(holder: from.holder, asset: entry.asset, location: from.location)
-            if from.locked { balances[key, default: Balance()].locked -= entry.amount } else { balances[key, default: Balance()].available -= entry.amount }
+            if from.locked {
+                balances[key, default: Balance()].locked -= entry.amount
+            } else {
+                balances[key, default: Balance()].available -= entry.amount
+            }
         } else {
             issued[entry.asset, default: 0] += entry.amount
         }
         let key = BalanceKey(holder: entry.to.holder, asset: entry.asset, location: entry.to.location)
-        if entry.to.locked { balances[key, default: Balance()].locked += entry.amount } else { balances[key, default: Balance()].available += entry.amount }
+        if entry.to.locked {
+            balances[key, default: Balance()].locked += entry.amount
+        } else {
+            balances[key, default: Balance()].available += entry.amount
+        }
         entryCount += 1
         return true
     }

@@ -5,8 +5,11 @@ extension SettlementBook {
     /// Rebuilds the book from what the journal kept: entries and reports replayed in order,
     /// records as last written. Throws when the replay disagrees with itself (an entry whose
     /// source lacks the amount, a report whose transferor lacks the quantity).
-    public init(catalog: VenueCatalog, configuration: RouterConfiguration, retention: Retention = .everything, entries: [LedgerEntry],
-                reports: [TransferAgentReport], settlements: [SettlementRecord], transfers: [CustodyTransfer]) throws(SettlementError) {
+    public init(
+        catalog: VenueCatalog, configuration: RouterConfiguration, retention: Retention = .everything,
+        entries: [LedgerEntry],
+        reports: [TransferAgentReport], settlements: [SettlementRecord], transfers: [CustodyTransfer]
+    ) throws(SettlementError) {
         self.init(catalog: catalog, configuration: configuration, retention: retention)
         for (i, entry) in entries.enumerated() { try replay(entry, number: i + 1) }
         for (i, report) in reports.enumerated() { try replay(report, number: i + 1) }
@@ -29,29 +32,44 @@ extension SettlementBook {
         var byHolder: [Symbol: [Holder: Int64]] = [:]
         var feesHeld: Int64 = 0
         for (key, balance) in ledger.balances {
-            if balance.available < 0 || balance.locked < 0 { found.append("negative balance: \(key.holder) \(key.asset) at \(key.location)") }
+            if balance.available < 0 || balance.locked < 0 {
+                found.append("negative balance: \(key.holder) \(key.asset) at \(key.location)")
+            }
             totals[key.asset, default: 0] += balance.total
-            if case .token(let symbol) = key.asset { byHolder[symbol, default: [:]][key.holder, default: 0] += balance.total }
+            if case .token(let symbol) = key.asset {
+                byHolder[symbol, default: [:]][key.holder, default: 0] += balance.total
+            }
             if key.holder.isFeeCollector, case .cash = key.asset { feesHeld += balance.total }
         }
-        for asset in Set(totals.keys).union(ledger.issued.keys) where totals[asset, default: 0] != ledger.issued[asset, default: 0] {
-            found.append("\(asset) not conserved: balances sum to \(totals[asset, default: 0]), issued \(ledger.issued[asset, default: 0])")
+        for asset in Set(totals.keys).union(ledger.issued.keys)
+        where totals[asset, default: 0] != ledger.issued[asset, default: 0] {
+            found.append(
+                "\(asset) not conserved: balances sum to \(totals[asset, default: 0]), issued \(ledger.issued[asset, default: 0])"
+            )
         }
         let statistics = statistics()
         let feesCharged = statistics.feesCharged
         if feesHeld != feesCharged {
-            found.append("cash not conserved net of fees: fee collectors hold \(Money(rawValue: feesHeld)), fees charged \(Money(rawValue: feesCharged))")
+            found.append(
+                "cash not conserved net of fees: fee collectors hold \(Money(rawValue: feesHeld)), fees charged \(Money(rawValue: feesCharged))"
+            )
         }
         for (symbol, holders) in capTable.lots {
             for (holder, lots) in holders {
                 let onTable = lots.reduce(Int64(0)) { $0 + $1.quantity.rawValue }
                 let inLedger = byHolder[symbol]?[holder] ?? 0
-                if onTable != inLedger { found.append("cap table \(symbol) \(holder): \(Quantity(rawValue: onTable)) but the ledgers hold \(Quantity(rawValue: inLedger))") }
+                if onTable != inLedger {
+                    found.append(
+                        "cap table \(symbol) \(holder): \(Quantity(rawValue: onTable)) but the ledgers hold \(Quantity(rawValue: inLedger))"
+                    )
+                }
             }
         }
         for (symbol, holders) in byHolder {
             for (holder, quantity) in holders where quantity != 0 && capTable.lots(of: holder, in: symbol).isEmpty {
-                found.append("\(holder) holds \(Quantity(rawValue: quantity)) \(symbol) in the ledgers but is not on the cap table")
+                found.append(
+                    "\(holder) holds \(Quantity(rawValue: quantity)) \(symbol) in the ledgers but is not on the cap table"
+                )
             }
         }
         found += statistics.unexplainedFailures

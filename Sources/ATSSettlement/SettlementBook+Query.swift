@@ -12,8 +12,11 @@ extension SettlementBook {
         /// At most this many, newest first; nil: all, oldest first.
         public var limit: Int?
 
-        public init(account: AccountID? = nil, order: UInt64? = nil, status: SettlementRecord.Status? = nil, before: Int64? = nil,
-                    limit: Int? = nil) {
+        public init(
+            account: AccountID? = nil, order: UInt64? = nil, status: SettlementRecord.Status? = nil,
+            before: Int64? = nil,
+            limit: Int? = nil
+        ) {
             self.account = account
             self.order = order
             self.status = status
@@ -58,7 +61,8 @@ extension SettlementBook {
         let linked = Set(matching.compactMap(\.transferId))
         let transfers = self.transfers.filter {
             (query.account == nil || $0.account == query.account)
-                && (linked.contains($0.id) || (query.includesOtherTransfers && ($0.settlementId == nil || !$0.status.isTerminal)))
+                && (linked.contains($0.id)
+                    || (query.includesOtherTransfers && ($0.settlementId == nil || !$0.status.isTerminal)))
         }
         return Selection(settlements: matching, transfers: transfers, more: more)
     }

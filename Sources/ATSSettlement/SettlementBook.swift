@@ -22,8 +22,11 @@ public struct TradeExecution: Sendable, Hashable {
     public var fee: Money
     public var at: Timestamp
 
-    public init(venue: VenueID, fillId: String, orderId: UInt64, childKey: String, childNumber: Int, fillIndex: Int? = nil, account: AccountID, symbol: Symbol,
-                side: Side, quantity: Quantity, price: Price, fee: Money, at: Timestamp) {
+    public init(
+        venue: VenueID, fillId: String, orderId: UInt64, childKey: String, childNumber: Int, fillIndex: Int? = nil,
+        account: AccountID, symbol: Symbol,
+        side: Side, quantity: Quantity, price: Price, fee: Money, at: Timestamp
+    ) {
         self.venue = venue
         self.fillId = fillId
         self.orderId = orderId
@@ -181,28 +184,42 @@ public struct SettlementBook: Sendable {
             for (i, lot) in account.holdings.enumerated() {
                 guard let security = configuration.security(lot.symbol), lot.quantity.isPositive else { continue }
                 let reference = "genesis:\(account.id):holding\(i)"
-                post(LedgerEntry(at: now, asset: .token(lot.symbol), amount: lot.quantity.rawValue, from: nil,
-                                 to: LedgerAccount(holder, account.designatedCustody(of: security)), reference: reference))
-                report(TransferAgentReport(at: now, symbol: lot.symbol, from: nil, to: holder, quantity: lot.quantity,
-                                           acquiredOn: lot.acquiredOn, reference: reference))
+                post(
+                    LedgerEntry(
+                        at: now, asset: .token(lot.symbol), amount: lot.quantity.rawValue, from: nil,
+                        to: LedgerAccount(holder, account.designatedCustody(of: security)), reference: reference))
+                report(
+                    TransferAgentReport(
+                        at: now, symbol: lot.symbol, from: nil, to: holder, quantity: lot.quantity,
+                        acquiredOn: lot.acquiredOn, reference: reference))
             }
             for (i, cash) in (account.cash ?? []).enumerated() where cash.amount.isPositive {
-                post(LedgerEntry(at: now, asset: .cash(cash.asset), amount: cash.amount.rawValue, from: nil,
-                                 to: LedgerAccount(holder, cash.location), reference: "genesis:\(account.id):cash\(i)"))
+                post(
+                    LedgerEntry(
+                        at: now, asset: .cash(cash.asset), amount: cash.amount.rawValue, from: nil,
+                        to: LedgerAccount(holder, cash.location), reference: "genesis:\(account.id):cash\(i)"))
             }
         }
         for venue in catalog.venues {
             let street = Holder.counterparty(venue.id)
             for listing in venue.listings where configuration.security(listing.symbol) != nil {
                 let reference = "genesis:\(street):\(listing.symbol)"
-                post(LedgerEntry(at: now, asset: .token(listing.symbol), amount: settings.counterpartyInventory.rawValue, from: nil,
-                                 to: LedgerAccount(street, venue.tokenLocation), reference: reference))
-                report(TransferAgentReport(at: now, symbol: listing.symbol, from: nil, to: street, quantity: settings.counterpartyInventory,
-                                           acquiredOn: today, reference: reference))
+                post(
+                    LedgerEntry(
+                        at: now, asset: .token(listing.symbol), amount: settings.counterpartyInventory.rawValue,
+                        from: nil,
+                        to: LedgerAccount(street, venue.tokenLocation), reference: reference))
+                report(
+                    TransferAgentReport(
+                        at: now, symbol: listing.symbol, from: nil, to: street,
+                        quantity: settings.counterpartyInventory,
+                        acquiredOn: today, reference: reference))
             }
             let cash = venue.cashLeg
-            post(LedgerEntry(at: now, asset: .cash(cash.asset), amount: settings.counterpartyCash.rawValue, from: nil,
-                             to: LedgerAccount(street, cash.location), reference: "genesis:\(street):cash"))
+            post(
+                LedgerEntry(
+                    at: now, asset: .cash(cash.asset), amount: settings.counterpartyCash.rawValue, from: nil,
+                    to: LedgerAccount(street, cash.location), reference: "genesis:\(street):cash"))
         }
     }
 
@@ -213,7 +230,8 @@ public struct SettlementBook: Sendable {
     public mutating func record(_ execution: TradeExecution) {
         guard byExecution[execution.key] == nil, let venue = catalog.venue(execution.venue) else { return }
         let id = lastSettlementId + 1
-        let notional = (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
+        let notional =
+            (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
         let cash = venue.cashLeg
         let position: Int
         if let index = execution.fillIndex {
@@ -224,13 +242,21 @@ public struct SettlementBook: Sendable {
         }
         var record = SettlementRecord(
             id: id, venue: venue.id, fillId: execution.fillId, orderId: execution.orderId, childKey: execution.childKey,
-            account: execution.account, counterparty: .counterparty(venue.id), symbol: execution.symbol, side: execution.side,
+            account: execution.account, counterparty: .counterparty(venue.id), symbol: execution.symbol,
+            side: execution.side,
             quantity: execution.quantity, price: execution.price, notional: notional, fee: execution.fee,
             model: venue.settlement.model, cycle: venue.settlement.cycle, tokenLocation: venue.tokenLocation,
-            cashAsset: cash.asset, cashLocation: cash.location, status: .pending, tradedAt: execution.at, dueAt: execution.at,
-            simulationKey: "\(venue.id)/o\(execution.orderId)/p\(execution.orderId)-c\(execution.childNumber)/\(position)",
-            steps: [.init(status: .pending, at: execution.at,
-                          note: "\(execution.side.rawValue) \(execution.quantity) \(execution.symbol) @ \(execution.price) at \(venue.id) (fill \(execution.fillId))")])
+            cashAsset: cash.asset, cashLocation: cash.location, status: .pending, tradedAt: execution.at,
+            dueAt: execution.at,
+            simulationKey:
+                "\(venue.id)/o\(execution.orderId)/p\(execution.orderId)-c\(execution.childNumber)/\(position)",
+            steps: [
+                .init(
+                    status: .pending, at: execution.at,
+                    note:
+                        "\(execution.side.rawValue) \(execution.quantity) \(execution.symbol) @ \(execution.price) at \(venue.id) (fill \(execution.fillId))"
+                )
+            ])
         switch (venue.settlement.model, venue.settlement.cycle) {
         case (.fourStep, _):
             record.deadlineAt = execution.at.adding(seconds: Int64(venue.settlement.deadlineHours ?? 24) * 3_600)
@@ -260,31 +286,43 @@ public struct SettlementBook: Sendable {
         let cash = LedgerAsset.cash(record.cashAsset)
         let gross = record.notional.rawValue + (record.side == .buy ? record.fee.rawValue : 0)
         let (payer, deliverer) = record.side == .buy ? (account, record.counterparty) : (record.counterparty, account)
-        let payment = LedgerEntry(at: now, asset: cash, amount: gross, from: LedgerAccount(payer, record.cashLocation),
-                                  to: LedgerAccount(payer, record.cashLocation, locked: true), reference: "s\(id):lock-cash")
-        let delivery = LedgerEntry(at: now, asset: token, amount: record.quantity.rawValue, from: LedgerAccount(deliverer, record.tokenLocation),
-                                   to: LedgerAccount(deliverer, record.tokenLocation, locked: true), reference: "s\(id):lock-tokens")
+        let payment = LedgerEntry(
+            at: now, asset: cash, amount: gross, from: LedgerAccount(payer, record.cashLocation),
+            to: LedgerAccount(payer, record.cashLocation, locked: true), reference: "s\(id):lock-cash")
+        let delivery = LedgerEntry(
+            at: now, asset: token, amount: record.quantity.rawValue,
+            from: LedgerAccount(deliverer, record.tokenLocation),
+            to: LedgerAccount(deliverer, record.tokenLocation, locked: true), reference: "s\(id):lock-tokens")
         if !ledger.canApply(payment) {
             let has = Money(rawValue: ledger.balance(payer, cash, at: record.cashLocation).available)
             if payer == account {
-                fail(&record, code: "insufficient_cash", ds: nil, at: now,
-                     reason: "\(record.account) has \(has) \(record.cashAsset.rawValue) free at \(record.cashLocation); the trade needs \(Money(rawValue: gross))",
-                     closeOut: closeOut(record, instructed: false))
+                fail(
+                    &record, code: "insufficient_cash", ds: nil, at: now,
+                    reason:
+                        "\(record.account) has \(has) \(record.cashAsset.rawValue) free at \(record.cashLocation); the trade needs \(Money(rawValue: gross))",
+                    closeOut: closeOut(record, instructed: false))
             } else {
-                fail(&record, code: "counterparty_fail", ds: nil, at: now, reason: "the counterparty at \(record.venue) cannot fund \(Money(rawValue: gross)) \(record.cashAsset.rawValue)",
-                     closeOut: closeOut(record, instructed: false))
+                fail(
+                    &record, code: "counterparty_fail", ds: nil, at: now,
+                    reason:
+                        "the counterparty at \(record.venue) cannot fund \(Money(rawValue: gross)) \(record.cashAsset.rawValue)",
+                    closeOut: closeOut(record, instructed: false))
             }
         } else if !ledger.canApply(delivery) {
             let has = Quantity(rawValue: ledger.balance(deliverer, token, at: record.tokenLocation).available)
             if deliverer == account {
                 let total = capTable.quantity(of: account, in: record.symbol)
-                fail(&record, code: RejectCode.insufficientHolding.rawValue, ds: 15, at: now,
-                     reason: "\(record.account) has \(has) \(record.symbol) free at \(record.tokenLocation) (\(total) in all); the trade delivers \(record.quantity) (DS 15)",
-                     closeOut: closeOut(record, instructed: false))
+                fail(
+                    &record, code: RejectCode.insufficientHolding.rawValue, ds: 15, at: now,
+                    reason:
+                        "\(record.account) has \(has) \(record.symbol) free at \(record.tokenLocation) (\(total) in all); the trade delivers \(record.quantity) (DS 15)",
+                    closeOut: closeOut(record, instructed: false))
             } else {
-                fail(&record, code: "counterparty_fail", ds: nil, at: now,
-                     reason: "the counterparty at \(record.venue) has \(has) \(record.symbol) to deliver, not \(record.quantity)",
-                     closeOut: closeOut(record, instructed: false))
+                fail(
+                    &record, code: "counterparty_fail", ds: nil, at: now,
+                    reason:
+                        "the counterparty at \(record.venue) has \(has) \(record.symbol) to deliver, not \(record.quantity)",
+                    closeOut: closeOut(record, instructed: false))
             }
         } else {
             post(payment)
@@ -293,11 +331,13 @@ public struct SettlementBook: Sendable {
             let note: String
             switch (record.model, record.cycle) {
             case (.fourStep, _):
-                note = "the venue notified both parties; they settle bilaterally (\(record.cashAsset.rawValue) by wire, tokens wallet to wallet) by the deadline \(record.deadlineAt!)"
+                note =
+                    "the venue notified both parties; they settle bilaterally (\(record.cashAsset.rawValue) by wire, tokens wallet to wallet) by the deadline \(record.deadlineAt!)"
             case (_, .t1):
                 note = "instructed for settlement on the next business day, \(record.dueAt)"
             case (.threeStep, _):
-                note = "the match triggered the standing settlement instructions: \(record.cashAsset.rawValue) escrowed at \(record.cashLocation), tokens approved for delivery at \(record.tokenLocation)"
+                note =
+                    "the match triggered the standing settlement instructions: \(record.cashAsset.rawValue) escrowed at \(record.cashLocation), tokens approved for delivery at \(record.tokenLocation)"
             case (.custodialBookEntry, _):
                 note = "book-entry transfer instructed at the \(record.venue) custodian"
             }
@@ -335,12 +375,17 @@ public struct SettlementBook: Sendable {
         guard record.status == .instructed else { return }
         let account = Holder(record.account)
         if let investor = configuration.account(record.account), let security = configuration.security(record.symbol),
-           let refusal = rules.transferViolations(side: record.side, quantity: record.quantity, account: accountView(investor),
-                                                  security: security, at: now, holders: capTable.accountHolders(of: record.symbol),
-                                                  stopAtFirst: true).first {
+            let refusal = rules.transferViolations(
+                side: record.side, quantity: record.quantity, account: accountView(investor),
+                security: security, at: now, holders: capTable.accountHolders(of: record.symbol),
+                stopAtFirst: true
+            ).first
+        {
             release(record, at: now)
-            fail(&record, code: refusal.code.rawValue, ds: refusal.code.dsProtocolCode, at: now,
-                 reason: "the token's transfer check at settlement refused it: \(refusal.message)", closeOut: closeOut(record, instructed: true))
+            fail(
+                &record, code: refusal.code.rawValue, ds: refusal.code.dsProtocolCode, at: now,
+                reason: "the token's transfer check at settlement refused it: \(refusal.message)",
+                closeOut: closeOut(record, instructed: true))
             records[id] = record
             openSettlements.remove(id)
             return
@@ -351,21 +396,30 @@ public struct SettlementBook: Sendable {
         let buyerPays = record.notional.rawValue + (record.side == .buy ? record.fee.rawValue : 0)
         let fee = record.fee.rawValue
         var legs = [
-            LedgerEntry(at: now, asset: token, amount: record.quantity.rawValue, from: LedgerAccount(seller, record.tokenLocation, locked: true),
-                        to: LedgerAccount(buyer, record.tokenLocation), reference: "s\(id):deliver"),
-            LedgerEntry(at: now, asset: cash, amount: buyerPays - fee, from: LedgerAccount(buyer, record.cashLocation, locked: true),
-                        to: LedgerAccount(seller, record.cashLocation), reference: "s\(id):pay"),
+            LedgerEntry(
+                at: now, asset: token, amount: record.quantity.rawValue,
+                from: LedgerAccount(seller, record.tokenLocation, locked: true),
+                to: LedgerAccount(buyer, record.tokenLocation), reference: "s\(id):deliver"),
+            LedgerEntry(
+                at: now, asset: cash, amount: buyerPays - fee,
+                from: LedgerAccount(buyer, record.cashLocation, locked: true),
+                to: LedgerAccount(seller, record.cashLocation), reference: "s\(id):pay"),
         ]
         if fee > 0 {
-            legs.append(LedgerEntry(at: now, asset: cash, amount: fee, from: LedgerAccount(buyer, record.cashLocation, locked: true),
-                                    to: LedgerAccount(.fees(record.venue), record.cashLocation), reference: "s\(id):fee"))
+            legs.append(
+                LedgerEntry(
+                    at: now, asset: cash, amount: fee, from: LedgerAccount(buyer, record.cashLocation, locked: true),
+                    to: LedgerAccount(.fees(record.venue), record.cashLocation), reference: "s\(id):fee"))
         }
-        let transfer = TransferAgentReport(at: now, symbol: record.symbol, from: seller, to: buyer, quantity: record.quantity,
-                                           acquiredOn: CalendarDate(now), reference: "s\(id)")
+        let transfer = TransferAgentReport(
+            at: now, symbol: record.symbol, from: seller, to: buyer, quantity: record.quantity,
+            acquiredOn: CalendarDate(now), reference: "s\(id)")
         guard postAll(legs), capTable.canRecord(transfer) else {
             release(record, at: now)
-            fail(&record, code: "ledger_inconsistent", ds: nil, at: now,
-                 reason: "the earmarked legs were not found in the ledgers", closeOut: closeOut(record, instructed: true))
+            fail(
+                &record, code: "ledger_inconsistent", ds: nil, at: now,
+                reason: "the earmarked legs were not found in the ledgers", closeOut: closeOut(record, instructed: true)
+            )
             records[id] = record
             openSettlements.remove(id)
             return
@@ -375,20 +429,27 @@ public struct SettlementBook: Sendable {
         record.settledAt = now
         let how: String
         switch record.model {
-        case .threeStep: how = "atomic DvP: \(record.quantity) \(record.symbol) and \(Money(rawValue: buyerPays)) \(record.cashAsset.rawValue) moved together"
+        case .threeStep:
+            how =
+                "atomic DvP: \(record.quantity) \(record.symbol) and \(Money(rawValue: buyerPays)) \(record.cashAsset.rawValue) moved together"
         case .custodialBookEntry: how = "book entry at the \(record.venue) custodian"
         case .fourStep: how = "the parties settled bilaterally"
         }
-        record.steps.append(.init(status: .settled, at: now, note: "\(how); reported to the transfer agent (acquired \(CalendarDate(now)))"))
+        record.steps.append(
+            .init(
+                status: .settled, at: now,
+                note: "\(how); reported to the transfer agent (acquired \(CalendarDate(now)))"))
         records[id] = record
         openSettlements.remove(id)
         if record.side == .buy, let investor = configuration.account(record.account),
-           let security = configuration.security(record.symbol) {
+            let security = configuration.security(record.symbol)
+        {
             let destination = investor.designatedCustody(of: security)
             if destination != record.tokenLocation {
-                let transferId = startTransfer(account: record.account, symbol: record.symbol, quantity: record.quantity,
-                                               from: record.tokenLocation, to: destination, settlementId: id,
-                                               reason: "consolidate settlement \(id) into \(record.account)'s designated custody", at: now)
+                let transferId = startTransfer(
+                    account: record.account, symbol: record.symbol, quantity: record.quantity,
+                    from: record.tokenLocation, to: destination, settlementId: id,
+                    reason: "consolidate settlement \(id) into \(record.account)'s designated custody", at: now)
                 records[id]!.transferId = transferId
             }
         }
@@ -399,14 +460,21 @@ public struct SettlementBook: Sendable {
         let account = Holder(record.account)
         let gross = record.notional.rawValue + (record.side == .buy ? record.fee.rawValue : 0)
         let (payer, deliverer) = record.side == .buy ? (account, record.counterparty) : (record.counterparty, account)
-        post(LedgerEntry(at: now, asset: .cash(record.cashAsset), amount: gross, from: LedgerAccount(payer, record.cashLocation, locked: true),
-                         to: LedgerAccount(payer, record.cashLocation), reference: "s\(record.id):release-cash"))
-        post(LedgerEntry(at: now, asset: .token(record.symbol), amount: record.quantity.rawValue,
-                         from: LedgerAccount(deliverer, record.tokenLocation, locked: true),
-                         to: LedgerAccount(deliverer, record.tokenLocation), reference: "s\(record.id):release-tokens"))
+        post(
+            LedgerEntry(
+                at: now, asset: .cash(record.cashAsset), amount: gross,
+                from: LedgerAccount(payer, record.cashLocation, locked: true),
+                to: LedgerAccount(payer, record.cashLocation), reference: "s\(record.id):release-cash"))
+        post(
+            LedgerEntry(
+                at: now, asset: .token(record.symbol), amount: record.quantity.rawValue,
+                from: LedgerAccount(deliverer, record.tokenLocation, locked: true),
+                to: LedgerAccount(deliverer, record.tokenLocation), reference: "s\(record.id):release-tokens"))
     }
 
-    private mutating func fail(_ record: inout SettlementRecord, code: String, ds: Int?, at now: Timestamp, reason: String, closeOut: String) {
+    private mutating func fail(
+        _ record: inout SettlementRecord, code: String, ds: Int?, at now: Timestamp, reason: String, closeOut: String
+    ) {
         record.status = .failed
         record.failure = .init(code: code, dsProtocolCode: ds, reason: reason, closeOut: closeOut)
         record.steps.append(.init(status: .failed, at: now, note: "\(code): \(reason)"))
@@ -416,11 +484,14 @@ public struct SettlementBook: Sendable {
         let nothing = instructed ? "earmarks released, neither leg moved" : "nothing was earmarked or moved"
         switch record.model {
         case .threeStep:
-            return "the atomic DvP did not execute (\(nothing)); the trade is broken with the counterparty at \(record.venue) and reported as a fail"
+            return
+                "the atomic DvP did not execute (\(nothing)); the trade is broken with the counterparty at \(record.venue) and reported as a fail"
         case .custodialBookEntry:
-            return "the custodian did not book the transfer (\(nothing)); the trade is cancelled at \(record.venue) and reported as a fail"
+            return
+                "the custodian did not book the transfer (\(nothing)); the trade is cancelled at \(record.venue) and reported as a fail"
         case .fourStep:
-            return "closed out: \(record.venue) cancels the trade after its deadline (\(nothing)); the fail is reported to both parties"
+            return
+                "closed out: \(record.venue) cancels the trade after its deadline (\(nothing)); the fail is reported to both parties"
         }
     }
 
@@ -443,7 +514,9 @@ public struct SettlementBook: Sendable {
             }
             for id in openTransfers {
                 let transfer = transferRecords[id]!
-                if transfer.status == .inFlight, let arrives = transfer.hops[transfer.currentHop].arrivesAt, arrives <= now {
+                if transfer.status == .inFlight, let arrives = transfer.hops[transfer.currentHop].arrivesAt,
+                    arrives <= now
+                {
                     due.append((arrives, 2, id))
                 }
             }
@@ -458,8 +531,10 @@ public struct SettlementBook: Sendable {
                     var record = records[event.id]!
                     release(record, at: event.at)
                     let what = record.side == .buy ? "deliver the tokens" : "pay"
-                    fail(&record, code: "counterparty_fail", ds: nil, at: event.at,
-                         reason: "the counterparty did not \(what) by the venue's deadline \(event.at)", closeOut: closeOut(record, instructed: true))
+                    fail(
+                        &record, code: "counterparty_fail", ds: nil, at: event.at,
+                        reason: "the counterparty did not \(what) by the venue's deadline \(event.at)",
+                        closeOut: closeOut(record, instructed: true))
                     records[event.id] = record
                     openSettlements.remove(event.id)
                     touch(event.id)
@@ -497,45 +572,66 @@ public struct SettlementBook: Sendable {
         var hops: [CustodyTransfer.Hop] = []
         var here = from
         if case .custodian = here, let onChain = chain(here) {
-            hops.append(.init(kind: .withdrawal, from: here, to: .wallet(chain: onChain), minutes: settings.custodianTransferMinutes, fee: .zero))
+            hops.append(
+                .init(
+                    kind: .withdrawal, from: here, to: .wallet(chain: onChain),
+                    minutes: settings.custodianTransferMinutes, fee: .zero))
             here = .wallet(chain: onChain)
         }
         if case .wallet(let current) = here, current != destinationChain {
-            hops.append(.init(kind: .bridge, from: here, to: .wallet(chain: destinationChain), minutes: settings.bridgeMinutes, fee: settings.bridgeFee))
+            hops.append(
+                .init(
+                    kind: .bridge, from: here, to: .wallet(chain: destinationChain), minutes: settings.bridgeMinutes,
+                    fee: settings.bridgeFee))
             here = .wallet(chain: destinationChain)
         }
         if case .custodian = to, here != to {
-            hops.append(.init(kind: .deposit, from: here, to: to, minutes: settings.custodianTransferMinutes, fee: .zero))
+            hops.append(
+                .init(kind: .deposit, from: here, to: to, minutes: settings.custodianTransferMinutes, fee: .zero))
         }
         return hops
     }
 
     /// Moves tokens an account holds at one location to another (to position them for a sale at
     /// a venue that settles there). Refused when they are not free there or no route exists.
-    public mutating func requestTransfer(account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
-                                         to: CustodyLocation, at now: Timestamp) throws(SettlementError) -> CustodyTransfer {
-        guard quantity.isPositive else { throw SettlementError(code: "quantity_not_positive", field: "quantity", message: "quantity must be greater than zero") }
-        guard from != to else { throw SettlementError(code: "same_location", field: "to", message: "the tokens are already at \(to)") }
+    public mutating func requestTransfer(
+        account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
+        to: CustodyLocation, at now: Timestamp
+    ) throws(SettlementError) -> CustodyTransfer {
+        guard quantity.isPositive else {
+            throw SettlementError(
+                code: "quantity_not_positive", field: "quantity", message: "quantity must be greater than zero")
+        }
+        guard from != to else {
+            throw SettlementError(code: "same_location", field: "to", message: "the tokens are already at \(to)")
+        }
         guard !route(from: from, to: to).isEmpty, from != .transit, from != .bank else {
-            throw SettlementError(code: "no_route", field: "to", message: "tokens cannot be moved from \(from) to \(to)")
+            throw SettlementError(
+                code: "no_route", field: "to", message: "tokens cannot be moved from \(from) to \(to)")
         }
         let free = Quantity(rawValue: ledger.balance(Holder(account), .token(symbol), at: from).available)
         guard free >= quantity else {
-            throw SettlementError(code: RejectCode.insufficientHolding.rawValue, field: "quantity",
-                                  message: "\(account) has \(free) \(symbol) free at \(from), not \(quantity)")
+            throw SettlementError(
+                code: RejectCode.insufficientHolding.rawValue, field: "quantity",
+                message: "\(account) has \(free) \(symbol) free at \(from), not \(quantity)")
         }
-        let id = startTransfer(account: account, symbol: symbol, quantity: quantity, from: from, to: to, settlementId: nil,
-                               reason: "requested: position \(symbol) at \(to)", at: now)
+        let id = startTransfer(
+            account: account, symbol: symbol, quantity: quantity, from: from, to: to, settlementId: nil,
+            reason: "requested: position \(symbol) at \(to)", at: now)
         return transferRecords[id]!
     }
 
-    private mutating func startTransfer(account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
-                                        to: CustodyLocation, settlementId: Int64?, reason: String, at now: Timestamp) -> Int64 {
+    private mutating func startTransfer(
+        account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
+        to: CustodyLocation, settlementId: Int64?, reason: String, at now: Timestamp
+    ) -> Int64 {
         let id = lastTransferId + 1
         lastTransferId = id
-        transferRecords[id] = (CustodyTransfer(id: id, account: account, symbol: symbol, quantity: quantity, from: from, to: to,
-                                         settlementId: settlementId, reason: reason, status: .pending, hops: route(from: from, to: to),
-                                         currentHop: 0, createdAt: now))
+        transferRecords[id] =
+            (CustodyTransfer(
+                id: id, account: account, symbol: symbol, quantity: quantity, from: from, to: to,
+                settlementId: settlementId, reason: reason, status: .pending, hops: route(from: from, to: to),
+                currentHop: 0, createdAt: now))
         openTransfers.insert(id)
         startHop(id, at: now)
         return id
@@ -547,12 +643,17 @@ public struct SettlementBook: Sendable {
         var transfer = transferRecords[id]!
         let holder = Holder(transfer.account)
         var hop = transfer.hops[transfer.currentHop]
-        var legs = [LedgerEntry(at: now, asset: .token(transfer.symbol), amount: transfer.quantity.rawValue,
-                                from: LedgerAccount(holder, hop.from), to: LedgerAccount(holder, .transit),
-                                reference: "t\(id):hop\(transfer.currentHop + 1):out")]
+        var legs = [
+            LedgerEntry(
+                at: now, asset: .token(transfer.symbol), amount: transfer.quantity.rawValue,
+                from: LedgerAccount(holder, hop.from), to: LedgerAccount(holder, .transit),
+                reference: "t\(id):hop\(transfer.currentHop + 1):out")
+        ]
         if hop.fee.isPositive {
-            legs.append(LedgerEntry(at: now, asset: .cash(.usd), amount: hop.fee.rawValue, from: LedgerAccount(holder, .bank),
-                                    to: LedgerAccount(.bridgeFees, .bank), reference: "t\(id):hop\(transfer.currentHop + 1):fee"))
+            legs.append(
+                LedgerEntry(
+                    at: now, asset: .cash(.usd), amount: hop.fee.rawValue, from: LedgerAccount(holder, .bank),
+                    to: LedgerAccount(.bridgeFees, .bank), reference: "t\(id):hop\(transfer.currentHop + 1):fee"))
         }
         if postAll(legs) {
             hop.startedAt = now
@@ -563,7 +664,8 @@ public struct SettlementBook: Sendable {
             let free = Quantity(rawValue: ledger.balance(holder, .token(transfer.symbol), at: hop.from).available)
             let bank = Money(rawValue: ledger.balance(holder, .cash(.usd), at: .bank).available)
             transfer.status = .failed
-            transfer.failure = free < transfer.quantity
+            transfer.failure =
+                free < transfer.quantity
                 ? "\(hop.kind.rawValue) from \(hop.from): only \(free) \(transfer.symbol) free there; the tokens stay at \(hop.from)"
                 : "\(hop.kind.rawValue) fee \(hop.fee) USD not payable from the bank balance (\(bank)); the tokens stay at \(hop.from)"
             transfer.completedAt = now
@@ -577,8 +679,11 @@ public struct SettlementBook: Sendable {
         var transfer = transferRecords[id]!
         let holder = Holder(transfer.account)
         let hop = transfer.hops[transfer.currentHop]
-        post(LedgerEntry(at: now, asset: .token(transfer.symbol), amount: transfer.quantity.rawValue, from: LedgerAccount(holder, .transit),
-                         to: LedgerAccount(holder, hop.to), reference: "t\(id):hop\(transfer.currentHop + 1):in"))
+        post(
+            LedgerEntry(
+                at: now, asset: .token(transfer.symbol), amount: transfer.quantity.rawValue,
+                from: LedgerAccount(holder, .transit),
+                to: LedgerAccount(holder, hop.to), reference: "t\(id):hop\(transfer.currentHop + 1):in"))
         transfer.hops[transfer.currentHop].completedAt = now
         transfer.currentHop += 1
         if transfer.currentHop == transfer.hops.count {
@@ -614,14 +719,18 @@ public struct SettlementBook: Sendable {
     /// Replays one ledger entry the journal kept (the `number`th, from 1, for the error).
     public mutating func replay(_ entry: LedgerEntry, number: Int) throws(SettlementError) {
         guard ledger.apply(entry) else {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "ledger entry \(number) (\(entry.reference)) does not apply")
+            throw SettlementError(
+                code: "journal_inconsistent", field: nil,
+                message: "ledger entry \(number) (\(entry.reference)) does not apply")
         }
     }
 
     /// Replays one transfer-agent report the journal kept.
     public mutating func replay(_ report: TransferAgentReport, number: Int) throws(SettlementError) {
         guard capTable.record(report) else {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "transfer-agent report \(number) (\(report.reference)) does not apply")
+            throw SettlementError(
+                code: "journal_inconsistent", field: nil,
+                message: "transfer-agent report \(number) (\(report.reference)) does not apply")
         }
     }
 
@@ -629,7 +738,8 @@ public struct SettlementBook: Sendable {
     /// A final one only counts in ``retired`` when the book keeps only open work.
     public mutating func restore(_ record: SettlementRecord) throws(SettlementError) {
         guard record.id == lastSettlementId + 1 else {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "settlement ids are not contiguous at \(record.id)")
+            throw SettlementError(
+                code: "journal_inconsistent", field: nil, message: "settlement ids are not contiguous at \(record.id)")
         }
         lastSettlementId = record.id
         if retention == .everything { fillsPerChild[record.childKey, default: 0] += 1 }
@@ -645,7 +755,8 @@ public struct SettlementBook: Sendable {
     /// Takes back a custody transfer as the journal last wrote it, in id order.
     public mutating func restore(_ transfer: CustodyTransfer) throws(SettlementError) {
         guard transfer.id == lastTransferId + 1 else {
-            throw SettlementError(code: "journal_inconsistent", field: nil, message: "transfer ids are not contiguous at \(transfer.id)")
+            throw SettlementError(
+                code: "journal_inconsistent", field: nil, message: "transfer ids are not contiguous at \(transfer.id)")
         }
         lastTransferId = transfer.id
         if retention == .open && transfer.status.isTerminal {
@@ -668,7 +779,9 @@ public struct SettlementBook: Sendable {
         var needed: [LedgerAccountKey: Int64] = [:]
         for entry in entries {
             guard entry.amount >= 0 else { return false }
-            if let from = entry.from { needed[LedgerAccountKey(account: from, asset: entry.asset), default: 0] += entry.amount }
+            if let from = entry.from {
+                needed[LedgerAccountKey(account: from, asset: entry.asset), default: 0] += entry.amount
+            }
         }
         for (key, amount) in needed {
             let balance = ledger.balance(key.account.holder, key.asset, at: key.account.location)

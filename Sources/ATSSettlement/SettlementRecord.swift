@@ -73,7 +73,9 @@ public struct SettlementRecord: Sendable, Hashable, Codable {
 /// not told.
 public struct CustodyTransfer: Sendable, Hashable, Codable {
     public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
-        case pending, inFlight = "in_flight", completed, failed
+        case pending
+        case inFlight = "in_flight"
+        case completed, failed
         public var isTerminal: Bool { self == .completed || self == .failed }
     }
 

@@ -12,7 +12,9 @@ extension SettlementBook {
             public var status: SettlementRecord.Status
 
             public static func < (lhs: Self, rhs: Self) -> Bool {
-                (lhs.model.rawValue, lhs.cycle.rawValue, lhs.status.rawValue) < (rhs.model.rawValue, rhs.cycle.rawValue, rhs.status.rawValue)
+                (lhs.model.rawValue, lhs.cycle.rawValue, lhs.status.rawValue) < (
+                    rhs.model.rawValue, rhs.cycle.rawValue, rhs.status.rawValue
+                )
             }
         }
 
@@ -42,7 +44,9 @@ extension SettlementBook {
             if record.status == .settled { feesCharged += record.fee.rawValue }
             if record.status == .failed {
                 failures[record.failure?.code ?? "unknown", default: 0] += 1
-                if (record.failure?.reason ?? "").isEmpty { unexplainedFailures.append("settlement \(record.id) failed without a reason") }
+                if (record.failure?.reason ?? "").isEmpty {
+                    unexplainedFailures.append("settlement \(record.id) failed without a reason")
+                }
             }
         }
 

@@ -1,5 +1,5 @@
-import GRDB
 import Foundation
+import GRDB
 
 /// The durable journal: SQLite through GRDB, in WAL mode on disk.
 ///
@@ -34,7 +34,9 @@ public final class Journal: Sendable {
     /// `initialiseExisting` says the operator wants a new journal made in it.
     /// With `readOnly`, opens an existing journal for reading only: nothing is created or migrated,
     /// and every write fails (the offline `settlements` and `positions` commands).
-    public init(path: String, durability: Durability = .process, readOnly: Bool = false, initialiseExisting: Bool = false) throws {
+    public init(
+        path: String, durability: Durability = .process, readOnly: Bool = false, initialiseExisting: Bool = false
+    ) throws {
         let existed = path != ":memory:" && FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -45,7 +47,8 @@ public final class Journal: Sendable {
             }
         }
         if existed && !initialiseExisting,
-           ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0 {
+            ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) == 0
+        {
             // Checked before SQLite opens it: opening would write a header, and the file would no longer be as it was.
             throw Self.refusal(path, "it is empty (an empty file has no migrations and no orders)")
         }
@@ -61,23 +64,31 @@ public final class Journal: Sendable {
 
     /// Refuses an existing file that is not a whole journal: see ``init(path:durability:readOnly:initialiseExisting:)``.
     static func refusal(_ path: String, _ reason: String) -> RefusedJournal {
-        RefusedJournal(path: path, reason: reason + " (move the file away, or start with --initialise-journal to make a new journal in it)")
+        RefusedJournal(
+            path: path,
+            reason: reason + " (move the file away, or start with --initialise-journal to make a new journal in it)")
     }
 
     static func check(_ pool: DatabasePool, path: String) throws {
         func refuse(_ reason: String) -> RefusedJournal { refusal(path, reason) }
         try pool.read { db in
             let integrity = try String.fetchAll(db, sql: "PRAGMA quick_check")
-            guard integrity == ["ok"] else { throw refuse("the integrity check failed: \(integrity.prefix(3).joined(separator: "; "))") }
+            guard integrity == ["ok"] else {
+                throw refuse("the integrity check failed: \(integrity.prefix(3).joined(separator: "; "))")
+            }
             let known = JournalSchema.migrator.migrations
-            guard try db.tableExists("grdb_migrations") else { throw refuse("it has no migrations (an empty or foreign file)") }
+            guard try db.tableExists("grdb_migrations") else {
+                throw refuse("it has no migrations (an empty or foreign file)")
+            }
             let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             guard !applied.isEmpty else { throw refuse("it has no migrations (an empty or foreign file)") }
             if let unknown = applied.first(where: { !known.contains($0) }) {
                 throw refuse("it has the migration \"\(unknown)\", which this version does not know (a newer journal?)")
             }
-            guard try db.tableExists("journal_meta"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_meta") == 1,
-                  let tag = try String.fetchOne(db, sql: "SELECT tag FROM journal_meta"), !tag.isEmpty else {
+            guard try db.tableExists("journal_meta"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_meta") == 1,
+                let tag = try String.fetchOne(db, sql: "SELECT tag FROM journal_meta"), !tag.isEmpty
+            else {
                 throw refuse("journal_meta does not hold exactly one tag")
             }
             let broken = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
@@ -96,73 +107,108 @@ public final class Journal: Sendable {
         guard !change.isEmpty else { return }
         try pool.write { db in
             if let p = change.insertedParent {
-                try db.cachedStatement(sql: """
-                    INSERT INTO parent_order (id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce, strategy,
-                      includeVenues, excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt, completedAt, cancelRequested)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [p.id, p.account, p.clientOrderId, p.symbol, p.side, p.quantity, p.limitPrice, p.timeInForce,
-                                             p.strategy, p.includeVenues, p.excludeVenues, p.status, p.note, p.rejectionCode,
-                                             p.rejectionMessage, p.createdAt, p.completedAt, p.cancelRequested])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO parent_order (id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce, strategy,
+                          includeVenues, excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt, completedAt, cancelRequested)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    p.id, p.account, p.clientOrderId, p.symbol, p.side, p.quantity, p.limitPrice, p.timeInForce,
+                    p.strategy, p.includeVenues, p.excludeVenues, p.status, p.note, p.rejectionCode,
+                    p.rejectionMessage, p.createdAt, p.completedAt, p.cancelRequested,
+                ])
             }
             if let p = change.updatedParent {
-                try db.cachedStatement(sql: """
-                    UPDATE parent_order SET status = ?, note = ?, rejectionCode = ?, rejectionMessage = ?, completedAt = ?, cancelRequested = ?
-                    WHERE id = ?
-                    """).execute(arguments: [p.status, p.note, p.rejectionCode, p.rejectionMessage, p.completedAt, p.cancelRequested, p.id])
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE parent_order SET status = ?, note = ?, rejectionCode = ?, rejectionMessage = ?, completedAt = ?, cancelRequested = ?
+                        WHERE id = ?
+                        """
+                ).execute(arguments: [
+                    p.status, p.note, p.rejectionCode, p.rejectionMessage, p.completedAt, p.cancelRequested, p.id,
+                ])
             }
             for c in change.insertedChildren {
-                try db.cachedStatement(sql: """
-                    INSERT INTO child_order (clientKey, parentId, venue, quantity, limitPrice, timeInForce, purpose, decision, status,
-                      venueOrderId, filledQuantity, fees, refusalCode, refusalMessage, failure, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [c.clientKey, c.parentId, c.venue, c.quantity, c.limitPrice, c.timeInForce, c.purpose, c.decision,
-                                             c.status, c.venueOrderId, c.filledQuantity, c.fees, c.refusalCode, c.refusalMessage, c.failure,
-                                             c.createdAt])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO child_order (clientKey, parentId, venue, quantity, limitPrice, timeInForce, purpose, decision, status,
+                          venueOrderId, filledQuantity, fees, refusalCode, refusalMessage, failure, createdAt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    c.clientKey, c.parentId, c.venue, c.quantity, c.limitPrice, c.timeInForce, c.purpose, c.decision,
+                    c.status, c.venueOrderId, c.filledQuantity, c.fees, c.refusalCode, c.refusalMessage, c.failure,
+                    c.createdAt,
+                ])
             }
             for c in change.updatedChildren {
-                try db.cachedStatement(sql: """
-                    UPDATE child_order SET status = ?, venueOrderId = ?, filledQuantity = ?, fees = ?, refusalCode = ?, refusalMessage = ?,
-                      failure = ? WHERE clientKey = ?
-                    """).execute(arguments: [c.status, c.venueOrderId, c.filledQuantity, c.fees, c.refusalCode, c.refusalMessage, c.failure,
-                                             c.clientKey])
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE child_order SET status = ?, venueOrderId = ?, filledQuantity = ?, fees = ?, refusalCode = ?, refusalMessage = ?,
+                          failure = ? WHERE clientKey = ?
+                        """
+                ).execute(arguments: [
+                    c.status, c.venueOrderId, c.filledQuantity, c.fees, c.refusalCode, c.refusalMessage, c.failure,
+                    c.clientKey,
+                ])
             }
             for e in change.executions {
-                try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO execution (venue, fillId, childKey, quantity, price, fee, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [e.venue, e.fillId, e.childKey, e.quantity, e.price, e.fee, e.recordedAt])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO execution (venue, fillId, childKey, quantity, price, fee, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [e.venue, e.fillId, e.childKey, e.quantity, e.price, e.fee, e.recordedAt])
             }
             for d in change.decisions {
-                try db.cachedStatement(sql: "INSERT INTO routing_decision (parentId, position, attempt, at, evidence) VALUES (?, ?, ?, ?, ?)")
-                    .execute(arguments: [d.parentId, d.position, d.attempt, d.at, d.evidence])
+                try db.cachedStatement(
+                    sql:
+                        "INSERT INTO routing_decision (parentId, position, attempt, at, evidence) VALUES (?, ?, ?, ?, ?)"
+                )
+                .execute(arguments: [d.parentId, d.position, d.attempt, d.at, d.evidence])
             }
             for e in change.events {
-                try db.cachedStatement(sql: "INSERT INTO order_event (parentId, childKey, kind, detail, at) VALUES (?, ?, ?, ?, ?)")
-                    .execute(arguments: [e.parentId, e.childKey, e.kind, e.detail, e.at])
+                try db.cachedStatement(
+                    sql: "INSERT INTO order_event (parentId, childKey, kind, detail, at) VALUES (?, ?, ?, ?, ?)"
+                )
+                .execute(arguments: [e.parentId, e.childKey, e.kind, e.detail, e.at])
             }
             for s in change.settlements {
-                try db.cachedStatement(sql: """
-                    INSERT INTO settlement (id, venue, fillId, parentId, account, symbol, model, status, updatedAt, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
-                    """).execute(arguments: [s.id, s.venue, s.fillId, s.parentId, s.account, s.symbol, s.model, s.status, s.updatedAt, s.record])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO settlement (id, venue, fillId, parentId, account, symbol, model, status, updatedAt, record)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
+                        """
+                ).execute(arguments: [
+                    s.id, s.venue, s.fillId, s.parentId, s.account, s.symbol, s.model, s.status, s.updatedAt, s.record,
+                ])
             }
             for t in change.transfers {
-                try db.cachedStatement(sql: """
-                    INSERT INTO custody_transfer (id, account, symbol, settlementId, status, updatedAt, record) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
-                    """).execute(arguments: [t.id, t.account, t.symbol, t.settlementId, t.status, t.updatedAt, t.record])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO custody_transfer (id, account, symbol, settlementId, status, updatedAt, record) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
+                        """
+                ).execute(arguments: [t.id, t.account, t.symbol, t.settlementId, t.status, t.updatedAt, t.record])
             }
             for e in change.ledgerEntries {
-                try db.cachedStatement(sql: """
-                    INSERT INTO ledger_entry (at, asset, amount, fromHolder, fromLocation, fromLocked, toHolder, toLocation, toLocked, reference)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [e.at, e.asset, e.amount, e.fromHolder, e.fromLocation, e.fromLocked, e.toHolder, e.toLocation,
-                                             e.toLocked, e.reference])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO ledger_entry (at, asset, amount, fromHolder, fromLocation, fromLocked, toHolder, toLocation, toLocked, reference)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    e.at, e.asset, e.amount, e.fromHolder, e.fromLocation, e.fromLocked, e.toHolder, e.toLocation,
+                    e.toLocked, e.reference,
+                ])
             }
             for r in change.capTableReports {
-                try db.cachedStatement(sql: """
-                    INSERT INTO cap_table_report (at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [r.at, r.symbol, r.fromHolder, r.toHolder, r.quantity, r.acquiredOn, r.reference])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO cap_table_report (at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [r.at, r.symbol, r.fromHolder, r.toHolder, r.quantity, r.acquiredOn, r.reference])
             }
         }
     }
@@ -170,7 +216,9 @@ public final class Journal: Sendable {
     /// Everything settlement keeps: records as last written (by id), entries and reports in the order appended.
     public func loadSettlement() throws -> StoredSettlement {
         try pool.read { db in
-            guard try db.tableExists("settlement") else { return StoredSettlement(settlements: [], transfers: [], entries: [], reports: []) }
+            guard try db.tableExists("settlement") else {
+                return StoredSettlement(settlements: [], transfers: [], entries: [], reports: [])
+            }
             return StoredSettlement(
                 settlements: try SettlementRow.order(Column("id")).fetchAll(db),
                 transfers: try CustodyTransferRow.order(Column("id")).fetchAll(db),
@@ -182,8 +230,10 @@ public final class Journal: Sendable {
     /// Everything settlement keeps, one row at a time, in one read (a consistent snapshot) and
     /// nothing held: ledger entries and cap-table reports in the order appended, then settlements
     /// and custody transfers by id, as last written. What the router rebuilds its book from.
-    public func readSettlement(entries: (LedgerEntryRow) throws -> Void, reports: (CapTableReportRow) throws -> Void,
-                               settlements: (SettlementRow) throws -> Void, transfers: (CustodyTransferRow) throws -> Void) throws {
+    public func readSettlement(
+        entries: (LedgerEntryRow) throws -> Void, reports: (CapTableReportRow) throws -> Void,
+        settlements: (SettlementRow) throws -> Void, transfers: (CustodyTransferRow) throws -> Void
+    ) throws {
         try pool.read { db in
             guard try db.tableExists("settlement") else { return }
             let entryRows = try LedgerEntryRow.order(Column("sequence")).fetchCursor(db)
@@ -207,7 +257,10 @@ public final class Journal: Sendable {
         /// At most this many, newest first; nil: all, oldest first.
         public var limit: Int?
 
-        public init(account: String? = nil, parentId: Int64? = nil, status: String? = nil, before: Int64? = nil, limit: Int? = nil) {
+        public init(
+            account: String? = nil, parentId: Int64? = nil, status: String? = nil, before: Int64? = nil,
+            limit: Int? = nil
+        ) {
             self.account = account
             self.parentId = parentId
             self.status = status
@@ -232,7 +285,9 @@ public final class Journal: Sendable {
 
     /// `account`'s custody transfers (everyone's when nil) made for one of `settlementIds`, and
     /// when `statuses` is given also those not made for a settlement or in one of `statuses`; by id.
-    public func transfers(account: String?, settlementIds: [Int64], orUnlinkedOrIn statuses: [String]?) throws -> [CustodyTransferRow] {
+    public func transfers(account: String?, settlementIds: [Int64], orUnlinkedOrIn statuses: [String]?) throws
+        -> [CustodyTransferRow]
+    {
         try pool.read { db in
             var which = settlementIds.contains(Column("settlementId"))
             if let statuses { which = which || Column("settlementId") == nil || statuses.contains(Column("status")) }
@@ -261,8 +316,10 @@ public final class Journal: Sendable {
         /// At most this many, newest first; nil: all, oldest first.
         public var limit: Int?
 
-        public init(account: String? = nil, status: String? = nil, symbol: String? = nil, from: Int64? = nil, to: Int64? = nil,
-                    before: Int64? = nil, limit: Int? = nil) {
+        public init(
+            account: String? = nil, status: String? = nil, symbol: String? = nil, from: Int64? = nil, to: Int64? = nil,
+            before: Int64? = nil, limit: Int? = nil
+        ) {
             self.account = account
             self.status = status
             self.symbol = symbol
@@ -305,26 +362,33 @@ public final class Journal: Sendable {
 
     /// The parents `request` picks with their children, fills and decisions: the other tables are
     /// read through `request` as a subquery, so any number of parents is one statement per table.
-    private static func stored(_ request: QueryInterfaceRequest<ParentRecord>, _ db: Database) throws -> [StoredParent] {
+    private static func stored(_ request: QueryInterfaceRequest<ParentRecord>, _ db: Database) throws -> [StoredParent]
+    {
         let parents = try request.fetchAll(db)
         guard !parents.isEmpty else { return [] }
         let picked = request.select(Column("id"))
         let childRows = ChildRecord.filter(picked.contains(Column("parentId")))
-        let children = Dictionary(grouping: try childRows.order(Column("createdAt"), Column("rowid")).fetchAll(db), by: \.parentId)
-        let executions = Dictionary(grouping: try ExecutionRecord.filter(childRows.select(Column("clientKey")).contains(Column("childKey")))
-            .order(Column("rowid")).fetchAll(db), by: \.childKey)
-        let decisions = Dictionary(grouping: try DecisionRecord.filter(picked.contains(Column("parentId"))).order(Column("position"))
-            .fetchAll(db), by: \.parentId)
+        let children = Dictionary(
+            grouping: try childRows.order(Column("createdAt"), Column("rowid")).fetchAll(db), by: \.parentId)
+        let executions = Dictionary(
+            grouping: try ExecutionRecord.filter(childRows.select(Column("clientKey")).contains(Column("childKey")))
+                .order(Column("rowid")).fetchAll(db), by: \.childKey)
+        let decisions = Dictionary(
+            grouping: try DecisionRecord.filter(picked.contains(Column("parentId"))).order(Column("position"))
+                .fetchAll(db), by: \.parentId)
         return parents.map { parent in
-            StoredParent(parent: parent, children: (children[parent.id] ?? []).map { ($0, executions[$0.clientKey] ?? []) },
-                         decisions: decisions[parent.id] ?? [])
+            StoredParent(
+                parent: parent, children: (children[parent.id] ?? []).map { ($0, executions[$0.clientKey] ?? []) },
+                decisions: decisions[parent.id] ?? [])
         }
     }
 
     /// The events of the parents `query` picks, in order.
     public func events(_ query: ParentQuery) throws -> [EventRecord] {
         try pool.read { db in
-            try EventRecord.filter(query.request().select(Column("id")).contains(Column("parentId"))).order(Column("sequence")).fetchAll(db)
+            try EventRecord.filter(query.request().select(Column("id")).contains(Column("parentId"))).order(
+                Column("sequence")
+            ).fetchAll(db)
         }
     }
 
@@ -354,7 +418,8 @@ public final class Journal: Sendable {
     /// The parent an account already sent with this client order id, if any (idempotent submission).
     public func parent(account: String, clientOrderId: String) throws -> ParentRecord? {
         try pool.read { db in
-            try ParentRecord.filter(Column("account") == account && Column("clientOrderId") == clientOrderId).fetchOne(db)
+            try ParentRecord.filter(Column("account") == account && Column("clientOrderId") == clientOrderId).fetchOne(
+                db)
         }
     }
 
@@ -374,8 +439,11 @@ public final class Journal: Sendable {
     public func recordChild(_ child: ChildRecord) throws {
         var change = JournalChange()
         change.insertedChildren = [child]
-        change.events = [EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_created", detail: child.status,
-                                     at: child.createdAt)]
+        change.events = [
+            EventRecord(
+                parentId: child.parentId, childKey: child.clientKey, kind: "child_created", detail: child.status,
+                at: child.createdAt)
+        ]
         try apply(change)
     }
 
@@ -384,8 +452,11 @@ public final class Journal: Sendable {
         var change = JournalChange()
         change.updatedChildren = [child]
         change.executions = fills
-        change.events = [EventRecord(parentId: child.parentId, childKey: child.clientKey, kind: "child_updated", detail: child.status,
-                                     at: time)]
+        change.events = [
+            EventRecord(
+                parentId: child.parentId, childKey: child.clientKey, kind: "child_updated", detail: child.status,
+                at: time)
+        ]
         try apply(change)
     }
 
@@ -398,12 +469,16 @@ public final class Journal: Sendable {
     /// Children not in a final state: what recovery reconciles with the venues on start.
     public func openChildren() throws -> [ChildRecord] {
         try pool.read { db in
-            try ChildRecord.filter(["pending", "open", "partially_filled", "unknown"].contains(Column("status"))).order(Column("createdAt")).fetchAll(db)
+            try ChildRecord.filter(["pending", "open", "partially_filled", "unknown"].contains(Column("status"))).order(
+                Column("createdAt")
+            ).fetchAll(db)
         }
     }
 
     public func children(of parentId: Int64) throws -> [ChildRecord] {
-        try pool.read { db in try ChildRecord.filter(Column("parentId") == parentId).order(Column("createdAt")).fetchAll(db) }
+        try pool.read { db in
+            try ChildRecord.filter(Column("parentId") == parentId).order(Column("createdAt")).fetchAll(db)
+        }
     }
 
     public func executions(of childKey: String) throws -> [ExecutionRecord] {
@@ -416,7 +491,9 @@ public final class Journal: Sendable {
     }
 
     public func events(of parentId: Int64) throws -> [EventRecord] {
-        try pool.read { db in try EventRecord.filter(Column("parentId") == parentId).order(Column("sequence")).fetchAll(db) }
+        try pool.read { db in
+            try EventRecord.filter(Column("parentId") == parentId).order(Column("sequence")).fetchAll(db)
+        }
     }
 
     /// The largest parent id used, to continue numbering after a restart.

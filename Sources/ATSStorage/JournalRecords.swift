@@ -23,10 +23,12 @@ public struct ParentRecord: Codable, Sendable, Hashable, FetchableRecord, TableR
     public var completedAt: Int64?
     public var cancelRequested: Bool
 
-    public init(id: Int64, account: String, clientOrderId: String?, symbol: String, side: String, quantity: Int64,
-                limitPrice: Int64?, timeInForce: String, strategy: String, includeVenues: String = "[]",
-                excludeVenues: String = "[]", status: String, note: String? = nil, rejectionCode: String? = nil,
-                rejectionMessage: String? = nil, createdAt: Int64, completedAt: Int64? = nil, cancelRequested: Bool = false) {
+    public init(
+        id: Int64, account: String, clientOrderId: String?, symbol: String, side: String, quantity: Int64,
+        limitPrice: Int64?, timeInForce: String, strategy: String, includeVenues: String = "[]",
+        excludeVenues: String = "[]", status: String, note: String? = nil, rejectionCode: String? = nil,
+        rejectionMessage: String? = nil, createdAt: Int64, completedAt: Int64? = nil, cancelRequested: Bool = false
+    ) {
         self.cancelRequested = cancelRequested
         self.id = id
         self.account = account
@@ -68,10 +70,12 @@ public struct ChildRecord: Codable, Sendable, Hashable, FetchableRecord, TableRe
     public var failure: String?
     public var createdAt: Int64
 
-    public init(clientKey: String, parentId: Int64, venue: String, quantity: Int64, limitPrice: Int64, timeInForce: String,
-                purpose: String, decision: Int64, status: String, venueOrderId: String? = nil, filledQuantity: Int64 = 0,
-                fees: Int64 = 0, refusalCode: String? = nil, refusalMessage: String? = nil, failure: String? = nil,
-                createdAt: Int64) {
+    public init(
+        clientKey: String, parentId: Int64, venue: String, quantity: Int64, limitPrice: Int64, timeInForce: String,
+        purpose: String, decision: Int64, status: String, venueOrderId: String? = nil, filledQuantity: Int64 = 0,
+        fees: Int64 = 0, refusalCode: String? = nil, refusalMessage: String? = nil, failure: String? = nil,
+        createdAt: Int64
+    ) {
         self.clientKey = clientKey
         self.parentId = parentId
         self.venue = venue
@@ -102,7 +106,9 @@ public struct ExecutionRecord: Codable, Sendable, Hashable, FetchableRecord, Tab
     public var fee: Int64
     public var recordedAt: Int64
 
-    public init(venue: String, fillId: String, childKey: String, quantity: Int64, price: Int64, fee: Int64, recordedAt: Int64) {
+    public init(
+        venue: String, fillId: String, childKey: String, quantity: Int64, price: Int64, fee: Int64, recordedAt: Int64
+    ) {
         self.venue = venue
         self.fillId = fillId
         self.childKey = childKey
@@ -195,8 +201,10 @@ public struct SettlementRow: Codable, Sendable, Hashable, FetchableRecord, Table
     public var updatedAt: Int64
     public var record: String
 
-    public init(id: Int64, venue: String, fillId: String, parentId: Int64, account: String, symbol: String, model: String,
-                status: String, updatedAt: Int64, record: String) {
+    public init(
+        id: Int64, venue: String, fillId: String, parentId: Int64, account: String, symbol: String, model: String,
+        status: String, updatedAt: Int64, record: String
+    ) {
         self.id = id
         self.venue = venue
         self.fillId = fillId
@@ -221,7 +229,10 @@ public struct CustodyTransferRow: Codable, Sendable, Hashable, FetchableRecord, 
     public var updatedAt: Int64
     public var record: String
 
-    public init(id: Int64, account: String, symbol: String, settlementId: Int64?, status: String, updatedAt: Int64, record: String) {
+    public init(
+        id: Int64, account: String, symbol: String, settlementId: Int64?, status: String, updatedAt: Int64,
+        record: String
+    ) {
         self.id = id
         self.account = account
         self.symbol = symbol
@@ -247,8 +258,10 @@ public struct LedgerEntryRow: Codable, Sendable, Hashable, FetchableRecord, Tabl
     public var toLocked: Bool
     public var reference: String
 
-    public init(at: Int64, asset: String, amount: Int64, fromHolder: String?, fromLocation: String?, fromLocked: Bool?,
-                toHolder: String, toLocation: String, toLocked: Bool, reference: String) {
+    public init(
+        at: Int64, asset: String, amount: Int64, fromHolder: String?, fromLocation: String?, fromLocked: Bool?,
+        toHolder: String, toLocation: String, toLocked: Bool, reference: String
+    ) {
         self.at = at
         self.asset = asset
         self.amount = amount
@@ -274,7 +287,10 @@ public struct CapTableReportRow: Codable, Sendable, Hashable, FetchableRecord, T
     public var acquiredOn: String
     public var reference: String
 
-    public init(at: Int64, symbol: String, fromHolder: String?, toHolder: String, quantity: Int64, acquiredOn: String, reference: String) {
+    public init(
+        at: Int64, symbol: String, fromHolder: String?, toHolder: String, quantity: Int64, acquiredOn: String,
+        reference: String
+    ) {
         self.at = at
         self.symbol = symbol
         self.fromHolder = fromHolder

@@ -12,7 +12,10 @@ enum JournalSchema {
                 t.column("tag", .text).notNull()
                 t.column("createdAt", .integer).notNull()
             }
-            try db.execute(sql: "INSERT INTO journal_meta (tag, createdAt) VALUES (lower(hex(randomblob(3))), CAST(strftime('%s','now') AS INTEGER))")
+            try db.execute(
+                sql:
+                    "INSERT INTO journal_meta (tag, createdAt) VALUES (lower(hex(randomblob(3))), CAST(strftime('%s','now') AS INTEGER))"
+            )
             try db.create(table: "parent_order") { t in
                 t.primaryKey("id", .integer)
                 t.column("account", .text).notNull()
@@ -72,12 +75,13 @@ enum JournalSchema {
                 t.column("detail", .text).notNull()
                 t.column("at", .integer).notNull()
             }
-            try db.execute(sql: """
-                CREATE TRIGGER order_event_no_update BEFORE UPDATE ON order_event
-                BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;
-                CREATE TRIGGER order_event_no_delete BEFORE DELETE ON order_event
-                BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER order_event_no_update BEFORE UPDATE ON order_event
+                    BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;
+                    CREATE TRIGGER order_event_no_delete BEFORE DELETE ON order_event
+                    BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;
+                    """)
             try db.create(table: "routing_decision") { t in
                 t.column("parentId", .integer).notNull().references("parent_order")
                 t.column("position", .integer).notNull()
@@ -136,20 +140,25 @@ enum JournalSchema {
                 t.column("reference", .text).notNull()
             }
             for table in ["ledger_entry", "cap_table_report"] {
-                try db.execute(sql: """
-                    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
-                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
-                    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
-                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                        CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                        """)
             }
         }
-        migrator.registerMigration("v3: indexes for reading one account's orders, one child's executions, one parent's events") { db in
+        migrator.registerMigration(
+            "v3: indexes for reading one account's orders, one child's executions, one parent's events"
+        ) { db in
             try db.create(index: "parent_order_by_account", on: "parent_order", columns: ["account", "id"])
             try db.create(index: "execution_by_child", on: "execution", columns: ["childKey"])
             try db.create(index: "order_event_by_parent", on: "order_event", columns: ["parentId"])
         }
-        migrator.registerMigration("v4: indexes for reading one account's settlements and custody transfers, a settlement's transfer") { db in
+        migrator.registerMigration(
+            "v4: indexes for reading one account's settlements and custody transfers, a settlement's transfer"
+        ) { db in
             try db.create(index: "settlement_by_account", on: "settlement", columns: ["account", "id"])
             try db.create(index: "custody_transfer_by_account", on: "custody_transfer", columns: ["account", "id"])
             try db.create(index: "custody_transfer_by_settlement", on: "custody_transfer", columns: ["settlementId"])

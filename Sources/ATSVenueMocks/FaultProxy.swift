@@ -51,7 +51,8 @@ public final class FaultProxy: Sendable {
     private let forwarded = Atomic<Int>(0)
 
     /// Starts a proxy on a free loopback port forwarding to `host:port`.
-    public static func start(upstreamHost host: String = "127.0.0.1", upstreamPort port: Int) async throws -> FaultProxy {
+    public static func start(upstreamHost host: String = "127.0.0.1", upstreamPort port: Int) async throws -> FaultProxy
+    {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
@@ -64,7 +65,9 @@ public final class FaultProxy: Sendable {
         return proxy
     }
 
-    private init(server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, upstreamHost: String, upstreamPort: Int) {
+    private init(
+        server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, upstreamHost: String, upstreamPort: Int
+    ) {
         self.server = server
         serverChannel = server.channel
         port = server.channel.localAddress?.port ?? 0
@@ -115,7 +118,9 @@ public final class FaultProxy: Sendable {
     }
 
     private func track(_ channel: any Channel) { connections.withLock { $0[ObjectIdentifier(channel)] = channel } }
-    private func untrack(_ channel: any Channel) { _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) } }
+    private func untrack(_ channel: any Channel) {
+        _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
 
     /// One client connection: a connection to the venue beside it, bytes pumped both ways under the fault.
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
@@ -141,8 +146,12 @@ public final class FaultProxy: Sendable {
                                     continue
                                 case .serverError:
                                     let body = #"{"error":"injected by the fault proxy"}"#
-                                    try await frontOut.write(ByteBuffer(string: "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-                                        + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"))
+                                    try await frontOut.write(
+                                        ByteBuffer(
+                                            string:
+                                                "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+                                                + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+                                        ))
                                     return
                                 default:
                                     self.forwarded.add(1, ordering: .relaxed)
@@ -165,7 +174,8 @@ public final class FaultProxy: Sendable {
                                     }
                                     return
                                 case .garbage:
-                                    try await frontOut.write(ByteBuffer(string: "\u{1}\u{2}garbage\u{7f} not HTTP at all \r\n\r\n"))
+                                    try await frontOut.write(
+                                        ByteBuffer(string: "\u{1}\u{2}garbage\u{7f} not HTTP at all \r\n\r\n"))
                                     return
                                 case .trickle(let interval):
                                     var bytes = Array(chunk.readableBytesView)

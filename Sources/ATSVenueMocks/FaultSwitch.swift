@@ -30,7 +30,9 @@ struct FaultMiddleware: RouterMiddleware {
     let faults: FaultSwitch
     let render: @Sendable (VenueError) -> Response
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         if request.uri.path.hasPrefix("/_mock") { return try await next(request, context) }
         switch faults.fault {
         case .none:
@@ -44,13 +46,15 @@ struct FaultMiddleware: RouterMiddleware {
             }
             return unavailable()
         case .malformed:
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: "<html>upstream proxy error</html>")))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: "<html>upstream proxy error</html>")))
         }
     }
 
     func unavailable() -> Response {
-        var response = render(VenueError(.badRequest, code: "venue_unavailable", "the venue is temporarily unavailable"))
+        var response = render(
+            VenueError(.badRequest, code: "venue_unavailable", "the venue is temporarily unavailable"))
         response.status = .serviceUnavailable
         return response
     }

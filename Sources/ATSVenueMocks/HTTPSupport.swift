@@ -33,7 +33,9 @@ actor TokenStore {
         counter += 1
         let header = Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8).base64URL
         let expires = clock.now().adding(seconds: lifetimeSeconds)
-        let payload = Data(#"{"sub":"\#(owner)","exp":\#(expires.nanosecondsSinceEpoch / 1_000_000_000),"jti":\#(counter)}"#.utf8).base64URL
+        let payload = Data(
+            #"{"sub":"\#(owner)","exp":\#(expires.nanosecondsSinceEpoch / 1_000_000_000),"jti":\#(counter)}"#.utf8
+        ).base64URL
         let signature = Data("\(owner).\(counter).\(fnv1a(owner + String(counter)))".utf8).base64URL
         let token = "\(header).\(payload).\(signature)"
         tokens[token] = (owner, expires)
@@ -75,7 +77,9 @@ func decodeBody<T: Decodable>(_ request: Request, as type: T.Type) async throws(
             throw VenueError(.badRequest, code: "missing_field", field: field, "\(field) is required")
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             let field = fieldPath(context.codingPath)
-            throw VenueError(.badRequest, code: "invalid_field", field: field, "\(field) has the wrong type: \(context.debugDescription)")
+            throw VenueError(
+                .badRequest, code: "invalid_field", field: field,
+                "\(field) has the wrong type: \(context.debugDescription)")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 throw VenueError(.badRequest, code: "malformed_json", "the body is not valid JSON")
@@ -100,7 +104,8 @@ func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Respon
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    return Response(
+        status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }
 
 /// Parses a decimal string field, or throws `bad_request` naming it.
@@ -132,7 +137,9 @@ func header(_ request: Request, _ name: String) -> String? {
 }
 
 /// A fixed-point value sent as an integer scaled by 10^decimals, or `bad_request` naming the field.
-func scaledDecimal<T: FixedPointDecimal>(_ value: Int64, decimals: Int, _ type: T.Type, field: String) throws(VenueError) -> T {
+func scaledDecimal<T: FixedPointDecimal>(_ value: Int64, decimals: Int, _ type: T.Type, field: String)
+    throws(VenueError) -> T
+{
     do {
         return try T(scaled: value, decimals: decimals)
     } catch {

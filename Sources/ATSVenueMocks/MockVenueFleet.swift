@@ -13,7 +13,9 @@ public final class MockVenueFleet: Sendable {
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
 
-    private init(urls: [VenueID: String], engines: [VenueID: VenueEngine], task: Task<Void, any Error>, group: ServiceGroup) {
+    private init(
+        urls: [VenueID: String], engines: [VenueID: VenueEngine], task: Task<Void, any Error>, group: ServiceGroup
+    ) {
         self.urls = urls
         self.engines = engines
         self.task = task
@@ -27,13 +29,17 @@ public final class MockVenueFleet: Sendable {
         credentials: @escaping @Sendable (VenueID) -> MockCredentials = { MockCredentials.demo(for: $0) }
     ) async throws -> MockVenueFleet {
         var engines: [VenueID: VenueEngine] = [:]
-        for definition in definitions { engines[definition.id] = VenueEngine(definition: definition, clock: clock, pathSeed: pathSeed) }
+        for definition in definitions {
+            engines[definition.id] = VenueEngine(definition: definition, clock: clock, pathSeed: pathSeed)
+        }
         let (ports, continuation) = AsyncStream<(VenueID, Int)>.makeStream()
         var services: [any Service] = []
         for (id, engine) in engines {
-            services.append(MockVenueServer.application(
-                engine: engine, credentials: credentials(id), clock: clock, stepInterval: stepInterval, logLevel: logLevel,
-                onRunning: { port in continuation.yield((id, port)) }))
+            services.append(
+                MockVenueServer.application(
+                    engine: engine, credentials: credentials(id), clock: clock, stepInterval: stepInterval,
+                    logLevel: logLevel,
+                    onRunning: { port in continuation.yield((id, port)) }))
         }
         var logger = Logger(label: "ats-mock-fleet")
         logger.logLevel = logLevel

@@ -12,9 +12,12 @@ public enum MockVenueServer {
     /// `/_mock/fault?mode=none|error|hang|malformed`, `GET /_mock/orders`: every client order and how
     /// many times its key was submitted), which need
     /// the header `x-mock-admin: <secret>`.
-    public static func router(engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock) -> Router<BasicRequestContext> {
+    public static func router(engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock) -> Router<
+        BasicRequestContext
+    > {
         let router = Router()
-        let context = DialectContext(engine: engine, credentials: credentials, tokens: TokenStore(clock: clock), clock: clock)
+        let context = DialectContext(
+            engine: engine, credentials: credentials, tokens: TokenStore(clock: clock), clock: clock)
         let render: @Sendable (VenueError) -> Response
         switch engine.definition.dialect {
         case .tzero: render = TZeroDialect.render
@@ -37,7 +40,8 @@ public enum MockVenueServer {
         router.get("/health") { _, _ in
             json(["venue": venue.id.rawValue, "dialect": venue.dialect.rawValue, "status": "ok"])
         }
-        func admin(_ action: @escaping @Sendable (Request) async -> (HTTPResponse.Status, [String: String])) -> Handler {
+        func admin(_ action: @escaping @Sendable (Request) async -> (HTTPResponse.Status, [String: String])) -> Handler
+        {
             { request, _ in
                 guard header(request, "x-mock-admin") == credentials.secret else {
                     return json(["error": "x-mock-admin is missing or wrong"], status: .unauthorized)
@@ -46,38 +50,67 @@ public enum MockVenueServer {
                 return json(body, status: status)
             }
         }
-        router.post("/_mock/pause", use: admin { _ in await engine.pause(); return (.ok, ["paused": "true"]) })
-        router.post("/_mock/resume", use: admin { _ in await engine.resume(); return (.ok, ["paused": "false"]) })
-        router.post("/_mock/step", use: admin { request in
-            let count = request.uri.queryParameters.get("count").map { Int($0) ?? 0 } ?? 1
-            guard (1...10_000).contains(count) else { return (.badRequest, ["error": "count must be from 1 to 10000"]) }
-            await engine.step(count: count)
-            return (.ok, ["stepped": String(count)])
-        })
-        router.post("/_mock/fault", use: admin { request in
-            guard let fault = request.uri.queryParameters.get("mode").flatMap({ VenueFault(rawValue: String($0)) }) else {
-                return (.badRequest, ["error": "mode must be one of \(VenueFault.allCases.map(\.rawValue).joined(separator: ", "))"])
-            }
-            engine.faults.set(fault)
-            return (.ok, ["fault": fault.rawValue])
-        })
+        router.post(
+            "/_mock/pause",
+            use: admin { _ in
+                await engine.pause()
+                return (.ok, ["paused": "true"])
+            })
+        router.post(
+            "/_mock/resume",
+            use: admin { _ in
+                await engine.resume()
+                return (.ok, ["paused": "false"])
+            })
+        router.post(
+            "/_mock/step",
+            use: admin { request in
+                let count = request.uri.queryParameters.get("count").map { Int($0) ?? 0 } ?? 1
+                guard (1...10_000).contains(count) else {
+                    return (.badRequest, ["error": "count must be from 1 to 10000"])
+                }
+                await engine.step(count: count)
+                return (.ok, ["stepped": String(count)])
+            })
+        router.post(
+            "/_mock/fault",
+            use: admin { request in
+                guard let fault = request.uri.queryParameters.get("mode").flatMap({ VenueFault(rawValue: String($0)) })
+                else {
+                    return (
+                        .badRequest,
+                        ["error": "mode must be one of \(VenueFault.allCases.map(\.rawValue).joined(separator: ", "))"]
+                    )
+                }
+                engine.faults.set(fault)
+                return (.ok, ["fault": fault.rawValue])
+            })
         router.get("/_mock/orders") { request, _ in
             guard header(request, "x-mock-admin") == credentials.secret else {
                 return json(["error": "x-mock-admin is missing or wrong"], status: .unauthorized)
             }
             return json(await engine.clientOrders())
         }
-        router.post("/_mock/auction", use: admin { _ in
-            let results = await engine.runAuctions()
-            return (.ok, Dictionary(uniqueKeysWithValues: results.map { ($0.key.rawValue, "\($0.value.matchedVolume) @ \($0.value.price)") }))
-        })
+        router.post(
+            "/_mock/auction",
+            use: admin { _ in
+                let results = await engine.runAuctions()
+                return (
+                    .ok,
+                    Dictionary(
+                        uniqueKeysWithValues: results.map {
+                            ($0.key.rawValue, "\($0.value.matchedVolume) @ \($0.value.price)")
+                        })
+                )
+            })
         return router
     }
 
     /// An application serving `engine` on `host:port` (port 0 picks a free one; `onRunning` learns which),
     /// with the simulation stepping every `stepInterval` unless paused.
     public static func application(
-        engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock, host: String = "127.0.0.1", port: Int = 0,
+        engine: VenueEngine, credentials: MockCredentials, clock: any TradingClock, host: String = "127.0.0.1",
+        port: Int = 0,
         stepInterval: Duration? = .milliseconds(250), logLevel: Logger.Level = .info,
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -119,13 +152,17 @@ struct DialectErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let render: @Sendable (VenueError) -> Response
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
             let kind: VenueError.Kind = error.status == .notFound ? .notFound : .badRequest
-            var response = render(VenueError(kind, code: error.status == .notFound ? "no_such_endpoint" : "bad_request",
-                                             "\(request.method) \(request.uri.path) is not an endpoint of this venue"))
+            var response = render(
+                VenueError(
+                    kind, code: error.status == .notFound ? "no_such_endpoint" : "bad_request",
+                    "\(request.method) \(request.uri.path) is not an endpoint of this venue"))
             response.status = error.status
             return response
         }

@@ -1,5 +1,5 @@
-import ArgumentParser
 import ATSBenchKit
+import ArgumentParser
 
 @main
 struct BenchCommand: AsyncParsableCommand {
@@ -45,23 +45,34 @@ struct Replay: ParsableCommand {
         for run in 1...runs {
             let result = ReplayBenchmark.run(stream)
             guard result.mismatches.isEmpty else {
-                throw BenchFailure("replay \(run) does not match the header: " + result.mismatches.joined(separator: "; "))
+                throw BenchFailure(
+                    "replay \(run) does not match the header: " + result.mismatches.joined(separator: "; "))
             }
             timings.append(result.nanosecondsPerOp)
-            print("run \(run): \(format(result.nanosecondsPerOp)) ns/op, \(format(result.opsPerSecond / 1e6)) M ops/s  [\(result.totals)]")
+            print(
+                "run \(run): \(format(result.nanosecondsPerOp)) ns/op, \(format(result.opsPerSecond / 1e6)) M ops/s  [\(result.totals)]"
+            )
         }
         let median = timings.sorted()[timings.count / 2]
-        print("median: \(format(median)) ns/op, \(format(1e3 / median)) M ops/s over \(runs) run(s); results match the header")
+        print(
+            "median: \(format(median)) ns/op, \(format(1e3 / median)) M ops/s over \(runs) run(s); results match the header"
+        )
         if latency {
             let (result, percentiles) = ReplayBenchmark.latency(stream)
             guard result.mismatches.isEmpty else {
-                throw BenchFailure("latency replay does not match the header: " + result.mismatches.joined(separator: "; "))
+                throw BenchFailure(
+                    "latency replay does not match the header: " + result.mismatches.joined(separator: "; "))
             }
             print("latency per operation (ns, clock read included):")
             print("  kind        count        p50      p99    p99.9      max")
             for row in percentiles.rows {
-                print("  " + [pad(row.label, 8), pad(String(row.count), 10), pad(String(row.p50), 8), pad(String(row.p99), 8),
-                              pad(String(row.p999), 8), pad(String(row.max), 8)].joined(separator: " "))
+                print(
+                    "  "
+                        + [
+                            pad(row.label, 8), pad(String(row.count), 10), pad(String(row.p50), 8),
+                            pad(String(row.p99), 8),
+                            pad(String(row.p999), 8), pad(String(row.max), 8),
+                        ].joined(separator: " "))
             }
         }
     }
@@ -85,11 +96,15 @@ struct Generate: ParsableCommand {
     func validate() throws {
         switch shape {
         case .mixed:
-            guard (3...4).contains(parameters.count) else { throw ValidationError("mixed takes N TARGET_RESTING BAND [SEED]") }
+            guard (3...4).contains(parameters.count) else {
+                throw ValidationError("mixed takes N TARGET_RESTING BAND [SEED]")
+            }
             guard parameters[1] > 0 else { throw ValidationError("TARGET_RESTING must be positive") }
         case .pt:
             guard (1...2).contains(parameters.count) else { throw ValidationError("pt takes N [SEED]") }
-            guard parameters.count == 1 || parameters[1] <= UInt64(UInt32.max) else { throw ValidationError("SEED must fit 32 bits") }
+            guard parameters.count == 1 || parameters[1] <= UInt64(UInt32.max) else {
+                throw ValidationError("SEED must fit 32 bits")
+            }
         }
     }
 
@@ -97,10 +112,12 @@ struct Generate: ParsableCommand {
         let stream: OpStream
         switch shape {
         case .mixed:
-            stream = OpStreamGenerator.mixed(count: parameters[0], targetResting: parameters[1], band: parameters[2],
-                                             seed: parameters.count > 3 ? parameters[3] : 42)
+            stream = OpStreamGenerator.mixed(
+                count: parameters[0], targetResting: parameters[1], band: parameters[2],
+                seed: parameters.count > 3 ? parameters[3] : 42)
         case .pt:
-            stream = OpStreamGenerator.priceTime(count: parameters[0], seed: parameters.count > 1 ? UInt32(parameters[1]) : 3)
+            stream = OpStreamGenerator.priceTime(
+                count: parameters[0], seed: parameters.count > 1 ? UInt32(parameters[1]) : 3)
         }
         do {
             try stream.write(toFile: output)
@@ -108,7 +125,9 @@ struct Generate: ParsableCommand {
             throw BenchFailure(error.message)
         }
         let h = stream.header
-        print("\(output): \(h.count) ops (prefill \(h.prefill)); expected trades=\(h.expectedTrades) volume=\(h.expectedVolume) notional=\(h.expectedNotional) resting=\(h.expectedResting)")
+        print(
+            "\(output): \(h.count) ops (prefill \(h.prefill)); expected trades=\(h.expectedTrades) volume=\(h.expectedVolume) notional=\(h.expectedNotional) resting=\(h.expectedResting)"
+        )
     }
 }
 
@@ -143,12 +162,14 @@ struct PlanBench: ParsableCommand {
 
     func run() throws {
         guard let profile = PlanBenchmark.Profile(rawValue: profile) else {
-            throw ValidationError("--profile must be one of \(PlanBenchmark.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "--profile must be one of \(PlanBenchmark.Profile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard problems >= 1, rounds >= 1, venues >= 1, levels >= 1 else {
             throw ValidationError("--problems, --rounds, --venues and --levels must be at least 1")
         }
-        let cases = try PlanBenchmark.makeProblems(profile: profile, count: problems, venues: venues, levels: levels, seed: seed)
+        let cases = try PlanBenchmark.makeProblems(
+            profile: profile, count: problems, venues: venues, levels: levels, seed: seed)
         _ = try PlanBenchmark.run(Array(cases.prefix(100)), rounds: 1)  // warm up
         let timings = try PlanBenchmark.run(cases, rounds: rounds).sorted()
         func percentile(_ p: Double) -> String {
@@ -156,6 +177,8 @@ struct PlanBench: ParsableCommand {
             return format(Double(timings[index]) / 1_000)
         }
         print("plan \(profile.rawValue): \(venues) venues × \(levels) levels, \(problems) problems × \(rounds) rounds")
-        print("  p50 \(percentile(0.5)) µs   p99 \(percentile(0.99)) µs   max \(format(Double(timings.last!) / 1_000)) µs")
+        print(
+            "  p50 \(percentile(0.5)) µs   p99 \(percentile(0.99)) µs   max \(format(Double(timings.last!) / 1_000)) µs"
+        )
     }
 }

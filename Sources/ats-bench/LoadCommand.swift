@@ -1,8 +1,8 @@
-import ArgumentParser
-import AsyncHTTPClient
 import ATSDomain
 import ATSServer
 import ATSVenues
+import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Histogram
 import NIOCore
@@ -13,7 +13,8 @@ import Synchronization
 struct LoadBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Drive a router's API with parent orders; print orders/s and p50/p99 latency from submit to final state.",
+        abstract:
+            "Drive a router's API with parent orders; print orders/s and p50/p99 latency from submit to final state.",
         discussion: """
             Each worker sends its next order as soon as the last one is final: POST /v1/orders?wait=30
             answers when the order is done or rests, so the time of that exchange is submit to final state.
@@ -31,13 +32,20 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Venue definitions, for the in-process router.") var venues = "venues"
     @Option(help: "config.json, for the in-process router.") var config = "config.json"
     @Option(help: "Journal durability for the in-process router: process or disk.") var durability = "process"
-    @Option(help: "Soak: every this many orders, print resident memory, that stretch's p50/p99 and the time to read the first order (0: off).")
+    @Option(
+        help:
+            "Soak: every this many orders, print resident memory, that stretch's p50/p99 and the time to read the first order (0: off)."
+    )
     var rssEvery = 0
-    @Option(help: "With --server and --rss-every: the server's process id, whose memory is sampled (default: this process).")
+    @Option(
+        help: "With --server and --rss-every: the server's process id, whose memory is sampled (default: this process)."
+    )
     var serverPid: Int32?
 
     func run() async throws {
-        guard orders >= 1, concurrency >= 1, warmup >= 0 else { throw ValidationError("--orders and --concurrency must be at least 1") }
+        guard orders >= 1, concurrency >= 1, warmup >= 0 else {
+            throw ValidationError("--orders and --concurrency must be at least 1")
+        }
         var runtime: RouterRuntime?
         var base = server ?? ""
         var folder: String?
@@ -48,20 +56,24 @@ struct LoadBench: AsyncParsableCommand {
             // moves what she buys to her wallet after a delay: a position large enough, placed at
             // every venue listing ACME (below), that sells route as freely as buys.
             if let index = configuration.accounts.firstIndex(where: { $0.id.rawValue == "alice" }) {
-                configuration.accounts[index].holdings.append(Account.Holding(
-                    symbol: try Symbol("ACME"), quantity: try Quantity("1000000"), acquiredOn: CalendarDate("2020-01-02")!))
+                configuration.accounts[index].holdings.append(
+                    Account.Holding(
+                        symbol: try Symbol("ACME"), quantity: try Quantity("1000000"),
+                        acquiredOn: CalendarDate("2020-01-02")!))
             }
             folder = NSTemporaryDirectory() + "ats-load-" + UUID().uuidString
             var options = RouterRuntime.Options(dataDirectory: folder)
             options.unthrottledVenues = true
             options.durability = durability == "disk" ? .disk : .process
-            let started = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
+            let started = try await RouterRuntime.start(
+                catalog: catalog, configuration: configuration, options: options)
             _ = try await started.recover()
             let alice = try AccountID("alice")
             let acme = try Symbol("ACME")
             for venue in catalog.venues(listing: acme) where venue.tokenLocation != .wallet(chain: "ethereum") {
-                _ = try started.router.settlement.requestTransfer(account: alice, symbol: acme, quantity: try Quantity("300000"),
-                                                                  from: .wallet(chain: "ethereum"), to: venue.tokenLocation)
+                _ = try started.router.settlement.requestTransfer(
+                    account: alice, symbol: acme, quantity: try Quantity("300000"),
+                    from: .wallet(chain: "ethereum"), to: venue.tokenLocation)
             }
             try started.router.settlement.advance(to: started.clock.now().adding(seconds: 3 * 3_600))
             runtime = started
@@ -75,7 +87,9 @@ struct LoadBench: AsyncParsableCommand {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(8, concurrency)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        print("load: \(orders) parent orders, \(concurrency) in flight, against \(server ?? "a router in this process (venue rate limits lifted)")")
+        print(
+            "load: \(orders) parent orders, \(concurrency) in flight, against \(server ?? "a router in this process (venue rate limits lifted)")"
+        )
         if warmup > 0 { _ = try await drive(client, base: base, count: warmup, offset: 0) }
         let started = ContinuousClock.now
         var result = Result()
@@ -91,8 +105,11 @@ struct LoadBench: AsyncParsableCommand {
                 result.histogram.add(part.histogram)
                 for (key, value) in part.statuses { result.statuses[key, default: 0] += value }
                 let read = try await readTime(client, base: base)
-                print(String(format: "  %10d  %8.1f  %7.2f  %7.2f  %8.2f", done, Self.residentMegabytes(pid),
-                             Double(part.histogram.valueAtPercentile(50)) / 1_000, Double(part.histogram.valueAtPercentile(99)) / 1_000, read))
+                print(
+                    String(
+                        format: "  %10d  %8.1f  %7.2f  %7.2f  %8.2f", done, Self.residentMegabytes(pid),
+                        Double(part.histogram.valueAtPercentile(50)) / 1_000,
+                        Double(part.histogram.valueAtPercentile(99)) / 1_000, read))
             }
         } else {
             result = try await drive(client, base: base, count: orders, offset: warmup)
@@ -101,8 +118,12 @@ struct LoadBench: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         func ms(_ q: Double) -> String { String(format: "%.2f", Double(result.histogram.valueAtPercentile(q)) / 1_000) }
         print(String(format: "  %.0f parent orders/s over %.2f s", Double(orders) / seconds, seconds))
-        print("  submit to final state: p50 \(ms(50)) ms   p99 \(ms(99)) ms   p99.9 \(ms(99.9)) ms   max \(String(format: "%.2f", Double(result.histogram.max) / 1_000)) ms")
-        print("  outcomes: " + result.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "  submit to final state: p50 \(ms(50)) ms   p99 \(ms(99)) ms   p99.9 \(ms(99.9)) ms   max \(String(format: "%.2f", Double(result.histogram.max) / 1_000)) ms"
+        )
+        print(
+            "  outcomes: "
+                + result.statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         try await client.shutdown()
         await running?.stop()
         await runtime?.stop()
@@ -113,8 +134,9 @@ struct LoadBench: AsyncParsableCommand {
     /// A process's resident memory in MB (`VmRSS` in /proc), 0 where there is no /proc.
     static func residentMegabytes(_ pid: Int32) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+        else { return 0 }
         return kilobytes / 1_024
     }
 
@@ -151,7 +173,8 @@ struct LoadBench: AsyncParsableCommand {
                         guard n < count else { break }
                         let index = n + offset
                         let side = index % 2 == 0 ? "buy" : "sell"
-                        let body = #"{"symbol":"ACME","side":"\#(side)","quantity":"\#(1 + index % 5)","timeInForce":"IOC"}"#
+                        let body =
+                            #"{"symbol":"ACME","side":"\#(side)","quantity":"\#(1 + index % 5)","timeInForce":"IOC"}"#
                         var request = HTTPClientRequest(url: base + "/v1/orders?wait=30")
                         request.method = .POST
                         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
@@ -162,10 +185,16 @@ struct LoadBench: AsyncParsableCommand {
                             let response = try await client.execute(request, timeout: .seconds(60))
                             let data = try await response.body.collect(upTo: 1 << 22)
                             let elapsed = ContinuousClock.now - start
-                            let micros = UInt64(max(0, elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000))
+                            let micros = UInt64(
+                                max(
+                                    0,
+                                    elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds
+                                        / 1_000_000_000_000))
                             result.histogram.record(micros)
                             if response.status == .created || response.status == .ok {
-                                let json = (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView))) as? [String: Any]
+                                let json =
+                                    (try? JSONSerialization.jsonObject(with: Data(data.readableBytesView)))
+                                    as? [String: Any]
                                 result.statuses[json?["status"] as? String ?? "?", default: 0] += 1
                             } else {
                                 result.statuses["http \(response.status.code)", default: 0] += 1

@@ -1,9 +1,10 @@
 import ATSDomain
 import ATSPlanning
+import ATSStorage
 import Testing
+
 @testable import ATSAnalytics
 @testable import ATSRouter
-import ATSStorage
 
 func p(_ text: String) -> Price { try! Price(text) }
 func q(_ text: String) -> Quantity { try! Quantity(text) }
@@ -11,16 +12,21 @@ func m(_ text: String) -> Money { try! Money(text) }
 func venue(_ id: String) -> VenueID { try! VenueID(id) }
 
 func planVenue(_ id: String, fee: String = "0", bids: [(String, String)] = [], asks: [(String, String)]) -> PlanVenue {
-    PlanVenue(venue: venue(id), lotSize: q("1"), minQuantity: q("1"), minNotional: .zero, takerFee: try! BasisPoints(fee), fixedFee: .zero,
-              bids: bids.map { PlanLevel(price: p($0.0), quantity: q($0.1)) }, asks: asks.map { PlanLevel(price: p($0.0), quantity: q($0.1)) })
+    PlanVenue(
+        venue: venue(id), lotSize: q("1"), minQuantity: q("1"), minNotional: .zero, takerFee: try! BasisPoints(fee),
+        fixedFee: .zero,
+        bids: bids.map { PlanLevel(price: p($0.0), quantity: q($0.1)) },
+        asks: asks.map { PlanLevel(price: p($0.0), quantity: q($0.1)) })
 }
 
 /// Each figure on a case computed by hand (the arithmetic is in the comments).
 @Suite struct MetricTests {
-    let snapshot = PlanSnapshot(symbol: try! Symbol("ACME"), venues: [
-        planVenue("a", bids: [("10.00", "100"), ("9.99", "50")], asks: [("10.05", "100")]),
-        planVenue("b", bids: [("10.01", "30")], asks: [("10.04", "20"), ("10.06", "80")]),
-    ])
+    let snapshot = PlanSnapshot(
+        symbol: try! Symbol("ACME"),
+        venues: [
+            planVenue("a", bids: [("10.00", "100"), ("9.99", "50")], asks: [("10.05", "100")]),
+            planVenue("b", bids: [("10.01", "30")], asks: [("10.04", "20"), ("10.06", "80")]),
+        ])
 
     @Test func arrivalQuoteIsTheBestBidAndOfferAcrossVenuesAndTheirExactMid() {
         let quote = ArrivalQuote(snapshot)
@@ -53,10 +59,15 @@ func planVenue(_ id: String, fee: String = "0", bids: [(String, String)] = [], a
     @Test func fragmentationBenefitComparesWithTheBestSingleVenueOnTheSameSnapshot() {
         // A: 100 @ 10.00, 100 @ 10.10; B: 100 @ 10.02. Best single for 200: A, 2020.00 → 10.05 a unit
         // (B fills only 100). Routing took 100 @ 10.00 at A and 100 @ 10.02 at B: 2002.00 → 10.01.
-        let book = PlanSnapshot(symbol: nil, venues: [planVenue("a", asks: [("10.00", "100"), ("10.10", "100")]),
-                                                      planVenue("b", asks: [("10.02", "100")])])
-        let benefit = FragmentationBenefit(side: .buy, order: PlanOrder(side: .buy, quantity: q("200")), snapshot: book,
-                                           filled: q("200"), allIn: ExactAmount(m("2002")))
+        let book = PlanSnapshot(
+            symbol: nil,
+            venues: [
+                planVenue("a", asks: [("10.00", "100"), ("10.10", "100")]),
+                planVenue("b", asks: [("10.02", "100")]),
+            ])
+        let benefit = FragmentationBenefit(
+            side: .buy, order: PlanOrder(side: .buy, quantity: q("200")), snapshot: book,
+            filled: q("200"), allIn: ExactAmount(m("2002")))
         #expect(benefit.bestSingleVenue == venue("a") && benefit.bestSingleQuantity == q("200"))
         #expect(benefit.bestSingleAllInPrice == p("10.05") && benefit.routedAllInPrice == p("10.01"))
         // 0.04 a unit × 200 = 8.00; 0.04 / 10.05 × 10⁴ = 39.80 bp
@@ -64,8 +75,9 @@ func planVenue(_ id: String, fee: String = "0", bids: [(String, String)] = [], a
         #expect(benefit.bps?.basisPoints == "39.80")
         #expect(benefit.extraQuantity == .zero)
         // 300 wanted: no single venue has 300; routing filled 300 (all three levels): 100 units more than A could.
-        let more = FragmentationBenefit(side: .buy, order: PlanOrder(side: .buy, quantity: q("300")), snapshot: book,
-                                        filled: q("300"), allIn: ExactAmount(m("3012")))
+        let more = FragmentationBenefit(
+            side: .buy, order: PlanOrder(side: .buy, quantity: q("300")), snapshot: book,
+            filled: q("300"), allIn: ExactAmount(m("3012")))
         #expect(more.bestSingleQuantity == q("200") && more.extraQuantity == q("100"))
         // 10.05 − 10.04 = 0.01 a unit on the 200 both filled
         #expect(more.amount == m("2"))
@@ -82,10 +94,13 @@ func planVenue(_ id: String, fee: String = "0", bids: [(String, String)] = [], a
     }
 
     @Test func sizeAndSpeedBuckets() {
-        #expect(SizeBucket.of(q("99")) == .under100 && SizeBucket.of(q("100")) == .from100 && SizeBucket.of(q("499.5")) == .from100)
+        #expect(
+            SizeBucket.of(q("99")) == .under100 && SizeBucket.of(q("100")) == .from100
+                && SizeBucket.of(q("499.5")) == .from100)
         #expect(SizeBucket.of(q("2000")) == .from2000 && SizeBucket.of(q("5000")) == .from5000)
         #expect(SpeedBucket.of(milliseconds: 9_999) == .under10s && SpeedBucket.of(milliseconds: 10_000) == .from10s)
-        #expect(SpeedBucket.of(milliseconds: 299_999) == .from60s && SpeedBucket.of(milliseconds: 1_800_000) == .over30m)
+        #expect(
+            SpeedBucket.of(milliseconds: 299_999) == .from60s && SpeedBucket.of(milliseconds: 1_800_000) == .over30m)
     }
 
     @Test func effectiveSpreadAndPriceImprovement() {
@@ -102,10 +117,12 @@ func planVenue(_ id: String, fee: String = "0", bids: [(String, String)] = [], a
     }
 
     @Test func latencyPercentilesRatiosAndTimes() {
-        let events = [EventRecord(parentId: 1, childKey: "c1", kind: "child_created", detail: "", at: 1_000_000_000),
-                      EventRecord(parentId: 1, childKey: "c1", kind: "child_status", detail: "", at: 1_007_000_000),
-                      EventRecord(parentId: 1, childKey: "c1", kind: "fill", detail: "", at: 1_009_000_000),
-                      EventRecord(parentId: 1, childKey: "c2", kind: "child_created", detail: "", at: 2_000_000_000)]
+        let events = [
+            EventRecord(parentId: 1, childKey: "c1", kind: "child_created", detail: "", at: 1_000_000_000),
+            EventRecord(parentId: 1, childKey: "c1", kind: "child_status", detail: "", at: 1_007_000_000),
+            EventRecord(parentId: 1, childKey: "c1", kind: "fill", detail: "", at: 1_009_000_000),
+            EventRecord(parentId: 1, childKey: "c2", kind: "child_created", detail: "", at: 2_000_000_000),
+        ]
         #expect(ChildLatency.milliseconds(events) == ["c1": 7])
         #expect(Percentile.nearestRank(Array(1...10), 50) == 5 && Percentile.nearestRank(Array(1...10), 95) == 10)
         #expect(Percentile.nearestRank([7], 50) == 7 && Percentile.nearestRank([], 50) == nil)
@@ -113,6 +130,8 @@ func planVenue(_ id: String, fee: String = "0", bids: [(String, String)] = [], a
         #expect(ReportTime.parse("2026-11-23") == Timestamp(secondsSinceEpoch: 1_795_392_000))
         #expect(ReportTime.parse("2026-11-23T15:30Z") == Timestamp(secondsSinceEpoch: 1_795_392_000 + 55_800))
         #expect(ReportTime.parse("2026-11-23T15:30:07Z") == Timestamp(secondsSinceEpoch: 1_795_392_000 + 55_807))
-        #expect(ReportTime.parse("2026-11-23T25:00Z") == nil && ReportTime.parse("tomorrow") == nil && ReportTime.parse("2026-11-23T15:30") == nil)
+        #expect(
+            ReportTime.parse("2026-11-23T25:00Z") == nil && ReportTime.parse("tomorrow") == nil
+                && ReportTime.parse("2026-11-23T15:30") == nil)
     }
 }

@@ -4,6 +4,7 @@ import ATSPlanning
 import ATSStorage
 import Foundation
 import Testing
+
 @testable import ATSAnalytics
 @testable import ATSRouter
 
@@ -24,17 +25,26 @@ import Testing
         for index in 1...orders {
             let created = start.adding(seconds: Int64(index) * 600)
             let side: Side = random.below(2) == 0 ? .buy : .sell
-            let snapshot = PlanSnapshot(symbol: try Symbol(["ACME", "BLDG"][random.below(2)]), venues: venues.map { id in
-                let mid = 1_000 + Int64(random.below(6))
-                return planVenue(id, fee: ["0", "50", "100"][random.below(3)],
-                                 bids: (0..<4).map { ("\(Double(mid - 1 - Int64($0)) / 100)", "\(10 * (1 + random.below(20)))") },
-                                 asks: (0..<4).map { ("\(Double(mid + 1 + Int64($0)) / 100)", "\(10 * (1 + random.below(20)))") })
-            })
+            let snapshot = PlanSnapshot(
+                symbol: try Symbol(["ACME", "BLDG"][random.below(2)]),
+                venues: venues.map { id in
+                    let mid = 1_000 + Int64(random.below(6))
+                    return planVenue(
+                        id, fee: ["0", "50", "100"][random.below(3)],
+                        bids: (0..<4).map {
+                            ("\(Double(mid - 1 - Int64($0)) / 100)", "\(10 * (1 + random.below(20)))")
+                        },
+                        asks: (0..<4).map { ("\(Double(mid + 1 + Int64($0)) / 100)", "\(10 * (1 + random.below(20)))") }
+                    )
+                })
             let quantity = try Quantity("\(10 * (1 + random.below(60)))")
-            let limit: Price? = random.below(3) == 0 ? nil : Price(rawValue: (995 + Int64(random.below(15))) * 1_000_000)
-            var parent = ParentOrder(id: OrderID(UInt64(index)), account: try AccountID(["alice", "erin"][random.below(2)]), clientOrderId: nil,
-                                     symbol: snapshot.symbol!, side: side, quantity: quantity, limitPrice: limit, timeInForce: .ioc,
-                                     strategy: .cost, includeVenues: [], excludeVenues: [], createdAt: created)
+            let limit: Price? =
+                random.below(3) == 0 ? nil : Price(rawValue: (995 + Int64(random.below(15))) * 1_000_000)
+            var parent = ParentOrder(
+                id: OrderID(UInt64(index)), account: try AccountID(["alice", "erin"][random.below(2)]),
+                clientOrderId: nil,
+                symbol: snapshot.symbol!, side: side, quantity: quantity, limitPrice: limit, timeInForce: .ioc,
+                strategy: .cost, includeVenues: [], excludeVenues: [], createdAt: created)
             if random.below(10) == 0 {
                 parent.status = .rejected
                 parent.rejection = Rejection(RejectCode(rawValue: "kyc_not_approved"), "generated")
@@ -47,34 +57,46 @@ import Testing
             order.strategy = .cost
             let plan = try Planner.plan(order, on: snapshot)
             var next = parent
-            next.decisions.append(RoutingDecision(at: created, attempt: 0, snapshot: snapshot, quoteAges: [:], excluded: [:], plan: plan))
+            next.decisions.append(
+                RoutingDecision(at: created, attempt: 0, snapshot: snapshot, quoteAges: [:], excluded: [:], plan: plan))
             try journal.apply(OrderJournal.change(from: parent, to: next, at: created))
             parent = next
             for (n, allocation) in plan.allocations.enumerated() {
-                var child = ChildOrder(clientKey: "g-p\(index)-c\(n + 1)", venue: allocation.venue, quantity: allocation.quantity,
-                                       limitPrice: allocation.worstPrice, timeInForce: .ioc, purpose: .take, decision: 0, createdAt: created)
+                var child = ChildOrder(
+                    clientKey: "g-p\(index)-c\(n + 1)", venue: allocation.venue, quantity: allocation.quantity,
+                    limitPrice: allocation.worstPrice, timeInForce: .ioc, purpose: .take, decision: 0,
+                    createdAt: created)
                 var withChild = parent
                 withChild.children.append(child)
                 try journal.apply(OrderJournal.change(from: parent, to: withChild, at: created))
                 // Fills: all, some or none of the planned quantity (what was gone on arrival), at the allocation's average price.
                 let share = [100, 100, 60, 0][random.below(4)]
-                let filled = Quantity(rawValue: allocation.quantity.rawValue * Int64(share) / 100 / Quantity.unit * Quantity.unit)
+                let filled = Quantity(
+                    rawValue: allocation.quantity.rawValue * Int64(share) / 100 / Quantity.unit * Quantity.unit)
                 child.status = filled == allocation.quantity ? .filled : .cancelled
                 if filled.isPositive {
-                    let notional = try Money.notional(price: allocation.averagePrice, quantity: filled, rounding: .halfEven)
-                    let fee = try notional.fee(basisPoints: snapshot.venues.first { $0.venue == allocation.venue }!.takerFee, rounding: .halfEven)
-                    child.fills = [VenueFill(id: "f\(index)-\(n)", quantity: filled, price: allocation.averagePrice, fee: fee)]
+                    let notional = try Money.notional(
+                        price: allocation.averagePrice, quantity: filled, rounding: .halfEven)
+                    let fee = try notional.fee(
+                        basisPoints: snapshot.venues.first { $0.venue == allocation.venue }!.takerFee,
+                        rounding: .halfEven)
+                    child.fills = [
+                        VenueFill(id: "f\(index)-\(n)", quantity: filled, price: allocation.averagePrice, fee: fee)
+                    ]
                     child.filledQuantity = filled
                     child.fees = fee
                 }
                 var done = withChild
                 done.children[n] = child
-                let answered = created.adding(nanoseconds: Int64(3 + random.below(40)) * 1_000_000 + Int64(random.below(2)) * 15_000_000_000)
+                let answered = created.adding(
+                    nanoseconds: Int64(3 + random.below(40)) * 1_000_000 + Int64(random.below(2)) * 15_000_000_000)
                 try journal.apply(OrderJournal.change(from: withChild, to: done, at: answered))
                 parent = done
             }
             var final = parent
-            final.status = final.filledQuantity == final.quantity ? .filled : (final.filledQuantity.isPositive ? .partiallyFilled : .expired)
+            final.status =
+                final.filledQuantity == final.quantity
+                ? .filled : (final.filledQuantity.isPositive ? .partiallyFilled : .expired)
             final.completedAt = created.adding(seconds: 1)
             try journal.apply(OrderJournal.change(from: parent, to: final, at: created.adding(seconds: 1)))
             parents.append(final)
@@ -93,7 +115,9 @@ import Testing
         #expect(report.summary.orders == parents.count && report.orders.count == parents.count)
         #expect(report.summary.rejected == parents.filter { $0.status == .rejected }.count)
         #expect(report.summary.filledQuantity == Quantity(rawValue: filled).description)
-        #expect(report.summary.orderedQuantity == Quantity(rawValue: parents.reduce(0) { $0 + $1.quantity.rawValue }).description)
+        #expect(
+            report.summary.orderedQuantity
+                == Quantity(rawValue: parents.reduce(0) { $0 + $1.quantity.rawValue }).description)
         #expect(report.summary.fees == Money(rawValue: fills.reduce(0) { $0 + $1.fee.rawValue }).description)
         let notional = fills.reduce(Int128(0)) { $0 + Int128($1.price.rawValue) * Int128($1.quantity.rawValue) }
         #expect(report.summary.notional == ExactAmount(rawValue: notional * 100_000_000).description)
@@ -105,10 +129,15 @@ import Testing
         // Venues: filled, sent and fees add up to the children's.
         #expect(report.venues.reduce(Int64(0)) { $0 + (try! Quantity($1.quantityFilled)).rawValue } == filled)
         #expect(report.venues.reduce(0) { $0 + $1.childrenSent } == children.count)
-        #expect(report.venues.reduce(Int64(0)) { $0 + (try! Money($1.fees)).rawValue } == fills.reduce(0) { $0 + $1.fee.rawValue })
+        #expect(
+            report.venues.reduce(Int64(0)) { $0 + (try! Money($1.fees)).rawValue }
+                == fills.reduce(0) { $0 + $1.fee.rawValue })
         for venue in report.venues {
             let mine = children.filter { $0.venue.rawValue == venue.venue }
-            #expect(venue.goneOnArrival == Quantity(rawValue: mine.reduce(0) { $0 + $1.quantity.rawValue - $1.filledQuantity.rawValue }).description)
+            #expect(
+                venue.goneOnArrival
+                    == Quantity(rawValue: mine.reduce(0) { $0 + $1.quantity.rawValue - $1.filledQuantity.rawValue })
+                    .description)
             #expect(venue.latencyP50Ms != nil)
         }
         // 605: every routed order in exactly one row; executed shares split across the speed buckets.
@@ -118,7 +147,8 @@ import Testing
         for row in report.rule605 {
             let within = row.executedWithin.values.reduce(Int64(0)) { $0 + (try! Quantity($1)).rawValue }
             #expect(within == (try Quantity(row.executedShares)).rawValue)
-            let split = (try Quantity(row.priceImprovedShares)).rawValue + (try Quantity(row.atQuoteShares)).rawValue
+            let split =
+                (try Quantity(row.priceImprovedShares)).rawValue + (try Quantity(row.atQuoteShares)).rawValue
                 + (try Quantity(row.outsideQuoteShares)).rawValue
             #expect(split == (try Quantity(row.executedShares)).rawValue)
         }
@@ -144,7 +174,10 @@ import Testing
         let html = ReportHTML.render(report)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.components(separatedBy: "<svg ").count - 1 == 4)
-        for chart in ["venue share of executed volume", "slippage distribution", "fragmentation benefit per order", "consolidated depth"] {
+        for chart in [
+            "venue share of executed volume", "slippage distribution", "fragmentation benefit per order",
+            "consolidated depth",
+        ] {
             #expect(html.contains("aria-label=\"\(chart)\""), "\(chart)")
         }
         #expect(html.contains("<rect") && html.contains("<polyline"))
@@ -157,7 +190,9 @@ import Testing
         #expect(ReportHTML.escape("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;")
         // Markdown has every section.
         let markdown = ReportText.markdown(report)
-        for heading in ["## Headline", "## Orders", "## Venue scorecards", "## Rule 606", "## Rule 605"] { #expect(markdown.contains(heading)) }
+        for heading in ["## Headline", "## Orders", "## Venue scorecards", "## Rule 606", "## Rule 605"] {
+            #expect(markdown.contains(heading))
+        }
     }
 
     @Test func theTimeWindowSelectsOrdersByCreation() throws {
@@ -166,19 +201,24 @@ import Testing
         let to = parents[20].createdAt
         let report = ReportBuilder.build(try ReportInput.journal(journal, from: from, to: to, generatedAt: .epoch))
         #expect(report.orders.map(\.id) == parents[10..<20].map(\.id.description))
-        let alice = ReportBuilder.build(try ReportInput.journal(journal, account: try AccountID("alice"), generatedAt: .epoch))
+        let alice = ReportBuilder.build(
+            try ReportInput.journal(journal, account: try AccountID("alice"), generatedAt: .epoch))
         #expect(alice.orders.allSatisfy { $0.account == "alice" } && alice.scope == "account alice")
     }
 
     @Test func aWindowHoldingMoreThanTheBoundIsRefusedBeforeReading() throws {
         let (journal, parents) = try Self.generatedJournal(seed: 11, orders: 30)
-        #expect(throws: ReportTooLarge.self) { try ReportInput.journal(journal, generatedAt: .epoch, maximumOrders: 29) }
-        let bounded = try ReportInput.journal(journal, from: parents[5].createdAt, to: parents[25].createdAt, generatedAt: .epoch,
-                                              maximumOrders: 20)
+        #expect(throws: ReportTooLarge.self) {
+            try ReportInput.journal(journal, generatedAt: .epoch, maximumOrders: 29)
+        }
+        let bounded = try ReportInput.journal(
+            journal, from: parents[5].createdAt, to: parents[25].createdAt, generatedAt: .epoch,
+            maximumOrders: 20)
         #expect(bounded.parents.map(\.id) == parents[5..<25].map(\.id))
         // Fill times and events come with the orders read, and only theirs.
         let ids = Set(bounded.parents.map { Int64($0.id.rawValue) })
         #expect(bounded.events.allSatisfy { ids.contains($0.parentId) } && !bounded.events.isEmpty)
-        #expect(bounded.fillTimes.count == bounded.parents.reduce(0) { $0 + $1.children.reduce(0) { $0 + $1.fills.count } })
+        #expect(
+            bounded.fillTimes.count == bounded.parents.reduce(0) { $0 + $1.children.reduce(0) { $0 + $1.fills.count } })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ATSBenchKit
 
 @Suite("Op streams: format, generator, replay")
@@ -69,8 +70,9 @@ struct OpStreamTests {
         }
     }
 
-    @Test("the engine agrees with the independent reference book on many generated streams",
-          arguments: [(UInt64(1), UInt64(50), UInt64(5)), (2, 200, 50), (3, 1000, 100), (4, 30, 2), (5, 500, 10)])
+    @Test(
+        "the engine agrees with the independent reference book on many generated streams",
+        arguments: [(UInt64(1), UInt64(50), UInt64(5)), (2, 200, 50), (3, 1000, 100), (4, 30, 2), (5, 500, 10)])
     func replayGenerated(seed: UInt64, target: UInt64, band: UInt64) {
         let stream = OpStreamGenerator.mixed(count: 20_000, targetResting: target, band: band, seed: seed)
         let run = ReplayBenchmark.run(stream)

@@ -1,9 +1,10 @@
-import ArgumentParser
 import ATSDomain
 import ATSServer
 import ATSVenues
+import ArgumentParser
 import Foundation
 import Testing
+
 @testable import ATSCLI
 
 /// The client commands against a router served on a real socket in this process: what they
@@ -11,8 +12,10 @@ import Testing
 @Suite(.serialized) struct ClientCommandTests {
     static let alice = "ak-alice-7f3c9e21b8d44a10"
 
-    func withServer(dataDirectory: String = NSTemporaryDirectory() + "ats-cli-test-" + UUID().uuidString,
-                    _ body: (String, RouterRuntime) async throws -> Void) async throws {
+    func withServer(
+        dataDirectory: String = NSTemporaryDirectory() + "ats-cli-test-" + UUID().uuidString,
+        _ body: (String, RouterRuntime) async throws -> Void
+    ) async throws {
         let catalog = try VenueCatalog.load(directory: RoutingCommandTests.venues)
         let configuration = try RouterConfiguration.load(from: RoutingCommandTests.config, venues: catalog)
         var options = RouterRuntime.Options(dataDirectory: dataDirectory)
@@ -42,20 +45,25 @@ import Testing
             #expect(await run(["submit", "ACME", "buy", "100"] + server) == 0)
             let alice = try AccountID("alice")
             #expect(await runtime.router.orders.parents(of: alice).first?.status == .filled)
-            #expect(await run(["submit", "ACME", "BUY", "10", "--json"] + ["--server", url, "--api-key", "ak-bob-2d8e41c06a9b5f37"]) == 1)  // refused: KYC
-            #expect(await run(["submit", "ACME", "buy", "0"] + server) == 1)           // bad quantity: the router's 400
-            #expect(await run(["submit", "NOPE", "buy", "1"] + server) == 1)           // unknown symbol: 422
+            #expect(
+                await run(
+                    ["submit", "ACME", "BUY", "10", "--json"] + [
+                        "--server", url, "--api-key", "ak-bob-2d8e41c06a9b5f37",
+                    ]) == 1)  // refused: KYC
+            #expect(await run(["submit", "ACME", "buy", "0"] + server) == 1)  // bad quantity: the router's 400
+            #expect(await run(["submit", "NOPE", "buy", "1"] + server) == 1)  // unknown symbol: 422
             #expect(await run(["orders", "--status", "filled"] + server) == 0)
             #expect(await run(["orders", "--status", "done"] + server) == 1)
             #expect(await run(["order", "1", "--json"] + server) == 0)
-            #expect(await run(["order", "2"] + server) == 1)                           // bob's order: not alice's
+            #expect(await run(["order", "2"] + server) == 1)  // bob's order: not alice's
             #expect(await run(["order", "x"] + server) == 1)
-            #expect(await run(["cancel", "1"] + server) == 1)                          // already filled
+            #expect(await run(["cancel", "1"] + server) == 1)  // already filled
             #expect(await run(["book", "ACME"] + server) == 0)
             #expect(await run(["book", "NOPE"] + server) == 1)
             #expect(await run(["venues"] + server) == 0)
             #expect(await run(["orders", "--server", url, "--api-key", "ak-wrong-000000000000"]) == 1)  // 401
-            #expect(await run(["orders", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)  // unreachable
+            // unreachable
+            #expect(await run(["orders", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)
             #expect(await run(["orders", "--server", "not a url", "--api-key", Self.alice]) != 0)
             #expect(await runtime.router.orders.allParents().count == 2)  // the bad submissions created nothing
             // serve refuses what it cannot run on, with a non-zero exit.
@@ -79,7 +87,7 @@ import Testing
             #expect(await run(["settlements", "--account", "bob"] + server) != 0)  // --account is for journals
             #expect(await run(["positions"] + server) == 0)
             #expect(await run(["positions", "--account", "alice", "--json"] + server) == 0)
-            #expect(await run(["positions", "--account", "bob"] + server) == 1)    // the key is alice's
+            #expect(await run(["positions", "--account", "bob"] + server) == 1)  // the key is alice's
             #expect(await run(["transfer", "ACME", "10", "--to", "tzero"] + server) == 0)
             #expect(await run(["transfer", "ACME", "999999", "--to", "tzero"] + server) == 1)
             #expect(await run(["transfer", "ACME", "10", "--to", "moon"] + server) == 1)
@@ -92,18 +100,24 @@ import Testing
             #expect(await run(["settlements", "--data-dir", folder] + paths) == 0)
             #expect(await run(["settlements", "--data-dir", folder, "--account", "alice", "--json"] + paths) == 0)
             #expect(await run(["positions", "--data-dir", folder, "--account", "alice"] + paths) == 0)
-            #expect(await run(["positions", "--data-dir", folder] + paths) != 0)                          // which account?
+            #expect(await run(["positions", "--data-dir", folder] + paths) != 0)  // which account?
             #expect(await run(["positions", "--data-dir", folder, "--account", "nobody"] + paths) != 0)
             #expect(await run(["settlements", "--data-dir", folder + "-missing"] + paths) != 0)
             // The report: offline on the journal, and from the router for alice.
             let out = folder + "-reports"
             #expect(await run(["report", "--data-dir", folder, "--out", out, "--format", "md,html"]) == 0)
-            #expect(FileManager.default.fileExists(atPath: out + "/report.md") && FileManager.default.fileExists(atPath: out + "/report.html"))
+            #expect(
+                FileManager.default.fileExists(atPath: out + "/report.md")
+                    && FileManager.default.fileExists(atPath: out + "/report.html"))
             #expect(!FileManager.default.fileExists(atPath: out + "/report.json"))
-            #expect(await run(["report", "--data-dir", folder, "--from", "2020-01-01", "--to", "2099-12-31T00:00Z"]) == 0)
-            #expect(FileManager.default.fileExists(atPath: folder + "/reports/rule605.csv"))  // the default: <data-dir>/reports, every format
+            #expect(
+                await run(["report", "--data-dir", folder, "--from", "2020-01-01", "--to", "2099-12-31T00:00Z"]) == 0)
+            // the default: <data-dir>/reports, every format
+            #expect(FileManager.default.fileExists(atPath: folder + "/reports/rule605.csv"))
             #expect(await run(["report", "--out", out + "-server", "--format", "json"] + server) == 0)
-            let fetched = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "-server/report.json"))) as? [String: Any]
+            let fetched =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: URL(fileURLWithPath: out + "-server/report.json"))) as? [String: Any]
             #expect(fetched?["scope"] as? String == "account alice")
             #expect(await run(["report", "--data-dir", folder, "--format", "pdf"]) != 0)
             #expect(await run(["report", "--data-dir", folder, "--from", "yesterday"]) != 0)

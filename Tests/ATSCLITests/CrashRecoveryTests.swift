@@ -1,11 +1,12 @@
-import AsyncHTTPClient
 import ATSDomain
 import ATSStorage
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+
 @testable import ATSCLI
 
 /// A child process whose output is collected as it comes.
@@ -93,7 +94,8 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         }
         let fallback = root.appendingPathComponent(".build/debug/ats-router")
         guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-            throw RecoveryTestError("ats-router is not built beside the tests (\(directory.path)); run swift build first")
+            throw RecoveryTestError(
+                "ats-router is not built beside the tests (\(directory.path)); run swift build first")
         }
         return fallback
     }
@@ -105,7 +107,9 @@ struct RecoveryTestError: Error, CustomStringConvertible {
     }()
 
     /// One HTTP call; nil when the server could not be reached or dropped the connection.
-    static func call(_ method: HTTPMethod, _ url: String, headers: [(String, String)], body: String? = nil) async -> (Int, Any?)? {
+    static func call(_ method: HTTPMethod, _ url: String, headers: [(String, String)], body: String? = nil) async -> (
+        Int, Any?
+    )? {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -122,14 +126,23 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         }
     }
 
-    static func api(_ method: HTTPMethod, _ base: String, _ path: String, body: String? = nil) async -> (Int, [String: Any])? {
-        guard let (status, json) = await call(method, base + path, headers: [("Authorization", "Bearer \(alice)")], body: body) else { return nil }
+    static func api(_ method: HTTPMethod, _ base: String, _ path: String, body: String? = nil) async -> (
+        Int, [String: Any]
+    )? {
+        guard
+            let (status, json) = await call(
+                method, base + path, headers: [("Authorization", "Bearer \(alice)")], body: body)
+        else { return nil }
         return (status, json as? [String: Any] ?? [:])
     }
 
     func startRouter(_ binary: URL, config: String, data: String) async throws -> (Spawned, String) {
-        let router = try Spawned(binary, ["serve", "--config", config, "--venues", Self.root.appendingPathComponent("venues").path,
-                                          "--data-dir", data, "--port", "0", "--simulated-session", "--log-level", "error"])
+        let router = try Spawned(
+            binary,
+            [
+                "serve", "--config", config, "--venues", Self.root.appendingPathComponent("venues").path,
+                "--data-dir", data, "--port", "0", "--simulated-session", "--log-level", "error",
+            ])
         do {
             let line = try await router.lines(containing: "serving http://").first!
             let url = String(line[line.range(of: "http://")!.lowerBound...].prefix { $0 != " " })
@@ -153,9 +166,11 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let refused = try Spawned(binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error"])
         refused.process.waitUntilExit()
         #expect(refused.process.terminationStatus == 1)
-        #expect(refused.text.contains("journal \(path) is refused") && !refused.text.contains("serving"), "\(refused.text)")
+        #expect(
+            refused.text.contains("journal \(path) is refused") && !refused.text.contains("serving"), "\(refused.text)")
         #expect((try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0)
-        let made = try Spawned(binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error", "--initialise-journal"])
+        let made = try Spawned(
+            binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error", "--initialise-journal"])
         defer { made.stop() }
         _ = try await made.lines(containing: "ready")
         #expect(made.process.isRunning)
@@ -166,8 +181,12 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let folder = NSTemporaryDirectory() + "ats-crash-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // The five venues in their own process, on the simulated session clock.
-        let venues = try Spawned(binary, ["venue", "serve", "all", "--port", "0", "--simulated-session",
-                                          "--venues", Self.root.appendingPathComponent("venues").path])
+        let venues = try Spawned(
+            binary,
+            [
+                "venue", "serve", "all", "--port", "0", "--simulated-session",
+                "--venues", Self.root.appendingPathComponent("venues").path,
+            ])
         defer { venues.stop() }
         var urls: [String: String] = [:]
         for line in try await venues.lines(containing: "serving on http://", count: 5) {
@@ -175,7 +194,9 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             urls[id] = String(line[line.range(of: "http://")!.lowerBound...])
         }
         // config.json with the venues placed at those processes.
-        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.root.appendingPathComponent("config.json"))) as! [String: Any]
+        var config =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: Self.root.appendingPathComponent("config.json")))
+            as! [String: Any]
         var routing = config["routing"] as! [String: Any]
         routing["venues"] = urls.mapValues { ["url": $0] }
         config["routing"] = routing
@@ -196,9 +217,21 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             let bodies: [(String, String)] = (0..<24).map { n in
                 let id = "r\(round)-\(n)"
                 switch n % 6 {
-                case 5: return (id, #"{"symbol":"ACME","side":"buy","quantity":"20","limitPrice":"9.00","timeInForce":"DAY","clientOrderId":"\#(id)"}"#)
-                case 4: return (id, #"{"symbol":"ACME","side":"sell","quantity":"5","timeInForce":"IOC","clientOrderId":"\#(id)"}"#)
-                default: return (id, #"{"symbol":"ACME","side":"buy","quantity":"\#(40 + 35 * (n % 4))","timeInForce":"IOC","clientOrderId":"\#(id)"}"#)
+                case 5:
+                    return (
+                        id,
+                        #"{"symbol":"ACME","side":"buy","quantity":"20","limitPrice":"9.00","timeInForce":"DAY","clientOrderId":"\#(id)"}"#
+                    )
+                case 4:
+                    return (
+                        id,
+                        #"{"symbol":"ACME","side":"sell","quantity":"5","timeInForce":"IOC","clientOrderId":"\#(id)"}"#
+                    )
+                default:
+                    return (
+                        id,
+                        #"{"symbol":"ACME","side":"buy","quantity":"\#(40 + 35 * (n % 4))","timeInForce":"IOC","clientOrderId":"\#(id)"}"#
+                    )
                 }
             }
             let acknowledged = Acknowledged()  // clientOrderId → order id
@@ -212,7 +245,9 @@ struct RecoveryTestError: Error, CustomStringConvertible {
                 for worker in 0..<4 {
                     group.addTask {
                         for (id, body) in bodies.enumerated().filter({ $0.offset % 4 == worker }).map(\.element) {
-                            guard let (status, json) = await Self.api(.POST, base, "/v1/orders", body: body) else { return }
+                            guard let (status, json) = await Self.api(.POST, base, "/v1/orders", body: body) else {
+                                return
+                            }
                             if status == 201 || status == 200, let orderID = json["id"] as? String {
                                 acknowledged.ids.withLock { $0[id] = orderID }
                             }
@@ -231,13 +266,17 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             let open = words.firstIndex(of: "open,").flatMap { Int(words[$0 - 1]) } ?? 0
             openAtRestart += open
             if before.count < bodies.count { cutShort += 1 }
-            print("round \(round): killed after \(killAfter) ms with \(before.count) of \(bodies.count) acknowledged; restart: \(found)")
+            print(
+                "round \(round): killed after \(killAfter) ms with \(before.count) of \(bodies.count) acknowledged; restart: \(found)"
+            )
             // Every acknowledged order survived; the rest are sent again under the same clientOrderId.
             for (clientOrderId, body) in bodies {
                 let reply = await Self.api(.POST, url, "/v1/orders", body: body)
                 #expect(reply?.0 == 200 || reply?.0 == 201, "round \(round): \(clientOrderId)")
                 if let known = before[clientOrderId] {
-                    #expect(reply?.0 == 200 && reply?.1["id"] as? String == known, "round \(round): \(clientOrderId) acknowledged as \(known) before the kill")
+                    #expect(
+                        reply?.0 == 200 && reply?.1["id"] as? String == known,
+                        "round \(round): \(clientOrderId) acknowledged as \(known) before the kill")
                 }
             }
             // Everything settles: done, or resting.
@@ -249,7 +288,8 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             } while orders.contains(where: { $0["status"] as? String == "working" }) && ContinuousClock.now < deadline
             #expect(orders.count == bodies.count, "round \(round): one order per clientOrderId")
             #expect(Set(orders.compactMap { $0["clientOrderId"] as? String }).count == bodies.count)
-            #expect(!orders.contains { $0["status"] as? String == "working" }, "round \(round): still working after 30 s")
+            #expect(
+                !orders.contains { $0["status"] as? String == "working" }, "round \(round): still working after 30 s")
             // The journal's children, by key, against every venue's own record of the orders under this journal's tag.
             let tag = try Journal(path: data + "/journal.sqlite").tag
             var children: [String: [String: Any]] = [:]
@@ -258,31 +298,45 @@ struct RecoveryTestError: Error, CustomStringConvertible {
                 let detail = try #require(await Self.api(.GET, url, "/v1/orders/\(id)")?.1)
                 let kids = detail["children"] as? [[String: Any]] ?? []
                 for child in kids { children[child["clientKey"] as! String] = child }
-                let filled = kids.reduce(Int64(0)) { $0 + (try! ATSDomainQuantity($1["filledQuantity"] as! String)) }
-                #expect(filled == (try ATSDomainQuantity(detail["filledQuantity"] as! String)), "round \(round) order \(id)")
+                let filled = kids.reduce(Int64(0)) { $0 + (try! domainQuantity($1["filledQuantity"] as! String)) }
+                #expect(
+                    filled == (try domainQuantity(detail["filledQuantity"] as! String)), "round \(round) order \(id)"
+                )
                 if detail["status"] as? String == "resting" {
                     let cancelled = await Self.api(.DELETE, url, "/v1/orders/\(id)")
                     #expect(cancelled?.1["status"] as? String == "cancelled")
-                    for child in cancelled?.1["children"] as? [[String: Any]] ?? [] { children[child["clientKey"] as! String] = child }
+                    for child in cancelled?.1["children"] as? [[String: Any]] ?? [] {
+                        children[child["clientKey"] as! String] = child
+                    }
                 }
             }
             var venueOrders = 0
             for (venue, venueURL) in urls {
-                let reply = await Self.call(.GET, venueURL + "/_mock/orders", headers: [("x-mock-admin", "\(venue)-demo-secret")])
+                let reply = await Self.call(
+                    .GET, venueURL + "/_mock/orders", headers: [("x-mock-admin", "\(venue)-demo-secret")])
                 let list = (reply?.1 as? [[String: Any]]) ?? []
                 for order in list where (order["clientKey"] as? String)?.hasPrefix(tag + "-") == true {
                     venueOrders += 1
                     let key = order["clientKey"] as! String
-                    let child = try #require(children[key], "round \(round): \(venue) has \(key), which the journal does not know")
+                    let child = try #require(
+                        children[key], "round \(round): \(venue) has \(key), which the journal does not know")
                     #expect(child["venueOrderId"] as? String == order["orderId"] as? String, "round \(round): \(key)")
-                    #expect(child["filledQuantity"] as? String == order["filledQuantity"] as? String, "round \(round): \(key) fills")
-                    #expect((child["fills"] as? [Any])?.count == order["fills"] as? Int, "round \(round): \(key) fill count")
-                    #expect(["filled", "cancelled", "expired"].contains(order["status"] as? String ?? ""), "round \(round): \(key) left live at \(venue)")
+                    #expect(
+                        child["filledQuantity"] as? String == order["filledQuantity"] as? String,
+                        "round \(round): \(key) fills")
+                    #expect(
+                        (child["fills"] as? [Any])?.count == order["fills"] as? Int, "round \(round): \(key) fill count"
+                    )
+                    #expect(
+                        ["filled", "cancelled", "expired"].contains(order["status"] as? String ?? ""),
+                        "round \(round): \(key) left live at \(venue)")
                 }
             }
             // Every child the journal says reached a venue is there (one order per key: the venue keys them).
             let sent = children.values.filter { $0["venueOrderId"] != nil }.count
-            #expect(sent == venueOrders, "round \(round): \(sent) children with a venue order id, \(venueOrders) orders at the venues")
+            #expect(
+                sent == venueOrders,
+                "round \(round): \(sent) children with a venue order id, \(venueOrders) orders at the venues")
             #expect(venueOrders > 0)
             // Every fill the journal kept has its settlement, written in the same transaction: none lost to the kill.
             let journal = try Journal(path: data + "/journal.sqlite", readOnly: true)
@@ -299,6 +353,6 @@ struct RecoveryTestError: Error, CustomStringConvertible {
 }
 
 /// Quantity's raw value from a decimal string.
-func ATSDomainQuantity(_ text: String) throws -> Int64 {
+func domainQuantity(_ text: String) throws -> Int64 {
     try ATSDomain.Quantity(text).rawValue
 }

@@ -1,8 +1,9 @@
-import ArgumentParser
-import Foundation
 import ATSDomain
 import ATSStorage
+import ArgumentParser
+import Foundation
 import Testing
+
 @testable import ATSCLI
 
 @Suite("ats-router command line")
@@ -42,13 +43,17 @@ struct RouterCommandTests {
 struct DemoTests {
     private func output(seed: UInt64, dataDirectory: String? = nil) async throws -> [String] {
         var lines: [String] = []
-        try await DemoScript(seed: seed, venuesDirectory: VenueCommandTests.venues, configFile: RoutingCommandTests.config,
-                             dataDirectory: dataDirectory).run { lines.append($0) }
+        try await DemoScript(
+            seed: seed, venuesDirectory: VenueCommandTests.venues, configFile: RoutingCommandTests.config,
+            dataDirectory: dataDirectory
+        ).run { lines.append($0) }
         // The API's port and the report's folder differ from run to run.
         return lines.filter { !$0.contains("127.0.0.1") && !$0.contains("ats-router-demo-reports-") }
     }
 
-    @Test("the session goes through the API: a split, refusals naming their rule, a re-route, a resting bid; --data-dir keeps the journal")
+    @Test(
+        "the session goes through the API: a split, refusals naming their rule, a re-route, a resting bid; --data-dir keeps the journal"
+    )
     func session() async throws {
         let folder = NSTemporaryDirectory() + "ats-demo-test-" + UUID().uuidString
         let lines = try await output(seed: 7, dataDirectory: folder)
@@ -64,15 +69,22 @@ struct DemoTests {
         for symbol in ["ACME", "SPCE", "BLDG", "GILT"] { #expect(text.contains(" \(symbol)"), "\(symbol)") }
         // Settlement: every model appears; a sale at tZERO waits for a custody transfer; a day later all is final.
         #expect(text.contains("5. Settlement"))
-        for model in ["custodial_book_entry (T+0)", "four_step (T+0)", "three_step (T+0 atomic)"] { #expect(text.contains(model), "\(model)") }
+        for model in ["custodial_book_entry (T+0)", "four_step (T+0)", "three_step (T+0 atomic)"] {
+            #expect(text.contains(model), "\(model)")
+        }
         #expect(text.contains("alice sells 100 ACME at tZERO only: rejected — position_not_at_venue"))
         #expect(text.contains("every execution reached a final state: yes"))
         #expect(text.contains("cap table = ledger holdings): hold"))
         #expect(text.contains("the tokens now there: filled, 100 filled"))
         // The report: headline figures, and every format written beside the journal.
         #expect(text.contains("6. Routing analytics"))
-        #expect(text.contains("average slippage vs arrival mid: ") && text.contains("fragmentation benefit vs the best single venue: "))
-        for file in ["report.md", "report.json", "report.html", "orders.csv", "venues.csv", "rule605.csv", "rule606.csv", "summary.csv"] {
+        #expect(
+            text.contains("average slippage vs arrival mid: ")
+                && text.contains("fragmentation benefit vs the best single venue: "))
+        for file in [
+            "report.md", "report.json", "report.html", "orders.csv", "venues.csv", "rule605.csv", "rule606.csv",
+            "summary.csv",
+        ] {
             #expect(FileManager.default.fileExists(atPath: folder + "/reports/" + file), "\(file)")
         }
         // The journal stays where --data-dir put it, with every order the session made and their settlements.
@@ -95,8 +107,9 @@ struct DemoTests {
         #expect(first.filter { $0.hasPrefix("  best all-in offer: ") }.count >= 4)
     }
 
-    @Test("the sweep's fills add up to what it reports filled, and the auction uncrosses at one price",
-          arguments: [UInt64(1), 7, 42, 2026])
+    @Test(
+        "the sweep's fills add up to what it reports filled, and the auction uncrosses at one price",
+        arguments: [UInt64(1), 7, 42, 2026])
     func consistent(seed: UInt64) async throws {
         let lines = try await output(seed: seed)
         let fills = lines.filter { $0.hasPrefix("  fill ") }
@@ -129,7 +142,8 @@ struct VenueCommandTests {
         let catalog = try VenueDirectoryOptions.parse(["--venues", Self.venues]).catalog()
         let data = try JSONEncoder().encode(catalog.venues)
         let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
-        #expect(array.compactMap { $0["id"] as? String } == ["archax", "openfinance", "securitize", "texture", "tzero"])
+        #expect(
+            array.compactMap { $0["id"] as? String } == ["archax", "openfinance", "securitize", "texture", "tzero"])
         let table = VenueTable.render(catalog.venues)
         for id in ["archax", "openfinance", "securitize", "texture", "tzero"] { #expect(table.contains("\(id)  ")) }
         #expect(table.contains("PRE 07:00–09:30"))

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
 import Testing
+
 @testable import ATSCLI
 
 @Suite("ats-router plan and book")
 struct RoutingCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let venues = root.appendingPathComponent("venues").path
     static let config = root.appendingPathComponent("config.json").path
 
@@ -41,7 +43,8 @@ struct RoutingCommandTests {
         } catch {
             #expect("\(error)".contains("side"))
         }
-        let badSnapshot = try write(Self.snapshot.replacingOccurrences(of: #""lotSize": "1""#, with: #""lotSize": "0""#))
+        let badSnapshot = try write(
+            Self.snapshot.replacingOccurrences(of: #""lotSize": "1""#, with: #""lotSize": "0""#))
         do {
             try PlanCommand.parse(["--snapshot", badSnapshot, "--order", order]).run()
             Issue.record("a zero lot size was accepted")
@@ -56,12 +59,16 @@ struct RoutingCommandTests {
         }
         let notJSON = try write("{")
         #expect(throws: (any Error).self) { try PlanCommand.parse(["--snapshot", notJSON, "--order", order]).run() }
-        #expect(throws: (any Error).self) { try PlanCommand.parse(["--snapshot", snapshot, "--order", order, "--strategy", "magic"]).run() }
+        #expect(throws: (any Error).self) {
+            try PlanCommand.parse(["--snapshot", snapshot, "--order", order, "--strategy", "magic"]).run()
+        }
     }
 
     @Test("book polls the embedded venues; unknown securities and accounts are clear errors")
     func book() async throws {
-        let command = try BookCommand.parse(["ACME", "--account", "alice", "--json", "--venues", Self.venues, "--config", Self.config])
+        let command = try BookCommand.parse([
+            "ACME", "--account", "alice", "--json", "--venues", Self.venues, "--config", Self.config,
+        ])
         try await command.run()
         let unknown = try BookCommand.parse(["NOPE", "--venues", Self.venues, "--config", Self.config])
         do {
@@ -70,7 +77,9 @@ struct RoutingCommandTests {
         } catch {
             #expect("\(error)".contains("unknown security \"NOPE\""))
         }
-        let stranger = try BookCommand.parse(["ACME", "--account", "mallory", "--venues", Self.venues, "--config", Self.config])
+        let stranger = try BookCommand.parse([
+            "ACME", "--account", "mallory", "--venues", Self.venues, "--config", Self.config,
+        ])
         do {
             try await stranger.run()
             Issue.record("an unknown account was accepted")

@@ -1,22 +1,27 @@
 import Foundation
 import Testing
+
 @testable import ATSDomain
 
 @Suite("Fixed-point numbers")
 struct FixedPointTests {
-    @Test("parses plain decimals exactly", arguments: [
-        ("10.02", Int64(1_002_000_000)), ("0.5", 50_000_000), ("0", 0), ("7", 700_000_000),
-        ("0.00000001", 1), ("1.000000000", 100_000_000), ("00012.50", 1_250_000_000),
-        ("92233720368.54775807", Int64.max),
-    ])
+    @Test(
+        "parses plain decimals exactly",
+        arguments: [
+            ("10.02", Int64(1_002_000_000)), ("0.5", 50_000_000), ("0", 0), ("7", 700_000_000),
+            ("0.00000001", 1), ("1.000000000", 100_000_000), ("00012.50", 1_250_000_000),
+            ("92233720368.54775807", Int64.max),
+        ])
     func parses(text: String, raw: Int64) throws {
         #expect(try Price(text).rawValue == raw)
     }
 
-    @Test("prints the shortest exact form", arguments: [
-        (Int64(1_002_000_000), "10.02"), (50_000_000, "0.5"), (0, "0"), (700_000_000, "7"), (1, "0.00000001"),
-        (Int64.max, "92233720368.54775807"), (-150_000_000, "-1.5"), (Int64.min, "-92233720368.54775808"),
-    ])
+    @Test(
+        "prints the shortest exact form",
+        arguments: [
+            (Int64(1_002_000_000), "10.02"), (50_000_000, "0.5"), (0, "0"), (700_000_000, "7"), (1, "0.00000001"),
+            (Int64.max, "92233720368.54775807"), (-150_000_000, "-1.5"), (Int64.min, "-92233720368.54775808"),
+        ])
     func prints(raw: Int64, text: String) {
         #expect(Money(rawValue: raw).description == text)
     }
@@ -28,9 +33,11 @@ struct FixedPointTests {
         #expect(try Money("-0.1").formatted(minimumFractionDigits: 3) == "-0.100")
     }
 
-    @Test("refuses malformed text with a reason", arguments: [
-        "", " 1", "1 ", "+1", "1e5", ".5", "5.", "1.2.3", "1,000", "--1", "-", "abc", "1_000", "0x10", "١٢",
-    ])
+    @Test(
+        "refuses malformed text with a reason",
+        arguments: [
+            "", " 1", "1 ", "+1", "1e5", ".5", "5.", "1.2.3", "1,000", "--1", "-", "abc", "1_000", "0x10", "١٢",
+        ])
     func refusesMalformed(text: String) {
         #expect(throws: FixedPointError.self) { try Money(text) }
         do {
@@ -132,14 +139,21 @@ struct FixedPointTests {
         #expect(try Money(rawValue: -15).scaled(numerator: 1, denominator: 2, rounding: .halfEven).rawValue == -8)
         #expect(try Money(rawValue: -5).scaled(numerator: 1, denominator: 2, rounding: .down).rawValue == -3)
         #expect(try Money(rawValue: -5).scaled(numerator: 1, denominator: 2, rounding: .up).rawValue == -2)
-        #expect(throws: FixedPointError.self) { try Money(rawValue: 1).scaled(numerator: 1, denominator: 0, rounding: .down) }
+        #expect(throws: FixedPointError.self) {
+            try Money(rawValue: 1).scaled(numerator: 1, denominator: 0, rounding: .down)
+        }
     }
 
     @Test("average price of a notional over a quantity")
     func averagePrice() throws {
-        #expect(try Price.average(notional: Money("4008"), quantity: Quantity("400"), rounding: .exact) == Price("10.02"))
-        #expect(try Price.average(notional: Money("10"), quantity: Quantity("3"), rounding: .halfEven) == Price("3.33333333"))
-        #expect(throws: FixedPointError.self) { try Price.average(notional: Money("1"), quantity: .zero, rounding: .down) }
+        #expect(
+            try Price.average(notional: Money("4008"), quantity: Quantity("400"), rounding: .exact) == Price("10.02"))
+        #expect(
+            try Price.average(notional: Money("10"), quantity: Quantity("3"), rounding: .halfEven)
+                == Price("3.33333333"))
+        #expect(throws: FixedPointError.self) {
+            try Price.average(notional: Money("1"), quantity: .zero, rounding: .down)
+        }
     }
 
     @Test("venue scaling converts exactly or reports a scale mismatch")
@@ -160,7 +174,10 @@ struct FixedPointTests {
 
     @Test("JSON carries decimal strings; numbers and bad strings are refused naming the field")
     func json() throws {
-        struct Quote: Codable, Equatable { var price: Price; var quantity: Quantity }
+        struct Quote: Codable, Equatable {
+            var price: Price
+            var quantity: Quantity
+        }
         let quote = Quote(price: try Price("10.02"), quantity: try Quantity("400"))
         let data = try JSONEncoder().encode(quote)
         let text = String(decoding: data, as: UTF8.self)
@@ -192,4 +209,3 @@ struct FixedPointTests {
         #expect(try !Price("10.03").isMultiple(of: Price("0.05")))
     }
 }
-

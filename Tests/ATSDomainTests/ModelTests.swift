@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ATSDomain
 
 @Suite("Identifiers, orders and time")
@@ -48,8 +49,9 @@ struct ModelTests {
         let account = try! AccountID("acct-1")
         let symbol = try! Symbol("ACME")
         let quantity = try! Quantity(quantity)
-        return try Order(id: OrderID(1), account: account, symbol: symbol, side: .buy, type: type,
-                         quantity: quantity, timeInForce: tif, createdAt: Timestamp(secondsSinceEpoch: 100))
+        return try Order(
+            id: OrderID(1), account: account, symbol: symbol, side: .buy, type: type,
+            quantity: quantity, timeInForce: tif, createdAt: Timestamp(secondsSinceEpoch: 100))
     }
 
     @Test("orders that no venue could accept are refused with a stable code")
@@ -61,7 +63,9 @@ struct ModelTests {
         }
         #expect(throws: Rejection.self) { try order(.limit(.zero), "1", .day) }
         #expect(throws: Rejection.self) { try order(.stopLimit(trigger: .zero, limit: ten), "1", .day) }
-        #expect(throws: Rejection.self) { try order(.limit(ten), "1", .goodTillDate(Timestamp(secondsSinceEpoch: 100))) }
+        #expect(throws: Rejection.self) {
+            try order(.limit(ten), "1", .goodTillDate(Timestamp(secondsSinceEpoch: 100)))
+        }
         #expect(throws: Rejection.self) { try order(.market, "1", .goodTillCancelled) }
         #expect(try order(.market, "1", .immediateOrCancel).type == .market)
         #expect(try order(.limit(ten), "1", .goodTillDate(Timestamp(secondsSinceEpoch: 101))).timeInForce.expiry != nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ATSDomain
 
 @Suite("Order lifecycle state machine")
@@ -19,10 +20,14 @@ struct OrderLifecycleTests {
         var order = lifecycle()
         #expect(try order.handle(.accept) == .reportAccepted)
         #expect(order.state == .accepted)
-        #expect(try order.handle(fill(4)) == .reportFill(quantity: Quantity(rawValue: 4 * Quantity.unit), price: ten, complete: false))
+        #expect(
+            try order.handle(fill(4))
+                == .reportFill(quantity: Quantity(rawValue: 4 * Quantity.unit), price: ten, complete: false))
         #expect(order.state == .partiallyFilled)
         #expect(order.leavesQuantity == Quantity(rawValue: 6 * Quantity.unit))
-        #expect(try order.handle(fill(6)) == .reportFill(quantity: Quantity(rawValue: 6 * Quantity.unit), price: ten, complete: true))
+        #expect(
+            try order.handle(fill(6))
+                == .reportFill(quantity: Quantity(rawValue: 6 * Quantity.unit), price: ten, complete: true))
         #expect(order.state == .filled)
         #expect(order.averagePrice == ten)
         #expect(order.filledNotional == Money(rawValue: 100 * Money.unit))
@@ -88,7 +93,10 @@ struct OrderLifecycleTests {
         _ = try expired.handle(fill(1))
         #expect(try expired.handle(.expire) == .reportExpired(unfilled: Quantity(rawValue: 9 * Quantity.unit)))
         for var order in [rejected, expired] {
-            for event in [Event.accept, .reject(rejection), fill(1), .requestCancel, .confirmCancel, .rejectCancel(rejection), .expire] {
+            for event in [
+                Event.accept, .reject(rejection), fill(1), .requestCancel, .confirmCancel, .rejectCancel(rejection),
+                .expire,
+            ] {
                 let before = order
                 #expect(throws: Rejection.self) { try order.handle(event) }
                 #expect(order == before)
@@ -96,26 +104,31 @@ struct OrderLifecycleTests {
         }
     }
 
-    @Test("illegal transitions are refused and leave the state unchanged", arguments: [
-        (OrderLifecycle.State.accepted, "accept"), (.accepted, "reject"), (.new, "confirmCancel"),
-        (.new, "expire"), (.new, "rejectCancel"), (.accepted, "rejectCancel"), (.cancelPending, "requestCancel"),
-    ])
+    @Test(
+        "illegal transitions are refused and leave the state unchanged",
+        arguments: [
+            (OrderLifecycle.State.accepted, "accept"), (.accepted, "reject"), (.new, "confirmCancel"),
+            (.new, "expire"), (.new, "rejectCancel"), (.accepted, "rejectCancel"), (.cancelPending, "requestCancel"),
+        ])
     func illegal(state: OrderLifecycle.State, eventName: String) throws {
         var order = lifecycle()
         switch state {
         case .new: break
         case .accepted: _ = try order.handle(.accept)
-        case .cancelPending: _ = try order.handle(.accept); _ = try order.handle(.requestCancel)
+        case .cancelPending:
+            _ = try order.handle(.accept)
+            _ = try order.handle(.requestCancel)
         default: Issue.record("not set up")
         }
-        let event: Event = switch eventName {
-        case "accept": .accept
-        case "reject": .reject(Rejection(.unknownOrder, "x"))
-        case "confirmCancel": .confirmCancel
-        case "expire": .expire
-        case "rejectCancel": .rejectCancel(Rejection(.unknownOrder, "x"))
-        default: .requestCancel
-        }
+        let event: Event =
+            switch eventName {
+            case "accept": .accept
+            case "reject": .reject(Rejection(.unknownOrder, "x"))
+            case "confirmCancel": .confirmCancel
+            case "expire": .expire
+            case "rejectCancel": .rejectCancel(Rejection(.unknownOrder, "x"))
+            default: .requestCancel
+            }
         let before = order
         do {
             _ = try order.handle(event)
@@ -144,8 +157,10 @@ struct OrderLifecycleTests {
             var order = lifecycle(Int64(random.next() % 20) + 1)
             var terminalSeen: OrderLifecycle.State?
             for _ in 0..<12 {
-                let events: [Event] = [.accept, .reject(rejection), fill(Int64(random.next() % 8)), .requestCancel,
-                                       .confirmCancel, .rejectCancel(rejection), .expire]
+                let events: [Event] = [
+                    .accept, .reject(rejection), fill(Int64(random.next() % 8)), .requestCancel,
+                    .confirmCancel, .rejectCancel(rejection), .expire,
+                ]
                 let event = events[Int(random.next() % UInt64(events.count))]
                 let before = order
                 do {

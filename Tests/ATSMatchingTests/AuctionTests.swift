@@ -1,5 +1,6 @@
 import ATSDomain
 import Testing
+
 @testable import ATSMatching
 
 @Suite("Periodic call auction")
@@ -28,8 +29,11 @@ struct AuctionTests {
         #expect(book.invariantViolations().isEmpty)
     }
 
-    @Test("the indicative price maximises volume, then minimises imbalance, then nears the reference",
-          arguments: [(nil as String?, "10.03"), ("10.04", "10.04"), ("10.00", "10.03"), ("11", "10.05"), ("10.045", "10.04")])
+    @Test(
+        "the indicative price maximises volume, then minimises imbalance, then nears the reference",
+        arguments: [
+            (nil as String?, "10.03"), ("10.04", "10.04"), ("10.00", "10.03"), ("11", "10.05"), ("10.045", "10.04"),
+        ])
     func indicative(reference: String?, expected: String) throws {
         let book = try handBook()
         let indication = try #require(book.indicativeUncross(referencePrice: reference.map(price)))
@@ -101,7 +105,8 @@ struct AuctionTests {
         var crossedCases = 0
         for trial in 0..<3_000 {
             var configuration = auction
-            configuration.referencePrice = random.below(4) == 0 ? nil : Price(rawValue: 995_000_000 + Int64(random.below(11)) * tick)
+            configuration.referencePrice =
+                random.below(4) == 0 ? nil : Price(rawValue: 995_000_000 + Int64(random.below(11)) * tick)
             var book = OrderBook(configuration: configuration)
             var orders: [(id: UInt64, side: Side, price: Int64, quantity: Int64, ioc: Bool)] = []
             for id in 1...UInt64(random.below(12) + 1) {
@@ -110,9 +115,11 @@ struct AuctionTests {
                 let quantity = Int64(random.below(20) + 1) * Quantity.unit
                 let ioc = random.below(5) == 0
                 orders.append((id, side, limitPrice, quantity, ioc))
-                _ = try book.submit(BookOrder(id: OrderID(id), side: side, limitPrice: Price(rawValue: limitPrice),
-                                              quantity: Quantity(rawValue: quantity),
-                                              timeInForce: ioc ? .immediateOrCancel : .goodTillCancelled), at: t0)
+                _ = try book.submit(
+                    BookOrder(
+                        id: OrderID(id), side: side, limitPrice: Price(rawValue: limitPrice),
+                        quantity: Quantity(rawValue: quantity),
+                        timeInForce: ioc ? .immediateOrCancel : .goodTillCancelled), at: t0)
             }
             // Brute force over every grid price from the lowest limit to the highest.
             let reference = configuration.referencePrice?.rawValue
@@ -121,18 +128,24 @@ struct AuctionTests {
             for p in stride(from: prices.min()!, through: prices.max()!, by: Int(tick)) {
                 let demand = orders.filter { $0.side == .buy && $0.price >= p }.map(\.quantity).reduce(0, +)
                 let supply = orders.filter { $0.side == .sell && $0.price <= p }.map(\.quantity).reduce(0, +)
-                let candidate = (min(demand, supply), abs(demand - supply), reference.map { abs(p - $0) } ?? 0, p, demand, supply)
+                let candidate = (
+                    min(demand, supply), abs(demand - supply), reference.map { abs(p - $0) } ?? 0, p, demand, supply
+                )
                 guard candidate.0 > 0 else { continue }
                 if let current = best {
-                    let better = candidate.0 > current.volume
+                    let better =
+                        candidate.0 > current.volume
                         || (candidate.0 == current.volume && candidate.1 < current.imbalance)
-                        || (candidate.0 == current.volume && candidate.1 == current.imbalance && candidate.2 < current.distance)
+                        || (candidate.0 == current.volume && candidate.1 == current.imbalance
+                            && candidate.2 < current.distance)
                     if !better { continue }
                 }
                 best = candidate
             }
             let indication = book.indicativeUncross()
-            #expect(indication?.price.rawValue == best?.price, "trial \(trial): \(orders), reference \(String(describing: reference))")
+            #expect(
+                indication?.price.rawValue == best?.price,
+                "trial \(trial): \(orders), reference \(String(describing: reference))")
             #expect(indication?.matchedVolume.rawValue == best?.volume, "trial \(trial)")
             #expect(indication?.buyVolume.rawValue == best?.demand, "trial \(trial)")
             #expect(indication?.sellVolume.rawValue == best?.supply, "trial \(trial)")
@@ -153,8 +166,13 @@ struct AuctionTests {
             var expectedFills: [UInt64: Int64] = [:]
             for side in Side.allCases {
                 var left = best.volume
-                let eligible = orders.filter { $0.side == side && (side == .buy ? $0.price >= best.price : $0.price <= best.price) }
-                    .sorted { side == .buy ? ($0.price, -Int64($0.id)) > ($1.price, -Int64($1.id)) : ($0.price, $0.id) < ($1.price, $1.id) }
+                let eligible = orders.filter {
+                    $0.side == side && (side == .buy ? $0.price >= best.price : $0.price <= best.price)
+                }
+                .sorted {
+                    side == .buy
+                        ? ($0.price, -Int64($0.id)) > ($1.price, -Int64($1.id)) : ($0.price, $0.id) < ($1.price, $1.id)
+                }
                 for order in eligible where left > 0 {
                     let fill = min(left, order.quantity)
                     expectedFills[order.id] = fill
@@ -172,7 +190,9 @@ struct AuctionTests {
             for order in orders {
                 let resting = book.restingOrder(OrderID(order.id))?.quantity.rawValue ?? 0
                 let cancelled = book.cancellations.filter { $0.0.rawValue == order.id }.map(\.1.rawValue).reduce(0, +)
-                #expect(actualFills[order.id, default: 0] + resting + cancelled == order.quantity, "trial \(trial): order \(order.id)")
+                #expect(
+                    actualFills[order.id, default: 0] + resting + cancelled == order.quantity,
+                    "trial \(trial): order \(order.id)")
             }
         }
         #expect(crossedCases > 1_000)

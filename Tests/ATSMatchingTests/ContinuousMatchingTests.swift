@@ -1,5 +1,6 @@
 import ATSDomain
 import Testing
+
 @testable import ATSMatching
 
 @Suite("Continuous matching, hand-computed")
@@ -46,8 +47,11 @@ struct ContinuousMatchingTests {
         _ = try book.submit(limit(1, .sell, "10.01", "10"), at: t0)
         _ = try book.submit(limit(2, .sell, "10.03", "10"), at: t0)
         let report = try book.submit(limit(3, .buy, "10.02", "30"), at: t0)
-        #expect(report == SubmitReport(orderID: OrderID(3), filledQuantity: quantity("10"),
-                                       restingQuantity: quantity("20"), cancelledQuantity: .zero))
+        #expect(
+            report
+                == SubmitReport(
+                    orderID: OrderID(3), filledQuantity: quantity("10"),
+                    restingQuantity: quantity("20"), cancelledQuantity: .zero))
         #expect(book.bestBid == price("10.02"))
         #expect(book.bestAsk == price("10.03"))
     }
@@ -143,7 +147,9 @@ struct ContinuousMatchingTests {
         #expect(report.filledQuantity == quantity("5"))
         #expect(book.executions.first?.makerOrderID == OrderID(1))
         // A replace that changes nothing is refused; so is one with a bad price.
-        #expect(throws: Rejection.self) { try book.replace(OrderID(2), price: price("10.00"), quantity: quantity("10"), at: t0) }
+        #expect(throws: Rejection.self) {
+            try book.replace(OrderID(2), price: price("10.00"), quantity: quantity("10"), at: t0)
+        }
         #expect(throws: Rejection.self) { try book.replace(OrderID(2), price: .zero, quantity: quantity("10"), at: t0) }
         #expect(book.restingOrder(OrderID(2))?.quantity == quantity("10"))
     }
@@ -172,7 +178,9 @@ struct ContinuousMatchingTests {
         #expect(report.cancelledQuantity == quantity("15"))
         #expect(book.restingOrders(on: .sell).map(\.id) == [OrderID(2), OrderID(3)])
         // FOK counts only the liquidity it could reach before its own order.
-        #expect(throws: Rejection.self) { try book.submit(limit(5, .buy, "10.00", "1", .fillOrKill, account: "alice"), at: t0) }
+        #expect(throws: Rejection.self) {
+            try book.submit(limit(5, .buy, "10.00", "1", .fillOrKill, account: "alice"), at: t0)
+        }
         // Without an account, no prevention applies.
         _ = try book.submit(limit(6, .buy, "10.00", "20"), at: t0)
         #expect(book.restingOrderCount == 0)
@@ -210,8 +218,11 @@ struct ContinuousMatchingTests {
         _ = try book.submit(limit(3, .buy, "9.98", "7"), at: t0)
         _ = try book.submit(limit(4, .sell, "10.01", "3"), at: t0)
         let depth = book.depth(levels: 5)
-        #expect(depth.bids == [LevelSummary(price: price("9.99"), quantity: quantity("5"), orderCount: 1),
-                               LevelSummary(price: price("9.98"), quantity: quantity("17"), orderCount: 2)])
+        #expect(
+            depth.bids == [
+                LevelSummary(price: price("9.99"), quantity: quantity("5"), orderCount: 1),
+                LevelSummary(price: price("9.98"), quantity: quantity("17"), orderCount: 2),
+            ])
         #expect(depth.asks == [LevelSummary(price: price("10.01"), quantity: quantity("3"), orderCount: 1)])
         #expect(book.depth(levels: 1).bids.count == 1)
         #expect(book.depth(levels: 0).bids.isEmpty)
@@ -223,9 +234,10 @@ struct ContinuousMatchingTests {
 
     @Test("stop orders are refused by a book with a named rule")
     func stopOrders() throws {
-        let order = try Order(id: OrderID(1), account: account("a"), symbol: Symbol("X"), side: .buy,
-                              type: .stop(trigger: price("10")), quantity: quantity("1"),
-                              timeInForce: .immediateOrCancel, createdAt: t0)
+        let order = try Order(
+            id: OrderID(1), account: account("a"), symbol: Symbol("X"), side: .buy,
+            type: .stop(trigger: price("10")), quantity: quantity("1"),
+            timeInForce: .immediateOrCancel, createdAt: t0)
         #expect(throws: Rejection.self) { try BookOrder(order) }
     }
 

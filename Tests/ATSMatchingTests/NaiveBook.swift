@@ -1,4 +1,5 @@
 import ATSDomain
+
 @testable import ATSMatching
 
 /// A deliberately naive continuous book for cross-checking ``OrderBook``: resting orders in one
@@ -70,7 +71,10 @@ struct NaiveBook {
         for maker in candidates where remaining > 0 {
             let index = orders.firstIndex { $0.id == maker.id }!
             if sameAccount(maker.account, order.account) {
-                if selfTradePrevention == .cancelIncoming { stopped = true; break }
+                if selfTradePrevention == .cancelIncoming {
+                    stopped = true
+                    break
+                }
                 events.append(.cancelled(maker.id, maker.open, .selfTrade))
                 orders.remove(at: index)
                 continue
@@ -85,8 +89,10 @@ struct NaiveBook {
             if stopped {
                 events.append(.cancelled(order.id.rawValue, remaining, .selfTrade))
             } else if order.timeInForce.canRest, let limit {
-                orders.append(Resting(id: order.id.rawValue, side: order.side, price: limit, open: remaining,
-                                      priority: nextPriority, account: order.account, timeInForce: order.timeInForce))
+                orders.append(
+                    Resting(
+                        id: order.id.rawValue, side: order.side, price: limit, open: remaining,
+                        priority: nextPriority, account: order.account, timeInForce: order.timeInForce))
                 nextPriority += 1
                 events.append(.rested(order.id.rawValue, remaining))
             } else {
@@ -114,18 +120,34 @@ struct NaiveBook {
     }
 
     mutating func replace(_ id: UInt64, price: Int64, quantity: Int64, now: Timestamp) -> RejectCode? {
-        guard let index = orders.firstIndex(where: { $0.id == id }) else { events = []; return .unknownOrder }
+        guard let index = orders.firstIndex(where: { $0.id == id }) else {
+            events = []
+            return .unknownOrder
+        }
         let old = orders[index]
         if price == old.price && quantity <= old.open {
-            if quantity == old.open { events = []; return .invalidAmendment }
+            if quantity == old.open {
+                events = []
+                return .invalidAmendment
+            }
             return reduce(id, to: quantity)
         }
-        if price <= 0 { events = []; return .priceNotPositive }
-        if quantity <= 0 { events = []; return .quantityNotPositive }
-        if let expiry = old.timeInForce.expiry, expiry <= now { events = []; return .expiryNotInFuture }
+        if price <= 0 {
+            events = []
+            return .priceNotPositive
+        }
+        if quantity <= 0 {
+            events = []
+            return .quantityNotPositive
+        }
+        if let expiry = old.timeInForce.expiry, expiry <= now {
+            events = []
+            return .expiryNotInFuture
+        }
         orders.remove(at: index)
-        let order = BookOrder(id: OrderID(id), account: old.account, side: old.side, limitPrice: Price(rawValue: price),
-                              quantity: Quantity(rawValue: quantity), timeInForce: old.timeInForce)
+        let order = BookOrder(
+            id: OrderID(id), account: old.account, side: old.side, limitPrice: Price(rawValue: price),
+            quantity: Quantity(rawValue: quantity), timeInForce: old.timeInForce)
         let rejected = submit(order, now: now)
         precondition(rejected == nil)
         events.insert(.cancelled(id, old.open, .replaced), at: 0)
@@ -149,8 +171,9 @@ extension BookEvent {
         switch self {
         case .rested(let id, let quantity): return .rested(id.rawValue, quantity.rawValue)
         case .execution(let e):
-            return .execution(maker: e.makerOrderID.rawValue, taker: e.takerOrderID.rawValue, price: e.price.rawValue,
-                              quantity: e.quantity.rawValue)
+            return .execution(
+                maker: e.makerOrderID.rawValue, taker: e.takerOrderID.rawValue, price: e.price.rawValue,
+                quantity: e.quantity.rawValue)
         case .cancelled(let id, let quantity, let reason): return .cancelled(id.rawValue, quantity.rawValue, reason)
         }
     }

@@ -1,11 +1,13 @@
 import ATSDomain
 import Testing
+
 @testable import ATSMatching
 
 @Suite("Order id index")
 struct OrderIndexTests {
-    @Test("agrees with Dictionary over random inserts and removes: sequential, arbitrary, clashing, parked-ahead ids",
-          arguments: [UInt64(0), 1, 2, 3, 4])
+    @Test(
+        "agrees with Dictionary over random inserts and removes: sequential, arbitrary, clashing, parked-ahead ids",
+        arguments: [UInt64(0), 1, 2, 3, 4])
     func againstDictionary(pattern: UInt64) {
         var random = SplitMix64(seed: 31 + pattern)
         var index = OrderIndex(minimumCapacity: 4)
@@ -15,11 +17,11 @@ struct OrderIndexTests {
         for step in 0..<150_000 {
             let key: UInt64
             switch pattern {
-            case 0: key = nextDense                                            // sequential, as venues number orders
-            case 1: key = random.next()                                        // arbitrary 64-bit ids
-            case 2: key = UInt64(random.below(64)) << 40 | nextDense % 7       // shared low bits, far apart
-            case 3: key = nextDense + UInt64(random.below(200))                // ahead, far ahead, reused
-            default: key = random.below(10) == 0 ? nextDense + 150 : nextDense // parked ahead, then reached
+            case 0: key = nextDense  // sequential, as venues number orders
+            case 1: key = random.next()  // arbitrary 64-bit ids
+            case 2: key = UInt64(random.below(64)) << 40 | nextDense % 7  // shared low bits, far apart
+            case 3: key = nextDense + UInt64(random.below(200))  // ahead, far ahead, reused
+            default: key = random.below(10) == 0 ? nextDense + 150 : nextDense  // parked ahead, then reached
             }
             // Hold about 2,000 live ids while the ids themselves run far ahead, so the window slides.
             if keys.count < 2_000 || random.below(2) == 0 {

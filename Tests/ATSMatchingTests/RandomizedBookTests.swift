@@ -1,5 +1,6 @@
 import ATSDomain
 import Testing
+
 @testable import ATSMatching
 
 @Suite("Continuous book over seeded random operations")
@@ -25,8 +26,9 @@ struct RandomizedBookTests {
         }
     }
 
-    @Test("matches a naive reference book event for event, and keeps every invariant",
-          arguments: [SelfTradePrevention.none, .cancelResting, .cancelIncoming], [UInt64(1), 2, 3, 4])
+    @Test(
+        "matches a naive reference book event for event, and keeps every invariant",
+        arguments: [SelfTradePrevention.none, .cancelResting, .cancelIncoming], [UInt64(1), 2, 3, 4])
     func againstReference(prevention: SelfTradePrevention, seed: UInt64) throws {
         var random = SplitMix64(seed: seed &* 7919 &+ UInt64(prevention.rawValue.count))
         var book = OrderBook(configuration: .init(selfTradePrevention: prevention, expectedRestingOrders: 16))
@@ -39,7 +41,9 @@ struct RandomizedBookTests {
 
         func randomPrice() -> Int64 { 1_000_000_000 + Int64(random.below(21) - 10) * tick }
         func randomQuantity() -> Int64 { Int64(random.below(40) + 1) * Quantity.unit / (random.below(4) == 0 ? 2 : 1) }
-        func randomResting() -> UInt64? { naive.orders.isEmpty ? nil : naive.orders[random.below(naive.orders.count)].id }
+        func randomResting() -> UInt64? {
+            naive.orders.isEmpty ? nil : naive.orders[random.below(naive.orders.count)].id
+        }
 
         for step in 0..<2_500 {
             let sequenceBefore = book.sequence
@@ -51,18 +55,24 @@ struct RandomizedBookTests {
             let roll = random.below(100)
             switch roll {
             case 0..<60:
-                let tifs: [TimeInForce] = [.goodTillCancelled, .goodTillCancelled, .day, .immediateOrCancel, .fillOrKill,
-                                           .goodTillDate(now.adding(seconds: Int64(random.below(300)) - 20))]
+                let tifs: [TimeInForce] = [
+                    .goodTillCancelled, .goodTillCancelled, .day, .immediateOrCancel, .fillOrKill,
+                    .goodTillDate(now.adding(seconds: Int64(random.below(300)) - 20)),
+                ]
                 let isMarket = random.below(12) == 0
-                let tif = isMarket ? (random.below(2) == 0 ? TimeInForce.immediateOrCancel : .fillOrKill) : tifs[random.below(tifs.count)]
+                let tif =
+                    isMarket
+                    ? (random.below(2) == 0 ? TimeInForce.immediateOrCancel : .fillOrKill)
+                    : tifs[random.below(tifs.count)]
                 // Now and then reuse a resting id to exercise the duplicate check.
                 let id = random.below(25) == 0 ? (randomResting() ?? nextID) : nextID
                 if id == nextID { nextID += 1 }
                 incomingID = id
-                let order = BookOrder(id: OrderID(id), account: accounts[random.below(accounts.count)],
-                                      side: random.below(2) == 0 ? .buy : .sell,
-                                      limitPrice: isMarket ? nil : Price(rawValue: randomPrice()),
-                                      quantity: Quantity(rawValue: randomQuantity()), timeInForce: tif)
+                let order = BookOrder(
+                    id: OrderID(id), account: accounts[random.below(accounts.count)],
+                    side: random.below(2) == 0 ? .buy : .sell,
+                    limitPrice: isMarket ? nil : Price(rawValue: randomPrice()),
+                    quantity: Quantity(rawValue: randomQuantity()), timeInForce: tif)
                 do {
                     _ = try book.submit(order, at: now)
                     ledger.submitted[id, default: 0] += order.quantity.rawValue
@@ -79,11 +89,14 @@ struct RandomizedBookTests {
                 naiveCode = naive.reduce(id, to: target)
             case 86..<96:
                 let id = randomResting() ?? 0
-                let newPrice = random.below(3) == 0 ? (naive.orders.first { $0.id == id }?.price ?? tick) : randomPrice()
+                let newPrice =
+                    random.below(3) == 0 ? (naive.orders.first { $0.id == id }?.price ?? tick) : randomPrice()
                 let newQuantity = randomQuantity()
                 let before = naive.orders.first { $0.id == id }
                 do {
-                    _ = try book.replace(OrderID(id), price: Price(rawValue: newPrice), quantity: Quantity(rawValue: newQuantity), at: now)
+                    _ = try book.replace(
+                        OrderID(id), price: Price(rawValue: newPrice), quantity: Quantity(rawValue: newQuantity),
+                        at: now)
                     // A replace that re-enters submits the new quantity afresh.
                     if let before, !(newPrice == before.price && newQuantity <= before.open) {
                         ledger.submitted[id, default: 0] += newQuantity
@@ -97,7 +110,9 @@ struct RandomizedBookTests {
                 expired = (engineExpired, naive.expire(now: now, endOfDay: endOfDay))
             }
 
-            #expect(engineCode == naiveCode, "step \(step): engine \(String(describing: engineCode)) vs reference \(String(describing: naiveCode))")
+            #expect(
+                engineCode == naiveCode,
+                "step \(step): engine \(String(describing: engineCode)) vs reference \(String(describing: naiveCode))")
             if let (engine, reference) = expired {
                 #expect(engine == reference, "step \(step): expiries differ")
                 #expect(book.events.map(\.naive).sorted(by: order) == naive.events.sorted(by: order), "step \(step)")
@@ -114,20 +129,24 @@ struct RandomizedBookTests {
             // The book changed unless the only events are the arriving order's own unfilled remainder.
             let changed = book.events.contains { event in
                 if case .cancelled(let id, _, let reason) = event, id.rawValue == incomingID,
-                   reason == .unfilled || reason == .selfTrade {
+                    reason == .unfilled || reason == .selfTrade
+                {
                     return false
                 }
                 return true
             }
-            #expect(changed ? book.sequence == sequenceBefore + 1 : book.sequence == sequenceBefore, "step \(step): sequence")
+            #expect(
+                changed ? book.sequence == sequenceBefore + 1 : book.sequence == sequenceBefore,
+                "step \(step): sequence")
 
             try checkStructure(book, naive: naive, step: step)
-            var touched = Set(book.events.flatMap { event -> [UInt64] in
-                switch event {
-                case .execution(let e): return [e.makerOrderID.rawValue, e.takerOrderID.rawValue]
-                case .cancelled(let id, _, _), .rested(let id, _): return [id.rawValue]
-                }
-            })
+            var touched = Set(
+                book.events.flatMap { event -> [UInt64] in
+                    switch event {
+                    case .execution(let e): return [e.makerOrderID.rawValue, e.takerOrderID.rawValue]
+                    case .cancelled(let id, _, _), .rested(let id, _): return [id.rawValue]
+                    }
+                })
             if let incomingID { touched.insert(incomingID) }
             checkConservation(ledger, book: book, ids: touched, step: step)
             for execution in book.executions {

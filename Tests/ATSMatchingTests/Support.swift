@@ -1,6 +1,6 @@
 import ATSDomain
-@testable import ATSMatching
 
+@testable import ATSMatching
 
 func price(_ text: String) -> Price { try! Price(text) }
 func quantity(_ text: String) -> Quantity { try! Quantity(text) }
@@ -9,15 +9,20 @@ func account(_ text: String) -> AccountID { try! AccountID(text) }
 let t0 = Timestamp(secondsSinceEpoch: 1_800_000_000)
 
 func limit(
-    _ id: UInt64, _ side: Side, _ p: String, _ q: String, _ tif: TimeInForce = .goodTillCancelled, account owner: String? = nil
+    _ id: UInt64, _ side: Side, _ p: String, _ q: String, _ tif: TimeInForce = .goodTillCancelled,
+    account owner: String? = nil
 ) -> BookOrder {
-    BookOrder(id: OrderID(id), account: owner.map(account), side: side, limitPrice: price(p), quantity: quantity(q),
-              timeInForce: tif)
+    BookOrder(
+        id: OrderID(id), account: owner.map(account), side: side, limitPrice: price(p), quantity: quantity(q),
+        timeInForce: tif)
 }
 
-func market(_ id: UInt64, _ side: Side, _ q: String, _ tif: TimeInForce = .immediateOrCancel, account owner: String? = nil) -> BookOrder {
-    BookOrder(id: OrderID(id), account: owner.map(account), side: side, limitPrice: nil, quantity: quantity(q),
-              timeInForce: tif)
+func market(
+    _ id: UInt64, _ side: Side, _ q: String, _ tif: TimeInForce = .immediateOrCancel, account owner: String? = nil
+) -> BookOrder {
+    BookOrder(
+        id: OrderID(id), account: owner.map(account), side: side, limitPrice: nil, quantity: quantity(q),
+        timeInForce: tif)
 }
 
 extension OrderBook {

@@ -5,7 +5,9 @@ import Testing
 /// The planner against an exhaustive search on thousands of seeded random books.
 @Suite struct PlannerRandomTests {
     /// A random snapshot and order, small enough to search exhaustively.
-    static func randomCase(_ random: inout SplitMix64, maximumSize: Int, lots: [Int64]) throws -> (PlanSnapshot, PlanOrder) {
+    static func randomCase(_ random: inout SplitMix64, maximumSize: Int, lots: [Int64]) throws -> (
+        PlanSnapshot, PlanOrder
+    ) {
         let venueCount = 1 + random.below(4)
         var venues: [PlanVenue] = []
         for index in 0..<venueCount {
@@ -21,15 +23,16 @@ import Testing
                     return PlanLevel(price: Price(rawValue: price), quantity: Quantity(rawValue: size))
                 }
             }
-            venues.append(PlanVenue(
-                venue: try VenueID("v\(index)"),
-                lotSize: Quantity(rawValue: lot),
-                minQuantity: Quantity(rawValue: minimum),
-                minNotional: random.below(4) == 0 ? Money(rawValue: Int64(random.below(80)) * 100_000_000) : .zero,
-                takerFee: BasisPoints(rawValue: Int64(random.below(6)) * 2_500_000_000),  // 0, 25, … 125 bp
-                fixedFee: random.below(3) == 0 ? Money(rawValue: Int64(random.below(30)) * 10_000_000) : .zero,
-                bids: try levels(descending: true), asks: try levels(descending: false)
-            ))
+            venues.append(
+                PlanVenue(
+                    venue: try VenueID("v\(index)"),
+                    lotSize: Quantity(rawValue: lot),
+                    minQuantity: Quantity(rawValue: minimum),
+                    minNotional: random.below(4) == 0 ? Money(rawValue: Int64(random.below(80)) * 100_000_000) : .zero,
+                    takerFee: BasisPoints(rawValue: Int64(random.below(6)) * 2_500_000_000),  // 0, 25, … 125 bp
+                    fixedFee: random.below(3) == 0 ? Money(rawValue: Int64(random.below(30)) * 10_000_000) : .zero,
+                    bids: try levels(descending: true), asks: try levels(descending: false)
+                ))
         }
         let side: Side = random.below(2) == 0 ? .buy : .sell
         let quantity = Quantity(rawValue: Int64(1 + random.below(maximumSize * 3)) * 50_000_000)
@@ -54,8 +57,11 @@ import Testing
             while quantity <= order.quantity.rawValue {
                 let (notional, shortfall) = ReferencePricing.notional(of: quantity, at: venue, order: order)
                 if shortfall > 0 { break }
-                if quantity >= venue.minQuantity.rawValue && notional >= Int128(venue.minNotional.rawValue) * 100_000_000 {
-                    let fee = notional * Int128(venue.takerFee.rawValue) / 10_000
+                if quantity >= venue.minQuantity.rawValue
+                    && notional >= Int128(venue.minNotional.rawValue) * 100_000_000
+                {
+                    let fee =
+                        notional * Int128(venue.takerFee.rawValue) / 10_000
                         + Int128(venue.fixedFee.rawValue) * 10_000_000_000_000_000
                     let signed = order.side == .buy ? notional * 100_000_000 + fee : -(notional * 100_000_000 - fee)
                     options.append((Int(quantity / half), signed))
@@ -84,12 +90,14 @@ import Testing
             let evaluation = try ReferencePricing.evaluate(plan: plan, order: order, snapshot: snapshot)
             let optimum = exhaustiveOptimum(snapshot, order)
             let signedCost = order.side == .buy ? plan.allInCost.rawValue : -plan.allInCost.rawValue
-            let ok = evaluation.valid && evaluation.allInCost == plan.allInCost
+            let ok =
+                evaluation.valid && evaluation.allInCost == plan.allInCost
                 && plan.filledQuantity.rawValue == optimum.filled && signedCost == optimum.cost
             if !ok {
                 failures += 1
                 if failures <= 3 {
-                    Issue.record("""
+                    Issue.record(
+                        """
                         case \(caseNumber): filled \(plan.filledQuantity) cost \(signedCost) \
                         against \(Quantity(rawValue: optimum.filled)) \(optimum.cost); \(evaluation.problems) \
                         \(order) \(snapshot)
@@ -102,23 +110,26 @@ import Testing
 
     @Test func smallBooksMatchExhaustiveSearch() throws {
         // Lots 0.5, 1, 1.5, 2, 2.5: one lot class or several, with minimums and fixed fees.
-        let failures = try Self.check(seed: 0x5EED_0001, cases: 3_000, maximumSize: 12,
-                                      lots: [50_000_000, 100_000_000, 150_000_000, 200_000_000, 250_000_000])
+        let failures = try Self.check(
+            seed: 0x5EED_0001, cases: 3_000, maximumSize: 12,
+            lots: [50_000_000, 100_000_000, 150_000_000, 200_000_000, 250_000_000])
         #expect(failures == 0)
     }
 
     @Test func deeperBooksWithUnrelatedLotsMatchExhaustiveSearch() throws {
         // Larger quantities against lots 0.5, 2, 3 and 5, so that the proximity window is narrower
         // than the book and actually cuts.
-        let failures = try Self.check(seed: 0x5EED_0002, cases: 400, maximumSize: 80,
-                                      lots: [50_000_000, 200_000_000, 300_000_000, 500_000_000])
+        let failures = try Self.check(
+            seed: 0x5EED_0002, cases: 400, maximumSize: 80,
+            lots: [50_000_000, 200_000_000, 300_000_000, 500_000_000])
         #expect(failures == 0)
     }
 
     @Test func strategiesStayValidAndNeverBeatTheOptimum() throws {
         var random = SplitMix64(seed: 0x5EED_0003)
         for _ in 0..<1_000 {
-            let (snapshot, order) = try Self.randomCase(&random, maximumSize: 12, lots: [50_000_000, 100_000_000, 200_000_000])
+            let (snapshot, order) = try Self.randomCase(
+                &random, maximumSize: 12, lots: [50_000_000, 100_000_000, 200_000_000])
             let optimal = try Planner.plan(order, on: snapshot)
             for strategy in [PlanStrategy.bestSingle, .proRata] {
                 var other = order
@@ -128,7 +139,11 @@ import Testing
                 #expect(evaluation.valid, "\(strategy): \(evaluation.problems)")
                 #expect(plan.filledQuantity <= optimal.filledQuantity)
                 if plan.filledQuantity == optimal.filledQuantity {
-                    if order.side == .buy { #expect(plan.allInCost >= optimal.allInCost) } else { #expect(plan.allInCost <= optimal.allInCost) }
+                    if order.side == .buy {
+                        #expect(plan.allInCost >= optimal.allInCost)
+                    } else {
+                        #expect(plan.allInCost <= optimal.allInCost)
+                    }
                 }
                 if strategy == .bestSingle { #expect(plan.allocations.count <= 1) }
             }

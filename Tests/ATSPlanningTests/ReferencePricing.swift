@@ -18,7 +18,8 @@ enum ReferencePricing {
         return try evaluate(quantities: quantities, order: order, snapshot: snapshot)
     }
 
-    static func evaluate(quantities: [String: Quantity], order: PlanOrder, snapshot: PlanSnapshot) throws -> Evaluation {
+    static func evaluate(quantities: [String: Quantity], order: PlanOrder, snapshot: PlanSnapshot) throws -> Evaluation
+    {
         var result = Evaluation()
         var notionalTotal: Int128 = 0
         var feeTotal: Int128 = 0
@@ -36,13 +37,16 @@ enum ReferencePricing {
                 result.problems.append("\(name): below minimum notional")
             }
             // fee = notional × bps / 10⁴, with bps at 8 decimals: scale 16 + 8 - 4 → to 24 needs × 10⁴ / 10⁴.
-            let fee = notional * Int128(venue.takerFee.rawValue) / 10_000 + Int128(venue.fixedFee.rawValue) * 10_000_000_000_000_000
+            let fee =
+                notional * Int128(venue.takerFee.rawValue) / 10_000 + Int128(venue.fixedFee.rawValue)
+                * 10_000_000_000_000_000
             notionalTotal += notional * 100_000_000
             feeTotal += fee
             result.filled += quantity.rawValue
         }
         if result.filled > order.quantity.rawValue { result.problems.append("over the order quantity") }
-        result.allInCost = ExactAmount(rawValue: order.side == .buy ? notionalTotal + feeTotal : notionalTotal - feeTotal)
+        result.allInCost = ExactAmount(
+            rawValue: order.side == .buy ? notionalTotal + feeTotal : notionalTotal - feeTotal)
         return result
     }
 

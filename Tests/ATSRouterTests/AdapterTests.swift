@@ -1,9 +1,9 @@
-import AsyncHTTPClient
 import ATSDomain
-import ATSRouter
 import ATSPlanning
+import ATSRouter
 import ATSVenueMocks
 import ATSVenues
+import AsyncHTTPClient
 import Testing
 
 /// Each dialect's adapter against its running mock over real HTTP.
@@ -11,14 +11,18 @@ import Testing
     static let venues = ["tzero", "archax", "openfinance", "securitize", "texture"]
 
     /// Runs `body` with the five mocks up and an adapter for `venue`.
-    func withAdapter(_ venue: String, credentials: VenueCredentials? = nil,
-                     _ body: (any VenueAdapter, VenueDefinition, VenueEngine) async throws -> Void) async throws {
+    func withAdapter(
+        _ venue: String, credentials: VenueCredentials? = nil,
+        _ body: (any VenueAdapter, VenueDefinition, VenueEngine) async throws -> Void
+    ) async throws {
         let catalog = try Repository.catalog()
-        let fleet = try await MockVenueFleet.start(catalog.venues, clock: RunningClock(startingAt: monday), stepInterval: nil)
+        let fleet = try await MockVenueFleet.start(
+            catalog.venues, clock: RunningClock(startingAt: monday), stepInterval: nil)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let definition = try #require(catalog.venue(try VenueID(venue)))
-        let adapter = VenueAdapters.make(for: definition, baseURL: fleet.urls[definition.id]!,
-                                         credentials: credentials ?? .demo(for: venue), client: client, timeout: .seconds(2))
+        let adapter = VenueAdapters.make(
+            for: definition, baseURL: fleet.urls[definition.id]!,
+            credentials: credentials ?? .demo(for: venue), client: client, timeout: .seconds(2))
         do {
             try await body(adapter, definition, fleet.engines[definition.id]!)
         } catch {
@@ -34,7 +38,9 @@ import Testing
     func booksArriveExactlyAndOnlyWhenChanged(venue: String) async throws {
         try await withAdapter(venue) { adapter, definition, engine in
             let symbol = definition.listings[0].symbol
-            guard case .changed(let sequence, let bids, let asks) = try await adapter.book(symbol, levels: 10, since: nil) else {
+            guard
+                case .changed(let sequence, let bids, let asks) = try await adapter.book(symbol, levels: 10, since: nil)
+            else {
                 Issue.record("first poll must carry the book")
                 return
             }
@@ -56,21 +62,26 @@ import Testing
         try await withAdapter(venue) { adapter, definition, engine in
             let listing = definition.listings[0]
             let symbol = listing.symbol
-            guard case .changed(_, _, let asks) = try await adapter.book(symbol, levels: 10, since: nil), let best = asks.first else {
+            guard case .changed(_, _, let asks) = try await adapter.book(symbol, levels: 10, since: nil),
+                let best = asks.first
+            else {
                 Issue.record("no asks")
                 return
             }
             // Enough to meet the minimums, within the best level.
             let lot = listing.lotSize.rawValue
-            let byValue = (Int128(listing.minimumOrderValue.rawValue) * Int128(Quantity.unit) + Int128(best.price.rawValue) - 1)
+            let byValue =
+                (Int128(listing.minimumOrderValue.rawValue) * Int128(Quantity.unit) + Int128(best.price.rawValue) - 1)
                 / Int128(best.price.rawValue)
             var raw = max(listing.minimumQuantity.rawValue, lot * 3, Int64(byValue))
             raw = (raw + lot - 1) / lot * lot
             try #require(raw <= best.quantity.rawValue, "the best level is too small for a test child")
             let quantity = Quantity(rawValue: raw)
-            let tif: TimeInForce.Kind = definition.timeInForce.contains(.ioc) ? .ioc : (definition.timeInForce.contains(.day) ? .day : .gtc)
-            let request = ChildOrderRequest(clientKey: "t-\(venue)-1", symbol: symbol, side: .buy, quantity: quantity,
-                                            limitPrice: best.price, timeInForce: tif)
+            let tif: TimeInForce.Kind =
+                definition.timeInForce.contains(.ioc) ? .ioc : (definition.timeInForce.contains(.day) ? .day : .gtc)
+            let request = ChildOrderRequest(
+                clientKey: "t-\(venue)-1", symbol: symbol, side: .buy, quantity: quantity,
+                limitPrice: best.price, timeInForce: tif)
             let placed = try await adapter.submit(request)
             #expect(placed.clientKey == request.clientKey)
             #expect(placed.quantity == quantity)
@@ -111,9 +122,11 @@ import Testing
             // Off tick: the venue refuses this request; retrying will not help.
             let offTick = Price(rawValue: listing.referencePrice.rawValue + max(1, listing.tickSize.rawValue / 3))
             do {
-                _ = try await adapter.submit(ChildOrderRequest(clientKey: "bad-\(venue)", symbol: listing.symbol, side: .buy,
-                                                               quantity: listing.lotSize, limitPrice: offTick,
-                                                               timeInForce: definition.timeInForce.contains(.gtc) ? .gtc : .day))
+                _ = try await adapter.submit(
+                    ChildOrderRequest(
+                        clientKey: "bad-\(venue)", symbol: listing.symbol, side: .buy,
+                        quantity: listing.lotSize, limitPrice: offTick,
+                        timeInForce: definition.timeInForce.contains(.gtc) ? .gtc : .day))
                 Issue.record("an off-tick order was accepted")
             } catch let failure as VenueFailure {
                 // Refused by the venue (4xx) or, where the dialect cannot carry the price, by the adapter.
@@ -128,7 +141,8 @@ import Testing
                 #expect(failure.httpStatus == 404)
             }
         }
-        try await withAdapter(venue, credentials: VenueCredentials(keyID: "\(venue)-demo", secret: "wrong")) { adapter, definition, _ in
+        try await withAdapter(venue, credentials: VenueCredentials(keyID: "\(venue)-demo", secret: "wrong")) {
+            adapter, definition, _ in
             do {
                 _ = try await adapter.book(definition.listings[0].symbol, levels: 5, since: nil)
                 Issue.record("wrong credentials were accepted")
@@ -169,7 +183,9 @@ import Testing
             #expect(await live.router.verifyInstruments() == [])
             // Each adapter reads every listing, with at least tick and lot exact.
             for venue in live.router.context.catalog.venues {
-                let published = try await live.router.context.gateways[venue.id]!.call("instruments") { try await $0.instruments() }
+                let published = try await live.router.context.gateways[venue.id]!.call("instruments") {
+                    try await $0.instruments()
+                }
                 #expect(Set(published.map(\.symbol)) == Set(venue.listings.map(\.symbol)), "\(venue.id)")
             }
         }
@@ -182,6 +198,8 @@ import Testing
         #expect(InstrumentCheck.mismatches(venue, published: [published]).count == venue.listings.count - 1)
         published.lotSize = Quantity(rawValue: listing.lotSize.rawValue * 10)
         let found = InstrumentCheck.mismatches(venue, published: [published])
-        #expect(found.contains("tzero \(listing.symbol) lotSize: published \(published.lotSize), configured \(listing.lotSize)"))
+        #expect(
+            found.contains(
+                "tzero \(listing.symbol) lotSize: published \(published.lotSize), configured \(listing.lotSize)"))
     }
 }

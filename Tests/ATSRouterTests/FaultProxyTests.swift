@@ -43,14 +43,19 @@ import Testing
         Self.fastSettings(&configuration)
         var urls = live.fleet.urls
         urls[Self.tzero] = proxy.url
-        let router = try SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: live.clock, journal: journal)
+        let router = try SmartRouter(
+            catalog: catalog, configuration: configuration, urls: urls, clock: live.clock, journal: journal)
         do {
             try await run(router: router, proxy: proxy, live: live, journal: journal)
         } catch {
-            await router.shutdown(); await proxy.stop(); await live.stop()
+            await router.shutdown()
+            await proxy.stop()
+            await live.stop()
             throw error
         }
-        await router.shutdown(); await proxy.stop(); await live.stop()
+        await router.shutdown()
+        await proxy.stop()
+        await live.stop()
     }
 
     func run(router: SmartRouter, proxy: FaultProxy, live: LiveRouter, journal: Journal) async throws {
@@ -63,9 +68,11 @@ import Testing
             var requests: [ParentOrderRequest] = []
             for index in 0..<size {
                 let include: Set<VenueID> = index % 2 == 0 ? [Self.tzero] : []
-                requests.append(ParentOrderRequest(account: Self.accounts[random.below(Self.accounts.count)], symbol: Self.acme, side: .buy,
-                                                   quantity: Quantity(rawValue: Int64(1 + random.below(5)) * Quantity.unit),
-                                                   timeInForce: .ioc, includeVenues: include))
+                requests.append(
+                    ParentOrderRequest(
+                        account: Self.accounts[random.below(Self.accounts.count)], symbol: Self.acme, side: .buy,
+                        quantity: Quantity(rawValue: Int64(1 + random.below(5)) * Quantity.unit),
+                        timeInForce: .ioc, includeVenues: include))
             }
             counts.orders += size
             return await withTaskGroup(of: ParentOrder.self) { group in
@@ -87,18 +94,25 @@ import Testing
 
         func checkAfterPhase(_ phase: String) async throws {
             let parents = await router.orders.allParents()
-            #expect(parents.allSatisfy { $0.status.isTerminal }, "\(phase): \(parents.filter { !$0.status.isTerminal }.map(\.id))")
+            #expect(
+                parents.allSatisfy { $0.status.isTerminal },
+                "\(phase): \(parents.filter { !$0.status.isTerminal }.map(\.id))")
             for parent in parents {
                 #expect(parent.filledQuantity <= parent.quantity, "\(phase): parent \(parent.id) over-filled")
-                #expect(parent.children.allSatisfy { $0.status != .unknown }, "\(phase): parent \(parent.id) still has an unknown child")
+                #expect(
+                    parent.children.allSatisfy { $0.status != .unknown },
+                    "\(phase): parent \(parent.id) still has an unknown child")
             }
             // Every venue order under this journal's keys is a journalled child with the same fills, and no key was placed twice.
             let children = Dictionary(uniqueKeysWithValues: parents.flatMap(\.children).map { ($0.clientKey, $0) })
             for (venue, engine) in live.fleet.engines {
                 for order in await engine.clientOrders() where order.clientKey.hasPrefix(journal.tag + "-") {
-                    let child = try #require(children[order.clientKey], "\(phase): \(venue) has \(order.clientKey), unknown to the journal")
+                    let child = try #require(
+                        children[order.clientKey], "\(phase): \(venue) has \(order.clientKey), unknown to the journal")
                     #expect(child.venue == venue)
-                    #expect(child.filledQuantity.description == order.filledQuantity, "\(phase): \(order.clientKey) venue \(order.filledQuantity), journal \(child.filledQuantity)")
+                    #expect(
+                        child.filledQuantity.description == order.filledQuantity,
+                        "\(phase): \(order.clientKey) venue \(order.filledQuantity), journal \(child.filledQuantity)")
                     #expect(child.fills.count == order.fills, "\(phase): \(order.clientKey)")
                 }
             }
@@ -106,19 +120,26 @@ import Testing
             let settlement = try router.settlement.wholeBook()
             let fills = parents.flatMap { $0.children.flatMap { child in child.fills.map { (child.venue, $0.id) } } }
             #expect(settlement.settlements.count == fills.count, "\(phase)")
-            for (venue, fill) in fills { #expect(settlement.settlement(venue: venue, fillId: fill) != nil, "\(phase): \(venue) \(fill)") }
+            for (venue, fill) in fills {
+                #expect(settlement.settlement(venue: venue, fillId: fill) != nil, "\(phase): \(venue) \(fill)")
+            }
             let stored = try OrderJournal.parents(in: journal)
             #expect(stored.map(\.filledQuantity) == parents.map(\.filledQuantity), "\(phase)")
         }
 
         await router.pollAll()
         #expect(await router.context.gateways[Self.tzero]!.isHealthy)
-        for fault in [ProxyFault.delay(.milliseconds(700)), .reset, .garbage, .blackHole, .serverError, .trickle(.milliseconds(40))] {
+        for fault in [
+            ProxyFault.delay(.milliseconds(700)), .reset, .garbage, .blackHole, .serverError,
+            .trickle(.milliseconds(40)),
+        ] {
             proxy.set(fault)
             let parents = await burst(8)
             for parent in parents {
                 counts.unknownChildren += parent.children.filter { $0.status == .unknown }.count
-                if parent.children.contains(where: { $0.venue != Self.tzero && $0.filledQuantity.isPositive }) { counts.filledElsewhere += 1 }
+                if parent.children.contains(where: { $0.venue != Self.tzero && $0.filledQuantity.isPositive }) {
+                    counts.filledElsewhere += 1
+                }
                 // Nothing is routed twice while a child's answer is outstanding.
                 #expect(parent.filledQuantity <= parent.quantity, "\(fault)")
                 #expect(parent.unroutedQuantity.rawValue >= 0, "\(fault)")
@@ -128,8 +149,10 @@ import Testing
             await router.pollAll()
             let book = await router.context.consolidatedBook(Self.acme)
             #expect(book.venues.contains { $0.venue != Self.tzero && $0.included }, "\(fault)")
-            let elsewhere = await router.orders.submit(ParentOrderRequest(account: Self.accounts[0], symbol: Self.acme, side: .buy,
-                                                                          quantity: try Quantity("2"), timeInForce: .ioc))
+            let elsewhere = await router.orders.submit(
+                ParentOrderRequest(
+                    account: Self.accounts[0], symbol: Self.acme, side: .buy,
+                    quantity: try Quantity("2"), timeInForce: .ioc))
             #expect(elsewhere.filledQuantity.isPositive, "\(fault): \(elsewhere.note ?? "")")
             #expect(!(await router.context.gateways[Self.tzero]!.isHealthy), "\(fault): the breaker opened")
             // The fault clears: re-admitted after the open interval, and every unknown child settled from the venue.

@@ -1,40 +1,83 @@
 import ATSDomain
 import ATSOrders
-import ATSVenueMocks
 import ATSPlanning
+import ATSVenueMocks
 import ATSVenues
 import Testing
+
 @testable import ATSRouter
 
 @Suite struct CircuitBreakerTests {
     @Test func opensAfterConsecutiveFailuresProbesAndReadmits() {
         var breaker = CircuitBreaker(configuration: .init(failureThreshold: 3, openIntervalMilliseconds: 1_000))
         let start = Timestamp(secondsSinceEpoch: 1_000)
-        do { let result = breaker.recordFailure(.retryable, at: start); #expect(result == nil) }
-        do { let result = breaker.recordFailure(.retryable, at: start); #expect(result == nil) }
+        do {
+            let result = breaker.recordFailure(.retryable, at: start)
+            #expect(result == nil)
+        }
+        do {
+            let result = breaker.recordFailure(.retryable, at: start)
+            #expect(result == nil)
+        }
         #expect(breaker.isHealthy)
-        do { let result = breaker.recordSuccess(); #expect(result == nil) }  // a success resets the count
-        do { let result = breaker.recordFailure(.retryable, at: start); #expect(result == nil) }
-        do { let result = breaker.recordFailure(.fatal, at: start); #expect(result == nil) }
-        do { let result = breaker.recordFailure(.retryable, at: start); #expect(result == .excluded) }
+        do {
+            let result = breaker.recordSuccess()
+            #expect(result == nil)
+        }  // a success resets the count
+        do {
+            let result = breaker.recordFailure(.retryable, at: start)
+            #expect(result == nil)
+        }
+        do {
+            let result = breaker.recordFailure(.fatal, at: start)
+            #expect(result == nil)
+        }
+        do {
+            let result = breaker.recordFailure(.retryable, at: start)
+            #expect(result == .excluded)
+        }
         #expect(!breaker.isHealthy)
-        do { let result = breaker.allowsRequest(at: start.adding(nanoseconds: 999_000_000)); #expect(!result) }
+        do {
+            let result = breaker.allowsRequest(at: start.adding(nanoseconds: 999_000_000))
+            #expect(!result)
+        }
         // After the interval: exactly one probe.
         let later = start.adding(nanoseconds: 1_000_000_000)
-        do { let result = breaker.allowsRequest(at: later); #expect(result) }
-        do { let result = breaker.allowsRequest(at: later); #expect(!result) }
+        do {
+            let result = breaker.allowsRequest(at: later)
+            #expect(result)
+        }
+        do {
+            let result = breaker.allowsRequest(at: later)
+            #expect(!result)
+        }
         // The probe fails: open again for another interval.
-        do { let result = breaker.recordFailure(.retryable, at: later); #expect(result == nil) }
-        do { let result = breaker.allowsRequest(at: later.adding(nanoseconds: 500_000_000)); #expect(!result) }
+        do {
+            let result = breaker.recordFailure(.retryable, at: later)
+            #expect(result == nil)
+        }
+        do {
+            let result = breaker.allowsRequest(at: later.adding(nanoseconds: 500_000_000))
+            #expect(!result)
+        }
         let probe = later.adding(nanoseconds: 1_000_000_000)
-        do { let result = breaker.allowsRequest(at: probe); #expect(result) }
-        do { let result = breaker.recordSuccess(); #expect(result == .readmitted) }
+        do {
+            let result = breaker.allowsRequest(at: probe)
+            #expect(result)
+        }
+        do {
+            let result = breaker.recordSuccess()
+            #expect(result == .readmitted)
+        }
         #expect(breaker.isHealthy)
     }
 
     @Test func refusalsOfOneRequestDoNotCount() {
         var breaker = CircuitBreaker(configuration: .init(failureThreshold: 1, openIntervalMilliseconds: 1_000))
-        for _ in 0..<10 { let result = breaker.recordFailure(.notRetryable, at: .epoch); #expect(result == nil) }
+        for _ in 0..<10 {
+            let result = breaker.recordFailure(.notRetryable, at: .epoch)
+            #expect(result == nil)
+        }
         #expect(breaker.isHealthy)
     }
 }
@@ -51,29 +94,33 @@ import Testing
     @Test(arguments: [VenueFault.hang, .error, .malformed])
     func aFailingVenueIsExcludedThenReadmitted(fault: VenueFault) async throws {
         try await LiveRouter.with(configure: Self.fastSettings) { live in
-        let tzero = try VenueID("tzero")
-        let acme = try Symbol("ACME")
-        await live.router.pollAll()
-        #expect(await live.router.context.consolidatedBook(acme).venues.first { $0.venue == tzero }?.included == true)
+            let tzero = try VenueID("tzero")
+            let acme = try Symbol("ACME")
+            await live.router.pollAll()
+            #expect(
+                await live.router.context.consolidatedBook(acme).venues.first { $0.venue == tzero }?.included == true)
 
-        live.fleet.engines[tzero]!.faults.set(fault)
-        await live.router.pollAll()
-        await live.router.pollAll()
-        let down = await live.router.context.consolidatedBook(acme)
-        let status = try #require(down.venues.first { $0.venue == tzero })
-        #expect(status.included == false)
-        #expect(status.code == "unhealthy")
-        #expect(!down.asks.contains { $0.venue == tzero })
-        // Orders route around it.
-        let parent = await live.router.orders.submit(ParentOrderRequest(
-            account: try AccountID("alice"), symbol: acme, side: .buy, quantity: try Quantity("10"), timeInForce: .ioc))
-        #expect(!parent.children.contains { $0.venue == tzero })
+            live.fleet.engines[tzero]!.faults.set(fault)
+            await live.router.pollAll()
+            await live.router.pollAll()
+            let down = await live.router.context.consolidatedBook(acme)
+            let status = try #require(down.venues.first { $0.venue == tzero })
+            #expect(status.included == false)
+            #expect(status.code == "unhealthy")
+            #expect(!down.asks.contains { $0.venue == tzero })
+            // Orders route around it.
+            let parent = await live.router.orders.submit(
+                ParentOrderRequest(
+                    account: try AccountID("alice"), symbol: acme, side: .buy, quantity: try Quantity("10"),
+                    timeInForce: .ioc))
+            #expect(!parent.children.contains { $0.venue == tzero })
 
-        // It recovers; after the open interval a probe re-admits it.
-        live.fleet.engines[tzero]!.faults.set(.none)
-        try await Task.sleep(for: .milliseconds(350))
-        await live.router.pollAll()
-        #expect(await live.router.context.consolidatedBook(acme).venues.first { $0.venue == tzero }?.included == true)
+            // It recovers; after the open interval a probe re-admits it.
+            live.fleet.engines[tzero]!.faults.set(.none)
+            try await Task.sleep(for: .milliseconds(350))
+            await live.router.pollAll()
+            #expect(
+                await live.router.context.consolidatedBook(acme).venues.first { $0.venue == tzero }?.included == true)
         }
     }
 
@@ -83,14 +130,14 @@ import Testing
             settings.stalenessLimitMilliseconds = 1_000
             configuration.routing = settings
         }) { live in
-        let acme = try Symbol("ACME")
-        await live.router.pollAll()
-        #expect(await live.router.context.consolidatedBook(acme).venues.contains { $0.included })
-        try await Task.sleep(for: .milliseconds(1_100))
-        let stale = await live.router.context.consolidatedBook(acme)
-        #expect(stale.venues.allSatisfy { !$0.included })
-        #expect(stale.venues.contains { $0.code == "stale" })
-        #expect(stale.asks.isEmpty)
+            let acme = try Symbol("ACME")
+            await live.router.pollAll()
+            #expect(await live.router.context.consolidatedBook(acme).venues.contains { $0.included })
+            try await Task.sleep(for: .milliseconds(1_100))
+            let stale = await live.router.context.consolidatedBook(acme)
+            #expect(stale.venues.allSatisfy { !$0.included })
+            #expect(stale.venues.contains { $0.code == "stale" })
+            #expect(stale.asks.isEmpty)
         }
     }
 }
@@ -114,8 +161,9 @@ import Testing
             let limit = try #require(live.router.context.catalog.venue(tzero)).rateLimit  // 20 a second, bursts of 40
             let acme = try Symbol("ACME")
             @Sendable func child(_ n: Int) -> ChildOrderRequest {
-                ChildOrderRequest(clientKey: "pace-\(n)", symbol: acme, side: .buy, quantity: try! Quantity("1"),
-                                  limitPrice: try! Price("9.50"), timeInForce: .day)
+                ChildOrderRequest(
+                    clientKey: "pace-\(n)", symbol: acme, side: .buy, quantity: try! Quantity("1"),
+                    limitPrice: try! Price("9.50"), timeInForce: .day)
             }
             // Paced, more than a burst goes through without one refusal from the venue.
             let start = ContinuousClock.now

@@ -1,12 +1,13 @@
 import ATSDomain
-@testable import ATSOrders
-import Foundation
-@testable import ATSRouter
 import ATSPlanning
 import ATSStorage
 import ATSVenueMocks
 import ATSVenues
+import Foundation
 import Testing
+
+@testable import ATSOrders
+@testable import ATSRouter
 
 /// The order manager with its journal: everything it does reads back, and a restart reconciles
 /// what the previous process left open with the venues, by idempotency key.
@@ -29,16 +30,24 @@ import Testing
         let (journal, path) = try temporaryJournal()
         try await LiveRouter.with(journal: journal) { live in
             let ask = try await bestAsk(live)
-            let filled = await live.router.orders.submit(ParentOrderRequest(
-                account: alice, symbol: acme, side: .buy, quantity: try Quantity("300"), timeInForce: .ioc, clientOrderId: "a-1"))
-            let refused = await live.router.orders.submit(ParentOrderRequest(
-                account: bob, symbol: acme, side: .buy, quantity: try Quantity("10"), timeInForce: .ioc))
+            let filled = await live.router.orders.submit(
+                ParentOrderRequest(
+                    account: alice, symbol: acme, side: .buy, quantity: try Quantity("300"), timeInForce: .ioc,
+                    clientOrderId: "a-1"))
+            let refused = await live.router.orders.submit(
+                ParentOrderRequest(
+                    account: bob, symbol: acme, side: .buy, quantity: try Quantity("10"), timeInForce: .ioc))
             let limit = Price(rawValue: (ask.rawValue - 50_000_000) / 1_000_000 * 1_000_000)
             // Fresh books for the resting order: the two orders before it may have taken longer
             // than the staleness limit on a loaded machine, and a stale book is no place to rest.
             await live.router.pollAll()
-            let resting = try await waitUntilSettled(live.router.orders, live.router.orders.submit(ParentOrderRequest(
-                account: alice, symbol: acme, side: .buy, quantity: try Quantity("25"), limitPrice: limit, timeInForce: .day)).id)
+            let resting = try await waitUntilSettled(
+                live.router.orders,
+                live.router.orders.submit(
+                    ParentOrderRequest(
+                        account: alice, symbol: acme, side: .buy, quantity: try Quantity("25"), limitPrice: limit,
+                        timeInForce: .day)
+                ).id)
             #expect(filled.filledQuantity.isPositive)
             #expect(refused.status == .rejected)
             #expect(resting.status == .resting, "\(resting.note ?? "") \(resting.decisions.count)")
@@ -68,12 +77,14 @@ import Testing
             let cancelled = try #require(await restarted.orders.cancel(resting.id))
             #expect(cancelled.status == .cancelled)
             let child = try #require(cancelled.children.last)
-            let truth = try await live.fleet.engines[child.venue]!.order(try OrderID(parsing: try #require(child.venueOrderID)),
-                                                                          owner: "\(child.venue)-demo")
+            let truth = try await live.fleet.engines[child.venue]!.order(
+                try OrderID(parsing: try #require(child.venueOrderID)),
+                owner: "\(child.venue)-demo")
             #expect(truth.status == .cancelled)
             // New ids continue after the journal's.
-            let next = await restarted.orders.submit(ParentOrderRequest(
-                account: bob, symbol: acme, side: .buy, quantity: try Quantity("1"), timeInForce: .ioc))
+            let next = await restarted.orders.submit(
+                ParentOrderRequest(
+                    account: bob, symbol: acme, side: .buy, quantity: try Quantity("1"), timeInForce: .ioc))
             #expect(next.id.rawValue == resting.id.rawValue + 1)
             await restarted.shutdown()
         }
@@ -83,8 +94,9 @@ import Testing
         let (journal, path) = try temporaryJournal()
         try await LiveRouter.with(journal: journal) { live in
             await live.router.pollAll()
-            let request = ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("5"),
-                                             timeInForce: .ioc, clientOrderId: "same")
+            let request = ParentOrderRequest(
+                account: alice, symbol: acme, side: .buy, quantity: try Quantity("5"),
+                timeInForce: .ioc, clientOrderId: "same")
             let first = try await live.router.orders.start(request)
             let again = try await live.router.orders.start(request)
             #expect(!first.replayed && again.replayed)
@@ -111,22 +123,30 @@ import Testing
 
     /// Writes a working parent with one pending take child at tZERO, as a process would just
     /// before sending it; `sent` sends it as that process would have, before being killed.
-    func crashWithPendingChild(_ live: LiveRouter, journal: Journal, sent: Bool) async throws -> (ParentOrder, ChildOrder) {
+    func crashWithPendingChild(_ live: LiveRouter, journal: Journal, sent: Bool) async throws -> (
+        ParentOrder, ChildOrder
+    ) {
         let ask = try await bestAsk(live)
-        var parent = ParentOrder(id: OrderID(1), account: alice, clientOrderId: nil, symbol: acme, side: .buy,
-                                 quantity: try Quantity("10"), limitPrice: ask, timeInForce: .ioc, strategy: .cost,
-                                 includeVenues: [tzero], excludeVenues: [], createdAt: live.clock.now())
+        var parent = ParentOrder(
+            id: OrderID(1), account: alice, clientOrderId: nil, symbol: acme, side: .buy,
+            quantity: try Quantity("10"), limitPrice: ask, timeInForce: .ioc, strategy: .cost,
+            includeVenues: [tzero], excludeVenues: [], createdAt: live.clock.now())
         let writer = OrderJournal(journal: journal)
         try writer.accept(parent)
         let before = parent
-        let child = ChildOrder(clientKey: "\(journal.tag)-p1-c1", venue: tzero, quantity: try Quantity("10"), limitPrice: ask,
-                               timeInForce: .ioc, purpose: .take, decision: 0, createdAt: live.clock.now())
+        let child = ChildOrder(
+            clientKey: "\(journal.tag)-p1-c1", venue: tzero, quantity: try Quantity("10"), limitPrice: ask,
+            timeInForce: .ioc, purpose: .take, decision: 0, createdAt: live.clock.now())
         parent.children.append(child)
         try journal.apply(OrderJournal.change(from: before, to: parent, at: live.clock.now()))
         if sent {
             let gateway = try #require(live.router.context.gateways[tzero])
-            _ = try await gateway.call("submit") { try await $0.submit(ChildOrderRequest(
-                clientKey: child.clientKey, symbol: acme, side: .buy, quantity: child.quantity, limitPrice: ask, timeInForce: .ioc)) }
+            _ = try await gateway.call("submit") {
+                try await $0.submit(
+                    ChildOrderRequest(
+                        clientKey: child.clientKey, symbol: acme, side: .buy, quantity: child.quantity, limitPrice: ask,
+                        timeInForce: .ioc))
+            }
         }
         return (parent, child)
     }
@@ -158,15 +178,19 @@ import Testing
     }
 
     @Test func decisionEvidenceReadsBackAsTheDecision() throws {
-        let venue = PlanVenue(venue: tzero, lotSize: try Quantity("0.5"), minQuantity: try Quantity("1"), minNotional: try Money("100"),
-                              takerFee: try BasisPoints("12.5"), fixedFee: try Money("0.25"),
-                              bids: [PlanLevel(price: try Price("9.99"), quantity: try Quantity("10"))],
-                              asks: [PlanLevel(price: try Price("10.01"), quantity: try Quantity("7.5"))], maxQuantity: try Quantity("1000"))
+        let venue = PlanVenue(
+            venue: tzero, lotSize: try Quantity("0.5"), minQuantity: try Quantity("1"), minNotional: try Money("100"),
+            takerFee: try BasisPoints("12.5"), fixedFee: try Money("0.25"),
+            bids: [PlanLevel(price: try Price("9.99"), quantity: try Quantity("10"))],
+            asks: [PlanLevel(price: try Price("10.01"), quantity: try Quantity("7.5"))],
+            maxQuantity: try Quantity("1000"))
         let snapshot = PlanSnapshot(symbol: nil, venues: [venue])
-        let plan = try Planner.plan(PlanOrder(side: .buy, quantity: try Quantity("20"), limitPrice: try Price("10.01")), on: snapshot)
-        let decision = RoutingDecision(at: Timestamp(nanosecondsSinceEpoch: 1_795_446_000_123_456_789), attempt: 2, snapshot: snapshot,
-                                       quoteAges: [tzero: 17, try VenueID("archax"): 0],
-                                       excluded: [try VenueID("texture"): "call \"auction\"\nnot now \\ \u{1}"], plan: plan)
+        let plan = try Planner.plan(
+            PlanOrder(side: .buy, quantity: try Quantity("20"), limitPrice: try Price("10.01")), on: snapshot)
+        let decision = RoutingDecision(
+            at: Timestamp(nanosecondsSinceEpoch: 1_795_446_000_123_456_789), attempt: 2, snapshot: snapshot,
+            quoteAges: [tzero: 17, try VenueID("archax"): 0],
+            excluded: [try VenueID("texture"): "call \"auction\"\nnot now \\ \u{1}"], plan: plan)
         let text = DecisionEvidence.json(decision)
         let read = try JSONDecoder().decode(RoutingDecision.self, from: Data(text.utf8))
         #expect(read == decision)
@@ -176,7 +200,8 @@ import Testing
     @Test func aRefusedOrderIsJournalledAsRejected() async throws {
         let (journal, _) = try temporaryJournal()
         try await LiveRouter.with(journal: journal) { live in
-            _ = await live.router.orders.submit(ParentOrderRequest(account: bob, symbol: acme, side: .buy, quantity: try Quantity("1")))
+            _ = await live.router.orders.submit(
+                ParentOrderRequest(account: bob, symbol: acme, side: .buy, quantity: try Quantity("1")))
             #expect(try journal.allEvents().map(\.kind) == ["rejected"])
         }
     }
@@ -195,8 +220,9 @@ import Testing
         let (journal, path) = try temporaryJournal()
         try await LiveRouter.with(journal: journal) { live in
             await live.router.pollAll()
-            let filled = await live.router.orders.submit(ParentOrderRequest(
-                account: alice, symbol: acme, side: .buy, quantity: try Quantity("30"), timeInForce: .ioc))
+            let filled = await live.router.orders.submit(
+                ParentOrderRequest(
+                    account: alice, symbol: acme, side: .buy, quantity: try Quantity("30"), timeInForce: .ioc))
             #expect(filled.filledQuantity.isPositive)
             try tamper(path, sql)
             let restarted = try await live.restarted(journal: try Journal(path: path))
@@ -220,9 +246,12 @@ import Testing
             let orders = live.router.orders
             var made: [ParentOrder] = []
             for index in 0..<1_100 {
-                made.append(await orders.submit(ParentOrderRequest(
-                    account: index % 3 == 0 ? bob : alice, symbol: acme, side: .buy, quantity: try Quantity("1"), timeInForce: .ioc,
-                    clientOrderId: "m-\(index)")))
+                made.append(
+                    await orders.submit(
+                        ParentOrderRequest(
+                            account: index % 3 == 0 ? bob : alice, symbol: acme, side: .buy,
+                            quantity: try Quantity("1"), timeInForce: .ioc,
+                            clientOrderId: "m-\(index)")))
             }
             #expect(made.allSatisfy { $0.status.isTerminal })
             let memory = await orders.parentsInMemory
@@ -232,12 +261,16 @@ import Testing
                 #expect(await orders.parent(parent.id) == parent, "\(parent.id)")
             }
             // A replay of an old clientOrderId finds its order; a different order under it is refused.
-            let replay = await orders.submit(ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("1"),
-                                                                timeInForce: .ioc, clientOrderId: "m-1"))
+            let replay = await orders.submit(
+                ParentOrderRequest(
+                    account: alice, symbol: acme, side: .buy, quantity: try Quantity("1"),
+                    timeInForce: .ioc, clientOrderId: "m-1"))
             #expect(replay.id == made[1].id)
             do {
-                _ = try await orders.start(ParentOrderRequest(account: alice, symbol: acme, side: .buy, quantity: try Quantity("2"),
-                                                              timeInForce: .ioc, clientOrderId: "m-1"))
+                _ = try await orders.start(
+                    ParentOrderRequest(
+                        account: alice, symbol: acme, side: .buy, quantity: try Quantity("2"),
+                        timeInForce: .ioc, clientOrderId: "m-1"))
                 Issue.record("a reused clientOrderId was taken")
             } catch {
                 #expect((error as? SubmissionError)?.code == "client_order_id_reused")

@@ -1,10 +1,11 @@
 import ATSDomain
 import ATSOrders
-@testable import ATSRouter
 import ATSStorage
 import ATSVenues
 import Synchronization
 import Testing
+
+@testable import ATSRouter
 
 /// The order event stream on random flows against the five mocks: a subscriber's events rebuild
 /// each parent's final state exactly, numbered 1, 2, 3, … per order with no gap, one event per
@@ -15,7 +16,9 @@ import Testing
     let acme = try! Symbol("ACME")
 
     /// Reads `count` events, or fails after `seconds` (a stream that publishes too few would hang).
-    static func read(_ stream: AsyncThrowingStream<OrderEvent, any Error>, count: Int, seconds: Int = 20) async throws -> [OrderEvent] {
+    static func read(_ stream: AsyncThrowingStream<OrderEvent, any Error>, count: Int, seconds: Int = 20) async throws
+        -> [OrderEvent]
+    {
         guard count > 0 else { return [] }
         return try await withThrowingTaskGroup(of: [OrderEvent]?.self) { group in
             group.addTask {
@@ -38,7 +41,9 @@ import Testing
 
     /// A random flow: IOC, FOK and DAY orders, buys and sells, at random limits around the
     /// market, started concurrently; then the resting ones watched once and cancelled.
-    static func randomFlow(_ live: LiveRouter, seed: UInt64, orders count: Int, account: AccountID, symbol: Symbol) async throws -> [OrderID] {
+    static func randomFlow(_ live: LiveRouter, seed: UInt64, orders count: Int, account: AccountID, symbol: Symbol)
+        async throws -> [OrderID]
+    {
         var random = SplitMix64(seed: seed)
         await live.router.pollAll()
         let book = await live.router.context.consolidatedBook(symbol, account: account, side: .buy)
@@ -49,14 +54,17 @@ import Testing
             let tif: TimeInForce.Kind = [.ioc, .ioc, .fok, .day][random.below(4)]
             let away = Int64(random.below(9)) - 4
             let limit = Price(rawValue: (mid + away * mid / 100) / 10_000 * 10_000)
-            let request = ParentOrderRequest(account: account, symbol: symbol, side: side, quantity: try Quantity("\(5 * (1 + random.below(30)))"),
-                                             limitPrice: tif == .ioc && random.below(3) == 0 ? nil : limit, timeInForce: tif)
+            let request = ParentOrderRequest(
+                account: account, symbol: symbol, side: side, quantity: try Quantity("\(5 * (1 + random.below(30)))"),
+                limitPrice: tif == .ioc && random.below(3) == 0 ? nil : limit, timeInForce: tif)
             ids.append(try await live.router.orders.start(request).parent.id)
         }
         for id in ids { _ = await live.router.orders.doneOrResting(id, timeout: .seconds(15)) }
         await live.router.pollAll()
         await live.router.orders.refreshResting()
-        for id in ids where await live.router.orders.parent(id)?.status == .resting { _ = await live.router.orders.cancel(id) }
+        for id in ids where await live.router.orders.parent(id)?.status == .resting {
+            _ = await live.router.orders.cancel(id)
+        }
         return ids
     }
 
@@ -85,7 +93,9 @@ import Testing
                 let held = await live.router.orders.parent(id)
                 #expect(rebuilt == held, "order \(id)")
             }
-            #expect(kinds.isSuperset(of: ["accepted", "decision", "child_sent", "child_answered", "fill", "final"]), "\(kinds)")
+            #expect(
+                kinds.isSuperset(of: ["accepted", "decision", "child_sent", "child_answered", "fill", "final"]),
+                "\(kinds)")
 
             // A restart: the numbering of an order still open goes on from the journal.
             try await Self.numberingGoesOnAfterARestart(live, path: path, account: alice, symbol: acme)
@@ -94,15 +104,20 @@ import Testing
 
     /// A resting order placed by one process, recovered by the next, cancelled there: the
     /// cancel's events are numbered on from the journal's count.
-    static func numberingGoesOnAfterARestart(_ live: LiveRouter, path: String, account: AccountID, symbol: Symbol) async throws {
+    static func numberingGoesOnAfterARestart(_ live: LiveRouter, path: String, account: AccountID, symbol: Symbol)
+        async throws
+    {
         let journal = try Journal(path: path)
         let first = try await live.restarted(journal: journal)
         _ = try? await first.orders.recover()
         await first.pollAll()
         // A bid 3 % under the market, inside every venue's price band: it rests.
-        let ask = await first.context.consolidatedBook(symbol, account: account, side: .buy).bestAsk?.rawValue ?? 1_000_000_000
-        let request = ParentOrderRequest(account: account, symbol: symbol, side: .buy, quantity: try Quantity("5"),
-                                         limitPrice: Price(rawValue: ask * 97 / 100 / 1_000_000 * 1_000_000), timeInForce: .gtc)
+        let ask =
+            await first.context.consolidatedBook(symbol, account: account, side: .buy).bestAsk?.rawValue
+            ?? 1_000_000_000
+        let request = ParentOrderRequest(
+            account: account, symbol: symbol, side: .buy, quantity: try Quantity("5"),
+            limitPrice: Price(rawValue: ask * 97 / 100 / 1_000_000 * 1_000_000), timeInForce: .gtc)
         let started = try? await first.orders.start(request).parent.id
         var resting: ParentOrder?
         if let started { resting = await first.orders.doneOrResting(started, timeout: .seconds(10)) }
@@ -118,7 +133,8 @@ import Testing
             let after = try journal.eventCount(of: Int64(id.rawValue))
             let tail = try await read(resumed, count: after - before)
             #expect(after > before)
-            #expect(tail.map(\.sequence) == Array((before + 1)..<(after + 1)), "\(tail.map(\.sequence)) after \(before)")
+            #expect(
+                tail.map(\.sequence) == Array((before + 1)..<(after + 1)), "\(tail.map(\.sequence)) after \(before)")
             #expect(tail.last?.kind == "final")
         } catch {
             await second.shutdown()
@@ -156,7 +172,8 @@ import Testing
             } catch let overflow as OrderEventStream.Overflow {
                 #expect(overflow.buffer == 3)
                 #expect(delivered.count == 3)
-                #expect(overflow.lastOrder == delivered.last?.order && overflow.lastSequence == delivered.last?.sequence)
+                #expect(
+                    overflow.lastOrder == delivered.last?.order && overflow.lastSequence == delivered.last?.sequence)
             }
             // The one keeping up is still subscribed, and has every event.
             #expect(live.router.orders.eventStream.subscriberCount == 1)
@@ -165,4 +182,3 @@ import Testing
         }
     }
 }
-

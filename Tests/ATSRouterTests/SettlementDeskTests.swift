@@ -1,19 +1,25 @@
 import ATSDomain
-@testable import ATSRouter
 import ATSSettlement
 import ATSStorage
 import ATSVenues
 import Foundation
 import Testing
 
+@testable import ATSRouter
+
 /// The desk with its journal: opening balances written once, settlement resumed by a new process
 /// on the same journal, and a journal that no longer adds up refused at start.
 @Suite struct SettlementDeskTests {
     let start = Timestamp(secondsSinceEpoch: 1_795_446_000)  // 2026-11-23 (Monday) 15:00 UTC
 
-    func fill(_ id: String, _ account: String, _ venue: String, _ symbol: String, _ quantity: String, _ price: String) throws -> TradeExecution {
-        TradeExecution(venue: try VenueID(venue), fillId: id, orderId: 1, childKey: "k", childNumber: 1, account: try AccountID(account),
-                       symbol: try Symbol(symbol), side: .buy, quantity: try Quantity(quantity), price: try Price(price), fee: .zero, at: start)
+    func fill(_ id: String, _ account: String, _ venue: String, _ symbol: String, _ quantity: String, _ price: String)
+        throws -> TradeExecution
+    {
+        TradeExecution(
+            venue: try VenueID(venue), fillId: id, orderId: 1, childKey: "k", childNumber: 1,
+            account: try AccountID(account),
+            symbol: try Symbol(symbol), side: .buy, quantity: try Quantity(quantity), price: try Price(price),
+            fee: .zero, at: start)
     }
 
     /// The repository's venues and accounts, four-step counterparties failing this often.
@@ -33,10 +39,12 @@ import Testing
         let first = try SettlementDesk(catalog: catalog, configuration: configuration, journal: journal, clock: clock)
         let opened = try journal.loadSettlement().entries.count
         #expect(opened > 0)
-        try first.commit(JournalChange(), fills: [try fill("of-1", "bob", "openfinance", "CFX", "100", "5.00")], reservations: [])
+        try first.commit(
+            JournalChange(), fills: [try fill("of-1", "bob", "openfinance", "CFX", "100", "5.00")], reservations: [])
         #expect(first.book().settlements.map(\.status) == [.instructed])
         // The process stops; another opens the same journal: the same book, and nothing issued twice.
-        let second = try SettlementDesk(catalog: catalog, configuration: configuration, journal: try Journal(path: path), clock: clock)
+        let second = try SettlementDesk(
+            catalog: catalog, configuration: configuration, journal: try Journal(path: path), clock: clock)
         #expect(second.book().settlements == first.book().settlements)
         #expect(second.book().ledger.balances == first.book().ledger.balances)
         #expect(try journal.loadSettlement().entries.filter { $0.reference.hasPrefix("genesis") }.count == opened)
@@ -55,14 +63,20 @@ import Testing
         let catalog = try Repository.catalog()
         let configuration = try Repository.configuration(catalog)
         let (journal, path) = try temporaryJournal()
-        _ = try SettlementDesk(catalog: catalog, configuration: configuration, journal: journal, clock: ManualClock(start))
+        _ = try SettlementDesk(
+            catalog: catalog, configuration: configuration, journal: journal, clock: ManualClock(start))
         // An entry taking from a balance that never held it.
         var change = JournalChange()
-        change.ledgerEntries = [LedgerEntryRow(at: 0, asset: "token:ACME", amount: 1, fromHolder: "nobody", fromLocation: "bank",
-                                               fromLocked: false, toHolder: "alice", toLocation: "bank", toLocked: false, reference: "forged")]
+        change.ledgerEntries = [
+            LedgerEntryRow(
+                at: 0, asset: "token:ACME", amount: 1, fromHolder: "nobody", fromLocation: "bank",
+                fromLocked: false, toHolder: "alice", toLocation: "bank", toLocked: false, reference: "forged")
+        ]
         try journal.apply(change)
         #expect(throws: (any Error).self) {
-            _ = try SettlementDesk(catalog: catalog, configuration: configuration, journal: try Journal(path: path), clock: ManualClock(start))
+            _ = try SettlementDesk(
+                catalog: catalog, configuration: configuration, journal: try Journal(path: path),
+                clock: ManualClock(start))
         }
     }
 
@@ -85,16 +99,21 @@ import Testing
             if random.below(10) == 0 {
                 let free = desk.freeHoldings(account, try Symbol("ACME")).filter { $0.location != .transit }
                 if let pick = free.first {
-                    _ = try? desk.requestTransfer(account: account, symbol: try Symbol("ACME"), quantity: Quantity(rawValue: Quantity.unit),
-                                                  from: pick.location, to: pick.location == .custodian(try VenueID("tzero")) ? .wallet(chain: "ethereum") : .custodian(try VenueID("tzero")))
+                    _ = try? desk.requestTransfer(
+                        account: account, symbol: try Symbol("ACME"), quantity: Quantity(rawValue: Quantity.unit),
+                        from: pick.location,
+                        to: pick.location == .custodian(try VenueID("tzero"))
+                            ? .wallet(chain: "ethereum") : .custodian(try VenueID("tzero")))
                 }
             } else {
                 let venue = catalog.venues[random.below(catalog.venues.count)]
                 let listing = venue.listings[random.below(venue.listings.count)]
-                let execution = TradeExecution(venue: venue.id, fillId: "f\(step)", orderId: UInt64(1 + random.below(40)), childKey: "k\(step)", childNumber: 1,
-                                               fillIndex: 0, account: account, symbol: listing.symbol, side: random.below(2) == 0 ? .buy : .sell,
-                                               quantity: Quantity(rawValue: Int64(1 + random.below(50)) * Quantity.unit),
-                                               price: listing.referencePrice, fee: .zero, at: now)
+                let execution = TradeExecution(
+                    venue: venue.id, fillId: "f\(step)", orderId: UInt64(1 + random.below(40)), childKey: "k\(step)",
+                    childNumber: 1,
+                    fillIndex: 0, account: account, symbol: listing.symbol, side: random.below(2) == 0 ? .buy : .sell,
+                    quantity: Quantity(rawValue: Int64(1 + random.below(50)) * Quantity.unit),
+                    price: listing.referencePrice, fee: .zero, at: now)
                 try desk.commit(JournalChange(), fills: [execution], reservations: [])
             }
             try desk.advance(to: now)
@@ -102,7 +121,9 @@ import Testing
         }
         let whole = try desk.wholeBook()
         #expect(whole.settlements.count > 250)
-        #expect(whole.transfers.filter { $0.settlementId == nil }.count > 10 && whole.transfers.filter { $0.settlementId != nil }.count > 10)
+        #expect(
+            whole.transfers.filter { $0.settlementId == nil }.count > 10
+                && whole.transfers.filter { $0.settlementId != nil }.count > 10)
         #expect(largestHeld < whole.settlements.count / 4, "held at most \(largestHeld) of \(whole.settlements.count)")
         #expect(desk.statistics() == whole.statistics())
         #expect(desk.book().invariantViolations() == [] && whole.invariantViolations() == [])
@@ -116,7 +137,10 @@ import Testing
             for page in 0..<8 {
                 let fromJournal = try desk.settlements(query)
                 let fromBook = whole.select(query)
-                if fromJournal != fromBook { mismatches.append("\(query): \(fromJournal.settlements.map(\.id)) vs \(fromBook.settlements.map(\.id))") }
+                if fromJournal != fromBook {
+                    mismatches.append(
+                        "\(query): \(fromJournal.settlements.map(\.id)) vs \(fromBook.settlements.map(\.id))")
+                }
                 guard fromBook.more, let last = fromBook.settlements.last else { break }
                 query.before = page == 3 ? Int64(1 + random.below(Int(last.id))) : last.id
             }

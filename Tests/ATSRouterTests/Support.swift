@@ -8,8 +8,11 @@ import GRDB
 
 /// The repository root, found from this file, for venues/ and config.json.
 enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func catalog() throws -> VenueCatalog { try VenueCatalog.load(directory: root.appendingPathComponent("venues").path) }
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func catalog() throws -> VenueCatalog {
+        try VenueCatalog.load(directory: root.appendingPathComponent("venues").path)
+    }
     static func configuration(_ catalog: VenueCatalog) throws -> RouterConfiguration {
         try RouterConfiguration.load(from: root.appendingPathComponent("config.json").path, venues: catalog)
     }
@@ -24,9 +27,10 @@ struct LiveRouter {
     let router: SmartRouter
     let clock: RunningClock
 
-    static func start(configure: (inout RouterConfiguration) -> Void = { _ in }, urls override: [VenueID: String] = [:],
-                      journal: Journal? = nil) async throws -> LiveRouter
-    {
+    static func start(
+        configure: (inout RouterConfiguration) -> Void = { _ in }, urls override: [VenueID: String] = [:],
+        journal: Journal? = nil
+    ) async throws -> LiveRouter {
         let catalog = try Repository.catalog()
         var configuration = try Repository.configuration(catalog)
         configure(&configuration)
@@ -34,14 +38,16 @@ struct LiveRouter {
         let fleet = try await MockVenueFleet.start(catalog.venues, clock: clock, stepInterval: nil)
         var urls = fleet.urls
         for (venue, url) in override { urls[venue] = url }
-        let router = try SmartRouter(catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal)
+        let router = try SmartRouter(
+            catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal)
         return LiveRouter(fleet: fleet, router: router, clock: clock)
     }
 
     /// Runs `body` with the router and mocks up, and always stops them, even when `body` throws.
-    static func with(configure: (inout RouterConfiguration) -> Void = { _ in }, journal: Journal? = nil,
-                     _ body: (LiveRouter) async throws -> Void) async throws
-    {
+    static func with(
+        configure: (inout RouterConfiguration) -> Void = { _ in }, journal: Journal? = nil,
+        _ body: (LiveRouter) async throws -> Void
+    ) async throws {
         let live = try await start(configure: configure, journal: journal)
         do {
             try await body(live)
@@ -55,8 +61,9 @@ struct LiveRouter {
     /// A second router process on the same venues and clock, as after a restart.
     func restarted(journal: Journal) async throws -> SmartRouter {
         let catalog = try Repository.catalog()
-        return try SmartRouter(catalog: catalog, configuration: try Repository.configuration(catalog), urls: fleet.urls, clock: clock,
-                           journal: journal)
+        return try SmartRouter(
+            catalog: catalog, configuration: try Repository.configuration(catalog), urls: fleet.urls, clock: clock,
+            journal: journal)
     }
 
     func stop() async {

@@ -10,9 +10,12 @@ import Testing
 @Suite(.serialized) struct APITests {
     @Test func withoutAValidKeyEveryV1RouteIs401AndHealthIsOpen() async throws {
         try await LiveAPI.with { _, client in
-            for (method, path) in [(HTTPMethod.get, "/v1/orders"), (.post, "/v1/orders"), (.get, "/v1/orders/1"), (.delete, "/v1/orders/1"),
-                                   (.get, "/v1/book/ACME"), (.get, "/v1/venues"), (.get, "/v1/settlements"), (.get, "/v1/positions"),
-                                   (.post, "/v1/transfers")] {
+            for (method, path) in [
+                (HTTPMethod.get, "/v1/orders"), (.post, "/v1/orders"), (.get, "/v1/orders/1"),
+                (.delete, "/v1/orders/1"),
+                (.get, "/v1/book/ACME"), (.get, "/v1/venues"), (.get, "/v1/settlements"), (.get, "/v1/positions"),
+                (.post, "/v1/transfers"),
+            ] {
                 let none = try await client.call(method.http, path, key: nil)
                 #expect(none.status == 401 && none.errorCode == "unauthorized", "\(path)")
                 let wrong = try await client.call(method.http, path, key: "ak-nobody-0000000000000000")
@@ -31,15 +34,21 @@ import Testing
             func position(_ symbol: String, key: String = Keys.alice) async throws -> [String: Any] {
                 let reply = try await client.call(.get, "/v1/positions", key: key)
                 #expect(reply.status == 200, "\(reply.text)")
-                return (reply.object["securities"] as? [[String: Any]])?.first { $0["symbol"] as? String == symbol } ?? [:]
+                return (reply.object["securities"] as? [[String: Any]])?.first { $0["symbol"] as? String == symbol }
+                    ?? [:]
             }
             let before = try await position("ACME")
-            #expect(before["quantity"] as? String == "700" && before["designatedCustody"] as? String == "wallet:ethereum")
+            #expect(
+                before["quantity"] as? String == "700" && before["designatedCustody"] as? String == "wallet:ethereum")
             #expect((before["sellableAt"] as? [String: String]) == ["securitize": "700", "texture": "0", "tzero": "0"])
             // A buy: one settlement per fill, each under its venue's model; what settled at once is on the cap table.
-            let bought = try await client.call(.post, "/v1/orders?wait=10", body: #"{"symbol":"ACME","side":"buy","quantity":"300","timeInForce":"IOC"}"#)
+            let bought = try await client.call(
+                .post, "/v1/orders?wait=10",
+                body: #"{"symbol":"ACME","side":"buy","quantity":"300","timeInForce":"IOC"}"#)
             let id = try #require(bought.object["id"] as? String)
-            let fills = ((bought.object["children"] as? [[String: Any]]) ?? []).flatMap { ($0["fills"] as? [[String: Any]]) ?? [] }
+            let fills = ((bought.object["children"] as? [[String: Any]]) ?? []).flatMap {
+                ($0["fills"] as? [[String: Any]]) ?? []
+            }
             let settled = try await client.call(.get, "/v1/settlements?order=\(id)")
             let records = try #require(settled.object["settlements"] as? [[String: Any]])
             #expect(records.count == fills.count && !records.isEmpty)
@@ -49,22 +58,33 @@ import Testing
                 #expect(record["status"] as? String == "settled", "\(record)")
             }
             #expect(try await position("ACME")["quantity"] as? String == "1000")
-            #expect((try await client.call(.get, "/v1/settlements", key: Keys.bob).object["settlements"] as? [Any])?.isEmpty == true)
+            #expect(
+                (try await client.call(.get, "/v1/settlements", key: Keys.bob).object["settlements"] as? [Any])?.isEmpty
+                    == true)
             // Selling at tZERO needs the tokens at tZERO's custodian: refused, naming the rule, until a transfer puts them there.
-            let refused = try await client.call(.post, "/v1/orders?wait=10",
-                                                body: #"{"symbol":"ACME","side":"sell","quantity":"50","timeInForce":"IOC","includeVenues":["tzero"]}"#)
-            #expect((refused.object["rejection"] as? [String: Any])?["code"] as? String == "position_not_at_venue", "\(refused.text)")
-            let transfer = try await client.call(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"50","to":"tzero"}"#)
+            let refused = try await client.call(
+                .post, "/v1/orders?wait=10",
+                body: #"{"symbol":"ACME","side":"sell","quantity":"50","timeInForce":"IOC","includeVenues":["tzero"]}"#)
+            #expect(
+                (refused.object["rejection"] as? [String: Any])?["code"] as? String == "position_not_at_venue",
+                "\(refused.text)")
+            let transfer = try await client.call(
+                .post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"50","to":"tzero"}"#)
             #expect(transfer.status == 201, "\(transfer.text)")
-            #expect(transfer.object["status"] as? String == "in_flight" && transfer.object["location"] as? String == "transit")
-            #expect(transfer.object["from"] as? String == "wallet:ethereum" && transfer.object["to"] as? String == "custodian:tzero")
+            #expect(
+                transfer.object["status"] as? String == "in_flight"
+                    && transfer.object["location"] as? String == "transit")
+            #expect(
+                transfer.object["from"] as? String == "wallet:ethereum"
+                    && transfer.object["to"] as? String == "custodian:tzero")
             #expect((transfer.object["hops"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["deposit"])
             // The custodian credits the deposit an hour later (the simulated world moves on).
             try api.runtime.router.settlement.advance(to: api.runtime.clock.now().adding(seconds: 2 * 3_600))
             #expect((try await position("ACME")["sellableAt"] as? [String: String])?["tzero"] == "50")
             await api.runtime.router.pollAll()
-            let sold = try await client.call(.post, "/v1/orders?wait=10",
-                                             body: #"{"symbol":"ACME","side":"sell","quantity":"50","timeInForce":"IOC","includeVenues":["tzero"]}"#)
+            let sold = try await client.call(
+                .post, "/v1/orders?wait=10",
+                body: #"{"symbol":"ACME","side":"sell","quantity":"50","timeInForce":"IOC","includeVenues":["tzero"]}"#)
             #expect(sold.object["status"] as? String == "filled", "\(sold.text)")
             // Bad transfers: a 4xx naming the field, nothing moved.
             for (body, status, code, field) in [
@@ -78,7 +98,9 @@ import Testing
                 (#"{"symbol":"ACME","quantity":"5","to":"wallet:ethereum"}"#, 422, "same_location", "to"),
             ] {
                 let reply = try await client.call(.post, "/v1/transfers", body: body)
-                #expect(reply.status == status && reply.errorCode == code && reply.errorField == field, "\(body): \(reply.text)")
+                #expect(
+                    reply.status == status && reply.errorCode == code && reply.errorField == field,
+                    "\(body): \(reply.text)")
             }
             // The requested transfer, and one consolidation per buy settled away from alice's wallet on Ethereum.
             let settlements = try await client.call(.get, "/v1/settlements")
@@ -88,16 +110,23 @@ import Testing
             let all = try #require(settlements.object["settlements"] as? [[String: Any]])
             let metrics = try await client.call(.get, "/metrics", key: nil).text
             for model in ["three_step", "custodial_book_entry", "four_step"] {
-                let settled = all.filter { $0["model"] as? String == model && $0["status"] as? String == "settled" }.count
-                #expect(metrics.contains("ats_settlements{model=\"\(model)\",status=\"settled\"} \(settled)\n"), "\(model)")
+                let settled = all.filter { $0["model"] as? String == model && $0["status"] as? String == "settled" }
+                    .count
+                #expect(
+                    metrics.contains("ats_settlements{model=\"\(model)\",status=\"settled\"} \(settled)\n"), "\(model)")
             }
             #expect(metrics.contains("ats_custody_transfers{status=\"completed\"} \(1 + consolidations)\n"))
             // The report covers the caller's orders only.
             let report = try await client.call(.get, "/v1/reports")
             #expect(report.status == 200 && report.object["scope"] as? String == "account alice")
-            #expect((report.object["orders"] as? [[String: Any]])?.map { $0["account"] as? String } .allSatisfy { $0 == "alice" } == true)
+            #expect(
+                (report.object["orders"] as? [[String: Any]])?.map { $0["account"] as? String }.allSatisfy {
+                    $0 == "alice"
+                } == true)
             #expect((report.object["orders"] as? [Any])?.count == 3)
-            #expect(((try await client.call(.get, "/v1/reports", key: Keys.bob)).object["orders"] as? [Any])?.isEmpty == true)
+            #expect(
+                ((try await client.call(.get, "/v1/reports", key: Keys.bob)).object["orders"] as? [Any])?.isEmpty
+                    == true)
             #expect(try await client.call(.get, "/v1/reports?from=2026-13-01").errorField == "from")
             #expect(try await client.call(.get, "/v1/reports?from=2026-11-02&to=2026-11-01").errorField == "to")
             #expect(try await client.call(.get, "/v1/settlements?status=maybe").errorField == "status")
@@ -107,7 +136,9 @@ import Testing
 
     @Test func anOrderIsAcceptedRoutedAndSeenOnlyByItsAccount() async throws {
         try await LiveAPI.with { _, client in
-            let created = try await client.call(.post, "/v1/orders", body: #"{"symbol":"acme","side":"BUY","quantity":"300","timeInForce":"ioc","clientOrderId":"t-1"}"#)
+            let created = try await client.call(
+                .post, "/v1/orders",
+                body: #"{"symbol":"acme","side":"BUY","quantity":"300","timeInForce":"ioc","clientOrderId":"t-1"}"#)
             #expect(created.status == 201, "\(created.text)")
             let id = try #require(created.object["id"] as? String)
             #expect(created.headers[.location] == "/v1/orders/\(id)")
@@ -120,7 +151,9 @@ import Testing
             #expect(done.object["filledQuantity"] as? String == "300")
             let children = try #require(done.object["children"] as? [[String: Any]])
             #expect(!children.isEmpty)
-            let filled = children.reduce(Int64(0)) { $0 + (try! Quantity(($1["filledQuantity"] as? String) ?? "0")).rawValue }
+            let filled = children.reduce(Int64(0)) {
+                $0 + (try! Quantity(($1["filledQuantity"] as? String) ?? "0")).rawValue
+            }
             #expect(filled == (try Quantity("300")).rawValue)
             #expect(children.allSatisfy { ($0["fills"] as? [Any]) != nil })
             let decisions = try #require(done.object["decisions"] as? [[String: Any]])
@@ -146,8 +179,11 @@ import Testing
             let again = try await client.call(.post, "/v1/orders", body: body)
             #expect(first.status == 201 && again.status == 200)
             #expect(first.object["id"] as? String == again.object["id"] as? String)
-            let different = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"6","clientOrderId":"same-1"}"#)
-            #expect(different.status == 409 && different.errorCode == "client_order_id_reused" && different.errorField == "clientOrderId")
+            let different = try await client.call(
+                .post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"6","clientOrderId":"same-1"}"#)
+            #expect(
+                different.status == 409 && different.errorCode == "client_order_id_reused"
+                    && different.errorField == "clientOrderId")
             // Per account: carol may use the same id for her own order.
             let carols = try await client.call(.post, "/v1/orders", key: Keys.carol, body: body)
             #expect(carols.status == 201 && carols.object["id"] as? String != first.object["id"] as? String)
@@ -158,7 +194,8 @@ import Testing
 
     @Test func aComplianceRefusalIsRecordedAndNamesTheRule() async throws {
         try await LiveAPI.with { _, client in
-            let refused = try await client.call(.post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"10"}"#)
+            let refused = try await client.call(
+                .post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"10"}"#)
             #expect(refused.status == 201)
             #expect(refused.object["status"] as? String == "rejected")
             let rejection = try #require(refused.object["rejection"] as? [String: Any])
@@ -175,15 +212,19 @@ import Testing
             let asks = try #require(book.object["asks"] as? [[String: Any]])
             let best = try Price(try #require(asks.first?["price"] as? String))
             let limit = Price(rawValue: (best.rawValue - 50_000_000) / 1_000_000 * 1_000_000)
-            let created = try await client.call(.post, "/v1/orders?wait=10",
-                                                body: #"{"symbol":"ACME","side":"buy","quantity":"25","limitPrice":"\#(limit)","timeInForce":"Day"}"#)
+            let created = try await client.call(
+                .post, "/v1/orders?wait=10",
+                body: #"{"symbol":"ACME","side":"buy","quantity":"25","limitPrice":"\#(limit)","timeInForce":"Day"}"#)
             #expect(created.status == 201)
             #expect(created.object["status"] as? String == "resting", "\(created.text)")
             let id = try #require(created.object["id"] as? String)
             let cancelled = try await client.call(.delete, "/v1/orders/\(id)")
             #expect(cancelled.status == 200)
             #expect(cancelled.object["status"] as? String == "cancelled")
-            #expect((cancelled.object["children"] as? [[String: Any]])?.allSatisfy { ["cancelled", "filled", "expired", "refused", "failed"].contains($0["status"] as? String ?? "") } == true)
+            #expect(
+                (cancelled.object["children"] as? [[String: Any]])?.allSatisfy {
+                    ["cancelled", "filled", "expired", "refused", "failed"].contains($0["status"] as? String ?? "")
+                } == true)
             // Cancelling again is harmless.
             #expect(try await client.call(.delete, "/v1/orders/\(id)").status == 200)
         }
@@ -194,7 +235,10 @@ import Testing
             await api.runtime.router.pollAll()
             let book = try await client.call(.get, "/v1/book/acme")
             #expect(book.status == 200 && book.object["account"] as? String == "alice")
-            #expect((book.object["venues"] as? [[String: Any]])?.map { $0["venue"] as? String } == ["securitize", "texture", "tzero"])
+            #expect(
+                (book.object["venues"] as? [[String: Any]])?.map { $0["venue"] as? String } == [
+                    "securitize", "texture", "tzero",
+                ])
             #expect(try await client.call(.get, "/v1/book/NOPE").errorCode == "unknown_symbol")
             #expect(try await client.call(.get, "/v1/book/ACME?depth=0").errorField == "depth")
             #expect(try await client.call(.get, "/v1/book/ACME?side=up").errorField == "side")
@@ -202,12 +246,17 @@ import Testing
             let list = try #require(venues.object["venues"] as? [[String: Any]])
             #expect(list.map { $0["id"] as? String } == ["archax", "openfinance", "securitize", "texture", "tzero"])
             #expect(list.allSatisfy { $0["healthy"] as? Bool == true && !(($0["listings"] as? [Any]) ?? []).isEmpty })
-            _ = try await client.call(.post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"10"}"#)
-            _ = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"x"}"#)  // with depth and side above: 3 invalid_field
+            _ = try await client.call(
+                .post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"10"}"#)
+            // with depth and side above: 3 invalid_field
+            _ = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"x"}"#)
             let metrics = try await client.call(.get, "/metrics", key: nil)
             #expect(metrics.status == 200)
-            for line in ["ats_orders_accepted_total 1", #"ats_orders{status="rejected"} 1"#, #"ats_rejections{code="kyc_not_approved"} 1"#,
-                         #"ats_api_errors_total{code="invalid_field"} 3"#, #"ats_venue_healthy{venue="tzero"} 1"#] {
+            for line in [
+                "ats_orders_accepted_total 1", #"ats_orders{status="rejected"} 1"#,
+                #"ats_rejections{code="kyc_not_approved"} 1"#,
+                #"ats_api_errors_total{code="invalid_field"} 3"#, #"ats_venue_healthy{venue="tzero"} 1"#,
+            ] {
                 #expect(metrics.text.contains(line + "\n"), "\(line) in \(metrics.text)")
             }
             #expect(metrics.text.contains("ats_quote_age_seconds{venue=\"tzero\",symbol=\"ACME\"}"))
@@ -237,14 +286,29 @@ import Testing
         (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":"10.001"}"#, 422, "off_tick", "limitPrice"),
         (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":"0"}"#, 400, "invalid_field", "limitPrice"),
         (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":10.5}"#, 400, "invalid_field", "limitPrice"),
-        (#"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":"99999999999999"}"#, 400, "invalid_field", "limitPrice"),
-        (#"{"symbol":"ACME","side":"buy","quantity":"1","timeInForce":"forever"}"#, 400, "invalid_field", "timeInForce"),
+        (
+            #"{"symbol":"ACME","side":"buy","quantity":"1","limitPrice":"99999999999999"}"#, 400, "invalid_field",
+            "limitPrice"
+        ),
+        (
+            #"{"symbol":"ACME","side":"buy","quantity":"1","timeInForce":"forever"}"#, 400, "invalid_field",
+            "timeInForce"
+        ),
         (#"{"symbol":"ACME","side":"buy","quantity":"1","timeInForce":"GTD"}"#, 400, "invalid_field", "timeInForce"),
         (#"{"symbol":"ACME","side":"buy","quantity":"1","strategy":"cheapest"}"#, 400, "invalid_field", "strategy"),
-        (#"{"symbol":"ACME","side":"buy","quantity":"1","includeVenues":"tzero"}"#, 400, "invalid_field", "includeVenues"),
-        (#"{"symbol":"ACME","side":"buy","quantity":"1","excludeVenues":["nasdaq"]}"#, 422, "unknown_venue", "excludeVenues"),
+        (
+            #"{"symbol":"ACME","side":"buy","quantity":"1","includeVenues":"tzero"}"#, 400, "invalid_field",
+            "includeVenues"
+        ),
+        (
+            #"{"symbol":"ACME","side":"buy","quantity":"1","excludeVenues":["nasdaq"]}"#, 422, "unknown_venue",
+            "excludeVenues"
+        ),
         (#"{"symbol":"ACME","side":"buy","quantity":"1","clientOrderId":""}"#, 400, "invalid_field", "clientOrderId"),
-        (#"{"symbol":"ACME","side":"buy","quantity":"1","clientOrderId":"has space"}"#, 400, "invalid_field", "clientOrderId"),
+        (
+            #"{"symbol":"ACME","side":"buy","quantity":"1","clientOrderId":"has space"}"#, 400, "invalid_field",
+            "clientOrderId"
+        ),
         (#"{"symbol":"ACME","side":"buy","quantity":"1","clientOrderId":true}"#, 400, "invalid_field", "clientOrderId"),
     ]
 
@@ -255,19 +319,27 @@ import Testing
                 #expect(reply.status == status, "\(body): \(reply.text)")
                 #expect(reply.errorCode == code, "\(body): \(reply.text)")
                 #expect(reply.errorField == field, "\(body): \(reply.text)")
-                if let field { #expect(((reply.object["error"] as? [String: Any])?["message"] as? String)?.contains(field) == true) }
+                if let field {
+                    #expect(((reply.object["error"] as? [String: Any])?["message"] as? String)?.contains(field) == true)
+                }
             }
-            let tooLarge = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","pad":""# + String(repeating: "x", count: 20_000) + #""}"#)
+            let tooLarge = try await client.call(
+                .post, "/v1/orders", body: #"{"symbol":"ACME","pad":""# + String(repeating: "x", count: 20_000) + #""}"#
+            )
             #expect(tooLarge.status == 413 && tooLarge.errorCode == "body_too_large")
-            for query in ["/v1/orders?status=done", "/v1/orders?limit=0", "/v1/orders/1?wait=99", "/v1/orders?limit=x"] {
+            for query in ["/v1/orders?status=done", "/v1/orders?limit=0", "/v1/orders/1?wait=99", "/v1/orders?limit=x"]
+            {
                 #expect(try await client.call(.get, query).status == 400, "\(query)")
             }
             #expect(try await client.call(.get, "/v1/orders/abc").status == 404)
             let put = try await client.call(.put, "/v1/orders")
-            #expect(put.status == 405 && put.errorCode == "method_not_allowed" && put.headers[.allow] == "GET, POST", "\(put.status) \(put.text)")
+            #expect(
+                put.status == 405 && put.errorCode == "method_not_allowed" && put.headers[.allow] == "GET, POST",
+                "\(put.status) \(put.text)")
             // Nothing was created, and the server still routes a good order.
             #expect((try await client.call(.get, "/v1/orders").object["orders"] as? [Any])?.isEmpty == true)
-            let good = try await client.call(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"Sell","quantity":"1","strategy":"BEST-SINGLE"}"#)
+            let good = try await client.call(
+                .post, "/v1/orders", body: #"{"symbol":"ACME","side":"Sell","quantity":"1","strategy":"BEST-SINGLE"}"#)
             #expect(good.status == 201, "\(good.text)")
             #expect(good.object["strategy"] as? String == "best-single")
         }

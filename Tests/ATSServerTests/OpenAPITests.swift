@@ -7,7 +7,8 @@ import Testing
 /// reply's status is documented for its operation; every reply body matches its schema, with no
 /// property the document does not name and none it requires missing.
 @Suite(.serialized) struct OpenAPITests {
-    static let document = YAML.parse(try! String(contentsOf: Repository.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8))
+    static let document = YAML.parse(
+        try! String(contentsOf: Repository.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8))
 
     static func resolve(_ node: YAML) -> YAML {
         guard let reference = node["$ref"]?.string else { return node }
@@ -38,16 +39,22 @@ import Testing
             }
         case "array":
             guard let array = value as? [Any] else { return ["\(path): not an array"] }
-            for (index, item) in array.enumerated() { issues += check(item, schema["items"] ?? .scalar(""), at: "\(path)[\(index)]") }
+            for (index, item) in array.enumerated() {
+                issues += check(item, schema["items"] ?? .scalar(""), at: "\(path)[\(index)]")
+            }
         case "string":
             guard let text = value as? String else { return ["\(path): not a string"] }
             if let allowed = schema["enum"]?.items.compactMap(\.string), !allowed.isEmpty, !allowed.contains(text) {
                 issues.append("\(path): \(text) is not one of \(allowed)")
             }
         case "integer":
-            if value is String || value is [Any] || value is [String: Any] || !"\(value)".allSatisfy(\.isNumber) { issues.append("\(path): not an integer") }
+            if value is String || value is [Any] || value is [String: Any] || !"\(value)".allSatisfy(\.isNumber) {
+                issues.append("\(path): not an integer")
+            }
         case "number":
-            if value is String || value is [Any] || value is [String: Any] || Double("\(value)") == nil { issues.append("\(path): not a number") }
+            if value is String || value is [Any] || value is [String: Any] || Double("\(value)") == nil {
+                issues.append("\(path): not a number")
+            }
         case "boolean":
             if !(value is Bool) { issues.append("\(path): not a boolean") }
         default:
@@ -82,13 +89,17 @@ import Testing
         try await LiveAPI.with { api, client in
             await api.runtime.router.pollAll()
             var seen: Set<String> = []
-            func exchange(_ method: HTTPRequest.Method, _ path: String, key: String? = Keys.alice, body: String? = nil) async throws -> Reply {
+            func exchange(_ method: HTTPRequest.Method, _ path: String, key: String? = Keys.alice, body: String? = nil)
+                async throws -> Reply
+            {
                 let reply = try await client.call(method, path, key: key, body: body)
                 let operation = "\(method.rawValue) \(Self.template(path))"
                 seen.insert(operation)
                 let node = Self.document["paths"]?[Self.template(path)]?[method.rawValue.lowercased()]
                 let response = node?["responses"]?[String(reply.status)].map(Self.resolve)
-                #expect(response != nil, "\(operation) answered \(reply.status), which the document does not list: \(reply.text)")
+                #expect(
+                    response != nil,
+                    "\(operation) answered \(reply.status), which the document does not list: \(reply.text)")
                 if let schema = response?["content"]?["application/json"]?["schema"] {
                     let issues = Self.check(reply.json as Any, schema, at: "\(operation) \(reply.status)")
                     #expect(issues.isEmpty, "\(issues.joined(separator: "\n"))")
@@ -98,15 +109,22 @@ import Testing
             _ = try await exchange(.get, "/health", key: nil)
             _ = try await exchange(.get, "/ready", key: nil)
             _ = try await exchange(.get, "/metrics", key: nil)
-            let filled = try await exchange(.post, "/v1/orders?wait=10", body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
-            _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
-            _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"201","clientOrderId":"o-1"}"#)
-            _ = try await exchange(.post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"1"}"#)
+            let filled = try await exchange(
+                .post, "/v1/orders?wait=10",
+                body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
+            _ = try await exchange(
+                .post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"200","clientOrderId":"o-1"}"#)
+            _ = try await exchange(
+                .post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"201","clientOrderId":"o-1"}"#)
+            _ = try await exchange(
+                .post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"1"}"#)
             _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"ACME","side":"buy","quantity":"0"}"#)
             _ = try await exchange(.post, "/v1/orders", body: #"{"symbol":"NOPE","side":"buy","quantity":"1"}"#)
             _ = try await exchange(.post, "/v1/orders", key: nil, body: "{}")
             _ = try await exchange(.post, "/v1/orders", body: String(repeating: " ", count: 17_000))
-            let resting = try await exchange(.post, "/v1/orders?wait=10", body: #"{"symbol":"ACME","side":"buy","quantity":"10","limitPrice":"9.00","timeInForce":"DAY"}"#)
+            let resting = try await exchange(
+                .post, "/v1/orders?wait=10",
+                body: #"{"symbol":"ACME","side":"buy","quantity":"10","limitPrice":"9.00","timeInForce":"DAY"}"#)
             _ = try await exchange(.get, "/v1/orders")
             _ = try await exchange(.get, "/v1/orders?status=resting&symbol=ACME&limit=5")
             _ = try await exchange(.get, "/v1/orders?status=done")
@@ -114,13 +132,17 @@ import Testing
             let first = try await exchange(.get, "/v1/orders?limit=1")
             let cursor = try #require(first.object["nextCursor"] as? String)
             let second = try await exchange(.get, "/v1/orders?limit=1&cursor=\(cursor)")
-            #expect((first.object["orders"] as? [[String: Any]])?.first?["id"] as? String != (second.object["orders"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(
+                (first.object["orders"] as? [[String: Any]])?.first?["id"] as? String
+                    != (second.object["orders"] as? [[String: Any]])?.first?["id"] as? String)
             _ = try await exchange(.get, "/v1/orders?cursor=nonsense")
             _ = try await exchange(.get, "/v1/settlements?limit=1&cursor=p1.99")
             _ = try await exchange(.get, "/v1/orders", key: nil)
             let filledID = try #require(filled.object["id"] as? String)
             let detail = try await exchange(.get, "/v1/orders/\(filledID)?wait=5")
-            #expect((detail.object["children"] as? [Any])?.isEmpty == false && (detail.object["decisions"] as? [Any])?.isEmpty == false)
+            #expect(
+                (detail.object["children"] as? [Any])?.isEmpty == false
+                    && (detail.object["decisions"] as? [Any])?.isEmpty == false)
             _ = try await exchange(.get, "/v1/orders/\(filledID)?wait=99")
             _ = try await exchange(.get, "/v1/orders/424242")
             _ = try await exchange(.get, "/v1/orders/\(filledID)", key: nil)
@@ -142,9 +164,11 @@ import Testing
             _ = try await exchange(.get, "/v1/positions")
             _ = try await exchange(.get, "/v1/positions", key: nil)
             _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"50","to":"tzero"}"#)
-            _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5000000","to":"tzero"}"#)
+            _ = try await exchange(
+                .post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5000000","to":"tzero"}"#)
             _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5","to":"moon"}"#)
-            _ = try await exchange(.post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5","to":"wallet:moon!"}"#)
+            _ = try await exchange(
+                .post, "/v1/transfers", body: #"{"symbol":"ACME","quantity":"5","to":"wallet:moon!"}"#)
             _ = try await exchange(.post, "/v1/transfers", body: String(repeating: " ", count: 17_000))
             _ = try await exchange(.post, "/v1/transfers", key: nil, body: "{}")
             _ = try await exchange(.get, "/v1/positions")
@@ -160,8 +184,15 @@ import Testing
     @Test func theSchemaCheckCatchesWhatItShould() {
         let fill = YAML.map([("$ref", .scalar("#/components/schemas/Fill"))])
         #expect(Self.check(["id": "1", "quantity": "1", "price": "2", "fee": "0"], fill, at: "fill").isEmpty)
-        #expect(Self.check(["id": "1", "quantity": "1", "price": "2"], fill, at: "fill") == ["fill.fee: required, missing"])
-        #expect(Self.check(["id": "1", "quantity": "1", "price": "2", "fee": "0", "extra": 1], fill, at: "fill") == ["fill.extra: not in the document"])
-        #expect(Self.check(["id": "1", "quantity": 1, "price": "2", "fee": "0"], fill, at: "fill") == ["fill.quantity: not a string"])
+        #expect(
+            Self.check(["id": "1", "quantity": "1", "price": "2"], fill, at: "fill") == ["fill.fee: required, missing"])
+        #expect(
+            Self.check(["id": "1", "quantity": "1", "price": "2", "fee": "0", "extra": 1], fill, at: "fill") == [
+                "fill.extra: not in the document"
+            ])
+        #expect(
+            Self.check(["id": "1", "quantity": 1, "price": "2", "fee": "0"], fill, at: "fill") == [
+                "fill.quantity: not a string"
+            ])
     }
 }

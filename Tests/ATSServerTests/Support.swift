@@ -9,8 +9,11 @@ import HummingbirdTesting
 
 /// The repository root, found from this file, for venues/ and config.json.
 enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func catalog() throws -> VenueCatalog { try VenueCatalog.load(directory: root.appendingPathComponent("venues").path) }
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func catalog() throws -> VenueCatalog {
+        try VenueCatalog.load(directory: root.appendingPathComponent("venues").path)
+    }
     static func configuration(_ catalog: VenueCatalog) throws -> RouterConfiguration {
         try RouterConfiguration.load(from: root.appendingPathComponent("config.json").path, venues: catalog)
     }
@@ -30,7 +33,8 @@ struct LiveAPI {
         let catalog = try Repository.catalog()
         var options = RouterRuntime.Options(dataDirectory: NSTemporaryDirectory() + "ats-api-test-" + UUID().uuidString)
         options.stepInterval = nil
-        let runtime = try await RouterRuntime.start(catalog: catalog, configuration: try Repository.configuration(catalog), options: options)
+        let runtime = try await RouterRuntime.start(
+            catalog: catalog, configuration: try Repository.configuration(catalog), options: options)
         _ = try await runtime.recover()
         let api = LiveAPI(runtime: runtime)
         let app = Application(router: RouterAPI.router(runtime))
@@ -56,25 +60,35 @@ struct Reply {
 }
 
 extension TestClientProtocol {
-    func call(_ method: HTTPRequest.Method, _ path: String, key: String? = Keys.alice, body: String? = nil) async throws -> Reply {
+    func call(_ method: HTTPRequest.Method, _ path: String, key: String? = Keys.alice, body: String? = nil) async throws
+        -> Reply
+    {
         var fields = HTTPFields()
         if let key { fields[.authorization] = "Bearer \(key)" }
         if body != nil { fields[.contentType] = "application/json" }
-        return try await execute(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) }) { response in
+        return try await execute(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
+        { response in
             let data = Data(response.body.readableBytesView)
             let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return Reply(status: Int(response.status.code), json: json, headers: response.headers, text: String(decoding: data, as: UTF8.self))
+            return Reply(
+                status: Int(response.status.code), json: json, headers: response.headers,
+                text: String(decoding: data, as: UTF8.self))
         }
     }
 }
 
 extension TestClientProtocol {
     /// A request exactly as given: headers and body bytes untouched (for bad content types and encodings).
-    func raw(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields, body: [UInt8]? = nil) async throws -> Reply {
-        try await execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }) { response in
+    func raw(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields, body: [UInt8]? = nil) async throws
+        -> Reply
+    {
+        try await execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) }) {
+            response in
             let data = Data(response.body.readableBytesView)
             let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return Reply(status: Int(response.status.code), json: json, headers: response.headers, text: String(decoding: data, as: UTF8.self))
+            return Reply(
+                status: Int(response.status.code), json: json, headers: response.headers,
+                text: String(decoding: data, as: UTF8.self))
         }
     }
 }

@@ -38,12 +38,13 @@ indirect enum YAML: Equatable {
     }
 
     static func parse(_ text: String) -> YAML {
-        var reader = Reader(lines: text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
-            let indent = line.prefix { $0 == " " }.count
-            let content = line.dropFirst(indent)
-            if content.isEmpty || content.hasPrefix("#") { return nil }
-            return (indent, String(content))
-        })
+        var reader = Reader(
+            lines: text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
+                let indent = line.prefix { $0 == " " }.count
+                let content = line.dropFirst(indent)
+                if content.isEmpty || content.hasPrefix("#") { return nil }
+                return (indent, String(content))
+            })
         return reader.block(indent: 0)
     }
 
@@ -70,7 +71,12 @@ indirect enum YAML: Equatable {
                     }
                     pairs.append((key, .scalar(body.joined(separator: "\n"))))
                 } else if rest.isEmpty {
-                    pairs.append((key, index < lines.count && lines[index].indent > indent ? block(indent: lines[index].indent) : .scalar("")))
+                    pairs.append(
+                        (
+                            key,
+                            index < lines.count && lines[index].indent > indent
+                                ? block(indent: lines[index].indent) : .scalar("")
+                        ))
                 } else {
                     pairs.append((key, Reader.value(rest)))
                 }
@@ -95,7 +101,10 @@ indirect enum YAML: Equatable {
 
         func split(_ text: String) -> (String, String) {
             if let range = text.range(of: ": ") {
-                return (Reader.unquote(String(text[..<range.lowerBound])), String(text[range.upperBound...]).trimmingCharacters(in: .whitespaces))
+                return (
+                    Reader.unquote(String(text[..<range.lowerBound])),
+                    String(text[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+                )
             }
             return (Reader.unquote(String(text.dropLast())), "")
         }
@@ -103,8 +112,9 @@ indirect enum YAML: Equatable {
         static func value(_ text: String) -> YAML {
             if text.hasPrefix("[") && text.hasSuffix("]") {
                 let inner = text.dropFirst().dropLast()
-                return .list(inner.split(separator: ",").map { .scalar(unquote($0.trimmingCharacters(in: .whitespaces))) }
-                    .filter { $0 != .scalar("") })
+                return .list(
+                    inner.split(separator: ",").map { .scalar(unquote($0.trimmingCharacters(in: .whitespaces))) }
+                        .filter { $0 != .scalar("") })
             }
             return .scalar(unquote(text))
         }

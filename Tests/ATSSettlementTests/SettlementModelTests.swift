@@ -14,7 +14,9 @@ import Testing
         #expect(record.model == .threeStep && record.status == .settled)
         #expect(record.steps.map(\.status) == [.pending, .instructed, .settled])
         #expect(book.available("alice", "cash:USDC", "wallet:ethereum") == usdc - amount("100.50"))
-        #expect(book.available("street@securitize", "cash:USDC", "wallet:ethereum") == amount("10000000000") + amount("100"))
+        #expect(
+            book.available("street@securitize", "cash:USDC", "wallet:ethereum") == amount("10000000000") + amount("100")
+        )
         #expect(book.available("fees@securitize", "cash:USDC", "wallet:ethereum") == amount("0.50"))
         #expect(book.available("alice", "token:ACME", "wallet:ethereum") == amount("710"))
         #expect(book.locked("alice", "cash:USDC", "wallet:ethereum") == 0)
@@ -31,7 +33,9 @@ import Testing
         let start = utc("2026-11-20T15:00")
         book.record(execution("alice", .buy, "20", "ACME", at: "tzero", price: "10.02", time: start))
         let record = try #require(book.settlements.first)
-        #expect(record.model == .custodialBookEntry && record.status == .settled && record.tokenLocation.description == "custodian:tzero")
+        #expect(
+            record.model == .custodialBookEntry && record.status == .settled
+                && record.tokenLocation.description == "custodian:tzero")
         #expect(book.available("alice", "cash:USD", "custodian:tzero") == amount("1000000") - amount("200.40"))
         // Settled at the custodian, then withdrawn to alice's Ethereum wallet (60 minutes).
         let transfer = try #require(book.transfers.first)
@@ -43,7 +47,9 @@ import Testing
         book.advance(to: start.adding(seconds: 60 * 60))
         #expect(book.transfers[0].status == .completed && book.transfers[0].completedAt == start.adding(seconds: 3_600))
         #expect(book.available("alice", "token:ACME", "wallet:ethereum") == amount("720"))
-        #expect(book.available("alice", "token:ACME", "custodian:tzero") == 0 && book.available("alice", "token:ACME", "transit") == 0)
+        #expect(
+            book.available("alice", "token:ACME", "custodian:tzero") == 0
+                && book.available("alice", "token:ACME", "transit") == 0)
         #expect(book.invariantViolations() == [])
     }
 
@@ -67,7 +73,8 @@ import Testing
         let start = utc("2026-11-20T15:00")
         // Every counterparty settles, between 5 and 30 minutes after the match.
         var settles = try openBook { $0.fourStepFailuresPer10000 = 0 }
-        settles.record(execution("bob", .buy, "100", "CFX", at: "openfinance", price: "5.00", fee: "12.50", time: start))
+        settles.record(
+            execution("bob", .buy, "100", "CFX", at: "openfinance", price: "5.00", fee: "12.50", time: start))
         #expect(settles.settlements[0].status == .instructed)
         #expect(settles.settlements[0].deadlineAt == start.adding(seconds: 24 * 3_600))
         #expect(settles.locked("bob", "cash:USD", "bank") == amount("512.50"))
@@ -88,7 +95,9 @@ import Testing
         let failed = fails.settlements[0]
         #expect(failed.status == .failed && failed.failure?.code == "counterparty_fail")
         #expect(failed.failure?.closeOut.contains("closed out") == true)
-        #expect(fails.available("bob", "cash:USD", "bank") == amount("50000") && fails.locked("bob", "cash:USD", "bank") == 0)
+        #expect(
+            fails.available("bob", "cash:USD", "bank") == amount("50000")
+                && fails.locked("bob", "cash:USD", "bank") == 0)
         #expect(fails.available("bob", "token:CFX", "wallet:ethereum") == amount("100"))
         #expect(settles.invariantViolations() == [] && fails.invariantViolations() == [])
     }
@@ -105,7 +114,9 @@ import Testing
         book.advance(to: utc("2026-11-23T15:00"))
         #expect(book.settlements[0].status == .settled && book.settlements[0].settledAt == utc("2026-11-23T15:00"))
         // The acquisition date is the settlement date.
-        #expect(book.capTable.lots(of: Holder(rawValue: "dave"), in: try Symbol("ACME")).last?.acquiredOn == CalendarDate("2026-11-23"))
+        #expect(
+            book.capTable.lots(of: Holder(rawValue: "dave"), in: try Symbol("ACME")).last?.acquiredOn
+                == CalendarDate("2026-11-23"))
         #expect(book.invariantViolations() == [])
     }
 
@@ -156,7 +167,8 @@ import Testing
         #expect(lots.map(\.quantity) == [try Quantity("200")] && lots[0].acquiredOn == CalendarDate("2026-10-01"))
         // 150 more would come out of the 2026-10-01 lot, still in its one-year holding period (Rule 144, DS 32).
         book.record(execution("alice", .sell, "150", "ACME", at: "securitize", price: "10.00"))
-        #expect(book.settlements[1].status == .failed && book.settlements[1].failure?.code == "holding_period_not_elapsed")
+        #expect(
+            book.settlements[1].status == .failed && book.settlements[1].failure?.code == "holding_period_not_elapsed")
         #expect(book.settlements[1].failure?.dsProtocolCode == 32)
         #expect(book.available("alice", "token:ACME", "wallet:ethereum") == amount("200"))
         #expect(book.invariantViolations() == [])
@@ -166,9 +178,10 @@ import Testing
         var book = try openBook()
         let start = utc("2026-11-20T15:00")
         // carol keeps GILT at the Archax custodian (Hedera); to her Ethereum wallet: withdraw, then bridge.
-        let transfer = try book.requestTransfer(account: try AccountID("carol"), symbol: try Symbol("GILT"), quantity: try Quantity("300"),
-                                                from: try #require(CustodyLocation("custodian:archax")),
-                                                to: try #require(CustodyLocation("wallet:ethereum")), at: start)
+        let transfer = try book.requestTransfer(
+            account: try AccountID("carol"), symbol: try Symbol("GILT"), quantity: try Quantity("300"),
+            from: try #require(CustodyLocation("custodian:archax")),
+            to: try #require(CustodyLocation("wallet:ethereum")), at: start)
         #expect(transfer.hops.map(\.kind) == [.withdrawal, .bridge])
         #expect(transfer.hops.map(\.to.description) == ["wallet:hedera", "wallet:ethereum"])
         book.advance(to: start.adding(seconds: 60 * 60))
@@ -178,8 +191,9 @@ import Testing
         #expect(book.available("carol", "token:GILT", "wallet:ethereum") == amount("300"))
         #expect(book.available("carol", "token:GILT", "custodian:archax") == amount("1700"))
         #expect(throws: SettlementError.self) {
-            _ = try book.requestTransfer(account: try AccountID("carol"), symbol: try Symbol("GILT"), quantity: try Quantity("5000"),
-                                         from: CustodyLocation("custodian:archax")!, to: CustodyLocation("wallet:ethereum")!, at: start)
+            _ = try book.requestTransfer(
+                account: try AccountID("carol"), symbol: try Symbol("GILT"), quantity: try Quantity("5000"),
+                from: CustodyLocation("custodian:archax")!, to: CustodyLocation("wallet:ethereum")!, at: start)
         }
         #expect(book.invariantViolations() == [])
     }

@@ -63,26 +63,35 @@ import Testing
     }
 
     /// Positions some of an account's free tokens elsewhere (refusals are part of the flow).
-    static func requestRandomTransfer(_ book: inout SettlementBook, account: AccountID, random: inout SplitMix64, at now: Timestamp) {
-        let held = book.ledger.balances(of: Holder(account)).filter { $0.key.asset.isToken && $0.balance.available > 0 && $0.key.location != .transit }
+    static func requestRandomTransfer(
+        _ book: inout SettlementBook, account: AccountID, random: inout SplitMix64, at now: Timestamp
+    ) {
+        let held = book.ledger.balances(of: Holder(account)).filter {
+            $0.key.asset.isToken && $0.balance.available > 0 && $0.key.location != .transit
+        }
         guard let pick = held.randomElement(using: &random), case .token(let symbol) = pick.key.asset else { return }
         let destinations = ["wallet:ethereum", "wallet:plume", "wallet:hedera", "custodian:tzero", "custodian:archax"]
         let to = CustodyLocation(destinations[random.below(destinations.count)])!
         let quantity = Quantity(rawValue: max(1, pick.balance.available / Quantity.unit / 2) * Quantity.unit)
-        _ = try? book.requestTransfer(account: account, symbol: symbol, quantity: quantity, from: pick.key.location, to: to, at: now)
+        _ = try? book.requestTransfer(
+            account: account, symbol: symbol, quantity: quantity, from: pick.key.location, to: to, at: now)
     }
 
-    static func recordRandomExecution(_ book: inout SettlementBook, step: Int, accounts: [AccountID], catalog: VenueCatalog,
-                                      random: inout SplitMix64, at now: Timestamp) {
+    static func recordRandomExecution(
+        _ book: inout SettlementBook, step: Int, accounts: [AccountID], catalog: VenueCatalog,
+        random: inout SplitMix64, at now: Timestamp
+    ) {
         let venue = catalog.venues[random.below(catalog.venues.count)]
         let listing = venue.listings[random.below(venue.listings.count)]
         let quantity = Quantity(rawValue: Int64(1 + random.below(300)) * Quantity.unit)
         let price = Price(rawValue: listing.referencePrice.rawValue + Int64(random.below(41)) * 1_000_000 - 20_000_000)
         let notional = (try? Money.notional(price: price, quantity: quantity)) ?? .zero
         let fee = Money(rawValue: notional.rawValue / 10_000 * Int64(random.below(200)))
-        book.record(TradeExecution(venue: venue.id, fillId: "r\(step)", orderId: UInt64(step), childKey: "k\(step)", childNumber: 1,
-                                   account: accounts[random.below(accounts.count)], symbol: listing.symbol,
-                                   side: random.below(2) == 0 ? .buy : .sell, quantity: quantity, price: price, fee: fee, at: now))
+        book.record(
+            TradeExecution(
+                venue: venue.id, fillId: "r\(step)", orderId: UInt64(step), childKey: "k\(step)", childNumber: 1,
+                account: accounts[random.below(accounts.count)], symbol: listing.symbol,
+                side: random.below(2) == 0 ? .buy : .sell, quantity: quantity, price: price, fee: fee, at: now))
     }
 
     /// Terminal states, every path exercised, and the book rebuilt from the kept rows equal to the live one.
@@ -94,11 +103,13 @@ import Testing
             #expect(book.settlements.contains { $0.model == model && $0.status == .settled }, "\(model) settled")
         }
         let failures = Set(book.settlements.compactMap(\.failure?.code))
-        #expect(failures.isSuperset(of: ["counterparty_fail", "insufficient_holding", "insufficient_cash"]), "\(failures)")
+        #expect(
+            failures.isSuperset(of: ["counterparty_fail", "insufficient_holding", "insufficient_cash"]), "\(failures)")
         #expect(book.transfers.contains { $0.status == .completed && $0.hops.count >= 2 })
-        let rebuilt = try SettlementBook(catalog: catalog, configuration: book.configuration, entries: kept.entries, reports: kept.reports,
-                                         settlements: kept.settlements.values.sorted { $0.id < $1.id },
-                                         transfers: kept.transfers.values.sorted { $0.id < $1.id })
+        let rebuilt = try SettlementBook(
+            catalog: catalog, configuration: book.configuration, entries: kept.entries, reports: kept.reports,
+            settlements: kept.settlements.values.sorted { $0.id < $1.id },
+            transfers: kept.transfers.values.sorted { $0.id < $1.id })
         #expect(rebuilt.ledger.balances == book.ledger.balances)
         #expect(rebuilt.capTable.lots == book.capTable.lots)
         #expect(rebuilt.settlements == book.settlements && rebuilt.transfers == book.transfers)
@@ -110,14 +121,19 @@ import Testing
         for account in book.configuration.accounts {
             for security in book.configuration.securities {
                 var expected = account.holding(of: security.symbol).rawValue
-                for record in book.settlements where record.account == account.id && record.symbol == security.symbol && record.status == .settled {
+                for record in book.settlements
+                where record.account == account.id && record.symbol == security.symbol && record.status == .settled {
                     expected += record.side == .buy ? record.quantity.rawValue : -record.quantity.rawValue
                 }
-                #expect(book.capTable.quantity(of: Holder(account.id), in: security.symbol).rawValue == expected, "\(account.id) \(security.symbol)")
+                #expect(
+                    book.capTable.quantity(of: Holder(account.id), in: security.symbol).rawValue == expected,
+                    "\(account.id) \(security.symbol)")
                 #expect(book.ledger.total(Holder(account.id), .token(security.symbol)) == expected)
             }
             var cash = (account.cash ?? []).reduce(Int64(0)) { $0 + $1.amount.rawValue }
-            for record in book.settlements where record.account == account.id && record.status == .settled { cash += record.netCash.rawValue }
+            for record in book.settlements where record.account == account.id && record.status == .settled {
+                cash += record.netCash.rawValue
+            }
             for transfer in book.transfers where transfer.account == account.id {
                 cash -= transfer.hops.filter { $0.startedAt != nil }.reduce(Int64(0)) { $0 + $1.fee.rawValue }
             }

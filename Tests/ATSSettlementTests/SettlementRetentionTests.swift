@@ -35,24 +35,37 @@ import Testing
                 SettlementRandomTests.requestRandomTransfer(&open, account: account, random: &twin, at: now)
             } else {
                 _ = twin.below(12)
-                SettlementRandomTests.recordRandomExecution(&whole, step: step, accounts: accounts, catalog: catalog, random: &random, at: now)
-                SettlementRandomTests.recordRandomExecution(&open, step: step, accounts: accounts, catalog: catalog, random: &twin, at: now)
+                SettlementRandomTests.recordRandomExecution(
+                    &whole, step: step, accounts: accounts, catalog: catalog, random: &random, at: now)
+                SettlementRandomTests.recordRandomExecution(
+                    &open, step: step, accounts: accounts, catalog: catalog, random: &twin, at: now)
             }
             whole.advance(to: now)
             open.advance(to: now)
             let before = (kept.settlements.count, kept.transfers.count, kept.entries.count)
             kept.collect(&whole)
             keptOpen.collect(&open)
-            if (kept.settlements.count, kept.transfers.count, kept.entries.count) != (keptOpen.settlements.count, keptOpen.transfers.count, keptOpen.entries.count)
-                || kept.entries.count != before.2 && kept.entries.suffix(kept.entries.count - before.2) != keptOpen.entries.suffix(kept.entries.count - before.2) {
+            if (kept.settlements.count, kept.transfers.count, kept.entries.count) != (
+                keptOpen.settlements.count, keptOpen.transfers.count, keptOpen.entries.count
+            )
+                || kept.entries.count != before.2
+                    && kept.entries.suffix(kept.entries.count - before.2)
+                        != keptOpen.entries.suffix(kept.entries.count - before.2)
+            {
                 mismatches.append("step \(step): the journal would see different changes")
             }
             largestHeld = max(largestHeld, open.settlements.count + open.transfers.count)
             guard step % 25 == 0 else { continue }
-            if open.ledger.balances != whole.ledger.balances || open.capTable.lots != whole.capTable.lots { mismatches.append("step \(step): ledgers differ") }
+            if open.ledger.balances != whole.ledger.balances || open.capTable.lots != whole.capTable.lots {
+                mismatches.append("step \(step): ledgers differ")
+            }
             if open.statistics() != whole.statistics() { mismatches.append("step \(step): counts differ") }
-            if open.settlements != whole.settlements.filter({ !$0.status.isTerminal }) { mismatches.append("step \(step): open settlements differ") }
-            if open.transfers != whole.transfers.filter({ !$0.status.isTerminal }) { mismatches.append("step \(step): open transfers differ") }
+            if open.settlements != whole.settlements.filter({ !$0.status.isTerminal }) {
+                mismatches.append("step \(step): open settlements differ")
+            }
+            if open.transfers != whole.transfers.filter({ !$0.status.isTerminal }) {
+                mismatches.append("step \(step): open transfers differ")
+            }
             mismatches += open.invariantViolations().map { "step \(step): \($0)" }
         }
         #expect(mismatches == [])
@@ -66,8 +79,9 @@ import Testing
         // Rebuilt from the journal's rows, each keeps what its retention says.
         let records = kept.settlements.values.sorted { $0.id < $1.id }
         let transfers = kept.transfers.values.sorted { $0.id < $1.id }
-        let reopened = try SettlementBook(catalog: catalog, configuration: whole.configuration, retention: .open, entries: kept.entries,
-                                          reports: kept.reports, settlements: records, transfers: transfers)
+        let reopened = try SettlementBook(
+            catalog: catalog, configuration: whole.configuration, retention: .open, entries: kept.entries,
+            reports: kept.reports, settlements: records, transfers: transfers)
         #expect(reopened.settlements == open.settlements && reopened.transfers == open.transfers)
         #expect(reopened.statistics() == open.statistics() && reopened.retired == open.retired)
         #expect(reopened.ledger.balances == open.ledger.balances)
@@ -90,14 +104,16 @@ import Testing
         #expect(open.retired.settlements(in: .settled) == 1 && open.retired.feesCharged == amount("0.50"))
         #expect(open.invariantViolations() == [])
         func reopened(_ settlements: [SettlementRecord]) throws -> SettlementBook {
-            try SettlementBook(catalog: open.catalog, configuration: open.configuration, retention: .open, entries: kept.entries,
-                               reports: kept.reports, settlements: settlements, transfers: [])
+            try SettlementBook(
+                catalog: open.catalog, configuration: open.configuration, retention: .open, entries: kept.entries,
+                reports: kept.reports, settlements: settlements, transfers: [])
         }
         let record = try #require(kept.settlements[1])
         #expect(try reopened([record]).invariantViolations() == [])
         var tampered = record
         tampered.fee = try Money("5.00")
-        #expect(try reopened([tampered]).invariantViolations().contains { $0.hasPrefix("cash not conserved net of fees") })
+        #expect(
+            try reopened([tampered]).invariantViolations().contains { $0.hasPrefix("cash not conserved net of fees") })
         var unexplained = record
         unexplained.status = .failed
         unexplained.failure = nil

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import ATSStorage
 
 /// A journal is trusted only once it proves to be one: an existing file that is empty, has lost
@@ -40,7 +41,9 @@ import Testing
         let path = JournalTests.temporaryPath()
         FileManager.default.createFile(atPath: path, contents: Data())
         let refused = try #require(Self.refusal(path))
-        #expect(refused.contains(path) && refused.contains("empty") && refused.contains("--initialise-journal"), "\(refused)")
+        #expect(
+            refused.contains(path) && refused.contains("empty") && refused.contains("--initialise-journal"),
+            "\(refused)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty, "a refused file is left as it was")
         let made = try Journal(path: path, initialiseExisting: true)
         #expect(try made.appliedMigrations().count == 4)
@@ -49,7 +52,8 @@ import Testing
 
     @Test func aFileThatIsNotSQLiteIsRefused() throws {
         let path = JournalTests.temporaryPath()
-        FileManager.default.createFile(atPath: path, contents: Data(String(repeating: "not a database ", count: 300).utf8))
+        FileManager.default.createFile(
+            atPath: path, contents: Data(String(repeating: "not a database ", count: 300).utf8))
         let refused = try #require(Self.refusal(path))
         #expect(refused.contains(path) && refused.contains("not an SQLite database"), "\(refused)")
     }

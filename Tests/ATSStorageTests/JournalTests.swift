@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import ATSStorage
 
 @Suite struct JournalTests {
@@ -11,24 +12,29 @@ import Testing
     }
 
     static func parent(_ id: Int64, clientOrderId: String? = nil) -> ParentRecord {
-        ParentRecord(id: id, account: "alice", clientOrderId: clientOrderId, symbol: "ACME", side: "buy",
-                     quantity: 100 * 100_000_000, limitPrice: 1_010_000_000, timeInForce: "IOC", strategy: "cost",
-                     status: "working", createdAt: 1_000)
+        ParentRecord(
+            id: id, account: "alice", clientOrderId: clientOrderId, symbol: "ACME", side: "buy",
+            quantity: 100 * 100_000_000, limitPrice: 1_010_000_000, timeInForce: "IOC", strategy: "cost",
+            status: "working", createdAt: 1_000)
     }
 
     static func child(_ key: String, parent: Int64, status: String = "pending") -> ChildRecord {
-        ChildRecord(clientKey: key, parentId: parent, venue: "tzero", quantity: 40 * 100_000_000, limitPrice: 1_005_000_000,
-                    timeInForce: "DAY", purpose: "take", decision: 0, status: status, createdAt: 2_000)
+        ChildRecord(
+            clientKey: key, parentId: parent, venue: "tzero", quantity: 40 * 100_000_000, limitPrice: 1_005_000_000,
+            timeInForce: "DAY", purpose: "take", decision: 0, status: status, createdAt: 2_000)
     }
 
     @Test func migrationsAreNamedAppliedOnceAndDataSurvivesAReopen() throws {
         let path = Self.temporaryPath()
         do {
             let journal = try Journal(path: path)
-            #expect(try journal.appliedMigrations() == ["v1: parents, children, executions, events, decisions",
-                                                        "v2: settlements, custody transfers, ledger entries, cap table reports",
-                                                        "v3: indexes for reading one account's orders, one child's executions, one parent's events",
-                                                        "v4: indexes for reading one account's settlements and custody transfers, a settlement's transfer"])
+            #expect(
+                try journal.appliedMigrations() == [
+                    "v1: parents, children, executions, events, decisions",
+                    "v2: settlements, custody transfers, ledger entries, cap table reports",
+                    "v3: indexes for reading one account's orders, one child's executions, one parent's events",
+                    "v4: indexes for reading one account's settlements and custody transfers, a settlement's transfer",
+                ])
             try journal.recordParent(Self.parent(1, clientOrderId: "c-1"))
             try journal.recordChild(Self.child("p1-c1", parent: 1))
         }
@@ -50,8 +56,12 @@ import Testing
         #expect(events.map(\.kind) == ["accepted", "filled"])
         let sequences = events.compactMap(\.sequence)
         #expect(sequences.count == 2 && sequences == sequences.sorted())
-        #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "UPDATE order_event SET kind = 'x'") } }
-        #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "DELETE FROM order_event") } }
+        #expect(throws: DatabaseError.self) {
+            try journal.pool.write { try $0.execute(sql: "UPDATE order_event SET kind = 'x'") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try journal.pool.write { try $0.execute(sql: "DELETE FROM order_event") }
+        }
         #expect(try journal.events(of: 7).count == 2)
     }
 
@@ -60,12 +70,21 @@ import Testing
         let journal = try Journal(path: path)
         try journal.recordParent(Self.parent(1))
         var change = JournalChange()
-        change.settlements = [SettlementRow(id: 1, venue: "tzero", fillId: "F1", parentId: 1, account: "alice", symbol: "ACME",
-                                            model: "custodial_book_entry", status: "instructed", updatedAt: 1, record: "{}")]
-        change.ledgerEntries = [LedgerEntryRow(at: 1, asset: "token:ACME", amount: 5, fromHolder: nil, fromLocation: nil, fromLocked: nil,
-                                               toHolder: "alice", toLocation: "custodian:tzero", toLocked: false, reference: "genesis")]
-        change.capTableReports = [CapTableReportRow(at: 1, symbol: "ACME", fromHolder: nil, toHolder: "alice", quantity: 5,
-                                                    acquiredOn: "2026-11-20", reference: "genesis")]
+        change.settlements = [
+            SettlementRow(
+                id: 1, venue: "tzero", fillId: "F1", parentId: 1, account: "alice", symbol: "ACME",
+                model: "custodial_book_entry", status: "instructed", updatedAt: 1, record: "{}")
+        ]
+        change.ledgerEntries = [
+            LedgerEntryRow(
+                at: 1, asset: "token:ACME", amount: 5, fromHolder: nil, fromLocation: nil, fromLocked: nil,
+                toHolder: "alice", toLocation: "custodian:tzero", toLocked: false, reference: "genesis")
+        ]
+        change.capTableReports = [
+            CapTableReportRow(
+                at: 1, symbol: "ACME", fromHolder: nil, toHolder: "alice", quantity: 5,
+                acquiredOn: "2026-11-20", reference: "genesis")
+        ]
         try journal.apply(change)
         var settled = change.settlements[0]
         settled.status = "settled"
@@ -76,8 +95,12 @@ import Testing
         #expect(stored.settlements.map(\.status) == ["settled"])
         #expect(stored.entries.count == 1 && stored.reports.count == 1)
         for table in ["ledger_entry", "cap_table_report"] {
-            #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "UPDATE \(table) SET at = 2") } }
-            #expect(throws: DatabaseError.self) { try journal.pool.write { try $0.execute(sql: "DELETE FROM \(table)") } }
+            #expect(throws: DatabaseError.self) {
+                try journal.pool.write { try $0.execute(sql: "UPDATE \(table) SET at = 2") }
+            }
+            #expect(throws: DatabaseError.self) {
+                try journal.pool.write { try $0.execute(sql: "DELETE FROM \(table)") }
+            }
         }
         // Read-only: everything reads, nothing writes.
         let reader = try Journal(path: path, readOnly: true)
@@ -100,10 +123,12 @@ import Testing
         try journal.recordChild(Self.child("p1-c1", parent: 1))
         try journal.recordChild(Self.child("p1-c2", parent: 1))
         let fills = [
-            ExecutionRecord(venue: "tzero", fillId: "77-0", childKey: "p1-c1", quantity: 10 * 100_000_000, price: 1_004_000_000,
-                            fee: 0, recordedAt: 2_100),
-            ExecutionRecord(venue: "tzero", fillId: "77-1", childKey: "p1-c1", quantity: 30 * 100_000_000, price: 1_005_000_000,
-                            fee: 0, recordedAt: 2_100),
+            ExecutionRecord(
+                venue: "tzero", fillId: "77-0", childKey: "p1-c1", quantity: 10 * 100_000_000, price: 1_004_000_000,
+                fee: 0, recordedAt: 2_100),
+            ExecutionRecord(
+                venue: "tzero", fillId: "77-1", childKey: "p1-c1", quantity: 30 * 100_000_000, price: 1_005_000_000,
+                fee: 0, recordedAt: 2_100),
         ]
         var child = Self.child("p1-c1", parent: 1, status: "partially_filled")
         child.filledQuantity = 10 * 100_000_000
@@ -115,6 +140,9 @@ import Testing
         #expect(recorded.count == 2)
         #expect(recorded.reduce(0) { $0 + $1.quantity } == child.filledQuantity)
         #expect(try journal.openChildren().map(\.clientKey) == ["p1-c2"])
-        #expect(try journal.events(of: 1).filter { $0.childKey == "p1-c1" }.map(\.detail) == ["pending", "partially_filled", "filled"])
+        #expect(
+            try journal.events(of: 1).filter { $0.childKey == "p1-c1" }.map(\.detail) == [
+                "pending", "partially_filled", "filled",
+            ])
     }
 }

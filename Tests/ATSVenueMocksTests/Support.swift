@@ -9,8 +9,11 @@ import NIOCore
 import Testing
 
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func catalog() throws -> VenueCatalog { try VenueCatalog.load(directory: root.appendingPathComponent("venues").path) }
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static func catalog() throws -> VenueCatalog {
+        try VenueCatalog.load(directory: root.appendingPathComponent("venues").path)
+    }
     static func venue(_ id: String) throws -> VenueDefinition { try #require(try catalog().venue(try VenueID(id))) }
     /// Monday 2026-11-23 10:00 US/Eastern.
     static let monday = Timestamp(secondsSinceEpoch: 1_795_359_600 + 86_400)
@@ -45,9 +48,11 @@ extension TestClientProtocol {
         var fields = HTTPFields()
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         if body != nil { fields[.contentType] = "application/json" }
-        return try await execute(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) }) { response in
+        return try await execute(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
+        { response in
             let data = response.body.readableBytesView
-            let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed])
+            let json =
+                data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed])
             return (Int(response.status.code), json)
         }
     }

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Venue engine and market simulation")
 struct VenueEngineTests {
-    private func engine(_ id: String, at time: Timestamp = Fixtures.monday, seed: UInt64 = 2026) throws -> (VenueEngine, ManualClock) {
+    private func engine(_ id: String, at time: Timestamp = Fixtures.monday, seed: UInt64 = 2026) throws -> (
+        VenueEngine, ManualClock
+    ) {
         let clock = ManualClock(time)
         return (VenueEngine(definition: try Fixtures.venue(id), clock: clock, pathSeed: seed), clock)
     }
@@ -36,9 +38,12 @@ struct VenueEngineTests {
             let (engine, _) = try engine("securitize")
             for symbol in ["ACME", "PEQ"] {
                 let ask = try #require(try await snapshot(engine, symbol).asks.first)
-                let order = try await engine.submit(VenueOrderRequest(
-                    clientKey: "take-\(symbol)", symbol: try Symbol(symbol), side: .buy, type: .limit, limitPrice: ask.price,
-                    quantity: ask.quantity, timeInForce: .immediateOrCancel), owner: "t").order
+                let order = try await engine.submit(
+                    VenueOrderRequest(
+                        clientKey: "take-\(symbol)", symbol: try Symbol(symbol), side: .buy, type: .limit,
+                        limitPrice: ask.price,
+                        quantity: ask.quantity, timeInForce: .immediateOrCancel), owner: "t"
+                ).order
                 #expect(!order.fills.isEmpty)
                 ids += order.fills.map(\.id)
             }
@@ -89,8 +94,9 @@ struct VenueEngineTests {
         let before = try await snapshot(engine, "ACME")
         await engine.step(count: 3)
         #expect(try await snapshot(engine, "ACME") == before)
-        let order = VenueOrderRequest(clientKey: "k", symbol: try Symbol("ACME"), side: .buy, type: .limit,
-                                      limitPrice: try Price("10"), quantity: try Quantity("1"), timeInForce: .day)
+        let order = VenueOrderRequest(
+            clientKey: "k", symbol: try Symbol("ACME"), side: .buy, type: .limit,
+            limitPrice: try Price("10"), quantity: try Quantity("1"), timeInForce: .day)
         await #expect(throws: VenueError.self) { try await engine.submit(order, owner: "o") }
     }
 
@@ -100,29 +106,33 @@ struct VenueEngineTests {
         let (engine, clock) = try engine("texture", at: Fixtures.monday.adding(seconds: -60))
         await engine.pause()
         let bestAsk = try #require(try await engine.book(try Symbol("ACME")).bestAsk)
-        let order = VenueOrderRequest(clientKey: "k", symbol: try Symbol("ACME"), side: .buy, type: .limit,
-                                      limitPrice: bestAsk, quantity: try Quantity("10"), timeInForce: .day)
+        let order = VenueOrderRequest(
+            clientKey: "k", symbol: try Symbol("ACME"), side: .buy, type: .limit,
+            limitPrice: bestAsk, quantity: try Quantity("10"), timeInForce: .day)
         let placed = try await engine.submit(order, owner: "o").order
         await engine.step()
         #expect(try await engine.order(placed.id, owner: "o").status == .open)
         clock.set(Fixtures.monday)
         await engine.step()
         #expect(try await engine.order(placed.id, owner: "o").status == .filled)
-        #expect(engine.nextAuction(after: Fixtures.monday.adding(seconds: 1)) == Fixtures.monday.adding(seconds: 15 * 60))
+        #expect(
+            engine.nextAuction(after: Fixtures.monday.adding(seconds: 1)) == Fixtures.monday.adding(seconds: 15 * 60))
     }
 
     @Test("the rate limit refuses a burst beyond the venue's, then recovers")
     func rateLimit() async throws {
-        let (engine, clock) = try engine("openfinance")   // 5 a second, bursts of 10
+        let (engine, clock) = try engine("openfinance")  // 5 a second, bursts of 10
         await engine.pause()
         let symbol = try Symbol("BLDG")
         for index in 0..<10 {
-            let order = VenueOrderRequest(clientKey: "k\(index)", symbol: symbol, side: .buy, type: .limit,
-                                          limitPrice: try Price("45"), quantity: try Quantity("1"), timeInForce: .goodTillCancelled)
+            let order = VenueOrderRequest(
+                clientKey: "k\(index)", symbol: symbol, side: .buy, type: .limit,
+                limitPrice: try Price("45"), quantity: try Quantity("1"), timeInForce: .goodTillCancelled)
             _ = try await engine.submit(order, owner: "o")
         }
-        let one = VenueOrderRequest(clientKey: "k10", symbol: symbol, side: .buy, type: .limit, limitPrice: try Price("45"),
-                                    quantity: try Quantity("1"), timeInForce: .goodTillCancelled)
+        let one = VenueOrderRequest(
+            clientKey: "k10", symbol: symbol, side: .buy, type: .limit, limitPrice: try Price("45"),
+            quantity: try Quantity("1"), timeInForce: .goodTillCancelled)
         do {
             _ = try await engine.submit(one, owner: "o")
             Issue.record("the eleventh order in one instant was admitted")
@@ -140,8 +150,9 @@ struct VenueEngineTests {
         let evening = Fixtures.monday.adding(seconds: 9 * 3_600 + 59 * 60)
         let (engine, clock) = try engine("tzero", at: evening)
         await engine.pause()
-        let order = VenueOrderRequest(clientKey: "k", symbol: try Symbol("ACME"), side: .buy, type: .limit,
-                                      limitPrice: try Price("9.50"), quantity: try Quantity("1"), timeInForce: .day)
+        let order = VenueOrderRequest(
+            clientKey: "k", symbol: try Symbol("ACME"), side: .buy, type: .limit,
+            limitPrice: try Price("9.50"), quantity: try Quantity("1"), timeInForce: .day)
         let placed = try await engine.submit(order, owner: "o").order
         await engine.step()
         #expect(try await engine.order(placed.id, owner: "o").status == .open)

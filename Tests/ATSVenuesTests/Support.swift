@@ -1,10 +1,12 @@
 import ATSDomain
 import Foundation
+
 @testable import ATSVenues
 
 /// The repository's own files, found from this source file's place in the tree.
 enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static var venuesDirectory: String { root.appendingPathComponent("venues").path }
     static var configFile: String { root.appendingPathComponent("config.json").path }
 

@@ -1,6 +1,7 @@
 import ATSDomain
 import Foundation
 import Testing
+
 @testable import ATSVenues
 
 @Suite("Venue definitions, securities and accounts")
@@ -40,9 +41,11 @@ struct VenueCatalogTests {
     @Test("holding periods follow the exemption")
     func holdingPeriods() throws {
         let configuration = try Repository.configuration()
-        func period(_ symbol: String) throws -> HoldingPeriod { try #require(configuration.security(try Symbol(symbol))).holdingPeriod }
+        func period(_ symbol: String) throws -> HoldingPeriod {
+            try #require(configuration.security(try Symbol(symbol))).holdingPeriod
+        }
         #expect(try period("ACME") == .months(12))  // Reg D, non-reporting issuer
-        #expect(try period("CFX") == .months(12))   // Reg CF
+        #expect(try period("CFX") == .months(12))  // Reg CF
         #expect(try period("SPCE") == .months(12))  // Reg S category 3
         #expect(try period("GILT") == HoldingPeriod.none)  // Reg S category 1
         #expect(try period("BLDG") == HoldingPeriod.none)  // Reg A Tier 2
@@ -73,14 +76,14 @@ struct VenueCatalogTests {
     func tzeroSessions() throws {
         let tzero = try #require(try Repository.catalog().venue(try VenueID("tzero")))
         // Monday 2026-11-23, Eastern Standard Time (UTC−5)
-        #expect(tzero.session(at: utc("2026-11-23T11:59"))?.name == nil)      // 06:59 local
-        #expect(tzero.session(at: utc("2026-11-23T12:00"))?.name == "PRE")    // 07:00
-        #expect(tzero.session(at: utc("2026-11-23T14:30"))?.name == "CORE")   // 09:30
-        #expect(tzero.session(at: utc("2026-11-23T21:00"))?.name == "POST")   // 16:00
-        #expect(tzero.session(at: utc("2026-11-24T01:00"))?.name == nil)      // 20:00
+        #expect(tzero.session(at: utc("2026-11-23T11:59"))?.name == nil)  // 06:59 local
+        #expect(tzero.session(at: utc("2026-11-23T12:00"))?.name == "PRE")  // 07:00
+        #expect(tzero.session(at: utc("2026-11-23T14:30"))?.name == "CORE")  // 09:30
+        #expect(tzero.session(at: utc("2026-11-23T21:00"))?.name == "POST")  // 16:00
+        #expect(tzero.session(at: utc("2026-11-24T01:00"))?.name == nil)  // 20:00
         // Monday 2026-07-13, Eastern Daylight Time (UTC−4)
-        #expect(tzero.session(at: utc("2026-07-13T13:30"))?.name == "CORE")   // 09:30
-        #expect(tzero.session(at: utc("2026-07-13T11:00"))?.name == "PRE")    // 07:00
+        #expect(tzero.session(at: utc("2026-07-13T13:30"))?.name == "CORE")  // 09:30
+        #expect(tzero.session(at: utc("2026-07-13T11:00"))?.name == "PRE")  // 07:00
         // Saturday
         #expect(tzero.session(at: utc("2026-11-21T15:00")) == nil)
     }
@@ -89,10 +92,10 @@ struct VenueCatalogTests {
     func auctionsAndAlwaysOpen() throws {
         let catalog = try Repository.catalog()
         let texture = try #require(catalog.venue(try VenueID("texture")))
-        #expect(texture.isAuctionMinute(utc("2026-11-23T14:45")))   // 09:45 ET
-        #expect(texture.isAuctionMinute(utc("2026-11-23T15:00")))   // 10:00
+        #expect(texture.isAuctionMinute(utc("2026-11-23T14:45")))  // 09:45 ET
+        #expect(texture.isAuctionMinute(utc("2026-11-23T15:00")))  // 10:00
         #expect(!texture.isAuctionMinute(utc("2026-11-23T15:05")))
-        #expect(texture.isAuctionMinute(utc("2026-11-23T21:00")))   // 16:00, the last
+        #expect(texture.isAuctionMinute(utc("2026-11-23T21:00")))  // 16:00, the last
         #expect(!texture.isAuctionMinute(utc("2026-11-23T21:15")))
         #expect(!texture.isAuctionMinute(utc("2026-11-22T15:00")))  // Sunday
         let archax = try #require(catalog.venue(try VenueID("archax")))
@@ -116,26 +119,35 @@ struct VenueCatalogTests {
         }
     }
 
-    @Test("a broken venue file fails with the file, the key and the reason", arguments: [
-        ("\"tickSize\": \"0.01\"", "\"tickSize\": \"0.01x\"", "listings[0].tickSize", "not a plain decimal"),
-        ("\"tickSize\": \"0.01\"", "\"tickSize\": 0.01", "listings[0].tickSize", "decimal string"),
-        ("\"tickSize\": \"0.01\"", "\"tickSize\": \"0\"", "listings[0].tickSize", "positive"),
-        ("\"lotSize\": \"1\"", "\"lotSiz\": \"1\"", "listings[0].lotSize", "missing"),
-        ("\"timeZone\": \"America/New_York\"", "\"timeZone\": \"Mars/Olympus\"", "timeZone", "time zone"),
-        ("\"start\": \"07:00\"", "\"start\": \"7am\"", "sessions[0].start", "time of day"),
-        ("\"start\": \"07:00\"", "\"start\": \"10:00\"", "sessions[0].end", "not after"),
-        ("\"model\": \"continuous\"", "\"model\": \"call_auction\"", "matching.auction", "schedule"),
-        ("\"model\": \"custodial_book_entry\"", "\"model\": \"four_step\"", "settlement.deadlineHours", "deadline"),
-        ("\"referencePrice\": \"10.02\"", "\"referencePrice\": \"10.025\"", "listings[0].referencePrice", "tick grid"),
-        ("\"minimumQuantity\": \"1\"", "\"minimumQuantity\": \"0.5\"", "listings[0].minimumQuantity", "lot size"),
-        ("\"id\": \"tzero\"", "\"id\": \"tzero2\"", "id", "file is named"),
-        ("\"requestsPerSecond\": 20", "\"requestsPerSecond\": \"fast\"", "rateLimit.requestsPerSecond", "wrong type"),
-        ("\"orderTypes\": [\n    \"limit\"\n  ]", "\"orderTypes\": [\"iceberg\"]", "orderTypes[0]", "iceberg"),
-    ])
+    @Test(
+        "a broken venue file fails with the file, the key and the reason",
+        arguments: [
+            ("\"tickSize\": \"0.01\"", "\"tickSize\": \"0.01x\"", "listings[0].tickSize", "not a plain decimal"),
+            ("\"tickSize\": \"0.01\"", "\"tickSize\": 0.01", "listings[0].tickSize", "decimal string"),
+            ("\"tickSize\": \"0.01\"", "\"tickSize\": \"0\"", "listings[0].tickSize", "positive"),
+            ("\"lotSize\": \"1\"", "\"lotSiz\": \"1\"", "listings[0].lotSize", "missing"),
+            ("\"timeZone\": \"America/New_York\"", "\"timeZone\": \"Mars/Olympus\"", "timeZone", "time zone"),
+            ("\"start\": \"07:00\"", "\"start\": \"7am\"", "sessions[0].start", "time of day"),
+            ("\"start\": \"07:00\"", "\"start\": \"10:00\"", "sessions[0].end", "not after"),
+            ("\"model\": \"continuous\"", "\"model\": \"call_auction\"", "matching.auction", "schedule"),
+            ("\"model\": \"custodial_book_entry\"", "\"model\": \"four_step\"", "settlement.deadlineHours", "deadline"),
+            (
+                "\"referencePrice\": \"10.02\"", "\"referencePrice\": \"10.025\"", "listings[0].referencePrice",
+                "tick grid"
+            ),
+            ("\"minimumQuantity\": \"1\"", "\"minimumQuantity\": \"0.5\"", "listings[0].minimumQuantity", "lot size"),
+            ("\"id\": \"tzero\"", "\"id\": \"tzero2\"", "id", "file is named"),
+            (
+                "\"requestsPerSecond\": 20", "\"requestsPerSecond\": \"fast\"", "rateLimit.requestsPerSecond",
+                "wrong type"
+            ),
+            ("\"orderTypes\": [\n    \"limit\"\n  ]", "\"orderTypes\": [\"iceberg\"]", "orderTypes[0]", "iceberg"),
+        ])
     func brokenVenueFile(original: String, replacement: String, key: String, reason: String) throws {
         let text = try venueText()
         #expect(text.contains(original), "the fixture no longer contains \(original)")
-        let error = try #require(try loadError(["tzero.json": text.replacingOccurrences(of: original, with: replacement)]))
+        let error = try #require(
+            try loadError(["tzero.json": text.replacingOccurrences(of: original, with: replacement)]))
         #expect(error.file.hasSuffix("tzero.json"))
         #expect(error.key == key)
         #expect(error.reason.contains(reason), "\(error)")
@@ -149,26 +161,38 @@ struct VenueCatalogTests {
         let copy = try venueText().replacingOccurrences(of: "\"id\": \"tzero\"", with: "\"id\": \"tzero-b\"")
         let shared = try #require(try loadError(["tzero.json": try venueText(), "tzero-b.json": copy]))
         #expect(shared.key == "dialect")
-        let assumption = try venueText().replacingOccurrences(of: "\"assumptions\": [", with: "\"assumptions\": [\"colour\",")
+        let assumption = try venueText().replacingOccurrences(
+            of: "\"assumptions\": [", with: "\"assumptions\": [\"colour\",")
         #expect(try loadError(["tzero.json": assumption])?.key == "assumptions[0]")
     }
 
-    @Test("config.json problems name the key: unknown venue in KYC, unknown symbol, bad country, duplicate key, routing settings")
+    @Test(
+        "config.json problems name the key: unknown venue in KYC, unknown symbol, bad country, duplicate key, routing settings"
+    )
     func brokenConfiguration() throws {
         let catalog = try Repository.catalog()
         let original = try String(contentsOfFile: Repository.configFile, encoding: .utf8)
         let cases: [(String, String, String)] = [
             ("\"texture\": \"approved\"", "\"nasdaq\": \"approved\"", "accounts[0].kyc.nasdaq"),
             ("\"country\": \"GB\"", "\"country\": \"UK1\"", "accounts[2].country"),
-            ("\"symbol\": \"CFX\",\n          \"quantity\": \"100\"", "\"symbol\": \"NOPE\",\n          \"quantity\": \"100\"", "accounts[1].holdings[1].symbol"),
+            (
+                "\"symbol\": \"CFX\",\n          \"quantity\": \"100\"",
+                "\"symbol\": \"NOPE\",\n          \"quantity\": \"100\"", "accounts[1].holdings[1].symbol"
+            ),
             ("\"ak-bob-2d8e41c06a9b5f37\"", "\"ak-alice-7f3c9e21b8d44a10\"", "accounts[1].apiKey"),
             ("\"acquiredOn\": \"2025-01-15\"", "\"acquiredOn\": \"2025-02-30\"", "accounts[0].holdings[0].acquiredOn"),
             ("\"regulationSCategory\": 3", "\"regulationSCategory\": null", "securities[3].regulationSCategory"),
-            ("\"pollIntervalMilliseconds\": 200", "\"pollIntervalMilliseconds\": 0", "routing.pollIntervalMilliseconds"),
+            (
+                "\"pollIntervalMilliseconds\": 200", "\"pollIntervalMilliseconds\": 0",
+                "routing.pollIntervalMilliseconds"
+            ),
             ("\"bookDepth\": 20", "\"bookDepth\": \"20\"", "routing.bookDepth"),
             ("\"venues\": {}", "\"venues\": {\"nasdaq\": {\"url\": \"http://127.0.0.1:9\"}}", "routing.venues.nasdaq"),
             ("\"venues\": {}", "\"venues\": {\"tzero\": {\"url\": \"ftp://x\"}}", "routing.venues.tzero.url"),
-            ("\"venues\": {}", "\"venues\": {\"tzero\": {\"url\": \"http://127.0.0.1:9\", \"keyId\": \"k\"}}", "routing.venues.tzero"),
+            (
+                "\"venues\": {}", "\"venues\": {\"tzero\": {\"url\": \"http://127.0.0.1:9\", \"keyId\": \"k\"}}",
+                "routing.venues.tzero"
+            ),
         ]
         for (from, to, key) in cases {
             #expect(original.contains(from), "config.json no longer contains \(from)")

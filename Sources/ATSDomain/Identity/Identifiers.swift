@@ -2,7 +2,9 @@
 /// never be passed where a venue id is expected.
 ///
 /// Accepted: 1 to `maximumLength` characters from `A–Z a–z 0–9 . _ - : /`.
-public protocol StringIdentifier: Sendable, Hashable, Comparable, Codable, CodingKeyRepresentable, CustomStringConvertible {
+public protocol StringIdentifier: Sendable, Hashable, Comparable, Codable, CodingKeyRepresentable,
+    CustomStringConvertible
+{
     static var kindName: String { get }
     static var maximumLength: Int { get }
     var rawValue: String { get }
@@ -25,12 +27,14 @@ extension StringIdentifier {
             throw IdentifierError(kind: kindName, value: rawValue, reason: "it is empty")
         }
         if rawValue.utf8.count > maximumLength {
-            throw IdentifierError(kind: kindName, value: rawValue, reason: "it is longer than \(maximumLength) characters")
+            throw IdentifierError(
+                kind: kindName, value: rawValue, reason: "it is longer than \(maximumLength) characters")
         }
         for byte in rawValue.utf8 where !isIdentifierByte(byte) {
             let shown = byte < 0x80 ? "'\(Character(Unicode.Scalar(byte)))'" : "a non-ASCII character"
-            throw IdentifierError(kind: kindName, value: rawValue,
-                                  reason: "it contains \(shown); allowed are letters, digits and . _ - : /")
+            throw IdentifierError(
+                kind: kindName, value: rawValue,
+                reason: "it contains \(shown); allowed are letters, digits and . _ - : /")
         }
     }
 
@@ -71,8 +75,8 @@ private struct IdentifierKey: CodingKey {
 private func isIdentifierByte(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-         UInt8(ascii: "0")...UInt8(ascii: "9"),
-         UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "/"):
+        UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "/"):
         return true
     default:
         return false
@@ -127,7 +131,8 @@ public struct OrderID: RawRepresentable, Sendable, Hashable, Comparable, Codable
     /// Parses a decimal string. - Throws: ``IdentifierError`` if it is not a whole number that fits 64 bits.
     public init(parsing text: String) throws(IdentifierError) {
         guard let value = UInt64(text), text.first != "+" else {
-            throw IdentifierError(kind: "order id", value: text, reason: "it is not a whole number from 0 to \(UInt64.max)")
+            throw IdentifierError(
+                kind: "order id", value: text, reason: "it is not a whole number from 0 to \(UInt64.max)")
         }
         self.rawValue = value
     }
@@ -159,8 +164,10 @@ public struct ExecutionID: RawRepresentable, Sendable, Hashable, Comparable, Cod
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = UInt64(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "execution id \"\(text)\" is not a whole number"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "execution id \"\(text)\" is not a whole number"))
         }
         self.rawValue = value
     }

@@ -32,7 +32,9 @@ extension FixedPointDecimal {
             defer { offset += 1 }
             if byte == UInt8(ascii: ".") {
                 guard !seenPoint else { throw fail(.malformed(offset: offset, reason: "a second decimal point")) }
-                guard integerDigits > 0 else { throw fail(.malformed(offset: offset, reason: "no digit before the decimal point")) }
+                guard integerDigits > 0 else {
+                    throw fail(.malformed(offset: offset, reason: "no digit before the decimal point"))
+                }
                 seenPoint = true
                 continue
             }
@@ -105,13 +107,16 @@ extension FixedPointDecimal {
         guard let text = try? container.decode(String.self) else {
             throw DecodingError.typeMismatch(
                 String.self,
-                .init(codingPath: decoder.codingPath,
-                      debugDescription: "\(Self.typeName) must be a decimal string such as \"10.25\", not a JSON number or other type"))
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "\(Self.typeName) must be a decimal string such as \"10.25\", not a JSON number or other type"))
         }
         do {
             self = try Self(text)
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message, underlyingError: error))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: error.message, underlyingError: error))
         }
     }
 

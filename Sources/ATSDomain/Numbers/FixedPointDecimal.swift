@@ -96,8 +96,9 @@ extension FixedPointDecimal {
     ) throws(FixedPointError) -> Self {
         let input = "\(self) × \(numerator) / \(denominator)"
         guard denominator != 0 else { throw FixedPointError(.divisionByZero, type: Self.typeName, input: input) }
-        let raw = try divide(Int128(rawValue) * Int128(numerator), by: Int128(denominator),
-                             rounding: rule, type: Self.typeName, input: input)
+        let raw = try divide(
+            Int128(rawValue) * Int128(numerator), by: Int128(denominator),
+            rounding: rule, type: Self.typeName, input: input)
         return try Self(checkedRaw: raw, input: input)
     }
 
@@ -125,7 +126,8 @@ extension FixedPointDecimal {
     public init(scaled value: Int64, decimals: Int) throws(FixedPointError) {
         let input = "\(value)e-\(decimals)"
         guard (0...18).contains(decimals) else {
-            throw FixedPointError(.scaleMismatch(found: decimals, allowed: Self.scale), type: Self.typeName, input: input)
+            throw FixedPointError(
+                .scaleMismatch(found: decimals, allowed: Self.scale), type: Self.typeName, input: input)
         }
         if decimals <= Self.scale {
             let (raw, overflow) = value.multipliedReportingOverflow(by: powersOfTen[Self.scale - decimals])
@@ -134,7 +136,8 @@ extension FixedPointDecimal {
         } else {
             let divisor = powersOfTen[decimals - Self.scale]
             guard value % divisor == 0 else {
-                throw FixedPointError(.scaleMismatch(found: decimals, allowed: Self.scale), type: Self.typeName, input: input)
+                throw FixedPointError(
+                    .scaleMismatch(found: decimals, allowed: Self.scale), type: Self.typeName, input: input)
             }
             try self.init(checkedRaw: value / divisor, input: input)
         }
@@ -146,7 +149,8 @@ extension FixedPointDecimal {
     ///   `decimals` can carry (it is never rounded), overflow when it does not fit.
     public func scaled(toDecimals decimals: Int) throws(FixedPointError) -> Int64 {
         guard (0...18).contains(decimals) else {
-            throw FixedPointError(.scaleMismatch(found: Self.scale, allowed: decimals), type: Self.typeName, input: description)
+            throw FixedPointError(
+                .scaleMismatch(found: Self.scale, allowed: decimals), type: Self.typeName, input: description)
         }
         if decimals >= Self.scale {
             let (raw, overflow) = rawValue.multipliedReportingOverflow(by: powersOfTen[decimals - Self.scale])
@@ -155,7 +159,8 @@ extension FixedPointDecimal {
         }
         let divisor = powersOfTen[Self.scale - decimals]
         guard rawValue % divisor == 0 else {
-            throw FixedPointError(.scaleMismatch(found: decimalPlaces, allowed: decimals), type: Self.typeName, input: description)
+            throw FixedPointError(
+                .scaleMismatch(found: decimalPlaces, allowed: decimals), type: Self.typeName, input: description)
         }
         return rawValue / divisor
     }
@@ -164,7 +169,10 @@ extension FixedPointDecimal {
     public var decimalPlaces: Int {
         var raw = rawValue.magnitude
         var places = Self.scale
-        while places > 0 && raw % 10 == 0 { raw /= 10; places -= 1 }
+        while places > 0 && raw % 10 == 0 {
+            raw /= 10
+            places -= 1
+        }
         return places
     }
 }
@@ -210,7 +218,8 @@ public func roundedQuotient(_ numerator: Int128, _ denominator: Int128, rounding
 /// Divides in 128 bits and rounds once; the quotient must fit in 64 bits.
 @usableFromInline
 func divide(
-    _ numerator: Int128, by denominator: Int128, rounding: DecimalRounding, type: String, input: @autoclosure () -> String
+    _ numerator: Int128, by denominator: Int128, rounding: DecimalRounding, type: String,
+    input: @autoclosure () -> String
 ) throws(FixedPointError) -> Int64 {
     guard let quotient = roundedQuotient(numerator, denominator, rounding: rounding) else {
         throw FixedPointError(.inexact, type: type, input: input())

@@ -38,7 +38,8 @@ public struct FixedPointError: Error, Hashable, Sendable, CustomStringConvertibl
         case .empty:
             return "\(type) is empty: expected a decimal string such as \"10.25\""
         case .malformed(let offset, let reason):
-            return "\(type) \(quoted) is not a plain decimal (\(reason) at offset \(offset)): expected digits with an optional '.' and, where allowed, a leading '-'"
+            return
+                "\(type) \(quoted) is not a plain decimal (\(reason) at offset \(offset)): expected digits with an optional '.' and, where allowed, a leading '-'"
         case .tooManyDecimals(let allowed):
             return "\(type) \(quoted) has more than \(allowed) decimal places"
         case .negative:

@@ -43,8 +43,9 @@ extension Money {
         price: Price, quantity: Quantity, rounding rule: DecimalRounding = .exact
     ) throws(FixedPointError) -> Money {
         let product = Int128(price.rawValue) * Int128(quantity.rawValue)
-        let raw = try divide(product, by: Int128(Quantity.unit), rounding: rule, type: typeName,
-                             input: "\(price) × \(quantity)")
+        let raw = try divide(
+            product, by: Int128(Quantity.unit), rounding: rule, type: typeName,
+            input: "\(price) × \(quantity)")
         return Money(rawValue: raw)
     }
 
@@ -52,8 +53,9 @@ extension Money {
     public func fee(basisPoints: BasisPoints, rounding rule: DecimalRounding) throws(FixedPointError) -> Money {
         // amount × bps / 10_000, with bps itself carried at scale 8.
         let product = Int128(rawValue) * Int128(basisPoints.rawValue)
-        let raw = try divide(product, by: Int128(BasisPoints.unit) * 10_000, rounding: rule, type: Self.typeName,
-                             input: "\(self) × \(basisPoints) bp")
+        let raw = try divide(
+            product, by: Int128(BasisPoints.unit) * 10_000, rounding: rule, type: Self.typeName,
+            input: "\(self) × \(basisPoints) bp")
         return Money(rawValue: raw)
     }
 }
@@ -66,8 +68,9 @@ extension Price {
         guard quantity.rawValue != 0 else {
             throw FixedPointError(.divisionByZero, type: typeName, input: "\(notional) / \(quantity)")
         }
-        let raw = try divide(Int128(notional.rawValue) * Int128(Quantity.unit), by: Int128(quantity.rawValue),
-                             rounding: rule, type: typeName, input: "\(notional) / \(quantity)")
+        let raw = try divide(
+            Int128(notional.rawValue) * Int128(Quantity.unit), by: Int128(quantity.rawValue),
+            rounding: rule, type: typeName, input: "\(notional) / \(quantity)")
         return try Price(checkedRaw: raw, input: "\(notional) / \(quantity)")
     }
 }

@@ -29,8 +29,9 @@ public struct Order: Sendable, Hashable {
             throw Rejection(.expiryNotInFuture, "GTD expiry \(expiry) is not after the order time \(createdAt)")
         }
         if type == .market && timeInForce.canRest {
-            throw Rejection(.marketOrderCannotRest,
-                            "a market order cannot be \(timeInForce.kind.rawValue): use IOC or FOK")
+            throw Rejection(
+                .marketOrderCannotRest,
+                "a market order cannot be \(timeInForce.kind.rawValue): use IOC or FOK")
         }
         self.id = id
         self.clientOrderID = clientOrderID
@@ -62,8 +63,10 @@ public struct Execution: Sendable, Hashable {
     public let sequence: UInt64
 
     @inlinable
-    public init(id: ExecutionID, makerOrderID: OrderID, takerOrderID: OrderID, price: Price, quantity: Quantity,
-                makerSide: Side, aggressorSide: Side?, sequence: UInt64) {
+    public init(
+        id: ExecutionID, makerOrderID: OrderID, takerOrderID: OrderID, price: Price, quantity: Quantity,
+        makerSide: Side, aggressorSide: Side?, sequence: UInt64
+    ) {
         self.id = id
         self.makerOrderID = makerOrderID
         self.takerOrderID = takerOrderID

@@ -15,8 +15,11 @@
 /// ```
 public struct OrderLifecycle: Sendable, Hashable {
     public enum State: String, Sendable, Hashable, Codable, CaseIterable {
-        case new, accepted, partiallyFilled = "partially_filled", filled
-        case cancelPending = "cancel_pending", cancelled, rejected, expired
+        case new, accepted
+        case partiallyFilled = "partially_filled"
+        case filled
+        case cancelPending = "cancel_pending"
+        case cancelled, rejected, expired
 
         /// No event moves an order out of a terminal state.
         public var isTerminal: Bool {
@@ -92,9 +95,9 @@ public struct OrderLifecycle: Sendable, Hashable {
             state = .rejected
             return .reportRejected(rejection)
         case (.new, .fill(let quantity, let price)),
-             (.accepted, .fill(let quantity, let price)),
-             (.partiallyFilled, .fill(let quantity, let price)),
-             (.cancelPending, .fill(let quantity, let price)):
+            (.accepted, .fill(let quantity, let price)),
+            (.partiallyFilled, .fill(let quantity, let price)),
+            (.cancelPending, .fill(let quantity, let price)):
             // A fill before the acknowledgement implies acceptance; a fill while a cancel is
             // pending is the usual race and is kept.
             return try applyFill(quantity: quantity, price: price)
@@ -117,14 +120,16 @@ public struct OrderLifecycle: Sendable, Hashable {
 
     private mutating func applyFill(quantity fill: Quantity, price: Price) throws(Rejection) -> Action {
         guard fill.isPositive, fill <= leavesQuantity else {
-            throw Rejection(.illegalTransition,
-                            "a fill of \(fill) does not fit the \(leavesQuantity) left of \(quantity)")
+            throw Rejection(
+                .illegalTransition,
+                "a fill of \(fill) does not fit the \(leavesQuantity) left of \(quantity)")
         }
         let notional: Money
         do {
             notional = try filledNotional + Money.notional(price: price, quantity: fill, rounding: .halfEven)
         } catch {
-            throw Rejection(.illegalTransition, "a fill of \(fill) at \(price) overflows the order's notional: \(error.message)")
+            throw Rejection(
+                .illegalTransition, "a fill of \(fill) at \(price) overflows the order's notional: \(error.message)")
         }
         filledQuantity = Quantity(rawValue: filledQuantity.rawValue + fill.rawValue)
         filledNotional = notional

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A point in time: nanoseconds since 1970-01-01T00:00:00Z.
 public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
@@ -26,7 +27,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public static let epoch = Timestamp(nanosecondsSinceEpoch: 0)
 
-    @inlinable public static func < (lhs: Self, rhs: Self) -> Bool { lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch }
+    @inlinable public static func < (lhs: Self, rhs: Self) -> Bool {
+        lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
+    }
 
     public func adding(nanoseconds: Int64) -> Timestamp {
         Timestamp(nanosecondsSinceEpoch: nanosecondsSinceEpoch + nanoseconds)
@@ -41,14 +44,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         let seconds = nanosecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000_000)
         var whole = seconds.quotient
         var nanos = seconds.remainder
-        if nanos < 0 { whole -= 1; nanos += 1_000_000_000 }
+        if nanos < 0 {
+            whole -= 1
+            nanos += 1_000_000_000
+        }
         let (days, secondOfDay) = floorDivide(whole, 86_400)
         let (year, month, day) = civilDate(fromDaysSinceEpoch: days)
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        var text =
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
         if nanos != 0 {
             var fraction = pad(nanos, 9)
             while fraction.hasSuffix("0") { fraction.removeLast() }

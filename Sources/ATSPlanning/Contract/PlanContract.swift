@@ -41,17 +41,20 @@ public enum PlanContract {
     public static func encode(_ plan: Plan, computeMicroseconds: Double? = nil) -> String {
         var fields: [(String, String)] = []
         let allocations = plan.allocations.map { allocation in
-            object([
-                ("venue", string(allocation.venue.rawValue)),
-                ("quantity", string(allocation.quantity.description)),
-                ("averagePrice", string(allocation.averagePrice.description)),
-                ("notional", string(allocation.notional.description)),
-                ("fees", string(allocation.fees.description)),
-                ("allInCost", string(allocation.allInCost.description)),
-                ("childLimitPrice", string(allocation.worstPrice.description)),
-            ], indent: 4)
+            object(
+                [
+                    ("venue", string(allocation.venue.rawValue)),
+                    ("quantity", string(allocation.quantity.description)),
+                    ("averagePrice", string(allocation.averagePrice.description)),
+                    ("notional", string(allocation.notional.description)),
+                    ("fees", string(allocation.fees.description)),
+                    ("allInCost", string(allocation.allInCost.description)),
+                    ("childLimitPrice", string(allocation.worstPrice.description)),
+                ], indent: 4)
         }
-        fields.append(("allocations", allocations.isEmpty ? "[]" : "[\n    " + allocations.joined(separator: ",\n    ") + "\n  ]"))
+        fields.append(
+            ("allocations", allocations.isEmpty ? "[]" : "[\n    " + allocations.joined(separator: ",\n    ") + "\n  ]")
+        )
         fields.append(("filledQuantity", string(plan.filledQuantity.description)))
         fields.append(("notional", string(plan.notional.description)))
         fields.append(("fees", string(plan.fees.description)))
@@ -111,8 +114,9 @@ private struct LevelDocument: Decodable {
     init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
         guard container.count == 2 else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath, debugDescription: "a level is [price, size], two decimal strings"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "a level is [price, size], two decimal strings"))
         }
         let price = try container.decode(Price.self)
         let quantity = try container.decode(Quantity.self)
@@ -131,15 +135,17 @@ private struct OrderDocument: Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let sideText = try container.decode(String.self, forKey: .side)
         guard let side = Side(caseInsensitive: sideText) else {
-            throw DecodingError.dataCorruptedError(forKey: .side, in: container,
-                                                   debugDescription: "\"\(sideText)\" is not buy or sell")
+            throw DecodingError.dataCorruptedError(
+                forKey: .side, in: container,
+                debugDescription: "\"\(sideText)\" is not buy or sell")
         }
         var strategy = PlanStrategy.cost
         if let text = try container.decodeIfPresent(String.self, forKey: .strategy) {
             guard let parsed = PlanStrategy(caseInsensitive: text) else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .strategy, in: container,
-                    debugDescription: "\"\(text)\" is not one of \(PlanStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
+                    debugDescription:
+                        "\"\(text)\" is not one of \(PlanStrategy.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             strategy = parsed
         }

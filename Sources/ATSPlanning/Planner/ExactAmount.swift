@@ -66,13 +66,17 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
         let negative = digits.first == "-"
         if negative { digits = digits.dropFirst() }
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber),
-              let whole = Int128(parts[0]) else { return nil }
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts[0].allSatisfy(\.isASCII),
+            parts[0].allSatisfy(\.isNumber),
+            let whole = Int128(parts[0])
+        else { return nil }
         var fraction: Int128 = 0
         if parts.count == 2 {
             let places = parts[1]
-            guard !places.isEmpty, places.count <= ExactAmount.scale, places.allSatisfy(\.isASCII), places.allSatisfy(\.isNumber),
-                  let value = Int128(places) else { return nil }
+            guard !places.isEmpty, places.count <= ExactAmount.scale, places.allSatisfy(\.isASCII),
+                places.allSatisfy(\.isNumber),
+                let value = Int128(places)
+            else { return nil }
             fraction = value
             for _ in places.count..<ExactAmount.scale { fraction *= 10 }
         }
@@ -84,7 +88,8 @@ public struct ExactAmount: Sendable, Hashable, Comparable, Codable, CustomString
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = ExactAmount(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an exact decimal: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not an exact decimal: \(text)"))
         }
         self = value
     }

@@ -38,7 +38,10 @@ struct LatticeProgramme {
         // Rⱼ = Σ_{u≠j} lcm(sⱼ, sᵤ): the exchange bound around a continuous optimum at a given fill.
         let exchange = classes.indices.map { index in
             classes.indices.reduce(Int64(0)) { sum, other in
-                other == index ? sum : sum + setup.step[index] / greatestCommonDivisor(setup.step[index], setup.step[other]) * setup.step[other]
+                other == index
+                    ? sum
+                    : sum + setup.step[index] / greatestCommonDivisor(setup.step[index], setup.step[other])
+                        * setup.step[other]
             }
         }
         let slack = setup.step.reduce(0, +)
@@ -47,10 +50,11 @@ struct LatticeProgramme {
         let choices = classes.indices.dropLast().reduce(0) { $0 + Int(2 * wide[$1] / setup.step[$1] + 1) }
         let width = Int(2 * largest + 1)
         guard width <= Planner.maximumTableSize,
-              (width / 64 + 1).multipliedReportingOverflow(by: max(choices, 1)).partialValue <= Planner.maximumTableSize
+            (width / 64 + 1).multipliedReportingOverflow(by: max(choices, 1)).partialValue <= Planner.maximumTableSize
         else {
-            throw PlanError(field: "lotSize",
-                            reason: "lot sizes \(classes.map { "\($0.lot)" }) are too unrelated for an exact plan")
+            throw PlanError(
+                field: "lotSize",
+                reason: "lot sizes \(classes.map { "\($0.lot)" }) are too unrelated for an exact plan")
         }
 
         // 1. Usually the largest continuous fill T̄ is reachable in lots: then the cheapest
@@ -121,8 +125,12 @@ struct LatticeProgramme {
 
         /// Each class's lot counts within `radius` of `center`, clipped to its bounds.
         func window(_ index: Int, center: [Int64], radius: [Int64]) -> ClosedRange<Int64>? {
-            let low = max(Int64(0), (max(base[index], center[index] - radius[index]) - base[index] + step[index] - 1) / step[index])
-            let high = min(classes[index].capacity, (min(self.high[index], center[index] + radius[index]) - base[index]) / step[index])
+            let low = max(
+                Int64(0),
+                (max(base[index], center[index] - radius[index]) - base[index] + step[index] - 1) / step[index])
+            let high = min(
+                classes[index].capacity,
+                (min(self.high[index], center[index] + radius[index]) - base[index]) / step[index])
             return low <= high ? low...high : nil
         }
 
@@ -139,7 +147,8 @@ struct LatticeProgramme {
                 var next = [UInt64](repeating: 0, count: words)
                 let occupied = (reach.firstIndex { $0 != 0 } ?? 0)...(reach.lastIndex { $0 != 0 } ?? 0)
                 for lots in window {
-                    orShifted(reach, words: occupied, by: Int(base[index] + lots * step[index] - center[index]), into: &next)
+                    orShifted(
+                        reach, words: occupied, by: Int(base[index] + lots * step[index] - center[index]), into: &next)
                 }
                 reach = next
             }

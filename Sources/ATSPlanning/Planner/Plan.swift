@@ -37,7 +37,8 @@ public struct Plan: Sendable, Hashable, Codable {
     public var allInPrice: Price? {
         guard filledQuantity.isPositive else { return nil }
         // (cost / 10^24) / (quantity / 10^8) × 10^8 = cost / (quantity × 10^8)
-        let raw = roundedQuotient(allInCost.rawValue, Int128(filledQuantity.rawValue) * 100_000_000, rounding: .halfEven)!
+        let raw = roundedQuotient(
+            allInCost.rawValue, Int128(filledQuantity.rawValue) * 100_000_000, rounding: .halfEven)!
         return Int64(exactly: raw).map(Price.init(rawValue:))
     }
 }

@@ -64,7 +64,9 @@ public enum Planner {
         // computed only when a tie needs it. Once a solution exists, a smaller continuous fill
         // ends the search and an equal one whose bound is no better is skipped.
         let lowCost = switchable.map { curves[$0].cost(curves[$0].low) }
-        let alwaysUnit = usable.reduce(Int64(0)) { curves[$1].isConvexFromZero ? greatestCommonDivisor($0, curves[$1].lot) : $0 }
+        let alwaysUnit = usable.reduce(Int64(0)) {
+            curves[$1].isConvexFromZero ? greatestCommonDivisor($0, curves[$1].lot) : $0
+        }
         var candidates: [(mask: Int, fill: Int64, base: Int64, baseCost: Int128)] = []
         for mask in 0..<(1 << switchable.count) {
             var capacity = alwaysCapacity
@@ -93,12 +95,15 @@ public enum Planner {
             if let best, fill < best.filled { break }
             var groupEnd = groupStart
             while groupEnd < candidates.count && candidates[groupEnd].fill == fill { groupEnd += 1 }
-            var group = candidates[groupStart..<groupEnd].map { (mask: $0.mask, base: $0.base, baseCost: $0.baseCost, bound: Int128?.none) }
+            var group = candidates[groupStart..<groupEnd].map {
+                (mask: $0.mask, base: $0.base, baseCost: $0.baseCost, bound: Int128?.none)
+            }
             groupStart = groupEnd
             if group.count > 1 || best?.filled == fill {
                 for position in group.indices {
                     activate(group[position].mask)
-                    group[position].bound = group[position].baseCost
+                    group[position].bound =
+                        group[position].baseCost
                         + continuousCost(runs, active: active, amount: fill - group[position].base)
                 }
                 group.sort { $0.bound! < $1.bound! }
@@ -109,8 +114,9 @@ public enum Planner {
 
                 var classes = lots.map { LotClass(lot: $0) }
                 for index in usable where active[index] {
-                    classes[classOf[index]].add(curve: curves[index], index: index,
-                                                start: curves[index].isConvexFromZero ? 0 : curves[index].low)
+                    classes[classOf[index]].add(
+                        curve: curves[index], index: index,
+                        start: curves[index].isConvexFromZero ? 0 : curves[index].low)
                 }
                 var order: [(lotClass: Int, run: Int)] = []
                 order.reserveCapacity(runs.count)
@@ -131,8 +137,12 @@ public enum Planner {
                     solution = try LatticeProgramme(classes: classes, order: order, quantity: quantity).solve()
                 }
                 guard let solution else { continue }
-                if let best, solution.filled < best.filled
-                    || (solution.filled == best.filled && solution.cost >= best.cost) { continue }
+                if let best,
+                    solution.filled < best.filled
+                        || (solution.filled == best.filled && solution.cost >= best.cost)
+                {
+                    continue
+                }
                 var quantities = [Int64](repeating: 0, count: curves.count)
                 for (lotClass, lots) in zip(classes, solution.lots) where !lotClass.members.isEmpty {
                     lotClass.addQuantities(lots: lots, into: &quantities)
@@ -196,8 +206,12 @@ public enum Planner {
         var best: (index: Int, filled: Int64, cost: Int128)?
         for (index, curve) in curves.enumerated() where curve.isUsable {
             let cost = curve.cost(curve.high)
-            if let current = best, curve.high < current.filled
-                || (curve.high == current.filled && cost >= current.cost) { continue }
+            if let current = best,
+                curve.high < current.filled
+                    || (curve.high == current.filled && cost >= current.cost)
+            {
+                continue
+            }
             best = (index, curve.high, cost)
         }
         var quantities = [Int64](repeating: 0, count: curves.count)
@@ -248,15 +262,17 @@ public enum Planner {
             let childFees = ExactAmount(rawValue: proportional + curve.fixedCost)
             let exactNotional = ExactAmount(rawValue: childNotional * 100_000_000)
             let worstLevel = curve.quantityEnds.firstIndex { $0 >= quantity } ?? (curve.prices.count - 1)
-            allocations.append(Plan.Allocation(
-                venue: curve.venue,
-                quantity: Quantity(rawValue: quantity),
-                averagePrice: Price(rawValue: Int64(roundedQuotient(childNotional, Int128(quantity), rounding: .halfEven)!)),
-                worstPrice: Price(rawValue: curve.prices[worstLevel]),
-                notional: exactNotional,
-                fees: childFees,
-                allInCost: order.side == .buy ? exactNotional + childFees : exactNotional - childFees
-            ))
+            allocations.append(
+                Plan.Allocation(
+                    venue: curve.venue,
+                    quantity: Quantity(rawValue: quantity),
+                    averagePrice: Price(
+                        rawValue: Int64(roundedQuotient(childNotional, Int128(quantity), rounding: .halfEven)!)),
+                    worstPrice: Price(rawValue: curve.prices[worstLevel]),
+                    notional: exactNotional,
+                    fees: childFees,
+                    allInCost: order.side == .buy ? exactNotional + childFees : exactNotional - childFees
+                ))
             filled += quantity
             notional = notional + exactNotional
             fees = fees + childFees
@@ -296,9 +312,15 @@ public enum Planner {
             if !seen.insert(venue.venue).inserted {
                 throw PlanError(field: "\(path).venue", reason: "\(venue.venue) appears more than once")
             }
-            guard venue.lotSize.isPositive else { throw PlanError(field: "\(path).lotSize", reason: "must be greater than zero") }
-            guard !venue.minNotional.isNegative else { throw PlanError(field: "\(path).minNotional", reason: "must not be negative") }
-            guard !venue.fixedFee.isNegative else { throw PlanError(field: "\(path).fixedFee", reason: "must not be negative") }
+            guard venue.lotSize.isPositive else {
+                throw PlanError(field: "\(path).lotSize", reason: "must be greater than zero")
+            }
+            guard !venue.minNotional.isNegative else {
+                throw PlanError(field: "\(path).minNotional", reason: "must not be negative")
+            }
+            guard !venue.fixedFee.isNegative else {
+                throw PlanError(field: "\(path).fixedFee", reason: "must not be negative")
+            }
             guard venue.takerFee.rawValue % 10_000 == 0 else {
                 throw PlanError(field: "\(path).takerFeeBps", reason: "at most 4 decimal places are supported")
             }
@@ -310,7 +332,8 @@ public enum Planner {
                 var notional: Int128 = 0
                 for (position, level) in levels.enumerated() {
                     guard level.price.isPositive else {
-                        throw PlanError(field: "\(path).\(sideName)[\(position)][0]", reason: "price must be greater than zero")
+                        throw PlanError(
+                            field: "\(path).\(sideName)[\(position)][0]", reason: "price must be greater than zero")
                     }
                     quantity += Int128(level.quantity.rawValue)
                     notional += Int128(level.price.rawValue) * Int128(level.quantity.rawValue)

@@ -50,7 +50,8 @@ struct VenueCurve: Sendable {
 
         // Levels within the limit, in execution order, equal prices merged.
         var levels = venue.levels(against: order.side)
-        let inExecutionOrder: (PlanLevel, PlanLevel) -> Bool = order.side == .buy
+        let inExecutionOrder: (PlanLevel, PlanLevel) -> Bool =
+            order.side == .buy
             ? { $0.price < $1.price } : { $0.price > $1.price }
         if zip(levels, levels.dropFirst()).contains(where: { inExecutionOrder($1, $0) }) {
             levels.sort(by: inExecutionOrder)

@@ -15,41 +15,71 @@ public final class OpenfinanceAdapter: VenueAdapter, Sendable {
         authorization = "Basic " + Data("\(credentials.keyID):\(credentials.secret)".utf8).base64EncodedString()
     }
 
-    struct ErrorBody: Decodable { let error_code: String; let error: String; let field: String? }
+    struct ErrorBody: Decodable {
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        // Openfinance names the field `error_code` on the wire.
+        let error_code: String
+        let error: String
+        let field: String?
+    }
     static let errorShape: @Sendable (Data) -> (code: String, message: String, field: String?)? = { data in
         (try? JSONDecoder().decode(ErrorBody.self, from: data)).map { ($0.error_code, $0.error, $0.field) }
     }
 
-    struct Market: Decodable { let symbol: String; let tick: String; let lot: String; let minSize: String; let maxSize: String }
-    struct Book: Decodable { let version: UInt64; let modified: Bool; let bids: [[String]]?; let asks: [[String]]? }
-    struct Trade: Decodable { let tradeId: String; let amount: String; let price: String; let fee: String }
+    struct Market: Decodable {
+        let symbol: String
+        let tick: String
+        let lot: String
+        let minSize: String
+        let maxSize: String
+    }
+    struct Book: Decodable {
+        let version: UInt64
+        let modified: Bool
+        let bids: [[String]]?
+        let asks: [[String]]?
+    }
+    struct Trade: Decodable {
+        let tradeId: String
+        let amount: String
+        let price: String
+        let fee: String
+    }
     struct Order: Decodable {
         let id: String, idempotencyKey: String, amount: String, status: String, filledAmount: String
         let averagePrice: String?, trades: [Trade]
     }
     struct Fee: Decodable { let chargedAmount: String }
-    struct Reply: Decodable { let order: Order; let fee: Fee }
+    struct Reply: Decodable {
+        let order: Order
+        let fee: Fee
+    }
 
     var headers: [(String, String)] { [("Authorization", authorization)] }
 
     public func instruments() async throws -> [VenueInstrument] {
-        try http.decode([Market].self, try await http.send(.GET, "/of/v1/markets", headers: headers), what: "markets").map { item in
-            VenueInstrument(
-                symbol: try http.symbol(item.symbol, field: "symbol"),
-                tickSize: try http.decimal(item.tick, Price.self, field: "tick"),
-                lotSize: try http.decimal(item.lot, Quantity.self, field: "lot"),
-                minimumQuantity: try http.decimal(item.minSize, Quantity.self, field: "minSize"),
-                maximumQuantity: try http.decimal(item.maxSize, Quantity.self, field: "maxSize"))
-        }
+        try http.decode([Market].self, try await http.send(.GET, "/of/v1/markets", headers: headers), what: "markets")
+            .map { item in
+                VenueInstrument(
+                    symbol: try http.symbol(item.symbol, field: "symbol"),
+                    tickSize: try http.decimal(item.tick, Price.self, field: "tick"),
+                    lotSize: try http.decimal(item.lot, Quantity.self, field: "lot"),
+                    minimumQuantity: try http.decimal(item.minSize, Quantity.self, field: "minSize"),
+                    maximumQuantity: try http.decimal(item.maxSize, Quantity.self, field: "maxSize"))
+            }
     }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         let query = http.bookQuery(levels: count, since: since, named: "since")
-        let book = try http.decode(Book.self, try await http.send(.GET, "/of/v1/markets/\(symbol)-USD/orderbook", query: query,
-                                                                  headers: headers), what: "orderbook")
+        let book = try http.decode(
+            Book.self,
+            try await http.send(
+                .GET, "/of/v1/markets/\(symbol)-USD/orderbook", query: query,
+                headers: headers), what: "orderbook")
         guard book.modified else { return .unchanged(sequence: book.version) }
-        return .changed(sequence: book.version, bids: try levels(book.bids, http: http, field: "bids"),
-                        asks: try levels(book.asks, http: http, field: "asks"))
+        return .changed(
+            sequence: book.version, bids: try levels(book.bids, http: http, field: "bids"),
+            asks: try levels(book.asks, http: http, field: "asks"))
     }
 
     public func submit(_ child: ChildOrderRequest) async throws -> VenueOrderState {
@@ -60,8 +90,10 @@ public final class OpenfinanceAdapter: VenueAdapter, Sendable {
         case .day, .gtc, .gtd: tif = "GTC"
         }
         let body = try http.encode([
-            "idempotencyKey": child.clientKey, "market": "\(child.symbol)-USD", "direction": child.side == .buy ? "BUY" : "SELL",
-            "orderType": "LIMIT", "amount": child.quantity.description, "price": child.limitPrice.description, "timeInForce": tif,
+            "idempotencyKey": child.clientKey, "market": "\(child.symbol)-USD",
+            "direction": child.side == .buy ? "BUY" : "SELL",
+            "orderType": "LIMIT", "amount": child.quantity.description, "price": child.limitPrice.description,
+            "timeInForce": tif,
         ])
         return try state(try await http.send(.POST, "/of/v1/orders", headers: headers, body: body))
     }
@@ -93,9 +125,10 @@ public final class OpenfinanceAdapter: VenueAdapter, Sendable {
             averagePrice: try order.averagePrice.map { try http.decimal($0, Price.self, field: "averagePrice") },
             fees: try http.decimal(reply.fee.chargedAmount, Money.self, field: "fee.chargedAmount"),
             fills: try order.trades.map { trade in
-                VenueFill(id: trade.tradeId, quantity: try http.decimal(trade.amount, Quantity.self, field: "trades.amount"),
-                          price: try http.decimal(trade.price, Price.self, field: "trades.price"),
-                          fee: try http.decimal(trade.fee, Money.self, field: "trades.fee"))
+                VenueFill(
+                    id: trade.tradeId, quantity: try http.decimal(trade.amount, Quantity.self, field: "trades.amount"),
+                    price: try http.decimal(trade.price, Price.self, field: "trades.price"),
+                    fee: try http.decimal(trade.fee, Money.self, field: "trades.fee"))
             })
     }
 }

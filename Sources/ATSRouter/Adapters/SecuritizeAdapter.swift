@@ -15,7 +15,11 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
         authorization = "apiKey \(credentials.keyID):\(credentials.secret)"
     }
 
-    struct ErrorBody: Decodable { let message: String; let code: String?; let field: String? }
+    struct ErrorBody: Decodable {
+        let message: String
+        let code: String?
+        let field: String?
+    }
     static let errorShape: @Sendable (Data) -> (code: String, message: String, field: String?)? = { data in
         (try? JSONDecoder().decode(ErrorBody.self, from: data)).map { ($0.code ?? "error", $0.message, $0.field) }
     }
@@ -24,9 +28,22 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
         let assetId: String, tickSize: String, lotSize: String, minimumQuantity: String, maximumQuantity: String
         let minimumOrderValue: String, referencePrice: String
     }
-    struct Level: Decodable { let price: String; let quantity: String }
-    struct Book: Decodable { let sequence: UInt64; let changed: Bool; let bids: [Level]?; let asks: [Level]? }
-    struct Fill: Decodable { let id: String; let quantity: String; let price: String; let fee: String }
+    struct Level: Decodable {
+        let price: String
+        let quantity: String
+    }
+    struct Book: Decodable {
+        let sequence: UInt64
+        let changed: Bool
+        let bids: [Level]?
+        let asks: [Level]?
+    }
+    struct Fill: Decodable {
+        let id: String
+        let quantity: String
+        let price: String
+        let fee: String
+    }
     struct Order: Decodable {
         let orderId: String, clientOrderId: String, quantity: String, state: String, executedQuantity: String
         let averagePrice: String?, fees: String, fills: [Fill]
@@ -35,7 +52,8 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
     var headers: [(String, String)] { [("Authorization", authorization)] }
 
     public func instruments() async throws -> [VenueInstrument] {
-        try http.decode([Asset].self, try await http.send(.GET, "/v1/assets", headers: headers), what: "assets").map { item in
+        try http.decode([Asset].self, try await http.send(.GET, "/v1/assets", headers: headers), what: "assets").map {
+            item in
             VenueInstrument(
                 symbol: try http.symbol(item.assetId, field: "assetId"),
                 tickSize: try http.decimal(item.tickSize, Price.self, field: "tickSize"),
@@ -49,11 +67,14 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         let query = http.bookQuery(levels: count, since: since, named: "afterSequence")
-        let book = try http.decode(Book.self, try await http.send(.GET, "/v1/assets/\(symbol)/book", query: query, headers: headers),
-                                   what: "book")
+        let book = try http.decode(
+            Book.self, try await http.send(.GET, "/v1/assets/\(symbol)/book", query: query, headers: headers),
+            what: "book")
         guard book.changed else { return .unchanged(sequence: book.sequence) }
-        return .changed(sequence: book.sequence, bids: try levels(book.bids?.map { [$0.price, $0.quantity] }, http: http, field: "bids"),
-                        asks: try levels(book.asks?.map { [$0.price, $0.quantity] }, http: http, field: "asks"))
+        return .changed(
+            sequence: book.sequence,
+            bids: try levels(book.bids?.map { [$0.price, $0.quantity] }, http: http, field: "bids"),
+            asks: try levels(book.asks?.map { [$0.price, $0.quantity] }, http: http, field: "asks"))
     }
 
     public func submit(_ child: ChildOrderRequest) async throws -> VenueOrderState {
@@ -91,9 +112,10 @@ public final class SecuritizeAdapter: VenueAdapter, Sendable {
             averagePrice: try order.averagePrice.map { try http.decimal($0, Price.self, field: "averagePrice") },
             fees: try http.decimal(order.fees, Money.self, field: "fees"),
             fills: try order.fills.map { fill in
-                VenueFill(id: fill.id, quantity: try http.decimal(fill.quantity, Quantity.self, field: "fills.quantity"),
-                          price: try http.decimal(fill.price, Price.self, field: "fills.price"),
-                          fee: try http.decimal(fill.fee, Money.self, field: "fills.fee"))
+                VenueFill(
+                    id: fill.id, quantity: try http.decimal(fill.quantity, Quantity.self, field: "fills.quantity"),
+                    price: try http.decimal(fill.price, Price.self, field: "fills.price"),
+                    fee: try http.decimal(fill.fee, Money.self, field: "fills.fee"))
             })
     }
 }

@@ -24,7 +24,14 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
             headers: { [("x-apikey", credentials.keyID), ("Authorization", "Bearer \($0)")] })
     }
 
-    struct ErrorBody: Decodable { struct Item: Decodable { let code: String; let message: String; let field: String? }; let errors: [Item] }
+    struct ErrorBody: Decodable {
+        struct Item: Decodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let errors: [Item]
+    }
     static let errorShape: @Sendable (Data) -> (code: String, message: String, field: String?)? = { data in
         (try? JSONDecoder().decode(ErrorBody.self, from: data))?.errors.first.map { ($0.code, $0.message, $0.field) }
     }
@@ -34,33 +41,47 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
         let symbol: String, tickSize: String, lotSize: String, minQuantity: String, maxQuantity: String
         let minOrderValue: String, priceBandPercent: String, referencePrice: String
     }
-    struct Depth: Decodable { let sequence: UInt64; let changed: Bool; let bids: [[String]]?; let asks: [[String]]? }
-    struct Execution: Decodable { let fillQuantity: String; let fillPrice: String; let fee: String; let executionTs: String }
+    struct Depth: Decodable {
+        let sequence: UInt64
+        let changed: Bool
+        let bids: [[String]]?
+        let asks: [[String]]?
+    }
+    struct Execution: Decodable {
+        let fillQuantity: String
+        let fillPrice: String
+        let fee: String
+        let executionTs: String
+    }
     struct Order: Decodable {
         let id: String, transactionId: String, quantity: String, status: String, filledQuantity: String
         let averagePrice: String?, cumulativeFee: String, executionHistory: [Execution]
     }
 
     public func instruments() async throws -> [VenueInstrument] {
-        try http.decode([Instrument].self, try await session.send(.get, "/markets/v1/instruments"), what: "instruments").map { item in
-            VenueInstrument(
-                symbol: try http.symbol(item.symbol, field: "symbol"),
-                tickSize: try http.decimal(item.tickSize, Price.self, field: "tickSize"),
-                lotSize: try http.decimal(item.lotSize, Quantity.self, field: "lotSize"),
-                minimumQuantity: try http.decimal(item.minQuantity, Quantity.self, field: "minQuantity"),
-                maximumQuantity: try http.decimal(item.maxQuantity, Quantity.self, field: "maxQuantity"),
-                minimumOrderValue: try http.decimal(item.minOrderValue, Money.self, field: "minOrderValue"),
-                priceBandPercent: try http.decimal(item.priceBandPercent, BasisPoints.self, field: "priceBandPercent"),
-                referencePrice: try http.decimal(item.referencePrice, Price.self, field: "referencePrice"))
-        }
+        try http.decode([Instrument].self, try await session.send(.get, "/markets/v1/instruments"), what: "instruments")
+            .map { item in
+                VenueInstrument(
+                    symbol: try http.symbol(item.symbol, field: "symbol"),
+                    tickSize: try http.decimal(item.tickSize, Price.self, field: "tickSize"),
+                    lotSize: try http.decimal(item.lotSize, Quantity.self, field: "lotSize"),
+                    minimumQuantity: try http.decimal(item.minQuantity, Quantity.self, field: "minQuantity"),
+                    maximumQuantity: try http.decimal(item.maxQuantity, Quantity.self, field: "maxQuantity"),
+                    minimumOrderValue: try http.decimal(item.minOrderValue, Money.self, field: "minOrderValue"),
+                    priceBandPercent: try http.decimal(
+                        item.priceBandPercent, BasisPoints.self, field: "priceBandPercent"),
+                    referencePrice: try http.decimal(item.referencePrice, Price.self, field: "referencePrice"))
+            }
     }
 
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         let query = http.bookQuery(levels: count, since: since, named: "sinceSequence")
-        let depth = try http.decode(Depth.self, try await session.send(.get, "/markets/v1/mdt/depth/\(symbol)", query: query), what: "depth")
+        let depth = try http.decode(
+            Depth.self, try await session.send(.get, "/markets/v1/mdt/depth/\(symbol)", query: query), what: "depth")
         guard depth.changed else { return .unchanged(sequence: depth.sequence) }
-        return .changed(sequence: depth.sequence, bids: try levels(depth.bids, http: http, field: "bids"),
-                        asks: try levels(depth.asks, http: http, field: "asks"))
+        return .changed(
+            sequence: depth.sequence, bids: try levels(depth.bids, http: http, field: "bids"),
+            asks: try levels(depth.asks, http: http, field: "asks"))
     }
 
     public func submit(_ child: ChildOrderRequest) async throws -> VenueOrderState {
@@ -70,8 +91,10 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
         case .gtc, .gtd: tif = "GTC"
         }
         let body = try http.encode([
-            "transactionId": child.clientKey, "symbol": child.symbol.rawValue, "side": child.side == .buy ? "BUY" : "SELL",
-            "timeInForce": tif, "type": "LIMIT", "quantity": child.quantity.description, "limitPrice": child.limitPrice.description,
+            "transactionId": child.clientKey, "symbol": child.symbol.rawValue,
+            "side": child.side == .buy ? "BUY" : "SELL",
+            "timeInForce": tif, "type": "LIMIT", "quantity": child.quantity.description,
+            "limitPrice": child.limitPrice.description,
         ])
         return try state(try await session.send(.post, "/trading/v1/accounts/\(credentials.keyID)/orders", body: body))
     }
@@ -104,9 +127,11 @@ public final class TZeroAdapter: VenueAdapter, Sendable {
             fees: try http.decimal(order.cumulativeFee, Money.self, field: "cumulativeFee"),
             fills: try order.executionHistory.enumerated().map { index, fill in
                 // tZERO's executions carry no id: the order id, the position and the time identify one.
-                VenueFill(id: "\(order.id)-\(index)@\(fill.executionTs)", quantity: try http.decimal(fill.fillQuantity, Quantity.self, field: "fillQuantity"),
-                          price: try http.decimal(fill.fillPrice, Price.self, field: "fillPrice"),
-                          fee: try http.decimal(fill.fee, Money.self, field: "fee"))
+                VenueFill(
+                    id: "\(order.id)-\(index)@\(fill.executionTs)",
+                    quantity: try http.decimal(fill.fillQuantity, Quantity.self, field: "fillQuantity"),
+                    price: try http.decimal(fill.fillPrice, Price.self, field: "fillPrice"),
+                    fee: try http.decimal(fill.fee, Money.self, field: "fee"))
             })
     }
 }

@@ -39,9 +39,11 @@ public struct VenueInstrument: Sendable, Hashable {
     public var priceBandPercent: BasisPoints?
     public var referencePrice: Price?
 
-    public init(symbol: Symbol, tickSize: Price, lotSize: Quantity, minimumQuantity: Quantity? = nil,
-                maximumQuantity: Quantity? = nil, minimumOrderValue: Money? = nil, priceBandPercent: BasisPoints? = nil,
-                referencePrice: Price? = nil) {
+    public init(
+        symbol: Symbol, tickSize: Price, lotSize: Quantity, minimumQuantity: Quantity? = nil,
+        maximumQuantity: Quantity? = nil, minimumOrderValue: Money? = nil, priceBandPercent: BasisPoints? = nil,
+        referencePrice: Price? = nil
+    ) {
         self.symbol = symbol
         self.tickSize = tickSize
         self.lotSize = lotSize
@@ -82,8 +84,10 @@ public struct ChildOrderRequest: Sendable, Hashable {
     public var limitPrice: Price
     public var timeInForce: TimeInForce.Kind
 
-    public init(clientKey: String, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price,
-                timeInForce: TimeInForce.Kind) {
+    public init(
+        clientKey: String, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price,
+        timeInForce: TimeInForce.Kind
+    ) {
         self.clientKey = clientKey
         self.symbol = symbol
         self.side = side
@@ -92,5 +96,3 @@ public struct ChildOrderRequest: Sendable, Hashable {
         self.timeInForce = timeInForce
     }
 }
-
-

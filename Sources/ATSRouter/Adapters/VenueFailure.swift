@@ -20,7 +20,8 @@ public struct VenueFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// The request field the venue named, if any.
     public var field: String?
 
-    public init(venue: VenueID, kind: Kind, code: String, message: String, httpStatus: Int? = nil, field: String? = nil) {
+    public init(venue: VenueID, kind: Kind, code: String, message: String, httpStatus: Int? = nil, field: String? = nil)
+    {
         self.venue = venue
         self.kind = kind
         self.code = code

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
-import ATSPlanning
 import ATSDomain
+import ATSPlanning
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -23,8 +23,10 @@ public struct VenueHTTP: Sendable {
     /// The largest reply body accepted; a larger one is a malformed reply.
     public static let maximumBody = 4 << 20
 
-    public init(venue: VenueID, baseURL: String, client: HTTPClient, timeout: Duration,
-                errorShape: @escaping @Sendable (Data) -> (code: String, message: String, field: String?)?) {
+    public init(
+        venue: VenueID, baseURL: String, client: HTTPClient, timeout: Duration,
+        errorShape: @escaping @Sendable (Data) -> (code: String, message: String, field: String?)?
+    ) {
         self.venue = venue
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.client = client
@@ -34,11 +36,15 @@ public struct VenueHTTP: Sendable {
 
     /// Sends a request and returns the body of a 2xx reply.
     /// - Throws: ``VenueFailure`` for anything else.
-    public func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
-                     headers: [(String, String)] = [], body: Data? = nil) async throws -> Data {
+    public func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [],
+        headers: [(String, String)] = [], body: Data? = nil
+    ) async throws -> Data {
         var url = baseURL + path
         if !query.isEmpty {
-            url += "?" + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }
+            url +=
+                "?"
+                + query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }
                 .joined(separator: "&")
         }
         var request = HTTPClientRequest(url: url)
@@ -59,21 +65,28 @@ public struct VenueHTTP: Sendable {
                 return (Int(response.status.code), Data(buffer.readableBytesView))
             }
         } catch is DeadlineExceeded {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "timeout",
-                               message: "\(method.rawValue) \(path): no complete reply within \(timeout)")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "timeout",
+                message: "\(method.rawValue) \(path): no complete reply within \(timeout)")
         } catch let error as HTTPClientError where error == .connectTimeout {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "connect_failed", message: "\(method.rawValue) \(path): \(error)")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "connect_failed", message: "\(method.rawValue) \(path): \(error)")
         } catch let error as NIOConnectionError {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "connect_failed", message: "\(method.rawValue) \(path): \(error)")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "connect_failed", message: "\(method.rawValue) \(path): \(error)")
         } catch let error as HTTPClientError {
-            let timedOut = [HTTPClientError.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)
-            throw VenueFailure(venue: venue, kind: .retryable, code: timedOut ? "timeout" : "unreachable",
-                               message: "\(method.rawValue) \(path): \(error)")
+            let timedOut = [HTTPClientError.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(
+                error)
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: timedOut ? "timeout" : "unreachable",
+                message: "\(method.rawValue) \(path): \(error)")
         } catch is NIOTooManyBytesError {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply",
-                               message: "\(method.rawValue) \(path): reply larger than \(Self.maximumBody) bytes")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "malformed_reply",
+                message: "\(method.rawValue) \(path): reply larger than \(Self.maximumBody) bytes")
         } catch {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "unreachable", message: "\(method.rawValue) \(path): \(error)")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "unreachable", message: "\(method.rawValue) \(path): \(error)")
         }
         if (200..<300).contains(status) { return data }
         let shape = errorShape(data)
@@ -83,16 +96,19 @@ public struct VenueHTTP: Sendable {
         case 401, 403: kind = .fatal
         default: kind = .notRetryable
         }
-        throw VenueFailure(venue: venue, kind: kind, code: shape?.code ?? "http_\(status)",
-                           message: shape?.message ?? "\(method.rawValue) \(path) answered HTTP \(status)",
-                           httpStatus: status, field: shape?.field)
+        throw VenueFailure(
+            venue: venue, kind: kind, code: shape?.code ?? "http_\(status)",
+            message: shape?.message ?? "\(method.rawValue) \(path) answered HTTP \(status)",
+            httpStatus: status, field: shape?.field)
     }
 
     struct DeadlineExceeded: Error {}
 
     /// Runs `operation` and gives up at `timeout`, cancelling it (a deadline, not an idle timer).
     /// - Throws: ``DeadlineExceeded`` at the deadline, else what `operation` throws.
-    static func within<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func within<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await operation() }
             group.addTask {
@@ -110,8 +126,9 @@ public struct VenueHTTP: Sendable {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply",
-                               message: "\(what): the reply does not decode: \(describeDecoding(error))")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "malformed_reply",
+                message: "\(what): the reply does not decode: \(describeDecoding(error))")
         }
     }
 
@@ -132,7 +149,8 @@ public struct VenueHTTP: Sendable {
         do {
             return try T(text)
         } catch {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
         }
     }
 
@@ -141,7 +159,8 @@ public struct VenueHTTP: Sendable {
         do {
             return try T(scaled: value, decimals: decimals)
         } catch {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
         }
     }
 
@@ -157,23 +176,28 @@ public struct VenueHTTP: Sendable {
         do {
             return try Symbol(text)
         } catch {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "malformed_reply", message: "\(field): \(error.message)")
         }
     }
 
     /// A venue status name outside the documented set is a malformed reply.
     public func unknownStatus(_ status: String) -> VenueFailure {
-        VenueFailure(venue: venue, kind: .retryable, code: "malformed_reply", message: "unknown order status \"\(status)\"")
+        VenueFailure(
+            venue: venue, kind: .retryable, code: "malformed_reply", message: "unknown order status \"\(status)\"")
     }
 }
 
 private func describeDecoding(_ error: any Error) -> String {
     guard let error = error as? DecodingError else { return "\(error)" }
-    func path(_ keys: [any CodingKey]) -> String { keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+    func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
     switch error {
     case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
     case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-        return context.codingPath.isEmpty ? context.debugDescription : "\(path(context.codingPath)): \(context.debugDescription)"
+        return context.codingPath.isEmpty
+            ? context.debugDescription : "\(path(context.codingPath)): \(context.debugDescription)"
     @unknown default: return "\(error)"
     }
 }
@@ -182,10 +206,12 @@ private func describeDecoding(_ error: any Error) -> String {
 func levels(_ pairs: [[String]]?, http: VenueHTTP, field: String) throws -> [PlanLevel] {
     try (pairs ?? []).enumerated().map { index, pair in
         guard pair.count == 2 else {
-            throw VenueFailure(venue: http.venue, kind: .retryable, code: "malformed_reply", message: "\(field)[\(index)] is not [price, size]")
+            throw VenueFailure(
+                venue: http.venue, kind: .retryable, code: "malformed_reply",
+                message: "\(field)[\(index)] is not [price, size]")
         }
-        return PlanLevel(price: try http.decimal(pair[0], Price.self, field: "\(field)[\(index)][0]"),
-                                quantity: try http.decimal(pair[1], Quantity.self, field: "\(field)[\(index)][1]"))
+        return PlanLevel(
+            price: try http.decimal(pair[0], Price.self, field: "\(field)[\(index)][0]"),
+            quantity: try http.decimal(pair[1], Quantity.self, field: "\(field)[\(index)][1]"))
     }
 }
-

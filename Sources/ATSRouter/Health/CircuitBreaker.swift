@@ -66,7 +66,8 @@ public struct CircuitBreaker: Sendable, Hashable {
             if case .halfOpen = state { return recordSuccess() }  // it answered: it is up
             return nil
         }
-        let reopen = Timestamp(nanosecondsSinceEpoch: now.nanosecondsSinceEpoch + configuration.openIntervalMilliseconds * 1_000_000)
+        let reopen = Timestamp(
+            nanosecondsSinceEpoch: now.nanosecondsSinceEpoch + configuration.openIntervalMilliseconds * 1_000_000)
         switch state {
         case .closed(let failures):
             if failures + 1 >= configuration.failureThreshold {

@@ -23,8 +23,10 @@ public actor VenueGateway {
     public private(set) var pacedNanoseconds: Int64 = 0
 
     /// - Parameter rateLimit: the venue's published order rate; submissions are paced to it.
-    public init(adapter: any VenueAdapter, breaker: CircuitBreaker.Configuration, clock: any TradingClock,
-                rateLimit: VenueDefinition.RateLimit? = nil, logger: Logger = Logger(label: "ats.router.venue")) {
+    public init(
+        adapter: any VenueAdapter, breaker: CircuitBreaker.Configuration, clock: any TradingClock,
+        rateLimit: VenueDefinition.RateLimit? = nil, logger: Logger = Logger(label: "ats.router.venue")
+    ) {
         venue = adapter.venue
         self.adapter = adapter
         self.breaker = CircuitBreaker(configuration: breaker)
@@ -48,10 +50,13 @@ public actor VenueGateway {
 
     /// Runs `operation` against the adapter unless the breaker holds the venue out.
     /// - Throws: ``VenueFailure``; `venue_excluded` (retryable) when the breaker refuses.
-    public func call<T: Sendable>(_ what: String, _ operation: @Sendable (any VenueAdapter) async throws -> T) async throws -> T {
+    public func call<T: Sendable>(_ what: String, _ operation: @Sendable (any VenueAdapter) async throws -> T)
+        async throws -> T
+    {
         guard breaker.allowsRequest(at: clock.now()) else {
-            throw VenueFailure(venue: venue, kind: .retryable, code: "venue_excluded",
-                               message: "\(venue) is excluded from routing after repeated failures; it is probed again shortly")
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "venue_excluded",
+                message: "\(venue) is excluded from routing after repeated failures; it is probed again shortly")
         }
         calls += 1
         let start = ContinuousClock.now
@@ -71,7 +76,8 @@ public actor VenueGateway {
             // A rate-limit refusal means the venue is up and answering: it does not count against it.
             let kind: VenueFailure.Kind = failure.httpStatus == 429 ? .notRetryable : failure.kind
             if breaker.recordFailure(kind, at: clock.now()) == .excluded {
-                logger.warning("venue excluded", metadata: ["venue": "\(venue)", "failure": "\(failure)", "during": "\(what)"])
+                logger.warning(
+                    "venue excluded", metadata: ["venue": "\(venue)", "failure": "\(failure)", "during": "\(what)"])
             }
             throw failure
         } catch {

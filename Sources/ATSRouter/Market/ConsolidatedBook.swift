@@ -46,15 +46,18 @@ public struct ConsolidatedBook: Sendable, Hashable {
 extension VenueDefinition {
     /// The proportional fee a taker on `side` pays here, in basis points.
     public func takerFee(for side: Side) -> BasisPoints {
-        BasisPoints(rawValue: fees.takerBps.rawValue + (side == .buy ? fees.buyerBps.rawValue : fees.sellerBps.rawValue)
-                    + fees.commissionBps.rawValue + fees.taxBps.rawValue)
+        BasisPoints(
+            rawValue: fees.takerBps.rawValue + (side == .buy ? fees.buyerBps.rawValue : fees.sellerBps.rawValue)
+                + fees.commissionBps.rawValue + fees.taxBps.rawValue)
     }
 
     /// The most a buy of `quantity` at `limit` can cost here: the notional at the limit plus the
     /// higher of the taker and maker fees (with buyer, commission and tax rates), rounded up, plus
     /// the fixed fee. What a working buy child promises of the account's cash.
     public func greatestBuyCost(_ quantity: Quantity, at limit: Price) -> Money {
-        let rate = max(fees.takerBps.rawValue, fees.makerBps.rawValue) + fees.buyerBps.rawValue + fees.commissionBps.rawValue + fees.taxBps.rawValue
+        let rate =
+            max(fees.takerBps.rawValue, fees.makerBps.rawValue) + fees.buyerBps.rawValue + fees.commissionBps.rawValue
+            + fees.taxBps.rawValue
         let notional = Int128(limit.rawValue) * Int128(quantity.rawValue)
         let withFee = notional * Int128(10_000 * BasisPoints.unit + rate)
         let denominator = Int128(Quantity.unit) * Int128(10_000 * BasisPoints.unit)
@@ -71,5 +74,6 @@ extension VenueDefinition {
 func allInPrice(_ price: Price, fee: BasisPoints, side: Side) -> Price {
     let unit = Int128(10_000) * Int128(BasisPoints.unit)
     let factor = side == .buy ? unit + Int128(fee.rawValue) : unit - Int128(fee.rawValue)
-    return Price(rawValue: Int64(clamping: roundedQuotient(Int128(price.rawValue) * factor, unit, rounding: .halfEven)!))
+    return Price(
+        rawValue: Int64(clamping: roundedQuotient(Int128(price.rawValue) * factor, unit, rounding: .halfEven)!))
 }

@@ -27,8 +27,9 @@ public actor MarketDataStore {
     public func apply(_ poll: BookPoll, venue: VenueID, symbol: Symbol, at time: Timestamp) {
         switch poll {
         case .changed(let sequence, let bids, let asks):
-            books[venue, default: [:]][symbol] = QuotedBook(venue: venue, symbol: symbol, sequence: sequence, bids: bids, asks: asks,
-                                                           changedAt: time, confirmedAt: time)
+            books[venue, default: [:]][symbol] = QuotedBook(
+                venue: venue, symbol: symbol, sequence: sequence, bids: bids, asks: asks,
+                changedAt: time, confirmedAt: time)
         case .unchanged(let sequence):
             if var book = books[venue]?[symbol], book.sequence == sequence {
                 book.confirmedAt = time

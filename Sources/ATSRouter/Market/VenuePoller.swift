@@ -11,8 +11,10 @@ public struct VenuePoller: Service {
     public let depth: Int
     public let clock: any TradingClock
 
-    public init(gateway: VenueGateway, symbols: [Symbol], store: MarketDataStore, interval: Duration, depth: Int,
-                clock: any TradingClock) {
+    public init(
+        gateway: VenueGateway, symbols: [Symbol], store: MarketDataStore, interval: Duration, depth: Int,
+        clock: any TradingClock
+    ) {
         self.gateway = gateway
         self.symbols = symbols
         self.store = store
@@ -28,7 +30,9 @@ public struct VenuePoller: Service {
             let depth = depth
             // The quote is as old as the question: a reply that took long to arrive is not fresher for it.
             let asked = clock.now()
-            if let poll = try? await gateway.call("book \(symbol)", { try await $0.book(symbol, levels: depth, since: since) }) {
+            if let poll = try? await gateway.call(
+                "book \(symbol)", { try await $0.book(symbol, levels: depth, since: since) })
+            {
                 await store.apply(poll, venue: gateway.venue, symbol: symbol, at: asked)
             }
         }

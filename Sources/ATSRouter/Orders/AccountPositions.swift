@@ -32,8 +32,10 @@ public struct AccountPositions: Sendable, Hashable {
     /// Where the account holds the security free, for refusal messages.
     public var freeHoldings: [Holding]
 
-    public init(account: Account, symbol: Symbol, holders: Int, sellable: [VenueID: Quantity], spendable: [VenueID: Money],
-                freeHoldings: [Holding]) {
+    public init(
+        account: Account, symbol: Symbol, holders: Int, sellable: [VenueID: Quantity], spendable: [VenueID: Money],
+        freeHoldings: [Holding]
+    ) {
         self.account = account
         self.symbol = symbol
         self.holders = holders
@@ -54,19 +56,27 @@ extension SettlementDesk {
             var sellable: [VenueID: Quantity] = [:]
             var spendable: [VenueID: Money] = [:]
             for venue in catalog.venues {
-                let tokens = state.book.ledger.balance(holder, .token(symbol), at: venue.tokenLocation).available
-                    - (state.reserved[Reservation(account: account.id, asset: .token(symbol), location: venue.tokenLocation)] ?? 0)
+                let tokens =
+                    state.book.ledger.balance(holder, .token(symbol), at: venue.tokenLocation).available
+                    - (state.reserved[
+                        Reservation(account: account.id, asset: .token(symbol), location: venue.tokenLocation)] ?? 0)
                 sellable[venue.id] = Quantity(rawValue: max(0, tokens))
                 let (asset, location) = venue.cashLeg
-                let cash = state.book.ledger.balance(holder, .cash(asset), at: location).available
+                let cash =
+                    state.book.ledger.balance(holder, .cash(asset), at: location).available
                     - (state.reserved[Reservation(account: account.id, asset: .cash(asset), location: location)] ?? 0)
                 spendable[venue.id] = Money(rawValue: max(0, cash))
             }
-            let free = state.book.ledger.balances(of: holder).filter { $0.key.asset == .token(symbol) && $0.balance.available > 0 }
-                .map { AccountPositions.Holding(location: $0.key.location, quantity: Quantity(rawValue: $0.balance.available)) }
-            return AccountPositions(account: state.book.accountView(account), symbol: symbol,
-                                    holders: state.book.capTable.accountHolders(of: symbol), sellable: sellable, spendable: spendable,
-                                    freeHoldings: free)
+            let free = state.book.ledger.balances(of: holder).filter {
+                $0.key.asset == .token(symbol) && $0.balance.available > 0
+            }
+            .map {
+                AccountPositions.Holding(location: $0.key.location, quantity: Quantity(rawValue: $0.balance.available))
+            }
+            return AccountPositions(
+                account: state.book.accountView(account), symbol: symbol,
+                holders: state.book.capTable.accountHolders(of: symbol), sellable: sellable, spendable: spendable,
+                freeHoldings: free)
         }
     }
 }

@@ -40,7 +40,8 @@ public final class OrderEventStream: Sendable {
     /// task, or stop iterating, to unsubscribe).
     public func subscribe(buffer: Int = OrderEventStream.defaultBuffer) -> AsyncThrowingStream<OrderEvent, any Error> {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        let (stream, continuation) = AsyncThrowingStream<OrderEvent, any Error>.makeStream(bufferingPolicy: .bufferingOldest(max(1, buffer)))
+        let (stream, continuation) = AsyncThrowingStream<OrderEvent, any Error>.makeStream(
+            bufferingPolicy: .bufferingOldest(max(1, buffer)))
         continuation.onTermination = { [weak self] _ in self?.remove(id) }
         subscribers.withLock { $0[id] = Subscriber(continuation: continuation, buffer: max(1, buffer)) }
         return stream
@@ -58,8 +59,13 @@ public final class OrderEventStream: Sendable {
             for (id, var subscriber) in subscribers {
                 for event in events {
                     if case .dropped = subscriber.continuation.yield(event) {
-                        overflowed.append((subscriber.continuation, Overflow(buffer: subscriber.buffer, lastOrder: subscriber.last?.0,
-                                                                             lastSequence: subscriber.last?.1)))
+                        overflowed.append(
+                            (
+                                subscriber.continuation,
+                                Overflow(
+                                    buffer: subscriber.buffer, lastOrder: subscriber.last?.0,
+                                    lastSequence: subscriber.last?.1)
+                            ))
                         subscribers[id] = nil
                         break
                     }

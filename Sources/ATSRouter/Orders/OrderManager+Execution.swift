@@ -13,7 +13,13 @@ extension OrderManager {
         let results = await withTaskGroup(of: (Int, ChildOrder).self) { group in
             for (index, child) in work {
                 guard let gateway = context.gateways[child.venue] else { continue }
-                group.addTask { (index, await self.execute(child, at: index, of: id, symbol: parent.symbol, side: parent.side, gateway: gateway)) }
+                group.addTask {
+                    (
+                        index,
+                        await self.execute(
+                            child, at: index, of: id, symbol: parent.symbol, side: parent.side, gateway: gateway)
+                    )
+                }
             }
             var collected: [(Int, ChildOrder)] = []
             for await result in group { collected.append(result) }
@@ -39,11 +45,14 @@ extension OrderManager {
 
     /// One child: submitted (reconciling a lost answer by its key), recorded once acknowledged,
     /// and a take child on a venue without IOC followed through its fill window, then cancelled.
-    nonisolated func execute(_ child: ChildOrder, at index: Int, of id: OrderID, symbol: Symbol, side: Side,
-                             gateway: VenueGateway) async -> ChildOrder {
+    nonisolated func execute(
+        _ child: ChildOrder, at index: Int, of id: OrderID, symbol: Symbol, side: Side,
+        gateway: VenueGateway
+    ) async -> ChildOrder {
         var child = child
-        let request = ChildOrderRequest(clientKey: child.clientKey, symbol: symbol, side: side, quantity: child.quantity,
-                                        limitPrice: child.limitPrice, timeInForce: child.timeInForce)
+        let request = ChildOrderRequest(
+            clientKey: child.clientKey, symbol: symbol, side: side, quantity: child.quantity,
+            limitPrice: child.limitPrice, timeInForce: child.timeInForce)
         do {
             child.apply(try await Self.submitReconciling(request, gateway: gateway))
         } catch {
@@ -69,7 +78,8 @@ extension OrderManager {
         if !child.isTerminal {
             if let state = try? await gateway.call("cancel", { try await $0.cancel(venueOrderID, symbol: symbol) }) {
                 child.apply(state)
-            } else if let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
+            } else if let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) })
+            {
                 child.apply(state)  // already final (a parent cancel got there first)
             }
         }
@@ -78,7 +88,9 @@ extension OrderManager {
 
     /// Writes a child's latest state into its parent while its batch is still working.
     func record(_ child: ChildOrder, at index: Int, of id: OrderID) {
-        guard var parent = parents[id], index < parent.children.count, !parent.children[index].isTerminal else { return }
+        guard var parent = parents[id], index < parent.children.count, !parent.children[index].isTerminal else {
+            return
+        }
         parent.children[index] = child
         store(parent)
     }
@@ -128,7 +140,8 @@ extension OrderManager {
             _ = await reconcileChildren(id)
             parent = parents[id] ?? parent
         }
-        for index in parent.children.indices where !parent.children[index].isTerminal && parent.children[index].venueOrderID != nil {
+        for index in parent.children.indices
+        where !parent.children[index].isTerminal && parent.children[index].venueOrderID != nil {
             var child = parent.children[index]
             await cancelChild(&child, symbol: parent.symbol)
             parent = parents[id] ?? parent
@@ -138,7 +151,9 @@ extension OrderManager {
         // Children still in flight are cancelled by `send` when their acknowledgements arrive;
         // wait for that (bounded by the request timeout) so that the answer is final.
         let deadline = ContinuousClock.now + .milliseconds(2 * context.settings.requestTimeoutMilliseconds + 100)
-        while parents[id]?.children.contains(where: { $0.status == .pending && $0.refusal == nil }) == true && ContinuousClock.now < deadline {
+        while parents[id]?.children.contains(where: { $0.status == .pending && $0.refusal == nil }) == true
+            && ContinuousClock.now < deadline
+        {
             await waitForChange(id, until: deadline)
         }
         parent = parents[id] ?? parent

@@ -54,7 +54,8 @@ extension OrderManager {
                 } else {
                     parents[parent.id] = parent
                     eventCounts[parent.id] = try journal.journal.eventCount(of: Int64(parent.id.rawValue))
-                    try context.settlement.commit(JournalChange(), fills: [], reservations: reservationChanges(from: nil, to: parent))
+                    try context.settlement.commit(
+                        JournalChange(), fills: [], reservations: reservationChanges(from: nil, to: parent))
                 }
             }
             before = Int64(last.id.rawValue)
@@ -79,9 +80,12 @@ extension OrderManager {
             resume(parent.id)
             report.resumed += 1
         }
-        logger.info("recovered the journal", metadata: [
-            "parents": "\(report.loaded)", "open": "\(report.open)", "children": "\(report.childrenReconciled)",
-            "unreachable": "\(report.childrenUnreachable)"])
+        logger.info(
+            "recovered the journal",
+            metadata: [
+                "parents": "\(report.loaded)", "open": "\(report.open)", "children": "\(report.childrenReconciled)",
+                "unreachable": "\(report.childrenUnreachable)",
+            ])
         return report
     }
 
@@ -99,10 +103,13 @@ extension OrderManager {
             let symbol = parent.symbol
             do {
                 if let venueOrderID = child.venueOrderID {
-                    child.apply(try await gateway.call("order (recovery)", { try await $0.order(venueOrderID, symbol: symbol) }))
+                    child.apply(
+                        try await gateway.call("order (recovery)", { try await $0.order(venueOrderID, symbol: symbol) })
+                    )
                 } else {
-                    let request = ChildOrderRequest(clientKey: child.clientKey, symbol: symbol, side: parent.side, quantity: child.quantity,
-                                                    limitPrice: child.limitPrice, timeInForce: child.timeInForce)
+                    let request = ChildOrderRequest(
+                        clientKey: child.clientKey, symbol: symbol, side: parent.side, quantity: child.quantity,
+                        limitPrice: child.limitPrice, timeInForce: child.timeInForce)
                     child.apply(try await Self.submitReconciling(request, gateway: gateway))
                 }
             } catch let failure as VenueFailure where failure.kind == .notRetryable {

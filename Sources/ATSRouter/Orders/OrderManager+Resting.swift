@@ -18,11 +18,14 @@ extension OrderManager {
             }
         }
         for id in parents.values.filter({ $0.status == .resting && !$0.cancelRequested }).map(\.id).sorted() {
-            guard let before = parents[id], let index = before.children.lastIndex(where: { $0.purpose == .rest }) else { continue }
+            guard let before = parents[id], let index = before.children.lastIndex(where: { $0.purpose == .rest }) else {
+                continue
+            }
             var child = before.children[index]
             let symbol = before.symbol
             if !child.isTerminal, let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue],
-               let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) }) {
+                let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) })
+            {
                 child.apply(state)
             }
             // Read the parent again after waiting: a cancel may have come in meanwhile.
@@ -37,7 +40,8 @@ extension OrderManager {
             if child.isTerminal {
                 // The venue ended the resting order (expiry at the session's end, a venue-side cancel).
                 parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
-                parent.note = "the resting child at \(child.venue) ended \(child.status.rawValue) with \(parent.leavesQuantity) unfilled"
+                parent.note =
+                    "the resting child at \(child.venue) ended \(child.status.rawValue) with \(parent.leavesQuantity) unfilled"
                 parent.completedAt = context.clock.now()
                 store(parent)
                 continue
@@ -47,11 +51,16 @@ extension OrderManager {
             let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
             // Move only when the planner would fill something elsewhere now (continuous venues, lots,
             // minimums and the limit considered), so that a resting child does not churn.
-            var elsewhereOrder = PlanOrder(side: parent.side, quantity: parent.leavesQuantity, limitPrice: parent.limitPrice,
-                                           includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
+            var elsewhereOrder = PlanOrder(
+                side: parent.side, quantity: parent.leavesQuantity, limitPrice: parent.limitPrice,
+                includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
             elsewhereOrder.excludeVenues.insert(child.venue)
-            let elsewhere = ((try? Planner.plan(elsewhereOrder, on: context.checks.planSnapshot(book, side: parent.side, positions: context.positions(parent.account, parent.symbol))))?
-                .filledQuantity.isPositive) ?? false
+            let elsewhere =
+                ((try? Planner.plan(
+                    elsewhereOrder,
+                    on: context.checks.planSnapshot(
+                        book, side: parent.side, positions: context.positions(parent.account, parent.symbol))))?
+                    .filledQuantity.isPositive) ?? false
             if elsewhere {
                 await cancelChild(&child, symbol: parent.symbol)
                 guard !isCancelRequested(id), var moved = parents[id], moved.status == .resting else { continue }
@@ -75,11 +84,14 @@ extension OrderManager {
             store(parent)
             return
         }
-        let child = ChildOrder(clientKey: "\(step.keyPrefix)p\(id)-c\(parent.children.count + 1)", venue: best.venue.id,
-                               quantity: parent.leavesQuantity, limitPrice: limit, timeInForce: tif, purpose: .rest,
-                               decision: max(0, parent.decisions.count - 1), createdAt: context.clock.now())
+        let child = ChildOrder(
+            clientKey: "\(step.keyPrefix)p\(id)-c\(parent.children.count + 1)", venue: best.venue.id,
+            quantity: parent.leavesQuantity, limitPrice: limit, timeInForce: tif, purpose: .rest,
+            decision: max(0, parent.decisions.count - 1), createdAt: context.clock.now())
         parent.children.append(child)
-        parent.note = best.auction ? "resting at \(best.venue.id) for its next call auction (indicative price within the limit)"
+        parent.note =
+            best.auction
+            ? "resting at \(best.venue.id) for its next call auction (indicative price within the limit)"
             : "resting at \(best.venue.id) (fee \(best.fee) bp)"
         store(parent)
         await send(id, children: [parent.children.count - 1])
@@ -113,15 +125,17 @@ extension OrderManager {
         var best: (venue: VenueDefinition, auction: Bool, fee: BasisPoints, depth: Int64)?
         for status in book.venues where status.included && parent.admitsVenue(status.venue) {
             guard let venue = context.catalog.venue(status.venue),
-                  let tif = context.checks.restingTimeInForce(at: venue, parent: parent.timeInForce),
-                  context.checks.childRefusal(parent, venue: venue, quantity: parent.leavesQuantity, limit: limit, tif: tif,
-                                              positions: positions, now: context.clock.now()) == nil
+                let tif = context.checks.restingTimeInForce(at: venue, parent: parent.timeInForce),
+                context.checks.childRefusal(
+                    parent, venue: venue, quantity: parent.leavesQuantity, limit: limit, tif: tif,
+                    positions: positions, now: context.clock.now()) == nil
             else { continue }
             var auctionLikely = false
             if !venue.isContinuous, let gateway = context.gateways[venue.id] {
                 let symbol = parent.symbol
                 if let indicative = try? await gateway.call("indicative", { try await $0.indicative(symbol) }),
-                   let price = indicative.price {
+                    let price = indicative.price
+                {
                     auctionLikely = parent.side == .buy ? price <= limit : price >= limit
                 }
             }
@@ -130,7 +144,11 @@ extension OrderManager {
             let depth = sameSide.filter { $0.venue == venue.id }.reduce(0) { $0 + $1.quantity.rawValue }
             if let current = best {
                 if current.auction && !auctionLikely { continue }
-                if current.auction == auctionLikely && (fee > current.fee || (fee == current.fee && depth <= current.depth)) { continue }
+                if current.auction == auctionLikely
+                    && (fee > current.fee || (fee == current.fee && depth <= current.depth))
+                {
+                    continue
+                }
             }
             best = (venue, auctionLikely, fee, depth)
         }

@@ -15,9 +15,13 @@ extension OrderManager {
             if attempt > 0 { await context.refreshBooks(before.symbol) }
             let book = await context.consolidatedBook(before.symbol, account: before.account, side: before.side)
             // Read the parent again after waiting: a cancel may have come in meanwhile.
-            guard let parent = parents[id], !isCancelRequested(id), let positions = context.positions(parent.account, parent.symbol) else { return }
-            let outcome = step(RoutingStep.Input(parent: parent, book: book, positions: positions, refusedVenues: refusedVenues,
-                                                 attempt: attempt, now: context.clock.now()))
+            guard let parent = parents[id], !isCancelRequested(id),
+                let positions = context.positions(parent.account, parent.symbol)
+            else { return }
+            let outcome = step(
+                RoutingStep.Input(
+                    parent: parent, book: book, positions: positions, refusedVenues: refusedVenues,
+                    attempt: attempt, now: context.clock.now()))
             store(outcome.parent)
             switch outcome {
             case .rejected:
@@ -59,11 +63,14 @@ extension OrderManager {
             // Cross-venue FOK cannot be atomic: liquidity was there when the children left, a
             // child filled short, and the re-routes could not complete it. What filled stands.
             parent.status = .partiallyFilled
-            parent.note = "fok_shortfall: consolidated liquidity covered the order when it was sent, but children filled "
+            parent.note =
+                "fok_shortfall: consolidated liquidity covered the order when it was sent, but children filled "
                 + "\(parent.filledQuantity) of \(parent.quantity) after \(parent.decisions.count) decision(s); the fills stand"
         } else {
             parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
-            parent.note = parent.note ?? "the rest found no eligible liquidity within the limit after \(parent.decisions.count) decision(s)"
+            parent.note =
+                parent.note
+                ?? "the rest found no eligible liquidity within the limit after \(parent.decisions.count) decision(s)"
         }
         parent.completedAt = context.clock.now()
         store(parent)
@@ -74,10 +81,15 @@ extension OrderManager {
     func awaitReconciliation(_ id: OrderID, child: ChildOrder) {
         guard var parent = parents[id] else { return }
         unreconciled.insert(id)
-        parent.note = "waiting for \(child.venue) to confirm child \(child.clientKey) (\(child.status.rawValue)); "
+        parent.note =
+            "waiting for \(child.venue) to confirm child \(child.clientKey) (\(child.status.rawValue)); "
             + "its quantity is not routed again until then"
         store(parent)
-        logger.warning("child state unknown; asking its venue again", metadata: ["parent": "\(id)", "child": "\(child.clientKey)",
-                                                                               "venue": "\(child.venue)", "failure": "\(child.failure ?? "")"])
+        logger.warning(
+            "child state unknown; asking its venue again",
+            metadata: [
+                "parent": "\(id)", "child": "\(child.clientKey)",
+                "venue": "\(child.venue)", "failure": "\(child.failure ?? "")",
+            ])
     }
 }

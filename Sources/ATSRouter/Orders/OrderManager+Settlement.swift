@@ -14,9 +14,12 @@ extension OrderManager {
             guard child.fills.count > known else { continue }
             let seen = Set(index < old.children.count ? old.children[index].fills.map(\.id) : [])
             for (position, fill) in child.fills.enumerated() where !seen.contains(fill.id) {
-                fills.append(TradeExecution(venue: child.venue, fillId: fill.id, orderId: new.id.rawValue, childKey: child.clientKey,
-                                            childNumber: index + 1, fillIndex: position, account: new.account, symbol: new.symbol, side: new.side, quantity: fill.quantity,
-                                            price: fill.price, fee: fill.fee, at: now))
+                fills.append(
+                    TradeExecution(
+                        venue: child.venue, fillId: fill.id, orderId: new.id.rawValue, childKey: child.clientKey,
+                        childNumber: index + 1, fillIndex: position, account: new.account, symbol: new.symbol,
+                        side: new.side, quantity: fill.quantity,
+                        price: fill.price, fee: fill.fee, at: now))
             }
         }
         return fills
@@ -30,7 +33,9 @@ extension OrderManager {
         return Set(before.keys).union(after.keys).sorted().compactMap { venue in
             let delta = after[venue, default: 0] - before[venue, default: 0]
             guard delta != 0 else { return nil }
-            let asset: LedgerAsset = new.side == .sell ? .token(new.symbol)
+            let asset: LedgerAsset =
+                new.side == .sell
+                ? .token(new.symbol)
                 : .cash(context.catalog.venue(venue)?.cashLeg.asset ?? .usd)
             return SettlementDesk.ReservationChange(account: new.account, asset: asset, venue: venue, amount: delta)
         }

@@ -63,7 +63,8 @@ public actor OrderManager {
         do {
             return try journal.parent(id: Int64(id.rawValue))
         } catch {
-            logger.error("a parent does not read back from the journal", metadata: ["parent": "\(id)", "error": "\(error)"])
+            logger.error(
+                "a parent does not read back from the journal", metadata: ["parent": "\(id)", "error": "\(error)"])
             return nil
         }
     }
@@ -87,17 +88,22 @@ public actor OrderManager {
     /// One page of `account`'s parents, newest first: ids below `before`, at most `limit`, in
     /// `status` and of `symbol` when given. From the journal when there is one (it holds every
     /// parent as it is now: each change is written there before it is kept), else from memory.
-    public func page(of account: AccountID, status: ParentOrder.Status? = nil, symbol: Symbol? = nil, before: OrderID? = nil,
-                     limit: Int) throws -> [ParentOrder] {
+    public func page(
+        of account: AccountID, status: ParentOrder.Status? = nil, symbol: Symbol? = nil, before: OrderID? = nil,
+        limit: Int
+    ) throws -> [ParentOrder] {
         if let journal {
-            return try journal.parents(Journal.ParentQuery(
-                account: account.rawValue, status: status?.rawValue, symbol: symbol?.rawValue,
-                before: before.map { Int64(clamping: $0.rawValue) }, limit: limit))
+            return try journal.parents(
+                Journal.ParentQuery(
+                    account: account.rawValue, status: status?.rawValue, symbol: symbol?.rawValue,
+                    before: before.map { Int64(clamping: $0.rawValue) }, limit: limit))
         }
-        return Array(parents.values.filter {
-            $0.account == account && (status == nil || $0.status == status) && (symbol == nil || $0.symbol == symbol)
-                && (before == nil || $0.id < before!)
-        }.sorted { $0.id > $1.id }.prefix(limit))
+        return Array(
+            parents.values.filter {
+                $0.account == account && (status == nil || $0.status == status)
+                    && (symbol == nil || $0.symbol == symbol)
+                    && (before == nil || $0.id < before!)
+            }.sorted { $0.id > $1.id }.prefix(limit))
     }
 
     func isCancelRequested(_ id: OrderID) -> Bool { parents[id]?.cancelRequested ?? false }
@@ -140,7 +146,9 @@ public actor OrderManager {
         }
         var parent = makeParent(request, id: OrderID(nextID))
         let now = context.clock.now()
-        if let rejection = context.checks.admission(parent, positions: context.positions(parent.account, parent.symbol), now: now) {
+        if let rejection = context.checks.admission(
+            parent, positions: context.positions(parent.account, parent.symbol), now: now)
+        {
             parent.status = .rejected
             parent.rejection = rejection
             parent.completedAt = now
@@ -151,7 +159,9 @@ public actor OrderManager {
         nextID += 1
         parents[parent.id] = parent
         publish(OrderEvent.changes(from: nil, to: parent), of: parent, at: parent.createdAt)
-        if journal == nil, let clientOrderId = request.clientOrderId { byClientOrderId["\(request.account)/\(clientOrderId)"] = parent.id }
+        if journal == nil, let clientOrderId = request.clientOrderId {
+            byClientOrderId["\(request.account)/\(clientOrderId)"] = parent.id
+        }
         retireIfDone(parent)
         return (parent, false)
     }
@@ -168,8 +178,10 @@ public actor OrderManager {
 
     private func makeParent(_ request: ParentOrderRequest, id: OrderID) -> ParentOrder {
         ParentOrder(
-            id: id, account: request.account, clientOrderId: request.clientOrderId, symbol: request.symbol, side: request.side,
-            quantity: request.quantity, limitPrice: request.limitPrice, timeInForce: request.timeInForce, strategy: request.strategy,
+            id: id, account: request.account, clientOrderId: request.clientOrderId, symbol: request.symbol,
+            side: request.side,
+            quantity: request.quantity, limitPrice: request.limitPrice, timeInForce: request.timeInForce,
+            strategy: request.strategy,
             includeVenues: request.includeVenues, excludeVenues: request.excludeVenues, createdAt: context.clock.now())
     }
 
@@ -187,13 +199,17 @@ public actor OrderManager {
             let now = context.clock.now()
             let changes = OrderEvent.changes(from: old, to: parent)
             do {
-                try context.settlement.commit(journal != nil ? OrderJournal.change(from: old, to: parent, changes: changes, at: now) : JournalChange(),
-                                              fills: Self.newFills(from: old, to: parent, at: now),
-                                              reservations: reservationChanges(from: old, to: parent))
+                try context.settlement.commit(
+                    journal != nil
+                        ? OrderJournal.change(from: old, to: parent, changes: changes, at: now) : JournalChange(),
+                    fills: Self.newFills(from: old, to: parent, at: now),
+                    reservations: reservationChanges(from: old, to: parent))
                 publish(changes, of: parent, at: now)
             } catch {
                 journalFailure = "\(error)"
-                logger.critical("journal write failed; no new orders are accepted", metadata: ["parent": "\(parent.id)", "error": "\(error)"])
+                logger.critical(
+                    "journal write failed; no new orders are accepted",
+                    metadata: ["parent": "\(parent.id)", "error": "\(error)"])
             }
         }
         parents[parent.id] = parent
@@ -216,8 +232,10 @@ public actor OrderManager {
     /// is counted into ``retired``, kept among the most recently finished for reads, and read back
     /// from the journal after that. Memory then holds what is working, not the day's history.
     func retireIfDone(_ parent: ParentOrder) {
-        guard journal != nil, parent.status.isTerminal, parent.children.allSatisfy(\.isTerminal), !unreconciled.contains(parent.id),
-              !changeWaiters.isWaiting(on: parent.id), parents.removeValue(forKey: parent.id) != nil else { return }
+        guard journal != nil, parent.status.isTerminal, parent.children.allSatisfy(\.isTerminal),
+            !unreconciled.contains(parent.id),
+            !changeWaiters.isWaiting(on: parent.id), parents.removeValue(forKey: parent.id) != nil
+        else { return }
         retired.add(parent)
         finished.insert(parent)
         eventCounts[parent.id] = nil

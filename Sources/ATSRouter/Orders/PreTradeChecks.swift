@@ -25,15 +25,23 @@ public struct PreTradeChecks: Sendable {
 
     /// Why the account of `positions` (any account's venue rules only, when nil) may not trade
     /// `symbol` on `side` at `venue` at `now`, ignoring the child's shape; nil if it may.
-    public func eligibility(of venue: VenueDefinition, symbol: Symbol, side: Side, quantity: Quantity,
-                            positions: AccountPositions?, now: Timestamp) -> Rejection? {
-        guard let listing = venue.listing(symbol) else { return Rejection(.notListed, "\(symbol) is not listed on \(venue.name)") }
-        let ticket = OrderTicket(side: side, type: .limit, quantity: quantity, limitPrice: listing.referencePrice,
-                                 timeInForce: venue.timeInForce.first ?? .gtc)
-        guard let positions, let security = configuration.security(symbol) else {
-            return rules.venueViolations(ticket, symbol: symbol, venue: venue, at: now).first { !Self.childShapeCodes.contains($0.code) }
+    public func eligibility(
+        of venue: VenueDefinition, symbol: Symbol, side: Side, quantity: Quantity,
+        positions: AccountPositions?, now: Timestamp
+    ) -> Rejection? {
+        guard let listing = venue.listing(symbol) else {
+            return Rejection(.notListed, "\(symbol) is not listed on \(venue.name)")
         }
-        let found = rules.violations(ticket, account: positions.account, venue: venue, security: security, at: now, holders: positions.holders)
+        let ticket = OrderTicket(
+            side: side, type: .limit, quantity: quantity, limitPrice: listing.referencePrice,
+            timeInForce: venue.timeInForce.first ?? .gtc)
+        guard let positions, let security = configuration.security(symbol) else {
+            return rules.venueViolations(ticket, symbol: symbol, venue: venue, at: now).first {
+                !Self.childShapeCodes.contains($0.code)
+            }
+        }
+        let found = rules.violations(
+            ticket, account: positions.account, venue: venue, security: security, at: now, holders: positions.holders)
         if let refusal = found.first(where: { !Self.childShapeCodes.contains($0.code) }) { return refusal }
         let smallest = max(listing.minimumQuantity, listing.lotSize)
         switch side {
@@ -52,7 +60,9 @@ public struct PreTradeChecks: Sendable {
     /// account, or the same compliance rule at every venue listing the security. `positions` are
     /// the account's (nil when the account is unknown).
     public func admission(_ parent: ParentOrder, positions: AccountPositions?, now: Timestamp) -> Rejection? {
-        guard parent.quantity.isPositive else { return Rejection(.quantityNotPositive, "quantity must be greater than zero") }
+        guard parent.quantity.isPositive else {
+            return Rejection(.quantityNotPositive, "quantity must be greater than zero")
+        }
         guard let positions, configuration.account(parent.account) != nil else {
             return Rejection(RejectCode(rawValue: "unknown_account"), "no account \(parent.account)")
         }
@@ -60,33 +70,45 @@ public struct PreTradeChecks: Sendable {
             return Rejection(RejectCode(rawValue: "unknown_security"), "no security \(parent.symbol)")
         }
         if parent.timeInForce != .ioc && parent.timeInForce != .fok && parent.limitPrice == nil {
-            return Rejection(.marketOrderCannotRest, "a \(parent.timeInForce.rawValue) order may rest, so it needs a limit price")
+            return Rejection(
+                .marketOrderCannotRest, "a \(parent.timeInForce.rawValue) order may rest, so it needs a limit price")
         }
         let listing = catalog.venues.filter { $0.listing(parent.symbol) != nil && parent.admitsVenue($0.id) }
-        guard !listing.isEmpty else { return Rejection(.notListed, "\(parent.symbol) is listed on no venue this order may use") }
+        guard !listing.isEmpty else {
+            return Rejection(.notListed, "\(parent.symbol) is listed on no venue this order may use")
+        }
         var refusals: [(venue: VenueID, rejection: Rejection)] = []
         for venue in listing {
-            guard let refusal = eligibility(of: venue, symbol: parent.symbol, side: parent.side, quantity: parent.quantity,
-                                            positions: positions, now: now) else { return nil }
+            guard
+                let refusal = eligibility(
+                    of: venue, symbol: parent.symbol, side: parent.side, quantity: parent.quantity,
+                    positions: positions, now: now)
+            else { return nil }
             refusals.append((venue.id, refusal))
         }
         // Every venue refuses: the code is the rule that refuses at most of them (ties: the first);
         // the message names each venue's rule.
         let counts = Dictionary(grouping: refusals, by: \.rejection.code)
         let top = refusals.first { counts[$0.rejection.code]!.count == counts.values.map(\.count).max() }!.rejection
-        let detail = refusals.map { "\($0.venue): \($0.rejection.code) (\($0.rejection.message))" }.joined(separator: "; ")
+        let detail = refusals.map { "\($0.venue): \($0.rejection.code) (\($0.rejection.message))" }.joined(
+            separator: "; ")
         return Rejection(top.code, "refused at every venue listing \(parent.symbol): \(detail)")
     }
 
     /// The rule refusing one child, if any. A sell child is also refused when the account does
     /// not have the tokens free where the venue settles, a buy child when it has not the cash
     /// there, net of what this plan already sends there (`planned`: tokens or cash).
-    public func childRefusal(_ parent: ParentOrder, venue: VenueDefinition, quantity: Quantity, limit: Price, tif: TimeInForce.Kind,
-                             planned: Int64 = 0, positions: AccountPositions, now: Timestamp) -> Rejection? {
+    public func childRefusal(
+        _ parent: ParentOrder, venue: VenueDefinition, quantity: Quantity, limit: Price, tif: TimeInForce.Kind,
+        planned: Int64 = 0, positions: AccountPositions, now: Timestamp
+    ) -> Rejection? {
         guard let security = configuration.security(parent.symbol) else { return Rejection(.notListed, "unknown") }
-        let ticket = OrderTicket(side: parent.side, type: .limit, quantity: quantity, limitPrice: limit, timeInForce: tif)
-        if let refusal = rules.check(ticket, account: positions.account, venue: venue, security: security, at: now,
-                                     holders: positions.holders) {
+        let ticket = OrderTicket(
+            side: parent.side, type: .limit, quantity: quantity, limitPrice: limit, timeInForce: tif)
+        if let refusal = rules.check(
+            ticket, account: positions.account, venue: venue, security: security, at: now,
+            holders: positions.holders)
+        {
             return refusal
         }
         switch parent.side {
@@ -106,22 +128,27 @@ public struct PreTradeChecks: Sendable {
     /// Why the account cannot buy at `venue`: not enough cash free where the venue settles.
     func cashRefusal(_ positions: AccountPositions, at venue: VenueDefinition, wanted: Money?) -> Rejection {
         let (asset, location) = venue.cashLeg
-        return Rejection(.insufficientCash,
-                         "\(venue.name) settles in \(asset.rawValue) at \(location), where \(positions.account.id) has "
-                            + "\(positions.spendable(at: venue.id)) free (after working buy orders)"
-                            + (wanted.map { "; this child may cost \($0) with fees" } ?? ""))
+        return Rejection(
+            .insufficientCash,
+            "\(venue.name) settles in \(asset.rawValue) at \(location), where \(positions.account.id) has "
+                + "\(positions.spendable(at: venue.id)) free (after working buy orders)"
+                + (wanted.map { "; this child may cost \($0) with fees" } ?? ""))
     }
 
     /// Why the account cannot sell at `venue` although it may hold enough: its tokens are not
     /// free where the venue settles.
-    func positionRefusal(_ positions: AccountPositions, at venue: VenueDefinition, wanted: Quantity? = nil) -> Rejection {
+    func positionRefusal(_ positions: AccountPositions, at venue: VenueDefinition, wanted: Quantity? = nil) -> Rejection
+    {
         let elsewhere = positions.freeHoldings.filter { $0.location != venue.tokenLocation }
-            .map { $0.location == .transit ? "\($0.quantity) in transit" : "\($0.quantity) at \($0.location)" }.joined(separator: ", ")
-        return Rejection(.positionNotAtVenue,
-                         "\(venue.name) settles at \(venue.tokenLocation), where \(positions.account.id) has "
-                            + "\(positions.sellable(at: venue.id)) \(positions.symbol) free to sell"
-                            + (wanted.map { " (this child needs \($0))" } ?? "")
-                            + (elsewhere.isEmpty ? "" : "; free elsewhere: \(elsewhere) — a custody transfer (POST /v1/transfers) moves it"))
+            .map { $0.location == .transit ? "\($0.quantity) in transit" : "\($0.quantity) at \($0.location)" }.joined(
+                separator: ", ")
+        return Rejection(
+            .positionNotAtVenue,
+            "\(venue.name) settles at \(venue.tokenLocation), where \(positions.account.id) has "
+                + "\(positions.sellable(at: venue.id)) \(positions.symbol) free to sell"
+                + (wanted.map { " (this child needs \($0))" } ?? "")
+                + (elsewhere.isEmpty
+                    ? "" : "; free elsewhere: \(elsewhere) — a custody transfer (POST /v1/transfers) moves it"))
     }
 
     /// FOK children for a FOK parent where the venue takes FOK (each child fills whole or not at
@@ -147,7 +174,8 @@ public struct PreTradeChecks: Sendable {
     public func planSnapshot(_ book: ConsolidatedBook, side: Side, positions: AccountPositions?) -> PlanSnapshot {
         var venues: [PlanVenue] = []
         for status in book.venues where status.included {
-            guard let venue = catalog.venue(status.venue), venue.isContinuous, let listing = venue.listing(book.symbol) else { continue }
+            guard let venue = catalog.venue(status.venue), venue.isContinuous, let listing = venue.listing(book.symbol)
+            else { continue }
             var maximum = listing.maximumOrderQuantity
             if let positions {
                 let affordable: Int64
@@ -156,21 +184,33 @@ public struct PreTradeChecks: Sendable {
                 } else {
                     // At the venue's dearest ask in the snapshot, fees included: never more than the cash there buys.
                     let dearest = book.asks.filter { $0.venue == venue.id }.map(\.price).max() ?? listing.referencePrice
-                    let unit = venue.greatestBuyCost(Quantity(rawValue: Quantity.unit), at: dearest).rawValue - venue.fees.fixedPerOrder.rawValue
+                    let unit =
+                        venue.greatestBuyCost(Quantity(rawValue: Quantity.unit), at: dearest).rawValue
+                        - venue.fees.fixedPerOrder.rawValue
                     let cash = positions.spendable(at: venue.id).rawValue - venue.fees.fixedPerOrder.rawValue
-                    affordable = unit > 0 ? Int64(clamping: Int128(max(0, cash)) * Int128(Quantity.unit) / Int128(unit)) : maximum.rawValue
+                    affordable =
+                        unit > 0
+                        ? Int64(clamping: Int128(max(0, cash)) * Int128(Quantity.unit) / Int128(unit))
+                        : maximum.rawValue
                 }
-                maximum = Quantity(rawValue: min(maximum.rawValue, affordable - affordable % max(1, listing.lotSize.rawValue)))
+                maximum = Quantity(
+                    rawValue: min(maximum.rawValue, affordable - affordable % max(1, listing.lotSize.rawValue)))
             }
-            venues.append(PlanVenue(
-                venue: venue.id, lotSize: listing.lotSize, minQuantity: listing.minimumQuantity,
-                minNotional: listing.minimumOrderValue, takerFee: side == .buy ? status.buyFeeBps : status.sellFeeBps,
-                fixedFee: venue.fees.fixedPerOrder,
-                bids: book.bids.filter { $0.venue == venue.id }.map { PlanLevel(price: $0.price, quantity: $0.quantity) }
+            venues.append(
+                PlanVenue(
+                    venue: venue.id, lotSize: listing.lotSize, minQuantity: listing.minimumQuantity,
+                    minNotional: listing.minimumOrderValue,
+                    takerFee: side == .buy ? status.buyFeeBps : status.sellFeeBps,
+                    fixedFee: venue.fees.fixedPerOrder,
+                    bids: book.bids.filter { $0.venue == venue.id }.map {
+                        PlanLevel(price: $0.price, quantity: $0.quantity)
+                    }
                     .sorted { $0.price > $1.price },
-                asks: book.asks.filter { $0.venue == venue.id }.map { PlanLevel(price: $0.price, quantity: $0.quantity) }
+                    asks: book.asks.filter { $0.venue == venue.id }.map {
+                        PlanLevel(price: $0.price, quantity: $0.quantity)
+                    }
                     .sorted { $0.price < $1.price },
-                maxQuantity: maximum))
+                    maxQuantity: maximum))
         }
         return PlanSnapshot(symbol: book.symbol, venues: venues)
     }

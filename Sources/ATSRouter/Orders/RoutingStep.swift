@@ -28,8 +28,11 @@ public struct RoutingStep: Sendable {
         public var attempt: Int
         public var now: Timestamp
 
-        public init(parent: ParentOrder, book: ConsolidatedBook, positions: AccountPositions, refusedVenues: [VenueID: String] = [:],
-                    attempt: Int = 0, now: Timestamp) {
+        public init(
+            parent: ParentOrder, book: ConsolidatedBook, positions: AccountPositions,
+            refusedVenues: [VenueID: String] = [:],
+            attempt: Int = 0, now: Timestamp
+        ) {
             self.parent = parent
             self.book = book
             self.positions = positions
@@ -62,13 +65,18 @@ public struct RoutingStep: Sendable {
         let residual = parent.unroutedQuantity
         var snapshot = checks.planSnapshot(input.book, side: parent.side, positions: input.positions)
         snapshot.venues.removeAll { input.refusedVenues[$0.venue] != nil }
-        var excluded = Dictionary(uniqueKeysWithValues: input.book.venues.filter { !$0.included }.map { ($0.venue, $0.reason ?? $0.code ?? "") })
+        var excluded = Dictionary(
+            uniqueKeysWithValues: input.book.venues.filter { !$0.included }.map {
+                ($0.venue, $0.reason ?? $0.code ?? "")
+            })
         for (venue, reason) in input.refusedVenues { excluded[venue] = reason }
-        for status in input.book.venues where status.included && checks.catalog.venue(status.venue)?.isContinuous == false {
+        for status in input.book.venues
+        where status.included && checks.catalog.venue(status.venue)?.isContinuous == false {
             excluded[status.venue] = "call auction: its book executes at the next auction, not now"
         }
-        let order = PlanOrder(side: parent.side, quantity: residual, limitPrice: parent.limitPrice, strategy: parent.strategy,
-                              includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
+        let order = PlanOrder(
+            side: parent.side, quantity: residual, limitPrice: parent.limitPrice, strategy: parent.strategy,
+            includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
         let plan: Plan
         do {
             plan = try Planner.plan(order, on: snapshot)
@@ -76,11 +84,17 @@ public struct RoutingStep: Sendable {
             parent.note = "the planner refused the books: \(error)"
             return .stop(parent)
         }
-        let ages = Dictionary(uniqueKeysWithValues: input.book.venues.compactMap { status in status.ageMilliseconds.map { (status.venue, $0) } })
-        parent.decisions.append(RoutingDecision(at: input.now, attempt: input.attempt, snapshot: snapshot, quoteAges: ages,
-                                                excluded: excluded, plan: plan))
+        let ages = Dictionary(
+            uniqueKeysWithValues: input.book.venues.compactMap { status in
+                status.ageMilliseconds.map { (status.venue, $0) }
+            })
+        parent.decisions.append(
+            RoutingDecision(
+                at: input.now, attempt: input.attempt, snapshot: snapshot, quoteAges: ages,
+                excluded: excluded, plan: plan))
         if parent.timeInForce == .fok && input.attempt == 0 && plan.filledQuantity < residual {
-            let message = "eligible consolidated liquidity covers \(plan.filledQuantity) of \(residual); nothing was sent"
+            let message =
+                "eligible consolidated liquidity covers \(plan.filledQuantity) of \(residual); nothing was sent"
             parent.rejection = Rejection(.fillOrKillNotFillable, message)
             parent.note = "fok_not_fillable: \(message)"
             parent.status = .rejected
@@ -89,13 +103,16 @@ public struct RoutingStep: Sendable {
         }
         guard !plan.allocations.isEmpty else { return .stop(parent) }
         let (toSend, refused) = makeChildren(&parent, plan: plan, decision: parent.decisions.count - 1, input: input)
-        return toSend.isEmpty && !refused.isEmpty ? .replan(parent, refused: refused) : .send(parent, children: toSend, refused: refused)
+        return toSend.isEmpty && !refused.isEmpty
+            ? .replan(parent, refused: refused) : .send(parent, children: toSend, refused: refused)
     }
 
     /// A child per allocation, each cleared by the checks first, net of what the plan already
     /// sends to the same location; appended to the parent. Returns the indices to send and the
     /// venues refused.
-    func makeChildren(_ parent: inout ParentOrder, plan: Plan, decision: Int, input: Input) -> (toSend: [Int], refused: [VenueID: String]) {
+    func makeChildren(_ parent: inout ParentOrder, plan: Plan, decision: Int, input: Input) -> (
+        toSend: [Int], refused: [VenueID: String]
+    ) {
         var toSend: [Int] = []
         var refused: [VenueID: String] = [:]
         var plannedAt: [CustodyLocation: Int64] = [:]
@@ -103,17 +120,23 @@ public struct RoutingStep: Sendable {
             guard let venue = checks.catalog.venue(allocation.venue) else { continue }
             let tif = checks.childTimeInForce(at: venue, parent: parent.timeInForce)
             var child = ChildOrder(
-                clientKey: "\(keyPrefix)p\(parent.id)-c\(parent.children.count + 1)", venue: venue.id, quantity: allocation.quantity,
-                limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision, createdAt: input.now)
+                clientKey: "\(keyPrefix)p\(parent.id)-c\(parent.children.count + 1)", venue: venue.id,
+                quantity: allocation.quantity,
+                limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision,
+                createdAt: input.now)
             let location = parent.side == .sell ? venue.tokenLocation : venue.cashLeg.location
-            if let refusal = checks.childRefusal(parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif,
-                                                 planned: plannedAt[location, default: 0], positions: input.positions, now: input.now) {
+            if let refusal = checks.childRefusal(
+                parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif,
+                planned: plannedAt[location, default: 0], positions: input.positions, now: input.now)
+            {
                 child.status = .refused
                 child.refusal = refusal
                 refused[venue.id] = "refused: \(refusal)"
             } else {
                 toSend.append(parent.children.count)
-                plannedAt[location, default: 0] += parent.side == .sell ? allocation.quantity.rawValue
+                plannedAt[location, default: 0] +=
+                    parent.side == .sell
+                    ? allocation.quantity.rawValue
                     : venue.greatestBuyCost(allocation.quantity, at: allocation.worstPrice).rawValue
             }
             parent.children.append(child)

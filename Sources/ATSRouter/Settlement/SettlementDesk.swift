@@ -1,8 +1,8 @@
 import ATSDomain
-import Foundation
 import ATSSettlement
 import ATSStorage
 import ATSVenues
+import Foundation
 import Synchronization
 
 /// The router's settlement desk: the ``SettlementBook`` behind a lock, kept durable in the
@@ -45,13 +45,18 @@ public final class SettlementDesk: Sendable {
     let state: Mutex<State>
 
     /// Loads the book from `journal` (or opens the ledgers, and journals their opening balances).
-    public init(catalog: VenueCatalog, configuration: RouterConfiguration, journal: Journal?, clock: any TradingClock) throws {
+    public init(catalog: VenueCatalog, configuration: RouterConfiguration, journal: Journal?, clock: any TradingClock)
+        throws
+    {
         self.catalog = catalog
         self.configuration = configuration
         self.journal = journal
         self.clock = clock
         let retention: SettlementBook.Retention = journal == nil ? .everything : .open
-        if let journal, let book = try SettlementJournal.load(journal, catalog: catalog, configuration: configuration, retention: retention) {
+        if let journal,
+            let book = try SettlementJournal.load(
+                journal, catalog: catalog, configuration: configuration, retention: retention)
+        {
             state = Mutex(State(book: book))
         } else {
             var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
@@ -96,17 +101,23 @@ public final class SettlementDesk: Sendable {
     }
 
     /// Moves an account's free tokens from one location to another (to position them for a sale).
-    public func requestTransfer(account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
-                                to: CustodyLocation) throws -> CustodyTransfer {
+    public func requestTransfer(
+        account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
+        to: CustodyLocation
+    ) throws -> CustodyTransfer {
         let now = clock.now()
         return try state.withLock { state in
             let reserved = state.reserved[Reservation(account: account, asset: .token(symbol), location: from)] ?? 0
             let free = state.book.ledger.balance(Holder(account), .token(symbol), at: from).available - reserved
             guard free >= quantity.rawValue else {
-                throw SettlementError(code: RejectCode.insufficientHolding.rawValue, field: "quantity",
-                                      message: "\(account) has \(Quantity(rawValue: max(0, free))) \(symbol) free at \(from) (after open sell orders), not \(quantity)")
+                throw SettlementError(
+                    code: RejectCode.insufficientHolding.rawValue, field: "quantity",
+                    message:
+                        "\(account) has \(Quantity(rawValue: max(0, free))) \(symbol) free at \(from) (after open sell orders), not \(quantity)"
+                )
             }
-            let transfer = try state.book.requestTransfer(account: account, symbol: symbol, quantity: quantity, from: from, to: to, at: now)
+            let transfer = try state.book.requestTransfer(
+                account: account, symbol: symbol, quantity: quantity, from: from, to: to, at: now)
             var change = JournalChange()
             SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
             try journal?.apply(change)
@@ -125,7 +136,8 @@ public final class SettlementDesk: Sendable {
     public func wholeBook() throws -> SettlementBook {
         guard let journal else { return book() }
         // One read transaction: a snapshot of what the desk has committed, without holding its lock.
-        return try SettlementJournal.load(journal, catalog: catalog, configuration: configuration, retention: .everything) ?? book()
+        return try SettlementJournal.load(
+            journal, catalog: catalog, configuration: configuration, retention: .everything) ?? book()
     }
 
     /// Counts over every settlement and transfer there has been (for metrics and summaries).
@@ -137,8 +149,9 @@ public final class SettlementDesk: Sendable {
     public func settlements(_ query: SettlementBook.Query) throws -> SettlementBook.Selection {
         guard let journal else { return state.withLock { $0.book.select(query) } }
         // An order id beyond the journal's range names no parent: -1 matches none.
-        let rows = Journal.SettlementQuery(account: query.account?.rawValue, parentId: query.order.map { Int64(exactly: $0) ?? -1 },
-                                           status: query.status?.rawValue, before: query.before, limit: query.limit.map { $0 + 1 })
+        let rows = Journal.SettlementQuery(
+            account: query.account?.rawValue, parentId: query.order.map { Int64(exactly: $0) ?? -1 },
+            status: query.status?.rawValue, before: query.before, limit: query.limit.map { $0 + 1 })
         let decoder = JSONDecoder()
         var settlements = try journal.settlements(rows).map { try SettlementJournal.settlement($0, decoder: decoder) }
         var more = false
@@ -147,8 +160,10 @@ public final class SettlementDesk: Sendable {
             settlements.removeLast(settlements.count - limit)
         }
         let open = CustodyTransfer.Status.allCases.filter { !$0.isTerminal }.map(\.rawValue)
-        let transfers = try journal.transfers(account: query.account?.rawValue, settlementIds: settlements.filter { $0.transferId != nil }.map(\.id),
-                                              orUnlinkedOrIn: query.includesOtherTransfers ? open : nil).map { try SettlementJournal.transfer($0, decoder: decoder) }
+        let transfers = try journal.transfers(
+            account: query.account?.rawValue, settlementIds: settlements.filter { $0.transferId != nil }.map(\.id),
+            orUnlinkedOrIn: query.includesOtherTransfers ? open : nil
+        ).map { try SettlementJournal.transfer($0, decoder: decoder) }
         return SettlementBook.Selection(settlements: settlements, transfers: transfers, more: more)
     }
 
@@ -163,7 +178,12 @@ public final class SettlementDesk: Sendable {
         state.withLock { state in
             let location = venue.tokenLocation
             let free = state.book.ledger.balance(Holder(account), .token(symbol), at: location).available
-            return Quantity(rawValue: max(0, free - (state.reserved[Reservation(account: account, asset: .token(symbol), location: location)] ?? 0)))
+            return Quantity(
+                rawValue: max(
+                    0,
+                    free
+                        - (state.reserved[Reservation(account: account, asset: .token(symbol), location: location)] ?? 0)
+                ))
         }
     }
 
@@ -173,20 +193,29 @@ public final class SettlementDesk: Sendable {
         state.withLock { state in
             let (asset, location) = venue.cashLeg
             let free = state.book.ledger.balance(Holder(account), .cash(asset), at: location).available
-            return Money(rawValue: max(0, free - (state.reserved[Reservation(account: account, asset: .cash(asset), location: location)] ?? 0)))
+            return Money(
+                rawValue: max(
+                    0,
+                    free - (state.reserved[Reservation(account: account, asset: .cash(asset), location: location)] ?? 0)
+                ))
         }
     }
 
     /// Where `account` holds `symbol` free, by location.
-    public func freeHoldings(_ account: AccountID, _ symbol: Symbol) -> [(location: CustodyLocation, quantity: Quantity)] {
+    public func freeHoldings(_ account: AccountID, _ symbol: Symbol) -> [(
+        location: CustodyLocation, quantity: Quantity
+    )] {
         state.withLock { state in
-            state.book.ledger.balances(of: Holder(account)).filter { $0.key.asset == .token(symbol) && $0.balance.available > 0 }
-                .map { ($0.key.location, Quantity(rawValue: $0.balance.available)) }
+            state.book.ledger.balances(of: Holder(account)).filter {
+                $0.key.asset == .token(symbol) && $0.balance.available > 0
+            }
+            .map { ($0.key.location, Quantity(rawValue: $0.balance.available)) }
         }
     }
 
     /// What `account`'s working orders promise: tokens (sells) and cash (buys), by asset and location.
-    public func reservations(of account: AccountID) -> [(asset: LedgerAsset, location: CustodyLocation, amount: Int64)] {
+    public func reservations(of account: AccountID) -> [(asset: LedgerAsset, location: CustodyLocation, amount: Int64)]
+    {
         state.withLock { state in
             state.reserved.filter { $0.key.account == account }.map { ($0.key.asset, $0.key.location, $0.value) }
                 .sorted { ($0.asset, $0.location) < ($1.asset, $1.location) }
@@ -197,7 +226,9 @@ public final class SettlementDesk: Sendable {
 extension SettlementDesk {
     /// The settlement book a journal holds, read without changing it (offline `settlements` and
     /// `positions`); nil when the journal has no ledgers yet.
-    public static func book(in journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration) throws -> SettlementBook? {
+    public static func book(in journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration) throws
+        -> SettlementBook?
+    {
         try SettlementJournal.load(journal, catalog: catalog, configuration: configuration)
     }
 }

@@ -11,31 +11,43 @@ enum SettlementJournal {
         var description: String
     }
 
-    static func rows(_ change: SettlementChange, at now: Timestamp) -> (settlements: [SettlementRow], transfers: [CustodyTransferRow],
-                                                                       entries: [LedgerEntryRow], reports: [CapTableReportRow]) {
+    static func rows(_ change: SettlementChange, at now: Timestamp) -> (
+        settlements: [SettlementRow], transfers: [CustodyTransferRow],
+        entries: [LedgerEntryRow], reports: [CapTableReportRow]
+    ) {
         let encoder = JSONEncoder()
-        func json<T: Encodable>(_ value: T) -> String { (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null" }
+        func json<T: Encodable>(_ value: T) -> String {
+            (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+        }
         let time = now.nanosecondsSinceEpoch
         return (
             change.settlements.map {
-                SettlementRow(id: $0.id, venue: $0.venue.rawValue, fillId: $0.fillId, parentId: Int64($0.orderId), account: $0.account.rawValue,
-                              symbol: $0.symbol.rawValue, model: $0.model.rawValue, status: $0.status.rawValue, updatedAt: time, record: json($0))
+                SettlementRow(
+                    id: $0.id, venue: $0.venue.rawValue, fillId: $0.fillId, parentId: Int64($0.orderId),
+                    account: $0.account.rawValue,
+                    symbol: $0.symbol.rawValue, model: $0.model.rawValue, status: $0.status.rawValue, updatedAt: time,
+                    record: json($0))
             },
             change.transfers.map {
-                CustodyTransferRow(id: $0.id, account: $0.account.rawValue, symbol: $0.symbol.rawValue, settlementId: $0.settlementId,
-                                   status: $0.status.rawValue, updatedAt: time, record: json($0))
+                CustodyTransferRow(
+                    id: $0.id, account: $0.account.rawValue, symbol: $0.symbol.rawValue, settlementId: $0.settlementId,
+                    status: $0.status.rawValue, updatedAt: time, record: json($0))
             },
             change.entries.map {
-                LedgerEntryRow(at: $0.at.nanosecondsSinceEpoch, asset: $0.asset.description, amount: $0.amount,
-                               fromHolder: $0.from?.holder.rawValue, fromLocation: $0.from?.location.description, fromLocked: $0.from?.locked,
-                               toHolder: $0.to.holder.rawValue, toLocation: $0.to.location.description, toLocked: $0.to.locked,
-                               reference: $0.reference)
+                LedgerEntryRow(
+                    at: $0.at.nanosecondsSinceEpoch, asset: $0.asset.description, amount: $0.amount,
+                    fromHolder: $0.from?.holder.rawValue, fromLocation: $0.from?.location.description,
+                    fromLocked: $0.from?.locked,
+                    toHolder: $0.to.holder.rawValue, toLocation: $0.to.location.description, toLocked: $0.to.locked,
+                    reference: $0.reference)
             },
             change.reports.map {
-                CapTableReportRow(at: $0.at.nanosecondsSinceEpoch, symbol: $0.symbol.rawValue, fromHolder: $0.from?.rawValue,
-                                  toHolder: $0.to.rawValue, quantity: $0.quantity.rawValue, acquiredOn: $0.acquiredOn.description,
-                                  reference: $0.reference)
-            })
+                CapTableReportRow(
+                    at: $0.at.nanosecondsSinceEpoch, symbol: $0.symbol.rawValue, fromHolder: $0.from?.rawValue,
+                    toHolder: $0.to.rawValue, quantity: $0.quantity.rawValue, acquiredOn: $0.acquiredOn.description,
+                    reference: $0.reference)
+            }
+        )
     }
 
     /// Appends `change`'s rows to a journal change.
@@ -51,8 +63,10 @@ enum SettlementJournal {
     /// The book as the journal kept it, keeping what `retention` says; nil when the journal holds
     /// no ledger yet. Rows are read one at a time: with ``SettlementBook/Retention/open`` only the
     /// open records stay in memory, however long the journal.
-    static func load(_ journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration,
-                     retention: SettlementBook.Retention = .everything) throws -> SettlementBook? {
+    static func load(
+        _ journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration,
+        retention: SettlementBook.Retention = .everything
+    ) throws -> SettlementBook? {
         var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
         let decoder = JSONDecoder()
         var entries = 0
@@ -96,16 +110,19 @@ enum SettlementJournal {
             }
             from = LedgerAccount(Holder(rawValue: holder), location, locked: row.fromLocked ?? false)
         }
-        return LedgerEntry(at: Timestamp(nanosecondsSinceEpoch: row.at), asset: asset, amount: row.amount, from: from,
-                           to: LedgerAccount(Holder(rawValue: row.toHolder), to, locked: row.toLocked), reference: row.reference)
+        return LedgerEntry(
+            at: Timestamp(nanosecondsSinceEpoch: row.at), asset: asset, amount: row.amount, from: from,
+            to: LedgerAccount(Holder(rawValue: row.toHolder), to, locked: row.toLocked), reference: row.reference)
     }
 
     static func report(_ row: CapTableReportRow) throws -> TransferAgentReport {
         guard let symbol = try? Symbol(row.symbol), let date = CalendarDate(row.acquiredOn) else {
             throw CorruptRecord(description: "journal: cap table report \(row.sequence ?? 0) does not read back")
         }
-        return TransferAgentReport(at: Timestamp(nanosecondsSinceEpoch: row.at), symbol: symbol, from: row.fromHolder.map(Holder.init(rawValue:)),
-                                   to: Holder(rawValue: row.toHolder), quantity: Quantity(rawValue: row.quantity), acquiredOn: date,
-                                   reference: row.reference)
+        return TransferAgentReport(
+            at: Timestamp(nanosecondsSinceEpoch: row.at), symbol: symbol,
+            from: row.fromHolder.map(Holder.init(rawValue:)),
+            to: Holder(rawValue: row.toHolder), quantity: Quantity(rawValue: row.quantity), acquiredOn: date,
+            reference: row.reference)
     }
 }

@@ -23,7 +23,8 @@ func guarded(_ render: @escaping @Sendable (VenueError) -> Response, _ handler: 
         } catch let error as VenueError {
             return render(error)
         } catch {
-            var rendered = render(VenueError(.badRequest, code: "internal_error", "the venue could not process the request"))
+            var rendered = render(
+                VenueError(.badRequest, code: "internal_error", "the venue could not process the request"))
             rendered.status = .internalServerError
             return rendered
         }
@@ -48,7 +49,8 @@ struct DepthView {
 func levelsParameter(_ request: Request) throws(VenueError) -> Int {
     guard let text = request.uri.queryParameters.get("levels") else { return 10 }
     guard let levels = Int(text), (1...100).contains(levels) else {
-        throw VenueError(.badRequest, code: "invalid_field", field: "levels", "levels must be a whole number from 1 to 100")
+        throw VenueError(
+            .badRequest, code: "invalid_field", field: "levels", "levels must be a whole number from 1 to 100")
     }
     return levels
 }

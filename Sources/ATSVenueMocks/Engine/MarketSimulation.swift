@@ -56,10 +56,13 @@ struct MarketSimulation: Sendable {
 
     /// The background orders for one step on one listing: quotes to add and, sometimes, an order
     /// that crosses the spread.
-    mutating func orders(for listing: VenueDefinition.Listing, initial: Bool) -> [(side: Side, price: Price, quantity: Quantity, crossing: Bool)] {
+    mutating func orders(for listing: VenueDefinition.Listing, initial: Bool) -> [(
+        side: Side, price: Price, quantity: Quantity, crossing: Bool
+    )] {
         let mid = mid(for: listing)
         let tick = listing.tickSize.rawValue
-        let halfSpread = max(tick, mid.rawValue / 10_000 * parameters.halfSpreadBps.rawValue / BasisPoints.unit / tick * tick)
+        let halfSpread = max(
+            tick, mid.rawValue / 10_000 * parameters.halfSpreadBps.rawValue / BasisPoints.unit / tick * tick)
         let count = initial ? parameters.depthLevels * parameters.ordersPerLevel * 2 : parameters.eventsPerStep
         var result: [(Side, Price, Quantity, Bool)] = []
         for _ in 0..<count {

@@ -40,9 +40,10 @@ public actor VenueEngine {
         wasInSession = definition.session(at: clock.now()) != nil
         for listing in definition.listings {
             let matching: MatchingModel = definition.matching.model == .callAuction ? .callAuction : .continuous
-            books[listing.symbol] = OrderBook(configuration: .init(
-                matching: matching, selfTradePrevention: .cancelResting, tickSize: listing.tickSize,
-                referencePrice: listing.referencePrice))
+            books[listing.symbol] = OrderBook(
+                configuration: .init(
+                    matching: matching, selfTradePrevention: .cancelResting, tickSize: listing.tickSize,
+                    referencePrice: listing.referencePrice))
         }
     }
 
@@ -59,7 +60,9 @@ public actor VenueEngine {
 
     public func book(_ symbol: Symbol) throws(VenueError) -> OrderBook {
         ensureSeeded()
-        guard let book = books[symbol] else { throw VenueError(.notFound, code: "unknown_symbol", "\(symbol) is not listed on \(definition.name)") }
+        guard let book = books[symbol] else {
+            throw VenueError(.notFound, code: "unknown_symbol", "\(symbol) is not listed on \(definition.name)")
+        }
         return book
     }
 
@@ -67,7 +70,9 @@ public actor VenueEngine {
     public func tradedVolume(_ symbol: Symbol) -> Quantity { volume[symbol] ?? .zero }
 
     /// The fee the venue would charge a taker for `quantity` at `price` on `side`.
-    public nonisolated func feeQuote(side: Side, price: Price, quantity: Quantity) -> (fee: Money, commission: Money, tax: Money) {
+    public nonisolated func feeQuote(side: Side, price: Price, quantity: Quantity) -> (
+        fee: Money, commission: Money, tax: Money
+    ) {
         let notional = (try? Money.notional(price: price, quantity: quantity, rounding: .halfEven)) ?? .zero
         return charges(notional: notional, side: side, liquidity: .taker, firstFill: true)
     }
@@ -76,7 +81,9 @@ public actor VenueEngine {
 
     /// Places an order for `owner`. A resubmission with a key already used by this owner returns
     /// the original order (and `replayed`), or a conflict if it asks for something else.
-    public func submit(_ request: VenueOrderRequest, owner: String) throws(VenueError) -> (order: VenueOrder, replayed: Bool) {
+    public func submit(_ request: VenueOrderRequest, owner: String) throws(VenueError) -> (
+        order: VenueOrder, replayed: Bool
+    ) {
         ensureSeeded()
         let now = clock.now()
         do {
@@ -88,31 +95,38 @@ public actor VenueEngine {
         submissions[key, default: 0] += 1
         if let existing = keys[key], let order = orders[existing] {
             guard order.matches(request) else {
-                throw VenueError(.conflict, code: "idempotency_key_reused",
-                                 "key \(request.clientKey) was used for a different order (\(order.id))")
+                throw VenueError(
+                    .conflict, code: "idempotency_key_reused",
+                    "key \(request.clientKey) was used for a different order (\(order.id))")
             }
             return (order, true)
         }
         guard books[request.symbol] != nil else {
-            throw VenueError(.rejected, code: RejectCode.notListed.rawValue, "\(request.symbol) is not listed on \(definition.name)")
+            throw VenueError(
+                .rejected, code: RejectCode.notListed.rawValue, "\(request.symbol) is not listed on \(definition.name)")
         }
-        let ticket = OrderTicket(side: request.side, type: request.type, quantity: request.quantity,
-                                 limitPrice: request.limitPrice, timeInForce: request.timeInForce.kind)
-        if let refusal = rules.venueViolations(ticket, symbol: request.symbol, venue: definition, at: now,
-                                                referencePrice: lastTrade[request.symbol], stopAtFirst: true).first {
+        let ticket = OrderTicket(
+            side: request.side, type: request.type, quantity: request.quantity,
+            limitPrice: request.limitPrice, timeInForce: request.timeInForce.kind)
+        if let refusal = rules.venueViolations(
+            ticket, symbol: request.symbol, venue: definition, at: now,
+            referencePrice: lastTrade[request.symbol], stopAtFirst: true
+        ).first {
             throw VenueError(refusal)
         }
         if request.type == .stopLimit {
-            throw VenueError(.rejected, code: RejectCode.orderTypeNotSupported.rawValue,
-                             "\(definition.name) takes stop orders that become market orders, not stop-limit orders")
+            throw VenueError(
+                .rejected, code: RejectCode.orderTypeNotSupported.rawValue,
+                "\(definition.name) takes stop orders that become market orders, not stop-limit orders")
         }
         let id = OrderID(nextOrderID)
         nextOrderID += 1
         if request.type == .stop {
             return try placeStop(request, id: id, key: key, owner: owner, at: now)
         }
-        let bookOrder = BookOrder(id: id, account: try? AccountID(owner), side: request.side, limitPrice: request.limitPrice,
-                                  quantity: request.quantity, timeInForce: request.timeInForce)
+        let bookOrder = BookOrder(
+            id: id, account: try? AccountID(owner), side: request.side, limitPrice: request.limitPrice,
+            quantity: request.quantity, timeInForce: request.timeInForce)
         let events: EventLog
         do {
             events = try withBook(request.symbol) { book throws(Rejection) in
@@ -122,9 +136,10 @@ public actor VenueEngine {
         } catch {
             throw VenueError(error)
         }
-        orders[id] = VenueOrder(id: id, clientKey: request.clientKey, owner: owner, symbol: request.symbol, side: request.side,
-                                type: request.type, limitPrice: request.limitPrice, triggerPrice: nil, quantity: request.quantity,
-                                timeInForce: request.timeInForce, createdAt: now, status: .open)
+        orders[id] = VenueOrder(
+            id: id, clientKey: request.clientKey, owner: owner, symbol: request.symbol, side: request.side,
+            type: request.type, limitPrice: request.limitPrice, triggerPrice: nil, quantity: request.quantity,
+            timeInForce: request.timeInForce, createdAt: now, status: .open)
         keys[key] = id
         apply(events, symbol: request.symbol, at: now)
         triggerStops(request.symbol, at: now)
@@ -137,15 +152,18 @@ public actor VenueEngine {
         throws(VenueError) -> (order: VenueOrder, replayed: Bool)
     {
         guard let trigger = request.triggerPrice, trigger.isPositive else {
-            throw VenueError(.badRequest, code: "missing_field", field: "stopPrice", "a stop order needs a positive trigger price")
+            throw VenueError(
+                .badRequest, code: "missing_field", field: "stopPrice", "a stop order needs a positive trigger price")
         }
         if let listing = definition.listing(request.symbol), !trigger.isMultiple(of: listing.tickSize) {
-            throw VenueError(.rejected, code: RejectCode.offTick.rawValue,
-                             "trigger price \(trigger) is not a multiple of the tick size \(listing.tickSize)")
+            throw VenueError(
+                .rejected, code: RejectCode.offTick.rawValue,
+                "trigger price \(trigger) is not a multiple of the tick size \(listing.tickSize)")
         }
-        orders[id] = VenueOrder(id: id, clientKey: request.clientKey, owner: owner, symbol: request.symbol, side: request.side,
-                                type: .stop, limitPrice: nil, triggerPrice: trigger, quantity: request.quantity,
-                                timeInForce: request.timeInForce, createdAt: now, status: .open)
+        orders[id] = VenueOrder(
+            id: id, clientKey: request.clientKey, owner: owner, symbol: request.symbol, side: request.side,
+            type: .stop, limitPrice: nil, triggerPrice: trigger, quantity: request.quantity,
+            timeInForce: request.timeInForce, createdAt: now, status: .open)
         keys[key] = id
         pendingStops[request.symbol, default: []].append(id)
         triggerStops(request.symbol, at: now)
@@ -155,16 +173,19 @@ public actor VenueEngine {
     /// Sends every pending stop whose trigger the last trade has reached to the book, in arrival
     /// order, until none is left to trigger (a triggered stop's trades may trigger others).
     private func triggerStops(_ symbol: Symbol, at now: Timestamp) {
-        while let last = lastTrade[symbol], let index = pendingStops[symbol]?.firstIndex(where: { id in
-            guard let order = orders[id], let trigger = order.triggerPrice else { return false }
-            return order.side == .buy ? last >= trigger : last <= trigger
-        }) {
+        while let last = lastTrade[symbol],
+            let index = pendingStops[symbol]?.firstIndex(where: { id in
+                guard let order = orders[id], let trigger = order.triggerPrice else { return false }
+                return order.side == .buy ? last >= trigger : last <= trigger
+            })
+        {
             let id = pendingStops[symbol]!.remove(at: index)
             guard var order = orders[id] else { continue }
             order.isTriggered = true
             orders[id] = order
-            let market = BookOrder(id: id, account: try? AccountID(order.owner), side: order.side, limitPrice: nil,
-                                   quantity: order.quantity, timeInForce: .immediateOrCancel)
+            let market = BookOrder(
+                id: id, account: try? AccountID(order.owner), side: order.side, limitPrice: nil,
+                quantity: order.quantity, timeInForce: .immediateOrCancel)
             let events = withBook(symbol) { book -> EventLog? in
                 (try? book.submit(market, at: now)) != nil ? book.events : nil
             }
@@ -181,10 +202,12 @@ public actor VenueEngine {
     /// that no child reached the venue twice (one order per key, whatever the replays).
     public func clientOrders() -> [ClientOrderSummary] {
         orders.values.sorted { $0.id < $1.id }.map { order in
-            ClientOrderSummary(clientKey: order.clientKey, owner: order.owner, orderId: order.id.description, symbol: order.symbol.rawValue,
-                               side: order.side.rawValue, status: order.status.rawValue, quantity: order.quantity.description,
-                               filledQuantity: order.filledQuantity.description, fills: order.fills.count,
-                               submissions: submissions[order.owner + "\u{1F}" + order.clientKey] ?? 0)
+            ClientOrderSummary(
+                clientKey: order.clientKey, owner: order.owner, orderId: order.id.description,
+                symbol: order.symbol.rawValue,
+                side: order.side.rawValue, status: order.status.rawValue, quantity: order.quantity.description,
+                filledQuantity: order.filledQuantity.description, fills: order.fills.count,
+                submissions: submissions[order.owner + "\u{1F}" + order.clientKey] ?? 0)
         }
     }
 
@@ -198,7 +221,9 @@ public actor VenueEngine {
     public func cancel(_ id: OrderID, owner: String) throws(VenueError) -> VenueOrder {
         let order = try order(id, owner: owner)
         guard !order.status.isTerminal else {
-            throw VenueError(.notCancellable, code: "not_cancellable", "order \(id) is \(order.status.rawValue) and cannot be cancelled")
+            throw VenueError(
+                .notCancellable, code: "not_cancellable",
+                "order \(id) is \(order.status.rawValue) and cannot be cancelled")
         }
         if let index = pendingStops[order.symbol]?.firstIndex(of: id) {
             pendingStops[order.symbol]!.remove(at: index)
@@ -286,7 +311,8 @@ public actor VenueEngine {
         // Background participants withdraw some quotes that drifted from the path, then quote and trade.
         let symbol = listing.symbol
         let mid = simulation.mid(for: listing).rawValue
-        let limit = listing.tickSize.rawValue * Int64(definition.simulation.depthLevels + 4)
+        let limit =
+            listing.tickSize.rawValue * Int64(definition.simulation.depthLevels + 4)
             + mid / 10_000 * definition.simulation.halfSpreadBps.rawValue / BasisPoints.unit
         var live: [OrderID] = []
         for id in simulation.resting[symbol] ?? [] {
@@ -305,13 +331,16 @@ public actor VenueEngine {
         place(simulation.orders(for: listing, initial: false), symbol: symbol, at: now)
     }
 
-    private func place(_ quotes: [(side: Side, price: Price, quantity: Quantity, crossing: Bool)], symbol: Symbol, at now: Timestamp) {
+    private func place(
+        _ quotes: [(side: Side, price: Price, quantity: Quantity, crossing: Bool)], symbol: Symbol, at now: Timestamp
+    ) {
         let auction = definition.matching.model == .callAuction
         for quote in quotes {
             let id = OrderID(nextOrderID)
             nextOrderID += 1
-            let order = BookOrder(id: id, side: quote.side, limitPrice: quote.price, quantity: quote.quantity,
-                                  timeInForce: quote.crossing && !auction ? .immediateOrCancel : .goodTillCancelled)
+            let order = BookOrder(
+                id: id, side: quote.side, limitPrice: quote.price, quantity: quote.quantity,
+                timeInForce: quote.crossing && !auction ? .immediateOrCancel : .goodTillCancelled)
             let (events, rests) = withBook(symbol) { book -> (EventLog?, Bool) in
                 guard (try? book.submit(order, at: now)) != nil else { return (nil, false) }
                 return (book.events, book.restingOrder(id) != nil)
@@ -363,10 +392,15 @@ public actor VenueEngine {
 
     private func record(_ execution: Execution, orderID: OrderID, liquidity: VenueOrder.Liquidity, at now: Timestamp) {
         guard var order = orders[orderID] else { return }
-        let notional = (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
-        let (fee, commission, tax) = charges(notional: notional, side: order.side, liquidity: liquidity, firstFill: order.fills.isEmpty)
-        order.fills.append(VenueOrder.Fill(id: "\(instance)-\(order.symbol)-\(execution.id)", executionID: execution.id, time: now, quantity: execution.quantity, price: execution.price,
-                                           fee: fee, commission: commission, tax: tax, liquidity: liquidity))
+        let notional =
+            (try? Money.notional(price: execution.price, quantity: execution.quantity, rounding: .halfEven)) ?? .zero
+        let (fee, commission, tax) = charges(
+            notional: notional, side: order.side, liquidity: liquidity, firstFill: order.fills.isEmpty)
+        order.fills.append(
+            VenueOrder.Fill(
+                id: "\(instance)-\(order.symbol)-\(execution.id)", executionID: execution.id, time: now,
+                quantity: execution.quantity, price: execution.price,
+                fee: fee, commission: commission, tax: tax, liquidity: liquidity))
         order.filledQuantity = Quantity(rawValue: order.filledQuantity.rawValue + execution.quantity.rawValue)
         order.notional = Money(rawValue: order.notional.rawValue + notional.rawValue)
         order.status = order.filledQuantity == order.quantity ? .filled : .partiallyFilled

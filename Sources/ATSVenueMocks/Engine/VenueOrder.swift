@@ -4,7 +4,9 @@ import ATSVenues
 /// An order a client placed at a mock venue, as the venue tracks it.
 public struct VenueOrder: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
-        case open, partiallyFilled = "partially_filled", filled, cancelled, expired
+        case open
+        case partiallyFilled = "partially_filled"
+        case filled, cancelled, expired
 
         public var isTerminal: Bool { self == .filled || self == .cancelled || self == .expired }
     }
@@ -65,7 +67,8 @@ public struct VenueOrder: Sendable, Hashable {
     /// Whether a resubmission under the same key asks for the same order.
     func matches(_ request: VenueOrderRequest) -> Bool {
         symbol == request.symbol && side == request.side && type == request.type && limitPrice == request.limitPrice
-            && triggerPrice == request.triggerPrice && quantity == request.quantity && timeInForce == request.timeInForce
+            && triggerPrice == request.triggerPrice && quantity == request.quantity
+            && timeInForce == request.timeInForce
     }
 }
 
@@ -81,8 +84,10 @@ public struct VenueOrderRequest: Sendable, Hashable {
     public var quantity: Quantity
     public var timeInForce: TimeInForce
 
-    public init(clientKey: String, symbol: Symbol, side: Side, type: OrderType.Kind, limitPrice: Price?, quantity: Quantity,
-                timeInForce: TimeInForce, triggerPrice: Price? = nil) {
+    public init(
+        clientKey: String, symbol: Symbol, side: Side, type: OrderType.Kind, limitPrice: Price?, quantity: Quantity,
+        timeInForce: TimeInForce, triggerPrice: Price? = nil
+    ) {
         self.clientKey = clientKey
         self.triggerPrice = triggerPrice
         self.symbol = symbol
@@ -97,8 +102,12 @@ public struct VenueOrderRequest: Sendable, Hashable {
 /// Why a mock venue refused a request, before each dialect renders it in its own error shape.
 public struct VenueError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
-        case unauthorized, badRequest = "bad_request", notFound = "not_found", conflict, rejected
-        case notCancellable = "not_cancellable", rateLimited = "rate_limited"
+        case unauthorized
+        case badRequest = "bad_request"
+        case notFound = "not_found"
+        case conflict, rejected
+        case notCancellable = "not_cancellable"
+        case rateLimited = "rate_limited"
     }
 
     public let kind: Kind
@@ -116,7 +125,8 @@ public struct VenueError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(_ rejection: Rejection) {
-        self.init(rejection.code == .rateLimited ? .rateLimited : .rejected, code: rejection.code.rawValue, rejection.message)
+        self.init(
+            rejection.code == .rateLimited ? .rateLimited : .rejected, code: rejection.code.rawValue, rejection.message)
     }
 
     public var description: String { "\(code): \(message)" }

@@ -12,11 +12,19 @@ public enum CustodyLocation: Sendable, Hashable, Comparable, Codable, CustomStri
     case transit
 
     public init?(_ text: String) {
-        if text == "bank" { self = .bank; return }
-        if text == "transit" { self = .transit; return }
+        if text == "bank" {
+            self = .bank
+            return
+        }
+        if text == "transit" {
+            self = .transit
+            return
+        }
         if text.hasPrefix("wallet:") {
             let chain = String(text.dropFirst("wallet:".count))
-            guard !chain.isEmpty, chain.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) else { return nil }
+            guard !chain.isEmpty,
+                chain.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 })
+            else { return nil }
             self = .wallet(chain: chain)
             return
         }
@@ -41,8 +49,11 @@ public enum CustodyLocation: Sendable, Hashable, Comparable, Codable, CustomStri
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let location = CustodyLocation(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
-                "\"\(text)\" is not a location (wallet:<chain>, custodian:<venue>, bank)"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription:
+                        "\"\(text)\" is not a location (wallet:<chain>, custodian:<venue>, bank)"))
         }
         self = location
     }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Decodes JSON into `T`, turning decoding errors into ``ConfigurationError``s that name the key.
-public func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(ConfigurationError) -> T {
+public func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(ConfigurationError)
+    -> T
+{
     do {
         return try JSONDecoder().decode(type, from: data)
     } catch let error as DecodingError {
@@ -9,14 +11,17 @@ public func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, f
         case .keyNotFound(let key, let context):
             throw ConfigurationError(file: file, key: path(context.codingPath + [key]), reason: "is missing")
         case .typeMismatch(let expected, let context):
-            throw ConfigurationError(file: file, key: path(context.codingPath),
-                                     reason: "has the wrong type (expected \(describe(expected))): \(context.debugDescription)")
+            throw ConfigurationError(
+                file: file, key: path(context.codingPath),
+                reason: "has the wrong type (expected \(describe(expected))): \(context.debugDescription)")
         case .valueNotFound(let expected, let context):
-            throw ConfigurationError(file: file, key: path(context.codingPath), reason: "is null; expected \(describe(expected))")
+            throw ConfigurationError(
+                file: file, key: path(context.codingPath), reason: "is null; expected \(describe(expected))")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-                throw ConfigurationError(file: file, key: "", reason: "is not valid JSON: \(underlying ?? context.debugDescription)")
+                throw ConfigurationError(
+                    file: file, key: "", reason: "is not valid JSON: \(underlying ?? context.debugDescription)")
             }
             throw ConfigurationError(file: file, key: path(context.codingPath), reason: context.debugDescription)
         @unknown default:
@@ -61,7 +66,8 @@ extension KeyedDecodingContainer {
     func setting(_ key: Key, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
         guard let found = try decodeIfPresent(Int.self, forKey: key) else { return fallback }
         guard range.contains(found) else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "must be from \(range.lowerBound) to \(range.upperBound)")
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "must be from \(range.lowerBound) to \(range.upperBound)")
         }
         return found
     }

@@ -19,7 +19,8 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
 
     /// Loads `config.json` and checks it against the venue catalog.
     public static func load(from path: String, venues: VenueCatalog) throws(ConfigurationError) -> RouterConfiguration {
-        let configuration = try decodeConfiguration(RouterConfiguration.self, from: try readConfigurationFile(path), file: path)
+        let configuration = try decodeConfiguration(
+            RouterConfiguration.self, from: try readConfigurationFile(path), file: path)
         try configuration.validate(file: path, venues: venues)
         return configuration
     }
@@ -32,14 +33,19 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
 
     /// Checks what decoding cannot: unique ids, known countries and venues, consistent rules.
     public func validate(file: String, venues: VenueCatalog) throws(ConfigurationError) {
-        func fail(_ key: String, _ reason: String) -> ConfigurationError { ConfigurationError(file: file, key: key, reason: reason) }
+        func fail(_ key: String, _ reason: String) -> ConfigurationError {
+            ConfigurationError(file: file, key: key, reason: reason)
+        }
         guard version == 1 else { throw fail("version", "is \(version); this build reads version 1") }
         var symbols = Set<Symbol>()
         for (i, security) in securities.enumerated() {
             let key = "securities[\(i)]"
-            guard symbols.insert(security.symbol).inserted else { throw fail("\(key).symbol", "\(security.symbol) appears twice") }
+            guard symbols.insert(security.symbol).inserted else {
+                throw fail("\(key).symbol", "\(security.symbol) appears twice")
+            }
             for (j, country) in security.transferRules.restrictedCountries.enumerated() where !isCountryCode(country) {
-                throw fail("\(key).transferRules.restrictedCountries[\(j)]", "\"\(country)\" is not an ISO 3166 alpha-2 code")
+                throw fail(
+                    "\(key).transferRules.restrictedCountries[\(j)]", "\"\(country)\" is not an ISO 3166 alpha-2 code")
             }
             if security.exemption == .regS {
                 guard let category = security.regulationSCategory, (1...3).contains(category) else {
@@ -56,7 +62,8 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
                 throw fail("\(key).transferRules.maximumHolders", "must be at least 1")
             }
             if security.exemption == .fund3c7 && !rules.qualifiedPurchaserOnly {
-                throw fail("\(key).transferRules.qualifiedPurchaserOnly", "a 3(c)(7) fund admits qualified purchasers only")
+                throw fail(
+                    "\(key).transferRules.qualifiedPurchaserOnly", "a 3(c)(7) fund admits qualified purchasers only")
             }
         }
         var ids = Set<AccountID>()
@@ -64,7 +71,9 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
         for (i, account) in accounts.enumerated() {
             let key = "accounts[\(i)]"
             guard ids.insert(account.id).inserted else { throw fail("\(key).id", "\(account.id) appears twice") }
-            guard isCountryCode(account.country) else { throw fail("\(key).country", "\"\(account.country)\" is not an ISO 3166 alpha-2 code") }
+            guard isCountryCode(account.country) else {
+                throw fail("\(key).country", "\"\(account.country)\" is not an ISO 3166 alpha-2 code")
+            }
             if account.country == "US" && !account.usPerson {
                 throw fail("\(key).usPerson", "a US resident is a US person")
             }
@@ -76,7 +85,9 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             }
             if let custody = account.custody {
                 guard case .custodian(let id) = custody else {
-                    throw fail("\(key).custody", "is \(custody); give a custodian (custodian:<venue>), or leave it out for self-custody wallets")
+                    throw fail(
+                        "\(key).custody",
+                        "is \(custody); give a custodian (custodian:<venue>), or leave it out for self-custody wallets")
                 }
                 guard let venue = venues.venue(id), venue.settlement.model == .custodialBookEntry else {
                     throw fail("\(key).custody", "\(id) is not a venue with a custodian (custodial book entry)")
@@ -84,7 +95,10 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             }
             for (j, cash) in (account.cash ?? []).enumerated() {
                 guard cash.asset.isKept(at: cash.location) else {
-                    throw fail("\(key).cash[\(j)].location", "\(cash.asset.rawValue) is not kept at \(cash.location) (dollars: bank or custodian:<venue>; USDC: wallet:<chain>)")
+                    throw fail(
+                        "\(key).cash[\(j)].location",
+                        "\(cash.asset.rawValue) is not kept at \(cash.location) (dollars: bank or custodian:<venue>; USDC: wallet:<chain>)"
+                    )
                 }
                 if case .custodian(let id) = cash.location, venues.venue(id)?.settlement.model != .custodialBookEntry {
                     throw fail("\(key).cash[\(j)].location", "\(id) is not a venue with a custodian")
@@ -93,7 +107,9 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             }
             if let apiKey = account.apiKey {
                 guard apiKey.count >= 16 else { throw fail("\(key).apiKey", "must be at least 16 characters") }
-                guard keys.insert(apiKey).inserted else { throw fail("\(key).apiKey", "is shared with another account") }
+                guard keys.insert(apiKey).inserted else {
+                    throw fail("\(key).apiKey", "is shared with another account")
+                }
             }
         }
         for (name, endpoint) in (routing?.venues ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -110,8 +126,9 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
         }
         for venue in venues.venues {
             for (i, listing) in venue.listings.enumerated() where security(listing.symbol) == nil {
-                throw ConfigurationError(file: venues.file(of: venue.id), key: "listings[\(i)].symbol",
-                                         reason: "\(listing.symbol) is not in the securities master (\(file))")
+                throw ConfigurationError(
+                    file: venues.file(of: venue.id), key: "listings[\(i)].symbol",
+                    reason: "\(listing.symbol) is not in the securities master (\(file))")
             }
         }
     }

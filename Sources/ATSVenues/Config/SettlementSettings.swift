@@ -32,15 +32,18 @@ public struct SettlementSettings: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         fourStepMinimumMinutes = try container.setting(.fourStepMinimumMinutes, 5, range: 0...10_080)
-        fourStepMaximumMinutes = try container.setting(.fourStepMaximumMinutes, 30, range: fourStepMinimumMinutes...10_080)
+        fourStepMaximumMinutes = try container.setting(
+            .fourStepMaximumMinutes, 30, range: fourStepMinimumMinutes...10_080)
         fourStepFailuresPer10000 = try container.setting(.fourStepFailuresPer10000, 200, range: 0...10_000)
         bridgeMinutes = try container.setting(.bridgeMinutes, 20, range: 0...10_080)
         bridgeFee = try container.decodeIfPresent(Money.self, forKey: .bridgeFee) ?? bridgeFee
         if bridgeFee.isNegative {
-            throw DecodingError.dataCorruptedError(forKey: .bridgeFee, in: container, debugDescription: "must not be negative")
+            throw DecodingError.dataCorruptedError(
+                forKey: .bridgeFee, in: container, debugDescription: "must not be negative")
         }
         custodianTransferMinutes = try container.setting(.custodianTransferMinutes, 60, range: 0...10_080)
-        counterpartyInventory = try container.decodeIfPresent(Quantity.self, forKey: .counterpartyInventory) ?? counterpartyInventory
+        counterpartyInventory =
+            try container.decodeIfPresent(Quantity.self, forKey: .counterpartyInventory) ?? counterpartyInventory
         counterpartyCash = try container.decodeIfPresent(Money.self, forKey: .counterpartyCash) ?? counterpartyCash
     }
 }

@@ -14,11 +14,13 @@ public struct VenueCatalog: Sendable, Hashable {
     /// The same venues with their published order rate limits lifted: for load benchmarks, where
     /// the published 5 to 20 orders a second would measure pacing.
     public func liftingRateLimits() -> VenueCatalog {
-        VenueCatalog(directory: directory, venues: venues.map { venue in
-            var venue = venue
-            venue.rateLimit = .init(requestsPerSecond: 1_000_000, burst: 1_000_000)
-            return venue
-        })
+        VenueCatalog(
+            directory: directory,
+            venues: venues.map { venue in
+                var venue = venue
+                venue.rateLimit = .init(requestsPerSecond: 1_000_000, burst: 1_000_000)
+                return venue
+            })
     }
 
     /// Loads every `*.json` in `directory`.
@@ -26,11 +28,15 @@ public struct VenueCatalog: Sendable, Hashable {
     public static func load(directory: String) throws(ConfigurationError) -> VenueCatalog {
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
+                .sorted()
         } catch {
-            throw ConfigurationError(file: directory, key: "", reason: "cannot list the venues directory: \(error.localizedDescription)")
+            throw ConfigurationError(
+                file: directory, key: "", reason: "cannot list the venues directory: \(error.localizedDescription)")
         }
-        guard !names.isEmpty else { throw ConfigurationError(file: directory, key: "", reason: "holds no venue definitions (*.json)") }
+        guard !names.isEmpty else {
+            throw ConfigurationError(file: directory, key: "", reason: "holds no venue definitions (*.json)")
+        }
         var venues: [VenueDefinition] = []
         for name in names {
             let file = (directory as NSString).appendingPathComponent(name)
@@ -41,8 +47,9 @@ public struct VenueCatalog: Sendable, Hashable {
         var dialects: [VenueDefinition.Dialect: VenueID] = [:]
         for venue in venues {
             if let other = dialects[venue.dialect] {
-                throw ConfigurationError(file: (directory as NSString).appendingPathComponent("\(venue.id).json"), key: "dialect",
-                                         reason: "\(venue.dialect.rawValue) is already the dialect of \(other)")
+                throw ConfigurationError(
+                    file: (directory as NSString).appendingPathComponent("\(venue.id).json"), key: "dialect",
+                    reason: "\(venue.dialect.rawValue) is already the dialect of \(other)")
             }
             dialects[venue.dialect] = venue.id
         }
@@ -64,24 +71,38 @@ extension VenueDefinition {
     /// Checks what decoding cannot: the id matches the file, schedules and sessions make sense,
     /// listings are on their own grids, and the simulation can quote them.
     public func validate(file: String, expectedID: String) throws(ConfigurationError) {
-        func fail(_ key: String, _ reason: String) -> ConfigurationError { ConfigurationError(file: file, key: key, reason: reason) }
-        guard id.rawValue == expectedID else { throw fail("id", "is \"\(id)\" but the file is named \(expectedID).json") }
-        guard isCountryCode(jurisdiction) else { throw fail("jurisdiction", "\"\(jurisdiction)\" is not an ISO 3166 alpha-2 code") }
-        guard TimeZone(identifier: timeZone) != nil else { throw fail("timeZone", "\"\(timeZone)\" is not a known IANA time zone") }
+        func fail(_ key: String, _ reason: String) -> ConfigurationError {
+            ConfigurationError(file: file, key: key, reason: reason)
+        }
+        guard id.rawValue == expectedID else {
+            throw fail("id", "is \"\(id)\" but the file is named \(expectedID).json")
+        }
+        guard isCountryCode(jurisdiction) else {
+            throw fail("jurisdiction", "\"\(jurisdiction)\" is not an ISO 3166 alpha-2 code")
+        }
+        guard TimeZone(identifier: timeZone) != nil else {
+            throw fail("timeZone", "\"\(timeZone)\" is not a known IANA time zone")
+        }
         switch (matching.model, matching.auction) {
         case (.callAuction, nil):
             throw fail("matching.auction", "a periodic call auction needs its schedule")
         case (.continuous, .some):
             throw fail("matching.auction", "a continuous venue has no auction schedule")
         case (.callAuction, .some(let schedule)):
-            guard schedule.intervalMinutes > 0 else { throw fail("matching.auction.intervalMinutes", "must be positive") }
-            guard schedule.first <= schedule.last else { throw fail("matching.auction.first", "is after matching.auction.last") }
+            guard schedule.intervalMinutes > 0 else {
+                throw fail("matching.auction.intervalMinutes", "must be positive")
+            }
+            guard schedule.first <= schedule.last else {
+                throw fail("matching.auction.first", "is after matching.auction.last")
+            }
             guard !sessions.isEmpty else { throw fail("sessions", "a scheduled auction needs the days it runs on") }
         case (.continuous, nil):
             break
         }
         for (i, session) in sessions.enumerated() {
-            guard session.start < session.end else { throw fail("sessions[\(i)].end", "\(session.end) is not after \(session.start)") }
+            guard session.start < session.end else {
+                throw fail("sessions[\(i)].end", "\(session.end) is not after \(session.start)")
+            }
             guard !session.days.isEmpty else { throw fail("sessions[\(i)].days", "is empty") }
         }
         guard !orderTypes.isEmpty else { throw fail("orderTypes", "is empty") }
@@ -90,26 +111,43 @@ extension VenueDefinition {
         var symbols = Set<Symbol>()
         for (i, listing) in listings.enumerated() {
             let key = "listings[\(i)]"
-            guard symbols.insert(listing.symbol).inserted else { throw fail("\(key).symbol", "\(listing.symbol) is listed twice") }
+            guard symbols.insert(listing.symbol).inserted else {
+                throw fail("\(key).symbol", "\(listing.symbol) is listed twice")
+            }
             guard listing.tickSize.isPositive else { throw fail("\(key).tickSize", "must be positive") }
             guard listing.lotSize.isPositive else { throw fail("\(key).lotSize", "must be positive") }
             guard listing.minimumQuantity.isPositive, listing.minimumQuantity.isMultiple(of: listing.lotSize) else {
-                throw fail("\(key).minimumQuantity", "\(listing.minimumQuantity) must be a positive multiple of the lot size \(listing.lotSize)")
+                throw fail(
+                    "\(key).minimumQuantity",
+                    "\(listing.minimumQuantity) must be a positive multiple of the lot size \(listing.lotSize)")
             }
-            guard listing.maximumOrderQuantity >= listing.minimumQuantity, listing.maximumOrderQuantity.isMultiple(of: listing.lotSize) else {
-                throw fail("\(key).maximumOrderQuantity", "\(listing.maximumOrderQuantity) must be a multiple of the lot size and at least the minimum quantity")
+            guard listing.maximumOrderQuantity >= listing.minimumQuantity,
+                listing.maximumOrderQuantity.isMultiple(of: listing.lotSize)
+            else {
+                throw fail(
+                    "\(key).maximumOrderQuantity",
+                    "\(listing.maximumOrderQuantity) must be a multiple of the lot size and at least the minimum quantity"
+                )
             }
-            guard !listing.minimumOrderValue.isNegative else { throw fail("\(key).minimumOrderValue", "must not be negative") }
+            guard !listing.minimumOrderValue.isNegative else {
+                throw fail("\(key).minimumOrderValue", "must not be negative")
+            }
             guard listing.priceBandPercent.isPositive else { throw fail("\(key).priceBandPercent", "must be positive") }
             guard listing.referencePrice.isPositive, listing.referencePrice.isMultiple(of: listing.tickSize) else {
-                throw fail("\(key).referencePrice", "\(listing.referencePrice) must be positive and on the tick grid \(listing.tickSize)")
+                throw fail(
+                    "\(key).referencePrice",
+                    "\(listing.referencePrice) must be positive and on the tick grid \(listing.tickSize)")
             }
             guard simulation.orderSize.isMultiple(of: listing.lotSize) else {
-                throw fail("simulation.orderSize", "\(simulation.orderSize) is not a multiple of \(listing.symbol)'s lot size \(listing.lotSize)")
+                throw fail(
+                    "simulation.orderSize",
+                    "\(simulation.orderSize) is not a multiple of \(listing.symbol)'s lot size \(listing.lotSize)")
             }
         }
         guard !fees.fixedPerOrder.isNegative else { throw fail("fees.fixedPerOrder", "must not be negative") }
-        for (name, countries) in [("allowedCountries", eligibility.allowedCountries), ("deniedCountries", eligibility.deniedCountries)] {
+        for (name, countries) in [
+            ("allowedCountries", eligibility.allowedCountries), ("deniedCountries", eligibility.deniedCountries),
+        ] {
             for (i, country) in countries.enumerated() where !isCountryCode(country) {
                 throw fail("eligibility.\(name)[\(i)]", "\"\(country)\" is not an ISO 3166 alpha-2 code")
             }
@@ -125,12 +163,16 @@ extension VenueDefinition {
         guard simulation.ordersPerLevel >= 1 else { throw fail("simulation.ordersPerLevel", "must be at least 1") }
         guard simulation.orderSize.isPositive else { throw fail("simulation.orderSize", "must be positive") }
         guard simulation.eventsPerStep >= 0 else { throw fail("simulation.eventsPerStep", "must not be negative") }
-        let topLevelKeys: Set<String> = ["id", "name", "regulator", "jurisdiction", "matching", "timeZone", "sessions", "orderTypes",
-                                         "timeInForce", "listings", "fees", "eligibility", "settlement", "chain", "dialect",
-                                         "rateLimit", "simulation"]
+        let topLevelKeys: Set<String> = [
+            "id", "name", "regulator", "jurisdiction", "matching", "timeZone", "sessions", "orderTypes",
+            "timeInForce", "listings", "fees", "eligibility", "settlement", "chain", "dialect",
+            "rateLimit", "simulation",
+        ]
         for (i, assumption) in assumptions.enumerated() {
             let head = String(assumption.prefix { $0 != "." && $0 != "[" })
-            guard topLevelKeys.contains(head) else { throw fail("assumptions[\(i)]", "\"\(assumption)\" names no key of this file") }
+            guard topLevelKeys.contains(head) else {
+                throw fail("assumptions[\(i)]", "\"\(assumption)\" names no key of this file")
+            }
         }
     }
 }

@@ -16,7 +16,9 @@ extension VenueDefinition {
     /// always open (its session is called `OPEN`).
     public func session(at time: Timestamp) -> Session? {
         guard !sessions.isEmpty else {
-            return Session(name: "OPEN", start: LocalTime(hour: 0, minute: 0), end: LocalTime(hour: 24, minute: 0), days: Weekday.allCases)
+            return Session(
+                name: "OPEN", start: LocalTime(hour: 0, minute: 0), end: LocalTime(hour: 24, minute: 0),
+                days: Weekday.allCases)
         }
         let (weekday, local) = localTime(at: time)
         return sessions.first { $0.days.contains(weekday) && $0.start <= local && local < $0.end }
@@ -27,7 +29,8 @@ extension VenueDefinition {
         guard let schedule = matching.auction else { return false }
         let (weekday, local) = localTime(at: time)
         guard sessions.contains(where: { $0.days.contains(weekday) }),
-              schedule.first <= local, local <= schedule.last else { return false }
+            schedule.first <= local, local <= schedule.last
+        else { return false }
         return (local.minutesAfterMidnight - schedule.first.minutesAfterMidnight) % schedule.intervalMinutes == 0
     }
 }
