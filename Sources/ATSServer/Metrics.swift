@@ -21,101 +21,129 @@ public final class RouterMetrics: Sendable {
 
     /// The Prometheus text exposition (format 0.0.4).
     func render(_ runtime: RouterRuntime) async -> String {
+        var text = Exposition()
+        renderOwn(&text)
+        renderOrders(&text, await runtime.router.orders.statistics())
+        renderSettlement(&text, runtime.router.settlement.statistics())
+        renderVenues(&text, await runtime.venueViews())
+        return text.lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Lines of the exposition, family by family.
+    struct Exposition {
         var lines: [String] = []
-        func family(_ name: String, _ type: String, _ help: String) {
+
+        mutating func family(_ name: String, _ type: String, _ help: String) {
             lines.append("# HELP \(name) \(help)")
             lines.append("# TYPE \(name) \(type)")
         }
-        func label(_ text: String) -> String {
+
+        static func label(_ text: String) -> String {
             text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n")
         }
+    }
+
+    /// What the API counted itself: orders accepted and replayed, requests by status, errors by code.
+    private func renderOwn(_ text: inout Exposition) {
         let own = counters.withLock { $0 }
-        family(
+        text.family(
             "ats_orders_accepted_total", "counter",
             "Parent orders accepted by this process (idempotent replays not counted).")
-        lines.append("ats_orders_accepted_total \(own["ats_orders_accepted_total", default: 0])")
-        family(
+        text.lines.append("ats_orders_accepted_total \(own["ats_orders_accepted_total", default: 0])")
+        text.family(
             "ats_orders_replayed_total", "counter", "Submissions answered with an existing order (same clientOrderId).")
-        lines.append("ats_orders_replayed_total \(own["ats_orders_replayed_total", default: 0])")
-        family("ats_http_requests_total", "counter", "API requests by HTTP status.")
+        text.lines.append("ats_orders_replayed_total \(own["ats_orders_replayed_total", default: 0])")
+        text.family("ats_http_requests_total", "counter", "API requests by HTTP status.")
         for (key, value) in own.sorted(by: { $0.key < $1.key }) where key.hasPrefix("http:") {
-            lines.append("ats_http_requests_total{status=\"\(key.dropFirst(5))\"} \(value)")
+            text.lines.append("ats_http_requests_total{status=\"\(key.dropFirst(5))\"} \(value)")
         }
-        family("ats_api_errors_total", "counter", "API error replies by error code.")
+        text.family("ats_api_errors_total", "counter", "API error replies by error code.")
         for (key, value) in own.sorted(by: { $0.key < $1.key }) where key.hasPrefix("error:") {
-            lines.append("ats_api_errors_total{code=\"\(label(String(key.dropFirst(6))))\"} \(value)")
+            text.lines.append("ats_api_errors_total{code=\"\(Exposition.label(String(key.dropFirst(6))))\"} \(value)")
         }
-        let statistics = await runtime.router.orders.statistics()
-        family("ats_orders", "gauge", "Parent orders in the journal by status.")
+    }
+
+    /// Parents by status, rejections by rule, children and fills by venue.
+    private func renderOrders(_ text: inout Exposition, _ statistics: OrderManager.Statistics) {
+        text.family("ats_orders", "gauge", "Parent orders in the journal by status.")
         for status in [
             ParentOrder.Status.working, .resting, .filled, .partiallyFilled, .expired, .cancelled, .rejected,
         ] {
-            lines.append("ats_orders{status=\"\(status.rawValue)\"} \(statistics.parentsByStatus[status, default: 0])")
+            text.lines.append(
+                "ats_orders{status=\"\(status.rawValue)\"} \(statistics.parentsByStatus[status, default: 0])")
         }
-        family("ats_rejections", "gauge", "Parent rejections and child refusals by rule code.")
+        text.family("ats_rejections", "gauge", "Parent rejections and child refusals by rule code.")
         for (code, value) in statistics.rejectionsByCode.sorted(by: { $0.key < $1.key }) {
-            lines.append("ats_rejections{code=\"\(label(code))\"} \(value)")
+            text.lines.append("ats_rejections{code=\"\(Exposition.label(code))\"} \(value)")
         }
-        family("ats_child_orders", "gauge", "Child orders by venue.")
+        text.family("ats_child_orders", "gauge", "Child orders by venue.")
         for (venue, value) in statistics.childrenByVenue.sorted(by: { $0.key < $1.key }) {
-            lines.append("ats_child_orders{venue=\"\(venue)\"} \(value)")
+            text.lines.append("ats_child_orders{venue=\"\(venue)\"} \(value)")
         }
-        family("ats_fills", "gauge", "Fills (executions) by venue.")
+        text.family("ats_fills", "gauge", "Fills (executions) by venue.")
         for (venue, value) in statistics.fillsByVenue.sorted(by: { $0.key < $1.key }) {
-            lines.append("ats_fills{venue=\"\(venue)\"} \(value)")
+            text.lines.append("ats_fills{venue=\"\(venue)\"} \(value)")
         }
-        let settlement = runtime.router.settlement.statistics()
-        family("ats_settlements", "gauge", "Settlements (one per execution) by settlement model and status.")
+    }
+
+    /// Settlements by model and status, failures by code, custody transfers by status.
+    private func renderSettlement(_ text: inout Exposition, _ settlement: SettlementBook.Statistics) {
+        text.family("ats_settlements", "gauge", "Settlements (one per execution) by settlement model and status.")
         var bySettlement: [String: Int] = [:]
         for (kind, count) in settlement.settlements {
             bySettlement["\(kind.model.rawValue)|\(kind.status.rawValue)", default: 0] += count
         }
         for model in [VenueDefinition.SettlementModel.threeStep, .fourStep, .custodialBookEntry] {
             for status in SettlementRecord.Status.allCases {
-                lines.append(
+                text.lines.append(
                     "ats_settlements{model=\"\(model.rawValue)\",status=\"\(status.rawValue)\"} \(bySettlement["\(model.rawValue)|\(status.rawValue)"] ?? 0)"
                 )
             }
         }
-        family("ats_settlement_failures", "gauge", "Failed settlements by failure code.")
+        text.family("ats_settlement_failures", "gauge", "Failed settlements by failure code.")
         for (code, count) in settlement.failures.sorted(by: { $0.key < $1.key }) {
-            lines.append("ats_settlement_failures{code=\"\(label(code))\"} \(count)")
+            text.lines.append("ats_settlement_failures{code=\"\(Exposition.label(code))\"} \(count)")
         }
-        family("ats_custody_transfers", "gauge", "Custody transfers by status.")
+        text.family("ats_custody_transfers", "gauge", "Custody transfers by status.")
         for status in CustodyTransfer.Status.allCases {
-            lines.append("ats_custody_transfers{status=\"\(status.rawValue)\"} \(settlement.transfers[status] ?? 0)")
+            text.lines.append(
+                "ats_custody_transfers{status=\"\(status.rawValue)\"} \(settlement.transfers[status] ?? 0)")
         }
-        let venues = await runtime.venueViews()
-        family(
+    }
+
+    /// Each venue's health, call latency and outcomes, and quote ages.
+    private func renderVenues(_ text: inout Exposition, _ venues: [APIViews.VenueView]) {
+        text.family(
             "ats_venue_healthy", "gauge",
             "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.")
-        for venue in venues { lines.append("ats_venue_healthy{venue=\"\(venue.id)\"} \(venue.healthy ? 1 : 0)") }
-        family("ats_venue_latency_seconds", "summary", "Latency of successful venue calls over the most recent 1,024.")
+        for venue in venues { text.lines.append("ats_venue_healthy{venue=\"\(venue.id)\"} \(venue.healthy ? 1 : 0)") }
+        text.family(
+            "ats_venue_latency_seconds", "summary", "Latency of successful venue calls over the most recent 1,024.")
         for venue in venues {
             if let p50 = venue.latencyP50Ms {
-                lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.5\"} \(seconds(p50))")
+                text.lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.5\"} \(seconds(p50))")
             }
             if let p99 = venue.latencyP99Ms {
-                lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.99\"} \(seconds(p99))")
+                text.lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.99\"} \(seconds(p99))")
             }
         }
-        family("ats_venue_calls_total", "counter", "Venue calls made and failed.")
+        text.family("ats_venue_calls_total", "counter", "Venue calls made and failed.")
         for venue in venues {
-            lines.append("ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"ok\"} \(venue.calls - venue.failures)")
-            lines.append("ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"failed\"} \(venue.failures)")
+            text.lines.append(
+                "ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"ok\"} \(venue.calls - venue.failures)")
+            text.lines.append("ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"failed\"} \(venue.failures)")
         }
-        family("ats_quote_age_seconds", "gauge", "Time since each venue's book was last confirmed by a poll.")
+        text.family("ats_quote_age_seconds", "gauge", "Time since each venue's book was last confirmed by a poll.")
         for venue in venues {
             for listing in venue.listings {
                 if let age = listing.quoteAgeMs {
-                    lines.append(
+                    text.lines.append(
                         "ats_quote_age_seconds{venue=\"\(venue.id)\",symbol=\"\(listing.symbol)\"} \(Double(age) / 1_000)"
                     )
                 }
             }
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     private func seconds(_ milliseconds: Double) -> String { String(milliseconds / 1_000) }

@@ -41,17 +41,33 @@ struct OrderRequestParser: Sendable {
         }
         let quantity = try decimal(body, "quantity", Quantity.self, required: true)!
         guard quantity.isPositive else { throw .invalid("quantity", "must be greater than zero") }
-        let limitPrice = try decimal(body, "limitPrice", Price.self, required: false)
-        if let limitPrice {
-            guard limitPrice.isPositive else { throw .invalid("limitPrice", "must be greater than zero") }
-            let ticks = catalog.venues.compactMap { $0.listing(symbol)?.tickSize }
-            if !ticks.isEmpty && !ticks.contains(where: { limitPrice.rawValue % $0.rawValue == 0 }) {
-                let shown = Set(ticks.map(\.description)).sorted().joined(separator: ", ")
-                throw APIError(
-                    .unprocessableContent, "off_tick",
-                    "limitPrice: \(limitPrice) is on no listing venue's tick (\(shown))", field: "limitPrice")
-            }
+        let limitPrice = try limitPrice(body, symbol: symbol)
+        let (timeInForce, strategy) = try terms(body)
+        let include = try venues(body, "includeVenues")
+        let exclude = try venues(body, "excludeVenues")
+        let clientOrderId = try clientOrderId(body)
+        return ParentOrderRequest(
+            account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
+            timeInForce: timeInForce, strategy: strategy, includeVenues: include, excludeVenues: exclude,
+            clientOrderId: clientOrderId)
+    }
+
+    /// `limitPrice`, when given: positive, and on the tick of some venue listing the security.
+    func limitPrice(_ body: [String: Any], symbol: Symbol) throws(APIError) -> Price? {
+        guard let limitPrice = try decimal(body, "limitPrice", Price.self, required: false) else { return nil }
+        guard limitPrice.isPositive else { throw .invalid("limitPrice", "must be greater than zero") }
+        let ticks = catalog.venues.compactMap { $0.listing(symbol)?.tickSize }
+        if !ticks.isEmpty && !ticks.contains(where: { limitPrice.rawValue % $0.rawValue == 0 }) {
+            let shown = Set(ticks.map(\.description)).sorted().joined(separator: ", ")
+            throw APIError(
+                .unprocessableContent, "off_tick",
+                "limitPrice: \(limitPrice) is on no listing venue's tick (\(shown))", field: "limitPrice")
         }
+        return limitPrice
+    }
+
+    /// `timeInForce` (default IOC) and `strategy` (default cost).
+    func terms(_ body: [String: Any]) throws(APIError) -> (TimeInForce.Kind, PlanStrategy) {
         var timeInForce = TimeInForce.Kind.ioc
         if let text = try string(body, "timeInForce", required: false) {
             guard let kind = TimeInForce.Kind(caseInsensitive: text), Self.timesInForce.contains(kind) else {
@@ -70,20 +86,18 @@ struct OrderRequestParser: Sendable {
             }
             strategy = value
         }
-        let include = try venues(body, "includeVenues")
-        let exclude = try venues(body, "excludeVenues")
-        let clientOrderId = try string(body, "clientOrderId", required: false)
-        if let clientOrderId {
-            guard (1...64).contains(clientOrderId.utf8.count),
-                clientOrderId.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
-            else {
-                throw .invalid("clientOrderId", "must be 1 to 64 printable ASCII characters without spaces")
-            }
+        return (timeInForce, strategy)
+    }
+
+    /// `clientOrderId`, when given: 1 to 64 printable ASCII characters without spaces.
+    func clientOrderId(_ body: [String: Any]) throws(APIError) -> String? {
+        guard let clientOrderId = try string(body, "clientOrderId", required: false) else { return nil }
+        guard (1...64).contains(clientOrderId.utf8.count),
+            clientOrderId.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else {
+            throw .invalid("clientOrderId", "must be 1 to 64 printable ASCII characters without spaces")
         }
-        return ParentOrderRequest(
-            account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
-            timeInForce: timeInForce, strategy: strategy, includeVenues: include, excludeVenues: exclude,
-            clientOrderId: clientOrderId)
+        return clientOrderId
     }
 
     /// A custody transfer asked for by `POST /v1/transfers`.

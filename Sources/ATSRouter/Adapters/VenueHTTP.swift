@@ -54,12 +54,27 @@ public struct VenueHTTP: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let status: Int
-        let data: Data
+        let (status, data) = try await exchange(request, method: method, path: path)
+        if (200..<300).contains(status) { return data }
+        let shape = errorShape(data)
+        let kind: VenueFailure.Kind
+        switch status {
+        case 408, 425, 429, 500...599: kind = .retryable
+        case 401, 403: kind = .fatal
+        default: kind = .notRetryable
+        }
+        throw VenueFailure(
+            venue: venue, kind: kind, code: shape?.code ?? "http_\(status)",
+            message: shape?.message ?? "\(method.rawValue) \(path) answered HTTP \(status)",
+            httpStatus: status, field: shape?.field)
+    }
+
+    /// One request and its whole reply within the deadline, or the failure classified: a
+    /// timeout, a failed connect (nothing sent), an unreadable or oversized reply.
+    func exchange(_ request: HTTPClientRequest, method: HTTPMethod, path: String) async throws -> (Int, Data) {
         do {
             let client = client
-            let request = request
-            (status, data) = try await Self.within(timeout) {
+            return try await Self.within(timeout) {
                 let response = try await client.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
                 let buffer = try await response.body.collect(upTo: Self.maximumBody)
                 return (Int(response.status.code), Data(buffer.readableBytesView))
@@ -88,18 +103,6 @@ public struct VenueHTTP: Sendable {
             throw VenueFailure(
                 venue: venue, kind: .retryable, code: "unreachable", message: "\(method.rawValue) \(path): \(error)")
         }
-        if (200..<300).contains(status) { return data }
-        let shape = errorShape(data)
-        let kind: VenueFailure.Kind
-        switch status {
-        case 408, 425, 429, 500...599: kind = .retryable
-        case 401, 403: kind = .fatal
-        default: kind = .notRetryable
-        }
-        throw VenueFailure(
-            venue: venue, kind: kind, code: shape?.code ?? "http_\(status)",
-            message: shape?.message ?? "\(method.rawValue) \(path) answered HTTP \(status)",
-            httpStatus: status, field: shape?.field)
     }
 
     struct DeadlineExceeded: Error {}

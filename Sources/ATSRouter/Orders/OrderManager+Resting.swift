@@ -8,7 +8,8 @@ import ATSVenues
 extension OrderManager {
     /// Re-examines resting parents: a resting child that filled completes its parent; one whose
     /// books moved so that other venues now offer liquidity within the limit is cancelled and the
-    /// residual re-routed. Call on every poll cycle.
+    /// residual re-routed. Children whose state was unknown are asked about again first. Call on
+    /// every poll cycle.
     public func refreshResting() async {
         for id in unreconciled.sorted() {
             let (_, unreachable) = await reconcileChildren(id)
@@ -18,58 +19,63 @@ extension OrderManager {
             }
         }
         for id in parents.values.filter({ $0.status == .resting && !$0.cancelRequested }).map(\.id).sorted() {
-            guard let before = parents[id], let index = before.children.lastIndex(where: { $0.purpose == .rest }) else {
-                continue
-            }
-            var child = before.children[index]
-            let symbol = before.symbol
-            if !child.isTerminal, let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue],
-                let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) })
-            {
-                child.apply(state)
-            }
-            // Read the parent again after waiting: a cancel may have come in meanwhile.
-            guard !isCancelRequested(id), var parent = parents[id], parent.status == .resting else { continue }
-            parent.children[index] = child
-            if parent.filledQuantity == parent.quantity {
-                parent.status = .filled
-                parent.completedAt = context.clock.now()
-                store(parent)
-                continue
-            }
-            if child.isTerminal {
-                // The venue ended the resting order (expiry at the session's end, a venue-side cancel).
-                parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
-                parent.note =
-                    "the resting child at \(child.venue) ended \(child.status.rawValue) with \(parent.leavesQuantity) unfilled"
-                parent.completedAt = context.clock.now()
-                store(parent)
-                continue
-            }
-            store(parent)
-            // Liquidity elsewhere within the limit? Then stop resting and take it.
-            let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
-            // Move only when the planner would fill something elsewhere now (continuous venues, lots,
-            // minimums and the limit considered), so that a resting child does not churn.
-            var elsewhereOrder = PlanOrder(
-                side: parent.side, quantity: parent.leavesQuantity, limitPrice: parent.limitPrice,
-                includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
-            elsewhereOrder.excludeVenues.insert(child.venue)
-            let elsewhere =
-                ((try? Planner.plan(
-                    elsewhereOrder,
-                    on: context.checks.planSnapshot(
-                        book, side: parent.side, positions: context.positions(parent.account, parent.symbol))))?
-                    .filledQuantity.isPositive) ?? false
-            if elsewhere {
-                await cancelChild(&child, symbol: parent.symbol)
-                guard !isCancelRequested(id), var moved = parents[id], moved.status == .resting else { continue }
-                moved.children[index] = child
-                moved.status = .working
-                store(moved)
-                await route(id)
-            }
+            await reexamine(id)
         }
+    }
+
+    /// One resting parent: its resting child's state from the venue, then done, ended, kept, or
+    /// moved to where liquidity now is.
+    func reexamine(_ id: OrderID) async {
+        guard let before = parents[id], let index = before.children.lastIndex(where: { $0.purpose == .rest }) else {
+            return
+        }
+        var child = before.children[index]
+        let symbol = before.symbol
+        if !child.isTerminal, let venueOrderID = child.venueOrderID, let gateway = context.gateways[child.venue],
+            let state = try? await gateway.call("order", { try await $0.order(venueOrderID, symbol: symbol) })
+        {
+            child.apply(state)
+        }
+        // Read the parent again after waiting: a cancel may have come in meanwhile.
+        guard !isCancelRequested(id), var parent = parents[id], parent.status == .resting else { return }
+        parent.children[index] = child
+        if parent.filledQuantity == parent.quantity {
+            parent.status = .filled
+            parent.completedAt = context.clock.now()
+            store(parent)
+            return
+        }
+        if child.isTerminal {
+            // The venue ended the resting order (expiry at the session's end, a venue-side cancel).
+            parent.status = parent.filledQuantity.isZero ? .expired : .partiallyFilled
+            parent.note =
+                "the resting child at \(child.venue) ended \(child.status.rawValue) with \(parent.leavesQuantity) unfilled"
+            parent.completedAt = context.clock.now()
+            store(parent)
+            return
+        }
+        store(parent)
+        guard await liquidityElsewhere(for: parent, restingAt: child.venue) else { return }
+        await cancelChild(&child, symbol: parent.symbol)
+        guard !isCancelRequested(id), var moved = parents[id], moved.status == .resting else { return }
+        moved.children[index] = child
+        moved.status = .working
+        store(moved)
+        await route(id)
+    }
+
+    /// Whether the planner would fill part of the residual elsewhere now (continuous venues,
+    /// lots, minimums, the limit and the account's positions considered), so that a resting child
+    /// moves only for liquidity it can take and does not churn.
+    func liquidityElsewhere(for parent: ParentOrder, restingAt venue: VenueID) async -> Bool {
+        let book = await context.consolidatedBook(parent.symbol, account: parent.account, side: parent.side)
+        var order = PlanOrder(
+            side: parent.side, quantity: parent.leavesQuantity, limitPrice: parent.limitPrice,
+            includeVenues: parent.includeVenues, excludeVenues: parent.excludeVenues)
+        order.excludeVenues.insert(venue)
+        let snapshot = context.checks.planSnapshot(
+            book, side: parent.side, positions: context.positions(parent.account, parent.symbol))
+        return (try? Planner.plan(order, on: snapshot))?.filledQuantity.isPositive ?? false
     }
 
     /// Rests the residual at the venue ``restingVenue(for:)`` picks, and waits for its acknowledgement.

@@ -1,0 +1,104 @@
+import ATSAnalytics
+import ATSDomain
+import ATSOrders
+import ATSRouter
+import ATSSettlement
+import ATSVenues
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `/v1/orders`: submit (idempotent by `clientOrderId`), list a page, read one, cancel.
+struct OrdersController {
+    let runtime: RouterRuntime
+
+    func register(on group: RouterGroup<AccountContext>) {
+        let orders = runtime.router.orders
+        group.post("orders") { request, context in try await submit(request, context) }
+        group.get("orders") { request, context in try await list(request, context) }
+        group.get("orders/{id}") { request, context in
+            let wait = try RouterAPI.waitSeconds(request)
+            let parent = try await RouterAPI.ownOrder(context, orders)
+            let shown = wait > 0 ? (await orders.doneOrResting(parent.id, timeout: .seconds(wait)) ?? parent) : parent
+            return jsonResponse(APIViews.order(shown, detail: true))
+        }
+
+        group.delete("orders/{id}") { _, context in
+            try RouterAPI.ready(runtime)
+            let parent = try await RouterAPI.ownOrder(context, orders)
+            if parent.status.isTerminal && parent.status != .cancelled {
+                throw APIError(
+                    .conflict, "order_final",
+                    "order \(parent.id) is already \(parent.status.rawValue); nothing is left to cancel")
+            }
+            let cancelled = await orders.cancel(parent.id) ?? parent
+            return jsonResponse(APIViews.order(cancelled, detail: true))
+        }
+    }
+
+    /// `POST /v1/orders`: accepted once durable (201; 200 for a replay of the same `clientOrderId`),
+    /// waiting up to `wait` seconds for it to be done or resting.
+    func submit(_ request: Request, _ context: AccountContext) async throws -> Response {
+        let orders = runtime.router.orders
+        let parser = OrderRequestParser(catalog: runtime.catalog, configuration: runtime.configuration)
+        let account = context.account
+        try RouterAPI.ready(runtime)
+        let parsed = try parser.parse(try await RouterAPI.body(request), account: account)
+        let wait = try RouterAPI.waitSeconds(request)
+        let started: (parent: ParentOrder, replayed: Bool)
+        do {
+            started = try await orders.start(parsed)
+        } catch {
+            switch error {
+            case .clientOrderIdReused:
+                throw APIError(.conflict, error.code, error.description, field: "clientOrderId")
+            case .journalUnavailable: throw APIError(.serviceUnavailable, error.code, error.description)
+            }
+        }
+        runtime.metrics.orderAccepted(replayed: started.replayed)
+        var parent = started.parent
+        if wait > 0, let settled = await orders.doneOrResting(parent.id, timeout: .seconds(wait)) {
+            parent = settled
+        }
+        return jsonResponse(
+            APIViews.order(parent, detail: true), status: started.replayed ? .ok : .created,
+            headers: [.location: "/v1/orders/\(parent.id)"])
+    }
+
+    /// `GET /v1/orders`: a page of the caller's orders, newest first, by status and symbol.
+    func list(_ request: Request, _ context: AccountContext) async throws -> Response {
+        let orders = runtime.router.orders
+        let query = request.uri.queryParameters
+        var status: ParentOrder.Status?
+        if let text = query.get("status") {
+            guard let value = ParentOrder.Status(rawValue: text.lowercased()) else {
+                throw APIError.invalid(
+                    "status",
+                    "must be one of working, resting, filled, partially_filled, expired, cancelled, rejected")
+            }
+            status = value
+        }
+        let page = try Page(request)
+        var symbol: Symbol?
+        if let text = query.get("symbol") {
+            // A symbol that cannot exist matches no order.
+            guard let value = try? Symbol(text.uppercased()) else {
+                return jsonResponse(APIViews.OrderList(orders: []))
+            }
+            symbol = value
+        }
+        // One more than the page: whether there is a next page, without counting.
+        let fetched: [ParentOrder]
+        do {
+            fetched = try await orders.page(
+                of: context.account, status: status, symbol: symbol,
+                before: page.before.map { OrderID(UInt64($0)) }, limit: page.limit + 1)
+        } catch {
+            throw APIError(
+                .serviceUnavailable, "journal_unavailable", "the orders could not be read from the journal")
+        }
+        let (items, next) = page.take(fetched) { Int64(clamping: $0.id.rawValue) }
+        return jsonResponse(
+            APIViews.OrderList(orders: items.map { APIViews.order($0, detail: false) }, nextCursor: next))
+    }
+}
