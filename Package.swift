@@ -82,6 +82,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // For tests: a venue adapter over an in-process VenueEngine, so router flows run without sockets.
+        .target(
+            name: "ATSRouterTestSupport",
+            dependencies: [
+                "ATSDomain", "ATSMatching", "ATSOrders", "ATSPlanning", "ATSRouter", "ATSVenueMocks", "ATSVenues",
+            ]
+        ),
         // Benchmark support: the binary op-stream format, its generator and the replayer.
         .target(
             name: "ATSBenchKit",
@@ -161,7 +168,8 @@ let package = Package(
         .testTarget(
             name: "ATSRouterTests",
             dependencies: [
-                "ATSDomain", "ATSOrders", "ATSRouter", "ATSVenueMocks", "ATSVenues", "ATSPlanning", "ATSStorage",
+                "ATSDomain", "ATSOrders", "ATSRouter", "ATSRouterTestSupport", "ATSVenueMocks", "ATSVenues",
+                "ATSPlanning", "ATSStorage",
                 "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),

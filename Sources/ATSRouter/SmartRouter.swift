@@ -18,27 +18,52 @@ public final class SmartRouter: Sendable {
     /// - Parameter urls: each venue's base URL (the embedded mocks' or those in `config.json`).
     /// - Parameter journal: where orders and settlement are made durable; nil keeps them in memory only.
     /// - Throws: when the journal's settlement records do not read back.
-    public init(
+    public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
         journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")
     ) throws {
         let settings = configuration.routingSettings
-        client = HTTPClient(
+        let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
+        try self.init(
+            catalog: catalog, configuration: configuration, client: client, clock: clock, journal: journal,
+            logger: logger
+        ) { venue in
+            guard let url = urls[venue.id] else { return nil }
+            let endpoint = settings.venues[venue.id.rawValue]
+            let credentials =
+                endpoint?.keyId.map { VenueCredentials(keyID: $0, secret: endpoint?.secret ?? "") }
+                ?? VenueCredentials.demo(for: venue.id.rawValue)
+            return VenueAdapters.make(
+                for: venue, baseURL: url, credentials: credentials, client: client,
+                timeout: .milliseconds(settings.requestTimeoutMilliseconds))
+        }
+    }
+
+    /// A router over adapters made elsewhere (an in-process venue, say), one per venue routed to.
+    public convenience init(
+        catalog: VenueCatalog, configuration: RouterConfiguration, adapters: [VenueID: any VenueAdapter],
+        clock: any TradingClock, journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")
+    ) throws {
+        try self.init(
+            catalog: catalog, configuration: configuration, client: HTTPClient(eventLoopGroupProvider: .singleton),
+            clock: clock, journal: journal, logger: logger
+        ) { adapters[$0.id] }
+    }
+
+    init(
+        catalog: VenueCatalog, configuration: RouterConfiguration, client: HTTPClient, clock: any TradingClock,
+        journal: Journal?, logger: Logger, adapter: (VenueDefinition) -> (any VenueAdapter)?
+    ) throws {
+        let settings = configuration.routingSettings
+        self.client = client
         let store = MarketDataStore()
         var gateways: [VenueID: VenueGateway] = [:]
         var pollers: [VenuePoller] = []
         let securities = Set(configuration.securities.map(\.symbol))
         for venue in catalog.venues {
-            guard let url = urls[venue.id] else { continue }
-            let endpoint = settings.venues[venue.id.rawValue]
-            let credentials =
-                endpoint?.keyId.map { VenueCredentials(keyID: $0, secret: endpoint?.secret ?? "") }
-                ?? VenueCredentials.demo(for: venue.id.rawValue)
-            let adapter = VenueAdapters.make(
-                for: venue, baseURL: url, credentials: credentials, client: client,
-                timeout: .milliseconds(settings.requestTimeoutMilliseconds))
+            guard let adapter = adapter(venue) else { continue }
             let gateway = VenueGateway(
                 adapter: adapter,
                 breaker: .init(

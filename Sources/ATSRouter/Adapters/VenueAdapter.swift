@@ -72,6 +72,12 @@ public struct AuctionIndicative: Sendable, Hashable {
     public var price: Price?
     public var matchedQuantity: Quantity
     public var nextAuction: String?
+
+    public init(price: Price?, matchedQuantity: Quantity, nextAuction: String?) {
+        self.price = price
+        self.matchedQuantity = matchedQuantity
+        self.nextAuction = nextAuction
+    }
 }
 
 /// A child order as the router sends it: always priced (a limit), never a bare market order.
