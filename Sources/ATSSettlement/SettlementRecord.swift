@@ -122,3 +122,23 @@ public struct CustodyTransfer: Sendable, Hashable, Codable {
         return currentHop < hops.count ? hops[currentHop].from : to
     }
 }
+
+/// The codes settlement itself gives (a token's transfer rule refuses with the rule's own
+/// `RejectCode`): on a failed settlement (``SettlementRecord/Failure/code``), on a refused
+/// transfer request and on a journal that does not replay (``SettlementError/code``).
+public enum SettlementFailure: String, Sendable, Hashable, CaseIterable {
+    /// The buyer's cash was not free where the venue settles.
+    case insufficientCash = "insufficient_cash"
+    /// The venue's counterparty could not deliver or pay, or did not by the deadline.
+    case counterpartyFail = "counterparty_fail"
+    /// The earmarked legs were not found when they were to move.
+    case ledgerInconsistent = "ledger_inconsistent"
+    /// A journal whose entries, reports or record ids do not replay.
+    case journalInconsistent = "journal_inconsistent"
+    /// A transfer of nothing.
+    case quantityNotPositive = "quantity_not_positive"
+    /// A transfer to where the tokens already are.
+    case sameLocation = "same_location"
+    /// A transfer no chain or custodian path connects.
+    case noRoute = "no_route"
+}

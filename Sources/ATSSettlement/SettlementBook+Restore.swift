@@ -1,0 +1,58 @@
+import ATSDomain
+import ATSVenues
+
+/// Restoring the book from what the journal kept.
+extension SettlementBook {
+    /// Replays one ledger entry the journal kept (the `number`th, from 1, for the error).
+    public mutating func replay(_ entry: LedgerEntry, number: Int) throws(SettlementError) {
+        guard ledger.apply(entry) else {
+            throw SettlementError(
+                code: SettlementFailure.journalInconsistent.rawValue, field: nil,
+                message: "ledger entry \(number) (\(entry.reference)) does not apply")
+        }
+    }
+
+    /// Replays one transfer-agent report the journal kept.
+    public mutating func replay(_ report: TransferAgentReport, number: Int) throws(SettlementError) {
+        guard capTable.record(report) else {
+            throw SettlementError(
+                code: SettlementFailure.journalInconsistent.rawValue, field: nil,
+                message: "transfer-agent report \(number) (\(report.reference)) does not apply")
+        }
+    }
+
+    /// Takes back a settlement as the journal last wrote it; the journal's come in id order, 1, 2, 3, ….
+    /// A final one only counts in ``retired`` when the book keeps only open work.
+    public mutating func restore(_ record: SettlementRecord) throws(SettlementError) {
+        guard record.id == lastSettlementId + 1 else {
+            throw SettlementError(
+                code: SettlementFailure.journalInconsistent.rawValue, field: nil,
+                message: "settlement ids are not contiguous at \(record.id)")
+        }
+        lastSettlementId = record.id
+        if retention == .everything { fillsPerChild[record.childKey, default: 0] += 1 }
+        if retention == .open && record.status.isTerminal {
+            retired.count(record)
+            return
+        }
+        records[record.id] = record
+        byExecution[record.executionKey] = record.id
+        if !record.status.isTerminal { openSettlements.insert(record.id) }
+    }
+
+    /// Takes back a custody transfer as the journal last wrote it, in id order.
+    public mutating func restore(_ transfer: CustodyTransfer) throws(SettlementError) {
+        guard transfer.id == lastTransferId + 1 else {
+            throw SettlementError(
+                code: SettlementFailure.journalInconsistent.rawValue, field: nil,
+                message: "transfer ids are not contiguous at \(transfer.id)")
+        }
+        lastTransferId = transfer.id
+        if retention == .open && transfer.status.isTerminal {
+            retired.count(transfer)
+            return
+        }
+        transferRecords[transfer.id] = transfer
+        if !transfer.status.isTerminal { openTransfers.insert(transfer.id) }
+    }
+}
