@@ -4,11 +4,12 @@ import PackageDescription
 // Targets and their one-way arrows (see docs/architecture.md); `scripts/check-arrows` holds them
 // equal to the imports, and CI builds with `--explicit-target-dependency-import-check error`:
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
-//   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSRouter <- ATSServer <- ATSCLI <- ats-router
-//   ATSVenues  <- ATSSettlement <- ATSRouter
-//   ATSStorage (GRDB) <- ATSRouter, ATSAnalytics;  ATSRouter <- ATSAnalytics <- ATSServer
-//   ATSMatching, ATSVenues    <- ATSVenueMocks  <- ATSServer, ATSCLI
-// ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library.
+//   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSOrders (<- ATSStorage) <- ATSRouter <- ATSServer
+//   ATSVenues  <- ATSSettlement <- ATSRouter;  ATSOrders <- ATSAnalytics <- ATSServer
+//   ATSServer, ATSVenueMocks <- ATSAssembly <- ATSCLI <- ats-router;  ATSAssembly <- ats-bench
+//   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport (tests only)
+// ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library; the API (ATSServer)
+// does not know the venue mocks.
 let package = Package(
     name: "ats-router",
     platforms: [.macOS(.v15)],
@@ -101,13 +102,21 @@ let package = Package(
         .target(
             name: "ATSServer",
             dependencies: [
-                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage", "ATSVenueMocks",
+                "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage",
                 "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ]
+        ),
+        // What serve, demo and ats-bench run, assembled: the embedded venue mocks, the journal, the router, the API.
+        .target(
+            name: "ATSAssembly",
+            dependencies: [
+                "ATSDomain", "ATSRouter", "ATSServer", "ATSStorage", "ATSVenueMocks", "ATSVenues",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -116,6 +125,7 @@ let package = Package(
         .target(
             name: "ATSCLI",
             dependencies: [
+                "ATSAssembly",
                 "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer",
                 "ATSStorage",
                 "ATSSettlement", "ATSAnalytics",
@@ -131,6 +141,7 @@ let package = Package(
         .executableTarget(
             name: "ats-bench",
             dependencies: [
+                "ATSAssembly",
                 "ATSBenchKit", "ATSDomain", "ATSServer", "ATSVenues",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -178,6 +189,7 @@ let package = Package(
         .testTarget(
             name: "ATSServerTests",
             dependencies: [
+                "ATSAssembly",
                 "ATSServer", "ATSRouter", "ATSDomain", "ATSVenues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -187,6 +199,7 @@ let package = Package(
         .testTarget(
             name: "ATSCLITests",
             dependencies: [
+                "ATSAssembly",
                 "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,3 +1,4 @@
+import ATSAssembly
 import ATSDomain
 import ATSRouter
 import ATSServer

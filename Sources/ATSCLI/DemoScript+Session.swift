@@ -1,4 +1,5 @@
 import ATSAnalytics
+import ATSAssembly
 import ATSDomain
 import ATSPlanning
 import ATSRouter

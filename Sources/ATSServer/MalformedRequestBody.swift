@@ -6,14 +6,16 @@ import NIOHTTPTypes
 /// request line) the API's JSON error body. The HTTP server answers such a request itself — a 400
 /// with no body, then it closes the connection — before any route or middleware sees it; this
 /// handler, on the connection's pipeline, recognises that reply and fills in the body.
-final class MalformedRequestBody: ChannelOutboundHandler, RemovableChannelHandler {
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+public final class MalformedRequestBody: ChannelOutboundHandler, RemovableChannelHandler {
+    public typealias OutboundIn = HTTPResponsePart
+    public typealias OutboundOut = HTTPResponsePart
+
+    public init() {}
 
     static let body =
         #"{"error":{"code":"malformed_request","message":"the request is not valid HTTP/1.1 (a header or line too large, or malformed); the connection is closed"}}"#
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard case .head(var head) = unwrapOutboundIn(data), head.status == .badRequest,
             head.headerFields[.contentLength] == "0", head.headerFields[.connection] == "close"
         else {

@@ -20,7 +20,7 @@ public final class RouterMetrics: Sendable {
     }
 
     /// The Prometheus text exposition (format 0.0.4).
-    func render(_ runtime: RouterRuntime) async -> String {
+    func render(_ runtime: any RouterService) async -> String {
         var text = Exposition()
         renderOwn(&text)
         renderOrders(&text, await runtime.router.orders.statistics())

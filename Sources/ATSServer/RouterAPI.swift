@@ -57,16 +57,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
-extension RouterRuntime {
-    /// The configured account behind an authenticated key.
-    func account(_ id: AccountID) throws(APIError) -> Account {
-        guard let account = configuration.account(id) else {
-            throw APIError(.forbidden, "unknown_account", "the API key's account \(id) is not configured")
-        }
-        return account
-    }
-}
-
 /// The router's HTTP API (`docs/openapi.yaml`).
 public enum RouterAPI {
     /// The largest request body read.
@@ -84,7 +74,7 @@ public enum RouterAPI {
         "GET /v1/reports",
     ]
 
-    public static func router(_ runtime: RouterRuntime) -> Router<APIContext> {
+    public static func router(_ runtime: any RouterService) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: ErrorMiddleware(metrics: runtime.metrics, allowedMethods: allowedMethods))
         var keys: [String: AccountID] = [:]
@@ -101,7 +91,7 @@ public enum RouterAPI {
     }
 
     /// Changes wait for recovery: until it is done the journal's open orders are still being reconciled.
-    static func ready(_ runtime: RouterRuntime) throws(APIError) {
+    static func ready(_ runtime: any RouterService) throws(APIError) {
         guard runtime.isReady else {
             throw APIError(
                 .serviceUnavailable, "not_ready",

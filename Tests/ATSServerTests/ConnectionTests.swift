@@ -1,3 +1,4 @@
+import ATSAssembly
 import ATSServer
 import Foundation
 import Testing

@@ -10,7 +10,7 @@ import Hummingbird
 
 /// /health, /ready and /metrics: open, no key.
 struct HealthController {
-    let runtime: RouterRuntime
+    let runtime: any RouterService
 
     func register(on router: Router<APIContext>) {
         let runtime = runtime

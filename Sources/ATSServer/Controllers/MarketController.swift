@@ -10,7 +10,7 @@ import Hummingbird
 
 /// `/v1/book/{symbol}` (the consolidated book for the caller) and `/v1/venues`.
 struct MarketController {
-    let runtime: RouterRuntime
+    let runtime: any RouterService
 
     func register(on group: RouterGroup<AccountContext>) {
         let runtime = runtime

@@ -10,7 +10,7 @@ import Hummingbird
 
 /// `/v1/orders`: submit (idempotent by `clientOrderId`), list a page, read one, cancel.
 struct OrdersController {
-    let runtime: RouterRuntime
+    let runtime: any RouterService
 
     func register(on group: RouterGroup<AccountContext>) {
         let orders = runtime.router.orders

@@ -10,7 +10,7 @@ import Hummingbird
 
 /// `/v1/reports`: the routing analytics report of the caller's orders in a window.
 struct ReportsController {
-    let runtime: RouterRuntime
+    let runtime: any RouterService
 
     func register(on group: RouterGroup<AccountContext>) {
         let runtime = runtime

@@ -10,7 +10,7 @@ import Hummingbird
 
 /// `/v1/settlements` (a page from the journal), `/v1/positions`, `POST /v1/transfers`.
 struct SettlementController {
-    let runtime: RouterRuntime
+    let runtime: any RouterService
 
     func register(on group: RouterGroup<AccountContext>) {
         let runtime = runtime

@@ -1,5 +1,6 @@
 import ATSDomain
 import ATSRouter
+import ATSServer
 import ATSStorage
 import ATSVenueMocks
 import ATSVenues
@@ -228,50 +229,6 @@ public final class RouterRuntime: Sendable {
         return result
     }
 
-    public func healthyVenues() async -> Int {
-        var count = 0
-        for gateway in router.context.gateways.values where await gateway.isHealthy { count += 1 }
-        return count
-    }
-
-    func venueViews() async -> [APIViews.VenueView] {
-        var views: [APIViews.VenueView] = []
-        let now = clock.now()
-        for venue in catalog.venues {
-            guard let gateway = router.context.gateways[venue.id] else { continue }
-            let breaker = await gateway.breaker.state
-            let latencies = await gateway.recentLatencies.sorted()
-            func quantile(_ q: Double) -> Double? {
-                guard !latencies.isEmpty else { return nil }
-                let index = min(latencies.count - 1, Int((Double(latencies.count) * q).rounded(.up)) - 1)
-                return Double(latencies[max(0, index)]) / 1_000_000
-            }
-            var listings: [APIViews.ListingView] = []
-            for listing in venue.listings where configuration.security(listing.symbol) != nil {
-                let book = await router.context.store.book(venue: venue.id, symbol: listing.symbol)
-                listings.append(
-                    .init(
-                        symbol: listing.symbol.rawValue, quoteAgeMs: book?.ageMilliseconds(at: now),
-                        sequence: book.map { String($0.sequence) }))
-            }
-            let breakerText =
-                switch breaker {
-                case .closed: "closed"
-                case .open: "open"
-                case .halfOpen: "half_open"
-                }
-            views.append(
-                .init(
-                    id: venue.id.rawValue, name: venue.name, matching: venue.matching.model.rawValue,
-                    healthy: await gateway.isHealthy,
-                    breaker: breakerText, lastFailure: await gateway.lastFailure.map { "\($0)" },
-                    calls: await gateway.calls,
-                    failures: await gateway.failures, latencyP50Ms: quantile(0.5), latencyP99Ms: quantile(0.99),
-                    listings: listings))
-        }
-        return views
-    }
-
     /// Stops the router's HTTP client and the embedded mocks.
     public func stop() async {
         await router.shutdown()
@@ -299,3 +256,5 @@ public struct RunningServer: Sendable {
         await orders.drain(timeout: .seconds(5))
     }
 }
+
+extension RouterRuntime: RouterService {}
