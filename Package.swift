@@ -155,6 +155,7 @@ let package = Package(
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues"]),
         .testTarget(
             name: "ATSStorageTests", dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ATSOrdersTests", dependencies: ["ATSDomain", "ATSOrders", "ATSPlanning"]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
         .testTarget(
             name: "ATSAnalyticsTests",

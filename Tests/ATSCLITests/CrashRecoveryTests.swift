@@ -13,11 +13,11 @@ import Testing
 final class Spawned: @unchecked Sendable {
     let process = Process()
     private let output = Mutex("")
+    private let pipe = Pipe()
 
     init(_ executable: URL, _ arguments: [String]) throws {
         process.executableURL = executable
         process.arguments = arguments
-        let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
         pipe.fileHandleForReading.readabilityHandler = { [self] handle in
@@ -28,6 +28,15 @@ final class Spawned: @unchecked Sendable {
     }
 
     var text: String { output.withLock { $0 } }
+
+    /// Waits for the process to exit, then reads what it wrote that the handler has not delivered
+    /// yet (the handler runs on its own queue: without this, output can lag the exit).
+    func waitForExit() {
+        process.waitUntilExit()
+        pipe.fileHandleForReading.readabilityHandler = nil
+        let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+        output.withLock { $0 += String(decoding: rest, as: UTF8.self) }
+    }
 
     /// Waits for output lines containing `marker`, `count` of them; returns them.
     func lines(containing marker: String, count: Int = 1, timeout: Duration = .seconds(30)) async throws -> [String] {
@@ -164,7 +173,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let path = data + "/journal.sqlite"
         _ = FileManager.default.createFile(atPath: path, contents: Data())
         let refused = try Spawned(binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error"])
-        refused.process.waitUntilExit()
+        refused.waitForExit()
         #expect(refused.process.terminationStatus == 1)
         #expect(
             refused.text.contains("journal \(path) is refused") && !refused.text.contains("serving"), "\(refused.text)")
