@@ -52,26 +52,16 @@ extension SettlementDesk {
     /// `account`'s positions in `symbol` now, at every venue of the catalog, read under one lock.
     public func positions(of account: Account, in symbol: Symbol) -> AccountPositions {
         state.withLock { state in
-            let holder = Holder(account.id)
             var sellable: [VenueID: Quantity] = [:]
             var spendable: [VenueID: Money] = [:]
             for venue in catalog.venues {
-                let tokens =
-                    state.book.ledger.balance(holder, .token(symbol), at: venue.tokenLocation).available
-                    - (state.reserved[
-                        Reservation(account: account.id, asset: .token(symbol), location: venue.tokenLocation)] ?? 0)
-                sellable[venue.id] = Quantity(rawValue: max(0, tokens))
-                let (asset, location) = venue.cashLeg
-                let cash =
-                    state.book.ledger.balance(holder, .cash(asset), at: location).available
-                    - (state.reserved[Reservation(account: account.id, asset: .cash(asset), location: location)] ?? 0)
-                spendable[venue.id] = Money(rawValue: max(0, cash))
+                sellable[venue.id] = Quantity(
+                    rawValue: state.unpromised(account.id, .token(symbol), at: venue.tokenLocation))
+                spendable[venue.id] = Money(
+                    rawValue: state.unpromised(account.id, .cash(venue.cashLeg.asset), at: venue.cashLeg.location))
             }
-            let free = state.book.ledger.balances(of: holder).filter {
-                $0.key.asset == .token(symbol) && $0.balance.available > 0
-            }
-            .map {
-                AccountPositions.Holding(location: $0.key.location, quantity: Quantity(rawValue: $0.balance.available))
+            let free = state.freeHoldings(account.id, symbol).map {
+                AccountPositions.Holding(location: $0.location, quantity: $0.quantity)
             }
             return AccountPositions(
                 account: state.book.accountView(account), symbol: symbol,

@@ -40,6 +40,20 @@ public final class SettlementDesk: Sendable {
         var book: SettlementBook
         /// Tokens promised by sell children and cash by buy children still working, by where they settle.
         var reserved: [Reservation: Int64] = [:]
+
+        /// What `account` has of `asset` free at `location`, less what its working orders promise there (never below 0).
+        func unpromised(_ account: AccountID, _ asset: LedgerAsset, at location: CustodyLocation) -> Int64 {
+            let free = book.ledger.balance(Holder(account), asset, at: location).available
+            return max(0, free - (reserved[Reservation(account: account, asset: asset, location: location)] ?? 0))
+        }
+
+        /// Where `account` holds `symbol` free, by location (before what working orders promise).
+        func freeHoldings(_ account: AccountID, _ symbol: Symbol) -> [(location: CustodyLocation, quantity: Quantity)] {
+            book.ledger.balances(of: Holder(account)).filter {
+                $0.key.asset == .token(symbol) && $0.balance.available > 0
+            }
+            .map { ($0.key.location, Quantity(rawValue: $0.balance.available)) }
+        }
     }
 
     let state: Mutex<State>
@@ -167,37 +181,17 @@ public final class SettlementDesk: Sendable {
         return SettlementBook.Selection(settlements: settlements, transfers: transfers, more: more)
     }
 
-    /// `account` with its holdings as the cap table has them now.
-    public func accountView(_ account: Account) -> Account { state.withLock { $0.book.accountView(account) } }
-
-    public func holderCount(of symbol: Symbol) -> Int { state.withLock { $0.book.capTable.accountHolders(of: symbol) } }
-
     /// What `account` can sell of `symbol` at `venue` now: its free tokens where the venue
     /// settles, less what its working sell orders settling there already promise.
     public func sellable(_ account: AccountID, _ symbol: Symbol, at venue: VenueDefinition) -> Quantity {
-        state.withLock { state in
-            let location = venue.tokenLocation
-            let free = state.book.ledger.balance(Holder(account), .token(symbol), at: location).available
-            return Quantity(
-                rawValue: max(
-                    0,
-                    free
-                        - (state.reserved[Reservation(account: account, asset: .token(symbol), location: location)] ?? 0)
-                ))
-        }
+        state.withLock { Quantity(rawValue: $0.unpromised(account, .token(symbol), at: venue.tokenLocation)) }
     }
 
     /// What `account` can spend at `venue` now: its free cash in the venue's settlement asset where
     /// the venue settles, less what its working buy orders settling there may cost.
     public func spendable(_ account: AccountID, at venue: VenueDefinition) -> Money {
-        state.withLock { state in
-            let (asset, location) = venue.cashLeg
-            let free = state.book.ledger.balance(Holder(account), .cash(asset), at: location).available
-            return Money(
-                rawValue: max(
-                    0,
-                    free - (state.reserved[Reservation(account: account, asset: .cash(asset), location: location)] ?? 0)
-                ))
+        state.withLock {
+            Money(rawValue: $0.unpromised(account, .cash(venue.cashLeg.asset), at: venue.cashLeg.location))
         }
     }
 
@@ -205,12 +199,7 @@ public final class SettlementDesk: Sendable {
     public func freeHoldings(_ account: AccountID, _ symbol: Symbol) -> [(
         location: CustodyLocation, quantity: Quantity
     )] {
-        state.withLock { state in
-            state.book.ledger.balances(of: Holder(account)).filter {
-                $0.key.asset == .token(symbol) && $0.balance.available > 0
-            }
-            .map { ($0.key.location, Quantity(rawValue: $0.balance.available)) }
-        }
+        state.withLock { $0.freeHoldings(account, symbol) }
     }
 
     /// What `account`'s working orders promise: tokens (sells) and cash (buys), by asset and location.
