@@ -7,7 +7,7 @@ import PackageDescription
 //   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSOrders (<- ATSStorage) <- ATSRouter <- ATSServer
 //   ATSVenues  <- ATSSettlement <- ATSRouter;  ATSOrders <- ATSAnalytics <- ATSServer
 //   ATSServer, ATSVenueMocks <- ATSAssembly <- ATSCLI <- ats-router;  ATSAssembly <- ats-bench
-//   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport (tests only)
+//   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport;  ATSStorage <- ATSJournalTestSupport (tests only)
 // ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library; the API (ATSServer)
 // does not know the venue mocks.
 let package = Package(
@@ -90,6 +90,11 @@ let package = Package(
                 "ATSDomain", "ATSMatching", "ATSOrders", "ATSPlanning", "ATSRouter", "ATSVenueMocks", "ATSVenues",
             ]
         ),
+        // For tests: the journal backends the journal, recovery and settlement-persistence suites run on.
+        .target(
+            name: "ATSJournalTestSupport",
+            dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Benchmark support: the binary op-stream format, its generator and the replayer.
         .target(
             name: "ATSBenchKit",
@@ -154,7 +159,8 @@ let package = Package(
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSDomain", "ATSMatching"]),
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues"]),
         .testTarget(
-            name: "ATSStorageTests", dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "ATSStorageTests",
+            dependencies: ["ATSStorage", "ATSJournalTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ATSOrdersTests", dependencies: ["ATSDomain", "ATSOrders", "ATSPlanning"]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
         .testTarget(
@@ -181,10 +187,9 @@ let package = Package(
             name: "ATSRouterTests",
             dependencies: [
                 "ATSDomain", "ATSOrders", "ATSRouter", "ATSRouterTestSupport", "ATSVenueMocks", "ATSVenues",
-                "ATSPlanning", "ATSStorage",
+                "ATSPlanning", "ATSStorage", "ATSJournalTestSupport",
                 "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

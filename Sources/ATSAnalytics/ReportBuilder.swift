@@ -33,10 +33,10 @@ public struct ReportInput: Sendable {
     /// - Throws: ``ReportTooLarge`` when the window holds more than `maximumOrders` orders (nothing
     ///   else read), so that a report's memory and time stay bounded.
     public static func journal(
-        _ journal: Journal, account: AccountID? = nil, from: Timestamp? = nil, to: Timestamp? = nil,
+        _ journal: any JournalStore, account: AccountID? = nil, from: Timestamp? = nil, to: Timestamp? = nil,
         generatedAt: Timestamp, maximumOrders: Int? = nil
     ) throws -> ReportInput {
-        let query = Journal.ParentQuery(
+        let query = ParentQuery(
             account: account?.rawValue, from: from?.nanosecondsSinceEpoch, to: to?.nanosecondsSinceEpoch)
         if let maximumOrders {
             let count = try journal.countParents(query)

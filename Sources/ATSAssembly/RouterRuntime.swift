@@ -25,7 +25,7 @@ public final class RouterRuntime: Sendable {
     public let router: SmartRouter
     public let fleet: MockVenueFleet?
     public let clock: any TradingClock
-    public let journal: Journal?
+    public let journal: (any JournalStore)?
     /// The journal file, when there is one.
     public let journalPath: String?
     public let metrics = RouterMetrics()
@@ -46,7 +46,7 @@ public final class RouterRuntime: Sendable {
         public var stepInterval: Duration? = .milliseconds(250)
         /// Lift the embedded venues' published order rate limits (router pacing and mock limiter): for load benchmarks.
         public var unthrottledVenues = false
-        public var durability: Journal.Durability = .process
+        public var durability: SQLiteJournal.Durability = .process
         /// The seed of the embedded venues' shared reference price path.
         public var marketSeed: UInt64 = 2026
         public var logLevel: Logger.Level = .warning
@@ -61,7 +61,7 @@ public final class RouterRuntime: Sendable {
 
     private init(
         catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
-        clock: any TradingClock, journal: Journal?, journalPath: String?, isSimulatedSession: Bool,
+        clock: any TradingClock, journal: (any JournalStore)?, journalPath: String?, isSimulatedSession: Bool,
         idleTimeout: Duration,
         logger: Logger
     ) {
@@ -83,16 +83,16 @@ public final class RouterRuntime: Sendable {
         var logger = Logger(label: "ats.router")
         logger.logLevel = options.logLevel
         let catalog = options.unthrottledVenues ? catalog.liftingRateLimits() : catalog
-        var journal: Journal?
+        var journal: (any JournalStore)?
         var journalPath: String?
         if let directory = options.dataDirectory {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 let path = (directory as NSString).appendingPathComponent("journal.sqlite")
-                journal = try Journal(
+                journal = try SQLiteJournal(
                     path: path, durability: options.durability, initialiseExisting: options.initialiseJournal)
                 journalPath = path
-            } catch let refused as Journal.RefusedJournal {
+            } catch let refused as SQLiteJournal.RefusedJournal {
                 throw RuntimeError("\(refused)")
             } catch {
                 throw RuntimeError("the journal in \(directory) could not be opened: \(error)")

@@ -71,7 +71,7 @@ struct ReportCommand: AsyncParsableCommand {
                 return id
             }
             do {
-                let journal = try Journal(path: path, readOnly: true)
+                let journal = try SQLiteJournal(path: path, readOnly: true)
                 report = ReportBuilder.build(
                     try ReportInput.journal(
                         journal, account: accountID, from: fromTime, to: toTime,

@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level: unknown level \(logLevel)")
         }
-        guard let durability = Journal.Durability(rawValue: durability.lowercased()) else {
+        guard let durability = SQLiteJournal.Durability(rawValue: durability.lowercased()) else {
             throw ValidationError("--durability must be process or disk")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }

@@ -24,7 +24,7 @@ struct SettlementSource: ParsableArguments {
                 "no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
         }
         do {
-            let journal = try Journal(path: path, readOnly: true)
+            let journal = try SQLiteJournal(path: path, readOnly: true)
             let book =
                 try SettlementDesk.book(in: journal, catalog: catalog, configuration: configuration)
                 ?? SettlementBook(catalog: catalog, configuration: configuration)

@@ -7,23 +7,23 @@ import Foundation
 /// (the parent's new state, children journalled before they are sent, fills recorded once, new
 /// decisions with their evidence, and an event per transition), and loads parents back on start.
 public struct OrderJournal: Sendable {
-    public let journal: Journal
+    public let journal: any JournalStore
 
-    public init(journal: Journal) {
+    public init(journal: any JournalStore) {
         self.journal = journal
     }
 
     /// The first write of a parent: its row and its `accepted` (or `rejected`) event.
     public func accept(_ parent: ParentOrder) throws {
-        var change = JournalChange()
+        var change = UnitOfWork()
         change.insertedParent = Self.record(parent)
         change.events = OrderEvent.changes(from: nil, to: parent).map {
             Self.event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch)
         }
-        try journal.apply(change)
+        try journal.commit(change)
     }
 
-    public static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> JournalChange {
+    public static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> UnitOfWork {
         change(from: old, to: new, changes: OrderEvent.changes(from: old, to: new), at: now)
     }
 
@@ -32,8 +32,8 @@ public struct OrderJournal: Sendable {
     /// (`changes`, from ``OrderEvent/changes(from:to:)``: the events the stream publishes).
     public static func change(
         from old: ParentOrder, to new: ParentOrder, changes: [OrderEvent.Change], at now: Timestamp
-    ) -> JournalChange {
-        var change = JournalChange()
+    ) -> UnitOfWork {
+        var change = UnitOfWork()
         let parentId = Int64(new.id.rawValue)
         let time = now.nanosecondsSinceEpoch
         if old.status != new.status || old.note != new.note || old.rejection != new.rejection
@@ -142,7 +142,7 @@ public struct OrderJournal: Sendable {
     }
 
     /// The parents `query` picks, rebuilt and validated.
-    public func parents(_ query: Journal.ParentQuery) throws -> [ParentOrder] {
+    public func parents(_ query: ParentQuery) throws -> [ParentOrder] {
         try journal.parents(query).map(Self.parent(from:))
     }
 
@@ -244,12 +244,12 @@ public struct OrderJournal: Sendable {
 
 extension OrderJournal {
     /// Every parent a journal holds, rebuilt, read without changing it (reports, offline tools).
-    public static func parents(in journal: Journal) throws -> [ParentOrder] {
+    public static func parents(in journal: any JournalStore) throws -> [ParentOrder] {
         try OrderJournal(journal: journal).load()
     }
 
     /// The parents `query` picks, rebuilt, with when each of their fills was recorded (`venue/fillId`).
-    public static func parents(in journal: Journal, _ query: Journal.ParentQuery) throws -> (
+    public static func parents(in journal: any JournalStore, _ query: ParentQuery) throws -> (
         [ParentOrder], [String: Timestamp]
     ) {
         let stored = try journal.parents(query)

@@ -20,7 +20,7 @@ public final class SmartRouter: Sendable {
     /// - Throws: when the journal's settlement records do not read back.
     public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
-        journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")
+        journal: (any JournalStore)? = nil, logger: Logger = Logger(label: "ats.router")
     ) throws {
         let settings = configuration.routingSettings
         let client = HTTPClient(
@@ -44,7 +44,7 @@ public final class SmartRouter: Sendable {
     /// A router over adapters made elsewhere (an in-process venue, say), one per venue routed to.
     public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, adapters: [VenueID: any VenueAdapter],
-        clock: any TradingClock, journal: Journal? = nil, logger: Logger = Logger(label: "ats.router")
+        clock: any TradingClock, journal: (any JournalStore)? = nil, logger: Logger = Logger(label: "ats.router")
     ) throws {
         try self.init(
             catalog: catalog, configuration: configuration, client: HTTPClient(eventLoopGroupProvider: .singleton),
@@ -54,7 +54,7 @@ public final class SmartRouter: Sendable {
 
     init(
         catalog: VenueCatalog, configuration: RouterConfiguration, client: HTTPClient, clock: any TradingClock,
-        journal: Journal?, logger: Logger, adapter: (VenueDefinition) -> (any VenueAdapter)?
+        journal: (any JournalStore)?, logger: Logger, adapter: (VenueDefinition) -> (any VenueAdapter)?
     ) throws {
         let settings = configuration.routingSettings
         self.client = client

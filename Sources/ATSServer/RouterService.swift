@@ -12,7 +12,7 @@ public protocol RouterService: Sendable {
     var router: SmartRouter { get }
     var clock: any TradingClock { get }
     /// The journal, when orders are kept in one (else in memory only).
-    var journal: Journal? { get }
+    var journal: (any JournalStore)? { get }
     var metrics: RouterMetrics { get }
     /// Whether recovery is done: until then changes are refused (`not_ready`).
     var isReady: Bool { get }

@@ -163,30 +163,6 @@ public struct StoredParent: Sendable {
     public var decisions: [DecisionRecord]
 }
 
-/// What one write of the journal changes, applied in one transaction by ``Journal/apply(_:)``.
-public struct JournalChange: Sendable {
-    public var insertedParent: ParentRecord?
-    public var updatedParent: ParentRecord?
-    public var insertedChildren: [ChildRecord] = []
-    public var updatedChildren: [ChildRecord] = []
-    public var executions: [ExecutionRecord] = []
-    public var decisions: [DecisionRecord] = []
-    public var events: [EventRecord] = []
-    /// Settlements and custody transfers in their latest state (written over the previous one).
-    public var settlements: [SettlementRow] = []
-    public var transfers: [CustodyTransferRow] = []
-    public var ledgerEntries: [LedgerEntryRow] = []
-    public var capTableReports: [CapTableReportRow] = []
-
-    public init() {}
-
-    public var isEmpty: Bool {
-        insertedParent == nil && updatedParent == nil && insertedChildren.isEmpty && updatedChildren.isEmpty
-            && executions.isEmpty && decisions.isEmpty && events.isEmpty && settlements.isEmpty && transfers.isEmpty
-            && ledgerEntries.isEmpty && capTableReports.isEmpty
-    }
-}
-
 /// A settlement as last written: key columns for queries, the whole record as JSON.
 public struct SettlementRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "settlement"
@@ -299,12 +275,4 @@ public struct CapTableReportRow: Codable, Sendable, Hashable, FetchableRecord, T
         self.acquiredOn = acquiredOn
         self.reference = reference
     }
-}
-
-/// Everything settlement keeps, as loaded on start.
-public struct StoredSettlement: Sendable {
-    public var settlements: [SettlementRow]
-    public var transfers: [CustodyTransferRow]
-    public var entries: [LedgerEntryRow]
-    public var reports: [CapTableReportRow]
 }

@@ -15,10 +15,10 @@ import Testing
 
     /// Parents planned on random snapshots, their children filled (or not) at the planned prices,
     /// written to a journal as the order manager writes them: accepted, then each child with its fills.
-    static func generatedJournal(seed: UInt64, orders: Int) throws -> (Journal, [ParentOrder]) {
+    static func generatedJournal(seed: UInt64, orders: Int) throws -> (any JournalStore, [ParentOrder]) {
         var random = SplitMix64(seed: seed)
         let path = NSTemporaryDirectory() + "ats-report-\(UUID().uuidString).sqlite"
-        let journal = try Journal(path: path)
+        let journal = try SQLiteJournal(path: path)
         let writer = OrderJournal(journal: journal)
         var parents: [ParentOrder] = []
         let start = Timestamp(secondsSinceEpoch: 1_795_446_000)
@@ -59,7 +59,7 @@ import Testing
             var next = parent
             next.decisions.append(
                 RoutingDecision(at: created, attempt: 0, snapshot: snapshot, quoteAges: [:], excluded: [:], plan: plan))
-            try journal.apply(OrderJournal.change(from: parent, to: next, at: created))
+            try journal.commit(OrderJournal.change(from: parent, to: next, at: created))
             parent = next
             for (n, allocation) in plan.allocations.enumerated() {
                 var child = ChildOrder(
@@ -68,7 +68,7 @@ import Testing
                     createdAt: created)
                 var withChild = parent
                 withChild.children.append(child)
-                try journal.apply(OrderJournal.change(from: parent, to: withChild, at: created))
+                try journal.commit(OrderJournal.change(from: parent, to: withChild, at: created))
                 // Fills: all, some or none of the planned quantity (what was gone on arrival), at the allocation's average price.
                 let share = [100, 100, 60, 0][random.below(4)]
                 let filled = Quantity(
@@ -90,7 +90,7 @@ import Testing
                 done.children[n] = child
                 let answered = created.adding(
                     nanoseconds: Int64(3 + random.below(40)) * 1_000_000 + Int64(random.below(2)) * 15_000_000_000)
-                try journal.apply(OrderJournal.change(from: withChild, to: done, at: answered))
+                try journal.commit(OrderJournal.change(from: withChild, to: done, at: answered))
                 parent = done
             }
             var final = parent
@@ -98,7 +98,7 @@ import Testing
                 final.filledQuantity == final.quantity
                 ? .filled : (final.filledQuantity.isPositive ? .partiallyFilled : .expired)
             final.completedAt = created.adding(seconds: 1)
-            try journal.apply(OrderJournal.change(from: parent, to: final, at: created.adding(seconds: 1)))
+            try journal.commit(OrderJournal.change(from: parent, to: final, at: created.adding(seconds: 1)))
             parents.append(final)
         }
         return (journal, parents)

@@ -300,7 +300,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             #expect(
                 !orders.contains { $0["status"] as? String == "working" }, "round \(round): still working after 30 s")
             // The journal's children, by key, against every venue's own record of the orders under this journal's tag.
-            let tag = try Journal(path: data + "/journal.sqlite").tag
+            let tag = try SQLiteJournal(path: data + "/journal.sqlite").tag
             var children: [String: [String: Any]] = [:]
             for order in orders {
                 let id = order["id"] as! String
@@ -348,7 +348,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
                 "round \(round): \(sent) children with a venue order id, \(venueOrders) orders at the venues")
             #expect(venueOrders > 0)
             // Every fill the journal kept has its settlement, written in the same transaction: none lost to the kill.
-            let journal = try Journal(path: data + "/journal.sqlite", readOnly: true)
+            let journal = try SQLiteJournal(path: data + "/journal.sqlite", readOnly: true)
             let executions = try journal.allExecutions().map { "\($0.venue)/\($0.fillId)" }
             let settled = try journal.loadSettlement().settlements.map { "\($0.venue)/\($0.fillId)" }
             #expect(Set(executions) == Set(settled) && settled.count == executions.count, "round \(round)")

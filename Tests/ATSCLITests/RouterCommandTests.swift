@@ -88,7 +88,7 @@ struct DemoTests {
             #expect(FileManager.default.fileExists(atPath: folder + "/reports/" + file), "\(file)")
         }
         // The journal stays where --data-dir put it, with every order the session made and their settlements.
-        let journal = try Journal(path: folder + "/journal.sqlite")
+        let journal = try SQLiteJournal(path: folder + "/journal.sqlite")
         #expect(try journal.loadAll().count == 13)
         let executions = try journal.allExecutions().count
         #expect(executions > 10)

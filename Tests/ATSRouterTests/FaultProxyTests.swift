@@ -58,7 +58,7 @@ import Testing
         await live.stop()
     }
 
-    func run(router: SmartRouter, proxy: FaultProxy, live: LiveRouter, journal: Journal) async throws {
+    func run(router: SmartRouter, proxy: FaultProxy, live: LiveRouter, journal: any JournalStore) async throws {
         _ = try await router.orders.recover()
         var counts = Counts()
         var random = SplitMix64(seed: 2026_11_30)

@@ -16,7 +16,7 @@ import Testing
     let acme = try! Symbol("ACME")
 
     /// The router and its venues in this process, on the Monday session clock.
-    static func start(journal: Journal? = nil) throws -> (SmartRouter, [VenueID: VenueEngine]) {
+    static func start(journal: (any JournalStore)? = nil) throws -> (SmartRouter, [VenueID: VenueEngine]) {
         let catalog = try Repository.catalog()
         let configuration = try Repository.configuration(catalog)
         let clock = RunningClock(startingAt: monday)

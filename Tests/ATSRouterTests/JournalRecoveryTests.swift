@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSJournalTestSupport
 import ATSOrders
 import ATSPlanning
 import ATSStorage
@@ -26,8 +27,9 @@ import Testing
         try #require(await orders.doneOrResting(id, timeout: .seconds(10)))
     }
 
-    @Test func everyParentReadsBackExactlyAfterARestart() async throws {
-        let (journal, path) = try temporaryJournal()
+    @Test(arguments: JournalBackend.all)
+    func everyParentReadsBackExactlyAfterARestart(backend: JournalBackend) async throws {
+        let (journal, made) = try temporaryJournal(backend)
         try await LiveRouter.with(journal: journal) { live in
             let ask = try await bestAsk(live)
             let filled = await live.router.orders.submit(
@@ -53,7 +55,7 @@ import Testing
             #expect(resting.status == .resting, "\(resting.note ?? "") \(resting.decisions.count)")
             #expect(filled.children.allSatisfy { $0.clientKey.hasPrefix(journal.tag + "-p") })
 
-            let restarted = try await live.restarted(journal: try Journal(path: path))
+            let restarted = try await live.restarted(journal: try made.reopen())
             let report = try await restarted.orders.recover()
             #expect(report.loaded == 3)
             #expect(report.open == 1)
@@ -90,8 +92,9 @@ import Testing
         }
     }
 
-    @Test func aClientOrderIdReturnsTheSameOrderAndRefusesADifferentOne() async throws {
-        let (journal, path) = try temporaryJournal()
+    @Test(arguments: JournalBackend.all)
+    func aClientOrderIdReturnsTheSameOrderAndRefusesADifferentOne(backend: JournalBackend) async throws {
+        let (journal, made) = try temporaryJournal(backend)
         try await LiveRouter.with(journal: journal) { live in
             await live.router.pollAll()
             let request = ParentOrderRequest(
@@ -113,7 +116,7 @@ import Testing
             _ = try await waitUntilSettled(live.router.orders, first.parent.id)
             await live.router.orders.drain(timeout: .seconds(5))
             // And after a restart.
-            let restarted = try await live.restarted(journal: try Journal(path: path))
+            let restarted = try await live.restarted(journal: try made.reopen())
             _ = try await restarted.orders.recover()
             let replay = try await restarted.orders.start(request)
             #expect(replay.replayed && replay.parent.id == first.parent.id)
@@ -123,7 +126,7 @@ import Testing
 
     /// Writes a working parent with one pending take child at tZERO, as a process would just
     /// before sending it; `sent` sends it as that process would have, before being killed.
-    func crashWithPendingChild(_ live: LiveRouter, journal: Journal, sent: Bool) async throws -> (
+    func crashWithPendingChild(_ live: LiveRouter, journal: any JournalStore, sent: Bool) async throws -> (
         ParentOrder, ChildOrder
     ) {
         let ask = try await bestAsk(live)
@@ -138,7 +141,7 @@ import Testing
             clientKey: "\(journal.tag)-p1-c1", venue: tzero, quantity: try Quantity("10"), limitPrice: ask,
             timeInForce: .ioc, purpose: .take, decision: 0, createdAt: live.clock.now())
         parent.children.append(child)
-        try journal.apply(OrderJournal.change(from: before, to: parent, at: live.clock.now()))
+        try journal.commit(OrderJournal.change(from: before, to: parent, at: live.clock.now()))
         if sent {
             let gateway = try #require(live.router.context.gateways[tzero])
             _ = try await gateway.call("submit") {
@@ -151,12 +154,14 @@ import Testing
         return (parent, child)
     }
 
-    @Test(arguments: [true, false])
-    func aPendingChildIsReconciledByItsKeyAndNeverPlacedTwice(sentBeforeTheCrash: Bool) async throws {
-        let (journal, path) = try temporaryJournal()
+    @Test(arguments: JournalBackend.all, [true, false])
+    func aPendingChildIsReconciledByItsKeyAndNeverPlacedTwice(backend: JournalBackend, sentBeforeTheCrash: Bool)
+        async throws
+    {
+        let (journal, made) = try temporaryJournal(backend)
         try await LiveRouter.with { live in
             let (parent, child) = try await crashWithPendingChild(live, journal: journal, sent: sentBeforeTheCrash)
-            let restarted = try await live.restarted(journal: try Journal(path: path))
+            let restarted = try await live.restarted(journal: try made.reopen())
             let report = try await restarted.orders.recover()
             #expect(report.open == 1 && report.childrenReconciled == 1 && report.childrenUnreachable == 0)
             let recovered = try await waitUntilSettled(restarted.orders, parent.id)
@@ -169,7 +174,7 @@ import Testing
             #expect(first.filledQuantity.description == orders.first?.filledQuantity)
             #expect(first.isTerminal)
             // The fills are journalled: a third start reads them back.
-            let third = try await live.restarted(journal: try Journal(path: path))
+            let third = try await live.restarted(journal: try made.reopen())
             _ = try await third.orders.recover()
             #expect(await third.orders.parent(parent.id)?.children.first?.fills == first.fills)
             await restarted.shutdown()
@@ -177,8 +182,9 @@ import Testing
         }
     }
 
-    @Test func aRefusedOrderIsJournalledAsRejected() async throws {
-        let (journal, _) = try temporaryJournal()
+    @Test(arguments: JournalBackend.all)
+    func aRefusedOrderIsJournalledAsRejected(backend: JournalBackend) async throws {
+        let (journal, _) = try temporaryJournal(backend)
         try await LiveRouter.with(journal: journal) { live in
             _ = await live.router.orders.submit(
                 ParentOrderRequest(account: bob, symbol: acme, side: .buy, quantity: try Quantity("1")))
@@ -188,24 +194,29 @@ import Testing
 
     /// Rows are checked as they load: a value out of range, or quantities that do not add up, stop
     /// the load naming the parent, instead of trading on a journal that lies.
-    @Test(arguments: [
-        ("UPDATE parent_order SET quantity = -5", "quantity"),
-        ("UPDATE parent_order SET status = 'finished'", "status"),
-        ("UPDATE child_order SET filledQuantity = quantity + 1", "out of range"),
-        ("UPDATE child_order SET status = 'lost'", "child"),
-        ("UPDATE execution SET quantity = -1", "execution"),
-        ("UPDATE child_order SET quantity = 400000000000, filledQuantity = 400000000000", "filled"),
-    ])
-    func aRowThatDoesNotAddUpStopsTheLoad(sql: String, reason: String) async throws {
-        let (journal, path) = try temporaryJournal()
+    @Test(
+        arguments: JournalBackend.all,
+        [
+            ("UPDATE parent_order SET quantity = -5", "quantity"),
+            ("UPDATE parent_order SET status = 'finished'", "status"),
+            ("UPDATE child_order SET filledQuantity = quantity + 1", "out of range"),
+            ("UPDATE child_order SET status = 'lost'", "child"),
+            ("UPDATE execution SET quantity = -1", "execution"),
+            ("UPDATE child_order SET quantity = 400000000000, filledQuantity = 400000000000", "filled"),
+        ])
+    func aRowThatDoesNotAddUpStopsTheLoad(backend: JournalBackend, tampering: (sql: String, reason: String))
+        async throws
+    {
+        let (sql, reason) = tampering
+        let (journal, made) = try temporaryJournal(backend)
         try await LiveRouter.with(journal: journal) { live in
             await live.router.pollAll()
             let filled = await live.router.orders.submit(
                 ParentOrderRequest(
                     account: alice, symbol: acme, side: .buy, quantity: try Quantity("30"), timeInForce: .ioc))
             #expect(filled.filledQuantity.isPositive)
-            try tamper(path, sql)
-            let restarted = try await live.restarted(journal: try Journal(path: path))
+            try made.executeRaw(sql)
+            let restarted = try await live.restarted(journal: try made.reopen())
             do {
                 try await restarted.orders.loadJournal()
                 Issue.record("\(sql) loaded")
@@ -219,8 +230,9 @@ import Testing
     /// With a journal, a parent that is done leaves memory: the working set stays the orders
     /// working, whatever the day's count; reads, idempotent replays and counts still answer from
     /// the journal, and a restart loads only what is open.
-    @Test func finishedOrdersLeaveMemoryAndStillReadBack() async throws {
-        let (journal, path) = try temporaryJournal()
+    @Test(arguments: JournalBackend.all)
+    func finishedOrdersLeaveMemoryAndStillReadBack(backend: JournalBackend) async throws {
+        let (journal, test) = try temporaryJournal(backend)
         try await LiveRouter.with(journal: journal) { live in
             await live.router.pollAll()
             let orders = live.router.orders
@@ -268,7 +280,7 @@ import Testing
             } while before != nil
             #expect(seen == made.filter { $0.account == alice }.map(\.id).reversed())
             // A restart holds only what is open (nothing here), and counts the rest.
-            let restarted = try await live.restarted(journal: try Journal(path: path))
+            let restarted = try await live.restarted(journal: try test.reopen())
             try await restarted.orders.loadJournal()
             #expect(await restarted.orders.parentsInMemory.working == 0)
             #expect(await restarted.orders.statistics() == statistics)

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSJournalTestSupport
 import ATSOrders
 import ATSStorage
 import ATSVenues
@@ -68,9 +69,9 @@ import Testing
         return ids
     }
 
-    @Test(arguments: [UInt64(5), 6])
-    func eventsRebuildEveryParentExactly(seed: UInt64) async throws {
-        let (journal, path) = try temporaryJournal()
+    @Test(arguments: JournalBackend.all, [UInt64(5), 6])
+    func eventsRebuildEveryParentExactly(backend: JournalBackend, seed: UInt64) async throws {
+        let (journal, made) = try temporaryJournal(backend)
         try await LiveRouter.with(journal: journal) { live in
             let stream = live.router.orders.eventStream.subscribe()
             let ids = try await Self.randomFlow(live, seed: seed, orders: 24, account: alice, symbol: acme)
@@ -98,16 +99,18 @@ import Testing
                 "\(kinds)")
 
             // A restart: the numbering of an order still open goes on from the journal.
-            try await Self.numberingGoesOnAfterARestart(live, path: path, account: alice, symbol: acme)
+            try await Self.numberingGoesOnAfterARestart(live, journal: made, account: alice, symbol: acme)
         }
     }
 
     /// A resting order placed by one process, recovered by the next, cancelled there: the
     /// cancel's events are numbered on from the journal's count.
-    static func numberingGoesOnAfterARestart(_ live: LiveRouter, path: String, account: AccountID, symbol: Symbol)
+    static func numberingGoesOnAfterARestart(
+        _ live: LiveRouter, journal made: TestJournal, account: AccountID, symbol: Symbol
+    )
         async throws
     {
-        let journal = try Journal(path: path)
+        let journal = try made.reopen()
         let first = try await live.restarted(journal: journal)
         _ = try? await first.orders.recover()
         await first.pollAll()
@@ -125,7 +128,7 @@ import Testing
         let id = try #require(resting?.id)
         #expect(resting?.status == .resting)
         let before = try journal.eventCount(of: Int64(id.rawValue))
-        let second = try await live.restarted(journal: try Journal(path: path))
+        let second = try await live.restarted(journal: try made.reopen())
         do {
             _ = try await second.orders.recover()
             let resumed = second.orders.eventStream.subscribe()

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSJournalTestSupport
 import ATSSettlement
 import ATSStorage
 import ATSVenues
@@ -32,19 +33,20 @@ import Testing
         return (catalog, configuration)
     }
 
-    @Test func anInstructedSettlementIsResumedByTheNextProcess() throws {
+    @Test(arguments: JournalBackend.all)
+    func anInstructedSettlementIsResumedByTheNextProcess(backend: JournalBackend) throws {
         let (catalog, configuration) = try setup(fourStepFailuresPer10000: 0)
-        let (journal, path) = try temporaryJournal()
+        let (journal, made) = try temporaryJournal(backend)
         let clock = ManualClock(start)
         let first = try SettlementDesk(catalog: catalog, configuration: configuration, journal: journal, clock: clock)
         let opened = try journal.loadSettlement().entries.count
         #expect(opened > 0)
         try first.commit(
-            JournalChange(), fills: [try fill("of-1", "bob", "openfinance", "CFX", "100", "5.00")], reservations: [])
+            UnitOfWork(), fills: [try fill("of-1", "bob", "openfinance", "CFX", "100", "5.00")], reservations: [])
         #expect(first.book().settlements.map(\.status) == [.instructed])
         // The process stops; another opens the same journal: the same book, and nothing issued twice.
         let second = try SettlementDesk(
-            catalog: catalog, configuration: configuration, journal: try Journal(path: path), clock: clock)
+            catalog: catalog, configuration: configuration, journal: try made.reopen(), clock: clock)
         #expect(second.book().settlements == first.book().settlements)
         #expect(second.book().ledger.balances == first.book().ledger.balances)
         #expect(try journal.loadSettlement().entries.filter { $0.reference.hasPrefix("genesis") }.count == opened)
@@ -59,23 +61,24 @@ import Testing
         #expect(second.statistics().settlements(in: .settled) == 1)
     }
 
-    @Test func aJournalWhoseLedgerDoesNotAddUpIsRefusedAtStart() throws {
+    @Test(arguments: JournalBackend.all)
+    func aJournalWhoseLedgerDoesNotAddUpIsRefusedAtStart(backend: JournalBackend) throws {
         let catalog = try Repository.catalog()
         let configuration = try Repository.configuration(catalog)
-        let (journal, path) = try temporaryJournal()
+        let (journal, made) = try temporaryJournal(backend)
         _ = try SettlementDesk(
             catalog: catalog, configuration: configuration, journal: journal, clock: ManualClock(start))
         // An entry taking from a balance that never held it.
-        var change = JournalChange()
+        var change = UnitOfWork()
         change.ledgerEntries = [
             LedgerEntryRow(
                 at: 0, asset: "token:ACME", amount: 1, fromHolder: "nobody", fromLocation: "bank",
                 fromLocked: false, toHolder: "alice", toLocation: "bank", toLocked: false, reference: "forged")
         ]
-        try journal.apply(change)
+        try journal.commit(change)
         #expect(throws: (any Error).self) {
             _ = try SettlementDesk(
-                catalog: catalog, configuration: configuration, journal: try Journal(path: path),
+                catalog: catalog, configuration: configuration, journal: try made.reopen(),
                 clock: ManualClock(start))
         }
     }
@@ -83,9 +86,10 @@ import Testing
     /// Over a journal the desk holds only open work and reads the rest back: every page of every
     /// query it answers from the journal is the page the whole book answers, across a seeded day of
     /// fills on every venue, custody transfers and time passing; and what it holds stays small.
-    @Test func pagesReadFromTheJournalAreThePagesOfTheWholeBook() throws {
+    @Test(arguments: JournalBackend.all)
+    func pagesReadFromTheJournalAreThePagesOfTheWholeBook(backend: JournalBackend) throws {
         let (catalog, configuration) = try setup(fourStepFailuresPer10000: 2_000)
-        let (journal, _) = try temporaryJournal()
+        let (journal, _) = try temporaryJournal(backend)
         let clock = ManualClock(start)
         let desk = try SettlementDesk(catalog: catalog, configuration: configuration, journal: journal, clock: clock)
         var random = SplitMix64(seed: 11)
@@ -114,7 +118,7 @@ import Testing
                     fillIndex: 0, account: account, symbol: listing.symbol, side: random.below(2) == 0 ? .buy : .sell,
                     quantity: Quantity(rawValue: Int64(1 + random.below(50)) * Quantity.unit),
                     price: listing.referencePrice, fee: .zero, at: now)
-                try desk.commit(JournalChange(), fills: [execution], reservations: [])
+                try desk.commit(UnitOfWork(), fills: [execution], reservations: [])
             }
             try desk.advance(to: now)
             largestHeld = max(largestHeld, desk.book().settlements.count + desk.book().transfers.count)

@@ -1,10 +1,10 @@
 import ATSDomain
+import ATSJournalTestSupport
 import ATSRouter
 import ATSStorage
 import ATSVenueMocks
 import ATSVenues
 import Foundation
-import GRDB
 
 /// The repository root, found from this file, for venues/ and config.json.
 enum Repository {
@@ -29,7 +29,7 @@ struct LiveRouter {
 
     static func start(
         configure: (inout RouterConfiguration) -> Void = { _ in }, urls override: [VenueID: String] = [:],
-        journal: Journal? = nil
+        journal: (any JournalStore)? = nil
     ) async throws -> LiveRouter {
         let catalog = try Repository.catalog()
         var configuration = try Repository.configuration(catalog)
@@ -45,7 +45,7 @@ struct LiveRouter {
 
     /// Runs `body` with the router and mocks up, and always stops them, even when `body` throws.
     static func with(
-        configure: (inout RouterConfiguration) -> Void = { _ in }, journal: Journal? = nil,
+        configure: (inout RouterConfiguration) -> Void = { _ in }, journal: (any JournalStore)? = nil,
         _ body: (LiveRouter) async throws -> Void
     ) async throws {
         let live = try await start(configure: configure, journal: journal)
@@ -59,7 +59,7 @@ struct LiveRouter {
     }
 
     /// A second router process on the same venues and clock, as after a restart.
-    func restarted(journal: Journal) async throws -> SmartRouter {
+    func restarted(journal: any JournalStore) async throws -> SmartRouter {
         let catalog = try Repository.catalog()
         return try SmartRouter(
             catalog: catalog, configuration: try Repository.configuration(catalog), urls: fleet.urls, clock: clock,
@@ -72,18 +72,8 @@ struct LiveRouter {
     }
 }
 
-/// A journal in a fresh temporary folder.
-func temporaryJournal() throws -> (Journal, String) {
-    let directory = NSTemporaryDirectory() + "ats-router-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let path = directory + "/journal.sqlite"
-    return (try Journal(path: path), path)
-}
-
-/// Changes a journal's file as an operator with `sqlite3` would: foreign keys off, triggers as they are.
-func tamper(_ path: String, _ sql: String) throws {
-    var configuration = Configuration()
-    configuration.foreignKeysEnabled = false
-    let queue = try DatabaseQueue(path: path, configuration: configuration)
-    try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+/// A new, empty journal on `backend`: its store, and the journal to reopen (a restart) or change by hand.
+func temporaryJournal(_ backend: JournalBackend = .sqlite) throws -> (any JournalStore, TestJournal) {
+    let made = try backend.make()
+    return (made.store, made)
 }

@@ -12,7 +12,7 @@ import Testing
     /// A journal with one parent, its child and its event, closed.
     static func journal() throws -> String {
         let path = JournalTests.temporaryPath()
-        let journal = try Journal(path: path)
+        let journal = try SQLiteJournal(path: path)
         try journal.recordParent(JournalTests.parent(1))
         try journal.recordChild(JournalTests.child("p1-c1", parent: 1))
         return path
@@ -28,9 +28,9 @@ import Testing
 
     static func refusal(_ path: String) -> String? {
         do {
-            _ = try Journal(path: path)
+            _ = try SQLiteJournal(path: path)
             return nil
-        } catch let refused as Journal.RefusedJournal {
+        } catch let refused as SQLiteJournal.RefusedJournal {
             return refused.description
         } catch {
             return "unexpected: \(error)"
@@ -45,7 +45,7 @@ import Testing
             refused.contains(path) && refused.contains("empty") && refused.contains("--initialise-journal"),
             "\(refused)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).isEmpty, "a refused file is left as it was")
-        let made = try Journal(path: path, initialiseExisting: true)
+        let made = try SQLiteJournal(path: path, initialiseExisting: true)
         #expect(try made.appliedMigrations().count == 4)
         #expect(Self.refusal(path) == nil, "once initialised it is a journal")
     }
@@ -60,7 +60,7 @@ import Testing
 
     @Test func aMissingFileIsANewJournal() throws {
         let path = JournalTests.temporaryPath()
-        #expect(try Journal(path: path).lastParentID() == 0)
+        #expect(try SQLiteJournal(path: path).lastParentID() == 0)
     }
 
     @Test(arguments: [
@@ -81,6 +81,6 @@ import Testing
     @Test func anUntouchedJournalOpensAgain() throws {
         let path = try Self.journal()
         #expect(Self.refusal(path) == nil)
-        #expect(try Journal(path: path, readOnly: true).lastParentID() == 1)
+        #expect(try SQLiteJournal(path: path, readOnly: true).lastParentID() == 1)
     }
 }

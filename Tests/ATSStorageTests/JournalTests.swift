@@ -1,9 +1,12 @@
+import ATSJournalTestSupport
 import Foundation
 import GRDB
 import Testing
 
 @testable import ATSStorage
 
+/// What every journal store does, run against each backend in ``JournalBackend/all``; what only
+/// the SQLite file does (read-only opening, refusing files that are not journals) is tested on it.
 @Suite struct JournalTests {
     static func temporaryPath() -> String {
         let directory = NSTemporaryDirectory() + "ats-journal-" + UUID().uuidString
@@ -24,10 +27,11 @@ import Testing
             timeInForce: "DAY", purpose: "take", decision: 0, status: status, createdAt: 2_000)
     }
 
-    @Test func migrationsAreNamedAppliedOnceAndDataSurvivesAReopen() throws {
-        let path = Self.temporaryPath()
+    @Test(arguments: JournalBackend.all)
+    func migrationsAreNamedAppliedOnceAndDataSurvivesAReopen(backend: JournalBackend) throws {
+        let made = try backend.make()
         do {
-            let journal = try Journal(path: path)
+            let journal = made.store
             #expect(
                 try journal.appliedMigrations() == [
                     "v1: parents, children, executions, events, decisions",
@@ -38,7 +42,7 @@ import Testing
             try journal.recordParent(Self.parent(1, clientOrderId: "c-1"))
             try journal.recordChild(Self.child("p1-c1", parent: 1))
         }
-        let reopened = try Journal(path: path)
+        let reopened = try made.reopen()
         #expect(try reopened.appliedMigrations().count == 4)
         #expect(try reopened.parent(id: 1)?.clientOrderId == "c-1")
         #expect(try reopened.parent(account: "alice", clientOrderId: "c-1")?.id == 1)
@@ -46,8 +50,10 @@ import Testing
         #expect(try reopened.lastParentID() == 1)
     }
 
-    @Test func eventsAreAppendOnly() throws {
-        let journal = try Journal(path: Self.temporaryPath())
+    @Test(arguments: JournalBackend.all)
+    func eventsAreAppendOnly(backend: JournalBackend) throws {
+        let made = try backend.make()
+        let journal = made.store
         try journal.recordParent(Self.parent(7))
         var updated = Self.parent(7)
         updated.status = "filled"
@@ -56,20 +62,18 @@ import Testing
         #expect(events.map(\.kind) == ["accepted", "filled"])
         let sequences = events.compactMap(\.sequence)
         #expect(sequences.count == 2 && sequences == sequences.sorted())
-        #expect(throws: DatabaseError.self) {
-            try journal.pool.write { try $0.execute(sql: "UPDATE order_event SET kind = 'x'") }
-        }
-        #expect(throws: DatabaseError.self) {
-            try journal.pool.write { try $0.execute(sql: "DELETE FROM order_event") }
-        }
+        // Refused by the database itself, not only by the store's code.
+        #expect(throws: (any Error).self) { try made.executeRaw("UPDATE order_event SET kind = 'x'") }
+        #expect(throws: (any Error).self) { try made.executeRaw("DELETE FROM order_event") }
         #expect(try journal.events(of: 7).count == 2)
     }
 
-    @Test func settlementRowsAreWrittenOverWhileEntriesAndReportsAreAppendOnly() throws {
-        let path = Self.temporaryPath()
-        let journal = try Journal(path: path)
+    @Test(arguments: JournalBackend.all)
+    func settlementRowsAreWrittenOverWhileEntriesAndReportsAreAppendOnly(backend: JournalBackend) throws {
+        let made = try backend.make()
+        let journal = made.store
         try journal.recordParent(Self.parent(1))
-        var change = JournalChange()
+        var change = UnitOfWork()
         change.settlements = [
             SettlementRow(
                 id: 1, venue: "tzero", fillId: "F1", parentId: 1, account: "alice", symbol: "ACME",
@@ -85,40 +89,47 @@ import Testing
                 at: 1, symbol: "ACME", fromHolder: nil, toHolder: "alice", quantity: 5,
                 acquiredOn: "2026-11-20", reference: "genesis")
         ]
-        try journal.apply(change)
+        try journal.commit(change)
         var settled = change.settlements[0]
         settled.status = "settled"
-        var second = JournalChange()
+        var second = UnitOfWork()
         second.settlements = [settled]
-        try journal.apply(second)
+        try journal.commit(second)
         let stored = try journal.loadSettlement()
         #expect(stored.settlements.map(\.status) == ["settled"])
         #expect(stored.entries.count == 1 && stored.reports.count == 1)
         for table in ["ledger_entry", "cap_table_report"] {
-            #expect(throws: DatabaseError.self) {
-                try journal.pool.write { try $0.execute(sql: "UPDATE \(table) SET at = 2") }
-            }
-            #expect(throws: DatabaseError.self) {
-                try journal.pool.write { try $0.execute(sql: "DELETE FROM \(table)") }
-            }
+            #expect(throws: (any Error).self) { try made.executeRaw("UPDATE \(table) SET at = 2") }
+            #expect(throws: (any Error).self) { try made.executeRaw("DELETE FROM \(table)") }
         }
-        // Read-only: everything reads, nothing writes.
-        let reader = try Journal(path: path, readOnly: true)
-        #expect(try reader.loadSettlement().settlements.count == 1)
-        #expect(throws: DatabaseError.self) { try reader.recordParent(Self.parent(2)) }
+        #expect(try journal.loadSettlement().entries.count == 1)
     }
 
-    @Test func clientOrderIdsAreUniquePerAccountAndChildrenNeedTheirParent() throws {
-        let journal = try Journal(path: Self.temporaryPath())
+    @Test func aReadOnlySQLiteJournalReadsEverythingAndWritesNothing() throws {
+        let path = Self.temporaryPath()
+        try SQLiteJournal(path: path).recordParent(Self.parent(1))
+        let reader = try SQLiteJournal(path: path, readOnly: true)
+        #expect(try reader.parent(id: 1) != nil)
+        #expect(throws: DatabaseError.self) { try reader.recordParent(Self.parent(2)) }
+        #expect(try reader.parent(id: 2) == nil)
+    }
+
+    @Test(arguments: JournalBackend.all)
+    func clientOrderIdsAreUniquePerAccountAndChildrenNeedTheirParent(backend: JournalBackend) throws {
+        let journal = try backend.make().store
         try journal.recordParent(Self.parent(1, clientOrderId: "same"))
-        #expect(throws: DatabaseError.self) { try journal.recordParent(Self.parent(2, clientOrderId: "same")) }
+        #expect(throws: (any Error).self) { try journal.recordParent(Self.parent(2, clientOrderId: "same")) }
         #expect(try journal.parent(id: 2) == nil)  // the failed transaction left nothing, not even its event
         #expect(try journal.events(of: 2).isEmpty)
-        #expect(throws: DatabaseError.self) { try journal.recordChild(Self.child("p9-c1", parent: 9)) }
+        #expect(throws: (any Error).self) { try journal.recordChild(Self.child("p9-c1", parent: 9)) }
+        var bobs = Self.parent(3, clientOrderId: "same")
+        bobs.account = "bob"
+        try journal.recordParent(bobs)  // per account
     }
 
-    @Test func fillsAreRecordedOnceAndFinalChildrenLeaveRecovery() throws {
-        let journal = try Journal(path: Self.temporaryPath())
+    @Test(arguments: JournalBackend.all)
+    func fillsAreRecordedOnceAndFinalChildrenLeaveRecovery(backend: JournalBackend) throws {
+        let journal = try backend.make().store
         try journal.recordParent(Self.parent(1))
         try journal.recordChild(Self.child("p1-c1", parent: 1))
         try journal.recordChild(Self.child("p1-c2", parent: 1))

@@ -44,7 +44,7 @@ extension OrderManager {
         var before: Int64?
         var count = 0
         while true {
-            let page = try journal.parents(Journal.ParentQuery(before: before, limit: 2_000))
+            let page = try journal.parents(ParentQuery(before: before, limit: 2_000))
             guard let last = page.last else { break }
             for parent in page {
                 count += 1
@@ -55,7 +55,7 @@ extension OrderManager {
                     parents[parent.id] = parent
                     eventCounts[parent.id] = try journal.journal.eventCount(of: Int64(parent.id.rawValue))
                     try context.settlement.commit(
-                        JournalChange(), fills: [], reservations: reservationChanges(from: nil, to: parent))
+                        UnitOfWork(), fills: [], reservations: reservationChanges(from: nil, to: parent))
                 }
             }
             before = Int64(last.id.rawValue)

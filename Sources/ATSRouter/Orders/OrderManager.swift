@@ -47,7 +47,9 @@ public actor OrderManager {
     /// The last event sequence of each parent in memory (a retired parent has no more events).
     var eventCounts: [OrderID: Int] = [:]
 
-    public init(context: RoutingContext, journal: Journal? = nil, logger: Logger = Logger(label: "ats.router.orders")) {
+    public init(
+        context: RoutingContext, journal: (any JournalStore)? = nil, logger: Logger = Logger(label: "ats.router.orders")
+    ) {
         self.context = context
         self.journal = journal.map(OrderJournal.init(journal:))
         self.step = RoutingStep(checks: context.checks, keyPrefix: journal.map { "\($0.tag)-" } ?? "")
@@ -75,13 +77,13 @@ public actor OrderManager {
 
     /// Every parent, oldest first (the journal's, when there is one: for tools and tests, not the order path).
     public func allParents() -> [ParentOrder] {
-        if let journal, let all = try? journal.parents(Journal.ParentQuery()) { return all }
+        if let journal, let all = try? journal.parents(ParentQuery()) { return all }
         return parents.values.sorted { $0.id < $1.id }
     }
 
     /// Every parent of `account`, oldest first (see ``allParents()``).
     public func parents(of account: AccountID) -> [ParentOrder] {
-        if let journal, let all = try? journal.parents(Journal.ParentQuery(account: account.rawValue)) { return all }
+        if let journal, let all = try? journal.parents(ParentQuery(account: account.rawValue)) { return all }
         return parents.values.filter { $0.account == account }.sorted { $0.id < $1.id }
     }
 
@@ -94,7 +96,7 @@ public actor OrderManager {
     ) throws -> [ParentOrder] {
         if let journal {
             return try journal.parents(
-                Journal.ParentQuery(
+                ParentQuery(
                     account: account.rawValue, status: status?.rawValue, symbol: symbol?.rawValue,
                     before: before.map { Int64(clamping: $0.rawValue) }, limit: limit))
         }
@@ -198,11 +200,13 @@ public actor OrderManager {
         if let old = parents[parent.id], old != parent {
             let now = context.clock.now()
             let changes = OrderEvent.changes(from: old, to: parent)
+            // One unit of work: the order's rows and events here, the settlement of its new fills
+            // added by the desk, committed together.
+            let work =
+                journal != nil ? OrderJournal.change(from: old, to: parent, changes: changes, at: now) : UnitOfWork()
             do {
                 try context.settlement.commit(
-                    journal != nil
-                        ? OrderJournal.change(from: old, to: parent, changes: changes, at: now) : JournalChange(),
-                    fills: Self.newFills(from: old, to: parent, at: now),
+                    work, fills: Self.newFills(from: old, to: parent, at: now),
                     reservations: reservationChanges(from: old, to: parent))
                 publish(changes, of: parent, at: now)
             } catch {

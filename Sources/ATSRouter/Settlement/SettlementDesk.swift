@@ -19,7 +19,7 @@ import Synchronization
 public final class SettlementDesk: Sendable {
     public let catalog: VenueCatalog
     public let configuration: RouterConfiguration
-    let journal: Journal?
+    let journal: (any JournalStore)?
     let clock: any TradingClock
 
     struct Reservation: Hashable {
@@ -59,7 +59,9 @@ public final class SettlementDesk: Sendable {
     let state: Mutex<State>
 
     /// Loads the book from `journal` (or opens the ledgers, and journals their opening balances).
-    public init(catalog: VenueCatalog, configuration: RouterConfiguration, journal: Journal?, clock: any TradingClock)
+    public init(
+        catalog: VenueCatalog, configuration: RouterConfiguration, journal: (any JournalStore)?, clock: any TradingClock
+    )
         throws
     {
         self.catalog = catalog
@@ -76,18 +78,20 @@ public final class SettlementDesk: Sendable {
             var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
             let now = clock.now()
             book.openLedgers(at: now)
-            var change = JournalChange()
+            var change = UnitOfWork()
             SettlementJournal.append(book.takeChange(), to: &change, at: now)
-            try journal?.apply(change)
+            try journal?.commit(change)
             state = Mutex(State(book: book))
         }
     }
 
     // MARK: Changes
 
-    /// Settles `fills` and writes them with `change` (the order journal's) in one transaction, and
-    /// applies `reservations` (what working children newly promise, or no longer do).
-    func commit(_ change: JournalChange, fills: [TradeExecution], reservations: [ReservationChange]) throws {
+    /// Completes and commits one unit of work: `work` holds an order's change, to which the
+    /// settlement of its `fills` is added, and the whole is written in one transaction, under the
+    /// lock that orders the book's changes. `reservations` (what working children newly promise,
+    /// or no longer do) are applied with it.
+    func commit(_ work: UnitOfWork, fills: [TradeExecution], reservations: [ReservationChange]) throws {
         let now = clock.now()
         try state.withLock { state in
             for reservation in reservations {
@@ -97,10 +101,10 @@ public final class SettlementDesk: Sendable {
                 state.reserved[key, default: 0] += reservation.amount
                 if state.reserved[key] == 0 { state.reserved[key] = nil }
             }
-            var change = change
+            var work = work
             for fill in fills { state.book.record(fill) }
-            SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
-            try journal?.apply(change)
+            SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
+            try journal?.commit(work)
         }
     }
 
@@ -108,9 +112,9 @@ public final class SettlementDesk: Sendable {
     public func advance(to now: Timestamp) throws {
         try state.withLock { state in
             state.book.advance(to: now)
-            var change = JournalChange()
+            var change = UnitOfWork()
             SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
-            try journal?.apply(change)
+            try journal?.commit(change)
         }
     }
 
@@ -132,9 +136,9 @@ public final class SettlementDesk: Sendable {
             }
             let transfer = try state.book.requestTransfer(
                 account: account, symbol: symbol, quantity: quantity, from: from, to: to, at: now)
-            var change = JournalChange()
+            var change = UnitOfWork()
             SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
-            try journal?.apply(change)
+            try journal?.commit(change)
             return transfer
         }
     }
@@ -163,7 +167,7 @@ public final class SettlementDesk: Sendable {
     public func settlements(_ query: SettlementBook.Query) throws -> SettlementBook.Selection {
         guard let journal else { return state.withLock { $0.book.select(query) } }
         // An order id beyond the journal's range names no parent: -1 matches none.
-        let rows = Journal.SettlementQuery(
+        let rows = SettlementQuery(
             account: query.account?.rawValue, parentId: query.order.map { Int64(exactly: $0) ?? -1 },
             status: query.status?.rawValue, before: query.before, limit: query.limit.map { $0 + 1 })
         let decoder = JSONDecoder()
@@ -215,7 +219,8 @@ public final class SettlementDesk: Sendable {
 extension SettlementDesk {
     /// The settlement book a journal holds, read without changing it (offline `settlements` and
     /// `positions`); nil when the journal has no ledgers yet.
-    public static func book(in journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration) throws
+    public static func book(in journal: any JournalStore, catalog: VenueCatalog, configuration: RouterConfiguration)
+        throws
         -> SettlementBook?
     {
         try SettlementJournal.load(journal, catalog: catalog, configuration: configuration)

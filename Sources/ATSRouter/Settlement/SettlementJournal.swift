@@ -50,21 +50,21 @@ enum SettlementJournal {
         )
     }
 
-    /// Appends `change`'s rows to a journal change.
-    static func append(_ change: SettlementChange, to journalChange: inout JournalChange, at now: Timestamp) {
+    /// Adds `change`'s rows to a unit of work.
+    static func append(_ change: SettlementChange, to work: inout UnitOfWork, at now: Timestamp) {
         guard !change.isEmpty else { return }
         let rows = rows(change, at: now)
-        journalChange.settlements += rows.settlements
-        journalChange.transfers += rows.transfers
-        journalChange.ledgerEntries += rows.entries
-        journalChange.capTableReports += rows.reports
+        work.settlements += rows.settlements
+        work.transfers += rows.transfers
+        work.ledgerEntries += rows.entries
+        work.capTableReports += rows.reports
     }
 
     /// The book as the journal kept it, keeping what `retention` says; nil when the journal holds
     /// no ledger yet. Rows are read one at a time: with ``SettlementBook/Retention/open`` only the
     /// open records stay in memory, however long the journal.
     static func load(
-        _ journal: Journal, catalog: VenueCatalog, configuration: RouterConfiguration,
+        _ journal: any JournalStore, catalog: VenueCatalog, configuration: RouterConfiguration,
         retention: SettlementBook.Retention = .everything
     ) throws -> SettlementBook? {
         var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)

@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
 
-/// The durable journal: SQLite through GRDB, in WAL mode on disk.
+/// The embedded journal: SQLite through GRDB, one file in WAL mode (the default store).
 ///
-/// Every write is one transaction through ``apply(_:)`` (the `record…`/`update…` methods are
-/// single-change shorthands for it); a method returns only once its write is committed, so
-/// callers acknowledge an order, or send a child, after the call returns.
-public final class Journal: Sendable {
+/// Every unit of work is one write transaction through cached statements; the database enforces
+/// what ``JournalStore`` asks of a store (unique client order ids per account and fills per venue,
+/// foreign keys, triggers refusing updates and deletes of events, ledger entries and reports).
+public final class SQLiteJournal: JournalStore {
     /// How far a committed write is durable.
     public enum Durability: String, Sendable, Codable, CaseIterable {
         /// Committed to the operating system (WAL, `synchronous=NORMAL`): survives the process
@@ -17,7 +17,6 @@ public final class Journal: Sendable {
     }
 
     let pool: DatabasePool
-    /// This journal's tag: prefixes the venue idempotency keys of its children.
     public let tag: String
 
     /// Why an existing file is not taken as a journal.
@@ -100,13 +99,10 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Writes one change (a parent's new state, its new and changed children, new fills, new
-    /// decisions and the events describing them) in one transaction, through cached statements
-    /// (the order path writes several of these per parent).
-    public func apply(_ change: JournalChange) throws {
-        guard !change.isEmpty else { return }
+    public func commit(_ work: UnitOfWork) throws {
+        guard !work.isEmpty else { return }
         try pool.write { db in
-            if let p = change.insertedParent {
+            if let p = work.insertedParent {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO parent_order (id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce, strategy,
@@ -119,7 +115,7 @@ public final class Journal: Sendable {
                     p.rejectionMessage, p.createdAt, p.completedAt, p.cancelRequested,
                 ])
             }
-            if let p = change.updatedParent {
+            if let p = work.updatedParent {
                 try db.cachedStatement(
                     sql: """
                         UPDATE parent_order SET status = ?, note = ?, rejectionCode = ?, rejectionMessage = ?, completedAt = ?, cancelRequested = ?
@@ -129,7 +125,7 @@ public final class Journal: Sendable {
                     p.status, p.note, p.rejectionCode, p.rejectionMessage, p.completedAt, p.cancelRequested, p.id,
                 ])
             }
-            for c in change.insertedChildren {
+            for c in work.insertedChildren {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO child_order (clientKey, parentId, venue, quantity, limitPrice, timeInForce, purpose, decision, status,
@@ -142,7 +138,7 @@ public final class Journal: Sendable {
                     c.createdAt,
                 ])
             }
-            for c in change.updatedChildren {
+            for c in work.updatedChildren {
                 try db.cachedStatement(
                     sql: """
                         UPDATE child_order SET status = ?, venueOrderId = ?, filledQuantity = ?, fees = ?, refusalCode = ?, refusalMessage = ?,
@@ -153,27 +149,27 @@ public final class Journal: Sendable {
                     c.clientKey,
                 ])
             }
-            for e in change.executions {
+            for e in work.executions {
                 try db.cachedStatement(
                     sql: """
                         INSERT OR IGNORE INTO execution (venue, fillId, childKey, quantity, price, fee, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(arguments: [e.venue, e.fillId, e.childKey, e.quantity, e.price, e.fee, e.recordedAt])
             }
-            for d in change.decisions {
+            for d in work.decisions {
                 try db.cachedStatement(
                     sql:
                         "INSERT INTO routing_decision (parentId, position, attempt, at, evidence) VALUES (?, ?, ?, ?, ?)"
                 )
                 .execute(arguments: [d.parentId, d.position, d.attempt, d.at, d.evidence])
             }
-            for e in change.events {
+            for e in work.events {
                 try db.cachedStatement(
                     sql: "INSERT INTO order_event (parentId, childKey, kind, detail, at) VALUES (?, ?, ?, ?, ?)"
                 )
                 .execute(arguments: [e.parentId, e.childKey, e.kind, e.detail, e.at])
             }
-            for s in change.settlements {
+            for s in work.settlements {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO settlement (id, venue, fillId, parentId, account, symbol, model, status, updatedAt, record)
@@ -184,7 +180,7 @@ public final class Journal: Sendable {
                     s.id, s.venue, s.fillId, s.parentId, s.account, s.symbol, s.model, s.status, s.updatedAt, s.record,
                 ])
             }
-            for t in change.transfers {
+            for t in work.transfers {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO custody_transfer (id, account, symbol, settlementId, status, updatedAt, record) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -192,7 +188,7 @@ public final class Journal: Sendable {
                         """
                 ).execute(arguments: [t.id, t.account, t.symbol, t.settlementId, t.status, t.updatedAt, t.record])
             }
-            for e in change.ledgerEntries {
+            for e in work.ledgerEntries {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO ledger_entry (at, asset, amount, fromHolder, fromLocation, fromLocked, toHolder, toLocation, toLocked, reference)
@@ -203,7 +199,7 @@ public final class Journal: Sendable {
                     e.toLocked, e.reference,
                 ])
             }
-            for r in change.capTableReports {
+            for r in work.capTableReports {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO cap_table_report (at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -213,23 +209,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Everything settlement keeps: records as last written (by id), entries and reports in the order appended.
-    public func loadSettlement() throws -> StoredSettlement {
-        try pool.read { db in
-            guard try db.tableExists("settlement") else {
-                return StoredSettlement(settlements: [], transfers: [], entries: [], reports: [])
-            }
-            return StoredSettlement(
-                settlements: try SettlementRow.order(Column("id")).fetchAll(db),
-                transfers: try CustodyTransferRow.order(Column("id")).fetchAll(db),
-                entries: try LedgerEntryRow.order(Column("sequence")).fetchAll(db),
-                reports: try CapTableReportRow.order(Column("sequence")).fetchAll(db))
-        }
-    }
-
-    /// Everything settlement keeps, one row at a time, in one read (a consistent snapshot) and
-    /// nothing held: ledger entries and cap-table reports in the order appended, then settlements
-    /// and custody transfers by id, as last written. What the router rebuilds its book from.
     public func readSettlement(
         entries: (LedgerEntryRow) throws -> Void, reports: (CapTableReportRow) throws -> Void,
         settlements: (SettlementRow) throws -> Void, transfers: (CustodyTransferRow) throws -> Void
@@ -247,29 +226,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Which settlements to read: whose, of which parent, in which status, which page.
-    public struct SettlementQuery: Sendable, Hashable {
-        public var account: String?
-        public var parentId: Int64?
-        public var status: String?
-        /// Only ids below this one (a page's cursor).
-        public var before: Int64?
-        /// At most this many, newest first; nil: all, oldest first.
-        public var limit: Int?
-
-        public init(
-            account: String? = nil, parentId: Int64? = nil, status: String? = nil, before: Int64? = nil,
-            limit: Int? = nil
-        ) {
-            self.account = account
-            self.parentId = parentId
-            self.status = status
-            self.before = before
-            self.limit = limit
-        }
-    }
-
-    /// The settlements `query` picks, as last written.
     /// - Complexity: reads through the indexes by account and by parent.
     public func settlements(_ query: SettlementQuery) throws -> [SettlementRow] {
         try pool.read { db in
@@ -283,8 +239,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// `account`'s custody transfers (everyone's when nil) made for one of `settlementIds`, and
-    /// when `statuses` is given also those not made for a settlement or in one of `statuses`; by id.
     public func transfers(account: String?, settlementIds: [Int64], orUnlinkedOrIn statuses: [String]?) throws
         -> [CustodyTransferRow]
     {
@@ -297,71 +251,35 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Every parent with its children, fills and decisions, in id order: what the router loads on start.
-    public func loadAll() throws -> [StoredParent] {
-        try parents(ParentQuery())
-    }
-
-    /// What a read of parents asks for: whose, which, and which page (newest first when `limit` is set).
-    public struct ParentQuery: Sendable, Hashable {
-        public var account: String?
-        public var status: String?
-        public var symbol: String?
-        /// Created at or after (nanoseconds since the epoch).
-        public var from: Int64?
-        /// Created before.
-        public var to: Int64?
-        /// Only ids below this one (a page's cursor).
-        public var before: Int64?
-        /// At most this many, newest first; nil: all, oldest first.
-        public var limit: Int?
-
-        public init(
-            account: String? = nil, status: String? = nil, symbol: String? = nil, from: Int64? = nil, to: Int64? = nil,
-            before: Int64? = nil, limit: Int? = nil
-        ) {
-            self.account = account
-            self.status = status
-            self.symbol = symbol
-            self.from = from
-            self.to = to
-            self.before = before
-            self.limit = limit
-        }
-
-        func request() -> QueryInterfaceRequest<ParentRecord> {
-            var request = ParentRecord.all()
-            if let account { request = request.filter(Column("account") == account) }
-            if let status { request = request.filter(Column("status") == status) }
-            if let symbol { request = request.filter(Column("symbol") == symbol) }
-            if let from { request = request.filter(Column("createdAt") >= from) }
-            if let to { request = request.filter(Column("createdAt") < to) }
-            if let before { request = request.filter(Column("id") < before) }
-            if let limit { return request.order(Column("id").desc).limit(limit) }
-            return request.order(Column("id"))
-        }
-    }
-
-    /// The parents `query` picks, each with its children, fills and decisions.
     /// - Complexity: reads only the rows of the parents picked (indexes by account, parent and child).
     public func parents(_ query: ParentQuery) throws -> [StoredParent] {
-        try pool.read { db in try Self.stored(query.request(), db) }
+        try pool.read { db in try Self.stored(Self.request(query), db) }
     }
 
-    /// One parent with its children, fills and decisions; nil when there is none.
     public func storedParent(id: Int64) throws -> StoredParent? {
         try pool.read { db in try Self.stored(ParentRecord.filter(key: id), db).first }
     }
 
-    /// How many parents `query` picks (its limit and order ignored).
     public func countParents(_ query: ParentQuery) throws -> Int {
         var all = query
         all.limit = nil
-        return try pool.read { db in try all.request().fetchCount(db) }
+        return try pool.read { db in try Self.request(all).fetchCount(db) }
     }
 
     /// The parents `request` picks with their children, fills and decisions: the other tables are
     /// read through `request` as a subquery, so any number of parents is one statement per table.
+    static func request(_ query: ParentQuery) -> QueryInterfaceRequest<ParentRecord> {
+        var request = ParentRecord.all()
+        if let account = query.account { request = request.filter(Column("account") == account) }
+        if let status = query.status { request = request.filter(Column("status") == status) }
+        if let symbol = query.symbol { request = request.filter(Column("symbol") == symbol) }
+        if let from = query.from { request = request.filter(Column("createdAt") >= from) }
+        if let to = query.to { request = request.filter(Column("createdAt") < to) }
+        if let before = query.before { request = request.filter(Column("id") < before) }
+        if let limit = query.limit { return request.order(Column("id").desc).limit(limit) }
+        return request.order(Column("id"))
+    }
+
     private static func stored(_ request: QueryInterfaceRequest<ParentRecord>, _ db: Database) throws -> [StoredParent]
     {
         let parents = try request.fetchAll(db)
@@ -383,39 +301,26 @@ public final class Journal: Sendable {
         }
     }
 
-    /// The events of the parents `query` picks, in order.
     public func events(_ query: ParentQuery) throws -> [EventRecord] {
         try pool.read { db in
-            try EventRecord.filter(query.request().select(Column("id")).contains(Column("parentId"))).order(
+            try EventRecord.filter(Self.request(query).select(Column("id")).contains(Column("parentId"))).order(
                 Column("sequence")
             ).fetchAll(db)
         }
     }
 
-    /// Every event in order (for reports and tests).
     public func allEvents() throws -> [EventRecord] {
         try pool.read { db in try EventRecord.order(Column("sequence")).fetchAll(db) }
     }
 
-    /// Every execution in the order recorded.
     public func allExecutions() throws -> [ExecutionRecord] {
         try pool.read { db in try ExecutionRecord.order(Column("rowid")).fetchAll(db) }
     }
 
-    /// The names of the migrations applied, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try JournalSchema.migrator.appliedMigrations(db) }
     }
 
-    /// Records a new parent and its first event, atomically.
-    public func recordParent(_ parent: ParentRecord, event: String = "accepted") throws {
-        var change = JournalChange()
-        change.insertedParent = parent
-        change.events = [EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: parent.createdAt)]
-        try apply(change)
-    }
-
-    /// The parent an account already sent with this client order id, if any (idempotent submission).
     public func parent(account: String, clientOrderId: String) throws -> ParentRecord? {
         try pool.read { db in
             try ParentRecord.filter(Column("account") == account && Column("clientOrderId") == clientOrderId).fetchOne(
@@ -427,46 +332,6 @@ public final class Journal: Sendable {
         try pool.read { db in try ParentRecord.fetchOne(db, key: id) }
     }
 
-    /// Updates a parent's state and appends the transition.
-    public func updateParent(_ parent: ParentRecord, event: String, at time: Int64) throws {
-        var change = JournalChange()
-        change.updatedParent = parent
-        change.events = [EventRecord(parentId: parent.id, kind: event, detail: parent.status, at: time)]
-        try apply(change)
-    }
-
-    /// Records a child before it is sent.
-    public func recordChild(_ child: ChildRecord) throws {
-        var change = JournalChange()
-        change.insertedChildren = [child]
-        change.events = [
-            EventRecord(
-                parentId: child.parentId, childKey: child.clientKey, kind: "child_created", detail: child.status,
-                at: child.createdAt)
-        ]
-        try apply(change)
-    }
-
-    /// Updates a child's state with its fills: fills already recorded are kept once.
-    public func updateChild(_ child: ChildRecord, fills: [ExecutionRecord], at time: Int64) throws {
-        var change = JournalChange()
-        change.updatedChildren = [child]
-        change.executions = fills
-        change.events = [
-            EventRecord(
-                parentId: child.parentId, childKey: child.clientKey, kind: "child_updated", detail: child.status,
-                at: time)
-        ]
-        try apply(change)
-    }
-
-    public func recordDecision(_ decision: DecisionRecord) throws {
-        var change = JournalChange()
-        change.decisions = [decision]
-        try apply(change)
-    }
-
-    /// Children not in a final state: what recovery reconciles with the venues on start.
     public func openChildren() throws -> [ChildRecord] {
         try pool.read { db in
             try ChildRecord.filter(["pending", "open", "partially_filled", "unknown"].contains(Column("status"))).order(
@@ -475,17 +340,10 @@ public final class Journal: Sendable {
         }
     }
 
-    public func children(of parentId: Int64) throws -> [ChildRecord] {
-        try pool.read { db in
-            try ChildRecord.filter(Column("parentId") == parentId).order(Column("createdAt")).fetchAll(db)
-        }
-    }
-
     public func executions(of childKey: String) throws -> [ExecutionRecord] {
         try pool.read { db in try ExecutionRecord.filter(Column("childKey") == childKey).fetchAll(db) }
     }
 
-    /// How many events a parent has: its last event's per-order sequence.
     public func eventCount(of parentId: Int64) throws -> Int {
         try pool.read { db in try EventRecord.filter(Column("parentId") == parentId).fetchCount(db) }
     }
@@ -496,7 +354,6 @@ public final class Journal: Sendable {
         }
     }
 
-    /// The largest parent id used, to continue numbering after a restart.
     public func lastParentID() throws -> Int64 {
         try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM parent_order") ?? 0 }
     }

@@ -1,0 +1,55 @@
+import ATSStorage
+import Foundation
+import GRDB
+
+/// A backend the journal, recovery and settlement-persistence suites run against: they take
+/// ``JournalBackend/all`` as their arguments and see only ``JournalStore``, so a second backend
+/// added here runs them unchanged.
+public struct JournalBackend: Sendable, CustomStringConvertible {
+    public let description: String
+    /// Makes a new, empty journal of its own (a folder, a database), returning where it is.
+    let makeLocation: @Sendable () throws -> String
+    let open: @Sendable (_ location: String) throws -> any JournalStore
+    let execute: @Sendable (_ location: String, _ sql: String) throws -> Void
+
+    /// A new, empty journal, open.
+    public func make() throws -> TestJournal {
+        let location = try makeLocation()
+        return TestJournal(backend: self, location: location, store: try open(location))
+    }
+
+    /// Every backend the suites run on: SQLite always.
+    public static var all: [JournalBackend] { [.sqlite] }
+
+    /// The embedded journal, one file in a fresh temporary folder.
+    public static let sqlite = JournalBackend(
+        description: "sqlite",
+        makeLocation: {
+            let directory = NSTemporaryDirectory() + "ats-journal-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return directory + "/journal.sqlite"
+        },
+        open: { try SQLiteJournal(path: $0) },
+        execute: { path, sql in
+            // As an operator with `sqlite3` would: foreign keys off, triggers as they are.
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = false
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: sql) }
+        })
+}
+
+/// A journal made for one test: its store, and the same journal opened again as a restart would.
+public struct TestJournal: Sendable {
+    public let backend: JournalBackend
+    /// Where it is (a file's path, a database's URL).
+    public let location: String
+    public let store: any JournalStore
+
+    /// The same journal opened again, as a restarted process opens it.
+    public func reopen() throws -> any JournalStore { try backend.open(location) }
+
+    /// Runs `sql` on the database directly, past the store (foreign-key checks off): what the
+    /// database itself refuses, and what a journal changed by hand does to the router.
+    public func executeRaw(_ sql: String) throws { try backend.execute(location, sql) }
+}
