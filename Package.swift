@@ -6,6 +6,7 @@ import PackageDescription
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
 //   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSOrders (<- ATSStorage) <- ATSRouter <- ATSServer
 //   ATSVenues  <- ATSSettlement <- ATSRouter;  ATSOrders <- ATSAnalytics <- ATSServer
+//   ATSWire (Codable only) <- ATSServer, ATSCLI
 //   ATSServer, ATSVenueMocks <- ATSAssembly <- ATSCLI <- ats-router;  ATSAssembly <- ats-bench
 //   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport;  ATSStorage <- ATSJournalTestSupport (tests only)
 // ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library; the API (ATSServer)
@@ -22,6 +23,7 @@ let package = Package(
         .library(name: "ATSOrders", targets: ["ATSOrders"]),
         .library(name: "ATSSettlement", targets: ["ATSSettlement"]),
         .library(name: "ATSAnalytics", targets: ["ATSAnalytics"]),
+        .library(name: "ATSWire", targets: ["ATSWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -103,12 +105,14 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
-        // The router's HTTP API and the runtime `serve` and `demo` assemble (mocks, journal, router).
+        // The API's JSON shapes, Codable only: what the server encodes and the CLI decodes.
+        .target(name: "ATSWire"),
+        // The router's HTTP API: a controller per resource over the RouterService protocol.
         .target(
             name: "ATSServer",
             dependencies: [
                 "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage",
-                "ATSSettlement", "ATSAnalytics",
+                "ATSSettlement", "ATSAnalytics", "ATSWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,7 +136,7 @@ let package = Package(
             dependencies: [
                 "ATSAssembly",
                 "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer",
-                "ATSStorage",
+                "ATSStorage", "ATSWire",
                 "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -195,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "ATSServerTests",
             dependencies: [
-                "ATSAssembly",
+                "ATSAssembly", "ATSWire",
                 "ATSServer", "ATSRouter", "ATSDomain", "ATSVenues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,6 +2,7 @@ import ATSAssembly
 import ATSDomain
 import ATSRouter
 import ATSServer
+import ATSWire
 import ArgumentParser
 import Foundation
 

@@ -1,3 +1,4 @@
+import ATSWire
 import ArgumentParser
 import Foundation
 import NIOHTTP1
@@ -28,36 +29,34 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try server.client()
         try await runClient {
-            var body: [String: Any] = [
-                "symbol": symbol, "side": side, "quantity": quantity, "timeInForce": timeInForce, "strategy": strategy,
-            ]
-            if let limitPrice { body["limitPrice"] = limitPrice }
-            if let include { body["includeVenues"] = include.split(separator: ",").map { String($0) } }
-            if let exclude { body["excludeVenues"] = exclude.split(separator: ",").map { String($0) } }
-            if let clientOrderId { body["clientOrderId"] = clientOrderId }
-            var order = try await client.call(.POST, "/v1/orders", body: body)
-            let id = order["id"] as? String ?? "?"
+            let body = APIViews.OrderRequestBody(
+                symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice, timeInForce: timeInForce,
+                strategy: strategy, includeVenues: include.map(Self.list), excludeVenues: exclude.map(Self.list),
+                clientOrderId: clientOrderId)
+            var order = try await client.call(.POST, "/v1/orders", body: body, as: APIViews.OrderView.self)
             if !json {
                 print(
-                    "order \(id) accepted: \(order["side"] ?? "") \(order["quantity"] ?? "") \(order["symbol"] ?? "") \(order["timeInForce"] ?? "")"
-                )
+                    "order \(order.id) accepted: \(order.side) \(order.quantity) \(order.symbol) \(order.timeInForce)")
             }
             var shown = OrderProgress()
             if !json { shown.show(order) }
             let deadline = ContinuousClock.now + .seconds(60)
-            while !noFollow && order["status"] as? String == "working" && ContinuousClock.now < deadline {
+            while !noFollow && order.status == "working" && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
-                order = try await client.call(.GET, "/v1/orders/\(id)?wait=1")
+                order = try await client.call(.GET, "/v1/orders/\(order.id)?wait=1", as: APIViews.OrderView.self)
                 if !json { shown.show(order) }
             }
             if json {
-                printJSON(order)
+                printEncoded(order)
             } else {
                 print(OrderText.summary(order))
             }
-            if order["status"] as? String == "rejected" { throw ExitCode(1) }
+            if order.status == "rejected" { throw ExitCode(1) }
         }
     }
+
+    /// `a,b` → `["a", "b"]`.
+    static func list(_ text: String) -> [String] { text.split(separator: ",").map { String($0) } }
 }
 
 /// What `submit` has printed so far, so that each poll prints only what is new.
@@ -66,53 +65,37 @@ struct OrderProgress {
     var children: [String: String] = [:]
     var fills: Set<String> = []
 
-    mutating func show(_ order: [String: Any]) {
-        let decisionList = order["decisions"] as? [[String: Any]] ?? []
+    mutating func show(_ order: APIViews.OrderView) {
+        let decisionList = order.decisions ?? []
         for decision in decisionList.dropFirst(decisions) {
-            let attempt = decision["attempt"] as? Int ?? 0
-            let split = (decision["allocations"] as? [[String: Any]] ?? []).map {
-                "\($0["venue"] ?? "") \($0["quantity"] ?? "")"
-            }
+            let split = decision.allocations.map { "\($0.venue) \($0.quantity)" }
             print(
-                "  \(attempt == 0 ? "plan" : "re-route \(attempt)"): \(split.isEmpty ? "nothing eligible" : split.joined(separator: ", "))"
+                "  \(decision.attempt == 0 ? "plan" : "re-route \(decision.attempt)"): \(split.isEmpty ? "nothing eligible" : split.joined(separator: ", "))"
             )
         }
         decisions = decisionList.count
-        for child in order["children"] as? [[String: Any]] ?? [] {
-            let key = child["clientKey"] as? String ?? ""
-            let status = child["status"] as? String ?? ""
-            if children[key] != status {
-                children[key] = status
-                let why = (child["refusal"] as? [String: Any])?["code"] as? String ?? child["failure"] as? String
+        for child in order.children ?? [] {
+            if children[child.clientKey] != child.status {
+                children[child.clientKey] = child.status
+                let why = child.refusal?.code ?? child.failure
                 print(
-                    "  child \(child["venue"] ?? "") \(child["quantity"] ?? "") @ \(child["limitPrice"] ?? "") \(child["timeInForce"] ?? ""): \(status)\(why.map { " (\($0))" } ?? "")"
+                    "  child \(child.venue) \(child.quantity) @ \(child.limitPrice) \(child.timeInForce): \(child.status)\(why.map { " (\($0))" } ?? "")"
                 )
             }
-            for fill in child["fills"] as? [[String: Any]] ?? [] {
-                let id = "\(child["venue"] ?? "")/\(fill["id"] ?? "")"
-                if fills.insert(id).inserted {
-                    print(
-                        "    fill \(child["venue"] ?? "") \(fill["quantity"] ?? "") @ \(fill["price"] ?? "") fee \(fill["fee"] ?? "")"
-                    )
-                }
+            for fill in child.fills where fills.insert("\(child.venue)/\(fill.id)").inserted {
+                print("    fill \(child.venue) \(fill.quantity) @ \(fill.price) fee \(fill.fee)")
             }
         }
     }
 }
 
 enum OrderText {
-    static func summary(_ order: [String: Any]) -> String {
-        let status = order["status"] as? String ?? "?"
-        var line =
-            "order \(order["id"] ?? "?") \(status): \(order["filledQuantity"] ?? "0") of \(order["quantity"] ?? "?") \(order["symbol"] ?? "")"
-        if let average = order["averagePrice"] as? String {
-            line += " at \(average) average, fees \(order["fees"] ?? "0")"
-        }
-        if let venues = order["venues"] as? [String], !venues.isEmpty { line += " (\(venues.joined(separator: ", ")))" }
-        if let rejection = order["rejection"] as? [String: Any] {
-            line += "\n  refused: \(rejection["code"] ?? ""): \(rejection["message"] ?? "")"
-        }
-        if let note = order["note"] as? String { line += "\n  note: \(note)" }
+    static func summary(_ order: APIViews.OrderView) -> String {
+        var line = "order \(order.id) \(order.status): \(order.filledQuantity) of \(order.quantity) \(order.symbol)"
+        if let average = order.averagePrice { line += " at \(average) average, fees \(order.fees)" }
+        if !order.venues.isEmpty { line += " (\(order.venues.joined(separator: ", ")))" }
+        if let rejection = order.rejection { line += "\n  refused: \(rejection.code): \(rejection.message)" }
+        if let note = order.note { line += "\n  note: \(note)" }
         return line
     }
 
@@ -152,9 +135,10 @@ struct OrdersCommand: AsyncParsableCommand {
             if let symbol {
                 query.append("symbol=\(symbol.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? symbol)")
             }
-            let reply = try await client.call(.GET, "/v1/orders?" + query.joined(separator: "&"))
-            let orders = reply["orders"] as? [[String: Any]] ?? []
-            if json { return printJSON(reply) }
+            let reply = try await client.call(
+                .GET, "/v1/orders?" + query.joined(separator: "&"), as: APIViews.OrderList.self)
+            let orders = reply.orders
+            if json { return printEncoded(reply) }
             if orders.isEmpty { return print("no orders") }
             print(
                 OrderText.pad("id", 6) + "  " + OrderText.pad("symbol", 7, left: true)
@@ -164,16 +148,12 @@ struct OrdersCommand: AsyncParsableCommand {
                     + OrderText.pad("tif", 4, left: true) + "status")
             for order in orders {
                 print(
-                    OrderText.pad(order["id"] as? String ?? "", 6) + "  "
-                        + OrderText.pad(order["symbol"] as? String ?? "", 7, left: true)
-                        + OrderText.pad(order["side"] as? String ?? "", 5, left: true)
-                        + OrderText.pad(order["quantity"] as? String ?? "", 12)
-                        + OrderText.pad(order["filledQuantity"] as? String ?? "", 12)
-                        + OrderText.pad(order["averagePrice"] as? String ?? "-", 12)
-                        + "  " + OrderText.pad(order["timeInForce"] as? String ?? "", 4, left: true)
-                        + (order["status"] as? String ?? ""))
+                    OrderText.pad(order.id, 6) + "  " + OrderText.pad(order.symbol, 7, left: true)
+                        + OrderText.pad(order.side, 5, left: true) + OrderText.pad(order.quantity, 12)
+                        + OrderText.pad(order.filledQuantity, 12) + OrderText.pad(order.averagePrice ?? "-", 12)
+                        + "  " + OrderText.pad(order.timeInForce, 4, left: true) + order.status)
             }
-            if let next = reply["nextCursor"] as? String { print("older orders: ats-router orders --cursor \(next)") }
+            if let next = reply.nextCursor { print("older orders: ats-router orders --cursor \(next)") }
         }
     }
 }
@@ -191,13 +171,13 @@ struct OneOrderOptions: ParsableArguments {
             guard UInt64(id) != nil else {
                 throw ClientFailure(message: "error: an order id is a whole number, not \(id)", exitCode: 1)
             }
-            let order = try await client.call(method, "/v1/orders/\(id)")
-            if json { return printJSON(order) }
+            let order = try await client.call(method, "/v1/orders/\(id)", as: APIViews.OrderView.self)
+            if json { return printEncoded(order) }
             print(OrderText.summary(order))
             guard detail else { return }
             print(
-                "  \(order["side"] ?? "") \(order["quantity"] ?? "") \(order["symbol"] ?? "") limit \(order["limitPrice"] ?? "none") \(order["timeInForce"] ?? "") strategy \(order["strategy"] ?? "")"
-                    + " — created \(order["createdAt"] ?? "")")
+                "  \(order.side) \(order.quantity) \(order.symbol) limit \(order.limitPrice ?? "none") \(order.timeInForce) strategy \(order.strategy)"
+                    + " — created \(order.createdAt)")
             var progress = OrderProgress()
             progress.show(order)
         }

@@ -7,6 +7,7 @@ import ATSServer
 import ATSSettlement
 import ATSVenueMocks
 import ATSVenues
+import ATSWire
 import Foundation
 
 extension DemoScript {
@@ -76,10 +77,9 @@ extension DemoScript {
         let quantity = Quantity(rawValue: shown * 3 / 4 / Quantity.unit * Quantity.unit)
         let first = try await submit(
             alice, "alice buys \(quantity) ACME, IOC, limit \(limit.formatted(minimumFractionDigits: 2))",
-            [
-                "symbol": "ACME", "side": "buy", "quantity": quantity.description, "limitPrice": limit.description,
-                "timeInForce": "IOC",
-            ], say)
+            APIViews.OrderRequestBody(
+                symbol: "ACME", side: "buy", quantity: quantity.description, limitPrice: limit.description,
+                timeInForce: "IOC"), say)
         if let parent = await runtime.router.orders.parent(OrderID(UInt64(first.id)!)),
             let decision = parent.decisions.first
         {
@@ -99,10 +99,10 @@ extension DemoScript {
         // 2. Compliance: bob is not onboarded or accredited where ACME trades; dave's ACME is still in its holding period.
         _ = try await submit(
             try trader("bob", url, configuration), "bob buys 10 ACME",
-            ["symbol": "ACME", "side": "buy", "quantity": "10"], say)
+            APIViews.OrderRequestBody(symbol: "ACME", side: "buy", quantity: "10"), say)
         _ = try await submit(
             try trader("dave", url, configuration), "dave sells 100 ACME (acquired 2026-09-01)",
-            ["symbol": "ACME", "side": "sell", "quantity": "100"], say)
+            APIViews.OrderRequestBody(symbol: "ACME", side: "sell", quantity: "100"), say)
 
         // 3. Liquidity vanishes between the router's poll and its children: it re-plans on fresh books.
         await runtime.router.pollAll()
@@ -122,7 +122,7 @@ extension DemoScript {
                 _ = try await submit(
                     try trader("dave", url, configuration),
                     "another broker takes \(taken) ACME at tZERO after the router's poll; dave buys 300 ACME, IOC",
-                    ["symbol": "ACME", "side": "buy", "quantity": "300", "timeInForce": "ioc"], say)
+                    APIViews.OrderRequestBody(symbol: "ACME", side: "buy", quantity: "300", timeInForce: "ioc"), say)
             }
         }
 
@@ -130,22 +130,22 @@ extension DemoScript {
         await runtime.router.pollAll()
         _ = try await submit(
             alice, "alice sells 300 ACME (held since 2025-01-15), IOC",
-            ["symbol": "ACME", "side": "sell", "quantity": "300", "timeInForce": "IOC"], say)
+            APIViews.OrderRequestBody(symbol: "ACME", side: "sell", quantity: "300", timeInForce: "IOC"), say)
         _ = try await submit(
             try trader("carol", url, configuration), "carol (GB, Reg S) buys 600 SPCE, IOC",
-            ["symbol": "SPCE", "side": "buy", "quantity": "600", "timeInForce": "IOC"], say)
+            APIViews.OrderRequestBody(symbol: "SPCE", side: "buy", quantity: "600", timeInForce: "IOC"), say)
         _ = try await submit(
             try trader("frank", url, configuration), "frank (CN) buys 500 SPCE, IOC",
-            ["symbol": "SPCE", "side": "buy", "quantity": "500", "timeInForce": "IOC"], say)
+            APIViews.OrderRequestBody(symbol: "SPCE", side: "buy", quantity: "500", timeInForce: "IOC"), say)
         _ = try await submit(
             try trader("frank", url, configuration), "frank (CN) buys 50 BLDG",
-            ["symbol": "BLDG", "side": "buy", "quantity": "50"], say)
+            APIViews.OrderRequestBody(symbol: "BLDG", side: "buy", quantity: "50"), say)
         _ = try await submit(
             try trader("erin", url, configuration), "erin buys 50 BLDG, IOC",
-            ["symbol": "BLDG", "side": "buy", "quantity": "50", "timeInForce": "IOC"], say)
+            APIViews.OrderRequestBody(symbol: "BLDG", side: "buy", quantity: "50", timeInForce: "IOC"), say)
         _ = try await submit(
             try trader("carol", url, configuration), "carol sells 500 GILT, IOC",
-            ["symbol": "GILT", "side": "sell", "quantity": "500", "timeInForce": "IOC"], say)
+            APIViews.OrderRequestBody(symbol: "GILT", side: "sell", quantity: "500", timeInForce: "IOC"), say)
 
         // 5. A DAY bid below the continuous market rests — at Texture when its auction's indicative price is within the limit.
         await runtime.router.pollAll()
@@ -154,10 +154,9 @@ extension DemoScript {
             let price = Price(rawValue: bestBid.rawValue - 2_000_000)
             let resting = try await submit(
                 alice, "alice bids 40 ACME at \(price.formatted(minimumFractionDigits: 2)), DAY",
-                [
-                    "symbol": "ACME", "side": "buy", "quantity": "40", "limitPrice": price.description,
-                    "timeInForce": "DAY",
-                ], say)
+                APIViews.OrderRequestBody(
+                    symbol: "ACME", side: "buy", quantity: "40", limitPrice: price.description, timeInForce: "DAY"), say
+            )
             if resting.status == "resting" {
                 let cancelled = try await alice.call(.DELETE, "/v1/orders/\(resting.id)", as: APIViews.OrderView.self)
                 say(
@@ -250,20 +249,17 @@ extension DemoScript {
         // Selling at tZERO needs the tokens at tZERO's custodian: the router knows where they are.
         let refused = try await alice.call(
             .POST, "/v1/orders?wait=10",
-            body: [
-                "symbol": "ACME", "side": "sell", "quantity": "100",
-                "includeVenues": ["tzero"],
-            ])
-        let rejection = refused["rejection"] as? [String: Any]
+            body: APIViews.OrderRequestBody(symbol: "ACME", side: "sell", quantity: "100", includeVenues: ["tzero"]),
+            as: APIViews.OrderView.self)
         say(
-            "  alice sells 100 ACME at tZERO only: \(refused["status"] ?? "?") — \(rejection?["code"] ?? ""): \(rejection?["message"] ?? "")"
+            "  alice sells 100 ACME at tZERO only: \(refused.status) — \(refused.rejection?.code ?? ""): \(refused.rejection?.message ?? "")"
         )
         let moved = try await alice.call(
-            .POST, "/v1/transfers", body: ["symbol": "ACME", "quantity": "100", "to": "tzero"])
+            .POST, "/v1/transfers", body: APIViews.TransferRequestBody(symbol: "ACME", quantity: "100", to: "tzero"),
+            as: APIViews.TransferView.self)
         say(
-            "  alice moves 100 ACME to tZERO's custodian (POST /v1/transfers): transfer \(moved["id"] ?? "?") \(moved["status"] ?? "?"), "
-                + ((moved["hops"] as? [[String: Any]]) ?? []).map { "\($0["kind"] ?? "") \($0["minutes"] ?? 0) min" }
-                .joined(separator: ", "))
+            "  alice moves 100 ACME to tZERO's custodian (POST /v1/transfers): transfer \(moved.id) \(moved.status), "
+                + moved.hops.map { "\($0.kind) \($0.minutes) min" }.joined(separator: ", "))
 
         // A day later on the simulated clock: four-step parties have settled or failed, T+1 is due, transfers have arrived.
         let later = start.adding(seconds: 25 * 3_600)
@@ -288,12 +284,10 @@ extension DemoScript {
         await runtime.router.pollAll()
         let sold = try await alice.call(
             .POST, "/v1/orders?wait=10",
-            body: [
-                "symbol": "ACME", "side": "sell", "quantity": "100",
-                "includeVenues": ["tzero"],
-            ])
+            body: APIViews.OrderRequestBody(symbol: "ACME", side: "sell", quantity: "100", includeVenues: ["tzero"]),
+            as: APIViews.OrderView.self)
         say(
-            "  alice sells 100 ACME at tZERO again, the tokens now there: \(sold["status"] ?? "?"), \(sold["filledQuantity"] ?? "0") filled"
+            "  alice sells 100 ACME at tZERO again, the tokens now there: \(sold.status), \(sold.filledQuantity) filled"
         )
         let positions = try await alice.call(.GET, "/v1/positions", as: APIViews.PositionsView.self)
         say("  alice's positions (GET /v1/positions, `ats-router positions`):")
@@ -312,11 +306,10 @@ extension DemoScript {
     }
 
     /// Submits through the API, follows the order until it is done or rests, and prints its split and fills by venue.
-    private func submit(_ client: RouterClient, _ title: String, _ body: [String: Any], _ say: (String) -> Void)
-        async throws -> APIViews.OrderView
-    {
-        let created = try await client.call(.POST, "/v1/orders?wait=10", body: body)
-        guard let id = created["id"] as? String else { throw DemoError("no order id in \(created)") }
+    private func submit(
+        _ client: RouterClient, _ title: String, _ body: APIViews.OrderRequestBody, _ say: (String) -> Void
+    ) async throws -> APIViews.OrderView {
+        let id = try await client.call(.POST, "/v1/orders?wait=10", body: body, as: APIViews.OrderView.self).id
         let order = try await client.call(.GET, "/v1/orders/\(id)?wait=10", as: APIViews.OrderView.self)
         say("  \(title): order \(id) \(order.status)")
         if let rejection = order.rejection {

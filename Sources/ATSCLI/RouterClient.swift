@@ -1,3 +1,4 @@
+import ATSWire
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
@@ -51,19 +52,22 @@ struct RouterClient {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    /// Sends a request; returns the parsed JSON of a 2xx reply, or throws ``ClientFailure`` with
-    /// the router's error code and message.
-    func call(_ method: HTTPMethod, _ path: String, body: [String: Any]? = nil) async throws -> [String: Any] {
-        let data = try await send(method, path, body: body)
-        guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ClientFailure(message: "error: the router's reply is not JSON", exitCode: 3)
-        }
-        return json
+    /// Sends a request without a body and decodes a 2xx reply as `T`, or throws ``ClientFailure``
+    /// with the router's error code and message.
+    func call<T: Decodable>(_ method: HTTPMethod, _ path: String, as type: T.Type) async throws -> T {
+        try decode(T.self, try await send(method, path, body: nil))
     }
 
-    /// Sends a request and decodes a 2xx reply as `T`.
-    func call<T: Decodable>(_ method: HTTPMethod, _ path: String, as type: T.Type) async throws -> T {
-        let data = try await send(method, path, body: nil)
+    /// Sends `body` as JSON and decodes a 2xx reply as `T`.
+    func call<Body: Encodable, T: Decodable>(_ method: HTTPMethod, _ path: String, body: Body, as type: T.Type)
+        async throws -> T
+    {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try decode(T.self, try await send(method, path, body: try encoder.encode(body)))
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
@@ -71,14 +75,13 @@ struct RouterClient {
         }
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: [String: Any]?) async throws -> Data {
+    private func send(_ method: HTTPMethod, _ path: String, body: Data?) async throws -> Data {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(
-                ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])))
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse
         let data: Data
@@ -88,11 +91,10 @@ struct RouterClient {
         } catch {
             throw ClientFailure(message: "error: cannot reach the router at \(base): \(error)", exitCode: 3)
         }
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         guard (200..<300).contains(response.status.code) else {
-            let detail = json?["error"] as? [String: Any]
-            let code = detail?["code"] as? String ?? "http_\(response.status.code)"
-            let message = detail?["message"] as? String ?? String(decoding: data.prefix(200), as: UTF8.self)
+            let detail = (try? JSONDecoder().decode(APIViews.ErrorBody.self, from: data))?.error
+            let code = detail?.code ?? "http_\(response.status.code)"
+            let message = detail?.message ?? String(decoding: data.prefix(200), as: UTF8.self)
             throw ClientFailure(message: "error: \(code): \(message)", exitCode: response.status.code >= 500 ? 3 : 1)
         }
         return data
@@ -109,8 +111,9 @@ func runClient(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// Pretty JSON for `--json`.
-func printJSON(_ object: Any) {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-    print(String(decoding: data, as: UTF8.self))
+/// Sorted, pretty JSON of a view (`--json`).
+func printEncoded<T: Encodable>(_ value: T) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
 }

@@ -4,6 +4,7 @@ import ATSServer
 import ATSSettlement
 import ATSStorage
 import ATSVenues
+import ATSWire
 import ArgumentParser
 import Foundation
 
@@ -176,26 +177,16 @@ struct TransferCommand: AsyncParsableCommand {
     func run() async throws {
         let client = try server.client()
         try await runClient {
-            var body = ["symbol": symbol, "quantity": quantity, "to": to]
-            if let from { body["from"] = from }
-            let reply = try await client.call(.POST, "/v1/transfers", body: body)
-            if json { return printJSON(reply) }
-            let hops = (reply["hops"] as? [[String: Any]] ?? []).map {
-                "\($0["kind"] ?? "") \($0["from"] ?? "") → \($0["to"] ?? "") (\($0["minutes"] ?? 0) min)"
-            }
+            let reply = try await client.call(
+                .POST, "/v1/transfers",
+                body: APIViews.TransferRequestBody(symbol: symbol, quantity: quantity, to: to, from: from),
+                as: APIViews.TransferView.self)
+            if json { return printEncoded(reply) }
             print(
-                "transfer \(reply["id"] ?? "?"): \(reply["quantity"] ?? "") \(reply["symbol"] ?? "") \(reply["from"] ?? "") → \(reply["to"] ?? ""): \(reply["status"] ?? "")"
-            )
-            for hop in hops { print("  \(hop)") }
+                "transfer \(reply.id): \(reply.quantity) \(reply.symbol) \(reply.from) → \(reply.to): \(reply.status)")
+            for hop in reply.hops { print("  \(hop.kind) \(hop.from) → \(hop.to) (\(hop.minutes) min)") }
         }
     }
-}
-
-/// Sorted, pretty JSON of a view.
-func printEncoded<T: Encodable>(_ value: T) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
 }
 
 /// Settlement views as text.

@@ -2,6 +2,7 @@ import ATSDomain
 import ATSServer
 import ATSVenueMocks
 import ATSVenues
+import ATSWire
 import ArgumentParser
 import Foundation
 import Hummingbird

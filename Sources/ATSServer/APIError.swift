@@ -1,3 +1,4 @@
+import ATSWire
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,15 +25,7 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     var response: Response {
-        struct Body: Encodable {
-            struct Detail: Encodable {
-                var code: String
-                var message: String
-                var field: String?
-            }
-            var error: Detail
-        }
-        return jsonResponse(Body(error: .init(code: code, message: message, field: field)), status: status)
+        jsonResponse(APIViews.ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
     }
 }
 

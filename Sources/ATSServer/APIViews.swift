@@ -3,93 +3,10 @@ import ATSOrders
 import ATSPlanning
 import ATSRouter
 import ATSVenues
+import ATSWire
 
-/// The JSON shapes of the API (`docs/openapi.yaml`): decimals as strings, times as ISO 8601 UTC.
-public enum APIViews {
-    public struct RejectionView: Codable, Hashable {
-        public var code: String
-        public var message: String
-    }
-
-    public struct FillView: Codable, Hashable {
-        public var id: String
-        public var quantity: String
-        public var price: String
-        public var fee: String
-    }
-
-    public struct ChildView: Codable, Hashable {
-        public var clientKey: String
-        public var venue: String
-        public var quantity: String
-        public var limitPrice: String
-        public var timeInForce: String
-        public var purpose: String
-        public var decision: Int
-        public var status: String
-        public var venueOrderId: String?
-        public var filledQuantity: String
-        public var fees: String
-        public var fills: [FillView]
-        public var refusal: RejectionView?
-        public var failure: String?
-        public var createdAt: String
-    }
-
-    public struct AllocationView: Codable, Hashable {
-        public var venue: String
-        public var quantity: String
-        public var averagePrice: String
-        public var childLimitPrice: String
-        public var fees: String
-        public var allInCost: String
-    }
-
-    public struct DecisionView: Codable, Hashable {
-        public var at: String
-        public var attempt: Int
-        public var quoteAgesMs: [String: Int64]
-        public var excluded: [String: String]
-        public var allocations: [AllocationView]
-        public var plannedQuantity: String
-        public var allInCost: String
-        public var unfilledReason: String?
-    }
-
-    public struct OrderView: Codable, Hashable {
-        public var id: String
-        public var clientOrderId: String?
-        public var account: String
-        public var symbol: String
-        public var side: String
-        public var quantity: String
-        public var limitPrice: String?
-        public var timeInForce: String
-        public var strategy: String
-        public var includeVenues: [String]
-        public var excludeVenues: [String]
-        public var status: String
-        public var filledQuantity: String
-        public var leavesQuantity: String
-        public var averagePrice: String?
-        public var notional: String
-        public var fees: String
-        public var venues: [String]
-        public var rejection: RejectionView?
-        public var note: String?
-        public var createdAt: String
-        public var completedAt: String?
-        public var children: [ChildView]?
-        public var decisions: [DecisionView]?
-    }
-
-    public struct OrderList: Codable, Hashable {
-        /// Newest first.
-        public var orders: [OrderView]
-        /// Pass as `cursor` for the next page; absent on the last page.
-        public var nextCursor: String?
-    }
-
+/// The API's views of the router's model (the shapes themselves are in `ATSWire`).
+extension APIViews {
     public static func order(_ parent: ParentOrder, detail: Bool) -> OrderView {
         OrderView(
             id: parent.id.description, clientOrderId: parent.clientOrderId, account: parent.account.rawValue,
@@ -142,36 +59,6 @@ public enum APIViews {
 
     // MARK: Book and venues
 
-    public struct LevelView: Codable, Hashable {
-        public var venue: String
-        public var price: String
-        public var quantity: String
-        public var allInPrice: String
-    }
-
-    public struct BookVenueView: Codable, Hashable {
-        public var venue: String
-        public var included: Bool
-        public var code: String?
-        public var reason: String?
-        public var sequence: String?
-        public var ageMilliseconds: Int64?
-        public var buyFeeBps: String
-        public var sellFeeBps: String
-        public var fixedFee: String
-        public var matching: String
-    }
-
-    public struct BookView: Codable, Hashable {
-        public var symbol: String
-        public var account: String?
-        public var side: String
-        public var asOf: String
-        public var bids: [LevelView]
-        public var asks: [LevelView]
-        public var venues: [BookVenueView]
-    }
-
     public static func book(_ book: ConsolidatedBook, side: Side, depth: Int) -> BookView {
         func level(_ level: ConsolidatedBook.Level) -> LevelView {
             LevelView(
@@ -191,41 +78,4 @@ public enum APIViews {
             })
     }
 
-    public struct ListingView: Codable, Hashable {
-        public var symbol: String
-        public var quoteAgeMs: Int64?
-        public var sequence: String?
-    }
-
-    public struct VenueView: Codable, Hashable {
-        public var id: String
-        public var name: String
-        public var matching: String
-        public var healthy: Bool
-        public var breaker: String
-        public var lastFailure: String?
-        public var calls: Int
-        public var failures: Int
-        public var latencyP50Ms: Double?
-        public var latencyP99Ms: Double?
-        public var listings: [ListingView]
-    }
-
-    public struct VenueList: Codable, Hashable {
-        public var venues: [VenueView]
-    }
-
-    public struct HealthView: Codable, Hashable {
-        public var status: String
-        public var version: String
-        public var journal: String
-        public var venuesHealthy: Int
-        public var venues: Int
-    }
-
-    /// `GET /ready`: whether the router takes orders (recovery done, journal writable).
-    public struct ReadyView: Codable, Hashable {
-        public var ready: Bool
-        public var reason: String?
-    }
 }

@@ -3,6 +3,7 @@ import ATSOrders
 import ATSRouter
 import ATSSettlement
 import ATSVenues
+import ATSWire
 import Hummingbird
 import Synchronization
 

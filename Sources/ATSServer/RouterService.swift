@@ -2,6 +2,7 @@ import ATSDomain
 import ATSRouter
 import ATSStorage
 import ATSVenues
+import ATSWire
 
 /// What the API's controllers read and call: the router and what surrounds it. The API does not
 /// know how it was assembled (embedded venue mocks or external venues, which journal):

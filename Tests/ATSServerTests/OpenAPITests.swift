@@ -1,4 +1,5 @@
 import ATSServer
+import ATSWire
 import Foundation
 import HTTPTypes
 import Testing
@@ -179,6 +180,42 @@ import Testing
             _ = try await exchange(.get, "/v1/reports", key: nil)
             #expect(seen == RouterAPI.endpoints, "operations not exercised: \(RouterAPI.endpoints.subtracting(seen))")
         }
+    }
+
+    /// The request and error shapes in `ATSWire`, which the CLI sends and reads, are the documented
+    /// ones: with every field set each matches its schema and names every property the schema has
+    /// (a field added to one and not the other fails here); the server's own replies are checked
+    /// against their schemas above, and they are encoded from the same types.
+    @Test func theWireRequestAndErrorShapesAreTheDocumentedOnes() throws {
+        func json(_ value: some Encodable) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(value)) as? [String: Any])
+        }
+        let shapes: [(String, [String: Any])] = [
+            (
+                "OrderRequest",
+                try json(
+                    APIViews.OrderRequestBody(
+                        symbol: "ACME", side: "buy", quantity: "300", limitPrice: "10.11", timeInForce: "DAY",
+                        strategy: "pro-rata", includeVenues: ["tzero"], excludeVenues: ["archax"],
+                        clientOrderId: "c-1"))
+            ),
+            (
+                "TransferRequest",
+                try json(
+                    APIViews.TransferRequestBody(symbol: "ACME", quantity: "1", to: "tzero", from: "wallet:ethereum"))
+            ),
+            (
+                "Error",
+                try json(APIViews.ErrorBody(error: .init(code: "invalid_field", message: "side: …", field: "side")))
+            ),
+        ]
+        for (name, value) in shapes {
+            let schema = Self.resolve(YAML.map([("$ref", .scalar("#/components/schemas/\(name)"))]))
+            #expect(Self.check(value, schema, at: name).isEmpty, "\(Self.check(value, schema, at: name))")
+            #expect(Set(value.keys) == Set((schema["properties"]?.pairs ?? []).map(\.0)), "\(name)")
+        }
+        // Optional fields left out are left out of the body, not sent as null.
+        #expect(try json(APIViews.OrderRequestBody(symbol: "ACME", side: "buy", quantity: "1")).count == 3)
     }
 
     @Test func theSchemaCheckCatchesWhatItShould() {

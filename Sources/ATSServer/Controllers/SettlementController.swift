@@ -4,6 +4,7 @@ import ATSOrders
 import ATSRouter
 import ATSSettlement
 import ATSVenues
+import ATSWire
 import Foundation
 import HTTPTypes
 import Hummingbird
