@@ -15,27 +15,11 @@ import Testing
     let alice = try! AccountID("alice")
     let acme = try! Symbol("ACME")
 
-    /// The router and its venues in this process, on the Monday session clock.
-    static func start(journal: (any JournalStore)? = nil) throws -> (SmartRouter, [VenueID: VenueEngine]) {
-        let catalog = try Repository.catalog()
-        let configuration = try Repository.configuration(catalog)
-        let clock = RunningClock(startingAt: monday)
-        var engines: [VenueID: VenueEngine] = [:]
-        var adapters: [VenueID: any VenueAdapter] = [:]
-        for venue in catalog.venues {
-            let engine = VenueEngine(definition: venue, clock: clock)
-            engines[venue.id] = engine
-            adapters[venue.id] = InProcessVenueAdapter(engine: engine, definition: venue)
-        }
-        let router = try SmartRouter(
-            catalog: catalog, configuration: configuration, adapters: adapters, clock: clock, journal: journal)
-        return (router, engines)
-    }
-
     @Test(arguments: [UInt64(21), 22, 23])
     func seededFlowsAgreeWithTheVenuesAndTheJournal(seed: UInt64) async throws {
         let (journal, _) = try temporaryJournal()
-        let (router, engines) = try Self.start(journal: journal)
+        let running = try InProcessRouter.start(journal: journal)
+        let (router, engines) = (running.router, running.engines)
         var random = SplitMix64(seed: seed)
         await router.pollAll()
         let mid = try #require(await router.context.consolidatedBook(acme, account: alice, side: .buy).bestAsk).rawValue
@@ -61,7 +45,7 @@ import Testing
                 }
                 guard let venueOrderID = child.venueOrderID, let engine = engines[child.venue] else { continue }
                 // The venue's own record of the child: the same fills, the same charges.
-                let truth = try await engine.order(try OrderID(parsing: venueOrderID), owner: "in-process")
+                let truth = try await engine.order(try OrderID(parsing: venueOrderID), owner: "\(child.venue)-demo")
                 #expect(truth.filledQuantity == child.filledQuantity, "\(child.clientKey)")
                 #expect(truth.fills.map(\.id) == child.fills.map(\.id), "\(child.clientKey)")
                 #expect(truth.clientKey == child.clientKey)

@@ -6,13 +6,14 @@ import ATSVenueMocks
 import ATSVenues
 import Testing
 
-/// The order manager against the five mocks over HTTP.
+/// The order manager against the five venues in this process (``InProcessRouter``); a venue
+/// failing over HTTP runs against the mocks over sockets (``LiveRouter``).
 @Suite(.serialized) struct RouterFlowTests {
     let alice = try! AccountID("alice")
     let acme = try! Symbol("ACME")
 
     /// The parent's figures follow from its children exactly; each child's from its fills.
-    func checkInvariants(_ parent: ParentOrder, fleet: MockVenueFleet) async throws {
+    func checkInvariants(_ parent: ParentOrder, engines: [VenueID: VenueEngine]) async throws {
         #expect(parent.filledQuantity.rawValue == parent.children.reduce(0) { $0 + $1.filledQuantity.rawValue })
         #expect(parent.filledQuantity <= parent.quantity)
         for child in parent.children {
@@ -22,7 +23,7 @@ import Testing
                 #expect(child.fills.allSatisfy { parent.side == .buy ? $0.price <= limit : $0.price >= limit })
             }
             // The venue agrees.
-            if let venueOrderID = child.venueOrderID, let engine = fleet.engines[child.venue] {
+            if let venueOrderID = child.venueOrderID, let engine = engines[child.venue] {
                 let truth = try await engine.order(try OrderID(parsing: venueOrderID), owner: "\(child.venue)-demo")
                 #expect(
                     truth.filledQuantity == child.filledQuantity || !child.isTerminal,
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func anIOCBuySplitsAcrossVenuesAtTheBestAllInPrice() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
             let displayed = book.asks.filter { live.router.context.catalog.venue($0.venue)!.isContinuous }
@@ -58,15 +59,15 @@ import Testing
             #expect(decision.plan.filledQuantity == quantity)
             let texture = try VenueID("texture")
             #expect(decision.excluded[texture] != nil)  // a call auction is not takeable now
-            try await checkInvariants(parent, fleet: live.fleet)
+            try await checkInvariants(parent, engines: live.engines)
         }
     }
 
     @Test func vanishedLiquidityIsReroutedOnFreshBooks() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             let tzero = try VenueID("tzero")
-            let engine = live.fleet.engines[tzero]!
+            let engine = live.engines[tzero]!
             let asks = try await engine.book(acme).depth(levels: 100).asks
             let planned = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
             let tzeroSize = planned.asks.filter { $0.venue == tzero }.reduce(0) { $0 + $1.quantity.rawValue }
@@ -86,16 +87,17 @@ import Testing
             #expect(first.filledQuantity < first.quantity)
             #expect(parent.children.contains { $0.venue != tzero && $0.filledQuantity.isPositive })
             #expect(parent.filledQuantity.isPositive)
-            try await checkInvariants(parent, fleet: live.fleet)
+            try await checkInvariants(parent, engines: live.engines)
         }
     }
 
+    /// Over HTTP: the venue answers 503, which is the point.
     @Test func aVenueThatFailsItsChildIsWorkedAround() async throws {
         try await LiveRouter.with { live in
             await live.router.pollAll()
             let tzero = try VenueID("tzero")
             // tZERO's book is fresh and it looks healthy, but it fails the order when it arrives.
-            live.fleet.engines[tzero]!.faults.set(.error)
+            live.engines[tzero]!.faults.set(.error)
             let parent = await live.router.orders.submit(
                 ParentOrderRequest(
                     account: alice, symbol: acme, side: .buy, quantity: try Quantity("300"), timeInForce: .ioc))
@@ -106,12 +108,12 @@ import Testing
             #expect(parent.decisions.last?.excluded[tzero]?.hasPrefix("failed") == true)
             #expect(parent.children.filter { $0.venue == tzero }.count == 1, "not sent to the failing venue again")
             #expect(parent.filledQuantity.isPositive)
-            try await checkInvariants(parent, fleet: live.fleet)
+            try await checkInvariants(parent, engines: live.engines)
         }
     }
 
     @Test func fillOrKillIsSentOnlyWhenConsolidatedLiquidityCoversIt() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             let parent = await live.router.orders.submit(
                 ParentOrderRequest(
@@ -127,7 +129,7 @@ import Testing
     }
 
     @Test func aComplianceRefusalNamesTheRule() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             // bob is onboarded at tZERO only of ACME's venues, and tZERO admits accredited investors only.
             let bob = try AccountID("bob")
@@ -147,7 +149,7 @@ import Testing
     }
 
     @Test func aDayResidualRestsAndCancellingTheParentCancelsIt() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
             let bestAsk = try #require(book.bestAsk)
@@ -169,14 +171,14 @@ import Testing
             let cancelled = try #require(await live.router.orders.cancel(parent.id))
             #expect(cancelled.status == .cancelled)
             #expect(cancelled.children.allSatisfy { $0.isTerminal })
-            let truth = try await live.fleet.engines[resting.venue]!.order(
+            let truth = try await live.engines[resting.venue]!.order(
                 try OrderID(parsing: try #require(resting.venueOrderID)), owner: "\(resting.venue)-demo")
             #expect(truth.status == .cancelled)
         }
     }
 
     @Test func aSellIsCappedByTheTokensFreeWhereEachVenueSettlesNetOfWorkingSells() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             let securitize = try VenueID("securitize")
             let venue = try #require(live.router.context.catalog.venue(securitize))
@@ -217,7 +219,7 @@ import Testing
     @Test func aBuyIsCappedByTheCashFreeWhereEachVenueSettlesNetOfWorkingBuys() async throws {
         let tzero = try VenueID("tzero")
         // alice keeps only 1,000 USD at tZERO's custodian.
-        try await LiveRouter.with(configure: { configuration in
+        try await InProcessRouter.with(configure: { configuration in
             let index = configuration.accounts.firstIndex { $0.id.rawValue == "alice" }!
             configuration.accounts[index].cash = configuration.accounts[index].cash!.map {
                 var cash = $0
@@ -261,7 +263,7 @@ import Testing
     }
 
     @Test func aCancelThatArrivesAfterTheRestingChildFilledLosesNoFill() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             let tzero = try VenueID("tzero")
             // One tick above tZERO's best bid (below every offer): the resting child is first in line.
@@ -276,7 +278,7 @@ import Testing
                     includeVenues: [tzero]))
             #expect(parent.status == .resting)
             // A seller fills the resting child at tZERO before the trader's cancel arrives.
-            _ = try await live.fleet.engines[tzero]!.submit(
+            _ = try await live.engines[tzero]!.submit(
                 VenueOrderRequest(
                     clientKey: "late-seller", symbol: acme, side: .sell, type: .limit, limitPrice: limit,
                     quantity: try Quantity("20"),
@@ -284,12 +286,12 @@ import Testing
             let final = try #require(await live.router.orders.cancel(parent.id))
             #expect(final.status == .filled, "\(final.status)")
             #expect(final.filledQuantity == (try Quantity("20")))
-            try await checkInvariants(final, fleet: live.fleet)
+            try await checkInvariants(final, engines: live.engines)
         }
     }
 
     @Test func aRestingOrderTheVenueEndsEndsItsParent() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             let tzero = try VenueID("tzero")
             let book = await live.router.context.consolidatedBook(acme, account: alice, side: .buy)
@@ -302,19 +304,19 @@ import Testing
             #expect(parent.status == .resting)
             let resting = try #require(parent.children.last)
             // The venue cancels it (as it would expire a DAY order at the session's end).
-            _ = try await live.fleet.engines[tzero]!.cancel(
+            _ = try await live.engines[tzero]!.cancel(
                 try OrderID(parsing: try #require(resting.venueOrderID)),
                 owner: "tzero-demo")
             await live.router.orders.refreshResting()
             let ended = try #require(await live.router.orders.parent(parent.id))
             #expect(ended.status == .expired, "\(ended.status)")
             #expect(ended.note?.contains("ended cancelled") == true, "\(ended.note ?? "")")
-            try await checkInvariants(ended, fleet: live.fleet)
+            try await checkInvariants(ended, engines: live.engines)
         }
     }
 
     @Test func aRestingResidualMovesWhenLiquidityAppearsElsewhere() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             await live.router.pollAll()
             // A limit one tick above Securitize's best bid: below every offer, so the parent rests
             // (at tZERO, the cheaper venue), and a seller at the limit would rest at Securitize.
@@ -335,7 +337,7 @@ import Testing
             #expect(parent.status == .resting)
             #expect(resting.venue != other)
             // A seller arrives at Securitize, at the parent's limit.
-            _ = try await live.fleet.engines[other]!.submit(
+            _ = try await live.engines[other]!.submit(
                 VenueOrderRequest(
                     clientKey: "seller", symbol: acme, side: .sell, type: .limit, limitPrice: limit,
                     quantity: try Quantity("25"),
@@ -346,13 +348,13 @@ import Testing
             #expect(parent.status == .filled, "\(parent.status) \(parent.note ?? "")")
             #expect(parent.children.first { $0.clientKey == resting.clientKey }?.status == .cancelled)
             #expect(parent.children.contains { $0.venue == other && $0.filledQuantity == (try! Quantity("25")) })
-            try await checkInvariants(parent, fleet: live.fleet)
+            try await checkInvariants(parent, engines: live.engines)
         }
     }
 
     @Test func aCancelWhileChildrenAreWorkingLeavesNothingLiveAtAnyVenue() async throws {
         // A fill window keeps tZERO's limit children working, so that the cancel meets them live.
-        try await LiveRouter.with(configure: {
+        try await InProcessRouter.with(configure: {
             var settings = $0.routingSettings
             settings.fillWindowMilliseconds = 400
             $0.routing = settings
@@ -386,26 +388,26 @@ import Testing
             #expect(final.status == .cancelled)
             for child in final.children {
                 guard let venueOrderID = child.venueOrderID else { continue }
-                let truth = try await live.fleet.engines[child.venue]!.order(
+                let truth = try await live.engines[child.venue]!.order(
                     try OrderID(parsing: venueOrderID),
                     owner: "\(child.venue)-demo")
                 #expect(
                     truth.status != .open && truth.status != .partiallyFilled,
                     "\(child.clientKey) is live at \(child.venue)")
             }
-            try await checkInvariants(final, fleet: live.fleet)
+            try await checkInvariants(final, engines: live.engines)
         }
     }
 
     @Test func randomOrderFlowsKeepEveryParentConsistent() async throws {
-        try await LiveRouter.with { live in
+        try await InProcessRouter.with { live in
             var random = SplitMix64(seed: 77)
             let accounts = ["alice", "dave", "erin", "carol", "frank"].map { try! AccountID($0) }
             let symbols = live.router.context.configuration.securities.map(\.symbol)
             var outcomes: [ParentOrder.Status: Int] = [:]
             for round in 0..<60 {
                 if round % 5 == 0 {
-                    for engine in live.fleet.engines.values { await engine.step(count: 3) }
+                    for engine in live.engines.values { await engine.step(count: 3) }
                     await live.router.pollAll()
                 }
                 let symbol = symbols[random.below(symbols.count)]
@@ -426,7 +428,7 @@ import Testing
                         timeInForce: tif))
                 #expect(parent.status.isTerminal)
                 outcomes[parent.status, default: 0] += 1
-                try await checkInvariants(parent, fleet: live.fleet)
+                try await checkInvariants(parent, engines: live.engines)
             }
             // Every fill has its settlement, under its venue's model, and the ledgers balance.
             let settlement = live.router.settlement.book()

@@ -1,6 +1,7 @@
 import ATSDomain
 import ATSJournalTestSupport
 import ATSRouter
+import ATSRouterTestSupport
 import ATSStorage
 import ATSVenueMocks
 import ATSVenues
@@ -66,9 +67,57 @@ struct LiveRouter {
             journal: journal)
     }
 
+    /// The venues' engines, whose books and orders the mocks serve.
+    var engines: [VenueID: VenueEngine] { fleet.engines }
+
     func stop() async {
         await router.shutdown()
         await fleet.stop()
+    }
+}
+
+/// The router and the five venues in this process, through ``InProcessVenueAdapter``: the same
+/// engines, books, rules, idempotent keys and fees as ``LiveRouter``, without a socket. Router
+/// flows run here; where the network is the point (dialects, timeouts, HTTP faults, a restart
+/// against venues that stay up) tests use ``LiveRouter``.
+struct InProcessRouter {
+    let engines: [VenueID: VenueEngine]
+    let router: SmartRouter
+    let clock: RunningClock
+
+    static func start(
+        configure: (inout RouterConfiguration) -> Void = { _ in }, journal: (any JournalStore)? = nil
+    ) throws -> InProcessRouter {
+        let catalog = try Repository.catalog()
+        var configuration = try Repository.configuration(catalog)
+        configure(&configuration)
+        let clock = RunningClock(startingAt: monday)
+        var engines: [VenueID: VenueEngine] = [:]
+        var adapters: [VenueID: any VenueAdapter] = [:]
+        for venue in catalog.venues {
+            let engine = VenueEngine(definition: venue, clock: clock)
+            engines[venue.id] = engine
+            // The owner the mocks' demo credentials give, so a child reads back as over HTTP.
+            adapters[venue.id] = InProcessVenueAdapter(engine: engine, definition: venue, owner: "\(venue.id)-demo")
+        }
+        let router = try SmartRouter(
+            catalog: catalog, configuration: configuration, adapters: adapters, clock: clock, journal: journal)
+        return InProcessRouter(engines: engines, router: router, clock: clock)
+    }
+
+    /// Runs `body` with the router up, and always shuts it down, even when `body` throws.
+    static func with(
+        configure: (inout RouterConfiguration) -> Void = { _ in }, journal: (any JournalStore)? = nil,
+        _ body: (InProcessRouter) async throws -> Void
+    ) async throws {
+        let running = try start(configure: configure, journal: journal)
+        do {
+            try await body(running)
+        } catch {
+            await running.router.shutdown()
+            throw error
+        }
+        await running.router.shutdown()
     }
 }
 
