@@ -6,7 +6,7 @@ import PackageDescription
 //   ATSDomain  <- ATSMatching <- ATSBenchKit <- ats-bench
 //   ATSDomain  <- ATSVenues   <- ATSPlanning  <- ATSOrders (<- ATSStorage) <- ATSRouter <- ATSServer
 //   ATSVenues  <- ATSSettlement <- ATSRouter;  ATSOrders <- ATSAnalytics <- ATSServer
-//   ATSWire (Codable only) <- ATSServer, ATSCLI
+//   ATSWire (Codable only) <- ATSAnalytics, ATSServer, ATSCLI
 //   ATSServer, ATSVenueMocks <- ATSAssembly <- ATSCLI <- ats-router;  ATSAssembly <- ats-bench
 //   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport;  ATSStorage <- ATSJournalTestSupport (tests only)
 // ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library; the API (ATSServer)
@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "ATSOrders", dependencies: ["ATSDomain", "ATSPlanning", "ATSStorage"]),
         // Routing analytics from the journal: TCA, venue scorecards, 605/606-style reports, renderers.
         .target(
-            name: "ATSAnalytics", dependencies: ["ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSStorage"]),
+            name: "ATSAnalytics",
+            dependencies: ["ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSStorage", "ATSWire"]),
         // The live router: venue adapters over HTTP, health, pollers, the consolidated book, the order manager.
         .target(
             name: "ATSRouter",
@@ -169,7 +170,9 @@ let package = Package(
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
         .testTarget(
             name: "ATSAnalyticsTests",
-            dependencies: ["ATSAnalytics", "ATSOrders", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain"]),
+            dependencies: [
+                "ATSAnalytics", "ATSOrders", "ATSRouter", "ATSPlanning", "ATSStorage", "ATSDomain", "ATSWire",
+            ]),
         .testTarget(
             name: "ATSPlanningTests", dependencies: ["ATSDomain", "ATSPlanning"], resources: [.copy("Fixtures")]),
         .testTarget(

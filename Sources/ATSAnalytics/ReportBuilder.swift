@@ -2,6 +2,7 @@ import ATSDomain
 import ATSOrders
 import ATSPlanning
 import ATSStorage
+import ATSWire
 
 /// What a report is computed from: the journal's parents (children, fills, decisions with their
 /// snapshots), when each fill was recorded, and the event log (child latencies).

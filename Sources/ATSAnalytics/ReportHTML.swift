@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSWire
 import Foundation
 
 /// A report as one self-contained HTML file: inline CSS, inline SVG charts (venue share of volume,

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSWire
 
 /// A report as Markdown and as CSV tables (one per section, the same figures as the JSON).
 public enum ReportText {

@@ -1,5 +1,6 @@
 import ATSDomain
 import ATSVenues
+import ATSWire
 import Foundation
 
 /// Writes a report's files: `report.md`, `report.json`, `report.html` and the CSV tables.

@@ -2,6 +2,7 @@ import ATSAnalytics
 import ATSDomain
 import ATSServer
 import ATSStorage
+import ATSWire
 import ArgumentParser
 import Foundation
 

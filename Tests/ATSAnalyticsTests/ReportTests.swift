@@ -2,6 +2,7 @@ import ATSDomain
 import ATSOrders
 import ATSPlanning
 import ATSStorage
+import ATSWire
 import Foundation
 import Testing
 
