@@ -1,11 +1,14 @@
 import Foundation
 
 /// Decodes JSON into `T`, turning decoding errors into ``ConfigurationError``s that name the key.
+/// Strict: a key `T` does not know, anywhere in the document, is an error naming its dotted path
+/// and the closest known key, never silently ignored.
 public func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws(ConfigurationError)
     -> T
 {
+    let decoded: (T, (path: String, hint: String?)?)
     do {
-        return try JSONDecoder().decode(type, from: data)
+        decoded = try decodeTrackingKeys(type, from: data)
     } catch let error as DecodingError {
         switch error {
         case .keyNotFound(let key, let context):
@@ -30,6 +33,12 @@ public func decodeConfiguration<T: Decodable>(_ type: T.Type, from data: Data, f
     } catch {
         throw ConfigurationError(file: file, key: "", reason: "\(error)")
     }
+    if let unknown = decoded.1 {
+        throw ConfigurationError(
+            file: file, key: unknown.path,
+            reason: "is not a known key" + (unknown.hint.map { " (did you mean \($0)?)" } ?? ""))
+    }
+    return decoded.0
 }
 
 public func readConfigurationFile(_ path: String) throws(ConfigurationError) -> Data {
