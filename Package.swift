@@ -73,7 +73,9 @@ let package = Package(
             ]
         ),
         // The five venues: definitions, securities master, accounts, the rules engine.
-        .target(name: "ATSVenues", dependencies: ["ATSDomain"]),
+        .target(name: "ATSVenues", dependencies: ["ATSDomain", "ATSDefaults"]),
+        // The default config.json and venues/*.json, embedded (scripts/embed-defaults writes it).
+        .target(name: "ATSDefaults"),
         // Each venue served over HTTP in its own dialect, with a seeded market simulation.
         .target(
             name: "ATSVenueMocks",
@@ -137,7 +139,7 @@ let package = Package(
             dependencies: [
                 "ATSAssembly",
                 "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer",
-                "ATSStorage", "ATSWire",
+                "ATSStorage", "ATSWire", "ATSDefaults",
                 "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -162,7 +164,7 @@ let package = Package(
         ),
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSDomain", "ATSMatching"]),
-        .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues"]),
+        .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues", "ATSDefaults"]),
         .testTarget(
             name: "ATSStorageTests",
             dependencies: ["ATSStorage", "ATSJournalTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -23,15 +23,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed for the generated orders and the venues' market simulation.")
     var seed: UInt64 = 7
 
-    @OptionGroup var venues: VenueDirectoryOptions
-    @Option(help: "The router's configuration: securities, accounts, routing settings.")
-    var config = "config.json"
-    @Option(help: "Keep the session's journal here (default: a temporary folder, removed at the end).")
+    @OptionGroup var options: RouterOptions
+    @Option(
+        help: ArgumentHelp(
+            "Keep the session's journal here (default: a temporary folder, removed at the end).", valueName: "dir"))
     var dataDir: String?
 
     func run() async throws {
         var output = ""
-        try await DemoScript(seed: seed, venuesDirectory: venues.directory, configFile: config, dataDirectory: dataDir)
+        try await DemoScript(seed: seed, sources: options.sources, dataDirectory: dataDir)
             .run { output += $0 + "\n" }
         print(output, terminator: "")
     }
@@ -40,8 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
 /// The demo's steps, separate from printing so tests can run them.
 struct DemoScript {
     let seed: UInt64
-    var venuesDirectory = "venues"
-    var configFile = "config.json"
+    /// Where the venues and `config.json` come from (by default: the working directory's, else the built-in ones).
+    var sources = ConfigurationSources.resolve()
     /// Where the session's journal goes; nil: a temporary folder, removed at the end.
     var dataDirectory: String?
 
@@ -56,6 +56,7 @@ struct DemoScript {
         }
 
         say("ATS Router \(ATSRouterRelease.version) — matching engine demo (seed \(seed))")
+        for line in sources.summary { say(line) }
         say("")
         say("1. Continuous book, price-time priority (as tZERO, Archax, Openfinance, Securitize run)")
         var book = OrderBook(
@@ -153,7 +154,7 @@ struct DemoScript {
         say("3. One security, several venues: the fragmentation the router exists to fight")
         let catalog: VenueCatalog
         do {
-            catalog = try VenueCatalog.load(directory: venuesDirectory)
+            catalog = try sources.catalog()
         } catch {
             say("  (skipped: \(error))")
             return

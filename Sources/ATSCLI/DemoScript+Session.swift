@@ -20,8 +20,7 @@ extension DemoScript {
         let catalog: VenueCatalog
         var configuration: RouterConfiguration
         do {
-            catalog = try VenueCatalog.load(directory: venuesDirectory)
-            configuration = try RouterConfiguration.load(from: configFile, venues: catalog)
+            (catalog, configuration) = try sources.load()
         } catch {
             say("  (skipped: \(error))")
             return

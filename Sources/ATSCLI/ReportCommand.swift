@@ -2,6 +2,7 @@ import ATSAnalytics
 import ATSDomain
 import ATSServer
 import ATSStorage
+import ATSVenues
 import ATSWire
 import ArgumentParser
 import Foundation
@@ -24,9 +25,15 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Orders created before this time.") var to: String?
     @Option(help: "md, json, csv, html (comma-separated) or all.") var format = "all"
     @Option(help: "Where to write (default: <data-dir>/reports).") var out: String?
-    @Option(help: "The journal's folder (offline).") var dataDir = "data"
+    @Option(
+        help: ArgumentHelp(
+            "The journal's folder, offline (default: ATS_ROUTER_DATA_DIR, else ./data).", valueName: "dir"))
+    var dataDir: String?
     @Option(help: "Offline: only this account's orders.") var account: String?
     @OptionGroup var server: ServerOptions
+
+    /// The journal's folder: --data-dir, else ATS_ROUTER_DATA_DIR, else ./data.
+    var dataFolder: String { ConfigurationSources.resolve(dataDirectory: dataDir).dataDirectory.path ?? "data" }
 
     func run() async throws {
         guard let formats = ReportWriter.formats(format) else {
@@ -60,7 +67,7 @@ struct ReportCommand: AsyncParsableCommand {
             }
             report = fetched!
         } else {
-            let path = (dataDir as NSString).appendingPathComponent("journal.sqlite")
+            let path = (dataFolder as NSString).appendingPathComponent("journal.sqlite")
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError(
                     "no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
@@ -81,7 +88,7 @@ struct ReportCommand: AsyncParsableCommand {
                 throw ValidationError("the journal at \(path) could not be read: \(error)")
             }
         }
-        let directory = out ?? (dataDir as NSString).appendingPathComponent("reports")
+        let directory = out ?? (dataFolder as NSString).appendingPathComponent("reports")
         let written = try ReportWriter.write(report, formats: formats, to: directory)
         for line in ReportSummaryText.headline(report) { print(line) }
         for path in written { print("wrote \(path)") }

@@ -3,6 +3,7 @@ import ATSDomain
 import ATSRouter
 import ATSServer
 import ATSStorage
+import ATSVenues
 import ArgumentParser
 import Foundation
 import Logging
@@ -21,7 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: RouterOptions
-    @Option(help: "Where the journal lives (created if missing).") var dataDir = "data"
+    @Option(
+        help: ArgumentHelp(
+            "Where the journal lives, created if missing (default: ATS_ROUTER_DATA_DIR, else ./data).", valueName: "dir"
+        ))
+    var dataDir: String?
     @Option(help: "The API's port (0 picks a free one).") var port = 8080
     @Option(help: "The API's address.") var host = "127.0.0.1"
     @Flag(
@@ -43,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (catalog, configuration) = try options.load()
+        let sources = ConfigurationSources.resolve(
+            config: options.config, venues: options.venues.directory, dataDirectory: dataDir)
+        let dataDir = sources.dataDirectory.path ?? "data"
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             throw ValidationError("--log-level: unknown level \(logLevel)")
         }
@@ -56,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         runtimeOptions.durability = durability
         runtimeOptions.logLevel = level
         runtimeOptions.initialiseJournal = initialiseJournal
+        for line in sources.summary + ["data: \(sources.dataDirectory)"] { say(line) }
         let runtime: RouterRuntime
         do {
             runtime = try await RouterRuntime.start(

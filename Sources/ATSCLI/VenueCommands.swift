@@ -9,12 +9,16 @@ import Hummingbird
 
 /// Options shared by commands that read the venue definitions.
 struct VenueDirectoryOptions: ParsableArguments {
-    @Option(name: .customLong("venues"), help: "The directory of venue definitions.")
-    var directory = "venues"
+    @Option(
+        name: .customLong("venues"),
+        help: ArgumentHelp(
+            "The directory of venue definitions (default: ATS_ROUTER_VENUES, else ./venues, else the built-in ones).",
+            valueName: "dir"))
+    var directory: String?
 
     func catalog() throws -> VenueCatalog {
         do {
-            return try VenueCatalog.load(directory: directory)
+            return try ConfigurationSources.resolve(venues: directory).catalog()
         } catch {
             throw ValidationError(error.description)
         }

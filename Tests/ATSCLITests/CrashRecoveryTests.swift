@@ -15,9 +15,14 @@ final class Spawned: @unchecked Sendable {
     private let output = Mutex("")
     private let pipe = Pipe()
 
-    init(_ executable: URL, _ arguments: [String]) throws {
+    /// Starts `executable`; in `directory` when given, with `environment` when given.
+    init(_ executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil)
+        throws
+    {
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if let environment { process.environment = environment }
         process.standardOutput = pipe
         process.standardError = pipe
         pipe.fileHandleForReading.readabilityHandler = { [self] handle in

@@ -44,7 +44,8 @@ struct DemoTests {
     private func output(seed: UInt64, dataDirectory: String? = nil) async throws -> [String] {
         var lines: [String] = []
         try await DemoScript(
-            seed: seed, venuesDirectory: VenueCommandTests.venues, configFile: RoutingCommandTests.config,
+            seed: seed,
+            sources: .resolve(config: RoutingCommandTests.config, venues: VenueCommandTests.venues),
             dataDirectory: dataDirectory
         ).run { lines.append($0) }
         // The API's port and the report's folder differ from run to run.

@@ -1,3 +1,4 @@
+import ATSDefaults
 import ATSDomain
 import Foundation
 
@@ -19,9 +20,20 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
 
     /// Loads `config.json` and checks it against the venue catalog.
     public static func load(from path: String, venues: VenueCatalog) throws(ConfigurationError) -> RouterConfiguration {
-        let configuration = try decodeConfiguration(
-            RouterConfiguration.self, from: try readConfigurationFile(path), file: path)
-        try configuration.validate(file: path, venues: venues)
+        try load(try readConfigurationFile(path), file: path, venues: venues)
+    }
+
+    /// The configuration shipped inside the binary (``BundledDefaults``), as `bundled:config.json`.
+    public static func bundled(venues: VenueCatalog) throws(ConfigurationError) -> RouterConfiguration {
+        try load(Data(BundledDefaults.config.text.utf8), file: "bundled:config.json", venues: venues)
+    }
+
+    /// Decodes `data` (named `file` in errors) and checks it against the venue catalog.
+    public static func load(_ data: Data, file: String, venues: VenueCatalog) throws(ConfigurationError)
+        -> RouterConfiguration
+    {
+        let configuration = try decodeConfiguration(RouterConfiguration.self, from: data, file: file)
+        try configuration.validate(file: file, venues: venues)
         return configuration
     }
 

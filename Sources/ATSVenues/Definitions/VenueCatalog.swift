@@ -1,3 +1,4 @@
+import ATSDefaults
 import ATSDomain
 import Foundation
 
@@ -37,10 +38,29 @@ public struct VenueCatalog: Sendable, Hashable {
         guard !names.isEmpty else {
             throw ConfigurationError(file: directory, key: "", reason: "holds no venue definitions (*.json)")
         }
-        var venues: [VenueDefinition] = []
+        var files: [(name: String, data: Data)] = []
         for name in names {
+            files.append((name, try readConfigurationFile((directory as NSString).appendingPathComponent(name))))
+        }
+        return try load(files, directory: directory)
+    }
+
+    /// The venue definitions shipped inside the binary (``BundledDefaults``), under the directory
+    /// name `bundled:venues`.
+    public static func bundled() throws(ConfigurationError) -> VenueCatalog {
+        try load(
+            BundledDefaults.venues.map { (($0.path as NSString).lastPathComponent, Data($0.text.utf8)) },
+            directory: "bundled:venues")
+    }
+
+    /// Decodes and checks each `name.json` of `files` as the definition of venue `name`.
+    static func load(_ files: [(name: String, data: Data)], directory: String) throws(ConfigurationError)
+        -> VenueCatalog
+    {
+        var venues: [VenueDefinition] = []
+        for (name, data) in files {
             let file = (directory as NSString).appendingPathComponent(name)
-            let venue = try decodeConfiguration(VenueDefinition.self, from: try readConfigurationFile(file), file: file)
+            let venue = try decodeConfiguration(VenueDefinition.self, from: data, file: file)
             try venue.validate(file: file, expectedID: String(name.dropLast(5)))
             venues.append(venue)
         }

@@ -1,0 +1,75 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// The binary alone, copied into an empty folder, runs: `demo`, `book`, `serve` and `config` use
+/// the configuration built into it; `config init` writes it out, and the folder's files then win;
+/// a misspelt key there stops `serve` naming it.
+@Suite(.serialized) struct StandaloneBinaryTests {
+    /// An empty folder holding only a copy of `ats-router`, and an environment without ATS_ROUTER_*.
+    static func alone() throws -> (folder: String, binary: URL, environment: [String: String]) {
+        let folder = NSTemporaryDirectory() + "ats-router-alone-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let binary = URL(fileURLWithPath: folder + "/ats-router")
+        try FileManager.default.copyItem(at: try CrashRecoveryTests.executable(), to: binary)
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ATS_ROUTER_") }
+        return (folder, binary, environment)
+    }
+
+    /// Runs the binary to its end; its exit status and output.
+    static func run(_ arguments: [String], _ alone: (folder: String, binary: URL, environment: [String: String]))
+        throws -> (status: Int32, output: String)
+    {
+        let process = try Spawned(alone.binary, arguments, in: alone.folder, environment: alone.environment)
+        process.waitForExit()
+        return (process.process.terminationStatus, process.text)
+    }
+
+    @Test func demoBookAndConfigRunFromAnEmptyFolderOnTheBuiltInConfiguration() throws {
+        let alone = try Self.alone()
+        defer { try? FileManager.default.removeItem(atPath: alone.folder) }
+        let demo = try Self.run(["demo"], alone)
+        #expect(demo.status == 0, "\(demo.output.suffix(2_000))")
+        #expect(demo.output.contains("configuration: the defaults built into this binary"))
+        #expect(demo.output.contains("invariants (tokens conserved per security"))
+        let book = try Self.run(["book", "ACME", "--account", "alice", "--depth", "3"], alone)
+        #expect(book.status == 0, "\(book.output)")
+        #expect(book.output.contains("ACME consolidated book for alice"), "\(book.output)")
+        let show = try Self.run(["config", "show"], alone)
+        #expect(show.status == 0 && show.output.contains("valid: 5 venues"), "\(show.output)")
+        // Written out, the folder's files are used, and a misspelt key in them is refused by name.
+        let written = try Self.run(["config", "init", "."], alone)
+        #expect(written.status == 0 && written.output.contains("wrote ./config.json"), "\(written.output)")
+        #expect(try Self.run(["config", "init", "."], alone).status != 0)  // never over a file
+        let local = try Self.run(["config", "show"], alone)
+        #expect(local.output.contains("config.json (from the working directory)"), "\(local.output)")
+        let path = alone.folder + "/config.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"pollIntervalMilliseconds\"", with: "\"pollIntervalMs\"")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let refused = try Self.run(["serve", "--port", "0"], alone)
+        #expect(refused.status != 0)
+        #expect(
+            refused.output.contains(
+                "config.json: routing.pollIntervalMs: is not a known key (did you mean pollIntervalMilliseconds?)"),
+            "\(refused.output)")
+    }
+
+    @Test func serveRunsFromAnEmptyFolderWithItsJournalInDataThere() async throws {
+        let alone = try Self.alone()
+        defer { try? FileManager.default.removeItem(atPath: alone.folder) }
+        let serve = try Spawned(
+            alone.binary, ["serve", "--port", "0", "--log-level", "error"], in: alone.folder,
+            environment: alone.environment)
+        defer { serve.stop() }
+        _ = try await serve.lines(containing: "ready")
+        let line = try #require(try await serve.lines(containing: "serving http://").first)
+        let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }).description
+        let health = await CrashRecoveryTests.call(.GET, url + "/health", headers: [])
+        #expect(health?.0 == 200, "\(String(describing: health))")
+        #expect(FileManager.default.fileExists(atPath: alone.folder + "/data/journal.sqlite"))
+        #expect(serve.text.contains("configuration: the defaults built into this binary"))
+        #expect(serve.text.contains("\(alone.folder)/data (from the working directory)"), "\(serve.text)")
+        #expect(serve.terminate(within: 10) == 0)
+    }
+}
