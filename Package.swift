@@ -74,6 +74,9 @@ let package = Package(
         ),
         // The five venues: definitions, securities master, accounts, the rules engine.
         .target(name: "ATSVenues", dependencies: ["ATSDomain", "ATSDefaults"]),
+        // The git commit the binary is built from, written before each build by the BuildInfo plugin.
+        .target(name: "ATSBuildInfo", dependencies: ["ATSDomain"], plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // The default config.json and venues/*.json, embedded (scripts/embed-defaults writes it).
         .target(name: "ATSDefaults"),
         // Each venue served over HTTP in its own dialect, with a seeded market simulation.
@@ -139,7 +142,7 @@ let package = Package(
             dependencies: [
                 "ATSAssembly",
                 "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer",
-                "ATSStorage", "ATSWire", "ATSDefaults",
+                "ATSStorage", "ATSWire", "ATSDefaults", "ATSBuildInfo",
                 "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

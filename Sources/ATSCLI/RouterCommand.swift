@@ -1,4 +1,4 @@
-import ATSDomain
+import ATSBuildInfo
 import ArgumentParser
 
 /// The `ats-router` command tree. The executable's `main` only runs it.
@@ -17,7 +17,7 @@ public struct RouterCommand: AsyncParsableCommand {
             planner on files; `venue serve` runs venue mocks on their own; `report` writes the routing \
             analytics (TCA, venue scorecards, 605/606-style tables) from a journal or a router.
             """,
-        version: "\(ATSRouterRelease.name) \(ATSRouterRelease.version)",
+        version: BuildInfo.versionLine,
         subcommands: [
             DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self,
             CancelCommand.self,

@@ -55,6 +55,28 @@ import Testing
             "\(refused.output)")
     }
 
+    @Test func versionNamesTheCommitTheBinaryWasBuiltFrom() throws {
+        let alone = try Self.alone()
+        defer { try? FileManager.default.removeItem(atPath: alone.folder) }
+        let version = try Self.run(["--version"], alone)
+        #expect(version.status == 0)
+        let line = version.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let match = try #require(
+            line.wholeMatch(of: /ATS Router \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(\+dirty)?|unknown)\)/), "\(line)")
+        // Built from this checkout: the commit is its HEAD.
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", RoutingCommandTests.root.path, "rev-parse", "--short=12", "HEAD"]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        git.standardError = Pipe()
+        try git.run()
+        git.waitUntilExit()
+        let head = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if git.terminationStatus == 0 { #expect(match.1.hasPrefix(head), "\(line) vs HEAD \(head)") }
+    }
+
     @Test func serveRunsFromAnEmptyFolderWithItsJournalInDataThere() async throws {
         let alone = try Self.alone()
         defer { try? FileManager.default.removeItem(atPath: alone.folder) }
