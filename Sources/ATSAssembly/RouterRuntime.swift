@@ -55,6 +55,8 @@ public final class RouterRuntime: Sendable {
         /// How long a connection may send nothing before it is closed, half-sent requests included
         /// (a request being answered, `?wait=` too, does not count as idle).
         public var idleTimeout: Duration = .seconds(10)
+        /// The secrets of venues served elsewhere (from the environment or the secrets file).
+        public var venueSecrets = VenueSecrets()
 
         public init(dataDirectory: String? = nil) { self.dataDirectory = dataDirectory }
     }
@@ -115,7 +117,8 @@ public final class RouterRuntime: Sendable {
             fleet = started
         }
         let router = try SmartRouter(
-            catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, logger: logger)
+            catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal,
+            secrets: options.venueSecrets, logger: logger)
         return RouterRuntime(
             catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
             journal: journal, journalPath: journalPath, isSimulatedSession: simulated,

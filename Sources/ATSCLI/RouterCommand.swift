@@ -24,7 +24,7 @@ public struct RouterCommand: AsyncParsableCommand {
             BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self,
             ReportCommand.self,
             PlanCommand.self,
-            VenueCommand.self, ConfigCommand.self,
+            VenueCommand.self, ConfigCommand.self, KeysCommand.self,
         ]
     )
 

@@ -64,6 +64,11 @@ struct ServeCommand: AsyncParsableCommand {
         runtimeOptions.durability = durability
         runtimeOptions.logLevel = level
         runtimeOptions.initialiseJournal = initialiseJournal
+        do {
+            runtimeOptions.venueSecrets = try VenueSecrets.load(for: configuration, configFile: sources.config.path)
+        } catch {
+            throw ValidationError(error.description)
+        }
         for line in sources.summary + ["data: \(sources.dataDirectory)"] { say(line) }
         let runtime: RouterRuntime
         do {

@@ -202,7 +202,7 @@ public enum BundledDefaults {
           "acquiredOn": "2025-08-11"
         }
       ],
-      "apiKey": "ak-alice-7f3c9e21b8d44a10",
+      "apiKeys": ["sha256:9042cbe4699339573c8a166f7c01c3d97c36183ce3c07b828c5e19c17a4d42e3"],
       "cash": [
         {
           "asset": "USD",
@@ -251,7 +251,7 @@ public enum BundledDefaults {
           "acquiredOn": "2026-06-01"
         }
       ],
-      "apiKey": "ak-bob-2d8e41c06a9b5f37",
+      "apiKeys": ["sha256:c5d400e9faa7a415534417c44650e1927e483c30434d79d73797338497565233"],
       "cash": [
         {
           "asset": "USD",
@@ -291,7 +291,7 @@ public enum BundledDefaults {
           "acquiredOn": "2025-11-03"
         }
       ],
-      "apiKey": "ak-carol-91b5e7d24f0c8a63",
+      "apiKeys": ["sha256:5cebb2fdeba10408d439ba0b9483d459ca6d772144c67dd09e861870b609d081"],
       "custody": "custodian:archax",
       "cash": [
         {
@@ -332,7 +332,7 @@ public enum BundledDefaults {
           "acquiredOn": "2026-09-01"
         }
       ],
-      "apiKey": "ak-dave-5c0a9f83e17d2b46",
+      "apiKeys": ["sha256:2e452916d4efc79bc7bd23153b1e5dc345f9092491dcda4d09f214b2775f3e00"],
       "cash": [
         {
           "asset": "USD",
@@ -382,7 +382,7 @@ public enum BundledDefaults {
           "acquiredOn": "2025-02-14"
         }
       ],
-      "apiKey": "ak-erin-e4a7c2b9d0f61835",
+      "apiKeys": ["sha256:f556a61412c6f852ea59b6983aa6061f21dc3ca69c1839d8ca68ab5d81e64db9"],
       "cash": [
         {
           "asset": "USD",
@@ -421,7 +421,7 @@ public enum BundledDefaults {
         "archax": "approved"
       },
       "holdings": [],
-      "apiKey": "ak-frank-3b6d0e9a7c12f548",
+      "apiKeys": ["sha256:03fd541facf947a90a183cb5c7da871d61976dfb5fc42844d19239c8c977d5f2"],
       "cash": [
         {
           "asset": "USD",

@@ -1,8 +1,9 @@
 import Foundation
 import NIOHTTP1
 
-/// The key and secret the router uses at one venue (the broker-dealer's own account there).
-public struct VenueCredentials: Sendable, Hashable, Codable {
+/// The key and secret the router uses at one venue (the broker-dealer's own account there). Its
+/// description never shows the secret.
+public struct VenueCredentials: Sendable, Hashable, CustomStringConvertible {
     public var keyID: String
     public var secret: String
 
@@ -10,6 +11,8 @@ public struct VenueCredentials: Sendable, Hashable, Codable {
         self.keyID = keyID
         self.secret = secret
     }
+
+    public var description: String { "key \(keyID), secret (\(secret.count) characters, not shown)" }
 
     /// The embedded venue mocks' credentials: `<venue>-demo` / `<venue>-demo-secret`.
     public static func demo(for venue: String) -> VenueCredentials {

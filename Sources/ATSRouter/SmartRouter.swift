@@ -17,10 +17,12 @@ public final class SmartRouter: Sendable {
 
     /// - Parameter urls: each venue's base URL (the embedded mocks' or those in `config.json`).
     /// - Parameter journal: where orders and settlement are made durable; nil keeps them in memory only.
+    /// - Parameter secrets: the secrets of venues served elsewhere whose `keyId` `config.json` gives.
     /// - Throws: when the journal's settlement records do not read back.
     public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
-        journal: (any JournalStore)? = nil, logger: Logger = Logger(label: "ats.router")
+        journal: (any JournalStore)? = nil, secrets: VenueSecrets = VenueSecrets(),
+        logger: Logger = Logger(label: "ats.router")
     ) throws {
         let settings = configuration.routingSettings
         let client = HTTPClient(
@@ -33,7 +35,7 @@ public final class SmartRouter: Sendable {
             guard let url = urls[venue.id] else { return nil }
             let endpoint = settings.venues[venue.id.rawValue]
             let credentials =
-                endpoint?.keyId.map { VenueCredentials(keyID: $0, secret: endpoint?.secret ?? "") }
+                endpoint?.keyId.map { VenueCredentials(keyID: $0, secret: secrets[venue.id] ?? "") }
                 ?? VenueCredentials.demo(for: venue.id.rawValue)
             return VenueAdapters.make(
                 for: venue, baseURL: url, credentials: credentials, client: client,

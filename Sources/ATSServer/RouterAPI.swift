@@ -39,7 +39,7 @@ public struct AccountContext: ChildRequestContext {
 /// route (not on the spelling of the path), so `//v1/orders` is checked exactly as `/v1/orders`.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIContext
-    let accounts: [String: AccountID]
+    let keys: APIKeys
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response)
         async throws -> Response
@@ -48,7 +48,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, "unauthorized", "send the header Authorization: Bearer <api key>")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", let account = accounts[String(parts[1])] else {
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let account = keys.account(for: String(parts[1]))
+        else {
             throw APIError(.unauthorized, "unauthorized", "the API key is not recognised")
         }
         var context = context
@@ -77,10 +78,9 @@ public enum RouterAPI {
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
         router.add(middleware: ErrorMiddleware(metrics: runtime.metrics, allowedMethods: allowedMethods))
-        var keys: [String: AccountID] = [:]
-        for account in runtime.configuration.accounts { if let key = account.apiKey { keys[key] = account.id } }
         // Every route under /v1 needs a key; the check belongs to the routes, not to how a path starts.
-        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(accounts: keys)).group(
+        let keys = APIKeys(runtime.configuration.accounts)
+        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: keys)).group(
             context: AccountContext.self)
         HealthController(runtime: runtime).register(on: router)
         OrdersController(runtime: runtime).register(on: v1)

@@ -1,3 +1,4 @@
+import ATSBuildInfo
 import ATSDomain
 import ATSStorage
 import ArgumentParser
@@ -10,12 +11,13 @@ import Testing
 struct RouterCommandTests {
     @Test("--version prints the product's name and version")
     func version() throws {
-        #expect(RouterCommand.configuration.version == "ATS Router \(ATSRouterRelease.version)")
+        #expect(RouterCommand.configuration.version == BuildInfo.versionLine)
+        #expect(BuildInfo.versionLine.hasPrefix("ATS Router \(ATSRouterRelease.version) (commit "))
         do {
             _ = try RouterCommand.parseAsRoot(["--version"])
             Issue.record("--version did not exit")
         } catch {
-            #expect(RouterCommand.message(for: error) == "ATS Router \(ATSRouterRelease.version)")
+            #expect(RouterCommand.message(for: error) == BuildInfo.versionLine)
             #expect(RouterCommand.exitCode(for: error) == .success)
         }
     }

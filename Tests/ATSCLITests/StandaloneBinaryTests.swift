@@ -80,6 +80,13 @@ import Testing
     @Test func serveRunsFromAnEmptyFolderWithItsJournalInDataThere() async throws {
         let alone = try Self.alone()
         defer { try? FileManager.default.removeItem(atPath: alone.folder) }
+        // A key made for alice: shown once, its digest in the folder's config.json, nowhere its text.
+        #expect(try Self.run(["config", "init", "."], alone).status == 0)
+        let made = try Self.run(["keys", "add", "alice"], alone)
+        #expect(made.status == 0, "\(made.output)")
+        let key = try #require(made.output.split(separator: "\n").first { $0.hasPrefix("ak-alice-") }).description
+        let config = try String(contentsOfFile: alone.folder + "/config.json", encoding: .utf8)
+        #expect(!config.contains(key))
         let serve = try Spawned(
             alone.binary, ["serve", "--port", "0", "--log-level", "error"], in: alone.folder,
             environment: alone.environment)
@@ -90,7 +97,11 @@ import Testing
         let health = await CrashRecoveryTests.call(.GET, url + "/health", headers: [])
         #expect(health?.0 == 200, "\(String(describing: health))")
         #expect(FileManager.default.fileExists(atPath: alone.folder + "/data/journal.sqlite"))
-        #expect(serve.text.contains("configuration: the defaults built into this binary"))
+        #expect(serve.text.contains("config.json (from the working directory)"), "\(serve.text)")
+        let bearer = { (key: String) in [("Authorization", "Bearer \(key)")] }
+        #expect(await CrashRecoveryTests.call(.GET, url + "/v1/orders", headers: bearer(key))?.0 == 200)
+        #expect(await CrashRecoveryTests.call(.GET, url + "/v1/orders", headers: bearer(key + "0"))?.0 == 401)
+        #expect(!serve.text.contains(key))
         #expect(serve.text.contains("\(alone.folder)/data (from the working directory)"), "\(serve.text)")
         #expect(serve.terminate(within: 10) == 0)
     }

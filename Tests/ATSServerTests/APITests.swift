@@ -356,3 +356,33 @@ enum HTTPMethod {
         }
     }
 }
+
+/// API keys by digest: a presented key authenticates exactly the account one of whose digests
+/// is its SHA-256, over thousands of seeded keys; nothing else authenticates.
+@Suite struct APIKeysTests {
+    @Test func eachKeyAuthenticatesItsAccountAndNoOther() throws {
+        var random = SplitMix64(seed: 9)
+        var accounts = try Repository.configuration(try Repository.catalog()).accounts
+        var keys: [(String, AccountID)] = []
+        for index in accounts.indices {
+            accounts[index].apiKeys = (0..<(1 + random.below(3))).map { _ in
+                let key = APIKeys.newKey(for: accounts[index].id)
+                keys.append((key, accounts[index].id))
+                return APIKeys.digest(of: key)
+            }
+        }
+        let table = APIKeys(accounts)
+        for (key, account) in keys { #expect(table.account(for: key) == account) }
+        for _ in 0..<3_000 {
+            let (key, _) = keys[random.below(keys.count)]
+            var letters = Array(key)
+            let at = random.below(letters.count)
+            letters[at] = letters[at] == "0" ? "1" : "0"
+            let near = String(letters)
+            if near != key { #expect(table.account(for: near) == nil, "\(near)") }
+        }
+        #expect(table.account(for: "") == nil)
+        #expect(APIKeys.newKey(for: accounts[0].id) != APIKeys.newKey(for: accounts[0].id))
+        #expect(APIKeys.newKey(for: accounts[0].id).wholeMatch(of: /ak-[a-z0-9-]+-[0-9a-f]{40}/) != nil)
+    }
+}

@@ -179,7 +179,16 @@ struct VenueCatalogTests {
                 "\"symbol\": \"CFX\",\n          \"quantity\": \"100\"",
                 "\"symbol\": \"NOPE\",\n          \"quantity\": \"100\"", "accounts[1].holdings[1].symbol"
             ),
-            ("\"ak-bob-2d8e41c06a9b5f37\"", "\"ak-alice-7f3c9e21b8d44a10\"", "accounts[1].apiKey"),
+            // bob's key's digest replaced by alice's: two accounts may not share a key.
+            (
+                "\"sha256:c5d400e9faa7a415534417c44650e1927e483c30434d79d73797338497565233\"",
+                "\"sha256:9042cbe4699339573c8a166f7c01c3d97c36183ce3c07b828c5e19c17a4d42e3\"", "accounts[1].apiKeys[0]"
+            ),
+            // A key itself where its digest belongs.
+            (
+                "\"sha256:c5d400e9faa7a415534417c44650e1927e483c30434d79d73797338497565233\"",
+                "\"ak-bob-2d8e41c06a9b5f37\"", "accounts[1].apiKeys[0]"
+            ),
             ("\"acquiredOn\": \"2025-01-15\"", "\"acquiredOn\": \"2025-02-30\"", "accounts[0].holdings[0].acquiredOn"),
             ("\"regulationSCategory\": 3", "\"regulationSCategory\": null", "securities[3].regulationSCategory"),
             (
@@ -189,9 +198,11 @@ struct VenueCatalogTests {
             ("\"bookDepth\": 20", "\"bookDepth\": \"20\"", "routing.bookDepth"),
             ("\"venues\": {}", "\"venues\": {\"nasdaq\": {\"url\": \"http://127.0.0.1:9\"}}", "routing.venues.nasdaq"),
             ("\"venues\": {}", "\"venues\": {\"tzero\": {\"url\": \"ftp://x\"}}", "routing.venues.tzero.url"),
+            // A venue's secret is never read from config.json.
             (
-                "\"venues\": {}", "\"venues\": {\"tzero\": {\"url\": \"http://127.0.0.1:9\", \"keyId\": \"k\"}}",
-                "routing.venues.tzero"
+                "\"venues\": {}",
+                "\"venues\": {\"tzero\": {\"url\": \"http://127.0.0.1:9\", \"keyId\": \"k\", \"secret\": \"s\"}}",
+                "routing.venues.tzero.secret"
             ),
         ]
         for (from, to, key) in cases {

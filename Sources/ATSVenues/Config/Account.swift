@@ -17,8 +17,9 @@ public struct Account: Sendable, Hashable, Codable {
     public var kyc: [String: KYCStatus]
     /// Holdings by lot, each with its acquisition date (holding periods run per lot).
     public var holdings: [Holding]
-    /// The key that authenticates this account's API requests.
-    public var apiKey: String?
+    /// The digests of the keys that authenticate this account's API requests (several while a key
+    /// is rotated); `ats-router keys add` makes a key and writes its digest here.
+    public var apiKeys: [APIKeyDigest]?
     /// Where settlement consolidates this account's tokens: absent, the account's own wallet on
     /// each token's home chain; or one custodian (`custodian:<venue>`) for every token.
     public var custody: CustodyLocation?

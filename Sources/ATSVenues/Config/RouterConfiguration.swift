@@ -11,6 +11,9 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
     public var routing: RoutingSettings?
     /// The simulated settlement world (counterparties, bridges, custodians); defaults when absent.
     public var settlement: SettlementSettings?
+    /// A JSON file of the secrets of venues served elsewhere (relative to this file's folder),
+    /// readable by its owner only; see ``VenueSecrets``.
+    public var secretsFile: String?
 
     /// The routing settings, defaults filled in.
     public var routingSettings: RoutingSettings { routing ?? RoutingSettings() }
@@ -79,7 +82,7 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             }
         }
         var ids = Set<AccountID>()
-        var keys = Set<String>()
+        var keys = Set<APIKeyDigest>()
         for (i, account) in accounts.enumerated() {
             let key = "accounts[\(i)]"
             guard ids.insert(account.id).inserted else { throw fail("\(key).id", "\(account.id) appears twice") }
@@ -117,11 +120,8 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
                 }
                 guard !cash.amount.isNegative else { throw fail("\(key).cash[\(j)].amount", "must not be negative") }
             }
-            if let apiKey = account.apiKey {
-                guard apiKey.count >= 16 else { throw fail("\(key).apiKey", "must be at least 16 characters") }
-                guard keys.insert(apiKey).inserted else {
-                    throw fail("\(key).apiKey", "is shared with another account")
-                }
+            for (j, digest) in (account.apiKeys ?? []).enumerated() where !keys.insert(digest).inserted {
+                throw fail("\(key).apiKeys[\(j)]", "is the digest of a key another entry already has")
             }
         }
         for (name, endpoint) in (routing?.venues ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -132,9 +132,7 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             guard endpoint.url.hasPrefix("http://") || endpoint.url.hasPrefix("https://"), endpoint.url.count > 8 else {
                 throw fail("\(key).url", "\"\(endpoint.url)\" is not an http:// or https:// URL")
             }
-            if (endpoint.keyId == nil) != (endpoint.secret == nil) {
-                throw fail(key, "give both keyId and secret, or neither (the mocks' demo credentials)")
-            }
+
         }
         for venue in venues.venues {
             for (i, listing) in venue.listings.enumerated() where security(listing.symbol) == nil {

@@ -1,11 +1,38 @@
 /// The `routing` section of `config.json`: polling, staleness, timeouts, health and where the
 /// venues are. Every key is optional; absent keys take the defaults below.
 public struct RoutingSettings: Sendable, Hashable, Codable {
-    /// Where one venue's API is and the credentials the router uses there.
+    /// Where one venue's API is and the key the router uses there; its secret comes from the
+    /// environment or the secrets file (``VenueSecrets``), never from `config.json`.
     public struct Endpoint: Sendable, Hashable, Codable {
         public var url: String
+        /// The router's key at the venue; absent: the mocks' demo credentials.
         public var keyId: String?
-        public var secret: String?
+
+        public init(url: String, keyId: String? = nil) {
+            self.url = url
+            self.keyId = keyId
+        }
+
+        enum CodingKeys: String, CodingKey { case url, keyId, secret }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if container.contains(.secret) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .secret, in: container,
+                    debugDescription:
+                        "secrets are not kept in config.json: set ATS_ROUTER_VENUE_SECRET_<VENUE> or put it in the secrets file config.json names (secretsFile)"
+                )
+            }
+            url = try container.decode(String.self, forKey: .url)
+            keyId = try container.decodeIfPresent(String.self, forKey: .keyId)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(url, forKey: .url)
+            try container.encodeIfPresent(keyId, forKey: .keyId)
+        }
     }
 
     /// How often each venue's books are polled.

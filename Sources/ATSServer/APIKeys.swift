@@ -1,0 +1,38 @@
+import ATSDomain
+import ATSVenues
+import Crypto
+
+/// The accounts' API keys as the configuration keeps them, by digest: a presented key is hashed
+/// (SHA-256) and compared with every digest in time that does not depend on where, or whether,
+/// they differ, so the reply's timing tells nothing about the keys. Keys themselves are never held.
+public struct APIKeys: Sendable {
+    private let entries: [(digest: APIKeyDigest, account: AccountID)]
+
+    public init(_ accounts: [Account]) {
+        entries = accounts.flatMap { account in (account.apiKeys ?? []).map { ($0, account.id) } }
+    }
+
+    /// The account `key` authenticates, if any.
+    public func account(for key: String) -> AccountID? {
+        let presented = Array(SHA256.hash(data: Array(key.utf8)))
+        var found: AccountID?
+        for entry in entries where entry.digest.matches(presented) { found = entry.account }
+        return found
+    }
+
+    /// The digest the configuration keeps for `key` (`keys add` writes it).
+    public static func digest(of key: String) -> APIKeyDigest {
+        APIKeyDigest(bytes: Array(SHA256.hash(data: Array(key.utf8))))
+    }
+}
+
+extension APIKeys {
+    /// A new key for `account`: `ak-<account>-` and 40 hex digits (160 bits) from the system's
+    /// cryptographic generator.
+    public static func newKey(for account: AccountID) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = (0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            .map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return "ak-\(account.rawValue)-\(digits)"
+    }
+}
