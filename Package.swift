@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The exact domain model: fixed-point numbers, identifiers, orders, executions, lifecycle.
@@ -59,6 +61,7 @@ let package = Package(
             dependencies: [
                 "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSStorage", "ATSSettlement",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -119,8 +122,10 @@ let package = Package(
             name: "ATSServer",
             dependencies: [
                 "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage",
-                "ATSSettlement", "ATSAnalytics", "ATSWire",
+                "ATSSettlement", "ATSAnalytics", "ATSWire", "ATSBuildInfo",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -28,7 +28,7 @@ public final class RouterRuntime: Sendable {
     public let journal: (any JournalStore)?
     /// The journal file, when there is one.
     public let journalPath: String?
-    public let metrics = RouterMetrics()
+    public let metrics: RouterMetrics
     public let isSimulatedSession: Bool
     let idleTimeout: Duration
     let logger: Logger
@@ -64,9 +64,10 @@ public final class RouterRuntime: Sendable {
     private init(
         catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
         clock: any TradingClock, journal: (any JournalStore)?, journalPath: String?, isSimulatedSession: Bool,
-        idleTimeout: Duration,
+        idleTimeout: Duration, metrics: RouterMetrics,
         logger: Logger
     ) {
+        self.metrics = metrics
         self.catalog = catalog
         self.configuration = configuration
         self.router = router
@@ -116,13 +117,14 @@ public final class RouterRuntime: Sendable {
             for (venue, url) in started.urls { urls[venue] = url }
             fleet = started
         }
+        let metrics = RouterMetrics()
         let router = try SmartRouter(
             catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal,
-            secrets: options.venueSecrets, logger: logger)
+            secrets: options.venueSecrets, instruments: metrics.instruments, logger: logger)
         return RouterRuntime(
             catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
             journal: journal, journalPath: journalPath, isSimulatedSession: simulated,
-            idleTimeout: options.idleTimeout, logger: logger)
+            idleTimeout: options.idleTimeout, metrics: metrics, logger: logger)
     }
 
     /// Polls every venue once, then loads the journal and reconciles its open orders with their venues.

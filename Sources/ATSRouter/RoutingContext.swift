@@ -15,11 +15,15 @@ public struct RoutingContext: Sendable {
     public let settlement: SettlementDesk
     /// The pre-trade checks over the same venues and configuration.
     public let checks: PreTradeChecks
+    /// What the router measures (`/metrics`).
+    public let instruments: RouterInstruments
 
     public init(
         catalog: VenueCatalog, configuration: RouterConfiguration, gateways: [VenueID: VenueGateway],
-        store: MarketDataStore, clock: any TradingClock, settlement: SettlementDesk
+        store: MarketDataStore, clock: any TradingClock, settlement: SettlementDesk,
+        instruments: RouterInstruments = RouterInstruments()
     ) {
+        self.instruments = instruments
         self.catalog = catalog
         self.configuration = configuration
         self.gateways = gateways

@@ -22,7 +22,7 @@ public final class SmartRouter: Sendable {
     public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
         journal: (any JournalStore)? = nil, secrets: VenueSecrets = VenueSecrets(),
-        logger: Logger = Logger(label: "ats.router")
+        instruments: RouterInstruments = RouterInstruments(), logger: Logger = Logger(label: "ats.router")
     ) throws {
         let settings = configuration.routingSettings
         let client = HTTPClient(
@@ -30,7 +30,7 @@ public final class SmartRouter: Sendable {
             configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
         try self.init(
             catalog: catalog, configuration: configuration, client: client, clock: clock, journal: journal,
-            logger: logger
+            instruments: instruments, logger: logger
         ) { venue in
             guard let url = urls[venue.id] else { return nil }
             let endpoint = settings.venues[venue.id.rawValue]
@@ -46,17 +46,19 @@ public final class SmartRouter: Sendable {
     /// A router over adapters made elsewhere (an in-process venue, say), one per venue routed to.
     public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, adapters: [VenueID: any VenueAdapter],
-        clock: any TradingClock, journal: (any JournalStore)? = nil, logger: Logger = Logger(label: "ats.router")
+        clock: any TradingClock, journal: (any JournalStore)? = nil,
+        instruments: RouterInstruments = RouterInstruments(), logger: Logger = Logger(label: "ats.router")
     ) throws {
         try self.init(
             catalog: catalog, configuration: configuration, client: HTTPClient(eventLoopGroupProvider: .singleton),
-            clock: clock, journal: journal, logger: logger
+            clock: clock, journal: journal, instruments: instruments, logger: logger
         ) { adapters[$0.id] }
     }
 
     init(
         catalog: VenueCatalog, configuration: RouterConfiguration, client: HTTPClient, clock: any TradingClock,
-        journal: (any JournalStore)?, logger: Logger, adapter: (VenueDefinition) -> (any VenueAdapter)?
+        journal: (any JournalStore)?, instruments: RouterInstruments, logger: Logger,
+        adapter: (VenueDefinition) -> (any VenueAdapter)?
     ) throws {
         let settings = configuration.routingSettings
         self.client = client
@@ -71,7 +73,7 @@ public final class SmartRouter: Sendable {
                 breaker: .init(
                     failureThreshold: settings.breakerFailureThreshold,
                     openIntervalMilliseconds: Int64(settings.breakerOpenMilliseconds)),
-                clock: clock, rateLimit: venue.rateLimit, logger: logger)
+                clock: clock, rateLimit: venue.rateLimit, instruments: instruments, logger: logger)
             gateways[venue.id] = gateway
             pollers.append(
                 VenuePoller(
@@ -80,10 +82,10 @@ public final class SmartRouter: Sendable {
                     depth: settings.bookDepth, clock: clock))
         }
         let settlement = try SettlementDesk(
-            catalog: catalog, configuration: configuration, journal: journal, clock: clock)
+            catalog: catalog, configuration: configuration, journal: journal, clock: clock, instruments: instruments)
         context = RoutingContext(
             catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
-            settlement: settlement)
+            settlement: settlement, instruments: instruments)
         orders = OrderManager(context: context, journal: journal, logger: logger)
         self.pollers = pollers
     }

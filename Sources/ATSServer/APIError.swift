@@ -54,9 +54,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        let start = ContinuousClock.now
         let (response, code) = await respond(request, context: context, next: next)
-        metrics.count("http:\(response.status.code)")
-        if let code { metrics.count("error:\(code)") }
+        let elapsed = ContinuousClock.now - start
+        // The route as the router matched it (`/v1/orders/{id}`), never the path sent: bounded labels.
+        let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
+        metrics.request(
+            route: route, method: request.method.rawValue, status: Int(response.status.code), errorCode: code,
+            nanoseconds: Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds
+                / 1_000_000_000)
         return response
     }
 

@@ -1,151 +1,185 @@
+import ATSBuildInfo
 import ATSDomain
 import ATSOrders
 import ATSRouter
 import ATSSettlement
 import ATSVenues
 import ATSWire
+import CoreMetrics
 import Hummingbird
-import Synchronization
+import Prometheus
 
-/// Counters the API keeps itself (requests by status, API errors by code); everything else on
-/// `/metrics` is read from the router's state when scraped.
+/// `/metrics`: swift-metrics recorded into a swift-prometheus registry of this router's own.
+///
+/// What happens as it happens is recorded through swift-metrics: the router's venue calls, rate
+/// limit waits, order and child timings and journal commits (``RouterInstruments``), and the API's
+/// requests, errors and accepted orders. What is a state — orders by status, settlements, venue
+/// health, quote ages — is read when scraped and set as gauges. Every family is named in
+/// ``families`` with its help text (`docs/api.md` lists the same), so the exposition passes
+/// `promtool check metrics`.
 public final class RouterMetrics: Sendable {
-    private let counters = Mutex<[String: Int]>([:])
+    public let registry = PrometheusCollectorRegistry()
+    /// The factory the router's instruments and the API's counters record through.
+    public let factory: DocumentedMetricsFactory
+    /// Handed to the router when it is made.
+    public let instruments: RouterInstruments
 
-    public init() {}
-
-    func count(_ key: String, by amount: Int = 1) { counters.withLock { $0[key, default: 0] += amount } }
+    public init() {
+        factory = DocumentedMetricsFactory(registry: registry)
+        instruments = RouterInstruments(factory: factory)
+        CoreMetrics.Gauge(
+            label: "ats_build_info",
+            dimensions: [("version", ATSRouterRelease.version), ("commit", BuildInfo.commit)], factory: factory
+        ).record(1)
+    }
 
     func orderAccepted(replayed: Bool) {
-        count(replayed ? "ats_orders_replayed_total" : "ats_orders_accepted_total")
+        CoreMetrics.Counter(
+            label: replayed ? "ats_orders_replayed_total" : "ats_orders_accepted_total", factory: factory
+        )
+        .increment()
     }
 
-    /// The Prometheus text exposition (format 0.0.4).
+    /// One API reply: by route template (`/v1/orders/{id}`; `unmatched` for no route), method and status.
+    func request(route: String, method: String, status: Int, errorCode: String?, nanoseconds: Int64) {
+        let labels = [("route", route), ("method", method)]
+        CoreMetrics.Counter(
+            label: "ats_http_requests_total", dimensions: labels + [("status", "\(status)")], factory: factory
+        )
+        .increment()
+        CoreMetrics.Timer(label: "ats_http_request_duration_seconds", dimensions: labels, factory: factory)
+            .recordNanoseconds(nanoseconds)
+        if let errorCode {
+            CoreMetrics.Counter(label: "ats_api_errors_total", dimensions: [("code", errorCode)], factory: factory)
+                .increment()
+        }
+    }
+
+    /// The Prometheus text exposition: the gauges read from state now, then everything.
     func render(_ runtime: any RouterService) async -> String {
-        var text = Exposition()
-        renderOwn(&text)
-        renderOrders(&text, await runtime.router.orders.statistics())
-        renderSettlement(&text, runtime.router.settlement.statistics())
-        renderVenues(&text, await runtime.venueViews())
-        return text.lines.joined(separator: "\n") + "\n"
+        setOrders(await runtime.router.orders.statistics())
+        setSettlement(runtime.router.settlement.statistics())
+        setVenues(await runtime.venueViews())
+        return registry.emitToString()
     }
 
-    /// Lines of the exposition, family by family.
-    struct Exposition {
-        var lines: [String] = []
-
-        mutating func family(_ name: String, _ type: String, _ help: String) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-        }
-
-        static func label(_ text: String) -> String {
-            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
-        }
+    private func gauge(_ label: String, _ dimensions: [(String, String)] = [], _ value: Int) {
+        CoreMetrics.Gauge(label: label, dimensions: dimensions, factory: factory).record(value)
     }
 
-    /// What the API counted itself: orders accepted and replayed, requests by status, errors by code.
-    private func renderOwn(_ text: inout Exposition) {
-        let own = counters.withLock { $0 }
-        text.family(
-            "ats_orders_accepted_total", "counter",
-            "Parent orders accepted by this process (idempotent replays not counted).")
-        text.lines.append("ats_orders_accepted_total \(own["ats_orders_accepted_total", default: 0])")
-        text.family(
-            "ats_orders_replayed_total", "counter", "Submissions answered with an existing order (same clientOrderId).")
-        text.lines.append("ats_orders_replayed_total \(own["ats_orders_replayed_total", default: 0])")
-        text.family("ats_http_requests_total", "counter", "API requests by HTTP status.")
-        for (key, value) in own.sorted(by: { $0.key < $1.key }) where key.hasPrefix("http:") {
-            text.lines.append("ats_http_requests_total{status=\"\(key.dropFirst(5))\"} \(value)")
-        }
-        text.family("ats_api_errors_total", "counter", "API error replies by error code.")
-        for (key, value) in own.sorted(by: { $0.key < $1.key }) where key.hasPrefix("error:") {
-            text.lines.append("ats_api_errors_total{code=\"\(Exposition.label(String(key.dropFirst(6))))\"} \(value)")
-        }
-    }
-
-    /// Parents by status, rejections by rule, children and fills by venue.
-    private func renderOrders(_ text: inout Exposition, _ statistics: OrderManager.Statistics) {
-        text.family("ats_orders", "gauge", "Parent orders in the journal by status.")
+    private func setOrders(_ statistics: OrderManager.Statistics) {
         for status in [
             ParentOrder.Status.working, .resting, .filled, .partiallyFilled, .expired, .cancelled, .rejected,
         ] {
-            text.lines.append(
-                "ats_orders{status=\"\(status.rawValue)\"} \(statistics.parentsByStatus[status, default: 0])")
+            gauge("ats_orders", [("status", status.rawValue)], statistics.parentsByStatus[status, default: 0])
         }
-        text.family("ats_rejections", "gauge", "Parent rejections and child refusals by rule code.")
-        for (code, value) in statistics.rejectionsByCode.sorted(by: { $0.key < $1.key }) {
-            text.lines.append("ats_rejections{code=\"\(Exposition.label(code))\"} \(value)")
+        for (code, value) in statistics.rejectionsByCode { gauge("ats_rejections", [("code", code)], value) }
+        for (venue, value) in statistics.childrenByVenue {
+            gauge("ats_child_orders", [("venue", venue.rawValue)], value)
         }
-        text.family("ats_child_orders", "gauge", "Child orders by venue.")
-        for (venue, value) in statistics.childrenByVenue.sorted(by: { $0.key < $1.key }) {
-            text.lines.append("ats_child_orders{venue=\"\(venue)\"} \(value)")
-        }
-        text.family("ats_fills", "gauge", "Fills (executions) by venue.")
-        for (venue, value) in statistics.fillsByVenue.sorted(by: { $0.key < $1.key }) {
-            text.lines.append("ats_fills{venue=\"\(venue)\"} \(value)")
-        }
+        for (venue, value) in statistics.fillsByVenue { gauge("ats_fills", [("venue", venue.rawValue)], value) }
     }
 
-    /// Settlements by model and status, failures by code, custody transfers by status.
-    private func renderSettlement(_ text: inout Exposition, _ settlement: SettlementBook.Statistics) {
-        text.family("ats_settlements", "gauge", "Settlements (one per execution) by settlement model and status.")
+    private func setSettlement(_ settlement: SettlementBook.Statistics) {
         var bySettlement: [String: Int] = [:]
         for (kind, count) in settlement.settlements {
             bySettlement["\(kind.model.rawValue)|\(kind.status.rawValue)", default: 0] += count
         }
         for model in [VenueDefinition.SettlementModel.threeStep, .fourStep, .custodialBookEntry] {
             for status in SettlementRecord.Status.allCases {
-                text.lines.append(
-                    "ats_settlements{model=\"\(model.rawValue)\",status=\"\(status.rawValue)\"} \(bySettlement["\(model.rawValue)|\(status.rawValue)"] ?? 0)"
-                )
+                gauge(
+                    "ats_settlements", [("model", model.rawValue), ("status", status.rawValue)],
+                    bySettlement["\(model.rawValue)|\(status.rawValue)"] ?? 0)
             }
         }
-        text.family("ats_settlement_failures", "gauge", "Failed settlements by failure code.")
-        for (code, count) in settlement.failures.sorted(by: { $0.key < $1.key }) {
-            text.lines.append("ats_settlement_failures{code=\"\(Exposition.label(code))\"} \(count)")
-        }
-        text.family("ats_custody_transfers", "gauge", "Custody transfers by status.")
+        for (code, count) in settlement.failures { gauge("ats_settlement_failures", [("code", code)], count) }
         for status in CustodyTransfer.Status.allCases {
-            text.lines.append(
-                "ats_custody_transfers{status=\"\(status.rawValue)\"} \(settlement.transfers[status] ?? 0)")
+            gauge("ats_custody_transfers", [("status", status.rawValue)], settlement.transfers[status] ?? 0)
         }
     }
 
-    /// Each venue's health, call latency and outcomes, and quote ages.
-    private func renderVenues(_ text: inout Exposition, _ venues: [APIViews.VenueView]) {
-        text.family(
-            "ats_venue_healthy", "gauge",
-            "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.")
-        for venue in venues { text.lines.append("ats_venue_healthy{venue=\"\(venue.id)\"} \(venue.healthy ? 1 : 0)") }
-        text.family(
-            "ats_venue_latency_seconds", "summary", "Latency of successful venue calls over the most recent 1,024.")
+    private func setVenues(_ venues: [APIViews.VenueView]) {
         for venue in venues {
-            if let p50 = venue.latencyP50Ms {
-                text.lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.5\"} \(seconds(p50))")
-            }
-            if let p99 = venue.latencyP99Ms {
-                text.lines.append("ats_venue_latency_seconds{venue=\"\(venue.id)\",quantile=\"0.99\"} \(seconds(p99))")
-            }
-        }
-        text.family("ats_venue_calls_total", "counter", "Venue calls made and failed.")
-        for venue in venues {
-            text.lines.append(
-                "ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"ok\"} \(venue.calls - venue.failures)")
-            text.lines.append("ats_venue_calls_total{venue=\"\(venue.id)\",outcome=\"failed\"} \(venue.failures)")
-        }
-        text.family("ats_quote_age_seconds", "gauge", "Time since each venue's book was last confirmed by a poll.")
-        for venue in venues {
+            gauge("ats_venue_healthy", [("venue", venue.id)], venue.healthy ? 1 : 0)
             for listing in venue.listings {
-                if let age = listing.quoteAgeMs {
-                    text.lines.append(
-                        "ats_quote_age_seconds{venue=\"\(venue.id)\",symbol=\"\(listing.symbol)\"} \(Double(age) / 1_000)"
-                    )
-                }
+                guard let age = listing.quoteAgeMs else { continue }
+                CoreMetrics.Gauge(
+                    label: "ats_quote_age_seconds", dimensions: [("venue", venue.id), ("symbol", listing.symbol)],
+                    factory: factory
+                ).record(Double(age) / 1_000)
             }
         }
     }
 
-    private func seconds(_ milliseconds: Double) -> String { String(milliseconds / 1_000) }
+    /// Every family `/metrics` may carry, with its help text; `docs/api.md` documents the same.
+    public static let families: [String: String] = [
+        "ats_build_info": "The version and git commit of the running binary (always 1).",
+        "ats_orders_accepted_total": "Parent orders accepted by this process (idempotent replays not counted).",
+        "ats_orders_replayed_total": "Submissions answered with an existing order (same clientOrderId).",
+        "ats_http_requests_total": "API replies by route template, method and HTTP status (5xx included).",
+        "ats_http_request_duration_seconds": "Time to answer an API request, by route template and method.",
+        "ats_api_errors_total": "API error replies by error code.",
+        "ats_venue_calls_total": "Venue calls by venue, operation and outcome (ok, retryable, not_retryable, fatal).",
+        "ats_venue_call_duration_seconds": "Duration of venue calls by venue and operation, whatever their outcome.",
+        "ats_venue_rate_limit_waits_total": "Orders held back to keep within a venue's published order rate.",
+        "ats_venue_rate_limit_wait_seconds": "How long orders waited for a venue's published order rate.",
+        "ats_order_submit_to_final_seconds":
+            "Parent orders' time from submission to a final state or rest, by outcome.",
+        "ats_child_round_trip_seconds": "Child orders' time from being made to a final state at their venue.",
+        "ats_journal_commit_seconds": "Duration of journal commits (one unit of work each).",
+        "ats_orders": "Parent orders by status (the journal's, this process's and before).",
+        "ats_rejections": "Parent rejections and child refusals by rule code.",
+        "ats_child_orders": "Child orders by venue.",
+        "ats_fills": "Fills (executions) by venue.",
+        "ats_settlements": "Settlements (one per execution) by settlement model and status.",
+        "ats_settlement_failures": "Failed settlements by failure code.",
+        "ats_custody_transfers": "Custody transfers by status.",
+        "ats_venue_healthy": "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.",
+        "ats_quote_age_seconds": "Time since each venue's book was last confirmed by a poll.",
+    ]
+}
+
+/// swift-prometheus's factory, with each family's help text from ``RouterMetrics/families`` and
+/// histogram buckets suited to what is timed: from 100 microseconds (a venue in process, a
+/// journal commit) to 30 seconds (an order resting through a fill window).
+public struct DocumentedMetricsFactory: MetricsFactory {
+    let registry: PrometheusCollectorRegistry
+    static let buckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    private func descriptor(_ label: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: label, helpText: RouterMetrics.families[label] ?? "Undocumented (see docs/api.md).")
+    }
+
+    public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+    }
+
+    public func makeFloatingPointCounter(label: String, dimensions: [(String, String)])
+        -> any FloatingPointCounterHandler
+    {
+        registry.makeCounter(descriptor: descriptor(label), labels: dimensions)
+    }
+
+    public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
+    }
+
+    public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+        registry.makeGauge(descriptor: descriptor(label), labels: dimensions)
+    }
+
+    public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+        registry.makeDurationHistogram(descriptor: descriptor(label), labels: dimensions, buckets: Self.buckets)
+    }
+
+    public func destroyCounter(_ handler: any CounterHandler) {}
+    public func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {}
+    public func destroyRecorder(_ handler: any RecorderHandler) {}
+    public func destroyMeter(_ handler: any MeterHandler) {}
+    public func destroyTimer(_ handler: any TimerHandler) {}
 }

@@ -113,9 +113,10 @@ import Testing
                 let settled = all.filter { $0["model"] as? String == model && $0["status"] as? String == "settled" }
                     .count
                 #expect(
-                    metrics.contains("ats_settlements{model=\"\(model)\",status=\"settled\"} \(settled)\n"), "\(model)")
+                    metrics.contains("ats_settlements{model=\"\(model)\",status=\"settled\"} \(settled).0\n"),
+                    "\(model)")
             }
-            #expect(metrics.contains("ats_custody_transfers{status=\"completed\"} \(1 + consolidations)\n"))
+            #expect(metrics.contains("ats_custody_transfers{status=\"completed\"} \(1 + consolidations).0\n"))
             // The report covers the caller's orders only.
             let report = try await client.call(.get, "/v1/reports")
             #expect(report.status == 200 && report.object["scope"] as? String == "account alice")
@@ -253,14 +254,31 @@ import Testing
             let metrics = try await client.call(.get, "/metrics", key: nil)
             #expect(metrics.status == 200)
             for line in [
-                "ats_orders_accepted_total 1", #"ats_orders{status="rejected"} 1"#,
-                #"ats_rejections{code="kyc_not_approved"} 1"#,
-                #"ats_api_errors_total{code="invalid_field"} 3"#, #"ats_venue_healthy{venue="tzero"} 1"#,
+                "ats_orders_accepted_total 1", #"ats_orders{status="rejected"} 1.0"#,
+                #"ats_rejections{code="kyc_not_approved"} 1.0"#,
+                #"ats_api_errors_total{code="invalid_field"} 3"#, #"ats_venue_healthy{venue="tzero"} 1.0"#,
+                #"ats_http_requests_total{route="/v1/orders",method="POST",status="201"} 1"#,
             ] {
                 #expect(metrics.text.contains(line + "\n"), "\(line) in \(metrics.text)")
             }
             #expect(metrics.text.contains("ats_quote_age_seconds{venue=\"tzero\",symbol=\"ACME\"}"))
-            #expect(metrics.text.contains("ats_venue_latency_seconds{venue=\"tzero\",quantile=\"0.99\"}"))
+            #expect(
+                metrics.text.contains("ats_venue_call_duration_seconds_bucket{venue=\"tzero\",operation=\"book\",le="))
+            #expect(metrics.text.contains("ats_build_info{version=\"\(ATSRouterRelease.version)\",commit=\""))
+            // Every family is documented, here and in docs/api.md, and named by Prometheus's conventions.
+            let docs = try String(
+                contentsOf: Repository.root.appendingPathComponent("docs/api.md"), encoding: .utf8)
+            let types = metrics.text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }
+                .map { $0.split(separator: " ") }
+            #expect(types.count >= 12, "\(types.map { $0[2] })")
+            for type in types {
+                let (name, kind) = (String(type[2]), String(type[3]))
+                #expect(RouterMetrics.families[name] != nil, "\(name) is not in RouterMetrics.families")
+                #expect(docs.contains("`\(name)"), "\(name) is not in docs/api.md")
+                #expect(kind != "counter" || name.hasSuffix("_total"), "\(name)")
+                #expect(kind != "histogram" || name.hasSuffix("_seconds"), "\(name)")
+                #expect(!name.hasSuffix("_total") || kind == "counter", "\(name)")
+            }
         }
     }
 

@@ -9,6 +9,7 @@ public actor VenueGateway {
     public nonisolated let adapter: any VenueAdapter
     let clock: any TradingClock
     let logger: Logger
+    let instruments: RouterInstruments
     public private(set) var breaker: CircuitBreaker
     /// Latency of the last successful call, nanoseconds.
     public private(set) var lastLatency: Int64 = 0
@@ -25,9 +26,11 @@ public actor VenueGateway {
     /// - Parameter rateLimit: the venue's published order rate; submissions are paced to it.
     public init(
         adapter: any VenueAdapter, breaker: CircuitBreaker.Configuration, clock: any TradingClock,
-        rateLimit: VenueDefinition.RateLimit? = nil, logger: Logger = Logger(label: "ats.router.venue")
+        rateLimit: VenueDefinition.RateLimit? = nil, instruments: RouterInstruments = RouterInstruments(),
+        logger: Logger = Logger(label: "ats.router.venue")
     ) {
         venue = adapter.venue
+        self.instruments = instruments
         self.adapter = adapter
         self.breaker = CircuitBreaker(configuration: breaker)
         self.clock = clock
@@ -43,6 +46,7 @@ public actor VenueGateway {
         guard wait > .zero else { return }
         pacedOrders += 1
         pacedNanoseconds += wait.nanoseconds
+        instruments.rateLimitWait(venue, nanoseconds: wait.nanoseconds)
         try? await Task.sleep(for: wait)
     }
 
@@ -60,10 +64,13 @@ public actor VenueGateway {
         }
         calls += 1
         let start = ContinuousClock.now
+        // `order (recovery)` is an `order` call: the operation is the first word.
+        let operationName = String(what.prefix { $0 != " " })
         do {
             let result = try await operation(adapter)
             let elapsed = ContinuousClock.now - start
             lastLatency = elapsed.nanoseconds
+            instruments.venueCall(venue, operationName, outcome: "ok", nanoseconds: lastLatency)
             if recentLatencies.count == 1_024 { recentLatencies.removeFirst(512) }
             recentLatencies.append(lastLatency)
             if breaker.recordSuccess() == .readmitted {
@@ -73,6 +80,9 @@ public actor VenueGateway {
         } catch let failure as VenueFailure {
             failures += 1
             lastFailure = failure
+            instruments.venueCall(
+                venue, operationName, outcome: failure.kind.rawValue,
+                nanoseconds: (ContinuousClock.now - start).nanoseconds)
             // A rate-limit refusal means the venue is up and answering: it does not count against it.
             let kind: VenueFailure.Kind = failure.httpStatus == 429 ? .notRetryable : failure.kind
             if breaker.recordFailure(kind, at: clock.now()) == .excluded {
@@ -82,6 +92,8 @@ public actor VenueGateway {
             throw failure
         } catch {
             failures += 1
+            instruments.venueCall(
+                venue, operationName, outcome: "unexpected", nanoseconds: (ContinuousClock.now - start).nanoseconds)
             let failure = VenueFailure(venue: venue, kind: .retryable, code: "unexpected", message: "\(what): \(error)")
             lastFailure = failure
             _ = breaker.recordFailure(.retryable, at: clock.now())

@@ -209,6 +209,7 @@ public actor OrderManager {
                     work, fills: Self.newFills(from: old, to: parent, at: now),
                     reservations: reservationChanges(from: old, to: parent))
                 publish(changes, of: parent, at: now)
+                measure(from: old, to: parent, at: now)
             } catch {
                 journalFailure = "\(error)"
                 logger.critical(

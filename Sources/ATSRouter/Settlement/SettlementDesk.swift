@@ -21,6 +21,7 @@ public final class SettlementDesk: Sendable {
     public let configuration: RouterConfiguration
     let journal: (any JournalStore)?
     let clock: any TradingClock
+    let instruments: RouterInstruments
 
     struct Reservation: Hashable {
         var account: AccountID
@@ -60,10 +61,11 @@ public final class SettlementDesk: Sendable {
 
     /// Loads the book from `journal` (or opens the ledgers, and journals their opening balances).
     public init(
-        catalog: VenueCatalog, configuration: RouterConfiguration, journal: (any JournalStore)?, clock: any TradingClock
-    )
-        throws
-    {
+        catalog: VenueCatalog, configuration: RouterConfiguration, journal: (any JournalStore)?,
+        clock: any TradingClock,
+        instruments: RouterInstruments = RouterInstruments()
+    ) throws {
+        self.instruments = instruments
         self.catalog = catalog
         self.configuration = configuration
         self.journal = journal
@@ -87,6 +89,14 @@ public final class SettlementDesk: Sendable {
 
     // MARK: Changes
 
+    /// Commits `work` to the journal (nothing without one), timing the commit.
+    private func timedCommit(_ work: UnitOfWork) throws {
+        guard let journal, !work.isEmpty else { return }
+        let start = ContinuousClock.now
+        defer { instruments.journalCommit(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
+        try journal.commit(work)
+    }
+
     /// Completes and commits one unit of work: `work` holds an order's change, to which the
     /// settlement of its `fills` is added, and the whole is written in one transaction, under the
     /// lock that orders the book's changes. `reservations` (what working children newly promise,
@@ -104,7 +114,7 @@ public final class SettlementDesk: Sendable {
             var work = work
             for fill in fills { state.book.record(fill) }
             SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
-            try journal?.commit(work)
+            try timedCommit(work)
         }
     }
 
@@ -114,7 +124,7 @@ public final class SettlementDesk: Sendable {
             state.book.advance(to: now)
             var change = UnitOfWork()
             SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
-            try journal?.commit(change)
+            try timedCommit(change)
         }
     }
 
@@ -138,7 +148,7 @@ public final class SettlementDesk: Sendable {
                 account: account, symbol: symbol, quantity: quantity, from: from, to: to, at: now)
             var change = UnitOfWork()
             SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
-            try journal?.commit(change)
+            try timedCommit(change)
             return transfer
         }
     }
