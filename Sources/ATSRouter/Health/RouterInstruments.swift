@@ -16,24 +16,25 @@ public final class RouterInstruments: Sendable {
         self.factory = factory
     }
 
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+    /// The metric for `label` and `dimensions`, made once and kept (making one asks the factory).
+    private static func cached<M>(
+        _ cache: borrowing Mutex<[String: M]>, _ label: String, _ dimensions: [(String, String)], make: () -> M
+    ) -> M {
         let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return timers.withLock { cache in
-            if let timer = cache[key] { return timer }
-            let timer = Timer(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = timer
-            return timer
+        return cache.withLock { metrics in
+            if let metric = metrics[key] { return metric }
+            let metric = make()
+            metrics[key] = metric
+            return metric
         }
     }
 
+    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Timer {
+        Self.cached(timers, label, dimensions) { Timer(label: label, dimensions: dimensions, factory: factory) }
+    }
+
     private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
-        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
-        return counters.withLock { cache in
-            if let counter = cache[key] { return counter }
-            let counter = Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = counter
-            return counter
-        }
+        Self.cached(counters, label, dimensions) { Counter(label: label, dimensions: dimensions, factory: factory) }
     }
 
     /// One call to a venue: `operation` is what was asked (`book`, `submit`, `order`, `cancel`,
