@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         help: "Journal durability: process (survives a killed process) or disk (also power loss: fsync per commit).")
     var durability = "process"
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @OptionGroup var logging: LoggingOptions
     @Flag(
         help:
             "Make a new journal in --data-dir's journal.sqlite even though the file is there and is not a journal (it is otherwise refused)."
@@ -51,9 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         let sources = ConfigurationSources.resolve(
             config: options.config, venues: options.venues.directory, dataDirectory: dataDir)
         let dataDir = sources.dataDirectory.path ?? "data"
-        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
-            throw ValidationError("--log-level: unknown level \(logLevel)")
-        }
+        logging.bootstrap()
         guard let durability = SQLiteJournal.Durability(rawValue: durability.lowercased()) else {
             throw ValidationError("--durability must be process or disk")
         }
@@ -62,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         runtimeOptions.simulatedSession = simulatedSession
         runtimeOptions.unthrottledVenues = unthrottledVenues
         runtimeOptions.durability = durability
-        runtimeOptions.logLevel = level
+        runtimeOptions.logLevel = logging.logLevel.level
         runtimeOptions.initialiseJournal = initialiseJournal
         do {
             runtimeOptions.venueSecrets = try VenueSecrets.load(for: configuration, configFile: sources.config.path)

@@ -170,8 +170,10 @@ struct VenueCommand: ParsableCommand {
         )
         var unthrottled = false
         @OptionGroup var venues: VenueDirectoryOptions
+        @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
+            logging.bootstrap()
             let catalog = unthrottled ? try venues.catalog().liftingRateLimits() : try venues.catalog()
             let selected: [VenueDefinition]
             if venue == "all" {
@@ -194,6 +196,7 @@ struct VenueCommand: ParsableCommand {
                     let credentials = MockCredentials.demo(for: definition.id)
                     let app = MockVenueServer.application(
                         engine: engine, credentials: credentials, clock: clock, port: port == 0 ? 0 : port + index,
+                        logLevel: logging.logLevel.level,
                         onRunning: { port in
                             say(
                                 "\(definition.id) (\(definition.dialect.rawValue) dialect) serving on http://127.0.0.1:\(port)"

@@ -2,6 +2,7 @@ import ATSWire
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// An error the API answers with: `{"error": {"code": "...", "message": "...", "field": "..."}}`.
 public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -59,10 +60,19 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         // The route as the router matched it (`/v1/orders/{id}`), never the path sent: bounded labels.
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"
+        let nanoseconds =
+            Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         metrics.request(
             route: route, method: request.method.rawValue, status: Int(response.status.code), errorCode: code,
-            nanoseconds: Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds
-                / 1_000_000_000)
+            nanoseconds: nanoseconds)
+        // The access log: one line a request (the request id is the logger's own metadata).
+        var line: Logger.Metadata = [
+            "route": "\(route)", "method": "\(request.method)", "status": "\(response.status.code)",
+            "duration_ms": "\(String(format: "%.3f", Double(nanoseconds) / 1_000_000))",
+        ]
+        if let account = (context as? APIContext)?.account { line["account"] = "\(account)" }
+        if let code { line["error"] = "\(code)" }
+        context.logger.info("request", metadata: line)
         return response
     }
 

@@ -7,15 +7,31 @@ import ATSVenues
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// A request's context before authentication: every route starts here.
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The account the request's API key belongs to, once ``AuthenticationMiddleware`` has checked it.
-    public var account: AccountID?
+    public var account: AccountID? {
+        get { caller.account }
+        set { caller.account = newValue }
+    }
+    /// Shared by every copy of this request's context, so the access log, written outside the
+    /// routes, names the account a route authenticated.
+    let caller = Caller()
 
     public init(source: Source) {
         coreContext = .init(source: source)
+    }
+}
+
+/// The account behind a request, once known.
+final class Caller: Sendable {
+    private let value = Mutex<AccountID?>(nil)
+    var account: AccountID? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }
 

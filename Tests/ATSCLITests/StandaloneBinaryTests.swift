@@ -88,7 +88,7 @@ import Testing
         let config = try String(contentsOfFile: alone.folder + "/config.json", encoding: .utf8)
         #expect(!config.contains(key))
         let serve = try Spawned(
-            alone.binary, ["serve", "--port", "0", "--log-level", "error"], in: alone.folder,
+            alone.binary, ["serve", "--port", "0", "--log-level", "info", "--log-format", "json"], in: alone.folder,
             environment: alone.environment)
         defer { serve.stop() }
         _ = try await serve.lines(containing: "ready")
@@ -102,6 +102,16 @@ import Testing
         #expect(await CrashRecoveryTests.call(.GET, url + "/v1/orders", headers: bearer(key))?.0 == 200)
         #expect(await CrashRecoveryTests.call(.GET, url + "/v1/orders", headers: bearer(key + "0"))?.0 == 401)
         #expect(!serve.text.contains(key))
+        // The access log: one JSON line a request, with its id, account, route, status and duration.
+        let accessLines = serve.text.split(separator: "\n").filter { $0.hasPrefix("{") }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let access = try #require(
+            accessLines.first { $0["message"] as? String == "request" && $0["route"] as? String == "/v1/orders" })
+        #expect(access["account"] as? String == "alice" && access["status"] as? String == "200", "\(access)")
+        #expect((access["request_id"] as? String)?.count == 32 && access["duration_ms"] != nil, "\(access)")
+        #expect((access["time"] as? String)?.hasSuffix("Z") == true && access["level"] as? String == "info")
+        #expect(accessLines.contains { $0["message"] as? String == "request" && $0["status"] as? String == "401" })
         #expect(serve.text.contains("\(alone.folder)/data (from the working directory)"), "\(serve.text)")
         #expect(serve.terminate(within: 10) == 0)
     }

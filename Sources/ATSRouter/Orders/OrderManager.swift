@@ -230,6 +230,7 @@ public actor OrderManager {
             return OrderEvent(order: parent.id, account: parent.account, sequence: sequence, at: now, change: change)
         }
         eventCounts[parent.id] = sequence
+        logEvents(events)
         eventStream.publish(events)
     }
 
