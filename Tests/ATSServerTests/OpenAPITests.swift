@@ -8,7 +8,7 @@ import Testing
 /// reply's status is documented for its operation; every reply body matches its schema, with no
 /// property the document does not name and none it requires missing.
 @Suite(.serialized) struct OpenAPITests {
-    static let document = YAML.parse(
+    static let document = try! YAML.parse(
         try! String(contentsOf: Repository.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8))
 
     static func resolve(_ node: YAML) -> YAML {
@@ -84,6 +84,21 @@ import Testing
         }
         #expect(documented == RouterAPI.endpoints)
         #expect(Self.document["openapi"]?.string == "3.0.3")
+    }
+
+    @Test func everyOperationHasAUniqueOperationIdAndDeclaredTags() {
+        let declared = Set(Self.document["tags"]?.items.compactMap { $0["name"]?.string } ?? [])
+        var ids: [String] = []
+        for (path, item) in Self.document["paths"]?.pairs ?? [] {
+            for (method, operation) in item.pairs where ["get", "post", "put", "delete", "patch"].contains(method) {
+                let id = operation["operationId"]?.string ?? ""
+                #expect(!id.isEmpty, "\(method) \(path) has no operationId")
+                ids.append(id)
+                let tags = operation["tags"]?.items.compactMap(\.string) ?? []
+                #expect(!tags.isEmpty && Set(tags).isSubset(of: declared), "\(method) \(path): \(tags)")
+            }
+        }
+        #expect(ids.count == RouterAPI.endpoints.count && Set(ids).count == ids.count, "\(ids)")
     }
 
     @Test func everyReplyIsDocumentedForItsOperationAndMatchesItsSchema() async throws {
