@@ -228,7 +228,8 @@ let package = Package(
             name: "ATSCLITests",
             dependencies: [
                 "ATSAssembly",
-                "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage", "ATSBuildInfo",
+                "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage", "ATSBuildInfo", "ATSOrders",
+                "ATSPlanning", "ATSSettlement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

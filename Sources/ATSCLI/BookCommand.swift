@@ -24,14 +24,14 @@ struct BookCommand: AsyncParsableCommand {
 
     @Argument(help: "The security, for example ACME.") var symbol: String
     @Option(help: "Offline: only venues where this account may trade now.") var account: String?
-    @Option(help: "The side the account would trade, for its eligibility (buy or sell).") var side: String = "buy"
+    @Option(help: "The side the account would trade, for its eligibility.") var side: SideChoice = .buy
     @Option(help: "Levels shown per side.") var depth = 10
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var options: RouterOptions
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        guard let side = Side(caseInsensitive: side) else { throw ValidationError("--side must be buy or sell") }
+        let side: Side = side == .buy ? .buy : .sell
         guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100") }
         if server.isGiven {
             let client = try server.client()

@@ -13,12 +13,12 @@ struct SubmitCommand: AsyncParsableCommand {
             "Exit codes: 0 accepted (whatever it filled), 1 refused (the rule is named), 3 the router is unreachable.")
 
     @Argument(help: "The security, e.g. ACME.") var symbol: String
-    @Argument(help: "buy or sell.") var side: String
+    @Argument(help: "buy or sell.") var side: SideChoice
     @Argument(help: "The quantity, a decimal such as 300 or 12.5.") var quantity: String
     @Option(name: .customLong("limit"), help: "Limit price (none: take what is there, IOC/FOK only).") var limitPrice:
         String?
-    @Option(name: .customLong("tif"), help: "Time in force: IOC, FOK, DAY or GTC.") var timeInForce = "IOC"
-    @Option(help: "cost (default), best-single or pro-rata.") var strategy = "cost"
+    @Option(name: .customLong("tif"), help: "Time in force.") var timeInForce: TimeInForceChoice = .IOC
+    @Option(help: "How the order is split across venues.") var strategy: StrategyChoice = .cost
     @Option(help: "Only these venues (comma-separated).") var include: String?
     @Option(help: "Never these venues (comma-separated).") var exclude: String?
     @Option(help: "Your id for the order: submitting it again returns the same order.") var clientOrderId: String?
@@ -30,8 +30,9 @@ struct SubmitCommand: AsyncParsableCommand {
         let client = try server.client()
         try await runClient {
             let body = APIViews.OrderRequestBody(
-                symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice, timeInForce: timeInForce,
-                strategy: strategy, includeVenues: include.map(Self.list), excludeVenues: exclude.map(Self.list),
+                symbol: symbol, side: side.rawValue, quantity: quantity, limitPrice: limitPrice,
+                timeInForce: timeInForce.rawValue, strategy: strategy.rawValue, includeVenues: include.map(Self.list),
+                excludeVenues: exclude.map(Self.list),
                 clientOrderId: clientOrderId)
             var order = try await client.call(.POST, "/v1/orders", body: body, as: APIViews.OrderView.self)
             if !json {
@@ -113,9 +114,7 @@ struct OrdersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders", abstract: "List your orders on a running router, newest first.")
 
-    @Option(
-        help: "Only orders in this status (working, resting, filled, partially_filled, expired, cancelled, rejected).")
-    var status: String?
+    @Option(help: "Only orders in this status.") var status: OrderStatusChoice?
     @Option(help: "Only this security.") var symbol: String?
     @Option(help: "At most this many (1 to 1000).") var limit = 50
     @Option(help: "Continue after the last page: the cursor the previous page printed.") var cursor: String?
@@ -129,9 +128,7 @@ struct OrdersCommand: AsyncParsableCommand {
             if let cursor {
                 query.append("cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)")
             }
-            if let status {
-                query.append("status=\(status.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? status)")
-            }
+            if let status { query.append("status=\(status.rawValue)") }
             if let symbol {
                 query.append("symbol=\(symbol.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? symbol)")
             }

@@ -4,19 +4,15 @@ import ATSVenueMocks
 import ATSVenues
 import ArgumentParser
 
-/// `ats-router demo`: the main job on the embedded default, as far as the product goes today.
-///
-/// Today that is the matching engine every venue runs: a continuous book that a marketable order
-/// sweeps, and a periodic call auction that collects orders, publishes its indicative uncross and
-/// trades at one price. Venues, routing and settlement will extend this demo.
+/// `ats-router demo`: the main job on the embedded default, start to finish in one process: the
+/// matching engine, the fragmentation across five venues, a trading session through the router's
+/// API, settlement of every fill, and the routing analytics report.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the demonstration on the embedded default (today: the matching engine).",
+        abstract: "Run the whole product once, in this process, on the embedded venues: route, settle, report.",
         discussion: """
-            Builds a seeded continuous book and sweeps it with a marketable order, then runs a
-            periodic call auction from collection to uncross, printing the books and every execution.
-            The same seed prints the same output.
+            The matching engine every venue runs (a continuous book swept, a call auction uncrossed);             one security priced apart on five venues; a trading session through the router's HTTP API             (splits at the best all-in cost, refusals naming their rule, a re-route, a resting bid);             every fill settled under its venue's model, with the ledger invariants checked; and the             routing analytics report written in every format. Uses the configuration in the working             directory, else the built-in one; the same seed prints the same session.
             """
     )
 

@@ -23,19 +23,14 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "The order file: {side, quantity, limitPrice?}.")
     var order: String
 
-    @Option(help: "Override the order's strategy: cost, best-single or pro-rata.")
-    var strategy: String?
+    @Option(help: "Override the order's strategy.")
+    var strategy: StrategyChoice?
 
     func run() throws {
         do {
             let books = try PlanContract.loadSnapshot(path: snapshot)
             var parent = try PlanContract.loadOrder(path: order)
-            if let strategy {
-                guard let parsed = PlanStrategy(caseInsensitive: strategy) else {
-                    throw CommandFailure("--strategy: \"\(strategy)\" is not one of cost, best-single, pro-rata")
-                }
-                parent.strategy = parsed
-            }
+            if let strategy, let parsed = PlanStrategy(caseInsensitive: strategy.rawValue) { parent.strategy = parsed }
             let start = ContinuousClock.now
             let plan = try PlanContract.plan(parent, on: books, orderFile: order, snapshotFile: snapshot)
             let elapsed = ContinuousClock.now - start

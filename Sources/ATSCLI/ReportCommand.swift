@@ -23,7 +23,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     @Option(help: "Orders created from this time: 2026-11-23 or 2026-11-23T15:30:00Z (UTC).") var from: String?
     @Option(help: "Orders created before this time.") var to: String?
-    @Option(help: "md, json, csv, html (comma-separated) or all.") var format = "all"
+    @Option(help: "md, json, csv, html (comma-separated) or all.") var format: ReportFormats = .all
     @Option(help: "Where to write (default: <data-dir>/reports).") var out: String?
     @Option(
         help: ArgumentHelp(
@@ -36,9 +36,7 @@ struct ReportCommand: AsyncParsableCommand {
     var dataFolder: String { ConfigurationSources.resolve(dataDirectory: dataDir).dataDirectory.path ?? "data" }
 
     func run() async throws {
-        guard let formats = ReportWriter.formats(format) else {
-            throw ValidationError("--format must be md, json, csv, html (comma-separated) or all, not \(format)")
-        }
+        let formats = format.formats
         func bound(_ name: String, _ text: String?) throws -> Timestamp? {
             guard let text else { return nil }
             guard let time = ReportTime.parse(text) else {

@@ -15,7 +15,13 @@ public struct RouterCommand: AsyncParsableCommand {
             venues against it, and follow settlement with settlements, positions and transfer (offline too, \
             on a journal, with --data-dir). `demo` runs a whole session in-process; `plan` is the exact \
             planner on files; `venue serve` runs venue mocks on their own; `report` writes the routing \
-            analytics (TCA, venue scorecards, 605/606-style tables) from a journal or a router.
+            analytics (TCA, venue scorecards, 605/606-style tables) from a journal or a router; \
+            `config` writes out or checks the configuration, `keys` makes and revokes API keys.
+
+            Configuration comes from --config/--venues/--data-dir, else ATS_ROUTER_CONFIG, \
+            ATS_ROUTER_VENUES, ATS_ROUTER_DATA_DIR, else the working directory, else what is built \
+            in. Exit codes: 0 done, 1 refused, 3 router unreachable or failed, 64 usage, 78 \
+            configuration. Shell completion: ats-router --generate-completion-script bash|zsh|fish.
             """,
         version: BuildInfo.versionLine,
         subcommands: [

@@ -3,6 +3,7 @@ import ATSRouter
 import ATSVenueMocks
 import ATSVenues
 import ArgumentParser
+import Foundation
 
 /// Options of commands that run the router: the venue definitions and `config.json`.
 struct RouterOptions: ParsableArguments {
@@ -20,7 +21,15 @@ struct RouterOptions: ParsableArguments {
         do {
             return try sources.load()
         } catch {
-            throw ValidationError(error.description)
+            throw configurationFailure(error)
         }
     }
+}
+
+/// A configuration that does not load (a file, a key, a secret): its message, naming the file and
+/// the key, on standard error, and exit 78 (`EX_CONFIG`), without the usage text a mistyped
+/// option gets (64).
+func configurationFailure(_ error: some Error) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    return ExitCode(78)
 }

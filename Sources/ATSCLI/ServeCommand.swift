@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     var unthrottledVenues = false
     @Option(
         help: "Journal durability: process (survives a killed process) or disk (also power loss: fsync per commit).")
-    var durability = "process"
+    var durability: DurabilityChoice = .process
     @OptionGroup var logging: LoggingOptions
     @Flag(
         help:
@@ -52,9 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             config: options.config, venues: options.venues.directory, dataDirectory: dataDir)
         let dataDir = sources.dataDirectory.path ?? "data"
         logging.bootstrap()
-        guard let durability = SQLiteJournal.Durability(rawValue: durability.lowercased()) else {
-            throw ValidationError("--durability must be process or disk")
-        }
+        let durability: SQLiteJournal.Durability = durability == .disk ? .disk : .process
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         var runtimeOptions = RouterRuntime.Options(dataDirectory: dataDir)
         runtimeOptions.simulatedSession = simulatedSession
@@ -65,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             runtimeOptions.venueSecrets = try VenueSecrets.load(for: configuration, configFile: sources.config.path)
         } catch {
-            throw ValidationError(error.description)
+            throw configurationFailure(error)
         }
         for line in sources.summary + ["data: \(sources.dataDirectory)"] { say(line) }
         let runtime: RouterRuntime

@@ -58,7 +58,7 @@ struct SettlementsCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Only the settlements of this order.") var order: String?
-    @Option(help: "Only settlements in this status: pending, instructed, settled or failed.") var status: String?
+    @Option(help: "Only settlements in this status.") var status: SettlementStatusChoice?
     @Option(help: "Offline (--data-dir): only this account's.") var account: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var source: SettlementSource
@@ -67,15 +67,7 @@ struct SettlementsCommand: AsyncParsableCommand {
         if let order, UInt64(order) == nil {
             throw ValidationError("--order must be an order id (a whole number), not \(order)")
         }
-        var wanted: SettlementRecord.Status?
-        if let status {
-            guard let value = SettlementRecord.Status(rawValue: status.lowercased()) else {
-                throw ValidationError(
-                    "--status must be one of \(SettlementRecord.Status.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            wanted = value
-        }
+        let wanted = status.flatMap { SettlementRecord.Status(rawValue: $0.rawValue) }
         let list: APIViews.SettlementList
         if source.dataDir != nil {
             let (_, configuration, book) = try source.offlineBook()

@@ -20,7 +20,7 @@ struct VenueDirectoryOptions: ParsableArguments {
         do {
             return try ConfigurationSources.resolve(venues: directory).catalog()
         } catch {
-            throw ValidationError(error.description)
+            throw configurationFailure(error)
         }
     }
 }

@@ -1,5 +1,8 @@
 import ATSBuildInfo
 import ATSDomain
+import ATSOrders
+import ATSPlanning
+import ATSSettlement
 import ATSStorage
 import ArgumentParser
 import Foundation
@@ -161,6 +164,76 @@ struct VenueCommandTests {
             Issue.record("an unknown venue was served")
         } catch {
             #expect("\(error)".contains("no venue \"nasdaq\""))
+        }
+    }
+}
+
+/// The options with fixed values are enumerations with exactly the values the router takes: help
+/// lists them, completion offers them, and anything else is a usage error (64) before a request.
+@Suite struct ChoiceTests {
+    @Test func eachChoiceIsExactlyTheDomainsValues() {
+        #expect(Set(SideChoice.allCases.map(\.rawValue)) == Set(Side.allCases.map(\.rawValue)))
+        #expect(
+            Set(OrderStatusChoice.allCases.map(\.rawValue))
+                == Set(
+                    [ParentOrder.Status.working, .resting, .filled, .partiallyFilled, .expired, .cancelled, .rejected]
+                        .map(\.rawValue)))
+        #expect(
+            Set(SettlementStatusChoice.allCases.map(\.rawValue))
+                == Set(SettlementRecord.Status.allCases.map(\.rawValue)))
+        #expect(Set(StrategyChoice.allCases.map(\.rawValue)) == Set(PlanStrategy.allCases.map(\.rawValue)))
+        #expect(
+            Set(TimeInForceChoice.allCases.map(\.rawValue))
+                == Set([TimeInForce.Kind.ioc, .fok, .day, .gtc].map(\.rawValue)))
+        #expect(
+            Set(DurabilityChoice.allCases.map(\.rawValue)) == Set(SQLiteJournal.Durability.allCases.map(\.rawValue)))
+        #expect(SideChoice(argument: "BUY") == .buy && TimeInForceChoice(argument: "day") == .DAY)
+        #expect(ReportFormats(argument: "md,html")?.formats.count == 2 && ReportFormats(argument: "pdf") == nil)
+    }
+
+    @Test(arguments: [
+        ["submit", "ACME", "hold", "1"], ["submit", "ACME", "buy", "1", "--tif", "GTX"],
+        ["submit", "ACME", "buy", "1", "--strategy", "cheapest"], ["orders", "--status", "done"],
+        ["book", "ACME", "--side", "both"], ["report", "--format", "pdf"], ["serve", "--durability", "ram"],
+        ["serve", "--log-format", "xml"], ["settlements", "--status", "lost"],
+    ])
+    func aValueOutsideTheChoicesIsAUsageError(arguments: [String]) {
+        do {
+            _ = try RouterCommand.parseAsRoot(arguments)
+            Issue.record("\(arguments) parsed")
+        } catch {
+            #expect(RouterCommand.exitCode(for: error).rawValue == 64, "\(arguments)")
+            #expect(
+                RouterCommand.message(for: error).contains("Please provide one of"),
+                "\(RouterCommand.message(for: error))")
+        }
+    }
+
+    @Test func completionScriptsAreGenerated() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            do {
+                _ = try RouterCommand.parseAsRoot(["--generate-completion-script", shell])
+                Issue.record("no script")
+            } catch {
+                #expect(RouterCommand.exitCode(for: error) == .success)
+                let script = RouterCommand.message(for: error)
+                #expect(script.contains("ats-router") && script.contains("pro-rata"), "\(shell)")
+            }
+        }
+    }
+}
+
+/// The man page (`scripts/generate-manual`, argument-parser's manual plugin) covers every command.
+@Suite struct ManualTests {
+    @Test func theManPageNamesEveryCommandAndOption() throws {
+        let page = try String(
+            contentsOf: RoutingCommandTests.root.appendingPathComponent("docs/man/ats-router.1"), encoding: .utf8)
+        for command in RouterCommand.configuration.subcommands {
+            let name = try #require(command.configuration.commandName)
+            #expect(page.contains(name), "\(name) is not in docs/man/ats-router.1: run scripts/generate-manual")
+        }
+        for option in ["log-format", "durability", "data-dir", "revoke", "force"] {
+            #expect(page.contains(option), "--\(option): run scripts/generate-manual")
         }
     }
 }

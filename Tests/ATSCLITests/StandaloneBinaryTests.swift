@@ -48,7 +48,7 @@ import Testing
         try text.replacingOccurrences(of: "\"pollIntervalMilliseconds\"", with: "\"pollIntervalMs\"")
             .write(toFile: path, atomically: true, encoding: .utf8)
         let refused = try Self.run(["serve", "--port", "0"], alone)
-        #expect(refused.status != 0)
+        #expect(refused.status == 78)  // EX_CONFIG: a configuration error, not a usage error
         #expect(
             refused.output.contains(
                 "config.json: routing.pollIntervalMs: is not a known key (did you mean pollIntervalMilliseconds?)"),
