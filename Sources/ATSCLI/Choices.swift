@@ -14,7 +14,10 @@ enum SideChoice: String, ExpressibleByArgument, CaseIterable {
 
 /// A parent order's time in force.
 enum TimeInForceChoice: String, ExpressibleByArgument, CaseIterable {
-    case IOC, FOK, DAY, GTC
+    case ioc = "IOC"
+    case fok = "FOK"
+    case day = "DAY"
+    case gtc = "GTC"
     init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
 

@@ -17,7 +17,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: "The quantity, a decimal such as 300 or 12.5.") var quantity: String
     @Option(name: .customLong("limit"), help: "Limit price (none: take what is there, IOC/FOK only).") var limitPrice:
         String?
-    @Option(name: .customLong("tif"), help: "Time in force.") var timeInForce: TimeInForceChoice = .IOC
+    @Option(name: .customLong("tif"), help: "Time in force.") var timeInForce: TimeInForceChoice = .ioc
     @Option(help: "How the order is split across venues.") var strategy: StrategyChoice = .cost
     @Option(help: "Only these venues (comma-separated).") var include: String?
     @Option(help: "Never these venues (comma-separated).") var exclude: String?

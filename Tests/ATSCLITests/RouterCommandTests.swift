@@ -187,7 +187,7 @@ struct VenueCommandTests {
                 == Set([TimeInForce.Kind.ioc, .fok, .day, .gtc].map(\.rawValue)))
         #expect(
             Set(DurabilityChoice.allCases.map(\.rawValue)) == Set(SQLiteJournal.Durability.allCases.map(\.rawValue)))
-        #expect(SideChoice(argument: "BUY") == .buy && TimeInForceChoice(argument: "day") == .DAY)
+        #expect(SideChoice(argument: "BUY") == .buy && TimeInForceChoice(argument: "day") == .day)
         #expect(ReportFormats(argument: "md,html")?.formats.count == 2 && ReportFormats(argument: "pdf") == nil)
     }
 
