@@ -54,7 +54,8 @@ import Testing
             #expect(await run(["submit", "ACME", "buy", "0"] + server) == 1)  // bad quantity: the router's 400
             #expect(await run(["submit", "NOPE", "buy", "1"] + server) == 1)  // unknown symbol: 422
             #expect(await run(["orders", "--status", "filled"] + server) == 0)
-            #expect(await run(["orders", "--status", "done"] + server) == 64)  // not a status: a usage error, nothing sent
+            // Not a status: a usage error, nothing sent.
+            #expect(await run(["orders", "--status", "done"] + server) == 64)
             #expect(await run(["order", "1", "--json"] + server) == 0)
             #expect(await run(["order", "2"] + server) == 1)  // bob's order: not alice's
             #expect(await run(["order", "x"] + server) == 1)
