@@ -8,6 +8,7 @@ import PackageDescription
 //   ATSVenues  <- ATSSettlement <- ATSRouter;  ATSOrders <- ATSAnalytics <- ATSServer
 //   ATSWire (Codable only) <- ATSAnalytics, ATSServer, ATSCLI
 //   ATSServer, ATSVenueMocks <- ATSAssembly <- ATSCLI <- ats-router;  ATSAssembly <- ats-bench
+//   ATSDefaults (config.json, venues/*.json embedded) <- ATSVenues;  ATSBuildInfo (git commit) <- ATSServer, ATSCLI
 //   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport;  ATSStorage <- ATSJournalTestSupport (tests only)
 // ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library; the API (ATSServer)
 // does not know the venue mocks.
