@@ -30,8 +30,9 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "A running router (default: start one in this process).") var server: String?
     @Option(help: "API key (default: alice's from config.json).") var apiKey = "ak-alice-7f3c9e21b8d44a10"
     @Option(help: "Orders sent first and not measured.") var warmup = 200
-    @Option(help: "Venue definitions, for the in-process router.") var venues = "venues"
-    @Option(help: "config.json, for the in-process router.") var config = "config.json"
+    @Option(help: "Venue definitions, for the in-process router (default: as ats-router finds them).")
+    var venues: String?
+    @Option(help: "config.json, for the in-process router (default: as ats-router finds it).") var config: String?
     @Option(help: "Journal durability for the in-process router: process or disk.") var durability = "process"
     @Option(
         help:
@@ -51,8 +52,9 @@ struct LoadBench: AsyncParsableCommand {
         var base = server ?? ""
         var folder: String?
         if server == nil {
-            let catalog = try VenueCatalog.load(directory: venues)
-            var configuration = try RouterConfiguration.load(from: config, venues: catalog)
+            let loaded = try ConfigurationSources.resolve(config: config, venues: venues).load()
+            let catalog = loaded.0
+            var configuration = loaded.1
             // Settlement holds the load's sells to what alice has free where each venue settles and
             // moves what she buys to her wallet after a delay: a position large enough, placed at
             // every venue listing ACME (below), that sells route as freely as buys.
