@@ -8,6 +8,7 @@ import ATSWire
 import CoreMetrics
 import Hummingbird
 import Prometheus
+import Synchronization
 
 /// `/metrics`: swift-metrics recorded into a swift-prometheus registry of this router's own.
 ///
@@ -40,19 +41,35 @@ public final class RouterMetrics: Sendable {
         .increment()
     }
 
+    /// The request metrics made so far, by their labels (routes, methods, statuses and codes are
+    /// bounded sets), so a request finds its counter and timer without asking the registry.
+    private let requestMetrics = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+    private let errorCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+
     /// One API reply: by route template (`/v1/orders/{id}`; `unmatched` for no route), method and status.
     func request(route: String, method: String, status: Int, errorCode: String?, nanoseconds: Int64) {
-        let labels = [("route", route), ("method", method)]
-        CoreMetrics.Counter(
-            label: "ats_http_requests_total", dimensions: labels + [("status", "\(status)")], factory: factory
-        )
-        .increment()
-        CoreMetrics.Timer(label: "ats_http_request_duration_seconds", dimensions: labels, factory: factory)
-            .recordNanoseconds(nanoseconds)
-        if let errorCode {
-            CoreMetrics.Counter(label: "ats_api_errors_total", dimensions: [("code", errorCode)], factory: factory)
-                .increment()
+        let (counter, timer) = requestMetrics.withLock { made in
+            let key = "\(route) \(method) \(status)"
+            if let found = made[key] { return found }
+            let labels = [("route", route), ("method", method)]
+            let pair = (
+                CoreMetrics.Counter(
+                    label: "ats_http_requests_total", dimensions: labels + [("status", "\(status)")], factory: factory),
+                CoreMetrics.Timer(label: "ats_http_request_duration_seconds", dimensions: labels, factory: factory)
+            )
+            made[key] = pair
+            return pair
         }
+        counter.increment()
+        timer.recordNanoseconds(nanoseconds)
+        guard let errorCode else { return }
+        errorCounters.withLock { made in
+            if made[errorCode] == nil {
+                made[errorCode] = CoreMetrics.Counter(
+                    label: "ats_api_errors_total", dimensions: [("code", errorCode)], factory: factory)
+            }
+            return made[errorCode]!
+        }.increment()
     }
 
     /// The Prometheus text exposition: the gauges read from state now, then everything.
