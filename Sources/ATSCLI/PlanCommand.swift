@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
             let elapsed = ContinuousClock.now - start
             let microseconds = Double(elapsed.nanoseconds) / 1e3
             print(PlanContract.encode(plan, computeMicroseconds: microseconds))
-        } catch let error as ConfigurationError {
+        } catch {
             throw CommandFailure(error.description)
         }
     }

@@ -168,8 +168,10 @@ public struct DocumentedMetricsFactory: MetricsFactory {
     ]
 
     private func descriptor(_ label: String) -> MetricNameDescriptor {
+        // The unit is part of each label already (`_seconds`, `_total`): none is appended.
         MetricNameDescriptor(
-            metricName: label, helpText: RouterMetrics.families[label] ?? "Undocumented (see docs/api.md).")
+            metricName: label, unitName: "",
+            helpText: RouterMetrics.families[label] ?? "Undocumented (see docs/api.md).")
     }
 
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
