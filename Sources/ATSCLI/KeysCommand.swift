@@ -99,11 +99,13 @@ struct KeysCommand: ParsableCommand {
             guard let id = try? AccountID(account), let found = configuration.account(id) else {
                 throw ValidationError("no account \"\(account)\"")
             }
-            let prefix = digest.hasPrefix("sha256:") ? digest : "sha256:" + digest
-            let matching = (found.apiKeys ?? []).filter {
-                $0.description.hasPrefix(prefix.replacingOccurrences(of: "…", with: ""))
+            let given = digest.replacingOccurrences(of: "…", with: "")
+            let prefix = given.hasPrefix("sha256:") ? given : "sha256:" + given
+            guard prefix.count >= 15 else {
+                throw ValidationError("give at least 8 hex digits of the digest (keys list shows 12), not \(digest)")
             }
-            guard matching.count == 1, prefix.count >= 15 else {
+            let matching = (found.apiKeys ?? []).filter { $0.description.hasPrefix(prefix) }
+            guard matching.count == 1 else {
                 throw ValidationError(
                     matching.isEmpty
                         ? "\(id) has no key whose digest starts \(prefix)"

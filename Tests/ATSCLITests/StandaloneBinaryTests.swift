@@ -77,6 +77,24 @@ import Testing
         if git.terminationStatus == 0 { #expect(match.1.hasPrefix(head), "\(line) vs HEAD \(head)") }
     }
 
+    @Test func keysAreAddedListedAndRevokedByDigest() throws {
+        let alone = try Self.alone()
+        defer { try? FileManager.default.removeItem(atPath: alone.folder) }
+        // The built-in configuration is not a file to change.
+        #expect(try Self.run(["keys", "add", "bob"], alone).status == 64)
+        #expect(try Self.run(["config", "init", "."], alone).status == 0)
+        #expect(try Self.run(["keys", "add", "bob"], alone).status == 0)
+        let listed = try Self.run(["keys", "list"], alone).output
+        let bob = try #require(listed.split(separator: "\n").first { $0.hasPrefix("bob: ") })
+        #expect(bob.components(separatedBy: "sha256:").count == 3, "\(bob)")  // the demo key and the new one
+        #expect(try Self.run(["keys", "revoke", "bob", "sha256:c5"], alone).status == 64)  // too short to name one
+        let revoked = try Self.run(["keys", "revoke", "bob", "sha256:c5d400e9faa7"], alone)  // the demo key
+        #expect(revoked.status == 0, "\(revoked.output)")
+        let after = try Self.run(["keys", "list"], alone).output
+        let left = try #require(after.split(separator: "\n").first { $0.hasPrefix("bob: ") })
+        #expect(left.components(separatedBy: "sha256:").count == 2 && !left.contains("c5d400e9faa7"), "\(left)")
+    }
+
     @Test func serveRunsFromAnEmptyFolderWithItsJournalInDataThere() async throws {
         let alone = try Self.alone()
         defer { try? FileManager.default.removeItem(atPath: alone.folder) }
