@@ -18,7 +18,12 @@ import Testing
         _ body: (String, RouterRuntime) async throws -> Void
     ) async throws {
         let catalog = try VenueCatalog.load(directory: RoutingCommandTests.venues)
-        let configuration = try RouterConfiguration.load(from: RoutingCommandTests.config, venues: catalog)
+        var configuration = try RouterConfiguration.load(from: RoutingCommandTests.config, venues: catalog)
+        // Deadlines a loaded test machine keeps: a slow moment is not a failing venue or a stale book.
+        var settings = configuration.routingSettings
+        settings.requestTimeoutMilliseconds = 5_000
+        settings.stalenessLimitMilliseconds = 5_000
+        configuration.routing = settings
         var options = RouterRuntime.Options(dataDirectory: dataDirectory)
         options.stepInterval = nil
         let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)

@@ -19,8 +19,7 @@ import Testing
     let tzero = try! VenueID("tzero")
 
     func bestAsk(_ live: LiveRouter) async throws -> Price {
-        await live.router.pollAll()
-        return try #require(await live.router.context.consolidatedBook(acme, account: alice, side: .buy).bestAsk)
+        try #require(await live.bestAsk(acme, for: alice))
     }
 
     func waitUntilSettled(_ orders: OrderManager, _ id: OrderID) async throws -> ParentOrder {

@@ -46,9 +46,7 @@ import Testing
         async throws -> [OrderID]
     {
         var random = SplitMix64(seed: seed)
-        await live.router.pollAll()
-        let book = await live.router.context.consolidatedBook(symbol, account: account, side: .buy)
-        let mid = try #require(book.bestAsk).rawValue
+        let mid = try #require(await live.bestAsk(symbol, for: account)).rawValue
         var ids: [OrderID] = []
         for _ in 0..<count {
             let side: Side = random.below(3) == 0 ? .sell : .buy

@@ -34,6 +34,7 @@ struct LiveRouter {
     ) async throws -> LiveRouter {
         let catalog = try Repository.catalog()
         var configuration = try Repository.configuration(catalog)
+        configuration.routing = Self.tolerant(configuration.routingSettings)
         configure(&configuration)
         let clock = RunningClock(startingAt: monday)
         let fleet = try await MockVenueFleet.start(catalog.venues, clock: clock, stepInterval: nil)
@@ -62,9 +63,33 @@ struct LiveRouter {
     /// A second router process on the same venues and clock, as after a restart.
     func restarted(journal: any JournalStore) async throws -> SmartRouter {
         let catalog = try Repository.catalog()
+        var configuration = try Repository.configuration(catalog)
+        configuration.routing = Self.tolerant(configuration.routingSettings)
         return try SmartRouter(
-            catalog: catalog, configuration: try Repository.configuration(catalog), urls: fleet.urls, clock: clock,
-            journal: journal)
+            catalog: catalog, configuration: configuration, urls: fleet.urls, clock: clock, journal: journal)
+    }
+
+    /// Deadlines a loaded test machine keeps: a venue call may take 5 s and a book stays fresh for
+    /// 5 s, so that a slow moment is not taken for a failing venue or a stale book. Tests of
+    /// timeouts and staleness set their own.
+    static func tolerant(_ settings: RoutingSettings) -> RoutingSettings {
+        var settings = settings
+        settings.requestTimeoutMilliseconds = 5_000
+        settings.stalenessLimitMilliseconds = 5_000
+        return settings
+    }
+
+    /// `symbol`'s best all-in ask for `account`, polling until there is one (at most 10 s).
+    func bestAsk(_ symbol: Symbol, for account: AccountID) async throws -> Price? {
+        let deadline = ContinuousClock.now + .seconds(10)
+        repeat {
+            await router.pollAll()
+            if let ask = await router.context.consolidatedBook(symbol, account: account, side: .buy).bestAsk {
+                return ask
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        } while ContinuousClock.now < deadline
+        return nil
     }
 
     /// The venues' engines, whose books and orders the mocks serve.

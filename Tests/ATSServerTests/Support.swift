@@ -34,8 +34,13 @@ struct LiveAPI {
         let catalog = try Repository.catalog()
         var options = RouterRuntime.Options(dataDirectory: NSTemporaryDirectory() + "ats-api-test-" + UUID().uuidString)
         options.stepInterval = nil
-        let runtime = try await RouterRuntime.start(
-            catalog: catalog, configuration: try Repository.configuration(catalog), options: options)
+        // Deadlines a loaded test machine keeps: a slow moment is not a failing venue or a stale book.
+        var configuration = try Repository.configuration(catalog)
+        var settings = configuration.routingSettings
+        settings.requestTimeoutMilliseconds = 5_000
+        settings.stalenessLimitMilliseconds = 5_000
+        configuration.routing = settings
+        let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
         _ = try await runtime.recover()
         let api = LiveAPI(runtime: runtime)
         let app = Application(router: RouterAPI.router(runtime))
