@@ -42,10 +42,9 @@ struct ConfigCommand: ParsableCommand {
         var dataDir: String?
 
         func run() throws {
-            let sources = ConfigurationSources.resolve(
-                config: options.config, venues: options.venues.directory, dataDirectory: dataDir)
-            for line in sources.summary + ["data: \(sources.dataDirectory)"] { print(line) }
-            let (catalog, configuration) = try options.load()
+            let sources = options.sources(dataDirectory: dataDir)
+            for line in sources.summaryWithData { print(line) }
+            let (catalog, configuration) = try options.load(sources)
             print(
                 "valid: \(catalog.venues.count) venues, \(configuration.securities.count) securities, \(configuration.accounts.count) accounts"
             )

@@ -15,11 +15,17 @@ struct RouterOptions: ParsableArguments {
     var config: String?
 
     /// Where the configuration comes from: flag, environment, working directory, built in.
-    var sources: ConfigurationSources { .resolve(config: config, venues: venues.directory) }
+    var sources: ConfigurationSources { sources(dataDirectory: nil) }
 
-    func load() throws -> (VenueCatalog, RouterConfiguration) {
+    /// The same, with the data folder the command's `--data-dir` names (or its lookup).
+    func sources(dataDirectory: String?) -> ConfigurationSources {
+        .resolve(config: config, venues: venues.directory, dataDirectory: dataDirectory)
+    }
+
+    /// The venues and `config.json` from `sources` (by default: these options' lookup).
+    func load(_ sources: ConfigurationSources? = nil) throws -> (VenueCatalog, RouterConfiguration) {
         do {
-            return try sources.load()
+            return try (sources ?? self.sources).load()
         } catch {
             throw configurationFailure(error)
         }

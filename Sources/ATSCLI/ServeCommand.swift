@@ -47,9 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     var initialiseJournal = false
 
     func run() async throws {
-        let (catalog, configuration) = try options.load()
-        let sources = ConfigurationSources.resolve(
-            config: options.config, venues: options.venues.directory, dataDirectory: dataDir)
+        let sources = options.sources(dataDirectory: dataDir)
+        let (catalog, configuration) = try options.load(sources)
         let dataDir = sources.dataDirectory.path ?? "data"
         logging.bootstrap()
         let durability: SQLiteJournal.Durability = durability == .disk ? .disk : .process
@@ -65,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw configurationFailure(error)
         }
-        for line in sources.summary + ["data: \(sources.dataDirectory)"] { say(line) }
+        for line in sources.summaryWithData { say(line) }
         let runtime: RouterRuntime
         do {
             runtime = try await RouterRuntime.start(

@@ -79,6 +79,9 @@ public struct ConfigurationSources: Sendable, Hashable {
     public var summary: [String] {
         ["configuration: \(config)", "venues: \(venues)"]
     }
+
+    /// ``summary`` and the data folder (`serve`, `config show`; the demo's data is its own).
+    public var summaryWithData: [String] { summary + ["data: \(dataDirectory)"] }
 }
 
 extension BundledDefaults {
