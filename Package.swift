@@ -9,7 +9,8 @@ import PackageDescription
 //   ATSWire (Codable only) <- ATSAnalytics, ATSServer, ATSCLI
 //   ATSServer, ATSVenueMocks <- ATSAssembly <- ATSCLI <- ats-router;  ATSAssembly <- ats-bench
 //   ATSDefaults (config.json, venues/*.json embedded) <- ATSVenues;  ATSBuildInfo (git commit) <- ATSServer, ATSCLI
-//   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport;  ATSStorage <- ATSJournalTestSupport (tests only)
+//   ATSStorage <- ATSPostgres (postgres-nio) <- ATSAssembly, ATSCLI
+//   ATSRouter, ATSVenueMocks <- ATSRouterTestSupport;  ATSStorage, ATSPostgres <- ATSJournalTestSupport (tests only)
 // ATSDomain, ATSMatching, ATSPlanning and ATSSettlement import no I/O library; the API (ATSServer)
 // does not know the venue mocks.
 let package = Package(
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The exact domain model: fixed-point numbers, identifiers, orders, executions, lifecycle.
@@ -78,6 +81,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift")
             ]
         ),
+        // The journal on PostgreSQL through postgres-nio, for several router instances sharing one database.
+        .target(
+            name: "ATSPostgres",
+            dependencies: [
+                "ATSStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The five venues: definitions, securities master, accounts, the rules engine.
         .target(name: "ATSVenues", dependencies: ["ATSDomain", "ATSDefaults"]),
         // The git commit the binary is built from, written before each build by the BuildInfo plugin.
@@ -107,7 +123,7 @@ let package = Package(
         // For tests: the journal backends the journal, recovery and settlement-persistence suites run on.
         .target(
             name: "ATSJournalTestSupport",
-            dependencies: ["ATSStorage", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ATSStorage", "ATSPostgres", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Benchmark support: the binary op-stream format, its generator and the replayer.
         .target(
@@ -180,7 +196,10 @@ let package = Package(
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues", "ATSDefaults"]),
         .testTarget(
             name: "ATSStorageTests",
-            dependencies: ["ATSStorage", "ATSJournalTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "ATSStorage", "ATSJournalTestSupport", "ATSPostgres", "ATSDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "ATSOrdersTests", dependencies: ["ATSDomain", "ATSOrders", "ATSPlanning"]),
         .testTarget(name: "ATSSettlementTests", dependencies: ["ATSSettlement", "ATSVenues", "ATSDomain"]),
         .testTarget(

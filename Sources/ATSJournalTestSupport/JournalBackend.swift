@@ -1,3 +1,4 @@
+import ATSPostgres
 import ATSStorage
 import Foundation
 import GRDB
@@ -18,8 +19,44 @@ public struct JournalBackend: Sendable, CustomStringConvertible {
         return TestJournal(backend: self, location: location, store: try open(location))
     }
 
-    /// Every backend the suites run on: SQLite always.
-    public static var all: [JournalBackend] { [.sqlite] }
+    /// Every backend the suites run on: SQLite always, and PostgreSQL when
+    /// `ATS_ROUTER_TEST_DATABASE_URL` names a server (`.ci/run` always sets it;
+    /// `scripts/test-postgres` does for a developer).
+    public static var all: [JournalBackend] { [.sqlite] + (postgres.map { [$0] } ?? []) }
+
+    /// The server `ATS_ROUTER_TEST_DATABASE_URL` names, or why there is none to test on.
+    public static let testServer: Result<DatabaseURL, TestServerAbsent> = {
+        guard let text = ProcessInfo.processInfo.environment["ATS_ROUTER_TEST_DATABASE_URL"], !text.isEmpty else {
+            return .failure(
+                TestServerAbsent(
+                    reason:
+                        "ATS_ROUTER_TEST_DATABASE_URL is not set: the journal suites ran on SQLite only (scripts/test-postgres runs them on PostgreSQL too)"
+                ))
+        }
+        do { return .success(try DatabaseURL(text)) } catch {
+            return .failure(TestServerAbsent(reason: "ATS_ROUTER_TEST_DATABASE_URL: \(error)"))
+        }
+    }()
+
+    public struct TestServerAbsent: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// PostgreSQL: a new database on the test server for each journal.
+    public static let postgres: JournalBackend? = {
+        guard case .success(let server) = testServer else { return nil }
+        return JournalBackend(
+            description: "postgresql",
+            makeLocation: {
+                let name =
+                    "ats_journal_" + UUID().uuidString.prefix(13).lowercased().replacingOccurrences(of: "-", with: "")
+                try PostgresAdmin.createDatabase(name, on: server)
+                return server.with(database: name).connectionString
+            },
+            open: { try PostgresJournal(url: try DatabaseURL($0)) },
+            execute: { url, sql in try PostgresAdmin.execute(sql, at: try DatabaseURL(url)) })
+    }()
 
     /// The embedded journal, one file in a fresh temporary folder.
     public static let sqlite = JournalBackend(

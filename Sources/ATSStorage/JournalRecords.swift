@@ -161,6 +161,15 @@ public struct StoredParent: Sendable {
     public var parent: ParentRecord
     public var children: [(child: ChildRecord, executions: [ExecutionRecord])]
     public var decisions: [DecisionRecord]
+
+    public init(
+        parent: ParentRecord, children: [(child: ChildRecord, executions: [ExecutionRecord])],
+        decisions: [DecisionRecord]
+    ) {
+        self.parent = parent
+        self.children = children
+        self.decisions = decisions
+    }
 }
 
 /// A settlement as last written: key columns for queries, the whole record as JSON.

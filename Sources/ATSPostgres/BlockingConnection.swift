@@ -1,0 +1,164 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One connection to PostgreSQL used from synchronous code, as ``ATSStorage/JournalStore`` is
+/// called: each call blocks its thread until the server answers, the way SQLite blocks on the disk.
+///
+/// The connection runs on an event loop of its own (``eventLoops``), which nothing else in the
+/// process uses, so a thread waiting here never waits on itself. One call at a time: callers queue
+/// on the lock. A connection the server or the network closed is made again on the next call; the
+/// call that found it broken fails (its outcome is reported as unknown when it was a commit).
+final class BlockingConnection: Sendable {
+    /// The event loops every journal connection in the process runs on: only PostgreSQL's I/O.
+    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    let url: DatabaseURL
+    let logger: Logger
+    private let state = NIOLockedValueBox<PostgresConnection?>(nil)
+    private let ids = NIOLockedValueBox(0)
+
+    init(url: DatabaseURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+    }
+
+    /// Runs `body` with the connection, connecting first when there is none or it was closed.
+    func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try state.withLockedValue { current in
+            if current == nil || current?.isClosed == true {
+                let id = ids.withLockedValue { value in
+                    value += 1
+                    return value
+                }
+                do {
+                    current = try PostgresConnection.connect(
+                        on: Self.eventLoops.next(), configuration: try url.configuration(), id: id, logger: logger
+                    ).wait()
+                } catch {
+                    throw JournalDatabaseError(error, doing: "connect to \(url)")
+                }
+            }
+            return try body(current!)
+        }
+    }
+
+    /// One statement, all its rows.
+    func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        try withConnection { connection in
+            do { return try connection.query(query, logger: logger).wait() } catch {
+                throw JournalDatabaseError(error, doing: query.sql)
+            }
+        }
+    }
+
+    /// `statements` in one transaction at `isolation`: sent one after another without waiting in
+    /// between, then every answer awaited. The first statement refused is the error, and the
+    /// server then rolls the whole transaction back (its COMMIT answers ROLLBACK).
+    func transaction(_ statements: [PostgresQuery], isolation: String = "READ COMMITTED") throws {
+        try withConnection { connection in
+            let sent =
+                [connection.query("BEGIN ISOLATION LEVEL \(unescaped: isolation)", logger: logger)]
+                + statements.map { connection.query($0, logger: logger) }
+            let commit = connection.query("COMMIT", logger: logger)
+            var firstError: (any Error)?
+            for (index, future) in sent.enumerated() {
+                do { _ = try future.wait() } catch  where firstError == nil {
+                    firstError = JournalDatabaseError(error, doing: index == 0 ? "BEGIN" : statements[index - 1].sql)
+                } catch {}
+            }
+            let committed: PostgresQueryResult
+            do { committed = try commit.wait() } catch {
+                throw firstError
+                    ?? JournalDatabaseError(error, doing: "COMMIT (whether it was committed is not known)")
+            }
+            if let firstError { throw firstError }
+            guard committed.metadata.command == "COMMIT" else {
+                throw JournalDatabaseError(message: "the transaction was rolled back", sqlState: nil, doing: "COMMIT")
+            }
+        }
+    }
+
+    /// Reads in one consistent snapshot (REPEATABLE READ, READ ONLY): `body` may run several
+    /// statements through `read`, all seeing the same committed state.
+    func snapshot(_ body: ((PostgresQuery) throws -> PostgresQueryResult) throws -> Void) throws {
+        try withConnection { connection in
+            func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
+                do { return try connection.query(query, logger: logger).wait() } catch {
+                    throw JournalDatabaseError(error, doing: query.sql)
+                }
+            }
+            _ = try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            do {
+                try body(run)
+                _ = try run("COMMIT")
+            } catch {
+                _ = try? run("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Closes the connection (the next call connects again).
+    func close() {
+        state.withLockedValue { current in
+            if let connection = current { Self.close(connection) }
+            current = nil
+        }
+    }
+
+    deinit {
+        if let connection = state.withLockedValue({ $0 }) { Self.close(connection) }
+    }
+
+    /// Waits for the close, except on the connection's own event loop, where waiting would never
+    /// end: there the close completes later, the connection kept until it has.
+    private static func close(_ connection: PostgresConnection) {
+        if connection.eventLoop.inEventLoop {
+            connection.close().whenComplete { _ in _ = connection }
+        } else {
+            try? connection.close().wait()
+        }
+    }
+}
+
+/// A statement PostgreSQL refused, or a connection that failed: the server's message and SQLSTATE
+/// (postgres-nio's own error hides both from `description`).
+public struct JournalDatabaseError: Error, CustomStringConvertible {
+    public var message: String
+    /// The server's SQLSTATE (`23505` a unique violation, `23503` a foreign key, `P0001` a
+    /// trigger's refusal); nil when the server did not answer.
+    public var sqlState: String?
+    /// What was being done: the statement, or the connection.
+    public var doing: String
+
+    public var description: String {
+        "PostgreSQL: \(message)\(sqlState.map { " [\($0)]" } ?? "") (\(doing.prefix(160)))"
+    }
+
+    init(message: String, sqlState: String?, doing: String) {
+        self.message = message
+        self.sqlState = sqlState
+        self.doing = doing
+    }
+
+    init(_ error: any Error, doing: String) {
+        if let known = error as? JournalDatabaseError {
+            self = known
+            return
+        }
+        if let psql = error as? PSQLError {
+            if let info = psql.serverInfo {
+                self.init(
+                    message: info[.message] ?? "\(psql.code)", sqlState: info[.sqlState], doing: doing)
+            } else {
+                let underlying = psql.underlying.map { ": \($0)" } ?? ""
+                self.init(message: "\(psql.code)\(underlying)", sqlState: nil, doing: doing)
+            }
+        } else {
+            self.init(message: "\(error)", sqlState: nil, doing: doing)
+        }
+    }
+}

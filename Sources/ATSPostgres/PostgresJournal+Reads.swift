@@ -1,0 +1,216 @@
+import ATSStorage
+import PostgresNIO
+
+// MARK: - Reads
+
+extension PostgresJournal {
+    /// Rows read in one go by the keyset-paged reads (settlement replay): bounded memory whatever
+    /// the journal's length.
+    static let pageSize = 5_000
+
+    public func parents(_ query: ParentQuery) throws -> [StoredParent] {
+        let parents = try reader.query(Self.parentSelect(query)).rows.map(Self.parent)
+        return try stored(parents)
+    }
+
+    public func storedParent(id: Int64) throws -> StoredParent? {
+        let parents = try reader.query("SELECT \(unescaped: Columns.parent) FROM parent_order WHERE id = \(id)").rows
+            .map(Self.parent)
+        return try stored(parents).first
+    }
+
+    public func countParents(_ query: ParentQuery) throws -> Int {
+        var all = query
+        all.limit = nil
+        let filter = Self.filter(all)
+        let sql = PostgresQuery(
+            unsafeSQL: "SELECT COUNT(*)::bigint FROM parent_order" + filter.sql, binds: filter.binds)
+        return Int(try reader.query(sql).rows.first?.decode(Int64.self) ?? 0)
+    }
+
+    public func parent(id: Int64) throws -> ParentRecord? {
+        try reader.query("SELECT \(unescaped: Columns.parent) FROM parent_order WHERE id = \(id)").rows.first.map(
+            Self.parent)
+    }
+
+    public func parent(account: String, clientOrderId: String) throws -> ParentRecord? {
+        try reader.query(
+            """
+            SELECT \(unescaped: Columns.parent) FROM parent_order
+            WHERE account = \(account) AND clientOrderId = \(clientOrderId)
+            """
+        ).rows.first.map(Self.parent)
+    }
+
+    public func openChildren() throws -> [ChildRecord] {
+        try reader.query(
+            """
+            SELECT \(unescaped: Columns.child) FROM child_order
+            WHERE status IN ('pending', 'open', 'partially_filled', 'unknown') ORDER BY createdAt, ordinal
+            """
+        ).rows.map(Self.child)
+    }
+
+    public func executions(of childKey: String) throws -> [ExecutionRecord] {
+        try reader.query(
+            "SELECT \(unescaped: Columns.execution) FROM execution WHERE childKey = \(childKey) ORDER BY ordinal"
+        ).rows.map(Self.execution)
+    }
+
+    public func allExecutions() throws -> [ExecutionRecord] {
+        try reader.query("SELECT \(unescaped: Columns.execution) FROM execution ORDER BY ordinal").rows.map(
+            Self.execution)
+    }
+
+    public func events(_ query: ParentQuery) throws -> [EventRecord] {
+        let picked = Self.parentSelect(query, columns: "id")
+        let sql = PostgresQuery(
+            unsafeSQL: "SELECT \(Columns.event) FROM order_event WHERE parentId IN (\(picked.sql)) ORDER BY sequence",
+            binds: picked.binds)
+        return try reader.query(sql).rows.map(Self.event)
+    }
+
+    public func events(of parentId: Int64) throws -> [EventRecord] {
+        try reader.query(
+            "SELECT \(unescaped: Columns.event) FROM order_event WHERE parentId = \(parentId) ORDER BY sequence"
+        ).rows.map(Self.event)
+    }
+
+    public func allEvents() throws -> [EventRecord] {
+        try reader.query("SELECT \(unescaped: Columns.event) FROM order_event ORDER BY sequence").rows.map(Self.event)
+    }
+
+    public func eventCount(of parentId: Int64) throws -> Int {
+        Int(
+            try reader.query("SELECT COUNT(*)::bigint FROM order_event WHERE parentId = \(parentId)").rows.first?
+                .decode(Int64.self) ?? 0)
+    }
+
+    /// Children, fills and decisions of `parents`: one statement per table, whatever their number.
+    func stored(_ parents: [ParentRecord]) throws -> [StoredParent] {
+        guard !parents.isEmpty else { return [] }
+        let ids = parents.map(\.id)
+        let children = try reader.query(
+            "SELECT \(unescaped: Columns.child) FROM child_order WHERE parentId = ANY(\(ids)) ORDER BY createdAt, ordinal"
+        ).rows.map(Self.child)
+        let keys = children.map(\.clientKey)
+        let executions = Dictionary(
+            grouping: keys.isEmpty
+                ? []
+                : try reader.query(
+                    "SELECT \(unescaped: Columns.execution) FROM execution WHERE childKey = ANY(\(keys)) ORDER BY ordinal"
+                ).rows.map(Self.execution), by: \.childKey)
+        let decisions = Dictionary(
+            grouping: try reader.query(
+                "SELECT \(unescaped: Columns.decision) FROM routing_decision WHERE parentId = ANY(\(ids)) ORDER BY position"
+            ).rows.map(Self.decision), by: \.parentId)
+        let byParent = Dictionary(grouping: children, by: \.parentId)
+        return parents.map { parent in
+            StoredParent(
+                parent: parent, children: (byParent[parent.id] ?? []).map { ($0, executions[$0.clientKey] ?? []) },
+                decisions: decisions[parent.id] ?? [])
+        }
+    }
+
+    /// The WHERE clause of `query`'s filters, with its binds.
+    static func filter(_ query: ParentQuery) -> Filter {
+        var filter = Filter()
+        filter.add("account = ?", query.account)
+        filter.add("status = ?", query.status)
+        filter.add("symbol = ?", query.symbol)
+        filter.add("createdAt >= ?", query.from)
+        filter.add("createdAt < ?", query.to)
+        filter.add("id < ?", query.before)
+        return filter
+    }
+
+    /// The parents `query` picks, in its order and page.
+    static func parentSelect(_ query: ParentQuery, columns: String = Columns.parent) -> PostgresQuery {
+        let filter = filter(query)
+        var sql = "SELECT \(columns) FROM parent_order" + filter.sql
+        if let limit = query.limit { sql += " ORDER BY id DESC LIMIT \(max(0, limit))" } else { sql += " ORDER BY id" }
+        return PostgresQuery(unsafeSQL: sql, binds: filter.binds)
+    }
+}
+
+// MARK: - Settlement reads
+
+extension PostgresJournal {
+    public func readSettlement(
+        entries: (LedgerEntryRow) throws -> Void, reports: (CapTableReportRow) throws -> Void,
+        settlements: (SettlementRow) throws -> Void, transfers: (CustodyTransferRow) throws -> Void
+    ) throws {
+        try reader.snapshot { read in
+            func pages(_ table: String, _ columns: String, key: String, _ each: (PostgresRow) throws -> Void) throws {
+                var after = Int64.min
+                while true {
+                    let rows = try read(
+                        PostgresQuery(
+                            unsafeSQL:
+                                "SELECT \(columns) FROM \(table) WHERE \(key) > $1 ORDER BY \(key) LIMIT \(Self.pageSize)",
+                            binds: {
+                                var b = PostgresBindings()
+                                b.append(after)
+                                return b
+                            }())
+                    ).rows
+                    for row in rows {
+                        try each(row)
+                    }
+                    guard rows.count == Self.pageSize, let last = rows.last else { return }
+                    after = try last.decode(Int64.self)
+                }
+            }
+            try pages("ledger_entry", Columns.ledgerEntry, key: "sequence") { try entries(Self.ledgerEntry($0)) }
+            try pages("cap_table_report", Columns.capTableReport, key: "sequence") { try reports(Self.report($0)) }
+            try pages("settlement", Columns.settlement, key: "id") { try settlements(Self.settlement($0)) }
+            try pages("custody_transfer", Columns.transfer, key: "id") { try transfers(Self.transfer($0)) }
+        }
+    }
+
+    public func settlements(_ query: SettlementQuery) throws -> [SettlementRow] {
+        var filter = Filter()
+        filter.add("account = ?", query.account)
+        filter.add("parentId = ?", query.parentId)
+        filter.add("status = ?", query.status)
+        filter.add("id < ?", query.before)
+        var sql = "SELECT \(Columns.settlement) FROM settlement" + filter.sql
+        if let limit = query.limit { sql += " ORDER BY id DESC LIMIT \(max(0, limit))" } else { sql += " ORDER BY id" }
+        return try reader.query(PostgresQuery(unsafeSQL: sql, binds: filter.binds)).rows.map(Self.settlement)
+    }
+
+    public func transfers(account: String?, settlementIds: [Int64], orUnlinkedOrIn statuses: [String]?) throws
+        -> [CustodyTransferRow]
+    {
+        var binds = PostgresBindings()
+        binds.append(settlementIds)
+        var which = "settlementId = ANY($1)"
+        if let statuses {
+            binds.append(statuses)
+            which = "(\(which) OR settlementId IS NULL OR status = ANY($2))"
+        }
+        if let account {
+            binds.append(account)
+            which += " AND account = $\(binds.count)"
+        }
+        return try reader.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(Columns.transfer) FROM custody_transfer WHERE \(which) ORDER BY id", binds: binds)
+        ).rows.map(Self.transfer)
+    }
+}
+
+/// A WHERE clause built from the filters a query sets, each value bound, never spliced.
+struct Filter {
+    private var clauses: [String] = []
+    private(set) var binds = PostgresBindings()
+
+    /// Adds `clause` (its `?` the value's placeholder) when `value` is set.
+    mutating func add(_ clause: String, _ value: (some PostgresDynamicTypeEncodable)?) {
+        guard let value else { return }
+        binds.append(value)
+        clauses.append(clause.replacingOccurrences(of: "?", with: "$\(binds.count)"))
+    }
+
+    var sql: String { clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ") }
+}

@@ -1,0 +1,166 @@
+import ATSStorage
+import Logging
+import PostgresNIO
+
+/// The journal on PostgreSQL, for router instances that outgrow one machine's SQLite file: the
+/// same ``ATSStorage/JournalStore`` as ``ATSStorage/SQLiteJournal``, with the same constraints
+/// enforced by the database (``PostgresSchema``).
+///
+/// Every unit of work is one transaction on the writer connection; reads go through a second
+/// connection so that a long read (a report, a restart's settlement replay) does not hold up
+/// commits. Calls block their thread until the server answers (see ``BlockingConnection``).
+public final class PostgresJournal: JournalStore {
+    public let url: DatabaseURL
+    public let tag: String
+    let writer: BlockingConnection
+    let reader: BlockingConnection
+
+    /// Why a database is not taken as a journal.
+    public struct RefusedJournal: Error, CustomStringConvertible {
+        public var url: DatabaseURL
+        public var reason: String
+        public var description: String { "the journal \(url) is refused: \(reason)" }
+    }
+
+    /// Connects to `url`, applies every migration not yet applied (instances starting together
+    /// take turns), and checks the journal's tag. The database must exist; its tables are made.
+    public init(url: DatabaseURL, logger: Logger = Logger(label: "ats.journal.postgres")) throws {
+        self.url = url
+        writer = BlockingConnection(url: url, logger: logger)
+        reader = BlockingConnection(url: url, logger: logger)
+        try PostgresSchema.migrate(writer)
+        let tags = try reader.query("SELECT tag FROM journal_meta").rows.map { try $0.decode(String.self) }
+        guard tags.count == 1, let tag = tags.first, !tag.isEmpty else {
+            throw RefusedJournal(url: url, reason: "journal_meta does not hold exactly one tag")
+        }
+        self.tag = tag
+    }
+
+    public convenience init(url text: String, logger: Logger = Logger(label: "ats.journal.postgres")) throws {
+        try self.init(url: try DatabaseURL(text), logger: logger)
+    }
+
+    public func commit(_ work: UnitOfWork) throws {
+        guard !work.isEmpty else { return }
+        try writer.transaction(Self.statements(work))
+    }
+
+    public func appliedMigrations() throws -> [String] { try PostgresSchema.applied(reader) }
+
+    public func lastParentID() throws -> Int64 {
+        try reader.query("SELECT COALESCE(MAX(id), 0)::bigint FROM parent_order").rows.first?.decode(Int64.self) ?? 0
+    }
+}
+
+// MARK: - Writes
+
+extension PostgresJournal {
+    /// The statements of one unit of work, in the order the SQLite journal writes them.
+    static func statements(_ work: UnitOfWork) -> [PostgresQuery] {
+        var statements: [PostgresQuery] = []
+        if let p = work.insertedParent {
+            statements.append(
+                """
+                INSERT INTO parent_order (id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce,
+                  strategy, includeVenues, excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt,
+                  completedAt, cancelRequested)
+                VALUES (\(p.id), \(p.account), \(p.clientOrderId), \(p.symbol), \(p.side), \(p.quantity), \(p.limitPrice),
+                  \(p.timeInForce), \(p.strategy), \(p.includeVenues), \(p.excludeVenues), \(p.status), \(p.note),
+                  \(p.rejectionCode), \(p.rejectionMessage), \(p.createdAt), \(p.completedAt), \(p.cancelRequested))
+                """)
+        }
+        if let p = work.updatedParent {
+            statements.append(
+                """
+                UPDATE parent_order SET status = \(p.status), note = \(p.note), rejectionCode = \(p.rejectionCode),
+                  rejectionMessage = \(p.rejectionMessage), completedAt = \(p.completedAt),
+                  cancelRequested = \(p.cancelRequested)
+                WHERE id = \(p.id)
+                """)
+        }
+        for c in work.insertedChildren {
+            statements.append(
+                """
+                INSERT INTO child_order (clientKey, parentId, venue, quantity, limitPrice, timeInForce, purpose, decision,
+                  status, venueOrderId, filledQuantity, fees, refusalCode, refusalMessage, failure, createdAt)
+                VALUES (\(c.clientKey), \(c.parentId), \(c.venue), \(c.quantity), \(c.limitPrice), \(c.timeInForce),
+                  \(c.purpose), \(c.decision), \(c.status), \(c.venueOrderId), \(c.filledQuantity), \(c.fees),
+                  \(c.refusalCode), \(c.refusalMessage), \(c.failure), \(c.createdAt))
+                """)
+        }
+        for c in work.updatedChildren {
+            statements.append(
+                """
+                UPDATE child_order SET status = \(c.status), venueOrderId = \(c.venueOrderId),
+                  filledQuantity = \(c.filledQuantity), fees = \(c.fees), refusalCode = \(c.refusalCode),
+                  refusalMessage = \(c.refusalMessage), failure = \(c.failure)
+                WHERE clientKey = \(c.clientKey)
+                """)
+        }
+        for e in work.executions {
+            statements.append(
+                """
+                INSERT INTO execution (venue, fillId, childKey, quantity, price, fee, recordedAt)
+                VALUES (\(e.venue), \(e.fillId), \(e.childKey), \(e.quantity), \(e.price), \(e.fee), \(e.recordedAt))
+                ON CONFLICT (venue, fillId) DO NOTHING
+                """)
+        }
+        for d in work.decisions {
+            statements.append(
+                """
+                INSERT INTO routing_decision (parentId, position, attempt, at, evidence)
+                VALUES (\(d.parentId), \(d.position), \(d.attempt), \(d.at), \(d.evidence))
+                """)
+        }
+        for e in work.events {
+            statements.append(
+                """
+                INSERT INTO order_event (parentId, childKey, kind, detail, at)
+                VALUES (\(e.parentId), \(e.childKey), \(e.kind), \(e.detail), \(e.at))
+                """)
+        }
+        statements += settlementStatements(work)
+        return statements
+    }
+
+    static func settlementStatements(_ work: UnitOfWork) -> [PostgresQuery] {
+        var statements: [PostgresQuery] = []
+        for s in work.settlements {
+            statements.append(
+                """
+                INSERT INTO settlement (id, venue, fillId, parentId, account, symbol, model, status, updatedAt, record)
+                VALUES (\(s.id), \(s.venue), \(s.fillId), \(s.parentId), \(s.account), \(s.symbol), \(s.model), \(s.status),
+                  \(s.updatedAt), \(s.record))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt,
+                  record = excluded.record
+                """)
+        }
+        for t in work.transfers {
+            statements.append(
+                """
+                INSERT INTO custody_transfer (id, account, symbol, settlementId, status, updatedAt, record)
+                VALUES (\(t.id), \(t.account), \(t.symbol), \(t.settlementId), \(t.status), \(t.updatedAt), \(t.record))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt,
+                  record = excluded.record
+                """)
+        }
+        for e in work.ledgerEntries {
+            statements.append(
+                """
+                INSERT INTO ledger_entry (at, asset, amount, fromHolder, fromLocation, fromLocked, toHolder, toLocation,
+                  toLocked, reference)
+                VALUES (\(e.at), \(e.asset), \(e.amount), \(e.fromHolder), \(e.fromLocation), \(e.fromLocked),
+                  \(e.toHolder), \(e.toLocation), \(e.toLocked), \(e.reference))
+                """)
+        }
+        for r in work.capTableReports {
+            statements.append(
+                """
+                INSERT INTO cap_table_report (at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference)
+                VALUES (\(r.at), \(r.symbol), \(r.fromHolder), \(r.toHolder), \(r.quantity), \(r.acquiredOn),
+                  \(r.reference))
+                """)
+        }
+        return statements
+    }
+}

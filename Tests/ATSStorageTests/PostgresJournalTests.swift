@@ -1,0 +1,295 @@
+import ATSDomain
+import ATSJournalTestSupport
+import ATSPostgres
+import Foundation
+import Testing
+
+@testable import ATSStorage
+
+/// What only the PostgreSQL journal has to show: its URL, instances migrating one database at
+/// once, and the same answers as the SQLite journal to every read over the same writes.
+@Suite struct PostgresJournalTests {
+    /// CI sets `ATS_ROUTER_REQUIRE_TEST_DATABASE`: there, a missing server fails instead of
+    /// leaving the journal suites on SQLite alone.
+    @Test func theTestServerIsThereOrItsAbsenceIsSaid() throws {
+        switch JournalBackend.testServer {
+        case .success(let server):
+            try PostgresAdmin.execute("SELECT 1", at: server)
+        case .failure(let absent):
+            if ProcessInfo.processInfo.environment["ATS_ROUTER_REQUIRE_TEST_DATABASE"] != nil {
+                Issue.record("PostgreSQL is required here: \(absent)")
+            } else {
+                print("note: \(absent)")
+            }
+        }
+    }
+
+    @Test func aDatabaseURLIsReadAsLibpqWritesItAndAWrongOneNamesWhatIsWrong() throws {
+        let url = try DatabaseURL("postgresql://router:s%40cret@db.internal:6432/ats?sslmode=require", environment: [:])
+        #expect(url.user == "router" && url.password == "s@cret" && url.host == "db.internal")
+        #expect(url.port == 6432 && url.database == "ats" && url.sslMode == .require)
+        #expect(url.description == "postgresql://router@db.internal:6432/ats?sslmode=require")
+        let fromEnvironment = try DatabaseURL("postgres://router@127.0.0.1/ats", environment: ["PGPASSWORD": "pw"])
+        #expect(fromEnvironment.password == "pw" && fromEnvironment.port == 5432 && fromEnvironment.sslMode == .disable)
+        let wrong: [(String, String)] = [
+            ("mysql://router@host/ats", "scheme"),
+            ("postgresql://host/ats", "no user"),
+            ("postgresql://router@host", "no database"),
+            ("postgresql://router@host/ats?sslmode=maybe", "sslmode"),
+            ("postgresql://router@host/ats?pool=3", "pool"),
+            ("postgresql://router:secret@host:70000/ats", "port"),
+        ]
+        for (text, reason) in wrong {
+            do {
+                _ = try DatabaseURL(text, environment: [:])
+                Issue.record("\(text) was taken")
+            } catch {
+                #expect("\(error)".contains(reason), "\(text): \(error)")
+                #expect(!"\(error)".contains("secret"), "the password is shown: \(error)")
+            }
+        }
+    }
+
+    /// Instances started together on a new database: each applies what is missing under the
+    /// migration lock, so the migrations are applied once and every instance sees one tag.
+    @Test func instancesOpeningOneNewDatabaseTogetherMigrateItOnce() async throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let made = try backend.make()
+        let server = try DatabaseURL(made.location)
+        let fresh = server.with(database: server.database + "_together")
+        try PostgresAdmin.createDatabase(fresh.database, on: server)
+        let tags = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try PostgresJournal(url: fresh).tag }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(tags).count == 1)
+        let journal = try PostgresJournal(url: fresh)
+        #expect(try journal.appliedMigrations().count == 4)
+    }
+
+    @Test func aDatabaseWithAMigrationThisVersionDoesNotKnowIsRefused() throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let made = try backend.make()
+        try made.executeRaw("INSERT INTO journal_migration (position, name) VALUES (99, 'v99: from the future')")
+        #expect {
+            _ = try made.reopen()
+        } throws: { error in
+            "\(error)".contains("v99: from the future") && "\(error)".contains("does not know")
+        }
+    }
+
+    /// The same seeded stream of units of work written to both journals reads back the same from
+    /// both, through every read the protocol has, across pages and filters.
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func bothBackendsAnswerEveryReadTheSame(seed: UInt64) throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let sqlite = try JournalBackend.sqlite.make().store
+        let postgres = try backend.make().store
+        var random = SplitMix64(seed: seed)
+        var stream = UnitOfWorkStream()
+        for _ in 0..<400 {
+            let work = stream.next(&random)
+            try sqlite.commit(work)
+            try postgres.commit(work)
+        }
+        for _ in 0..<60 {
+            let query = stream.query(&random)
+            #expect(try sqlite.parents(query).map(Compared.init) == postgres.parents(query).map(Compared.init))
+            #expect(try sqlite.countParents(query) == postgres.countParents(query))
+            #expect(try sqlite.events(query) == postgres.events(query))
+            let settlementQuery = stream.settlementQuery(&random)
+            #expect(try sqlite.settlements(settlementQuery) == postgres.settlements(settlementQuery))
+        }
+        let ids = stream.settlementIds.shuffled(using: &random).prefix(5).map { $0 }
+        for account in [nil, "alice", "bob"] as [String?] {
+            for statuses in [nil, ["moving"]] as [[String]?] {
+                #expect(
+                    try sqlite.transfers(account: account, settlementIds: ids, orUnlinkedOrIn: statuses)
+                        == postgres.transfers(account: account, settlementIds: ids, orUnlinkedOrIn: statuses))
+            }
+        }
+        #expect(try sqlite.openChildren() == postgres.openChildren())
+        #expect(try sqlite.allExecutions() == postgres.allExecutions())
+        #expect(try sqlite.allEvents() == postgres.allEvents())
+        #expect(try sqlite.lastParentID() == postgres.lastParentID())
+        for id in 1...stream.lastParent {
+            #expect(
+                try sqlite.storedParent(id: id).map(Compared.init) == postgres.storedParent(id: id).map(Compared.init))
+            #expect(try sqlite.eventCount(of: id) == postgres.eventCount(of: id))
+        }
+        let (a, b) = (try sqlite.loadSettlement(), try postgres.loadSettlement())
+        #expect(a.entries == b.entries && a.reports == b.reports)
+        #expect(a.settlements == b.settlements && a.transfers == b.transfers)
+    }
+}
+
+/// A stored parent as a value that compares (its children are tuples).
+struct Compared: Equatable {
+    var parent: ParentRecord
+    var children: [ChildRecord]
+    var executions: [[ExecutionRecord]]
+    var decisions: [DecisionRecord]
+
+    init(_ stored: StoredParent) {
+        parent = stored.parent
+        children = stored.children.map(\.child)
+        executions = stored.children.map(\.executions)
+        decisions = stored.decisions
+    }
+}
+
+/// Seeded units of work as the router writes them: new parents with a client order id now and
+/// then, children, fills (some sent twice), decisions, events, settlements and transfers written
+/// over, ledger entries and cap-table reports; none refused, so both journals number alike.
+struct UnitOfWorkStream {
+    var lastParent: Int64 = 0
+    var children: [ChildRecord] = []
+    var fills = 0
+    var settlementIds: [Int64] = []
+    var transferIds: [Int64] = []
+    var clock: Int64 = 1_000
+    var positions: [Int64: Int64] = [:]
+
+    static let accounts = ["alice", "bob", "carol"]
+    static let symbols = ["ACME", "BOND", "FUND"]
+    static let statuses = ["working", "filled", "cancelled", "resting"]
+    static let childStatuses = ["pending", "open", "partially_filled", "filled", "cancelled", "unknown"]
+
+    mutating func next(_ random: inout SplitMix64) -> UnitOfWork {
+        clock += Int64.random(in: 0...3, using: &random)
+        var work = UnitOfWork()
+        if lastParent == 0 || Int.random(in: 0..<4, using: &random) == 0 {
+            lastParent += 1
+            let parent = ParentRecord(
+                id: lastParent, account: Self.accounts.randomElement(using: &random)!,
+                clientOrderId: Bool.random(using: &random) ? "c-\(lastParent)" : nil,
+                symbol: Self.symbols.randomElement(using: &random)!, side: Bool.random(using: &random) ? "buy" : "sell",
+                quantity: Int64.random(in: 1...1_000, using: &random) * 100_000_000,
+                limitPrice: Bool.random(using: &random) ? Int64.random(in: 1...2_000_000_000, using: &random) : nil,
+                timeInForce: "DAY", strategy: "cost", status: "working", note: nil, createdAt: clock)
+            work.insertedParent = parent
+            work.events.append(EventRecord(parentId: parent.id, kind: "accepted", detail: "working", at: clock))
+            return work
+        }
+        let parentId = Int64.random(in: 1...lastParent, using: &random)
+        switch Int.random(in: 0..<5, using: &random) {
+        case 0:
+            let position = positions[parentId, default: 0]
+            positions[parentId] = position + 1
+            let child = ChildRecord(
+                clientKey: "r0-\(parentId)-\(children.count)", parentId: parentId,
+                venue: ["tzero", "texture", "archax"].randomElement(using: &random)!,
+                quantity: Int64.random(in: 1...100, using: &random) * 100_000_000, limitPrice: 1_000_000_000,
+                timeInForce: "IOC", purpose: "take", decision: position, status: "pending", createdAt: clock)
+            children.append(child)
+            work.insertedChildren = [child]
+            work.decisions = [
+                DecisionRecord(
+                    parentId: parentId, position: position, attempt: 0, at: clock, evidence: "{\"n\":\(position)}")
+            ]
+            work.events.append(
+                EventRecord(
+                    parentId: parentId, childKey: child.clientKey, kind: "child_sent", detail: "pending", at: clock))
+        case 1 where !children.isEmpty:
+            let index = Int.random(in: 0..<children.count, using: &random)
+            children[index].status = Self.childStatuses.randomElement(using: &random)!
+            children[index].venueOrderId = "v-\(index)"
+            let child = children[index]
+            work.updatedChildren = [child]
+            fills += 1
+            let fill = ExecutionRecord(
+                venue: child.venue, fillId: "f-\(fills)", childKey: child.clientKey, quantity: 100_000_000,
+                price: 1_000_000_000, fee: Int64.random(in: 0...1_000, using: &random), recordedAt: clock)
+            // Now and then the same fill comes back in a later poll: recorded once.
+            work.executions = Bool.random(using: &random) || fills == 1 ? [fill] : [fill, fill]
+            work.events.append(
+                EventRecord(
+                    parentId: child.parentId, childKey: child.clientKey, kind: "fill", detail: child.status, at: clock))
+            settle(&work, child: child, fill: fill, random: &random)
+        case 2:
+            var parent = ParentRecord(
+                id: parentId, account: "alice", clientOrderId: nil, symbol: "ACME", side: "buy", quantity: 1,
+                limitPrice: nil, timeInForce: "DAY", strategy: "cost",
+                status: Self.statuses.randomElement(using: &random)!,
+                createdAt: 0)
+            parent.note = Bool.random(using: &random) ? "n\(clock)" : nil
+            parent.completedAt = parent.status == "working" ? nil : clock
+            parent.cancelRequested = Bool.random(using: &random)
+            work.updatedParent = parent
+            work.events.append(EventRecord(parentId: parentId, kind: "status", detail: parent.status, at: clock))
+        default:
+            work.events.append(EventRecord(parentId: parentId, kind: "note", detail: "\(clock)", at: clock))
+        }
+        return work
+    }
+
+    mutating func settle(_ work: inout UnitOfWork, child: ChildRecord, fill: ExecutionRecord, random: inout SplitMix64)
+    {
+        let account = Self.accounts.randomElement(using: &random)!
+        if settlementIds.isEmpty || Bool.random(using: &random) {
+            let id = Int64(settlementIds.count + 1)
+            settlementIds.append(id)
+            work.settlements = [
+                SettlementRow(
+                    id: id, venue: fill.venue, fillId: fill.fillId, parentId: child.parentId, account: account,
+                    symbol: "ACME", model: "dvp", status: "instructed", updatedAt: clock, record: "{\"id\":\(id)}")
+            ]
+        } else {
+            let id = settlementIds.randomElement(using: &random)!
+            work.settlements = [
+                SettlementRow(
+                    id: id, venue: "tzero", fillId: "f-s\(id)", parentId: child.parentId, account: account,
+                    symbol: "ACME", model: "dvp", status: "settled", updatedAt: clock,
+                    record: "{\"id\":\(id),\"done\":true}")
+            ]
+        }
+        if Int.random(in: 0..<3, using: &random) == 0 {
+            let id = Int64.random(in: 1...Int64(transferIds.count + 1), using: &random)
+            if id > Int64(transferIds.count) { transferIds.append(id) }
+            work.transfers = [
+                CustodyTransferRow(
+                    id: id, account: account, symbol: "ACME",
+                    settlementId: Bool.random(using: &random) ? settlementIds.randomElement(using: &random) : nil,
+                    status: ["moving", "delivered"].randomElement(using: &random)!, updatedAt: clock, record: "{}")
+            ]
+        }
+        work.ledgerEntries = [
+            LedgerEntryRow(
+                at: clock, asset: "token:ACME", amount: fill.quantity,
+                fromHolder: Bool.random(using: &random) ? nil : "venue",
+                fromLocation: "custodian:tzero", fromLocked: Bool.random(using: &random) ? nil : false,
+                toHolder: account,
+                toLocation: "custodian:tzero", toLocked: Bool.random(using: &random), reference: fill.fillId)
+        ]
+        work.capTableReports = [
+            CapTableReportRow(
+                at: clock, symbol: "ACME", fromHolder: Bool.random(using: &random) ? nil : "venue", toHolder: account,
+                quantity: fill.quantity, acquiredOn: "2026-12-03", reference: fill.fillId)
+        ]
+    }
+
+    func query(_ random: inout SplitMix64) -> ParentQuery {
+        ParentQuery(
+            account: Bool.random(using: &random) ? Self.accounts.randomElement(using: &random) : nil,
+            status: Int.random(in: 0..<3, using: &random) == 0 ? Self.statuses.randomElement(using: &random) : nil,
+            symbol: Int.random(in: 0..<3, using: &random) == 0 ? Self.symbols.randomElement(using: &random) : nil,
+            from: Bool.random(using: &random) ? Int64.random(in: 1_000...clock, using: &random) : nil,
+            to: Bool.random(using: &random) ? Int64.random(in: 1_000...clock + 1, using: &random) : nil,
+            before: Bool.random(using: &random) ? Int64.random(in: 1...lastParent + 1, using: &random) : nil,
+            limit: Bool.random(using: &random) ? Int.random(in: 0...30, using: &random) : nil)
+    }
+
+    func settlementQuery(_ random: inout SplitMix64) -> SettlementQuery {
+        SettlementQuery(
+            account: Bool.random(using: &random) ? Self.accounts.randomElement(using: &random) : nil,
+            parentId: Int.random(in: 0..<3, using: &random) == 0
+                ? Int64.random(in: 1...lastParent, using: &random) : nil,
+            status: Int.random(in: 0..<3, using: &random) == 0
+                ? ["instructed", "settled"].randomElement(using: &random) : nil,
+            before: Bool.random(using: &random)
+                ? Int64.random(in: 1...Int64(settlementIds.count + 1), using: &random) : nil,
+            limit: Bool.random(using: &random) ? Int.random(in: 0...20, using: &random) : nil)
+    }
+}
