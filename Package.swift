@@ -155,7 +155,7 @@ let package = Package(
         .target(
             name: "ATSAssembly",
             dependencies: [
-                "ATSDomain", "ATSRouter", "ATSServer", "ATSStorage", "ATSVenueMocks", "ATSVenues",
+                "ATSDomain", "ATSRouter", "ATSServer", "ATSStorage", "ATSPostgres", "ATSVenueMocks", "ATSVenues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -168,7 +168,7 @@ let package = Package(
             dependencies: [
                 "ATSAssembly",
                 "ATSDomain", "ATSMatching", "ATSVenues", "ATSVenueMocks", "ATSPlanning", "ATSRouter", "ATSServer",
-                "ATSStorage", "ATSWire", "ATSDefaults", "ATSBuildInfo",
+                "ATSStorage", "ATSPostgres", "ATSWire", "ATSDefaults", "ATSBuildInfo",
                 "ATSSettlement", "ATSAnalytics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -248,7 +248,8 @@ let package = Package(
             name: "ATSCLITests",
             dependencies: [
                 "ATSAssembly",
-                "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage", "ATSBuildInfo", "ATSOrders",
+                "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage", "ATSJournalTestSupport", "ATSBuildInfo",
+                "ATSOrders",
                 "ATSPlanning", "ATSSettlement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

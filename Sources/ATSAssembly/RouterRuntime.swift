@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSPostgres
 import ATSRouter
 import ATSServer
 import ATSStorage
@@ -26,8 +27,8 @@ public final class RouterRuntime: Sendable {
     public let fleet: MockVenueFleet?
     public let clock: any TradingClock
     public let journal: (any JournalStore)?
-    /// The journal file, when there is one.
-    public let journalPath: String?
+    /// Where the journal is: its file, or its database's URL (password left out); nil when orders stay in memory.
+    public let journalLocation: String?
     public let metrics: RouterMetrics
     public let isSimulatedSession: Bool
     let idleTimeout: Duration
@@ -40,6 +41,8 @@ public final class RouterRuntime: Sendable {
     public struct Options: Sendable {
         /// Where the journal (and reports) live; nil keeps orders in memory only.
         public var dataDirectory: String?
+        /// The journal on PostgreSQL at this URL instead of SQLite in ``dataDirectory``.
+        public var databaseURL: String?
         /// Use the simulated session clock even when every venue is external.
         public var simulatedSession = false
         /// How often the embedded mocks' background traders act; nil freezes their books.
@@ -63,7 +66,7 @@ public final class RouterRuntime: Sendable {
 
     private init(
         catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
-        clock: any TradingClock, journal: (any JournalStore)?, journalPath: String?, isSimulatedSession: Bool,
+        clock: any TradingClock, journal: (any JournalStore)?, journalLocation: String?, isSimulatedSession: Bool,
         idleTimeout: Duration, metrics: RouterMetrics,
         logger: Logger
     ) {
@@ -74,7 +77,7 @@ public final class RouterRuntime: Sendable {
         self.fleet = fleet
         self.clock = clock
         self.journal = journal
-        self.journalPath = journalPath
+        self.journalLocation = journalLocation
         self.isSimulatedSession = isSimulatedSession
         self.idleTimeout = idleTimeout
         self.logger = logger
@@ -86,21 +89,7 @@ public final class RouterRuntime: Sendable {
         var logger = Logger(label: "ats.router")
         logger.logLevel = options.logLevel
         let catalog = options.unthrottledVenues ? catalog.liftingRateLimits() : catalog
-        var journal: (any JournalStore)?
-        var journalPath: String?
-        if let directory = options.dataDirectory {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                let path = (directory as NSString).appendingPathComponent("journal.sqlite")
-                journal = try SQLiteJournal(
-                    path: path, durability: options.durability, initialiseExisting: options.initialiseJournal)
-                journalPath = path
-            } catch let refused as SQLiteJournal.RefusedJournal {
-                throw RuntimeError("\(refused)")
-            } catch {
-                throw RuntimeError("the journal in \(directory) could not be opened: \(error)")
-            }
-        }
+        let (journal, journalLocation) = try openJournal(options)
         let endpoints = configuration.routingSettings.venues
         let embedded = catalog.venues.filter { endpoints[$0.id.rawValue] == nil }
         var urls: [VenueID: String] = [:]
@@ -123,8 +112,35 @@ public final class RouterRuntime: Sendable {
             secrets: options.venueSecrets, instruments: metrics.instruments, logger: logger)
         return RouterRuntime(
             catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
-            journal: journal, journalPath: journalPath, isSimulatedSession: simulated,
+            journal: journal, journalLocation: journalLocation, isSimulatedSession: simulated,
             idleTimeout: options.idleTimeout, metrics: metrics, logger: logger)
+    }
+
+    /// The journal `options` name: PostgreSQL at its URL, else SQLite in the data folder, else none.
+    static func openJournal(_ options: Options) throws -> ((any JournalStore)?, String?) {
+        if let text = options.databaseURL {
+            let url: DatabaseURL
+            do { url = try DatabaseURL(text) } catch { throw RuntimeError("\(error)") }
+            do {
+                return (try PostgresJournal(url: url), url.description)
+            } catch let refused as PostgresJournal.RefusedJournal {
+                throw RuntimeError("\(refused)")
+            } catch {
+                throw RuntimeError("the journal at \(url) could not be opened: \(error)")
+            }
+        }
+        guard let directory = options.dataDirectory else { return (nil, nil) }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = (directory as NSString).appendingPathComponent("journal.sqlite")
+            let journal = try SQLiteJournal(
+                path: path, durability: options.durability, initialiseExisting: options.initialiseJournal)
+            return (journal, path)
+        } catch let refused as SQLiteJournal.RefusedJournal {
+            throw RuntimeError("\(refused)")
+        } catch {
+            throw RuntimeError("the journal in \(directory) could not be opened: \(error)")
+        }
     }
 
     /// Polls every venue once, then loads the journal and reconciles its open orders with their venues.
@@ -139,7 +155,7 @@ public final class RouterRuntime: Sendable {
         do {
             try await router.orders.loadJournal()
         } catch {
-            throw RuntimeError("the journal \(journalPath ?? "") is refused: \(error)")
+            throw RuntimeError("the journal \(journalLocation ?? "") is refused: \(error)")
         }
     }
 

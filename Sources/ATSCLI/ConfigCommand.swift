@@ -35,14 +35,20 @@ struct ConfigCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show",
-            abstract: "Say which config.json, venues and data folder a command run here would use, and check them.")
+            abstract:
+                "Say which config.json, venues, data folder and journal a command run here would use, and check them.")
 
         @OptionGroup var options: RouterOptions
         @Option(help: ArgumentHelp("The data folder (default: ATS_ROUTER_DATA_DIR, else ./data).", valueName: "dir"))
         var dataDir: String?
+        @Option(
+            help: ArgumentHelp(
+                "The PostgreSQL journal's URL (default: ATS_ROUTER_DATABASE_URL, else SQLite in the data folder).",
+                valueName: "url"))
+        var databaseURL: String?
 
         func run() throws {
-            let sources = options.sources(dataDirectory: dataDir)
+            let sources = options.sources(dataDirectory: dataDir, databaseURL: databaseURL)
             for line in sources.summaryWithData { print(line) }
             let (catalog, configuration) = try options.load(sources)
             print(

@@ -55,7 +55,7 @@ extension DemoScript {
     ) async throws {
         let configuration = runtime.configuration
         let mismatches = await runtime.router.verifyInstruments()
-        say("  router API at \(url); journal \(temporary ? "in a temporary folder" : runtime.journalPath ?? "")")
+        say("  router API at \(url); journal \(temporary ? "in a temporary folder" : runtime.journalLocation ?? "")")
         say(
             mismatches.isEmpty
                 ? "  each venue's published instruments agree with venues/*.json (ticks, lots, minimums, bands)"

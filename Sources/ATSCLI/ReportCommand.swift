@@ -14,7 +14,8 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Write the routing analytics report: TCA, venue scorecards, 605/606-style tables, charts.",
         discussion: """
-            Offline (the default) it reads the journal in --data-dir without changing it, every account's \
+            Offline (the default) it reads the journal in --data-dir (or the PostgreSQL journal at \
+            --database-url) without changing it, every account's \
             orders (or --account's). With --server (or ATS_ROUTER_URL) it asks that router for your API \
             key's account. Writes report.md, report.json, report.html (one self-contained file with inline \
             SVG charts) and CSV tables (summary, orders, venues, rule606, rule605) into --out (default \
@@ -29,11 +30,19 @@ struct ReportCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "The journal's folder, offline (default: ATS_ROUTER_DATA_DIR, else ./data).", valueName: "dir"))
     var dataDir: String?
+    @Option(
+        help: ArgumentHelp(
+            "Offline: the PostgreSQL journal at this URL instead of --data-dir's (default: ATS_ROUTER_DATABASE_URL).",
+            valueName: "url"))
+    var databaseURL: String?
     @Option(help: "Offline: only this account's orders.") var account: String?
     @OptionGroup var server: ServerOptions
 
     /// The journal's folder: --data-dir, else ATS_ROUTER_DATA_DIR, else ./data.
-    var dataFolder: String { ConfigurationSources.resolve(dataDirectory: dataDir).dataDirectory.path ?? "data" }
+    var dataFolder: String { sources.dataDirectory.path ?? "data" }
+
+    /// The data folder and the journal: flags, else ATS_ROUTER_DATA_DIR and ATS_ROUTER_DATABASE_URL.
+    var sources: ConfigurationSources { .resolve(dataDirectory: dataDir, databaseURL: databaseURL) }
 
     func run() async throws {
         let formats = format.formats
@@ -65,11 +74,8 @@ struct ReportCommand: AsyncParsableCommand {
             }
             report = fetched!
         } else {
-            let path = (dataFolder as NSString).appendingPathComponent("journal.sqlite")
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw ValidationError(
-                    "no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
-            }
+            let (journal, location) = try OfflineJournal.open(
+                dataDirectory: dataFolder, databaseURL: sources.database?.url)
             let accountID = try account.map { text in
                 guard let id = try? AccountID(text) else {
                     throw ValidationError("--account: \"\(text)\" is not an account id")
@@ -77,13 +83,12 @@ struct ReportCommand: AsyncParsableCommand {
                 return id
             }
             do {
-                let journal = try SQLiteJournal(path: path, readOnly: true)
                 report = ReportBuilder.build(
                     try ReportInput.journal(
                         journal, account: accountID, from: fromTime, to: toTime,
                         generatedAt: SystemClock().now()))
             } catch {
-                throw ValidationError("the journal at \(path) could not be read: \(error)")
+                throw ValidationError("the journal at \(location) could not be read: \(error)")
             }
         }
         let directory = out ?? (dataFolder as NSString).appendingPathComponent("reports")

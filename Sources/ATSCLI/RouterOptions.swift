@@ -18,8 +18,8 @@ struct RouterOptions: ParsableArguments {
     var sources: ConfigurationSources { sources(dataDirectory: nil) }
 
     /// The same, with the data folder the command's `--data-dir` names (or its lookup).
-    func sources(dataDirectory: String?) -> ConfigurationSources {
-        .resolve(config: config, venues: venues.directory, dataDirectory: dataDirectory)
+    func sources(dataDirectory: String?, databaseURL: String? = nil) -> ConfigurationSources {
+        .resolve(config: config, venues: venues.directory, dataDirectory: dataDirectory, databaseURL: databaseURL)
     }
 
     /// The venues and `config.json` from `sources` (by default: these options' lookup).

@@ -1,5 +1,6 @@
 import ATSAssembly
 import ATSDomain
+import ATSPostgres
 import ATSRouter
 import ATSServer
 import ATSStorage
@@ -15,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the router and its HTTP API (and the venue mocks, unless config.json places venues elsewhere).",
         discussion: """
-            Opens (or creates) the journal in --data-dir, reconciles every order a previous run left
+            Opens (or creates) the journal in --data-dir (or on PostgreSQL at --database-url), reconciles every order a previous run left
             open with its venue, starts polling, and serves the /v1 API on loopback. Traders use
             `ats-router submit`, `orders`, `order`, `cancel`, `book`, `venues` with --server and
             --api-key (or ATS_ROUTER_URL and ATS_ROUTER_API_KEY). Stops cleanly on Ctrl-C or SIGTERM.
@@ -27,6 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
             "Where the journal lives, created if missing (default: ATS_ROUTER_DATA_DIR, else ./data).", valueName: "dir"
         ))
     var dataDir: String?
+    @Option(
+        help: ArgumentHelp(
+            "Keep the journal on PostgreSQL at this URL, postgresql://USER@HOST:PORT/DB (default: ATS_ROUTER_DATABASE_URL, else SQLite in the data folder; a password comes from the URL or PGPASSWORD).",
+            valueName: "url"))
+    var databaseURL: String?
     @Option(help: "The API's port (0 picks a free one).") var port = 8080
     @Option(help: "The API's address.") var host = "127.0.0.1"
     @Flag(
@@ -47,13 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
     var initialiseJournal = false
 
     func run() async throws {
-        let sources = options.sources(dataDirectory: dataDir)
+        let sources = options.sources(dataDirectory: dataDir, databaseURL: databaseURL)
         let (catalog, configuration) = try options.load(sources)
         let dataDir = sources.dataDirectory.path ?? "data"
         logging.bootstrap()
         let durability: SQLiteJournal.Durability = durability == .disk ? .disk : .process
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         var runtimeOptions = RouterRuntime.Options(dataDirectory: dataDir)
+        if let database = sources.database {
+            do { _ = try DatabaseURL(database.url) } catch { throw configurationFailure(error) }
+            runtimeOptions.databaseURL = database.url
+        }
         runtimeOptions.simulatedSession = simulatedSession
         runtimeOptions.unthrottledVenues = unthrottledVenues
         runtimeOptions.durability = durability
@@ -96,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
             },
             onReady: { report in
                 say(
-                    "journal \(runtime.journalPath ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"
+                    "journal \(runtime.journalLocation ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"
                         + (report.childrenUnreachable > 0
                             ? ", \(report.childrenUnreachable) unreachable (retried)" : ""))
                 say("ready")

@@ -9,29 +9,32 @@ import ArgumentParser
 import Foundation
 
 /// Where settlement commands read: a running router (the API key's account), or a journal
-/// opened read-only with `--data-dir`.
+/// opened read-only with `--data-dir` or `--database-url`.
 struct SettlementSource: ParsableArguments {
     @Option(help: "Read the journal in this folder, read-only, instead of asking a running router.") var dataDir:
         String?
+    @Option(
+        help: ArgumentHelp(
+            "Read the PostgreSQL journal at this URL (postgresql://USER@HOST:PORT/DB), read-only, instead of asking a running router.",
+            valueName: "url"))
+    var databaseURL: String?
     @OptionGroup var options: RouterOptions
     @OptionGroup var server: ServerOptions
 
-    /// The venues, accounts and settlement book of the journal in `--data-dir`.
+    /// Whether the command reads a journal itself rather than asking a router.
+    var isOffline: Bool { dataDir != nil || databaseURL != nil }
+
+    /// The venues, accounts and settlement book of the journal `--data-dir` or `--database-url` names.
     func offlineBook() throws -> (VenueCatalog, RouterConfiguration, SettlementBook) {
         let (catalog, configuration) = try options.load()
-        let path = ((dataDir ?? "data") as NSString).appendingPathComponent("journal.sqlite")
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError(
-                "no journal at \(path): --data-dir names the folder `serve --data-dir` or `demo --data-dir` wrote")
-        }
+        let (journal, location) = try OfflineJournal.open(dataDirectory: dataDir ?? "data", databaseURL: databaseURL)
         do {
-            let journal = try SQLiteJournal(path: path, readOnly: true)
             let book =
                 try SettlementDesk.book(in: journal, catalog: catalog, configuration: configuration)
                 ?? SettlementBook(catalog: catalog, configuration: configuration)
             return (catalog, configuration, book)
         } catch {
-            throw ValidationError("the journal at \(path) could not be read: \(error)")
+            throw ValidationError("the journal at \(location) could not be read: \(error)")
         }
     }
 
@@ -53,8 +56,8 @@ struct SettlementsCommand: AsyncParsableCommand {
         abstract: "Show settlements (one per execution) and custody transfers.",
         discussion: """
             Against a running router (--server or ATS_ROUTER_URL, default http://127.0.0.1:8080) for your \
-            API key's account; or offline with --data-dir, reading that journal without changing it \
-            (every account, or --account's). In JSON each settlement carries its model and status.
+            API key's account; or offline with --data-dir (or --database-url for a PostgreSQL journal), \
+            reading that journal without changing it (every account, or --account's). In JSON each settlement carries its model and status.
             """)
 
     @Option(help: "Only the settlements of this order.") var order: String?
@@ -69,7 +72,7 @@ struct SettlementsCommand: AsyncParsableCommand {
         }
         let wanted = status.flatMap { SettlementRecord.Status(rawValue: $0.rawValue) }
         let list: APIViews.SettlementList
-        if source.dataDir != nil {
+        if source.isOffline {
             let (_, configuration, book) = try source.offlineBook()
             let id = try account.map { try source.account($0, in: configuration).id }
             list = APIViews.settlements(
@@ -77,7 +80,8 @@ struct SettlementsCommand: AsyncParsableCommand {
         } else {
             if account != nil {
                 throw ValidationError(
-                    "--account reads a journal offline (with --data-dir); a router answers for your API key's account")
+                    "--account reads a journal offline (with --data-dir or --database-url); a router answers for your API key's account"
+                )
             }
             let client = try source.server.client()
             var query: [String] = []
@@ -112,7 +116,7 @@ struct PositionsCommand: AsyncParsableCommand {
         abstract: "Show an account's positions: lots, balances by custodian and chain, sellable per venue, cash.",
         discussion: """
             Against a running router (--server or ATS_ROUTER_URL) for your API key's account (--account, \
-            if given, must be that account); or offline with --data-dir for --account, reading that journal \
+            if given, must be that account); or offline with --data-dir (or --database-url) for --account, reading that journal \
             without changing it (open sell orders are then not netted).
             """)
 
@@ -122,8 +126,10 @@ struct PositionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let view: APIViews.PositionsView
-        if source.dataDir != nil {
-            guard let account else { throw ValidationError("--account is required with --data-dir") }
+        if source.isOffline {
+            guard let account else {
+                throw ValidationError("--account is required offline (--data-dir, --database-url)")
+            }
             let (catalog, configuration, book) = try source.offlineBook()
             let investor = try source.account(account, in: configuration)
             let asOf = book.ledger.entryCount == 0 ? Timestamp.epoch : latestActivity(book)

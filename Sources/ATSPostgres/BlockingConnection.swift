@@ -17,12 +17,15 @@ final class BlockingConnection: Sendable {
 
     let url: DatabaseURL
     let logger: Logger
+    /// Run on each new connection before anything else (a read-only session's setting).
+    let onConnect: [String]
     private let state = NIOLockedValueBox<PostgresConnection?>(nil)
     private let ids = NIOLockedValueBox(0)
 
-    init(url: DatabaseURL, logger: Logger) {
+    init(url: DatabaseURL, logger: Logger, onConnect: [String] = []) {
         self.url = url
         self.logger = logger
+        self.onConnect = onConnect
     }
 
     /// Runs `body` with the connection, connecting first when there is none or it was closed.
@@ -34,9 +37,13 @@ final class BlockingConnection: Sendable {
                     return value
                 }
                 do {
-                    current = try PostgresConnection.connect(
+                    let connection = try PostgresConnection.connect(
                         on: Self.eventLoops.next(), configuration: try url.configuration(), id: id, logger: logger
                     ).wait()
+                    current = connection
+                    for statement in onConnect {
+                        _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait()
+                    }
                 } catch {
                     throw JournalDatabaseError(error, doing: "connect to \(url)")
                 }

@@ -24,11 +24,20 @@ public final class PostgresJournal: JournalStore {
 
     /// Connects to `url`, applies every migration not yet applied (instances starting together
     /// take turns), and checks the journal's tag. The database must exist; its tables are made.
-    public init(url: DatabaseURL, logger: Logger = Logger(label: "ats.journal.postgres")) throws {
+    /// With `readOnly`, nothing is made or migrated and the sessions are read-only: every write
+    /// fails (the offline `settlements`, `positions` and `report` commands).
+    public init(url: DatabaseURL, readOnly: Bool = false, logger: Logger = Logger(label: "ats.journal.postgres"))
+        throws
+    {
         self.url = url
-        writer = BlockingConnection(url: url, logger: logger)
-        reader = BlockingConnection(url: url, logger: logger)
-        try PostgresSchema.migrate(writer)
+        let session = readOnly ? ["SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"] : []
+        writer = BlockingConnection(url: url, logger: logger, onConnect: session)
+        reader = BlockingConnection(url: url, logger: logger, onConnect: session)
+        if readOnly {
+            try PostgresSchema.checkKnown(reader)
+        } else {
+            try PostgresSchema.migrate(writer)
+        }
         let tags = try reader.query("SELECT tag FROM journal_meta").rows.map { try $0.decode(String.self) }
         guard tags.count == 1, let tag = tags.first, !tag.isEmpty else {
             throw RefusedJournal(url: url, reason: "journal_meta does not hold exactly one tag")
@@ -36,8 +45,10 @@ public final class PostgresJournal: JournalStore {
         self.tag = tag
     }
 
-    public convenience init(url text: String, logger: Logger = Logger(label: "ats.journal.postgres")) throws {
-        try self.init(url: try DatabaseURL(text), logger: logger)
+    public convenience init(
+        url text: String, readOnly: Bool = false, logger: Logger = Logger(label: "ats.journal.postgres")
+    ) throws {
+        try self.init(url: try DatabaseURL(text), readOnly: readOnly, logger: logger)
     }
 
     public func commit(_ work: UnitOfWork) throws {

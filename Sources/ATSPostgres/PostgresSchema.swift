@@ -156,8 +156,19 @@ enum PostgresSchema {
                 continue
             }
         }
+        try checkKnown(connection)
+    }
+
+    /// Refuses a database with no journal, or with a migration this version does not know.
+    static func checkKnown(_ connection: BlockingConnection) throws {
+        let present = try connection.query("SELECT to_regclass('journal_migration') IS NOT NULL").rows.first?.decode(
+            Bool.self)
+        guard present == true, case let names = try applied(connection), !names.isEmpty else {
+            throw PostgresJournal.RefusedJournal(
+                url: connection.url, reason: "it holds no journal (no migrations applied: has a router served on it?)")
+        }
         let known = Set(migrations.map(\.name))
-        if let unknown = try applied(connection).first(where: { !known.contains($0) }) {
+        if let unknown = names.first(where: { !known.contains($0) }) {
             throw PostgresJournal.RefusedJournal(
                 url: connection.url,
                 reason: "it has the migration \"\(unknown)\", which this version does not know (a newer journal?)")

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSJournalTestSupport
 import ATSStorage
 import AsyncHTTPClient
 import Foundation
@@ -150,13 +151,20 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         return (status, json as? [String: Any] ?? [:])
     }
 
-    func startRouter(_ binary: URL, config: String, data: String) async throws -> (Spawned, String) {
+    /// Where `serve` keeps `journal`: `--data-dir` for a file, `--database-url` for PostgreSQL.
+    static func journalArguments(_ journal: TestJournal) -> [String] {
+        journal.location.hasPrefix("postgres")
+            ? ["--database-url", journal.location]
+            : ["--data-dir", (journal.location as NSString).deletingLastPathComponent]
+    }
+
+    func startRouter(_ binary: URL, config: String, journal: [String]) async throws -> (Spawned, String) {
         let router = try Spawned(
             binary,
             [
                 "serve", "--config", config, "--venues", Self.root.appendingPathComponent("venues").path,
-                "--data-dir", data, "--port", "0", "--simulated-session", "--log-level", "error",
-            ])
+                "--port", "0", "--simulated-session", "--log-level", "error",
+            ] + journal)
         do {
             let line = try await router.lines(containing: "serving http://").first!
             let url = String(line[line.range(of: "http://")!.lowerBound...].prefix { $0 != " " })
@@ -190,7 +198,8 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         #expect(made.process.isRunning)
     }
 
-    @Test func aKilledRouterLosesNoFillAndSendsNoChildTwice() async throws {
+    @Test(arguments: JournalBackend.all)
+    func aKilledRouterLosesNoFillAndSendsNoChildTwice(backend: JournalBackend) async throws {
         let binary = try Self.executable()
         let folder = NSTemporaryDirectory() + "ats-crash-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -224,8 +233,8 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         var routers: [Spawned] = []
         defer { for router in routers where router.process.isRunning { router.stop() } }
         for (round, killAfter) in [40, 150, 400, 900].enumerated() {
-            let data = folder + "/data-\(round)"
-            var (router, url) = try await startRouter(binary, config: configPath, data: data)
+            let made = try backend.make()
+            var (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
             routers.append(router)
             // Four traders' worth of orders from alice: IOC buys and sells, and one DAY bid below the market that rests.
             let bodies: [(String, String)] = (0..<24).map { n in
@@ -271,7 +280,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             }
             try await killer.value
             let before = acknowledged.ids.withLock { $0 }
-            (router, url) = try await startRouter(binary, config: configPath, data: data)
+            (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
             routers.append(router)
             defer { router.stop() }
             // What the restart found: "journal …: N orders, M open, K children reconciled".
@@ -305,7 +314,8 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             #expect(
                 !orders.contains { $0["status"] as? String == "working" }, "round \(round): still working after 30 s")
             // The journal's children, by key, against every venue's own record of the orders under this journal's tag.
-            let tag = try SQLiteJournal(path: data + "/journal.sqlite").tag
+            let journal = try made.reopen()
+            let tag = journal.tag
             var children: [String: [String: Any]] = [:]
             for order in orders {
                 let id = order["id"] as! String
@@ -353,7 +363,6 @@ struct RecoveryTestError: Error, CustomStringConvertible {
                 "round \(round): \(sent) children with a venue order id, \(venueOrders) orders at the venues")
             #expect(venueOrders > 0)
             // Every fill the journal kept has its settlement, written in the same transaction: none lost to the kill.
-            let journal = try SQLiteJournal(path: data + "/journal.sqlite", readOnly: true)
             let executions = try journal.allExecutions().map { "\($0.venue)/\($0.fillId)" }
             let settled = try journal.loadSettlement().settlements.map { "\($0.venue)/\($0.fillId)" }
             #expect(Set(executions) == Set(settled) && settled.count == executions.count, "round \(round)")

@@ -83,4 +83,23 @@ import Testing
             environment: [ConfigurationSources.venuesVariable: "/nowhere/venues"])
         #expect(throws: ConfigurationError.self) { try fromEnvironment.catalog() }
     }
+
+    /// The journal is on PostgreSQL when `--database-url` or else `ATS_ROUTER_DATABASE_URL` names
+    /// one, SQLite in the data folder otherwise; what is printed leaves the password out.
+    @Test func theDatabaseIsTheFlagsElseTheEnvironmentsElseSQLite() {
+        let variable = ConfigurationSources.databaseVariable
+        let url = "postgresql://router:hunter2@db:5432/ats"
+        let flagged = ConfigurationSources.resolve(
+            databaseURL: "postgresql://router@flag/ats", environment: [variable: url])
+        #expect(flagged.database == .init(url: "postgresql://router@flag/ats", origin: .flag))
+        let fromEnvironment = ConfigurationSources.resolve(environment: [variable: url])
+        #expect(fromEnvironment.database?.url == url && fromEnvironment.database?.origin == .environment)
+        #expect(
+            fromEnvironment.summaryWithData.last
+                == "journal: PostgreSQL postgresql://router@db:5432/ats (from the environment)")
+        #expect(!fromEnvironment.summaryWithData.joined().contains("hunter2"))
+        let neither = ConfigurationSources.resolve(environment: [variable: ""])
+        #expect(neither.database == nil)
+        #expect(neither.summaryWithData.last == "journal: SQLite in the data folder")
+    }
 }

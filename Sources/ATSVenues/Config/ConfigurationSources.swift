@@ -34,19 +34,40 @@ public struct ConfigurationSources: Sendable, Hashable {
         }
     }
 
+    /// A PostgreSQL journal's URL and which rule chose it.
+    public struct Database: Sendable, Hashable, CustomStringConvertible {
+        public var url: String
+        public var origin: Origin
+
+        /// The URL with any password left out, and where it came from.
+        public var description: String {
+            var shown = url
+            if var components = URLComponents(string: url), components.password != nil {
+                components.password = nil
+                shown = components.string ?? url
+            }
+            return "\(shown) (from \(origin == .flag ? "the command line" : "the environment"))"
+        }
+    }
+
     public var config: Source
     public var venues: Source
-    /// Where the journal lives (`data` in the working directory unless a flag or variable says).
+    /// Where the journal lives (`data` in the working directory unless a flag or variable says);
+    /// the reports too when the journal is on PostgreSQL.
     public var dataDirectory: Source
+    /// The PostgreSQL journal (`--database-url`, else `ATS_ROUTER_DATABASE_URL`); nil: the SQLite
+    /// journal in ``dataDirectory``.
+    public var database: Database?
 
     public static let configVariable = "ATS_ROUTER_CONFIG"
     public static let venuesVariable = "ATS_ROUTER_VENUES"
     public static let dataDirectoryVariable = "ATS_ROUTER_DATA_DIR"
+    public static let databaseVariable = "ATS_ROUTER_DATABASE_URL"
 
     /// Resolves each source in order: `flag`, then `environment`, then the working directory,
     /// then the bundled defaults.
     public static func resolve(
-        config: String? = nil, venues: String? = nil, dataDirectory: String? = nil,
+        config: String? = nil, venues: String? = nil, dataDirectory: String? = nil, databaseURL: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
     ) -> ConfigurationSources {
@@ -56,10 +77,16 @@ public struct ConfigurationSources: Sendable, Hashable {
             if !bundled || fileExists(local) { return Source(path: local, origin: .workingDirectory) }
             return Source(path: nil, origin: .bundled)
         }
+        var database: Database?
+        if let databaseURL {
+            database = Database(url: databaseURL, origin: .flag)
+        } else if let value = environment[databaseVariable], !value.isEmpty {
+            database = Database(url: value, origin: .environment)
+        }
         return ConfigurationSources(
             config: pick(config, configVariable, "config.json", bundled: true),
             venues: pick(venues, venuesVariable, "venues", bundled: true),
-            dataDirectory: pick(dataDirectory, dataDirectoryVariable, "data", bundled: false))
+            dataDirectory: pick(dataDirectory, dataDirectoryVariable, "data", bundled: false), database: database)
     }
 
     /// The venue catalog from ``venues``.
@@ -80,8 +107,12 @@ public struct ConfigurationSources: Sendable, Hashable {
         ["configuration: \(config)", "venues: \(venues)"]
     }
 
-    /// ``summary`` and the data folder (`serve`, `config show`; the demo's data is its own).
-    public var summaryWithData: [String] { summary + ["data: \(dataDirectory)"] }
+    /// ``summary``, the data folder and the journal (`serve`, `config show`; the demo's data is its own).
+    public var summaryWithData: [String] {
+        summary + [
+            "data: \(dataDirectory)", "journal: \(database.map { "PostgreSQL \($0)" } ?? "SQLite in the data folder")",
+        ]
+    }
 }
 
 extension BundledDefaults {
