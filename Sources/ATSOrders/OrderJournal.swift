@@ -16,6 +16,7 @@ public struct OrderJournal: Sendable {
     /// The first write of a parent: its row and its `accepted` (or `rejected`) event.
     public func accept(_ parent: ParentOrder) throws {
         var change = UnitOfWork()
+        change.orderAccount = parent.account.rawValue
         change.insertedParent = Self.record(parent)
         change.events = OrderEvent.changes(from: nil, to: parent).map {
             Self.event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch)
@@ -34,6 +35,7 @@ public struct OrderJournal: Sendable {
         from old: ParentOrder, to new: ParentOrder, changes: [OrderEvent.Change], at now: Timestamp
     ) -> UnitOfWork {
         var change = UnitOfWork()
+        change.orderAccount = new.account.rawValue
         let parentId = Int64(new.id.rawValue)
         let time = now.nanosecondsSinceEpoch
         if old.status != new.status || old.note != new.note || old.rejection != new.rejection

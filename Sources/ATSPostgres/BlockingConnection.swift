@@ -65,15 +65,53 @@ final class BlockingConnection: Sendable {
     /// between, then every answer awaited. The first statement refused is the error, and the
     /// server then rolls the whole transaction back (its COMMIT answers ROLLBACK).
     func transaction(_ statements: [PostgresQuery], isolation: String = "READ COMMITTED") throws {
+        try interactive(isolation: isolation) { transaction in try transaction.finish(with: statements) }
+    }
+
+    /// One transaction whose statements depend on what it reads first: `body` reads through the
+    /// handle, then ends with ``Transaction/finish(with:)``; anything thrown before rolls it back.
+    func interactive<T>(isolation: String = "READ COMMITTED", _ body: (inout Transaction) throws -> T) throws -> T {
         try withConnection { connection in
-            let sent =
-                [connection.query("BEGIN ISOLATION LEVEL \(unescaped: isolation)", logger: logger)]
-                + statements.map { connection.query($0, logger: logger) }
+            var transaction = Transaction(connection: connection, logger: logger)
+            _ = try transaction.read("BEGIN ISOLATION LEVEL \(unescaped: isolation)")
+            do {
+                let result = try body(&transaction)
+                guard transaction.finished else {
+                    _ = try? transaction.read("ROLLBACK")
+                    throw JournalDatabaseError(message: "the transaction was not finished", sqlState: nil, doing: "")
+                }
+                return result
+            } catch {
+                if !transaction.finished { _ = try? transaction.read("ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    /// A transaction under way on the connection.
+    struct Transaction {
+        let connection: PostgresConnection
+        let logger: Logger
+        fileprivate(set) var finished = false
+
+        /// One statement, its rows (the transaction stays open).
+        func read(_ query: PostgresQuery) throws -> PostgresQueryResult {
+            do { return try connection.query(query, logger: logger).wait() } catch {
+                throw JournalDatabaseError(error, doing: query.sql)
+            }
+        }
+
+        /// Sends `statements` and COMMIT without waiting in between, then awaits every answer;
+        /// returns each statement's rows. The first refusal is the error (the server rolls back).
+        mutating func finish(with statements: [PostgresQuery]) throws -> [PostgresQueryResult] {
+            finished = true
+            let sent = statements.map { connection.query($0, logger: logger) }
             let commit = connection.query("COMMIT", logger: logger)
+            var results: [PostgresQueryResult] = []
             var firstError: (any Error)?
             for (index, future) in sent.enumerated() {
-                do { _ = try future.wait() } catch  where firstError == nil {
-                    firstError = JournalDatabaseError(error, doing: index == 0 ? "BEGIN" : statements[index - 1].sql)
+                do { results.append(try future.wait()) } catch  where firstError == nil {
+                    firstError = JournalDatabaseError(error, doing: statements[index].sql)
                 } catch {}
             }
             let committed: PostgresQueryResult
@@ -85,26 +123,16 @@ final class BlockingConnection: Sendable {
             guard committed.metadata.command == "COMMIT" else {
                 throw JournalDatabaseError(message: "the transaction was rolled back", sqlState: nil, doing: "COMMIT")
             }
+            return results
         }
     }
 
     /// Reads in one consistent snapshot (REPEATABLE READ, READ ONLY): `body` may run several
     /// statements through `read`, all seeing the same committed state.
     func snapshot(_ body: ((PostgresQuery) throws -> PostgresQueryResult) throws -> Void) throws {
-        try withConnection { connection in
-            func run(_ query: PostgresQuery) throws -> PostgresQueryResult {
-                do { return try connection.query(query, logger: logger).wait() } catch {
-                    throw JournalDatabaseError(error, doing: query.sql)
-                }
-            }
-            _ = try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                try body(run)
-                _ = try run("COMMIT")
-            } catch {
-                _ = try? run("ROLLBACK")
-                throw error
-            }
+        try interactive(isolation: "REPEATABLE READ READ ONLY") { transaction in
+            try body(transaction.read)
+            _ = try transaction.finish(with: [])
         }
     }
 

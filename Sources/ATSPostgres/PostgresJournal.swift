@@ -1,5 +1,6 @@
 import ATSStorage
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 
 /// The journal on PostgreSQL, for router instances that outgrow one machine's SQLite file: the
@@ -51,9 +52,75 @@ public final class PostgresJournal: JournalStore {
         try self.init(url: try DatabaseURL(text), readOnly: readOnly, logger: logger)
     }
 
+    /// The leases this instance's writes are fenced by (``attach(_:)``); nil: a single instance,
+    /// whose writes are not fenced.
+    private let leases = NIOLockedValueBox<(any LeaseHolder)?>(nil)
+
+    /// Fences every later write with `holder`'s leases: a unit of work for an account whose lease
+    /// this instance does not hold is refused before it is sent, and one whose lease was taken
+    /// over meanwhile is refused by the database in its own transaction.
+    public func attach(_ holder: any LeaseHolder) {
+        leases.withLockedValue { $0 = holder }
+    }
+
     public func commit(_ work: UnitOfWork) throws {
         guard !work.isEmpty else { return }
-        try writer.transaction(Self.statements(work))
+        do {
+            try writer.transaction(try fenced(work) + Self.statements(work))
+        } catch let error as JournalDatabaseError where error.sqlState == "AT001" {
+            throw LeaseLost(account: work.accounts.sorted().joined(separator: ", "), detail: error.message)
+        }
+    }
+
+    /// The fence statements `work` is written under: its own, and the attached leases' for every
+    /// account it writes; plus the settlement lock when it writes settlement rows, so that ledger
+    /// entries are numbered in the order they are committed.
+    func fenced(_ work: UnitOfWork) throws -> [PostgresQuery] {
+        var fences = work.fences
+        if let holder = leases.withLockedValue({ $0 }) {
+            for account in work.accounts.sorted() {
+                guard let fence = holder.fence(for: account) else {
+                    throw LeaseLost(account: account, detail: "no lease held")
+                }
+                fences.append(fence)
+            }
+        }
+        var statements: [PostgresQuery] = []
+        if !(work.settlements.isEmpty && work.transfers.isEmpty && work.ledgerEntries.isEmpty
+            && work.capTableReports.isEmpty)
+        {
+            statements.append("SELECT pg_advisory_xact_lock(\(PostgresSchema.settlementLock))")
+        }
+        for fence in fences {
+            statements.append("SELECT journal_fence(\(fence.account), \(fence.owner), \(fence.epoch))")
+        }
+        return statements
+    }
+
+    /// Under the settlement lock: reads what others appended since `cursor`, lets `build` make the
+    /// unit of work from it, writes it, and reads the cursor past it, all in one transaction.
+    public func commitSettlement(since cursor: SettlementCursor, _ build: (SettlementNews) throws -> UnitOfWork)
+        throws -> SettlementCursor
+    {
+        do {
+            return try writer.interactive { transaction in
+                _ = try transaction.read("SELECT pg_advisory_xact_lock(\(PostgresSchema.settlementLock))")
+                let news = try Self.news(since: cursor, transaction.read)
+                let work = try build(news)
+                let statements = work.isEmpty ? [] : try fenced(work) + Self.statements(work)
+                let results = try transaction.finish(with: statements + [Self.cursorQuery])
+                guard let row = results.last?.rows.first else { return cursor }
+                let (entries, reports, settlements, transfers) = try row.decode((Int64, Int64, Int64, Int64).self)
+                return SettlementCursor(
+                    entries: entries, reports: reports, settlements: settlements, transfers: transfers)
+            }
+        } catch let error as JournalDatabaseError where error.sqlState == "AT001" {
+            throw LeaseLost(account: "(settlement)", detail: error.message)
+        }
+    }
+
+    public func newParentID(after known: Int64) throws -> Int64 {
+        try writer.query("SELECT nextval('parent_order_id')").rows.first?.decode(Int64.self) ?? known + 1
     }
 
     public func appliedMigrations() throws -> [String] { try PostgresSchema.applied(reader) }
@@ -66,6 +133,34 @@ public final class PostgresJournal: JournalStore {
 // MARK: - Writes
 
 extension PostgresJournal {
+    /// The cursor past everything committed: the last ledger entry and report, the highest ids.
+    static let cursorQuery: PostgresQuery = """
+        SELECT (SELECT COALESCE(MAX(sequence), 0) FROM ledger_entry)::bigint,
+          (SELECT COALESCE(MAX(sequence), 0) FROM cap_table_report)::bigint,
+          (SELECT COALESCE(MAX(id), 0) FROM settlement)::bigint,
+          (SELECT COALESCE(MAX(id), 0) FROM custody_transfer)::bigint
+        """
+
+    /// What was appended after `cursor`, in the order committed (read under the settlement lock).
+    static func news(since cursor: SettlementCursor, _ read: (PostgresQuery) throws -> PostgresQueryResult) throws
+        -> SettlementNews
+    {
+        var news = SettlementNews()
+        news.entries = try read(
+            "SELECT \(unescaped: Columns.ledgerEntry) FROM ledger_entry WHERE sequence > \(cursor.entries) ORDER BY sequence"
+        ).rows.map(ledgerEntry)
+        news.reports = try read(
+            "SELECT \(unescaped: Columns.capTableReport) FROM cap_table_report WHERE sequence > \(cursor.reports) ORDER BY sequence"
+        ).rows.map(report)
+        news.settlements = try read(
+            "SELECT \(unescaped: Columns.settlement) FROM settlement WHERE id > \(cursor.settlements) ORDER BY id"
+        ).rows.map(settlement)
+        news.transfers = try read(
+            "SELECT \(unescaped: Columns.transfer) FROM custody_transfer WHERE id > \(cursor.transfers) ORDER BY id"
+        ).rows.map(transfer)
+        return news
+    }
+
     /// The statements of one unit of work, in the order the SQLite journal writes them.
     static func statements(_ work: UnitOfWork) -> [PostgresQuery] {
         var statements: [PostgresQuery] = []

@@ -112,6 +112,40 @@ enum PostgresSchema {
                 "CREATE INDEX custody_transfer_by_account ON custody_transfer (account, id)",
                 "CREATE INDEX custody_transfer_by_settlement ON custody_transfer (settlementId)",
             ]),
+        Migration(
+            name: "v5: router instances and account leases",
+            statements: [
+                // Each serving instance, its API's URL (where others forward its accounts' requests)
+                // and its heartbeat; times are the database's clock, never an instance's.
+                """
+                CREATE TABLE router_instance (
+                  id TEXT PRIMARY KEY, apiUrl TEXT NOT NULL, startedAt TIMESTAMPTZ NOT NULL DEFAULT now(),
+                  heartbeatAt TIMESTAMPTZ NOT NULL DEFAULT now())
+                """,
+                // One row per account: who owns it, until when, and the epoch that fences its writes
+                // (raised by every takeover).
+                """
+                CREATE TABLE account_lease (
+                  account TEXT PRIMARY KEY, owner TEXT, epoch BIGINT NOT NULL DEFAULT 0,
+                  expiresAt TIMESTAMPTZ NOT NULL DEFAULT '-infinity')
+                """,
+                "CREATE INDEX account_lease_by_owner ON account_lease (owner)",
+                // Parent ids unique across instances, continuing from any already used.
+                "CREATE SEQUENCE parent_order_id",
+                "SELECT setval('parent_order_id', (SELECT COALESCE(MAX(id), 0) + 1 FROM parent_order), false)",
+                // The fence: refuses the transaction unless `owner` still holds `account` at `epoch`,
+                // and keeps the lease row locked until it commits, so a takeover waits for it.
+                """
+                CREATE FUNCTION journal_fence(fenced TEXT, holder TEXT, held BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+                BEGIN
+                  PERFORM 1 FROM account_lease WHERE account = fenced AND owner = holder AND epoch = held FOR SHARE;
+                  IF NOT FOUND THEN
+                    RAISE EXCEPTION 'the lease on account % is not held by % at epoch %', fenced, holder, held
+                      USING ERRCODE = 'AT001';
+                  END IF;
+                END $$
+                """,
+            ]),
     ]
 
     /// Triggers refusing every UPDATE, DELETE and TRUNCATE of `table`.
@@ -127,6 +161,11 @@ enum PostgresSchema {
             """,
         ]
     }
+
+    /// A key for `pg_advisory_xact_lock` taken by every transaction that writes settlement rows:
+    /// instances write the shared ledger one at a time, so entries are numbered in commit order
+    /// and each reads what the others appended before it decides.
+    static let settlementLock: Int64 = 0x4154_5352_5345_5454  // "ATSRSETT"
 
     /// A key for `pg_advisory_xact_lock`: instances starting together migrate one at a time.
     static let migrationLock: Int64 = 0x4154_5352_4d49_4752  // "ATSRMIGR"

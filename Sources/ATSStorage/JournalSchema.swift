@@ -163,6 +163,22 @@ enum JournalSchema {
             try db.create(index: "custody_transfer_by_account", on: "custody_transfer", columns: ["account", "id"])
             try db.create(index: "custody_transfer_by_settlement", on: "custody_transfer", columns: ["settlementId"])
         }
+        migrator.registerMigration("v5: router instances and account leases") { db in
+            // Used by instances sharing a PostgreSQL journal (the same migration there); an embedded
+            // journal has one instance and leaves them empty, so both schemas stay one.
+            try db.create(table: "router_instance") { t in
+                t.primaryKey("id", .text)
+                t.column("apiUrl", .text).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("heartbeatAt", .integer).notNull()
+            }
+            try db.create(table: "account_lease") { t in
+                t.primaryKey("account", .text)
+                t.column("owner", .text)
+                t.column("epoch", .integer).notNull().defaults(to: 0)
+                t.column("expiresAt", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 }

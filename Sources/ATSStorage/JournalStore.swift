@@ -63,6 +63,18 @@ public protocol JournalStore: Sendable {
 
     /// The names of the schema migrations applied, in order.
     func appliedMigrations() throws -> [String]
+
+    // Sharing the journal among instances (`SharedJournal.swift`).
+
+    /// Commits what `build` makes, in one transaction that comes after every settlement write
+    /// other writers committed: `build` sees what they appended since `cursor` (and must bring its
+    /// own view up to date with it before deciding anything). Returns the cursor past everything
+    /// committed up to and including this write. A single writer's store just commits.
+    func commitSettlement(since cursor: SettlementCursor, _ build: (SettlementNews) throws -> UnitOfWork) throws
+        -> SettlementCursor
+    /// A new parent id, unique among every writer of the journal; `known` is the last this writer
+    /// used (a single writer continues from it).
+    func newParentID(after known: Int64) throws -> Int64
 }
 
 /// Everything one change to the router's state writes, committed in one transaction by
@@ -85,8 +97,20 @@ public struct UnitOfWork: Sendable {
     public var transfers: [CustodyTransferRow] = []
     public var ledgerEntries: [LedgerEntryRow] = []
     public var capTableReports: [CapTableReportRow] = []
+    /// The leases this write is made under: a store shared among instances refuses it, in the
+    /// same transaction, unless each is still held (see ``Fence``).
+    public var fences: [Fence] = []
+    /// The account whose order this changes (a change of children alone has no parent row to say it).
+    public var orderAccount: String?
 
     public init() {}
+
+    /// The accounts whose state this writes: the parent's, and each settlement's and transfer's.
+    public var accounts: Set<String> {
+        var accounts = Set(settlements.map(\.account) + transfers.map(\.account))
+        if let account = orderAccount ?? insertedParent?.account ?? updatedParent?.account { accounts.insert(account) }
+        return accounts
+    }
 
     public var isEmpty: Bool {
         insertedParent == nil && updatedParent == nil && insertedChildren.isEmpty && updatedChildren.isEmpty

@@ -354,6 +354,15 @@ public final class SQLiteJournal: JournalStore {
         }
     }
 
+    /// One writer: settlement commits need no ordering among writers.
+    public func commitSettlement(since cursor: SettlementCursor, _ build: (SettlementNews) throws -> UnitOfWork) throws
+        -> SettlementCursor
+    {
+        try singleWriterCommitSettlement(since: cursor, build)
+    }
+
+    public func newParentID(after known: Int64) throws -> Int64 { known + 1 }
+
     public func lastParentID() throws -> Int64 {
         try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM parent_order") ?? 0 }
     }

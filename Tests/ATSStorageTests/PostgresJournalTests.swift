@@ -2,6 +2,7 @@ import ATSDomain
 import ATSJournalTestSupport
 import ATSPostgres
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ATSStorage
@@ -66,7 +67,7 @@ import Testing
         }
         #expect(Set(tags).count == 1)
         let journal = try PostgresJournal(url: fresh)
-        #expect(try journal.appliedMigrations().count == 4)
+        #expect(try journal.appliedMigrations().count == 5)
     }
 
     @Test func aDatabaseWithAMigrationThisVersionDoesNotKnowIsRefused() throws {
@@ -292,4 +293,129 @@ struct UnitOfWorkStream {
                 ? Int64.random(in: 1...Int64(settlementIds.count + 1), using: &random) : nil,
             limit: Bool.random(using: &random) ? Int.random(in: 0...20, using: &random) : nil)
     }
+}
+
+/// Several instances on one PostgreSQL journal: leases shared fairly and taken over when their
+/// holder stops, writes fenced in their own transaction, settlement writes ordered among the
+/// instances, parent ids unique across them.
+@Suite struct SharedJournalTests {
+    static let accounts = ["alice", "bob", "carol", "dave"]
+
+    static func leases(_ made: TestJournal, _ instance: String, lease: Duration = .milliseconds(600)) throws
+        -> PostgresLeases
+    {
+        try PostgresLeases(
+            url: try DatabaseURL(made.location), instance: instance, apiURL: "http://\(instance)", accounts: accounts,
+            leaseTime: lease)
+    }
+
+    @Test func leasesAreSharedFairlyAndTakenOverWhenTheirHolderStops() async throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let made = try backend.make()
+        let a = try Self.leases(made, "a")
+        #expect(try a.refresh(releasable: []).gained == Set(Self.accounts))
+        let b = try Self.leases(made, "b")
+        #expect(try b.refresh(releasable: []).gained.isEmpty)  // nothing free yet
+        // a is over its share with b starved: it gives back the idle accounts it is told of, no more.
+        let given = try a.refresh(releasable: ["alice", "bob", "carol"]).released
+        #expect(given.count == 2 && given.isSubset(of: ["alice", "bob", "carol"]))
+        #expect(try b.refresh(releasable: []).gained == given)
+        #expect(a.held.isDisjoint(with: b.held) && a.held.union(b.held) == Set(Self.accounts))
+        #expect(b.owner(of: a.held.first!) == InstanceAddress(instance: "a", apiURL: "http://a"))
+        // a stops renewing: once its lease time has passed, b takes its accounts at a new epoch.
+        let stale = try #require(a.fence(for: a.held.first!))
+        try await Task.sleep(for: .milliseconds(900))
+        let moved = try b.refresh(releasable: [])
+        #expect(moved.gained == a.held && b.held == Set(Self.accounts))
+        #expect(try #require(b.fence(for: stale.account)).epoch == stale.epoch + 1)
+        // a's next round learns it lost them, and takes nothing back (b is alive and holds all).
+        let before = a.held
+        let round = try a.refresh(releasable: [])
+        #expect(round.lost == before && a.held.isEmpty && round.gained.isEmpty)
+    }
+
+    /// A write under a fence whose lease moved on is refused by the database, and nothing of it stays.
+    @Test func aWriteFromAnInstanceWhoseLeaseWasTakenIsRefusedWhole() async throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let made = try backend.make()
+        let journal = try #require(made.store as? PostgresJournal)
+        let a = try Self.leases(made, "a")
+        _ = try a.refresh(releasable: [])
+        let fence = try #require(a.fence(for: "alice"))
+        var work = UnitOfWork()
+        work.insertedParent = JournalTests.parent(1)
+        work.fences = [fence]
+        try journal.commit(work)
+        try await Task.sleep(for: .milliseconds(900))
+        let b = try Self.leases(made, "b")
+        _ = try b.refresh(releasable: [])
+        work.insertedParent = JournalTests.parent(2)
+        #expect(throws: LeaseLost.self) { try journal.commit(work) }
+        #expect(try journal.parent(id: 2) == nil)
+        // Attached, the journal fences every write by the accounts it touches.
+        journal.attach(a)
+        work.fences = []
+        #expect(throws: LeaseLost.self) { try journal.commit(work) }
+        journal.attach(b)
+        try journal.commit(work)
+        #expect(try journal.parent(id: 2) != nil)
+    }
+
+    /// Two instances append ledger entries through commitSettlement: each sees, in commit order,
+    /// exactly what the other appended since its cursor, and the cursors end at the same place.
+    @Test func settlementWritesAreOrderedAndEachInstanceSeesTheOthers() async throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let made = try backend.make()
+        let one = made.store
+        let two = try made.reopen()
+        func entry(_ reference: String) -> LedgerEntryRow {
+            LedgerEntryRow(
+                at: 1, asset: "cash:USD", amount: 1, fromHolder: nil, fromLocation: nil, fromLocked: nil,
+                toHolder: "alice", toLocation: "bank", toLocked: false, reference: reference)
+        }
+        let seen = Seen()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (name, store) in [("one", one), ("two", two)] {
+                group.addTask {
+                    var cursor = SettlementCursor()
+                    for n in 0..<60 {
+                        cursor = try store.commitSettlement(since: cursor) { news in
+                            seen.names.withLock { $0[name, default: []] += news.entries.map(\.reference) }
+                            var work = UnitOfWork()
+                            work.ledgerEntries = [entry("\(name)-\(n)")]
+                            return work
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let all = try one.loadSettlement().entries.map(\.reference)
+        #expect(all.count == 120)
+        let byOne = seen.names.withLock { $0["one"] ?? [] }
+        let byTwo = seen.names.withLock { $0["two"] ?? [] }
+        // Each saw only the other's, each once, in the journal's order.
+        #expect(byOne == all.filter { $0.hasPrefix("two") && byOne.contains($0) })
+        #expect(byTwo == all.filter { $0.hasPrefix("one") && byTwo.contains($0) })
+        #expect(Set(byOne).count == byOne.count && Set(byTwo).count == byTwo.count)
+        #expect(byOne.allSatisfy { $0.hasPrefix("two") } && byTwo.allSatisfy { $0.hasPrefix("one") })
+    }
+
+    @Test func parentIdsAreUniqueAcrossInstances() async throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let made = try backend.make()
+        let stores = [made.store, try made.reopen(), try made.reopen()]
+        let ids = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for store in stores {
+                group.addTask { try (0..<100).map { _ in try store.newParentID(after: 0) } }
+            }
+            return try await group.reduce(into: [Int64]()) { $0 += $1 }
+        }
+        #expect(Set(ids).count == 300 && ids.min() == 1)
+    }
+}
+
+/// What each instance saw appended by the other.
+final class Seen: Sendable {
+    let names = Mutex<[String: [String]]>([:])
 }
