@@ -141,6 +141,7 @@ let package = Package(
             dependencies: [
                 "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage",
                 "ATSSettlement", "ATSAnalytics", "ATSWire", "ATSBuildInfo",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -148,6 +149,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),

@@ -33,6 +33,10 @@ public final class RouterRuntime: Sendable {
     public let isSimulatedSession: Bool
     let idleTimeout: Duration
     let logger: Logger
+    /// The URL other instances forward this one's accounts' requests to (default: where it serves).
+    let advertisedURL: String?
+    /// The accounts whose leases this instance took at start: taken over once recovery is done.
+    let initiallyHeld: Set<String>
     private let readiness = Atomic<Bool>(false)
 
     /// Whether recovery is done: until then `/ready` says no and orders, cancels and transfers are refused (503).
@@ -43,6 +47,12 @@ public final class RouterRuntime: Sendable {
         public var dataDirectory: String?
         /// The journal on PostgreSQL at this URL instead of SQLite in ``dataDirectory``.
         public var databaseURL: String?
+        /// On PostgreSQL: this instance's id among those sharing the journal (default: host name and
+        /// a random suffix), how long its account leases last, and the URL others reach its API at
+        /// (default: the address it serves on).
+        public var instanceID: String?
+        public var leaseTime: Duration = .seconds(4)
+        public var advertisedURL: String?
         /// Use the simulated session clock even when every venue is external.
         public var simulatedSession = false
         /// How often the embedded mocks' background traders act; nil freezes their books.
@@ -67,9 +77,11 @@ public final class RouterRuntime: Sendable {
     private init(
         catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
         clock: any TradingClock, journal: (any JournalStore)?, journalLocation: String?, isSimulatedSession: Bool,
-        idleTimeout: Duration, metrics: RouterMetrics,
+        idleTimeout: Duration, metrics: RouterMetrics, advertisedURL: String?,
         logger: Logger
     ) {
+        self.advertisedURL = advertisedURL
+        self.initiallyHeld = router.leases?.held ?? []
         self.metrics = metrics
         self.catalog = catalog
         self.configuration = configuration
@@ -90,6 +102,7 @@ public final class RouterRuntime: Sendable {
         logger.logLevel = options.logLevel
         let catalog = options.unthrottledVenues ? catalog.liftingRateLimits() : catalog
         let (journal, journalLocation) = try openJournal(options)
+        let leases = try shareJournal(journal, options: options, configuration: configuration)
         let endpoints = configuration.routingSettings.venues
         let embedded = catalog.venues.filter { endpoints[$0.id.rawValue] == nil }
         var urls: [VenueID: String] = [:]
@@ -108,12 +121,37 @@ public final class RouterRuntime: Sendable {
         }
         let metrics = RouterMetrics()
         let router = try SmartRouter(
-            catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal,
+            catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, leases: leases,
             secrets: options.venueSecrets, instruments: metrics.instruments, logger: logger)
         return RouterRuntime(
             catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
             journal: journal, journalLocation: journalLocation, isSimulatedSession: simulated,
-            idleTimeout: options.idleTimeout, metrics: metrics, logger: logger)
+            idleTimeout: options.idleTimeout, metrics: metrics, advertisedURL: options.advertisedURL, logger: logger)
+    }
+
+    /// On PostgreSQL, this instance joins the others sharing the journal: registered, its first
+    /// share of account leases taken, and every write fenced by them. Nil on SQLite (one instance).
+    static func shareJournal(_ journal: (any JournalStore)?, options: Options, configuration: RouterConfiguration)
+        throws -> PostgresLeases?
+    {
+        guard let journal = journal as? PostgresJournal else { return nil }
+        let instance = options.instanceID ?? Self.defaultInstanceID()
+        do {
+            let leases = try PostgresLeases(
+                url: journal.url, instance: instance, apiURL: options.advertisedURL ?? "",
+                accounts: configuration.accounts.map(\.id.rawValue), leaseTime: options.leaseTime)
+            _ = try leases.refresh(releasable: [])
+            journal.attach(leases)
+            return leases
+        } catch {
+            throw RuntimeError("the account leases at \(journal.url) could not be taken: \(error)")
+        }
+    }
+
+    /// The host's name and six random hex digits.
+    static func defaultInstanceID() -> String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "router"
+        return "\(host)-" + String(UInt32.random(in: 0...0xFF_FFFF), radix: 16)
     }
 
     /// The journal `options` name: PostgreSQL at its URL, else SQLite in the data folder, else none.
@@ -163,6 +201,7 @@ public final class RouterRuntime: Sendable {
     public func reconcile() async -> OrderManager.RecoveryReport {
         await router.pollAll()
         let report = await router.orders.reconcileOpenOrders()
+        router.leases?.adopted(initiallyHeld)
         readiness.store(true, ordering: .releasing)
         return report
     }
@@ -196,6 +235,7 @@ public final class RouterRuntime: Sendable {
         onReady: @escaping @Sendable (OrderManager.RecoveryReport) async -> Void = { _ in }
     ) async throws {
         let running: @Sendable (Int) async -> Void = { port in
+            self.advertise("http://\(host):\(port)")
             await onRunning(port)
             Task { await onReady(await self.reconcile()) }
         }
@@ -223,6 +263,7 @@ public final class RouterRuntime: Sendable {
         }
         continuation.finish()
         guard port > 0 else { throw RuntimeError("the API did not start") }
+        advertise("http://\(host):\(port)")
         return RunningServer(url: "http://\(host):\(port)", group: group, task: task, orders: router.orders)
     }
 
@@ -250,10 +291,17 @@ public final class RouterRuntime: Sendable {
         return result
     }
 
-    /// Stops the router's HTTP client and the embedded mocks.
+    /// Stops the router's HTTP client and the embedded mocks; gives this instance's account leases
+    /// back, so that the others take its accounts at once rather than after the lease time.
     public func stop() async {
+        if let leases = router.leases as? PostgresLeases { try? leases.releaseAll() }
         await router.shutdown()
         await fleet?.stop()
+    }
+
+    /// Where others reach this instance's API: `--advertise-url`, else the address it serves on.
+    func advertise(_ serving: String) {
+        (router.leases as? PostgresLeases)?.advertise(advertisedURL ?? serving)
     }
 }
 

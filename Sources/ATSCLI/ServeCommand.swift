@@ -33,6 +33,21 @@ struct ServeCommand: AsyncParsableCommand {
             "Keep the journal on PostgreSQL at this URL, postgresql://USER@HOST:PORT/DB (default: ATS_ROUTER_DATABASE_URL, else SQLite in the data folder; a password comes from the URL or PGPASSWORD).",
             valueName: "url"))
     var databaseURL: String?
+    @Option(
+        help: ArgumentHelp(
+            "With --database-url: this instance's id among those sharing the journal (default: the host name and a random suffix).",
+            valueName: "id"))
+    var instanceId: String?
+    @Option(
+        help: ArgumentHelp(
+            "With --database-url: how long an account lease lasts unrenewed, the longest an account waits after its instance dies (1 to 60).",
+            valueName: "seconds"))
+    var leaseSeconds: Double = 4
+    @Option(
+        help: ArgumentHelp(
+            "With --database-url: the URL other instances forward this one's accounts' requests to (default: http://HOST:PORT as served).",
+            valueName: "url"))
+    var advertiseUrl: String?
     @Option(help: "The API's port (0 picks a free one).") var port = 8080
     @Option(help: "The API's address.") var host = "127.0.0.1"
     @Flag(
@@ -64,6 +79,15 @@ struct ServeCommand: AsyncParsableCommand {
             do { _ = try DatabaseURL(database.url) } catch { throw configurationFailure(error) }
             runtimeOptions.databaseURL = database.url
         }
+        guard (1...60).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be from 1 to 60") }
+        if let instanceId {
+            guard !instanceId.isEmpty, instanceId.count <= 64,
+                instanceId.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+            else { throw ValidationError("--instance-id must be 1 to 64 letters, digits, '-', '_' or '.'") }
+        }
+        runtimeOptions.instanceID = instanceId
+        runtimeOptions.leaseTime = .milliseconds(Int64(leaseSeconds * 1_000))
+        runtimeOptions.advertisedURL = advertiseUrl
         runtimeOptions.simulatedSession = simulatedSession
         runtimeOptions.unthrottledVenues = unthrottledVenues
         runtimeOptions.durability = durability
@@ -90,6 +114,11 @@ struct ServeCommand: AsyncParsableCommand {
             say("venue \(venue): \(place)")
         }
         for mismatch in await runtime.router.verifyInstruments() { say("warning: \(mismatch)") }
+        if let leases = runtime.router.leases {
+            say(
+                "instance \(leases.instance): \(leases.liveInstances) live, holding \(leases.held.count) account(s): \(leases.held.sorted().joined(separator: ", "))"
+            )
+        }
         do {
             try await runtime.loadJournal()
         } catch {

@@ -39,11 +39,14 @@ public enum SubmissionError: Error, Sendable, Hashable, CustomStringConvertible 
     case clientOrderIdReused(String, existing: OrderID)
     /// The journal could not make the order durable, so it was not accepted.
     case journalUnavailable(String)
+    /// Another router instance sharing the journal owns the account now (its lease moved).
+    case accountElsewhere(String)
 
     public var code: String {
         switch self {
         case .clientOrderIdReused: "client_order_id_reused"
         case .journalUnavailable: "journal_unavailable"
+        case .accountElsewhere: "account_moving"
         }
     }
 
@@ -52,6 +55,8 @@ public enum SubmissionError: Error, Sendable, Hashable, CustomStringConvertible 
         case .clientOrderIdReused(let id, let existing):
             "clientOrderId \(id) was already used for order \(existing) with different parameters"
         case .journalUnavailable(let reason): "the order could not be made durable, so it was not accepted: \(reason)"
+        case .accountElsewhere(let account):
+            "account \(account) is moving between router instances; try again shortly with the same clientOrderId"
         }
     }
 }

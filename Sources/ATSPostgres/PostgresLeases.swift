@@ -1,4 +1,5 @@
 import ATSStorage
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
@@ -15,37 +16,60 @@ import PostgresNIO
 /// writes nothing more for that account. Time is the database's clock throughout.
 public final class PostgresLeases: AccountLeases {
     public let instance: String
-    public let apiURL: String
     public let leaseTime: Duration
     let connection: BlockingConnection
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
 
     struct State {
         /// Account → the epoch this instance holds it at.
         var held: [String: Int64] = [:]
+        /// Held accounts whose takeover is done: their requests are taken.
+        var adopted: Set<String> = []
         /// Account → the instance holding it and that instance's API (others' included).
         var owners: [String: InstanceAddress] = [:]
         var liveInstances = 1
+        /// Where this instance's API is, as the next round registers it.
+        var apiURL: String
     }
 
     /// Registers `instance` (its API at `apiURL`) and an unowned lease row for each of `accounts`.
+    ///
+    /// An instance restarted under the same id takes back the leases it held, at a new epoch (so
+    /// anything still running under the old one is fenced out) — but only once the id's last
+    /// heartbeat is older than the lease time: while it is fresh, another process may be alive
+    /// under that id, and this one waits (at most the lease time) rather than share its leases.
     public init(
         url: DatabaseURL, instance: String, apiURL: String, accounts: [String], leaseTime: Duration = .seconds(4),
         logger: Logger = Logger(label: "ats.journal.leases")
     ) throws {
         self.instance = instance
-        self.apiURL = apiURL
         self.leaseTime = leaseTime
+        state = NIOLockedValueBox(State(apiURL: apiURL))
         connection = BlockingConnection(url: url, logger: logger)
+        let lease = leaseMilliseconds
+        let deadline = ContinuousClock.now + leaseTime + .seconds(1)
+        while ContinuousClock.now < deadline {
+            let fresh = try connection.query(
+                """
+                SELECT COUNT(*)::bigint FROM router_instance
+                WHERE id = \(instance) AND heartbeatAt > now() - make_interval(secs => \(lease)::float8 / 1000)
+                """
+            ).rows.first?.decode(Int64.self)
+            guard fresh == 1 else { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
         var statements: [PostgresQuery] = [
             """
             INSERT INTO router_instance (id, apiUrl) VALUES (\(instance), \(apiURL))
             ON CONFLICT (id) DO UPDATE SET apiUrl = excluded.apiUrl, startedAt = now(), heartbeatAt = now()
+            """,
             """
+            UPDATE account_lease SET epoch = epoch + 1, expiresAt = now() + make_interval(secs => \(lease)::float8 / 1000)
+            WHERE owner = \(instance)
+            """,
         ]
         for account in accounts {
-            statements.append(
-                "INSERT INTO account_lease (account) VALUES (\(account)) ON CONFLICT (account) DO NOTHING")
+            statements.append("INSERT INTO account_lease (account) VALUES (\(account)) ON CONFLICT (account) DO NOTHING")
         }
         try connection.transaction(statements)
     }
@@ -53,6 +77,15 @@ public final class PostgresLeases: AccountLeases {
     var leaseMilliseconds: Int64 {
         let (seconds, attoseconds) = leaseTime.components
         return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Where this instance's API is; others forward its accounts' requests there.
+    public var apiURL: String { state.withLockedValue { $0.apiURL } }
+
+    /// Sets where this instance's API is (once its port is known); registered by the next round.
+    public func advertise(_ url: String) {
+        state.withLockedValue { $0.apiURL = url }
+        _ = try? connection.query("UPDATE router_instance SET apiUrl = \(url) WHERE id = \(instance)")
     }
 
     public func fence(for account: String) -> Fence? {
@@ -65,16 +98,25 @@ public final class PostgresLeases: AccountLeases {
 
     public func owner(of account: String) -> InstanceAddress? { state.withLockedValue { $0.owners[account] } }
 
+    public func serves(_ account: String) -> Bool {
+        state.withLockedValue { $0.held[account] != nil && $0.adopted.contains(account) }
+    }
+
+    public func adopted(_ accounts: Set<String>) {
+        state.withLockedValue { state in state.adopted.formUnion(accounts.filter { state.held[$0] != nil }) }
+    }
+
     public var liveInstances: Int { state.withLockedValue { $0.liveInstances } }
 
     public func refresh(releasable: Set<String>) throws -> LeaseChanges {
         let lease = leaseMilliseconds
+        let apiURL = self.apiURL
         var changes = LeaseChanges()
         try connection.interactive { transaction in
             _ = try transaction.read(
                 """
                 INSERT INTO router_instance (id, apiUrl) VALUES (\(instance), \(apiURL))
-                ON CONFLICT (id) DO UPDATE SET heartbeatAt = now()
+                ON CONFLICT (id) DO UPDATE SET heartbeatAt = now(), apiUrl = excluded.apiUrl
                 """)
             let renewed = try transaction.read(
                 """
@@ -138,6 +180,7 @@ public final class PostgresLeases: AccountLeases {
                 changes.lost = Set(before.keys.filter { held[$0] == nil || held[$0] != before[$0] })
                     .subtracting(changes.released)
                 state.held = held
+                state.adopted.subtract(changes.gained.union(changes.lost).union(changes.released))
                 state.owners = Dictionary(
                     owners.map { ($0.0, InstanceAddress(instance: $0.1, apiURL: $0.2)) },
                     uniquingKeysWith: { a, _ in a })
@@ -149,7 +192,10 @@ public final class PostgresLeases: AccountLeases {
 
     public func releaseAll() throws {
         let accounts = state.withLockedValue { state in
-            defer { state.held = [:] }
+            defer {
+                state.held = [:]
+                state.adopted = []
+            }
             return Array(state.held.keys)
         }
         try connection.transaction([

@@ -14,6 +14,8 @@ public final class SmartRouter: Sendable {
     public let orders: OrderManager
     public let pollers: [VenuePoller]
     public let client: HTTPClient
+    /// The account leases when instances share the journal (nil: this instance serves every account).
+    public let leases: (any AccountLeases)?
 
     /// - Parameter urls: each venue's base URL (the embedded mocks' or those in `config.json`).
     /// - Parameter journal: where orders and settlement are made durable; nil keeps them in memory only.
@@ -21,7 +23,7 @@ public final class SmartRouter: Sendable {
     /// - Throws: when the journal's settlement records do not read back.
     public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
-        journal: (any JournalStore)? = nil, secrets: VenueSecrets = VenueSecrets(),
+        journal: (any JournalStore)? = nil, leases: (any AccountLeases)? = nil, secrets: VenueSecrets = VenueSecrets(),
         instruments: RouterInstruments = RouterInstruments(), logger: Logger = Logger(label: "ats.router")
     ) throws {
         let settings = configuration.routingSettings
@@ -30,7 +32,7 @@ public final class SmartRouter: Sendable {
             configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
         try self.init(
             catalog: catalog, configuration: configuration, client: client, clock: clock, journal: journal,
-            instruments: instruments, logger: logger
+            leases: leases, instruments: instruments, logger: logger
         ) { venue in
             guard let url = urls[venue.id] else { return nil }
             let endpoint = settings.venues[venue.id.rawValue]
@@ -51,13 +53,13 @@ public final class SmartRouter: Sendable {
     ) throws {
         try self.init(
             catalog: catalog, configuration: configuration, client: HTTPClient(eventLoopGroupProvider: .singleton),
-            clock: clock, journal: journal, instruments: instruments, logger: logger
+            clock: clock, journal: journal, leases: nil, instruments: instruments, logger: logger
         ) { adapters[$0.id] }
     }
 
     init(
         catalog: VenueCatalog, configuration: RouterConfiguration, client: HTTPClient, clock: any TradingClock,
-        journal: (any JournalStore)?, instruments: RouterInstruments, logger: Logger,
+        journal: (any JournalStore)?, leases: (any AccountLeases)?, instruments: RouterInstruments, logger: Logger,
         adapter: (VenueDefinition) -> (any VenueAdapter)?
     ) throws {
         let settings = configuration.routingSettings
@@ -82,12 +84,14 @@ public final class SmartRouter: Sendable {
                     depth: settings.bookDepth, clock: clock))
         }
         let settlement = try SettlementDesk(
-            catalog: catalog, configuration: configuration, journal: journal, clock: clock, instruments: instruments)
+            catalog: catalog, configuration: configuration, journal: journal, clock: clock, leases: leases,
+            instruments: instruments)
         context = RoutingContext(
             catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
             settlement: settlement, instruments: instruments)
-        orders = OrderManager(context: context, journal: journal, logger: logger)
+        orders = OrderManager(context: context, journal: journal, leases: leases, logger: logger)
         self.pollers = pollers
+        self.leases = leases
     }
 
     public var settlement: SettlementDesk { context.settlement }
@@ -97,7 +101,7 @@ public final class SmartRouter: Sendable {
         pollers + [
             RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
             SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger),
-        ]
+        ] + (leases.map { [LeaseKeeper(leases: $0, router: self, logger: orders.logger)] } ?? [])
     }
 
     /// Asks every venue for its instruments and compares them with the venue definitions; returns

@@ -26,7 +26,11 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     var response: Response {
-        jsonResponse(APIViews.ErrorBody(error: .init(code: code, message: message, field: field)), status: status)
+        // What a client should retry after a moment: the router recovering, an account changing hands.
+        let retry: HTTPFields = ["not_ready", "account_moving"].contains(code) ? [.retryAfter: "1"] : [:]
+        return jsonResponse(
+            APIViews.ErrorBody(error: .init(code: code, message: message, field: field)), status: status,
+            headers: retry)
     }
 }
 
@@ -51,12 +55,17 @@ func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, h
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: RouterMetrics
     let allowedMethods: @Sendable (String) -> [String]
+    /// This instance's id when several share the journal: named on every reply (`X-ATS-Instance`).
+    var instance: String? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         let start = ContinuousClock.now
-        let (response, code) = await respond(request, context: context, next: next)
+        var (response, code) = await respond(request, context: context, next: next)
+        if let instance, response.headers[AccountForwarding.instance] == nil {
+            response.headers[AccountForwarding.instance] = instance
+        }
         let elapsed = ContinuousClock.now - start
         // The route as the router matched it (`/v1/orders/{id}`), never the path sent: bounded labels.
         let route = context.endpointPath.flatMap { $0 == "NotFound" ? nil : $0 } ?? "unmatched"

@@ -93,11 +93,16 @@ public enum RouterAPI {
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
-        router.add(middleware: ErrorMiddleware(metrics: runtime.metrics, allowedMethods: allowedMethods))
+        router.add(
+            middleware: ErrorMiddleware(
+                metrics: runtime.metrics, allowedMethods: allowedMethods, instance: runtime.leases?.instance))
         // Every route under /v1 needs a key; the check belongs to the routes, not to how a path starts.
         let keys = APIKeys(runtime.configuration.accounts)
-        let v1 = router.group("v1").add(middleware: AuthenticationMiddleware(keys: keys)).group(
-            context: AccountContext.self)
+        var authenticated = router.group("v1").add(middleware: AuthenticationMiddleware(keys: keys))
+        if let leases = runtime.leases {
+            authenticated = authenticated.add(middleware: AccountForwarding(leases: leases))
+        }
+        let v1 = authenticated.group(context: AccountContext.self)
         HealthController(runtime: runtime).register(on: router)
         OrdersController(runtime: runtime).register(on: v1)
         MarketController(runtime: runtime).register(on: v1)

@@ -20,6 +20,16 @@ public protocol RouterService: Sendable {
 }
 
 extension RouterService {
+    /// The account leases when instances share the journal; nil: this instance serves every account.
+    public var leases: (any AccountLeases)? { router.leases }
+
+    /// This instance as `/v1/venues` names it; nil when it is the only one.
+    public var instanceView: APIViews.InstanceView? {
+        leases.map {
+            APIViews.InstanceView(id: $0.instance, accounts: $0.held.sorted(), liveInstances: $0.liveInstances)
+        }
+    }
+
     /// The configured account behind an authenticated key.
     func account(_ id: AccountID) throws(APIError) -> Account {
         guard let account = configuration.account(id) else {

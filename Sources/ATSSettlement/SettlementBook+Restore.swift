@@ -56,3 +56,51 @@ extension SettlementBook {
         if !transfer.status.isTerminal { openTransfers.insert(transfer.id) }
     }
 }
+
+/// Sharing the journal with other router instances: each instance's book holds the open records of
+/// the accounts it owns; the ledgers and the cap table are everyone's.
+extension SettlementBook {
+    /// Another instance made settlements and transfers up to these ids: they are taken, and none of
+    /// them is kept here (its account is not this instance's).
+    public mutating func noteOthers(lastSettlementId: Int64, lastTransferId: Int64) {
+        self.lastSettlementId = max(self.lastSettlementId, lastSettlementId)
+        self.lastTransferId = max(self.lastTransferId, lastTransferId)
+    }
+
+    /// Takes over an open settlement of an account this instance now owns, as the journal last
+    /// wrote it (a final one is left in the journal).
+    public mutating func adopt(_ record: SettlementRecord) {
+        guard !record.status.isTerminal else { return }
+        lastSettlementId = max(lastSettlementId, record.id)
+        records[record.id] = record
+        byExecution[record.executionKey] = record.id
+        openSettlements.insert(record.id)
+    }
+
+    /// Takes over an open custody transfer of an account this instance now owns.
+    public mutating func adopt(_ transfer: CustodyTransfer) {
+        guard !transfer.status.isTerminal else { return }
+        lastTransferId = max(lastTransferId, transfer.id)
+        transferRecords[transfer.id] = transfer
+        openTransfers.insert(transfer.id)
+    }
+
+    /// Lets go of the records of accounts another instance owns now; their journal rows stand.
+    public mutating func forget(accounts: Set<AccountID>) {
+        for record in records.values where accounts.contains(record.account) {
+            records[record.id] = nil
+            byExecution[record.executionKey] = nil
+            openSettlements.remove(record.id)
+        }
+        for transfer in transferRecords.values where accounts.contains(transfer.account) {
+            transferRecords[transfer.id] = nil
+            openTransfers.remove(transfer.id)
+        }
+    }
+
+    /// The accounts with a settlement or custody transfer under way.
+    public var accountsWithOpenWork: Set<AccountID> {
+        Set(records.values.filter { !$0.status.isTerminal }.map(\.account))
+            .union(transferRecords.values.filter { !$0.status.isTerminal }.map(\.account))
+    }
+}

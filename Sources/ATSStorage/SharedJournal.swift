@@ -113,6 +113,11 @@ public protocol AccountLeases: LeaseHolder {
     var liveInstances: Int { get }
     /// The instance holding `account` and its API, as the last round read them; nil when none does.
     func owner(of account: String) -> InstanceAddress?
+    /// Whether this instance takes `account`'s requests: it holds the lease and has taken the
+    /// account over (``adopted(_:)``). Between the two, writes are fenced but requests wait.
+    func serves(_ account: String) -> Bool
+    /// Marks accounts whose takeover is done (their open work read from the journal).
+    func adopted(_ accounts: Set<String>)
     /// One round: heartbeat, renew, take a fair share, give back `releasable` accounts if over it.
     func refresh(releasable: Set<String>) throws -> LeaseChanges
     /// Gives every lease back and leaves (a clean shutdown: others take the accounts at once).

@@ -294,10 +294,27 @@ public enum APIViews {
         }
     }
 
+    /// A router instance among several sharing one journal: its id, the accounts whose leases it
+    /// holds, and how many instances are alive.
+    public struct InstanceView: Codable, Hashable, Sendable {
+        public var id: String
+        public var accounts: [String]
+        public var liveInstances: Int
+
+        public init(id: String, accounts: [String], liveInstances: Int) {
+            self.id = id
+            self.accounts = accounts
+            self.liveInstances = liveInstances
+        }
+    }
+
     public struct VenueList: Codable, Hashable, Sendable {
         public var venues: [VenueView]
+        /// The router instance that answered, when several share the journal.
+        public var instance: InstanceView?
 
-        public init(venues: [VenueView]) {
+        public init(venues: [VenueView], instance: InstanceView? = nil) {
+            self.instance = instance
             self.venues = venues
         }
     }

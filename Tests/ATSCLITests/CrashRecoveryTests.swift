@@ -152,9 +152,11 @@ struct RecoveryTestError: Error, CustomStringConvertible {
     }
 
     /// Where `serve` keeps `journal`: `--data-dir` for a file, `--database-url` for PostgreSQL.
+    /// On PostgreSQL the restarted router keeps its instance id: it takes its own leases back
+    /// (once the killed one's heartbeat is older than the lease time) and recovers its accounts.
     static func journalArguments(_ journal: TestJournal) -> [String] {
         journal.location.hasPrefix("postgres")
-            ? ["--database-url", journal.location]
+            ? ["--database-url", journal.location, "--instance-id", "crash-test", "--lease-seconds", "2"]
             : ["--data-dir", (journal.location as NSString).deletingLastPathComponent]
     }
 

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSOrders
 import ATSStorage
 import ATSVenues
 
@@ -51,16 +52,22 @@ extension OrderManager {
                 nextID = max(nextID, parent.id.rawValue + 1)
                 if parent.status.isTerminal && parent.children.allSatisfy(\.isTerminal) {
                     retired.add(parent)
-                } else {
-                    parents[parent.id] = parent
-                    eventCounts[parent.id] = try journal.journal.eventCount(of: Int64(parent.id.rawValue))
-                    try context.settlement.commit(
-                        UnitOfWork(), fills: [], reservations: reservationChanges(from: nil, to: parent))
+                } else if owns(parent.account) {
+                    try keepOpen(parent)
                 }
             }
             before = Int64(last.id.rawValue)
         }
         loadedFromJournal = count
+    }
+
+    /// Keeps an open parent read from the journal: in memory, numbered on from its last event,
+    /// with what its working children promise reserved.
+    func keepOpen(_ parent: ParentOrder) throws {
+        guard let journal else { return }
+        parents[parent.id] = parent
+        eventCounts[parent.id] = try journal.journal.eventCount(of: Int64(parent.id.rawValue))
+        context.settlement.reserve(reservationChanges(from: nil, to: parent))
     }
 
     /// The second half of ``recover()``: each open parent's children asked about at their venues,

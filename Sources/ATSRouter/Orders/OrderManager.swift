@@ -46,10 +46,14 @@ public actor OrderManager {
     public nonisolated let eventStream = OrderEventStream()
     /// The last event sequence of each parent in memory (a retired parent has no more events).
     var eventCounts: [OrderID: Int] = [:]
+    /// With instances sharing the journal: the accounts this one owns, whose orders it takes and works.
+    nonisolated let leases: (any AccountLeases)?
 
     public init(
-        context: RoutingContext, journal: (any JournalStore)? = nil, logger: Logger = Logger(label: "ats.router.orders")
+        context: RoutingContext, journal: (any JournalStore)? = nil, leases: (any AccountLeases)? = nil,
+        logger: Logger = Logger(label: "ats.router.orders")
     ) {
+        self.leases = leases
         self.context = context
         self.journal = journal.map(OrderJournal.init(journal:))
         self.step = RoutingStep(checks: context.checks, keyPrefix: journal.map { "\($0.tag)-" } ?? "")
@@ -142,9 +146,15 @@ public actor OrderManager {
     /// Validates and records a parent; refused parents are recorded too (as `rejected`).
     func accept(_ request: ParentOrderRequest) throws(SubmissionError) -> (parent: ParentOrder, replayed: Bool) {
         if let journalFailure { throw .journalUnavailable(journalFailure) }
+        guard serves(request.account) else { throw .accountElsewhere(request.account.rawValue) }
         if let clientOrderId = request.clientOrderId, let existing = existingParent(request.account, clientOrderId) {
             guard existing.matches(request) else { throw .clientOrderIdReused(clientOrderId, existing: existing.id) }
             return (existing, true)
+        }
+        if let journal {
+            do { nextID = UInt64(try journal.journal.newParentID(after: Int64(nextID) - 1)) } catch {
+                throw .journalUnavailable("\(error)")
+            }
         }
         var parent = makeParent(request, id: OrderID(nextID))
         let now = context.clock.now()
@@ -194,6 +204,8 @@ public actor OrderManager {
     /// children now promise), then kept, then whoever waits on it is woken. A failed journal
     /// write stops new orders from being accepted (``journalFailure``).
     func store(_ parent: ParentOrder) {
+        // An account another instance took over: its orders are that instance's to carry on.
+        guard owns(parent.account) else { return }
         var parent = parent
         // A copy read before a cancel came in never takes the cancel back.
         if parents[parent.id]?.cancelRequested == true { parent.cancelRequested = true }
@@ -210,6 +222,12 @@ public actor OrderManager {
                     reservations: reservationChanges(from: old, to: parent))
                 publish(changes, of: parent, at: now)
                 measure(from: old, to: parent, at: now)
+            } catch let lost as LeaseLost {
+                // Another instance took the account over: it carries the order on from the journal.
+                logger.warning(
+                    "lease lost; the order is left to its new owner",
+                    metadata: ["parent": "\(parent.id)", "error": "\(lost)"])
+                return
             } catch {
                 journalFailure = "\(error)"
                 logger.critical(
@@ -269,30 +287,5 @@ public actor OrderManager {
         timer.cancel()
         // Woken by the deadline after its last change: it may leave memory now.
         if let parent = parents[id] { retireIfDone(parent) }
-    }
-
-    func startWork(_ body: @escaping @Sendable () async -> Void) {
-        activeWork += 1
-        Task {
-            await body()
-            self.workDone()
-        }
-    }
-
-    private func workDone() {
-        activeWork -= 1
-        if activeWork == 0 { drainWaiters.resumeAll(0) }
-    }
-
-    /// Waits (bounded) for routing started by ``start(_:)`` to finish: for a clean shutdown.
-    public func drain(timeout: Duration) async {
-        guard activeWork > 0 else { return }
-        let token = drainWaiters.token()
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.drainWaiters.resume(0, token: token)
-        }
-        await withCheckedContinuation { drainWaiters.add(0, token: token, $0) }
-        timer.cancel()
     }
 }

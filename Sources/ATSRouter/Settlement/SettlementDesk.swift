@@ -39,6 +39,8 @@ public final class SettlementDesk: Sendable {
 
     struct State: Sendable {
         var book: SettlementBook
+        /// How far the book has read what every writer of a shared journal appended.
+        var cursor = SettlementCursor()
         /// Tokens promised by sell children and cash by buy children still working, by where they settle.
         var reserved: [Reservation: Int64] = [:]
 
@@ -59,10 +61,16 @@ public final class SettlementDesk: Sendable {
 
     let state: Mutex<State>
 
+    /// The accounts whose records the book holds when instances share the journal; nil: every one.
+    let leases: (any AccountLeases)?
+
     /// Loads the book from `journal` (or opens the ledgers, and journals their opening balances).
+    /// With `leases` (instances sharing the journal), the book holds the records of the accounts
+    /// this instance holds; the ledgers and the cap table are everyone's, brought up to date with
+    /// what the other instances append before each settlement write.
     public init(
         catalog: VenueCatalog, configuration: RouterConfiguration, journal: (any JournalStore)?,
-        clock: any TradingClock,
+        clock: any TradingClock, leases: (any AccountLeases)? = nil,
         instruments: RouterInstruments = RouterInstruments()
     ) throws {
         self.instruments = instruments
@@ -70,31 +78,80 @@ public final class SettlementDesk: Sendable {
         self.configuration = configuration
         self.journal = journal
         self.clock = clock
+        self.leases = leases
         let retention: SettlementBook.Retention = journal == nil ? .everything : .open
-        if let journal,
-            let book = try SettlementJournal.load(
-                journal, catalog: catalog, configuration: configuration, retention: retention)
-        {
-            state = Mutex(State(book: book))
-        } else {
+        let keeping = leases.map { Set($0.held.compactMap { try? AccountID($0) }) }
+        guard let journal else {
             var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
-            let now = clock.now()
+            book.openLedgers(at: clock.now())
+            _ = book.takeChange()
+            state = Mutex(State(book: book))
+            return
+        }
+        if let (book, cursor) = try Self.opened(
+            journal, catalog: catalog, configuration: configuration, keeping: keeping, at: clock.now())
+        {
+            state = Mutex(State(book: book, cursor: cursor))
+        } else {
+            // Another instance opened the ledgers between our read and our write: read them.
+            guard
+                let (book, cursor) = try SettlementJournal.loadShared(
+                    journal, catalog: catalog, configuration: configuration, retention: retention, keeping: keeping)
+            else { throw SettlementJournal.CorruptRecord(description: "journal: the ledgers did not open") }
+            state = Mutex(State(book: book, cursor: cursor))
+        }
+    }
+
+    /// The book the journal holds, or, when it holds none, the ledgers opened and their opening
+    /// balances journalled (nil when another writer opened them first).
+    private static func opened(
+        _ journal: any JournalStore, catalog: VenueCatalog, configuration: RouterConfiguration,
+        keeping: Set<AccountID>?, at now: Timestamp
+    ) throws -> (SettlementBook, SettlementCursor)? {
+        if let loaded = try SettlementJournal.loadShared(
+            journal, catalog: catalog, configuration: configuration, retention: .open, keeping: keeping)
+        {
+            return loaded
+        }
+        var book = SettlementBook(catalog: catalog, configuration: configuration, retention: .open)
+        var openedElsewhere = false
+        let cursor = try journal.commitSettlement(since: SettlementCursor()) { news in
+            guard news.entries.isEmpty else {
+                openedElsewhere = true
+                return UnitOfWork()
+            }
             book.openLedgers(at: now)
             var change = UnitOfWork()
             SettlementJournal.append(book.takeChange(), to: &change, at: now)
-            try journal?.commit(change)
-            state = Mutex(State(book: book))
+            return change
         }
+        return openedElsewhere ? nil : (book, cursor)
     }
 
     // MARK: Changes
 
-    /// Commits `work` to the journal (nothing without one), timing the commit.
-    private func timedCommit(_ work: UnitOfWork) throws {
-        guard let journal, !work.isEmpty else { return }
+    /// Makes a change to the book and commits it with `work` (nothing without a journal), timing
+    /// the commit: in one transaction after every settlement write other instances sharing the
+    /// journal committed, the book first brought up to date with what they appended, so that
+    /// `change` decides on the ledgers as they are.
+    private func commitShared(
+        _ state: inout State, _ work: UnitOfWork = UnitOfWork(), at now: Timestamp,
+        _ change: (inout State) throws -> Void
+    ) throws {
+        guard let journal else {
+            try change(&state)
+            _ = state.book.takeChange()
+            return
+        }
         let start = ContinuousClock.now
         defer { instruments.journalCommit(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
-        try journal.commit(work)
+        state.cursor = try journal.commitSettlement(since: state.cursor) { news in
+            try SettlementJournal.catchUp(&state.book, with: news)
+            try change(&state)
+            var work = work
+            SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
+            return work
+        }
     }
 
     /// Completes and commits one unit of work: `work` holds an order's change, to which the
@@ -104,27 +161,33 @@ public final class SettlementDesk: Sendable {
     func commit(_ work: UnitOfWork, fills: [TradeExecution], reservations: [ReservationChange]) throws {
         let now = clock.now()
         try state.withLock { state in
-            for reservation in reservations {
-                guard let venue = catalog.venue(reservation.venue) else { continue }
-                let location = reservation.asset.isToken ? venue.tokenLocation : venue.cashLeg.location
-                let key = Reservation(account: reservation.account, asset: reservation.asset, location: location)
-                state.reserved[key, default: 0] += reservation.amount
-                if state.reserved[key] == 0 { state.reserved[key] = nil }
+            apply(reservations, to: &state)
+            try commitShared(&state, work, at: now) { state in
+                for fill in fills { state.book.record(fill) }
             }
-            var work = work
-            for fill in fills { state.book.record(fill) }
-            SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
-            try timedCommit(work)
+        }
+    }
+
+    /// Applies what working children newly promise (or no longer do), writing nothing: an open
+    /// order read back from the journal.
+    func reserve(_ reservations: [ReservationChange]) {
+        state.withLock { state in apply(reservations, to: &state) }
+    }
+
+    private func apply(_ reservations: [ReservationChange], to state: inout State) {
+        for reservation in reservations {
+            guard let venue = catalog.venue(reservation.venue) else { continue }
+            let location = reservation.asset.isToken ? venue.tokenLocation : venue.cashLeg.location
+            let key = Reservation(account: reservation.account, asset: reservation.asset, location: location)
+            state.reserved[key, default: 0] += reservation.amount
+            if state.reserved[key] == 0 { state.reserved[key] = nil }
         }
     }
 
     /// Processes what is due by `now` (the scheduler calls this; the demo passes a later, simulated time).
     public func advance(to now: Timestamp) throws {
         try state.withLock { state in
-            state.book.advance(to: now)
-            var change = UnitOfWork()
-            SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
-            try timedCommit(change)
+            try commitShared(&state, at: now) { state in state.book.advance(to: now) }
         }
     }
 
@@ -135,23 +198,68 @@ public final class SettlementDesk: Sendable {
     ) throws -> CustodyTransfer {
         let now = clock.now()
         return try state.withLock { state in
-            let reserved = state.reserved[Reservation(account: account, asset: .token(symbol), location: from)] ?? 0
-            let free = state.book.ledger.balance(Holder(account), .token(symbol), at: from).available - reserved
-            guard free >= quantity.rawValue else {
-                throw SettlementError(
-                    code: RejectCode.insufficientHolding.rawValue, field: "quantity",
-                    message:
-                        "\(account) has \(Quantity(rawValue: max(0, free))) \(symbol) free at \(from) (after open sell orders), not \(quantity)"
-                )
+            var made: CustodyTransfer?
+            try commitShared(&state, at: now) { state in
+                let reserved = state.reserved[Reservation(account: account, asset: .token(symbol), location: from)] ?? 0
+                let free = state.book.ledger.balance(Holder(account), .token(symbol), at: from).available - reserved
+                guard free >= quantity.rawValue else {
+                    throw SettlementError(
+                        code: RejectCode.insufficientHolding.rawValue, field: "quantity",
+                        message:
+                            "\(account) has \(Quantity(rawValue: max(0, free))) \(symbol) free at \(from) (after open sell orders), not \(quantity)"
+                    )
+                }
+                made = try state.book.requestTransfer(
+                    account: account, symbol: symbol, quantity: quantity, from: from, to: to, at: now)
             }
-            let transfer = try state.book.requestTransfer(
-                account: account, symbol: symbol, quantity: quantity, from: from, to: to, at: now)
-            var change = UnitOfWork()
-            SettlementJournal.append(state.book.takeChange(), to: &change, at: now)
-            try timedCommit(change)
-            return transfer
+            return made!
         }
     }
+
+    // MARK: Sharing the journal
+
+    /// Takes over the open settlements and custody transfers of `accounts`, which this instance
+    /// now owns, as the journal last wrote them.
+    public func adopt(_ accounts: Set<AccountID>) throws {
+        guard let journal, !accounts.isEmpty else { return }
+        let decoder = JSONDecoder()
+        let open = SettlementRecord.Status.allCases.filter { !$0.isTerminal }.map(\.rawValue)
+        let transferOpen = CustodyTransfer.Status.allCases.filter { !$0.isTerminal }.map(\.rawValue)
+        var settlements: [SettlementRecord] = []
+        var transfers: [CustodyTransfer] = []
+        for account in accounts {
+            for status in open {
+                settlements += try journal.settlements(SettlementQuery(account: account.rawValue, status: status)).map {
+                    try SettlementJournal.settlement($0, decoder: decoder)
+                }
+            }
+            transfers += try journal.transfers(
+                account: account.rawValue, settlementIds: [], orUnlinkedOrIn: transferOpen
+            )
+            .map { try SettlementJournal.transfer($0, decoder: decoder) }
+            .filter { !$0.status.isTerminal }
+        }
+        // Read first the ledger entries the previous owner wrote: checks on these accounts see them.
+        let now = clock.now()
+        try state.withLock { state in
+            try commitShared(&state, at: now) { state in
+                for record in settlements { state.book.adopt(record) }
+                for transfer in transfers { state.book.adopt(transfer) }
+            }
+        }
+    }
+
+    /// Lets go of `accounts`, which another instance owns now: their records and what their
+    /// working orders promised.
+    public func forget(_ accounts: Set<AccountID>) {
+        state.withLock { state in
+            state.book.forget(accounts: accounts)
+            state.reserved = state.reserved.filter { !accounts.contains($0.key.account) }
+        }
+    }
+
+    /// The accounts with a settlement or custody transfer under way here.
+    public var accountsWithOpenWork: Set<AccountID> { state.withLock { $0.book.accountsWithOpenWork } }
 
     // MARK: Reads
 

@@ -67,22 +67,60 @@ enum SettlementJournal {
         _ journal: any JournalStore, catalog: VenueCatalog, configuration: RouterConfiguration,
         retention: SettlementBook.Retention = .everything
     ) throws -> SettlementBook? {
+        try loadShared(journal, catalog: catalog, configuration: configuration, retention: retention)?.book
+    }
+
+    /// ``load(_:catalog:configuration:retention:)`` with the cursor past every row read; with
+    /// `accounts`, only their records are kept (an instance sharing the journal holds the accounts
+    /// it owns; the ledgers and cap table are everyone's).
+    static func loadShared(
+        _ journal: any JournalStore, catalog: VenueCatalog, configuration: RouterConfiguration,
+        retention: SettlementBook.Retention, keeping accounts: Set<AccountID>? = nil
+    ) throws -> (book: SettlementBook, cursor: SettlementCursor)? {
         var book = SettlementBook(catalog: catalog, configuration: configuration, retention: retention)
+        var cursor = SettlementCursor()
         let decoder = JSONDecoder()
         var entries = 0
         var reports = 0
         try journal.readSettlement(
             entries: { row in
                 entries += 1
+                cursor.entries = max(cursor.entries, row.sequence ?? 0)
                 try book.replay(try entry(row), number: entries)
             },
             reports: { row in
                 reports += 1
+                cursor.reports = max(cursor.reports, row.sequence ?? 0)
                 try book.replay(try report(row), number: reports)
             },
-            settlements: { row in try book.restore(try settlement(row, decoder: decoder)) },
-            transfers: { row in try book.restore(try transfer(row, decoder: decoder)) })
-        return entries == 0 ? nil : book
+            settlements: { row in
+                cursor.settlements = row.id
+                let record = try settlement(row, decoder: decoder)
+                if let accounts, !accounts.contains(record.account) {
+                    book.noteOthers(lastSettlementId: row.id, lastTransferId: 0)
+                } else {
+                    try book.restore(record)
+                }
+            },
+            transfers: { row in
+                cursor.transfers = row.id
+                let transfer = try transfer(row, decoder: decoder)
+                if let accounts, !accounts.contains(transfer.account) {
+                    book.noteOthers(lastSettlementId: 0, lastTransferId: row.id)
+                } else {
+                    try book.restore(transfer)
+                }
+            })
+        return entries == 0 ? nil : (book, cursor)
+    }
+
+    /// Brings `book` up to what other instances appended (`news`, in the order they committed it).
+    static func catchUp(_ book: inout SettlementBook, with news: SettlementNews) throws {
+        for row in news.entries { try book.replay(try entry(row), number: Int(row.sequence ?? 0)) }
+        for row in news.reports { try book.replay(try report(row), number: Int(row.sequence ?? 0)) }
+        book.noteOthers(
+            lastSettlementId: news.settlements.map(\.id).max() ?? 0,
+            lastTransferId: news.transfers.map(\.id).max() ?? 0)
     }
 
     static func settlement(_ row: SettlementRow, decoder: JSONDecoder = JSONDecoder()) throws -> SettlementRecord {

@@ -40,7 +40,7 @@ struct MarketController {
         }
 
         group.get("venues") { _, _ in
-            jsonResponse(APIViews.VenueList(venues: await runtime.venueViews()))
+            jsonResponse(APIViews.VenueList(venues: await runtime.venueViews(), instance: runtime.instanceView))
         }
     }
 }

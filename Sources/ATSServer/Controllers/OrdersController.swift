@@ -53,7 +53,8 @@ struct OrdersController {
             switch error {
             case .clientOrderIdReused:
                 throw APIError(.conflict, error.code, error.description, field: "clientOrderId")
-            case .journalUnavailable: throw APIError(.serviceUnavailable, error.code, error.description)
+            case .journalUnavailable, .accountElsewhere:
+                throw APIError(.serviceUnavailable, error.code, error.description)
             }
         }
         runtime.metrics.orderAccepted(replayed: started.replayed)
