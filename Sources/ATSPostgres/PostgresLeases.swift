@@ -69,7 +69,8 @@ public final class PostgresLeases: AccountLeases {
             """,
         ]
         for account in accounts {
-            statements.append("INSERT INTO account_lease (account) VALUES (\(account)) ON CONFLICT (account) DO NOTHING")
+            statements.append(
+                "INSERT INTO account_lease (account) VALUES (\(account)) ON CONFLICT (account) DO NOTHING")
         }
         try connection.transaction(statements)
     }
