@@ -251,7 +251,7 @@ let package = Package(
             dependencies: [
                 "ATSAssembly",
                 "ATSCLI", "ATSServer", "ATSVenues", "ATSDomain", "ATSStorage", "ATSJournalTestSupport", "ATSBuildInfo",
-                "ATSOrders",
+                "ATSOrders", "ATSPostgres", "ATSRouter",
                 "ATSPlanning", "ATSSettlement",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -51,7 +51,7 @@ public final class RouterRuntime: Sendable {
         /// a random suffix), how long its account leases last, and the URL others reach its API at
         /// (default: the address it serves on).
         public var instanceID: String?
-        public var leaseTime: Duration = .seconds(4)
+        public var leaseTime: Duration = .seconds(3)
         public var advertisedURL: String?
         /// Use the simulated session clock even when every venue is external.
         public var simulatedSession = false

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "With --database-url: how long an account lease lasts unrenewed, the longest an account waits after its instance dies (1 to 60).",
             valueName: "seconds"))
-    var leaseSeconds: Double = 4
+    var leaseSeconds: Double = 3
     @Option(
         help: ArgumentHelp(
             "With --database-url: the URL other instances forward this one's accounts' requests to (default: http://HOST:PORT as served).",

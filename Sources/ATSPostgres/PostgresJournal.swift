@@ -54,13 +54,13 @@ public final class PostgresJournal: JournalStore {
 
     /// The leases this instance's writes are fenced by (``attach(_:)``); nil: a single instance,
     /// whose writes are not fenced.
-    private let leases = NIOLockedValueBox<(any LeaseHolder)?>(nil)
+    private let leaseHolder = NIOLockedValueBox<(any LeaseHolder)?>(nil)
 
     /// Fences every later write with `holder`'s leases: a unit of work for an account whose lease
     /// this instance does not hold is refused before it is sent, and one whose lease was taken
     /// over meanwhile is refused by the database in its own transaction.
     public func attach(_ holder: any LeaseHolder) {
-        leases.withLockedValue { $0 = holder }
+        leaseHolder.withLockedValue { $0 = holder }
     }
 
     public func commit(_ work: UnitOfWork) throws {
@@ -77,7 +77,7 @@ public final class PostgresJournal: JournalStore {
     /// entries are numbered in the order they are committed.
     func fenced(_ work: UnitOfWork) throws -> [PostgresQuery] {
         var fences = work.fences
-        if let holder = leases.withLockedValue({ $0 }) {
+        if let holder = leaseHolder.withLockedValue({ $0 }) {
             for account in work.accounts.sorted() {
                 guard let fence = holder.fence(for: account) else {
                     throw LeaseLost(account: account, detail: "no lease held")
@@ -116,6 +116,14 @@ public final class PostgresJournal: JournalStore {
             }
         } catch let error as JournalDatabaseError where error.sqlState == "AT001" {
             throw LeaseLost(account: "(settlement)", detail: error.message)
+        }
+    }
+
+    /// Every account's lease as the database has it: its owner (nil: none) and epoch.
+    public func leases() throws -> [(account: String, owner: String?, epoch: Int64)] {
+        try reader.query("SELECT account, owner, epoch FROM account_lease ORDER BY account").rows.map {
+            let (account, owner, epoch) = try $0.decode((String, String?, Int64).self)
+            return (account, owner, epoch)
         }
     }
 

@@ -39,7 +39,7 @@ public final class PostgresLeases: AccountLeases {
     /// heartbeat is older than the lease time: while it is fresh, another process may be alive
     /// under that id, and this one waits (at most the lease time) rather than share its leases.
     public init(
-        url: DatabaseURL, instance: String, apiURL: String, accounts: [String], leaseTime: Duration = .seconds(4),
+        url: DatabaseURL, instance: String, apiURL: String, accounts: [String], leaseTime: Duration = .seconds(3),
         logger: Logger = Logger(label: "ats.journal.leases")
     ) throws {
         self.instance = instance

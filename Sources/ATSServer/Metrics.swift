@@ -3,6 +3,7 @@ import ATSDomain
 import ATSOrders
 import ATSRouter
 import ATSSettlement
+import ATSStorage
 import ATSVenues
 import ATSWire
 import CoreMetrics
@@ -77,7 +78,19 @@ public final class RouterMetrics: Sendable {
         setOrders(await runtime.router.orders.statistics())
         setSettlement(runtime.router.settlement.statistics())
         setVenues(await runtime.venueViews())
+        if let leases = runtime.leases {
+            setInstance(leases, accounts: runtime.configuration.accounts.map(\.id.rawValue))
+        }
         return registry.emitToString()
+    }
+
+    /// Instances sharing the journal: which one this is, how many are alive, which accounts it holds.
+    private func setInstance(_ leases: any AccountLeases, accounts: [String]) {
+        gauge("ats_instance_info", [("instance", leases.instance)], 1)
+        gauge("ats_instances_live", [], leases.liveInstances)
+        for account in accounts {
+            gauge("ats_account_lease_held", [("account", account)], leases.fence(for: account) != nil ? 1 : 0)
+        }
     }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)] = [], _ value: Int) {
@@ -153,6 +166,9 @@ public final class RouterMetrics: Sendable {
         "ats_custody_transfers": "Custody transfers by status.",
         "ats_venue_healthy": "1 when the venue takes part in routing, 0 while its circuit breaker holds it out.",
         "ats_quote_age_seconds": "Time since each venue's book was last confirmed by a poll.",
+        "ats_instance_info": "This router instance's id, when several share a PostgreSQL journal (always 1).",
+        "ats_instances_live": "Router instances alive on the shared journal (a heartbeat within the lease time).",
+        "ats_account_lease_held": "1 for each account whose lease this instance holds (it serves the account), else 0.",
     ]
 }
 

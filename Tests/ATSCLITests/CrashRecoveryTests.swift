@@ -179,6 +179,37 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         }
     }
 
+    /// The five venues served by `venue serve all` in a process of their own (so they outlive a
+    /// killed router), and a `config.json` in `folder` placing them there.
+    static func externalVenues(_ binary: URL, folder: String) async throws -> (
+        process: Spawned, urls: [String: String], config: String
+    ) {
+        let venues = try Spawned(
+            binary,
+            [
+                "venue", "serve", "all", "--port", "0", "--simulated-session",
+                "--venues", root.appendingPathComponent("venues").path,
+            ])
+        do {
+            var urls: [String: String] = [:]
+            for line in try await venues.lines(containing: "serving on http://", count: 5) {
+                urls[String(line.split(separator: " ")[0])] = String(line[line.range(of: "http://")!.lowerBound...])
+            }
+            var config =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("config.json")))
+                as! [String: Any]
+            var routing = config["routing"] as! [String: Any]
+            routing["venues"] = urls.mapValues { ["url": $0] }
+            config["routing"] = routing
+            let configPath = folder + "/config.json"
+            try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+            return (venues, urls, configPath)
+        } catch {
+            venues.stop()
+            throw error
+        }
+    }
+
     /// A journal emptied to zero bytes (or otherwise not a journal) stops `serve` with exit 1 naming
     /// the file; nothing is started on it, and the file is left as it was. `--initialise-journal` makes a new one.
     @Test func serveRefusesAJournalThatIsNotOne() async throws {
@@ -206,27 +237,8 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let folder = NSTemporaryDirectory() + "ats-crash-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         // The five venues in their own process, on the simulated session clock.
-        let venues = try Spawned(
-            binary,
-            [
-                "venue", "serve", "all", "--port", "0", "--simulated-session",
-                "--venues", Self.root.appendingPathComponent("venues").path,
-            ])
+        let (venues, urls, configPath) = try await Self.externalVenues(binary, folder: folder)
         defer { venues.stop() }
-        var urls: [String: String] = [:]
-        for line in try await venues.lines(containing: "serving on http://", count: 5) {
-            let id = String(line.split(separator: " ")[0])
-            urls[id] = String(line[line.range(of: "http://")!.lowerBound...])
-        }
-        // config.json with the venues placed at those processes.
-        var config =
-            try JSONSerialization.jsonObject(with: Data(contentsOf: Self.root.appendingPathComponent("config.json")))
-            as! [String: Any]
-        var routing = config["routing"] as! [String: Any]
-        routing["venues"] = urls.mapValues { ["url": $0] }
-        config["routing"] = routing
-        let configPath = folder + "/config.json"
-        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
 
         var openAtRestart = 0
         var cutShort = 0

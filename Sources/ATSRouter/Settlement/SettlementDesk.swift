@@ -145,12 +145,29 @@ public final class SettlementDesk: Sendable {
         }
         let start = ContinuousClock.now
         defer { instruments.journalCommit(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
-        state.cursor = try journal.commitSettlement(since: state.cursor) { news in
-            try SettlementJournal.catchUp(&state.book, with: news)
-            try change(&state)
-            var work = work
-            SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
-            return work
+        var changed = false
+        do {
+            state.cursor = try journal.commitSettlement(since: state.cursor) { news in
+                try SettlementJournal.catchUp(&state.book, with: news)
+                try change(&state)
+                changed = true
+                var work = work
+                SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
+                return work
+            }
+        } catch {
+            // The book changed and the journal did not: read the book back as the journal has it
+            // (ids it gave out are free again), keeping what working orders promise. A change
+            // refused before it was made (a transfer the balance does not cover) left it as it was.
+            if changed,
+                let (book, cursor) = try? SettlementJournal.loadShared(
+                    journal, catalog: catalog, configuration: configuration, retention: .open,
+                    keeping: leases.map { Set($0.held.compactMap { try? AccountID($0) }) })
+            {
+                state.book = book
+                state.cursor = cursor
+            }
+            throw error
         }
     }
 
