@@ -31,7 +31,10 @@ public final class PostgresJournal: JournalStore {
         throws
     {
         self.url = url
-        let session = readOnly ? ["SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"] : []
+        // Literals in written units of work rely on standard strings (a backslash is a character).
+        let session =
+            ["SET standard_conforming_strings = on"]
+            + (readOnly ? ["SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"] : [])
         writer = BlockingConnection(url: url, logger: logger, onConnect: session)
         reader = BlockingConnection(url: url, logger: logger, onConnect: session)
         if readOnly {
@@ -66,7 +69,7 @@ public final class PostgresJournal: JournalStore {
     public func commit(_ work: UnitOfWork) throws {
         guard !work.isEmpty else { return }
         do {
-            try writer.transaction(try fenced(work) + Self.statements(work))
+            _ = try writer.query(try InlineSQL.block(try fenced(work) + Self.statements(work)))
         } catch let error as JournalDatabaseError where error.sqlState == "AT001" {
             throw LeaseLost(account: work.accounts.sorted().joined(separator: ", "), detail: error.message)
         }
@@ -75,7 +78,7 @@ public final class PostgresJournal: JournalStore {
     /// The fence statements `work` is written under: its own, and the attached leases' for every
     /// account it writes; plus the settlement lock when it writes settlement rows, so that ledger
     /// entries are numbered in the order they are committed.
-    func fenced(_ work: UnitOfWork) throws -> [PostgresQuery] {
+    func fenced(_ work: UnitOfWork) throws -> [InlineSQL] {
         var fences = work.fences
         if let holder = leaseHolder.withLockedValue({ $0 }) {
             for account in work.accounts.sorted() {
@@ -85,14 +88,14 @@ public final class PostgresJournal: JournalStore {
                 fences.append(fence)
             }
         }
-        var statements: [PostgresQuery] = []
+        var statements: [InlineSQL] = []
         if !(work.settlements.isEmpty && work.transfers.isEmpty && work.ledgerEntries.isEmpty
             && work.capTableReports.isEmpty)
         {
-            statements.append("SELECT pg_advisory_xact_lock(\(PostgresSchema.settlementLock))")
+            statements.append("PERFORM pg_advisory_xact_lock(\(PostgresSchema.settlementLock))")
         }
         for fence in fences {
-            statements.append("SELECT journal_fence(\(fence.account), \(fence.owner), \(fence.epoch))")
+            statements.append("PERFORM journal_fence(\(fence.account), \(fence.owner), \(fence.epoch))")
         }
         return statements
     }
@@ -105,14 +108,15 @@ public final class PostgresJournal: JournalStore {
         do {
             return try writer.interactive { transaction in
                 _ = try transaction.read("SELECT pg_advisory_xact_lock(\(PostgresSchema.settlementLock))")
-                let news = try Self.news(since: cursor, transaction.read)
+                // What is there now (read after the lock, so everything committed before it is seen):
+                // the tables are read only where another writer appended since the cursor.
+                let now = try Self.cursor(try transaction.read(Self.cursorQuery))
+                let news = now == cursor ? SettlementNews() : try Self.news(since: cursor, transaction.read)
                 let work = try build(news)
-                let statements = work.isEmpty ? [] : try fenced(work) + Self.statements(work)
+                let statements = work.isEmpty ? [] : [try InlineSQL.block(try fenced(work) + Self.statements(work))]
                 let results = try transaction.finish(with: statements + [Self.cursorQuery])
-                guard let row = results.last?.rows.first else { return cursor }
-                let (entries, reports, settlements, transfers) = try row.decode((Int64, Int64, Int64, Int64).self)
-                return SettlementCursor(
-                    entries: entries, reports: reports, settlements: settlements, transfers: transfers)
+                guard let last = results.last else { return cursor }
+                return try Self.cursor(last)
             }
         } catch let error as JournalDatabaseError where error.sqlState == "AT001" {
             throw LeaseLost(account: "(settlement)", detail: error.message)
@@ -127,6 +131,8 @@ public final class PostgresJournal: JournalStore {
         }
     }
 
+    /// The next value of the `parent_order_id` sequence: unique across instances, and continuing
+    /// after a restart as the single writer's numbering does (one round trip per order).
     public func newParentID(after known: Int64) throws -> Int64 {
         try writer.query("SELECT nextval('parent_order_id')").rows.first?.decode(Int64.self) ?? known + 1
     }
@@ -149,6 +155,13 @@ extension PostgresJournal {
           (SELECT COALESCE(MAX(id), 0) FROM custody_transfer)::bigint
         """
 
+    /// The cursor ``cursorQuery`` read.
+    static func cursor(_ result: PostgresQueryResult) throws -> SettlementCursor {
+        guard let row = result.rows.first else { return SettlementCursor() }
+        let (entries, reports, settlements, transfers) = try row.decode((Int64, Int64, Int64, Int64).self)
+        return SettlementCursor(entries: entries, reports: reports, settlements: settlements, transfers: transfers)
+    }
+
     /// What was appended after `cursor`, in the order committed (read under the settlement lock).
     static func news(since cursor: SettlementCursor, _ read: (PostgresQuery) throws -> PostgresQueryResult) throws
         -> SettlementNews
@@ -170,8 +183,8 @@ extension PostgresJournal {
     }
 
     /// The statements of one unit of work, in the order the SQLite journal writes them.
-    static func statements(_ work: UnitOfWork) -> [PostgresQuery] {
-        var statements: [PostgresQuery] = []
+    static func statements(_ work: UnitOfWork) -> [InlineSQL] {
+        var statements: [InlineSQL] = []
         if let p = work.insertedParent {
             statements.append(
                 """
@@ -237,8 +250,8 @@ extension PostgresJournal {
         return statements
     }
 
-    static func settlementStatements(_ work: UnitOfWork) -> [PostgresQuery] {
-        var statements: [PostgresQuery] = []
+    static func settlementStatements(_ work: UnitOfWork) -> [InlineSQL] {
+        var statements: [InlineSQL] = []
         for s in work.settlements {
             statements.append(
                 """

@@ -99,6 +99,19 @@ public final class PostgresLeases: AccountLeases {
 
     public func owner(of account: String) -> InstanceAddress? { state.withLockedValue { $0.owners[account] } }
 
+    public func lookUpOwner(of account: String) -> InstanceAddress? {
+        let rows = try? connection.query(
+            """
+            SELECT i.id, i.apiUrl FROM account_lease l JOIN router_instance i ON i.id = l.owner
+            WHERE l.account = \(account) AND l.expiresAt > now()
+            """
+        ).rows
+        guard let row = rows?.first, let (instance, url) = try? row.decode((String, String).self) else { return nil }
+        let owner = InstanceAddress(instance: instance, apiURL: url)
+        state.withLockedValue { $0.owners[account] = owner }
+        return owner
+    }
+
     public func serves(_ account: String) -> Bool {
         state.withLockedValue { $0.held[account] != nil && $0.adopted.contains(account) }
     }

@@ -38,9 +38,14 @@ struct AccountForwarding: RouterMiddleware {
     {
         guard let account = context.account?.rawValue, !leases.serves(account), Self.isOwners(request.uri.path)
         else { return try await next(request, context) }
-        guard request.headers[Self.forwardedBy] == nil, let owner = leases.owner(of: account),
-            owner.instance != leases.instance, !owner.apiURL.isEmpty
-        else { throw Self.moving(account) }
+        guard request.headers[Self.forwardedBy] == nil else { throw Self.moving(account) }
+        func usable(_ owner: InstanceAddress?) -> InstanceAddress? {
+            owner.flatMap { $0.instance != leases.instance && !$0.apiURL.isEmpty ? $0 : nil }
+        }
+        // The last round's view first; when it names no other owner, the database's now.
+        guard let owner = usable(leases.owner(of: account)) ?? usable(leases.lookUpOwner(of: account)) else {
+            throw Self.moving(account)
+        }
         return try await forward(request, to: owner, account: account)
     }
 

@@ -113,6 +113,9 @@ public protocol AccountLeases: LeaseHolder {
     var liveInstances: Int { get }
     /// The instance holding `account` and its API, as the last round read them; nil when none does.
     func owner(of account: String) -> InstanceAddress?
+    /// The instance holding `account` as the database says now (a request that found no owner in
+    /// the last round's view); nil when none holds an unexpired lease or the database is unreachable.
+    func lookUpOwner(of account: String) -> InstanceAddress?
     /// Whether this instance takes `account`'s requests: it holds the lease and has taken the
     /// account over (``adopted(_:)``). Between the two, writes are fenced but requests wait.
     func serves(_ account: String) -> Bool

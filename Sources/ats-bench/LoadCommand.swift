@@ -27,8 +27,19 @@ struct LoadBench: AsyncParsableCommand {
 
     @Option(help: "Parent orders to send.") var orders = 2_000
     @Option(help: "Orders in flight at once.") var concurrency = 16
-    @Option(help: "A running router (default: start one in this process).") var server: String?
-    @Option(help: "API key (default: alice's from config.json).") var apiKey = "ak-alice-7f3c9e21b8d44a10"
+    @Option(
+        help:
+            "A running router, or several sharing one journal (comma-separated: worker i sends to the i-th, wrapping round; default: start one in this process)."
+    )
+    var server: String?
+    @Option(
+        help:
+            "API key, or several comma-separated (worker i uses the i-th, wrapping round; default: alice's from config.json)."
+    )
+    var apiKey = "ak-alice-7f3c9e21b8d44a10"
+    @Option(help: "alternate (buy, sell, buy, …) or buy (every order a buy).") var side = "alternate"
+    @Option(help: "The in-process router's journal on PostgreSQL at this URL (default: SQLite in a temporary folder).")
+    var databaseUrl: String?
     @Option(help: "Orders sent first and not measured.") var warmup = 200
     @Option(help: "Venue definitions, for the in-process router (default: as ats-router finds them).")
     var venues: String?
@@ -48,6 +59,7 @@ struct LoadBench: AsyncParsableCommand {
         guard orders >= 1, concurrency >= 1, warmup >= 0 else {
             throw ValidationError("--orders and --concurrency must be at least 1")
         }
+        guard ["alternate", "buy"].contains(side) else { throw ValidationError("--side must be alternate or buy") }
         var runtime: RouterRuntime?
         var base = server ?? ""
         var folder: String?
@@ -66,6 +78,7 @@ struct LoadBench: AsyncParsableCommand {
             }
             folder = NSTemporaryDirectory() + "ats-load-" + UUID().uuidString
             var options = RouterRuntime.Options(dataDirectory: folder)
+            options.databaseURL = databaseUrl
             options.unthrottledVenues = true
             options.durability = durability == "disk" ? .disk : .process
             let started = try await RouterRuntime.start(
@@ -147,8 +160,9 @@ struct LoadBench: AsyncParsableCommand {
     func readTime(_ client: HTTPClient, base: String) async throws -> Double {
         var times: [Double] = []
         for _ in 0..<5 {
-            var request = HTTPClientRequest(url: base + "/v1/orders/1")
-            request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+            let first = base.split(separator: ",").first.map(String.init) ?? base
+            var request = HTTPClientRequest(url: first + "/v1/orders/1")
+            request.headers.add(name: "Authorization", value: "Bearer \(apiKey.split(separator: ",").first ?? "")")
             let start = ContinuousClock.now
             let response = try await client.execute(request, timeout: .seconds(60))
             _ = try await response.body.collect(upTo: 1 << 24)
@@ -166,16 +180,20 @@ struct LoadBench: AsyncParsableCommand {
     /// Sends `count` orders with `concurrency` workers; latencies in microseconds.
     func drive(_ client: HTTPClient, base: String, count: Int, offset: Int) async throws -> Result {
         let next = Counter()
-        let apiKey = self.apiKey
+        let keys = apiKey.split(separator: ",").map(String.init)
+        let servers = base.split(separator: ",").map(String.init)
+        let buysOnly = side == "buy"
         return try await withThrowingTaskGroup(of: Result.self) { group in
-            for _ in 0..<concurrency {
+            for worker in 0..<concurrency {
+                let apiKey = keys[worker % keys.count]
+                let base = servers[worker % servers.count]
                 group.addTask {
                     var result = Result()
                     while true {
                         let n = next.value.add(1, ordering: .relaxed).oldValue
                         guard n < count else { break }
                         let index = n + offset
-                        let side = index % 2 == 0 ? "buy" : "sell"
+                        let side = buysOnly || index % 2 == 0 ? "buy" : "sell"
                         let body =
                             #"{"symbol":"ACME","side":"\#(side)","quantity":"\#(1 + index % 5)","timeInForce":"IOC"}"#
                         var request = HTTPClientRequest(url: base + "/v1/orders?wait=30")

@@ -215,7 +215,12 @@ struct UnitOfWorkStream {
                 limitPrice: nil, timeInForce: "DAY", strategy: "cost",
                 status: Self.statuses.randomElement(using: &random)!,
                 createdAt: 0)
-            parent.note = Bool.random(using: &random) ? "n\(clock)" : nil
+            // Text that must survive being written as a literal: quotes, a dollar-quote, a backslash, non-ASCII.
+            parent.note =
+                Bool.random(using: &random)
+                ? ["n\(clock)", "it's 'quoted'", "$ats$ and $ats1$", #"back\slash \'"#, "naïve €—✓"].randomElement(
+                    using: &random)
+                : nil
             parent.completedAt = parent.status == "working" ? nil : clock
             parent.cancelRequested = Bool.random(using: &random)
             work.updatedParent = parent

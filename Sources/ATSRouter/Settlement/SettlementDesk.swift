@@ -143,17 +143,17 @@ public final class SettlementDesk: Sendable {
             _ = state.book.takeChange()
             return
         }
-        let start = ContinuousClock.now
-        defer { instruments.journalCommit(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
         var changed = false
         do {
-            state.cursor = try journal.commitSettlement(since: state.cursor) { news in
-                try SettlementJournal.catchUp(&state.book, with: news)
-                try change(&state)
-                changed = true
-                var work = work
-                SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
-                return work
+            state.cursor = try timed {
+                try journal.commitSettlement(since: state.cursor) { news in
+                    try SettlementJournal.catchUp(&state.book, with: news)
+                    try change(&state)
+                    changed = true
+                    var work = work
+                    SettlementJournal.append(state.book.takeChange(), to: &work, at: now)
+                    return work
+                }
             }
         } catch {
             // The book changed and the journal did not: read the book back as the journal has it
@@ -179,10 +179,22 @@ public final class SettlementDesk: Sendable {
         let now = clock.now()
         try state.withLock { state in
             apply(reservations, to: &state)
+            guard !fills.isEmpty else {
+                // Nothing settles: the order's rows alone, without waiting on the other instances' settlement writes.
+                if let journal, !work.isEmpty { try timed { try journal.commit(work) } }
+                return
+            }
             try commitShared(&state, work, at: now) { state in
                 for fill in fills { state.book.record(fill) }
             }
         }
+    }
+
+    /// Runs a journal commit, timing it.
+    private func timed<T>(_ commit: () throws -> T) rethrows -> T {
+        let start = ContinuousClock.now
+        defer { instruments.journalCommit(nanoseconds: (ContinuousClock.now - start).nanoseconds) }
+        return try commit()
     }
 
     /// Applies what working children newly promise (or no longer do), writing nothing: an open
