@@ -57,13 +57,17 @@ extension OrderManager {
     /// Lets go of `accounts`, now another instance's: their parents leave memory (the journal has
     /// them; their new owner carries them on), and routing still running for them writes nothing.
     public func forget(_ accounts: Set<AccountID>) {
-        for (id, parent) in parents where accounts.contains(parent.account) {
-            parents[id] = nil
-            eventCounts[id] = nil
-            unreconciled.remove(id)
-            changeWaiters.resumeAll(id)
-        }
+        for (id, parent) in parents where accounts.contains(parent.account) { abandon(id) }
         context.settlement.forget(accounts)
+    }
+
+    /// Lets go of one parent whose account another instance owns now: routing still running for
+    /// it finds it gone and stops (the new owner reconciles its children from the journal).
+    func abandon(_ id: OrderID) {
+        parents[id] = nil
+        eventCounts[id] = nil
+        unreconciled.remove(id)
+        changeWaiters.resumeAll(id)
     }
 
     /// The accounts with an order this instance is working, resting or reconciling.

@@ -205,7 +205,7 @@ public actor OrderManager {
     /// write stops new orders from being accepted (``journalFailure``).
     func store(_ parent: ParentOrder) {
         // An account another instance took over: its orders are that instance's to carry on.
-        guard owns(parent.account) else { return }
+        guard owns(parent.account) else { return abandon(parent.id) }
         var parent = parent
         // A copy read before a cancel came in never takes the cancel back.
         if parents[parent.id]?.cancelRequested == true { parent.cancelRequested = true }
@@ -227,7 +227,7 @@ public actor OrderManager {
                 logger.warning(
                     "lease lost; the order is left to its new owner",
                     metadata: ["parent": "\(parent.id)", "error": "\(lost)"])
-                return
+                return abandon(parent.id)
             } catch {
                 journalFailure = "\(error)"
                 logger.critical(
