@@ -238,8 +238,10 @@ let package = Package(
         .testTarget(
             name: "ATSServerTests",
             dependencies: [
-                "ATSAssembly", "ATSWire",
+                "ATSAssembly", "ATSWire", "ATSJournalTestSupport", "ATSPostgres",
                 "ATSServer", "ATSRouter", "ATSDomain", "ATSVenues",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,0 +1,88 @@
+import ATSAssembly
+import ATSJournalTestSupport
+import ATSPostgres
+import ATSServer
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Testing
+
+/// Two instances on one PostgreSQL journal, served on real sockets: a request about an account
+/// the other instance owns is answered by its owner (`X-ATS-Instance` says which), market data by
+/// whoever is asked, and a request already forwarded once is not forwarded again.
+@Suite struct ForwardingTests {
+    static let keys = [
+        "alice": "ak-alice-7f3c9e21b8d44a10", "bob": "ak-bob-2d8e41c06a9b5f37", "carol": "ak-carol-91b5e7d24f0c8a63",
+        "dave": "ak-dave-5c0a9f83e17d2b46", "erin": "ak-erin-e4a7c2b9d0f61835", "frank": "ak-frank-3b6d0e9a7c12f548",
+    ]
+
+    static func get(_ url: String, key: String, headers: [(String, String)] = []) async throws -> (
+        status: Int, instance: String?, retryAfter: String?, body: String
+    ) {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let body = try await response.body.collect(upTo: 1 << 22)
+        return (
+            Int(response.status.code), response.headers.first(name: "X-ATS-Instance"),
+            response.headers.first(name: "Retry-After"), String(buffer: body)
+        )
+    }
+
+    @Test func anAccountsRequestsAreAnsweredByItsOwnerWhicheverInstanceIsAsked() async throws {
+        guard let backend = JournalBackend.postgres else { return }
+        let made = try backend.make()
+        let catalog = try Repository.catalog()
+        let configuration = try Repository.configuration(catalog)
+        var runtimes: [(RouterRuntime, RunningServer)] = []
+        for id in ["fa", "fb"] {
+            var options = RouterRuntime.Options()
+            options.databaseURL = made.location
+            options.instanceID = id
+            options.leaseTime = .seconds(1)
+            options.stepInterval = nil
+            let runtime = try await RouterRuntime.start(
+                catalog: catalog, configuration: configuration, options: options)
+            _ = try await runtime.recover()
+            runtimes.append((runtime, try await runtime.startServing()))
+        }
+        // The lease rounds run beside each server (every quarter second here): until each holds its share,
+        // and one round more so that each knows who holds the rest.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline
+            && !runtimes.allSatisfy({ ($0.0.router.leases?.held.count ?? 0) == 3 })
+        {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .milliseconds(600))
+        let (a, b) = (runtimes[0], runtimes[1])
+        let aHolds = try #require(a.0.router.leases?.held)
+        let bHolds = try #require(b.0.router.leases?.held)
+        #expect(aHolds.count == 3 && bHolds.count == 3 && aHolds.isDisjoint(with: bHolds))
+        for account in bHolds.sorted() {
+            // Asked of a, answered by b.
+            let reply = try await Self.get(a.1.url + "/v1/positions", key: Self.keys[account]!)
+            #expect(reply.status == 200 && reply.instance == "fb", "\(account): \(reply)")
+            #expect(reply.body.contains("\"account\":\"\(account)\""))
+            // Market data is answered where it is asked.
+            let venues = try await Self.get(a.1.url + "/v1/venues", key: Self.keys[account]!)
+            #expect(venues.status == 200 && venues.instance == "fa" && venues.body.contains("\"id\":\"fa\""))
+            // A request already forwarded once is not sent on again.
+            let looped = try await Self.get(
+                a.1.url + "/v1/positions", key: Self.keys[account]!, headers: [("X-ATS-Forwarded-By", "fb")])
+            #expect(looped.status == 503 && looped.retryAfter == "1" && looped.body.contains("account_moving"))
+        }
+        for account in aHolds.sorted() {
+            let reply = try await Self.get(b.1.url + "/v1/orders", key: Self.keys[account]!)
+            #expect(reply.status == 200 && reply.instance == "fa", "\(account): \(reply)")
+        }
+        for (runtime, server) in runtimes {
+            await server.stop()
+            await runtime.stop()
+        }
+        // Stopped cleanly, both gave their leases back.
+        let journal = try PostgresJournal(url: try DatabaseURL(made.location), readOnly: true)
+        #expect(try journal.leases().allSatisfy { $0.owner == nil })
+    }
+}
