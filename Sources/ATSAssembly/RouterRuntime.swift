@@ -294,7 +294,7 @@ public final class RouterRuntime: Sendable {
     /// Stops the router's HTTP client and the embedded mocks; gives this instance's account leases
     /// back, so that the others take its accounts at once rather than after the lease time.
     public func stop() async {
-        if let leases = router.leases as? PostgresLeases { try? leases.releaseAll() }
+        try? router.leases?.releaseAll()
         await router.shutdown()
         await fleet?.stop()
     }

@@ -54,11 +54,7 @@ final class BlockingConnection: Sendable {
 
     /// One statement, all its rows.
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        try withConnection { connection in
-            do { return try connection.query(query, logger: logger).wait() } catch {
-                throw JournalDatabaseError(error, doing: query.sql)
-            }
-        }
+        try withConnection { connection in try Transaction(connection: connection, logger: logger).read(query) }
     }
 
     /// `statements` in one transaction at `isolation`: sent one after another without waiting in

@@ -144,7 +144,7 @@ import Testing
             let deadline = ContinuousClock.now + .seconds(60)
             let killed = Task { () -> (ContinuousClock.Instant, Set<String>) in
                 try? await Task.sleep(for: .milliseconds(killAfter))
-                let moved = Set((try? Self.owners(database))?.filter { $0.value == victim.id }.keys ?? [:].keys)
+                let moved = Set(((try? Self.owners(database)) ?? [:]).filter { $0.value == victim.id }.keys)
                 victim.process?.kill9()
                 return (ContinuousClock.now, moved)
             }
@@ -207,17 +207,17 @@ import Testing
             #expect(reply?.code == 200 && reply?.id == ack.id, "\(key): \(String(describing: reply))")
         }
         try await Self.settleAndCheck(
-            acknowledged: acknowledged, instances: instances, venues: urls, database: database, journal: made)
+            acknowledged: acknowledged, instances: instances, venues: urls, database: database)
         print(
             "failover (kill to first order routed for a moved account), seconds: \(failovers.map { String(format: "%.2f", $0) }.joined(separator: " "))"
         )
-        #expect(failovers.count == rounds || failovers.count >= rounds - 1)
+        #expect(failovers.count >= rounds - 1)
     }
 
     /// Everything finishes; then the journal against the venues and against itself.
     static func settleAndCheck(
         acknowledged: [String: Acknowledgement], instances: [Instance], venues: [String: String],
-        database: DatabaseURL, journal made: TestJournal
+        database: DatabaseURL
     ) async throws {
         let journal = try PostgresJournal(url: database, readOnly: true)
         // Working orders finish; the resting bids rested through every kill and takeover (or filled).
