@@ -36,9 +36,12 @@ final class Spawned: @unchecked Sendable {
     var text: String { output.withLock { $0 } }
 
     /// Waits for the process to exit, then reads what it wrote that the handler has not delivered
-    /// yet (the handler runs on its own queue: without this, output can lag the exit).
-    func waitForExit() {
-        process.waitUntilExit()
+    /// yet (the handler runs on its own queue: without this, output can lag the exit). It sleeps
+    /// between looks rather than block: a blocked thread is one of the test pool's two here, and
+    /// two tests blocked at once stall every other test in the process (books go stale, venue
+    /// calls time out).
+    func waitForExit() async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
         pipe.fileHandleForReading.readabilityHandler = nil
         let rest = pipe.fileHandleForReading.readDataToEndOfFile()
         output.withLock { $0 += String(decoding: rest, as: UTF8.self) }
@@ -62,10 +65,10 @@ final class Spawned: @unchecked Sendable {
     }
 
     /// Sends SIGTERM and waits up to `seconds`; returns the exit status, or nil if it was still running (then killed).
-    func terminate(within seconds: Double) -> Int32? {
+    func terminate(within seconds: Double) async -> Int32? {
         process.terminate()
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning {
             kill9()
             return nil
@@ -73,13 +76,17 @@ final class Spawned: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// Asks the process to stop (SIGTERM); kills it if it has not after five seconds.
+    /// Asks the process to stop (SIGTERM) and returns; a thread outside the test pool kills it if
+    /// it has not stopped after five seconds (`defer` cannot wait, and must not block the pool).
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill9() }
+        let process = self.process
+        Thread.detachNewThread {
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
     }
 }
 
@@ -219,7 +226,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let path = data + "/journal.sqlite"
         _ = FileManager.default.createFile(atPath: path, contents: Data())
         let refused = try Spawned(binary, ["serve", "--data-dir", data, "--port", "0", "--log-level", "error"])
-        refused.waitForExit()
+        await refused.waitForExit()
         #expect(refused.process.terminationStatus == 1)
         #expect(
             refused.text.contains("journal \(path) is refused") && !refused.text.contains("serving"), "\(refused.text)")
@@ -381,7 +388,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             let settled = try journal.loadSettlement().settlements.map { "\($0.venue)/\($0.fillId)" }
             #expect(Set(executions) == Set(settled) && settled.count == executions.count, "round \(round)")
             // SIGTERM stops it cleanly: exit status 0, promptly.
-            #expect(router.terminate(within: 10) == 0, "round \(round): serve did not exit cleanly on SIGTERM")
+            #expect(await router.terminate(within: 10) == 0, "round \(round): serve did not exit cleanly on SIGTERM")
         }
         // The kills landed mid-flow: some restarts found orders still open, some submissions were cut short.
         #expect(openAtRestart > 0)

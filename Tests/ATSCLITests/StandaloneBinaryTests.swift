@@ -18,36 +18,36 @@ import Testing
 
     /// Runs the binary to its end; its exit status and output.
     static func run(_ arguments: [String], _ alone: (folder: String, binary: URL, environment: [String: String]))
-        throws -> (status: Int32, output: String)
+        async throws -> (status: Int32, output: String)
     {
         let process = try Spawned(alone.binary, arguments, in: alone.folder, environment: alone.environment)
-        process.waitForExit()
+        await process.waitForExit()
         return (process.process.terminationStatus, process.text)
     }
 
-    @Test func demoBookAndConfigRunFromAnEmptyFolderOnTheBuiltInConfiguration() throws {
+    @Test func demoBookAndConfigRunFromAnEmptyFolderOnTheBuiltInConfiguration() async throws {
         let alone = try Self.alone()
         defer { try? FileManager.default.removeItem(atPath: alone.folder) }
-        let demo = try Self.run(["demo"], alone)
+        let demo = try await Self.run(["demo"], alone)
         #expect(demo.status == 0, "\(demo.output.suffix(2_000))")
         #expect(demo.output.contains("configuration: the defaults built into this binary"))
         #expect(demo.output.contains("invariants (tokens conserved per security"))
-        let book = try Self.run(["book", "ACME", "--account", "alice", "--depth", "3"], alone)
+        let book = try await Self.run(["book", "ACME", "--account", "alice", "--depth", "3"], alone)
         #expect(book.status == 0, "\(book.output)")
         #expect(book.output.contains("ACME consolidated book for alice"), "\(book.output)")
-        let show = try Self.run(["config", "show"], alone)
+        let show = try await Self.run(["config", "show"], alone)
         #expect(show.status == 0 && show.output.contains("valid: 5 venues"), "\(show.output)")
         // Written out, the folder's files are used, and a misspelt key in them is refused by name.
-        let written = try Self.run(["config", "init", "."], alone)
+        let written = try await Self.run(["config", "init", "."], alone)
         #expect(written.status == 0 && written.output.contains("wrote ./config.json"), "\(written.output)")
-        #expect(try Self.run(["config", "init", "."], alone).status != 0)  // never over a file
-        let local = try Self.run(["config", "show"], alone)
+        #expect(try await Self.run(["config", "init", "."], alone).status != 0)  // never over a file
+        let local = try await Self.run(["config", "show"], alone)
         #expect(local.output.contains("config.json (from the working directory)"), "\(local.output)")
         let path = alone.folder + "/config.json"
         let text = try String(contentsOfFile: path, encoding: .utf8)
         try text.replacingOccurrences(of: "\"pollIntervalMilliseconds\"", with: "\"pollIntervalMs\"")
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let refused = try Self.run(["serve", "--port", "0"], alone)
+        let refused = try await Self.run(["serve", "--port", "0"], alone)
         #expect(refused.status == 78)  // EX_CONFIG: a configuration error, not a usage error
         #expect(
             refused.output.contains(
@@ -55,10 +55,10 @@ import Testing
             "\(refused.output)")
     }
 
-    @Test func versionNamesTheCommitTheBinaryWasBuiltFrom() throws {
+    @Test func versionNamesTheCommitTheBinaryWasBuiltFrom() async throws {
         let alone = try Self.alone()
         defer { try? FileManager.default.removeItem(atPath: alone.folder) }
-        let version = try Self.run(["--version"], alone)
+        let version = try await Self.run(["--version"], alone)
         #expect(version.status == 0)
         let line = version.output.trimmingCharacters(in: .whitespacesAndNewlines)
         let match = try #require(
@@ -77,20 +77,21 @@ import Testing
         if git.terminationStatus == 0 { #expect(match.1.hasPrefix(head), "\(line) vs HEAD \(head)") }
     }
 
-    @Test func keysAreAddedListedAndRevokedByDigest() throws {
+    @Test func keysAreAddedListedAndRevokedByDigest() async throws {
         let alone = try Self.alone()
         defer { try? FileManager.default.removeItem(atPath: alone.folder) }
         // The built-in configuration is not a file to change.
-        #expect(try Self.run(["keys", "add", "bob"], alone).status == 64)
-        #expect(try Self.run(["config", "init", "."], alone).status == 0)
-        #expect(try Self.run(["keys", "add", "bob"], alone).status == 0)
-        let listed = try Self.run(["keys", "list"], alone).output
+        #expect(try await Self.run(["keys", "add", "bob"], alone).status == 64)
+        #expect(try await Self.run(["config", "init", "."], alone).status == 0)
+        #expect(try await Self.run(["keys", "add", "bob"], alone).status == 0)
+        let listed = try await Self.run(["keys", "list"], alone).output
         let bob = try #require(listed.split(separator: "\n").first { $0.hasPrefix("bob: ") })
         #expect(bob.components(separatedBy: "sha256:").count == 3, "\(bob)")  // the demo key and the new one
-        #expect(try Self.run(["keys", "revoke", "bob", "sha256:c5"], alone).status == 64)  // too short to name one
-        let revoked = try Self.run(["keys", "revoke", "bob", "sha256:c5d400e9faa7"], alone)  // the demo key
+        // A prefix too short to name one key is refused.
+        #expect(try await Self.run(["keys", "revoke", "bob", "sha256:c5"], alone).status == 64)
+        let revoked = try await Self.run(["keys", "revoke", "bob", "sha256:c5d400e9faa7"], alone)  // the demo key
         #expect(revoked.status == 0, "\(revoked.output)")
-        let after = try Self.run(["keys", "list"], alone).output
+        let after = try await Self.run(["keys", "list"], alone).output
         let left = try #require(after.split(separator: "\n").first { $0.hasPrefix("bob: ") })
         #expect(left.components(separatedBy: "sha256:").count == 2 && !left.contains("c5d400e9faa7"), "\(left)")
     }
@@ -99,8 +100,8 @@ import Testing
         let alone = try Self.alone()
         defer { try? FileManager.default.removeItem(atPath: alone.folder) }
         // A key made for alice: shown once, its digest in the folder's config.json, nowhere its text.
-        #expect(try Self.run(["config", "init", "."], alone).status == 0)
-        let made = try Self.run(["keys", "add", "alice"], alone)
+        #expect(try await Self.run(["config", "init", "."], alone).status == 0)
+        let made = try await Self.run(["keys", "add", "alice"], alone)
         #expect(made.status == 0, "\(made.output)")
         let key = try #require(made.output.split(separator: "\n").first { $0.hasPrefix("ak-alice-") }).description
         let config = try String(contentsOfFile: alone.folder + "/config.json", encoding: .utf8)
@@ -133,6 +134,6 @@ import Testing
         #expect((access["time"] as? String)?.hasSuffix("Z") == true && access["level"] as? String == "info")
         #expect(accessLines.contains { $0["message"] as? String == "request" && $0["status"] as? String == "401" })
         #expect(serve.text.contains("\(alone.folder)/data (from the working directory)"), "\(serve.text)")
-        #expect(serve.terminate(within: 10) == 0)
+        #expect(await serve.terminate(within: 10) == 0)
     }
 }

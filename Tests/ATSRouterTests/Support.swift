@@ -115,6 +115,7 @@ struct InProcessRouter {
     ) throws -> InProcessRouter {
         let catalog = try Repository.catalog()
         var configuration = try Repository.configuration(catalog)
+        configuration.routing = LiveRouter.tolerant(configuration.routingSettings)
         configure(&configuration)
         let clock = RunningClock(startingAt: monday)
         var engines: [VenueID: VenueEngine] = [:]
