@@ -5,14 +5,14 @@ import ATSVenues
 import ArgumentParser
 
 /// `ats-router demo`: the main job on the embedded default, start to finish in one process: the
-/// matching engine, the fragmentation across five venues, a trading session through the router's
+/// matching engine, the fragmentation across seven venues, a trading session through the router's
 /// API, settlement of every fill, and the routing analytics report.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the whole product once, in this process, on the embedded venues: route, settle, report.",
         discussion: """
-            The matching engine every venue runs (a continuous book swept, a call auction uncrossed);             one security priced apart on five venues; a trading session through the router's HTTP API             (splits at the best all-in cost, refusals naming their rule, a re-route, a resting bid);             every fill settled under its venue's model, with the ledger invariants checked; and the             routing analytics report written in every format. Uses the configuration in the working             directory, else the built-in one; the same seed prints the same session.
+            The matching engine every venue runs (a continuous book swept, a call auction uncrossed);             one security priced apart on seven venues; a trading session through the router's HTTP API             (splits at the best all-in cost, refusals naming their rule, a re-route, a resting bid);             every fill settled under its venue's model, with the ledger invariants checked; and the             routing analytics report written in every format. Uses the configuration in the working             directory, else the built-in one; the same seed prints the same session.
             """
     )
 
@@ -177,7 +177,7 @@ struct DemoScript {
                 let top = book.topOfBook
                 let fees = venue.fees
                 let rate = BasisPoints(
-                    rawValue: fees.takerBps.rawValue + fees.buyerBps.rawValue + fees.commissionBps.rawValue
+                    rawValue: fees.taker.rawValue + fees.buyerBps.rawValue + fees.commissionBps.rawValue
                         + fees.taxBps.rawValue)
                 let allIn = top.ask.flatMap {
                     try? Money(rawValue: $0.price.rawValue).fee(basisPoints: rate, rounding: .up)

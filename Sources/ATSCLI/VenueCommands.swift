@@ -98,6 +98,11 @@ enum VenueTable {
             if fees.commissionBps.isPositive { feeParts.append("commission \(fees.commissionBps) bp") }
             if fees.taxBps.isPositive { feeParts.append("tax \(fees.taxBps) bp") }
             if fees.fixedPerOrder.isPositive { feeParts.append("\(fees.fixedPerOrder) per order") }
+            if let payment = fees.paidInVenueToken {
+                feeParts.append(
+                    "paid in \(payment.token) at \(payment.discountPercent)% off: taker \(fees.taker) bp, maker \(fees.maker) bp"
+                )
+            }
             let eligibility = venue.eligibility
             var who: [String] = []
             if eligibility.accreditedOnly { who.append("accredited") }
@@ -130,7 +135,7 @@ enum VenueTable {
                     listing.maximumOrderQuantity.description.padding(toLength: 10, withPad: " ", startingAt: 0),
                     listing.minimumOrderValue.description.padding(toLength: 10, withPad: " ", startingAt: 0),
                     (listing.priceBandPercent.description + "%").padding(toLength: 6, withPad: " ", startingAt: 0),
-                    listing.referencePrice.description,
+                    listing.referencePrice.description + (listing.chain.map { "  (on \($0))" } ?? ""),
                 ]
                 lines.append("               " + cells.joined(separator: " "))
             }

@@ -162,6 +162,46 @@ public enum BundledDefaults {
       },
       "tokenStandard": "HTS",
       "chain": "hedera"
+    },
+    {
+      "symbol": "VINE",
+      "name": "Napa Ridge Vineyards Reg A+ shares",
+      "issuer": "Napa Ridge Vineyards Inc.",
+      "identifier": "TKN-VINE-0001",
+      "exemption": "reg_a_tier2",
+      "issuerIsReporting": true,
+      "regulationSCategory": null,
+      "transferRules": {
+        "restrictedCountries": [],
+        "accreditedOnly": false,
+        "qualifiedPurchaserOnly": false,
+        "maximumHolders": null,
+        "minimumHolding": null,
+        "maximumHolding": null,
+        "flowbackEndsOn": null
+      },
+      "tokenStandard": "ERC-3643",
+      "chain": "polygon"
+    },
+    {
+      "symbol": "SOLR",
+      "name": "Sunfield Solar Project LLC units",
+      "issuer": "Sunfield Renewables LLC",
+      "identifier": "TKN-SOLR-0001",
+      "exemption": "reg_d_506c",
+      "issuerIsReporting": false,
+      "regulationSCategory": null,
+      "transferRules": {
+        "restrictedCountries": [],
+        "accreditedOnly": true,
+        "qualifiedPurchaserOnly": false,
+        "maximumHolders": null,
+        "minimumHolding": null,
+        "maximumHolding": null,
+        "flowbackEndsOn": null
+      },
+      "tokenStandard": "ERC-1404",
+      "chain": "avalanche"
     }
   ],
   "accounts": [
@@ -178,7 +218,9 @@ public enum BundledDefaults {
         "texture": "approved",
         "tzero": "approved",
         "openfinance": "approved",
-        "securitize": "approved"
+        "securitize": "approved",
+        "inx": "approved",
+        "rialto": "approved"
       },
       "holdings": [
         {
@@ -202,7 +244,9 @@ public enum BundledDefaults {
           "acquiredOn": "2025-08-11"
         }
       ],
-      "apiKeys": ["sha256:9042cbe4699339573c8a166f7c01c3d97c36183ce3c07b828c5e19c17a4d42e3"],
+      "apiKeys": [
+        "sha256:9042cbe4699339573c8a166f7c01c3d97c36183ce3c07b828c5e19c17a4d42e3"
+      ],
       "cash": [
         {
           "asset": "USD",
@@ -222,6 +266,11 @@ public enum BundledDefaults {
         {
           "asset": "USDC",
           "location": "wallet:plume",
+          "amount": "500000.00"
+        },
+        {
+          "asset": "USD",
+          "location": "custodian:inx",
           "amount": "500000.00"
         }
       ]
@@ -251,7 +300,9 @@ public enum BundledDefaults {
           "acquiredOn": "2026-06-01"
         }
       ],
-      "apiKeys": ["sha256:c5d400e9faa7a415534417c44650e1927e483c30434d79d73797338497565233"],
+      "apiKeys": [
+        "sha256:c5d400e9faa7a415534417c44650e1927e483c30434d79d73797338497565233"
+      ],
       "cash": [
         {
           "asset": "USD",
@@ -277,7 +328,8 @@ public enum BundledDefaults {
       "kyc": {
         "archax": "approved",
         "openfinance": "approved",
-        "securitize": "pending"
+        "securitize": "pending",
+        "rialto": "approved"
       },
       "holdings": [
         {
@@ -291,7 +343,9 @@ public enum BundledDefaults {
           "acquiredOn": "2025-11-03"
         }
       ],
-      "apiKeys": ["sha256:5cebb2fdeba10408d439ba0b9483d459ca6d772144c67dd09e861870b609d081"],
+      "apiKeys": [
+        "sha256:5cebb2fdeba10408d439ba0b9483d459ca6d772144c67dd09e861870b609d081"
+      ],
       "custody": "custodian:archax",
       "cash": [
         {
@@ -323,7 +377,9 @@ public enum BundledDefaults {
       "kyc": {
         "texture": "pending",
         "tzero": "approved",
-        "securitize": "approved"
+        "securitize": "approved",
+        "inx": "approved",
+        "rialto": "approved"
       },
       "holdings": [
         {
@@ -332,7 +388,9 @@ public enum BundledDefaults {
           "acquiredOn": "2026-09-01"
         }
       ],
-      "apiKeys": ["sha256:2e452916d4efc79bc7bd23153b1e5dc345f9092491dcda4d09f214b2775f3e00"],
+      "apiKeys": [
+        "sha256:2e452916d4efc79bc7bd23153b1e5dc345f9092491dcda4d09f214b2775f3e00"
+      ],
       "cash": [
         {
           "asset": "USD",
@@ -368,7 +426,9 @@ public enum BundledDefaults {
       "kyc": {
         "securitize": "approved",
         "texture": "approved",
-        "tzero": "approved"
+        "tzero": "approved",
+        "inx": "approved",
+        "rialto": "approved"
       },
       "holdings": [
         {
@@ -380,9 +440,16 @@ public enum BundledDefaults {
           "symbol": "PEQ",
           "quantity": "100",
           "acquiredOn": "2025-02-14"
+        },
+        {
+          "symbol": "VINE",
+          "quantity": "500",
+          "acquiredOn": "2025-11-03"
         }
       ],
-      "apiKeys": ["sha256:f556a61412c6f852ea59b6983aa6061f21dc3ca69c1839d8ca68ab5d81e64db9"],
+      "apiKeys": [
+        "sha256:f556a61412c6f852ea59b6983aa6061f21dc3ca69c1839d8ca68ab5d81e64db9"
+      ],
       "cash": [
         {
           "asset": "USD",
@@ -403,6 +470,11 @@ public enum BundledDefaults {
           "asset": "USDC",
           "location": "wallet:plume",
           "amount": "5000000.00"
+        },
+        {
+          "asset": "USD",
+          "location": "custodian:inx",
+          "amount": "250000.00"
         }
       ]
     },
@@ -421,7 +493,9 @@ public enum BundledDefaults {
         "archax": "approved"
       },
       "holdings": [],
-      "apiKeys": ["sha256:03fd541facf947a90a183cb5c7da871d61976dfb5fc42844d19239c8c977d5f2"],
+      "apiKeys": [
+        "sha256:03fd541facf947a90a183cb5c7da871d61976dfb5fc42844d19239c8c977d5f2"
+      ],
       "cash": [
         {
           "asset": "USD",
@@ -582,6 +656,140 @@ public enum BundledDefaults {
 
 """#),
         BundledFile(
+            path: "venues/inx.json",
+            text: #"""
+{
+  "id": "inx",
+  "name": "INX",
+  "regulator": "INX Securities, LLC: FINRA member broker-dealer operating an SEC Regulation ATS for security tokens, beside INX's crypto exchange",
+  "jurisdiction": "US",
+  "matching": {
+    "model": "continuous"
+  },
+  "timeZone": "America/New_York",
+  "sessions": [
+    {
+      "name": "TRADING",
+      "start": "08:00",
+      "end": "20:00",
+      "days": [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri"
+      ]
+    }
+  ],
+  "orderTypes": [
+    "limit",
+    "market"
+  ],
+  "timeInForce": [
+    "GTC",
+    "IOC",
+    "FOK"
+  ],
+  "listings": [
+    {
+      "symbol": "ACME",
+      "tickSize": "0.01",
+      "lotSize": "1",
+      "minimumQuantity": "1",
+      "minimumOrderValue": "0",
+      "maximumOrderQuantity": "100000",
+      "priceBandPercent": "10",
+      "referencePrice": "10.00"
+    },
+    {
+      "symbol": "SPCE",
+      "tickSize": "0.001",
+      "lotSize": "1",
+      "minimumQuantity": "1",
+      "minimumOrderValue": "0",
+      "maximumOrderQuantity": "1000000",
+      "priceBandPercent": "20",
+      "referencePrice": "2.405"
+    },
+    {
+      "symbol": "CFX",
+      "tickSize": "0.01",
+      "lotSize": "1",
+      "minimumQuantity": "1",
+      "minimumOrderValue": "0",
+      "maximumOrderQuantity": "2000",
+      "priceBandPercent": "15",
+      "referencePrice": "5.02"
+    }
+  ],
+  "fees": {
+    "takerBps": "40",
+    "makerBps": "20",
+    "buyerBps": "0",
+    "sellerBps": "0",
+    "commissionBps": "0",
+    "taxBps": "0",
+    "fixedPerOrder": "0",
+    "paidInVenueToken": {
+      "token": "INX",
+      "discountPercent": "10"
+    }
+  },
+  "eligibility": {
+    "accreditedOnly": false,
+    "qualifiedPurchaserOnly": false,
+    "professionalOnly": false,
+    "usPersonsMustBeAccredited": false,
+    "nonUSPersonsOnly": false,
+    "kycRequired": true,
+    "allowedCountries": [],
+    "deniedCountries": [
+      "CU",
+      "IR",
+      "KP",
+      "SY",
+      "RU"
+    ]
+  },
+  "settlement": {
+    "model": "custodial_book_entry",
+    "cycle": "T+0"
+  },
+  "chain": "ethereum",
+  "dialect": "inx",
+  "rateLimit": {
+    "requestsPerSecond": 10,
+    "burst": 10,
+    "requestsPerMinute": 100
+  },
+  "simulation": {
+    "seed": 606,
+    "halfSpreadBps": "30",
+    "depthLevels": 6,
+    "ordersPerLevel": 2,
+    "orderSize": "40",
+    "eventsPerStep": 3
+  },
+  "assumptions": [
+    "sessions",
+    "orderTypes",
+    "timeInForce",
+    "listings",
+    "fees.takerBps",
+    "fees.makerBps",
+    "eligibility.deniedCountries",
+    "settlement",
+    "simulation"
+  ],
+  "sources": [
+    "INX API (V1) documentation (stored copy): REST and WebSocket; every request signed with the client's RSA key over a nonce, a timestamp, the API key id and the request; 10 requests a second and 100 a minute; 5 WebSocket subscriptions",
+    "inx.co FAQ: trading only to and from whitelisted wallets; USD and USDC; fees discounted by at least 10 % when paid in the INX token; the INX token is ERC-1404",
+    "Reuters via nasdaq.com, 2020-10-27: INX agreed to acquire Openfinance Securities and its ATS business (modelled here as separate venues, as the background articles name them)"
+  ]
+}
+
+"""#),
+        BundledFile(
             path: "venues/openfinance.json",
             text: #"""
 {
@@ -690,6 +898,147 @@ public enum BundledDefaults {
   "sources": [
     "openfinance.io FAQ (no accreditation needed to open an account; US accredited and non-US investors trade; buyer 2.5%, seller 1.5%; market, limit, stop orders)",
     "secondary reports of wallet-to-wallet settlement within 30 minutes, up to 24 hours"
+  ]
+}
+
+"""#),
+        BundledFile(
+            path: "venues/rialto.json",
+            text: #"""
+{
+  "id": "rialto",
+  "name": "Rialto Markets",
+  "regulator": "Rialto Markets, LLC: FINRA member broker-dealer (since 2017) operating an SEC Regulation ATS for digital securities and private placements",
+  "jurisdiction": "US",
+  "matching": {
+    "model": "continuous"
+  },
+  "timeZone": "America/New_York",
+  "sessions": [
+    {
+      "name": "REGULAR",
+      "start": "09:00",
+      "end": "17:00",
+      "days": [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri"
+      ]
+    }
+  ],
+  "orderTypes": [
+    "limit"
+  ],
+  "timeInForce": [
+    "DAY",
+    "GTC",
+    "IOC"
+  ],
+  "listings": [
+    {
+      "symbol": "ACME",
+      "tickSize": "0.01",
+      "lotSize": "1",
+      "minimumQuantity": "1",
+      "minimumOrderValue": "0",
+      "maximumOrderQuantity": "50000",
+      "priceBandPercent": "10",
+      "referencePrice": "10.01"
+    },
+    {
+      "symbol": "BLDG",
+      "tickSize": "0.01",
+      "lotSize": "1",
+      "minimumQuantity": "1",
+      "minimumOrderValue": "250",
+      "maximumOrderQuantity": "50000",
+      "priceBandPercent": "10",
+      "referencePrice": "51.95"
+    },
+    {
+      "symbol": "VINE",
+      "tickSize": "0.05",
+      "lotSize": "5",
+      "minimumQuantity": "5",
+      "minimumOrderValue": "0",
+      "maximumOrderQuantity": "20000",
+      "priceBandPercent": "20",
+      "referencePrice": "12.50",
+      "chain": "polygon"
+    },
+    {
+      "symbol": "SOLR",
+      "tickSize": "0.01",
+      "lotSize": "1",
+      "minimumQuantity": "1",
+      "minimumOrderValue": "0",
+      "maximumOrderQuantity": "10000",
+      "priceBandPercent": "15",
+      "referencePrice": "50.00",
+      "chain": "avalanche"
+    }
+  ],
+  "fees": {
+    "takerBps": "0",
+    "makerBps": "0",
+    "buyerBps": "75",
+    "sellerBps": "75",
+    "commissionBps": "0",
+    "taxBps": "0",
+    "fixedPerOrder": "5.00"
+  },
+  "eligibility": {
+    "accreditedOnly": false,
+    "qualifiedPurchaserOnly": false,
+    "professionalOnly": false,
+    "usPersonsMustBeAccredited": false,
+    "nonUSPersonsOnly": false,
+    "kycRequired": true,
+    "allowedCountries": [
+      "US",
+      "CA",
+      "GB"
+    ],
+    "deniedCountries": []
+  },
+  "settlement": {
+    "model": "four_step",
+    "cycle": "T+1",
+    "deadlineHours": 48
+  },
+  "chain": "ethereum",
+  "dialect": "rialto",
+  "rateLimit": {
+    "requestsPerSecond": 20,
+    "burst": 40
+  },
+  "simulation": {
+    "seed": 707,
+    "halfSpreadBps": "45",
+    "depthLevels": 5,
+    "ordersPerLevel": 2,
+    "orderSize": "30",
+    "eventsPerStep": 2
+  },
+  "assumptions": [
+    "matching",
+    "sessions",
+    "orderTypes",
+    "timeInForce",
+    "listings",
+    "fees",
+    "eligibility",
+    "settlement",
+    "dialect",
+    "rateLimit",
+    "simulation"
+  ],
+  "sources": [
+    "FINRA BrokerCheck: Rialto Markets, LLC, a member since 2017",
+    "Background articles: an ATS for digital securities and private placements, multi-chain, where the issuer chooses the chain; it runs primary offerings beside secondary trading",
+    "No public trading API was found: the rialto dialect (HTTP Basic, /api/v2, money as {amount, currency}) is this project's design"
   ]
 }
 

@@ -1,3 +1,4 @@
+import ATSVenues
 import Foundation
 import NIOHTTP1
 
@@ -14,9 +15,11 @@ public struct VenueCredentials: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "key \(keyID), secret (\(secret.count) characters, not shown)" }
 
-    /// The embedded venue mocks' credentials: `<venue>-demo` / `<venue>-demo-secret`.
+    /// The embedded venue mocks' credentials: `<venue>-demo` / `<venue>-demo-secret`; at INX,
+    /// which checks RSA signatures, the secret is the demo private key (``InxSigning``).
     public static func demo(for venue: String) -> VenueCredentials {
-        VenueCredentials(keyID: "\(venue)-demo", secret: "\(venue)-demo-secret")
+        VenueCredentials(
+            keyID: "\(venue)-demo", secret: venue == "inx" ? InxSigning.demoPrivateKeyPEM : "\(venue)-demo-secret")
     }
 }
 

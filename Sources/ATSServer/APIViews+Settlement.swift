@@ -75,9 +75,12 @@ extension APIViews {
             guard !lots.isEmpty || !here.isEmpty else { continue }
             var sellable: [String: String] = [:]
             for venue in catalog.venues(listing: security.symbol) {
-                let free = book.ledger.balance(holder, .token(security.symbol), at: venue.tokenLocation).available
+                let free = book.ledger.balance(
+                    holder, .token(security.symbol), at: venue.tokenLocation(security.symbol)
+                ).available
                 sellable[venue.id.rawValue] =
-                    Quantity(rawValue: max(0, free - reservedAt(security.symbol, venue.tokenLocation))).description
+                    Quantity(rawValue: max(0, free - reservedAt(security.symbol, venue.tokenLocation(security.symbol))))
+                    .description
             }
             securities.append(
                 SecurityPositionView(

@@ -129,12 +129,12 @@ struct OrderRequestParser: Sendable {
         let quantity = try decimal(body, "quantity", Quantity.self, required: true)!
         guard quantity.isPositive else { throw .invalid("quantity", "must be greater than zero") }
         // Only places tokens can be: where a venue settles, a chain a security is issued on, the account's custody.
-        var known = Set(catalog.venues.map(\.tokenLocation))
+        var known = Set(catalog.venues.map { $0.tokenLocation(symbol) })
         for listed in configuration.securities { known.insert(.wallet(chain: listed.chain)) }
         known.insert(account.designatedCustody(of: security))
         func location(_ field: String, _ text: String) throws(APIError) -> CustodyLocation {
             if let location = CustodyLocation(text), known.contains(location) { return location }
-            if let venue = catalog.venue(try? VenueID(text.lowercased())) { return venue.tokenLocation }
+            if let venue = catalog.venue(try? VenueID(text.lowercased())) { return venue.tokenLocation(symbol) }
             let choices =
                 "a venue id or one of the known locations \(known.map(\.description).sorted().joined(separator: ", "))"
             // Well formed (a venue id, wallet:<chain>, custodian:<venue>) but nowhere this router knows: 422.

@@ -23,7 +23,8 @@ extension SettlementBook {
             account: execution.account, counterparty: .counterparty(venue.id), symbol: execution.symbol,
             side: execution.side,
             quantity: execution.quantity, price: execution.price, notional: notional, fee: execution.fee,
-            model: venue.settlement.model, cycle: venue.settlement.cycle, tokenLocation: venue.tokenLocation,
+            model: venue.settlement.model, cycle: venue.settlement.cycle,
+            tokenLocation: venue.tokenLocation(execution.symbol),
             cashAsset: cash.asset, cashLocation: cash.location, status: .pending, tradedAt: execution.at,
             dueAt: execution.at,
             simulationKey:

@@ -39,7 +39,7 @@ extension SettlementBook {
                     LedgerEntry(
                         at: now, asset: .token(listing.symbol), amount: settings.counterpartyInventory.rawValue,
                         from: nil,
-                        to: LedgerAccount(street, venue.tokenLocation), reference: reference))
+                        to: LedgerAccount(street, venue.tokenLocation(listing.symbol)), reference: reference))
                 report(
                     TransferAgentReport(
                         at: now, symbol: listing.symbol, from: nil, to: street,

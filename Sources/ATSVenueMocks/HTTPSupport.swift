@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSVenues
 import Foundation
 import Hummingbird
 
@@ -6,15 +7,21 @@ import Hummingbird
 public struct MockCredentials: Sendable, Hashable {
     public var keyID: String
     public var secret: String
+    /// The public key requests are signed with, for a venue that checks signatures (INX).
+    public var publicKeyPEM: String?
 
-    public init(keyID: String, secret: String) {
+    public init(keyID: String, secret: String, publicKeyPEM: String? = nil) {
         self.keyID = keyID
         self.secret = secret
+        self.publicKeyPEM = publicKeyPEM
     }
 
-    /// The default demo credentials for a venue: `<id>-demo` / `<id>-demo-secret`.
+    /// The default demo credentials for a venue: `<id>-demo` / `<id>-demo-secret` (also the
+    /// `/_mock` admin secret), and for INX the demo public key of ``InxSigning``.
     public static func demo(for venue: VenueID) -> MockCredentials {
-        MockCredentials(keyID: "\(venue)-demo", secret: "\(venue)-demo-secret")
+        MockCredentials(
+            keyID: "\(venue)-demo", secret: "\(venue)-demo-secret",
+            publicKeyPEM: venue.rawValue == "inx" ? InxSigning.demoPublicKeyPEM : nil)
     }
 }
 
@@ -61,13 +68,21 @@ let maximumBodyBytes = 64 * 1024
 
 /// Reads a JSON body as `T`; anything wrong becomes a `bad_request` naming the field.
 func decodeBody<T: Decodable>(_ request: Request, as type: T.Type) async throws(VenueError) -> T {
-    let buffer: ByteBuffer
+    try decodeJSON(try await rawBody(request), as: type)
+}
+
+/// The request's body bytes, at most ``maximumBodyBytes``.
+func rawBody(_ request: Request) async throws(VenueError) -> [UInt8] {
     do {
-        buffer = try await request.body.collect(upTo: maximumBodyBytes)
+        return Array(try await request.body.collect(upTo: maximumBodyBytes).readableBytesView)
     } catch {
         throw VenueError(.badRequest, code: "body_too_large", "the request body exceeds \(maximumBodyBytes) bytes")
     }
-    let data = Data(buffer.readableBytesView)
+}
+
+/// Reads JSON `bytes` as `T`; anything wrong becomes a `bad_request` naming the field.
+func decodeJSON<T: Decodable>(_ bytes: [UInt8], as type: T.Type) throws(VenueError) -> T {
+    let data = Data(bytes)
     do {
         return try JSONDecoder().decode(T.self, from: data)
     } catch let error as DecodingError {

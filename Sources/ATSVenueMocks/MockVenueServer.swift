@@ -25,6 +25,8 @@ public enum MockVenueServer {
         case .securitize: render = SecuritizeDialect.render
         case .texture: render = TextureDialect.render
         case .openfinance: render = OpenfinanceDialect.render
+        case .inx: render = InxDialect.render
+        case .rialto: render = RialtoDialect.render
         }
         // Unknown paths and anything the framework refuses answer in the venue's own error shape.
         router.add(middleware: DialectErrorMiddleware(render: render))
@@ -35,6 +37,8 @@ public enum MockVenueServer {
         case .securitize: SecuritizeDialect.install(on: router, context)
         case .texture: TextureDialect.install(on: router, context)
         case .openfinance: OpenfinanceDialect.install(on: router, context)
+        case .inx: InxDialect.install(on: router, context)
+        case .rialto: RialtoDialect.install(on: router, context)
         }
         let venue = engine.definition
         router.get("/health") { _, _ in

@@ -86,10 +86,10 @@ struct LoadBench: AsyncParsableCommand {
             _ = try await started.recover()
             let alice = try AccountID("alice")
             let acme = try Symbol("ACME")
-            for venue in catalog.venues(listing: acme) where venue.tokenLocation != .wallet(chain: "ethereum") {
+            for venue in catalog.venues(listing: acme) where venue.tokenLocation(acme) != .wallet(chain: "ethereum") {
                 _ = try started.router.settlement.requestTransfer(
                     account: alice, symbol: acme, quantity: try Quantity("300000"),
-                    from: .wallet(chain: "ethereum"), to: venue.tokenLocation)
+                    from: .wallet(chain: "ethereum"), to: venue.tokenLocation(acme))
             }
             try started.router.settlement.advance(to: started.clock.now().adding(seconds: 3 * 3_600))
             runtime = started

@@ -186,7 +186,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         }
     }
 
-    /// The five venues served by `venue serve all` in a process of their own (so they outlive a
+    /// The seven venues served by `venue serve all` in a process of their own (so they outlive a
     /// killed router), and a `config.json` in `folder` placing them there.
     static func externalVenues(_ binary: URL, folder: String) async throws -> (
         process: Spawned, urls: [String: String], config: String
@@ -199,7 +199,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             ])
         do {
             var urls: [String: String] = [:]
-            for line in try await venues.lines(containing: "serving on http://", count: 5) {
+            for line in try await venues.lines(containing: "serving on http://", count: 7) {
                 urls[String(line.split(separator: " ")[0])] = String(line[line.range(of: "http://")!.lowerBound...])
             }
             var config =
@@ -243,7 +243,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let binary = try Self.executable()
         let folder = NSTemporaryDirectory() + "ats-crash-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        // The five venues in their own process, on the simulated session clock.
+        // The seven venues in their own process, on the simulated session clock.
         let (venues, urls, configPath) = try await Self.externalVenues(binary, folder: folder)
         defer { venues.stop() }
 

@@ -64,8 +64,8 @@ struct DemoTests {
         let folder = NSTemporaryDirectory() + "ats-demo-test-" + UUID().uuidString
         let lines = try await output(seed: 7, dataDirectory: folder)
         let text = lines.joined(separator: "\n")
-        #expect(text.contains("alice buys 2925 ACME, IOC, limit 10.11: order 1 filled"))
-        #expect(text.contains("    plan: securitize 725, tzero 2200"))
+        #expect(text.contains("alice buys 3360 ACME, IOC, limit 10.10: order 1 filled"))
+        #expect(text.contains("    plan: inx 360, securitize 800, tzero 2200"))
         #expect(text.contains("bob buys 10 ACME: order 2 rejected\n    refused: kyc_not_approved"))
         #expect(text.contains("refused: holding_period_not_elapsed"))
         #expect(text.contains("refused: country_restricted"))
@@ -149,9 +149,13 @@ struct VenueCommandTests {
         let data = try JSONEncoder().encode(catalog.venues)
         let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(
-            array.compactMap { $0["id"] as? String } == ["archax", "openfinance", "securitize", "texture", "tzero"])
+            array.compactMap { $0["id"] as? String } == [
+                "archax", "inx", "openfinance", "rialto", "securitize", "texture", "tzero",
+            ])
         let table = VenueTable.render(catalog.venues)
-        for id in ["archax", "openfinance", "securitize", "texture", "tzero"] { #expect(table.contains("\(id)  ")) }
+        for id in ["archax", "inx", "openfinance", "rialto", "securitize", "texture", "tzero"] {
+            #expect(table.contains("\(id)  "))
+        }
         #expect(table.contains("PRE 07:00–09:30"))
     }
 

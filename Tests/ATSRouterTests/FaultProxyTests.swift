@@ -63,16 +63,18 @@ import Testing
         var counts = Counts()
         var random = SplitMix64(seed: 2026_11_30)
 
-        /// A burst of concurrent buys, some only at tZERO; returns the parents as they came back.
+        /// A burst of concurrent buys: half only at tZERO, a quarter anywhere but tZERO (filled while
+        /// tZERO is broken), a quarter anywhere; returns the parents as they came back.
         func burst(_ size: Int) async -> [ParentOrder] {
             var requests: [ParentOrderRequest] = []
             for index in 0..<size {
                 let include: Set<VenueID> = index % 2 == 0 ? [Self.tzero] : []
+                let exclude: Set<VenueID> = index % 4 == 1 ? [Self.tzero] : []
                 requests.append(
                     ParentOrderRequest(
                         account: Self.accounts[random.below(Self.accounts.count)], symbol: Self.acme, side: .buy,
                         quantity: Quantity(rawValue: Int64(1 + random.below(5)) * Quantity.unit),
-                        timeInForce: .ioc, includeVenues: include))
+                        timeInForce: .ioc, includeVenues: include, excludeVenues: exclude))
             }
             counts.orders += size
             return await withTaskGroup(of: ParentOrder.self) { group in

@@ -6,7 +6,7 @@ import ATSVenueMocks
 import ATSVenues
 import Testing
 
-/// The order manager against the five venues in this process (``InProcessRouter``); a venue
+/// The order manager against the seven venues in this process (``InProcessRouter``); a venue
 /// failing over HTTP runs against the mocks over sockets (``LiveRouter``).
 @Suite(.serialized) struct RouterFlowTests {
     let alice = try! AccountID("alice")

@@ -156,8 +156,9 @@ import Testing
         var spendable: [VenueID: Money] = [:]
         for venue in catalog.venues {
             let tokens =
-                tokensAt[venue.tokenLocation] ?? Quantity(rawValue: quantity.rawValue * Int64(random.below(6)) / 2)
-            tokensAt[venue.tokenLocation] = tokens
+                tokensAt[venue.tokenLocation(symbol)]
+                ?? Quantity(rawValue: quantity.rawValue * Int64(random.below(6)) / 2)
+            tokensAt[venue.tokenLocation(symbol)] = tokens
             let key = "\(venue.cashLeg.asset.rawValue)@\(venue.cashLeg.location)"
             let reference = venue.listing(symbol)?.referencePrice ?? Price(rawValue: 10 * Price.unit)
             let cash =
@@ -250,7 +251,7 @@ import Testing
         for (offset, child) in children.enumerated() {
             let venue = catalog.venue(child.venue)!
             if child.clientKey != "t-p\(parent.id)-c\(first + offset + 1)" { found.append("key \(child.clientKey)") }
-            let location = parent.side == .sell ? venue.tokenLocation : venue.cashLeg.location
+            let location = parent.side == .sell ? venue.tokenLocation(parent.symbol) : venue.cashLeg.location
             let expected = checks.childRefusal(
                 parent, venue: venue, quantity: child.quantity, limit: child.limitPrice, tif: child.timeInForce,
                 planned: plannedAt[location, default: 0], positions: input.positions, now: input.now)

@@ -101,7 +101,7 @@ struct LiveRouter {
     }
 }
 
-/// The router and the five venues in this process, through ``InProcessVenueAdapter``: the same
+/// The router and the seven venues in this process, through ``InProcessVenueAdapter``: the same
 /// engines, books, rules, idempotent keys and fees as ``LiveRouter``, without a socket. Router
 /// flows run here; where the network is the point (dialects, timeouts, HTTP faults, a restart
 /// against venues that stay up) tests use ``LiveRouter``.

@@ -23,7 +23,7 @@ import Testing
             }
             let health = try await client.call(.get, "/health", key: nil)
             #expect(health.status == 200 && health.object["status"] as? String == "ok")
-            #expect(health.object["venues"] as? Int == 5)
+            #expect(health.object["venues"] as? Int == 7)
             let missing = try await client.call(.get, "/v2/nothing")
             #expect(missing.status == 404 && missing.errorCode == "not_found")
         }
@@ -40,7 +40,10 @@ import Testing
             let before = try await position("ACME")
             #expect(
                 before["quantity"] as? String == "700" && before["designatedCustody"] as? String == "wallet:ethereum")
-            #expect((before["sellableAt"] as? [String: String]) == ["securitize": "700", "texture": "0", "tzero": "0"])
+            // Where ACME settles in her wallet on Ethereum (Securitize, Rialto) all 700; custodians and Plume none yet.
+            #expect(
+                (before["sellableAt"] as? [String: String])
+                    == ["inx": "0", "rialto": "700", "securitize": "700", "texture": "0", "tzero": "0"])
             // A buy: one settlement per fill, each under its venue's model; what settled at once is on the cap table.
             let bought = try await client.call(
                 .post, "/v1/orders?wait=10",
@@ -238,14 +241,17 @@ import Testing
             #expect(book.status == 200 && book.object["account"] as? String == "alice")
             #expect(
                 (book.object["venues"] as? [[String: Any]])?.map { $0["venue"] as? String } == [
-                    "securitize", "texture", "tzero",
+                    "inx", "rialto", "securitize", "texture", "tzero",
                 ])
             #expect(try await client.call(.get, "/v1/book/NOPE").errorCode == "unknown_symbol")
             #expect(try await client.call(.get, "/v1/book/ACME?depth=0").errorField == "depth")
             #expect(try await client.call(.get, "/v1/book/ACME?side=up").errorField == "side")
             let venues = try await client.call(.get, "/v1/venues")
             let list = try #require(venues.object["venues"] as? [[String: Any]])
-            #expect(list.map { $0["id"] as? String } == ["archax", "openfinance", "securitize", "texture", "tzero"])
+            #expect(
+                list.map { $0["id"] as? String } == [
+                    "archax", "inx", "openfinance", "rialto", "securitize", "texture", "tzero",
+                ])
             #expect(list.allSatisfy { $0["healthy"] as? Bool == true && !(($0["listings"] as? [Any]) ?? []).isEmpty })
             _ = try await client.call(
                 .post, "/v1/orders", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"10"}"#)

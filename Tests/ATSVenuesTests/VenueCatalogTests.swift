@@ -6,17 +6,28 @@ import Testing
 
 @Suite("Venue definitions, securities and accounts")
 struct VenueCatalogTests {
-    @Test("the repository's five venues load, each with its own dialect and its assumptions marked")
+    @Test("the repository's seven venues load, each with its own dialect and its assumptions marked")
     func loadsRepositoryVenues() throws {
         let catalog = try Repository.catalog()
-        #expect(catalog.venues.map(\.id.rawValue) == ["archax", "openfinance", "securitize", "texture", "tzero"])
-        #expect(Set(catalog.venues.map(\.dialect)).count == 5)
+        #expect(
+            catalog.venues.map(\.id.rawValue) == [
+                "archax", "inx", "openfinance", "rialto", "securitize", "texture", "tzero",
+            ])
+        #expect(Set(catalog.venues.map(\.dialect)).count == 7)
         for venue in catalog.venues {
             #expect(!venue.assumptions.isEmpty, "\(venue.id) marks no assumption")
             #expect(!venue.sources.isEmpty, "\(venue.id) cites no source")
         }
         let texture = try #require(catalog.venue(try VenueID("texture")))
         #expect(texture.matching.model == .callAuction)
+        // Rialto settles each listing on the chain its issuer chose; INX in its own custody.
+        let rialto = try #require(catalog.venue(try VenueID("rialto")))
+        #expect(rialto.tokenLocation(try Symbol("VINE")) == .wallet(chain: "polygon"))
+        #expect(rialto.tokenLocation(try Symbol("SOLR")) == .wallet(chain: "avalanche"))
+        #expect(rialto.tokenLocation(try Symbol("ACME")) == .wallet(chain: "ethereum"))
+        let inx = try #require(catalog.venue(try VenueID("inx")))
+        #expect(inx.tokenLocation(try Symbol("ACME")) == .custodian(inx.id))
+        #expect(inx.rateLimit.requestsPerMinute == 100)
         let tzero = try #require(catalog.venue(try VenueID("tzero")))
         #expect(tzero.sessions.map(\.name) == ["PRE", "CORE", "POST"])
         #expect(tzero.timeInForce == [.day, .gtc, .gtd])
@@ -142,6 +153,20 @@ struct VenueCatalogTests {
                 "wrong type"
             ),
             ("\"orderTypes\": [\n    \"limit\"\n  ]", "\"orderTypes\": [\"iceberg\"]", "orderTypes[0]", "iceberg"),
+            // The per-minute limit, the venue-token discount and a listing's chain (INX, Rialto).
+            (
+                "\"burst\": 40", "\"burst\": 40, \"requestsPerMinute\": 0", "rateLimit.requestsPerMinute",
+                "at least 1"
+            ),
+            (
+                "\"fixedPerOrder\": \"0\"",
+                "\"fixedPerOrder\": \"0\", \"paidInVenueToken\": {\"token\": \"T\", \"discountPercent\": \"100\"}",
+                "fees.paidInVenueToken.discountPercent", "below 100"
+            ),
+            (
+                "\"referencePrice\": \"10.02\"", "\"referencePrice\": \"10.02\", \"chain\": \"\"", "listings[0].chain",
+                "empty"
+            ),
         ])
     func brokenVenueFile(original: String, replacement: String, key: String, reason: String) throws {
         let text = try venueText()

@@ -20,6 +20,9 @@ public enum VenueAdapters {
             return OpenfinanceAdapter(http: http(OpenfinanceAdapter.errorShape), credentials: credentials)
         case .securitize: return SecuritizeAdapter(http: http(SecuritizeAdapter.errorShape), credentials: credentials)
         case .texture: return TextureAdapter(http: http(TextureAdapter.errorShape), credentials: credentials)
+        case .inx:
+            return InxAdapter(http: http(InxAdapter.errorShape), credentials: credentials, rateLimit: venue.rateLimit)
+        case .rialto: return RialtoAdapter(http: http(RialtoAdapter.errorShape), credentials: credentials)
         }
     }
 }

@@ -124,10 +124,13 @@ public struct VenueHTTP: Sendable {
         }
     }
 
-    /// Decodes a reply; a reply that does not decode is a retryable `malformed_reply`.
-    public func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String) throws -> T {
+    /// Decodes a reply (snake_case keys as camelCase properties when `snakeCase`); a reply that
+    /// does not decode is a retryable `malformed_reply`.
+    public func decode<T: Decodable>(_ type: T.Type, _ data: Data, what: String, snakeCase: Bool = false) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            let decoder = JSONDecoder()
+            if snakeCase { decoder.keyDecodingStrategy = .convertFromSnakeCase }
+            return try decoder.decode(type, from: data)
         } catch {
             throw VenueFailure(
                 venue: venue, kind: .retryable, code: "malformed_reply",

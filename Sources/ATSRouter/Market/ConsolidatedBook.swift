@@ -47,7 +47,7 @@ extension VenueDefinition {
     /// The proportional fee a taker on `side` pays here, in basis points.
     public func takerFee(for side: Side) -> BasisPoints {
         BasisPoints(
-            rawValue: fees.takerBps.rawValue + (side == .buy ? fees.buyerBps.rawValue : fees.sellerBps.rawValue)
+            rawValue: fees.taker.rawValue + (side == .buy ? fees.buyerBps.rawValue : fees.sellerBps.rawValue)
                 + fees.commissionBps.rawValue + fees.taxBps.rawValue)
     }
 
@@ -56,7 +56,7 @@ extension VenueDefinition {
     /// the fixed fee. What a working buy child promises of the account's cash.
     public func greatestBuyCost(_ quantity: Quantity, at limit: Price) -> Money {
         let rate =
-            max(fees.takerBps.rawValue, fees.makerBps.rawValue) + fees.buyerBps.rawValue + fees.commissionBps.rawValue
+            max(fees.taker.rawValue, fees.maker.rawValue) + fees.buyerBps.rawValue + fees.commissionBps.rawValue
             + fees.taxBps.rawValue
         let notional = Int128(limit.rawValue) * Int128(quantity.rawValue)
         let withFee = notional * Int128(10_000 * BasisPoints.unit + rate)

@@ -56,7 +56,7 @@ extension SettlementDesk {
             var spendable: [VenueID: Money] = [:]
             for venue in catalog.venues {
                 sellable[venue.id] = Quantity(
-                    rawValue: state.unpromised(account.id, .token(symbol), at: venue.tokenLocation))
+                    rawValue: state.unpromised(account.id, .token(symbol), at: venue.tokenLocation(symbol)))
                 spendable[venue.id] = Money(
                     rawValue: state.unpromised(account.id, .cash(venue.cashLeg.asset), at: venue.cashLeg.location))
             }

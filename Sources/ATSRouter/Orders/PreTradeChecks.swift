@@ -139,12 +139,12 @@ public struct PreTradeChecks: Sendable {
     /// free where the venue settles.
     func positionRefusal(_ positions: AccountPositions, at venue: VenueDefinition, wanted: Quantity? = nil) -> Rejection
     {
-        let elsewhere = positions.freeHoldings.filter { $0.location != venue.tokenLocation }
+        let elsewhere = positions.freeHoldings.filter { $0.location != venue.tokenLocation(positions.symbol) }
             .map { $0.location == .transit ? "\($0.quantity) in transit" : "\($0.quantity) at \($0.location)" }.joined(
                 separator: ", ")
         return Rejection(
             .positionNotAtVenue,
-            "\(venue.name) settles at \(venue.tokenLocation), where \(positions.account.id) has "
+            "\(venue.name) settles at \(venue.tokenLocation(positions.symbol)), where \(positions.account.id) has "
                 + "\(positions.sellable(at: venue.id)) \(positions.symbol) free to sell"
                 + (wanted.map { " (this child needs \($0))" } ?? "")
                 + (elsewhere.isEmpty

@@ -124,7 +124,7 @@ public struct RoutingStep: Sendable {
                 quantity: allocation.quantity,
                 limitPrice: allocation.worstPrice, timeInForce: tif, purpose: .take, decision: decision,
                 createdAt: input.now)
-            let location = parent.side == .sell ? venue.tokenLocation : venue.cashLeg.location
+            let location = parent.side == .sell ? venue.tokenLocation(parent.symbol) : venue.cashLeg.location
             if let refusal = checks.childRefusal(
                 parent, venue: venue, quantity: allocation.quantity, limit: allocation.worstPrice, tif: tif,
                 planned: plannedAt[location, default: 0], positions: input.positions, now: input.now)

@@ -206,7 +206,12 @@ public final class SettlementDesk: Sendable {
     private func apply(_ reservations: [ReservationChange], to state: inout State) {
         for reservation in reservations {
             guard let venue = catalog.venue(reservation.venue) else { continue }
-            let location = reservation.asset.isToken ? venue.tokenLocation : venue.cashLeg.location
+            let location: CustodyLocation
+            if case .token(let symbol) = reservation.asset {
+                location = venue.tokenLocation(symbol)
+            } else {
+                location = venue.cashLeg.location
+            }
             let key = Reservation(account: reservation.account, asset: reservation.asset, location: location)
             state.reserved[key, default: 0] += reservation.amount
             if state.reserved[key] == 0 { state.reserved[key] = nil }
@@ -335,7 +340,7 @@ public final class SettlementDesk: Sendable {
     /// What `account` can sell of `symbol` at `venue` now: its free tokens where the venue
     /// settles, less what its working sell orders settling there already promise.
     public func sellable(_ account: AccountID, _ symbol: Symbol, at venue: VenueDefinition) -> Quantity {
-        state.withLock { Quantity(rawValue: $0.unpromised(account, .token(symbol), at: venue.tokenLocation)) }
+        state.withLock { Quantity(rawValue: $0.unpromised(account, .token(symbol), at: venue.tokenLocation(symbol))) }
     }
 
     /// What `account` can spend at `venue` now: its free cash in the venue's settlement asset where

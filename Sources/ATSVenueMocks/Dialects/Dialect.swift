@@ -45,12 +45,12 @@ struct DepthView {
     }
 }
 
-/// Query parameter `levels`, 1...100, default 10.
-func levelsParameter(_ request: Request) throws(VenueError) -> Int {
-    guard let text = request.uri.queryParameters.get("levels") else { return 10 }
+/// Query parameter `levels` (or the dialect's name for it), 1...100, default 10.
+func levelsParameter(_ request: Request, name: String = "levels") throws(VenueError) -> Int {
+    guard let text = request.uri.queryParameters.get(name) else { return 10 }
     guard let levels = Int(text), (1...100).contains(levels) else {
         throw VenueError(
-            .badRequest, code: "invalid_field", field: "levels", "levels must be a whole number from 1 to 100")
+            .badRequest, code: "invalid_field", field: name, "\(name) must be a whole number from 1 to 100")
     }
     return levels
 }

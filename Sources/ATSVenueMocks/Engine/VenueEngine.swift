@@ -413,7 +413,7 @@ public actor VenueEngine {
         -> (fee: Money, commission: Money, tax: Money)
     {
         let fees = definition.fees
-        let liquidityRate = liquidity == .maker ? fees.makerBps : fees.takerBps
+        let liquidityRate = liquidity == .maker ? fees.maker : fees.taker
         let sideRate = side == .buy ? fees.buyerBps : fees.sellerBps
         let rate = BasisPoints(rawValue: liquidityRate.rawValue + sideRate.rawValue)
         var fee = (try? notional.fee(basisPoints: rate, rounding: .halfEven)) ?? .zero

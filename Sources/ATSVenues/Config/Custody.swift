@@ -82,11 +82,15 @@ public enum CashAsset: String, Sendable, Hashable, Comparable, Codable, CaseIter
 }
 
 extension VenueDefinition {
-    /// Where a trade's tokens settle at this venue: the venue custodian's books for a custodial
-    /// venue, otherwise the investor's own wallet on the venue's chain.
-    public var tokenLocation: CustodyLocation {
-        settlement.model == .custodialBookEntry ? .custodian(id) : .wallet(chain: chain)
+    /// Where a trade in `symbol` settles its tokens at this venue: the venue custodian's books for
+    /// a custodial venue, otherwise the investor's own wallet on the listing's chain (the chain its
+    /// issuer chose, at a multi-chain venue such as Rialto) or the venue's.
+    public func tokenLocation(_ symbol: Symbol) -> CustodyLocation {
+        settlement.model == .custodialBookEntry ? .custodian(id) : .wallet(chain: chain(of: symbol))
     }
+
+    /// The chain `symbol`'s tokens settle on here: the listing's own, else the venue's.
+    public func chain(of symbol: Symbol) -> String { listing(symbol)?.chain ?? chain }
 
     /// The cash leg's asset and where it is paid from or to: the stablecoin on chain for three-step
     /// DvP, dollars at the custodian for book entry, dollars by bank wire between the parties for four-step.

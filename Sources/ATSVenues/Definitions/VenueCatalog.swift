@@ -158,6 +158,7 @@ extension VenueDefinition {
                     "\(key).referencePrice",
                     "\(listing.referencePrice) must be positive and on the tick grid \(listing.tickSize)")
             }
+            if let chain = listing.chain, chain.isEmpty { throw fail("\(key).chain", "is empty") }
             guard simulation.orderSize.isMultiple(of: listing.lotSize) else {
                 throw fail(
                     "simulation.orderSize",
@@ -179,6 +180,14 @@ extension VenueDefinition {
         }
         guard rateLimit.requestsPerSecond > 0 else { throw fail("rateLimit.requestsPerSecond", "must be positive") }
         guard rateLimit.burst >= 1 else { throw fail("rateLimit.burst", "must be at least 1") }
+        if let perMinute = rateLimit.requestsPerMinute, perMinute < 1 {
+            throw fail("rateLimit.requestsPerMinute", "must be at least 1")
+        }
+        if let payment = fees.paidInVenueToken {
+            guard payment.discountPercent.isPositive,
+                payment.discountPercent < BasisPoints(rawValue: 100 * BasisPoints.unit)
+            else { throw fail("fees.paidInVenueToken.discountPercent", "must be above 0 and below 100") }
+        }
         guard simulation.depthLevels >= 1 else { throw fail("simulation.depthLevels", "must be at least 1") }
         guard simulation.ordersPerLevel >= 1 else { throw fail("simulation.ordersPerLevel", "must be at least 1") }
         guard simulation.orderSize.isPositive else { throw fail("simulation.orderSize", "must be positive") }

@@ -66,6 +66,9 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
         public var priceBandPercent: BasisPoints
         /// The reference price the band and the simulation start from.
         public var referencePrice: Price
+        /// The chain this security's issuer chose, where the venue settles it when that is not
+        /// the venue's own chain (a multi-chain venue such as Rialto Markets); nil: the venue's.
+        public var chain: String?
     }
 
     /// Fees on a child order's executed notional, in basis points, plus a fixed amount per order.
@@ -78,6 +81,29 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
         public var commissionBps: BasisPoints
         public var taxBps: BasisPoints
         public var fixedPerOrder: Money
+        /// Fees paid in the venue's own token at a discount (INX): the broker-dealer's standing
+        /// election, so the taker and maker rates charged are the published ones less the discount.
+        public var paidInVenueToken: VenueTokenPayment?
+
+        /// The taker rate charged: the published rate, less the venue-token discount when elected.
+        public var taker: BasisPoints { discounted(takerBps) }
+        /// The maker rate charged, likewise.
+        public var maker: BasisPoints { discounted(makerBps) }
+
+        func discounted(_ rate: BasisPoints) -> BasisPoints {
+            guard let payment = paidInVenueToken else { return rate }
+            // rate × (100 − discount) / 100, rounded down to the unit: the venue's own rounding.
+            let keep = Int128(100 * BasisPoints.unit - payment.discountPercent.rawValue)
+            return BasisPoints(rawValue: Int64(Int128(rate.rawValue) * keep / Int128(100 * BasisPoints.unit)))
+        }
+    }
+
+    /// Fees settled in the venue's token instead of cash, at a discount on the taker and maker rates.
+    public struct VenueTokenPayment: Sendable, Hashable, Codable {
+        /// The token fees are paid in (INX: the INX token).
+        public var token: String
+        /// The discount on the rate, in percent (INX publishes at least 10 %).
+        public var discountPercent: BasisPoints
     }
 
     /// Who may trade here.
@@ -114,16 +140,20 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
     }
 
     public enum Dialect: String, Sendable, Hashable, Codable {
-        case texture, tzero, openfinance, archax, securitize
+        case texture, tzero, openfinance, archax, securitize, inx, rialto
     }
 
     public struct RateLimit: Sendable, Hashable, Codable {
         public var requestsPerSecond: Int
         public var burst: Int
+        /// A limit over every request in a minute, market data included (INX: 100), where the venue
+        /// publishes one; the per-second limit then applies to every request too.
+        public var requestsPerMinute: Int?
 
-        public init(requestsPerSecond: Int, burst: Int) {
+        public init(requestsPerSecond: Int, burst: Int, requestsPerMinute: Int? = nil) {
             self.requestsPerSecond = requestsPerSecond
             self.burst = burst
+            self.requestsPerMinute = requestsPerMinute
         }
     }
 

@@ -1,0 +1,255 @@
+import ATSDomain
+import ATSOrders
+import ATSPlanning
+import ATSVenues
+import Foundation
+import Synchronization
+import _CryptoExtras
+
+/// INX: every request RSA-signed (``InxSigning``) with the broker-dealer's private key (its
+/// secret, PEM), under a budget that keeps the published limits over every request (10 a
+/// second, 100 a minute). Market data is one snapshot of every book; a snapshot serves the
+/// symbols polled in the same round, and market data never spends the last
+/// ``RequestBudget/reservedForOrders`` requests of a minute, so orders always find a slot.
+public final class InxAdapter: VenueAdapter, Sendable {
+    public let venue: VenueID
+    let http: VenueHTTP
+    let keyID: String
+    let signingKey: _RSA.Signing.PrivateKey?
+    let budget: RequestBudget
+    let snapshots = SnapshotCache()
+    let nonces = NonceSource()
+
+    public init(http: VenueHTTP, credentials: VenueCredentials, rateLimit: VenueDefinition.RateLimit) {
+        venue = http.venue
+        self.http = http
+        keyID = credentials.keyID
+        signingKey = try? _RSA.Signing.PrivateKey(pemRepresentation: credentials.secret)
+        budget = RequestBudget(perSecond: rateLimit.requestsPerSecond, perMinute: rateLimit.requestsPerMinute)
+    }
+
+    struct ErrorBody: Decodable {
+        struct Detail: Decodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let error: Detail
+    }
+    static let errorShape: @Sendable (Data) -> (code: String, message: String, field: String?)? = { data in
+        (try? JSONDecoder().decode(ErrorBody.self, from: data)).map {
+            ($0.error.code, $0.error.message, $0.error.field)
+        }
+    }
+
+    struct Instrument: Decodable {
+        let symbol: String, tickSize: String, lotSize: String, minQuantity: String, maxQuantity: String
+        let minNotional: String, referencePrice: String, priceBandPercent: String
+    }
+    struct Books: Decodable {
+        struct Book: Decodable {
+            let symbol: String
+            let sequence: UInt64
+            let bids: [[String]]
+            let asks: [[String]]
+        }
+        let books: [Book]
+    }
+    struct Trade: Decodable {
+        let tradeId: String, quantity: String, price: String, fee: String
+    }
+    struct Order: Decodable {
+        let orderId: String, clientOrderId: String, quantity: String, status: String, filledQuantity: String
+        let averagePrice: String?, fee: String, trades: [Trade]
+    }
+
+    /// Signs and sends one request once the budget has a slot for it.
+    func send(
+        _ method: HTTPMethodName, _ path: String, query: [(String, String)] = [], body: Data? = nil,
+        marketData: Bool = false
+    ) async throws -> Data {
+        guard let signingKey else {
+            throw VenueFailure(
+                venue: venue, kind: .fatal, code: "invalid_signing_key",
+                message: "the INX secret is not an RSA private key in PEM")
+        }
+        await budget.take(marketData: marketData)
+        let pathAndQuery = path + (query.isEmpty ? "" : "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
+        let timestamp = SystemClock().now().nanosecondsSinceEpoch / 1_000_000
+        let nonce = nonces.next()
+        let message = InxSigning.message(
+            timestampMilliseconds: timestamp, nonce: nonce, keyID: keyID, method: method.nio.rawValue,
+            pathAndQuery: pathAndQuery, body: Array(body ?? Data()))
+        let signature: _RSA.Signing.RSASignature
+        do {
+            signature = try signingKey.signature(for: message)
+        } catch {
+            throw VenueFailure(venue: venue, kind: .fatal, code: "signing_failed", message: "\(error)")
+        }
+        let headers = [
+            (InxSigning.keyHeader, keyID), (InxSigning.nonceHeader, nonce),
+            (InxSigning.timestampHeader, String(timestamp)),
+            (InxSigning.signatureHeader, signature.rawRepresentation.base64EncodedString()),
+        ]
+        return try await http.send(method.nio, path, query: query, headers: headers, body: body)
+    }
+
+    public func instruments() async throws -> [VenueInstrument] {
+        try http.decode([Instrument].self, try await send(.get, "/api/v1/instruments"), what: "instruments").map {
+            item in
+            VenueInstrument(
+                symbol: try http.symbol(item.symbol, field: "symbol"),
+                tickSize: try http.decimal(item.tickSize, Price.self, field: "tickSize"),
+                lotSize: try http.decimal(item.lotSize, Quantity.self, field: "lotSize"),
+                minimumQuantity: try http.decimal(item.minQuantity, Quantity.self, field: "minQuantity"),
+                maximumQuantity: try http.decimal(item.maxQuantity, Quantity.self, field: "maxQuantity"),
+                minimumOrderValue: try http.decimal(item.minNotional, Money.self, field: "minNotional"),
+                priceBandPercent: try http.decimal(item.priceBandPercent, BasisPoints.self, field: "priceBandPercent"),
+                referencePrice: try http.decimal(item.referencePrice, Price.self, field: "referencePrice"))
+        }
+    }
+
+    /// One symbol's book from the newest snapshot of all of them: a snapshot fetched within the
+    /// last ``SnapshotCache/reuseWindow`` (the same poll round) serves it, else a new one is fetched.
+    public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
+        let http = http
+        let data = try await snapshots.fresh {
+            try await self.send(.get, "/api/v1/market-data/books", query: [("depth", String(count))], marketData: true)
+        }
+        let books = try http.decode(Books.self, data, what: "books")
+        guard let book = books.books.first(where: { $0.symbol == symbol.rawValue }) else {
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "malformed_reply", message: "books: no book for \(symbol)")
+        }
+        if let since, since == book.sequence { return .unchanged(sequence: book.sequence) }
+        return .changed(
+            sequence: book.sequence, bids: try levels(book.bids, http: http, field: "bids"),
+            asks: try levels(book.asks, http: http, field: "asks"))
+    }
+
+    public func submit(_ child: ChildOrderRequest) async throws -> VenueOrderState {
+        let timeInForce: String
+        switch child.timeInForce {
+        case .ioc: timeInForce = "IOC"
+        case .fok: timeInForce = "FOK"
+        default: timeInForce = "GTC"
+        }
+        let body = try http.encode([
+            "clientOrderId": child.clientKey, "symbol": child.symbol.rawValue, "side": child.side.rawValue.uppercased(),
+            "type": "LIMIT", "quantity": child.quantity.description, "price": child.limitPrice.description,
+            "timeInForce": timeInForce,
+        ])
+        return try state(try await send(.post, "/api/v1/orders", body: body))
+    }
+
+    public func order(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
+        try state(try await send(.get, "/api/v1/orders/\(venueOrderID)"))
+    }
+
+    public func cancel(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
+        try state(try await send(.delete, "/api/v1/orders/\(venueOrderID)"))
+    }
+
+    func state(_ data: Data) throws -> VenueOrderState {
+        let order = try http.decode(Order.self, data, what: "order")
+        let status: VenueOrderState.Status
+        switch order.status {
+        case "NEW": status = .open
+        case "PARTIALLY_FILLED": status = .partiallyFilled
+        case "FILLED": status = .filled
+        case "CANCELED": status = .cancelled
+        case "EXPIRED": status = .expired
+        default: throw http.unknownStatus(order.status)
+        }
+        return VenueOrderState(
+            venueOrderID: order.orderId, clientKey: order.clientOrderId, status: status,
+            quantity: try http.decimal(order.quantity, Quantity.self, field: "quantity"),
+            filledQuantity: try http.decimal(order.filledQuantity, Quantity.self, field: "filledQuantity"),
+            averagePrice: try order.averagePrice.map { try http.decimal($0, Price.self, field: "averagePrice") },
+            fees: try http.decimal(order.fee, Money.self, field: "fee"),
+            fills: try order.trades.map { trade in
+                VenueFill(
+                    id: trade.tradeId,
+                    quantity: try http.decimal(trade.quantity, Quantity.self, field: "trades.quantity"),
+                    price: try http.decimal(trade.price, Price.self, field: "trades.price"),
+                    fee: try http.decimal(trade.fee, Money.self, field: "trades.fee"))
+            })
+    }
+}
+
+/// The requests a venue's limits allow, spent before each one is sent: at most `perSecond` in
+/// any second and `perMinute` in any minute. A caller waits for a slot; market data also waits
+/// while the minute's last ``reservedForOrders`` are all that is left.
+actor RequestBudget {
+    let perSecond: Int
+    let perMinute: Int?
+    /// The share of a minute's requests market data may not spend (of INX's 100: 30).
+    var reservedForOrders: Int { (perMinute ?? 0) * 3 / 10 }
+    private var sent: [ContinuousClock.Instant] = []
+
+    init(perSecond: Int, perMinute: Int?) {
+        self.perSecond = perSecond
+        self.perMinute = perMinute
+    }
+
+    /// Waits until a request may be sent, and counts it.
+    func take(marketData: Bool) async {
+        while let wake = admit(at: .now, marketData: marketData) {
+            try? await Task.sleep(until: wake, clock: .continuous)
+            if Task.isCancelled { return }
+        }
+    }
+
+    /// Counts a request sent at `now` and returns nil if the limits allow it; else counts nothing
+    /// and returns when to ask again (the moment the oldest request in the full window ages out).
+    func admit(at now: ContinuousClock.Instant, marketData: Bool) -> ContinuousClock.Instant? {
+        sent.removeAll { now - $0 >= .seconds(60) }
+        let lastSecond = sent.filter { now - $0 < .seconds(1) }
+        let minuteCap = perMinute.map { marketData ? $0 - reservedForOrders : $0 } ?? Int.max
+        if lastSecond.count < perSecond && sent.count < minuteCap {
+            sent.append(now)
+            return nil
+        }
+        var wake = now + .milliseconds(1)
+        if lastSecond.count >= perSecond, let oldest = lastSecond.first { wake = max(wake, oldest + .seconds(1)) }
+        if sent.count >= minuteCap {
+            // The request whose ageing out brings the count under the cap.
+            let index = sent.count - minuteCap
+            wake = max(wake, sent[index] + .seconds(60))
+        }
+        return wake
+    }
+}
+
+/// The last market-data snapshot and when it was fetched; concurrent askers share one fetch.
+actor SnapshotCache {
+    /// A snapshot this young serves the asker: the symbols of one poll round share it.
+    static let reuseWindow: Duration = .milliseconds(200)
+    private var last: (data: Data, at: ContinuousClock.Instant)?
+    private var pending: Task<Data, any Error>?
+
+    func fresh(_ fetch: @escaping @Sendable () async throws -> Data) async throws -> Data {
+        if let last, ContinuousClock.now - last.at < Self.reuseWindow { return last.data }
+        if let pending { return try await pending.value }
+        let task = Task { try await fetch() }
+        pending = task
+        defer { pending = nil }
+        let data = try await task.value
+        last = (data, ContinuousClock.now)
+        return data
+    }
+}
+
+/// Nonces unique to this process and key: a random prefix and a counter.
+final class NonceSource: Sendable {
+    private let prefix = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16)
+    private let counter = Mutex<UInt64>(0)
+
+    func next() -> String {
+        let n = counter.withLock { value in
+            value += 1
+            return value
+        }
+        return "\(prefix)\(n)"
+    }
+}
