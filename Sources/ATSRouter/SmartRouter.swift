@@ -80,7 +80,8 @@ public final class SmartRouter: Sendable {
             pollers.append(
                 VenuePoller(
                     gateway: gateway, symbols: venue.listings.map(\.symbol).filter(securities.contains),
-                    store: store, interval: .milliseconds(settings.pollIntervalMilliseconds),
+                    store: store,
+                    interval: max(.milliseconds(settings.pollIntervalMilliseconds), adapter.minimumPollInterval),
                     depth: settings.bookDepth, clock: clock))
         }
         let settlement = try SettlementDesk(

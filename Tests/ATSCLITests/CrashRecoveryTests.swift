@@ -172,7 +172,7 @@ struct RecoveryTestError: Error, CustomStringConvertible {
             binary,
             [
                 "serve", "--config", config, "--venues", Self.root.appendingPathComponent("venues").path,
-                "--port", "0", "--simulated-session", "--log-level", "error",
+                "--port", "0", "--simulated-session", "--unthrottled-venues", "--log-level", "error",
             ] + journal)
         do {
             let line = try await router.lines(containing: "serving http://").first!
@@ -187,14 +187,18 @@ struct RecoveryTestError: Error, CustomStringConvertible {
     }
 
     /// The seven venues served by `venue serve all` in a process of their own (so they outlive a
-    /// killed router), and a `config.json` in `folder` placing them there.
+    /// killed router), and a `config.json` in `folder` placing them there. Their published rate
+    /// limits are lifted (and `serve` is started with `--unthrottled-venues`): INX's 100 requests a
+    /// minute count every process that uses its key, so a restarted or second router would find the
+    /// minute spent by the one before; these tests are about crashes, and the limits have their own
+    /// (`InxDialectTests`, `RequestBudgetTests`).
     static func externalVenues(_ binary: URL, folder: String) async throws -> (
         process: Spawned, urls: [String: String], config: String
     ) {
         let venues = try Spawned(
             binary,
             [
-                "venue", "serve", "all", "--port", "0", "--simulated-session",
+                "venue", "serve", "all", "--port", "0", "--simulated-session", "--unthrottled",
                 "--venues", root.appendingPathComponent("venues").path,
             ])
         do {

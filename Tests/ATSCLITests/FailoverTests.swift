@@ -54,7 +54,7 @@ import Testing
             [
                 "serve", "--config", config, "--venues", root.appendingPathComponent("venues").path,
                 "--database-url", database, "--instance-id", instance.id, "--lease-seconds", leaseSeconds,
-                "--port", "0", "--simulated-session", "--log-level", "error",
+                "--port", "0", "--simulated-session", "--unthrottled-venues", "--log-level", "error",
             ])
         do {
             let line = try await process.lines(containing: "serving http://").first!

@@ -56,4 +56,22 @@ struct RequestBudgetTests {
         #expect(await budget.admit(at: later, marketData: false) == start + .seconds(60))
         #expect(await budget.admit(at: start + .seconds(60), marketData: false) == nil)
     }
+
+    @Test(
+        "no slot within the deadline: nothing counted, not sent; a 429 holds every request back; market data spaced to its share"
+    )
+    func deadlinesPausesAndSpacing() async throws {
+        let budget = RequestBudget(perSecond: 1_000, perMinute: 10)
+        for _ in 0..<7 { #expect(await budget.take(marketData: true, within: .milliseconds(10))) }
+        #expect(!(await budget.take(marketData: true, within: .milliseconds(20))))
+        #expect(await budget.take(marketData: false, within: .milliseconds(10)))
+        await budget.pause(for: .seconds(30))
+        let now = ContinuousClock.now
+        let wake = try #require(await budget.admit(at: now, marketData: false))
+        #expect(wake > now + .seconds(29))
+        #expect(!(await budget.take(marketData: false, within: .milliseconds(20))))
+        // INX: 70 market-data requests a minute, so snapshots at least 60 s / 70 apart.
+        #expect(RequestBudget(perSecond: 10, perMinute: 100).marketDataSpacing == .seconds(60) / 70)
+        #expect(RequestBudget(perSecond: 10, perMinute: nil).marketDataSpacing == .milliseconds(200))
+    }
 }

@@ -17,8 +17,11 @@ public final class InxAdapter: VenueAdapter, Sendable {
     let keyID: String
     let signingKey: _RSA.Signing.PrivateKey?
     let budget: RequestBudget
-    let snapshots = SnapshotCache()
+    let snapshots: SnapshotCache
     let nonces = NonceSource()
+
+    /// Poll rounds no closer than market data's share of the minute allows (≈ 857 ms).
+    public var minimumPollInterval: Duration { budget.marketDataSpacing }
 
     public init(http: VenueHTTP, credentials: VenueCredentials, rateLimit: VenueDefinition.RateLimit) {
         venue = http.venue
@@ -26,6 +29,7 @@ public final class InxAdapter: VenueAdapter, Sendable {
         keyID = credentials.keyID
         signingKey = try? _RSA.Signing.PrivateKey(pemRepresentation: credentials.secret)
         budget = RequestBudget(perSecond: rateLimit.requestsPerSecond, perMinute: rateLimit.requestsPerMinute)
+        snapshots = SnapshotCache(reuseWindow: .milliseconds(200))
     }
 
     struct ErrorBody: Decodable {
@@ -73,7 +77,12 @@ public final class InxAdapter: VenueAdapter, Sendable {
                 venue: venue, kind: .fatal, code: "invalid_signing_key",
                 message: "the INX secret is not an RSA private key in PEM")
         }
-        await budget.take(marketData: marketData)
+        // Nothing leaves without a slot; a request that finds none within the deadline is not sent.
+        guard await budget.take(marketData: marketData, within: http.timeout) else {
+            throw VenueFailure(
+                venue: venue, kind: .retryable, code: "rate_limited",
+                message: "no request slot under INX's limits within \(http.timeout): not sent")
+        }
         let pathAndQuery = path + (query.isEmpty ? "" : "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
         let timestamp = SystemClock().now().nanosecondsSinceEpoch / 1_000_000
         let nonce = nonces.next()
@@ -91,7 +100,14 @@ public final class InxAdapter: VenueAdapter, Sendable {
             (InxSigning.timestampHeader, String(timestamp)),
             (InxSigning.signatureHeader, signature.rawRepresentation.base64EncodedString()),
         ]
-        return try await http.send(method.nio, path, query: query, headers: headers, body: body)
+        do {
+            return try await http.send(method.nio, path, query: query, headers: headers, body: body)
+        } catch let failure as VenueFailure where failure.httpStatus == 429 {
+            // The venue counts every process using this key (a restarted or second instance): hold
+            // every request back for a second, as its Retry-After says, rather than keep asking.
+            await budget.pause(for: .seconds(1))
+            throw failure
+        }
     }
 
     public func instruments() async throws -> [VenueInstrument] {
@@ -110,7 +126,9 @@ public final class InxAdapter: VenueAdapter, Sendable {
     }
 
     /// One symbol's book from the newest snapshot of all of them: a snapshot fetched within the
-    /// last ``SnapshotCache/reuseWindow`` (the same poll round) serves it, else a new one is fetched.
+    /// last 200 ms (the symbols of one poll round) and not since overtaken by an order of ours
+    /// serves it, else a new one is fetched. The pollers run no closer than
+    /// ``minimumPollInterval``, so polling stays within market data's share of the minute.
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         let http = http
         let data = try await snapshots.fresh {
@@ -139,7 +157,20 @@ public final class InxAdapter: VenueAdapter, Sendable {
             "type": "LIMIT", "quantity": child.quantity.description, "price": child.limitPrice.description,
             "timeInForce": timeInForce,
         ])
-        return try state(try await send(.post, "/api/v1/orders", body: body))
+        return try state(try await changingTheBook { try await self.send(.post, "/api/v1/orders", body: body) })
+    }
+
+    /// Runs an order request, then forgets the market-data snapshot it may have made stale
+    /// (whatever the outcome: an answer lost on the way may still have traded).
+    func changingTheBook(_ request: @Sendable () async throws -> Data) async throws -> Data {
+        do {
+            let data = try await request()
+            await snapshots.invalidate()
+            return data
+        } catch {
+            await snapshots.invalidate()
+            throw error
+        }
     }
 
     public func order(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
@@ -147,7 +178,7 @@ public final class InxAdapter: VenueAdapter, Sendable {
     }
 
     public func cancel(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState {
-        try state(try await send(.delete, "/api/v1/orders/\(venueOrderID)"))
+        try state(try await changingTheBook { try await self.send(.delete, "/api/v1/orders/\(venueOrderID)") })
     }
 
     func state(_ data: Data) throws -> VenueOrderState {
@@ -184,25 +215,44 @@ actor RequestBudget {
     let perSecond: Int
     let perMinute: Int?
     /// The share of a minute's requests market data may not spend (of INX's 100: 30).
-    var reservedForOrders: Int { (perMinute ?? 0) * 3 / 10 }
+    nonisolated var reservedForOrders: Int { (perMinute ?? 0) * 3 / 10 }
+    /// How far apart market-data requests must be to stay within their share of the minute
+    /// (at INX 60 s / 70 ≈ 857 ms); 200 ms, one poll round, when there is no per-minute limit.
+    nonisolated var marketDataSpacing: Duration {
+        guard let perMinute, perMinute > reservedForOrders else { return .milliseconds(200) }
+        return max(.milliseconds(200), .seconds(60) / (perMinute - reservedForOrders))
+    }
     private var sent: [ContinuousClock.Instant] = []
+    /// No request before this (the venue answered 429).
+    private var pausedUntil: ContinuousClock.Instant?
 
     init(perSecond: Int, perMinute: Int?) {
         self.perSecond = perSecond
         self.perMinute = perMinute
     }
 
-    /// Waits until a request may be sent, and counts it.
-    func take(marketData: Bool) async {
+    /// Waits until a request may be sent, at most `within`, and counts it; false (nothing counted)
+    /// when no slot came in time or the task was cancelled.
+    func take(marketData: Bool, within: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + within
         while let wake = admit(at: .now, marketData: marketData) {
+            guard wake <= deadline else { return false }
             try? await Task.sleep(until: wake, clock: .continuous)
-            if Task.isCancelled { return }
+            if Task.isCancelled { return false }
         }
+        return true
+    }
+
+    /// Holds every request back for `duration`.
+    func pause(for duration: Duration) {
+        let until = ContinuousClock.now + duration
+        pausedUntil = max(pausedUntil ?? until, until)
     }
 
     /// Counts a request sent at `now` and returns nil if the limits allow it; else counts nothing
     /// and returns when to ask again (the moment the oldest request in the full window ages out).
     func admit(at now: ContinuousClock.Instant, marketData: Bool) -> ContinuousClock.Instant? {
+        if let pausedUntil, now < pausedUntil { return pausedUntil }
         sent.removeAll { now - $0 >= .seconds(60) }
         let lastSecond = sent.filter { now - $0 < .seconds(1) }
         let minuteCap = perMinute.map { marketData ? $0 - reservedForOrders : $0 } ?? Int.max
@@ -223,13 +273,18 @@ actor RequestBudget {
 
 /// The last market-data snapshot and when it was fetched; concurrent askers share one fetch.
 actor SnapshotCache {
-    /// A snapshot this young serves the asker: the symbols of one poll round share it.
-    static let reuseWindow: Duration = .milliseconds(200)
+    /// A snapshot this young serves the asker.
+    let reuseWindow: Duration
     private var last: (data: Data, at: ContinuousClock.Instant)?
     private var pending: Task<Data, any Error>?
 
+    init(reuseWindow: Duration) { self.reuseWindow = reuseWindow }
+
+    /// Forgets the snapshot: an order of ours changed the book it shows.
+    func invalidate() { last = nil }
+
     func fresh(_ fetch: @escaping @Sendable () async throws -> Data) async throws -> Data {
-        if let last, ContinuousClock.now - last.at < Self.reuseWindow { return last.data }
+        if let last, ContinuousClock.now - last.at < reuseWindow { return last.data }
         if let pending { return try await pending.value }
         let task = Task { try await fetch() }
         pending = task

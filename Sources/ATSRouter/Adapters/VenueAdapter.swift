@@ -21,10 +21,14 @@ public protocol VenueAdapter: Sendable {
     func cancel(_ venueOrderID: String, symbol: Symbol) async throws -> VenueOrderState
     /// The indicative uncross of a call-auction venue; nil for continuous venues.
     func indicative(_ symbol: Symbol) async throws -> AuctionIndicative?
+    /// The shortest interval between poll rounds the venue's limits allow (INX: its market-data
+    /// share of 100 requests a minute); zero where polling is not limited.
+    var minimumPollInterval: Duration { get }
 }
 
 extension VenueAdapter {
     public func indicative(_ symbol: Symbol) async throws -> AuctionIndicative? { nil }
+    public var minimumPollInterval: Duration { .zero }
 }
 
 /// One instrument and its trading rules as a venue publishes them; a rule the dialect does not

@@ -33,9 +33,10 @@ public struct VenueFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether a request that failed this way may nevertheless have been carried out by the
     /// venue: the answer did not arrive or could not be read (a timeout, a reset connection, a
     /// malformed reply). False when the venue answered with an HTTP status, when the request never
-    /// left (the breaker held it back, the connection could not be made), or when it was refused.
+    /// left (the breaker held it back, the connection could not be made, the venue's request budget
+    /// had no slot: `rate_limited`), or when it was refused.
     public var outcomeUnknown: Bool {
-        kind == .retryable && httpStatus == nil && code != "venue_excluded" && code != "connect_failed"
+        kind == .retryable && httpStatus == nil && !["venue_excluded", "connect_failed", "rate_limited"].contains(code)
     }
 
     public var description: String {
