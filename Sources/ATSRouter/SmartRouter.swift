@@ -27,6 +27,17 @@ public final class SmartRouter: Sendable {
         instruments: RouterInstruments = RouterInstruments(), logger: Logger = Logger(label: "ats.router")
     ) throws {
         let settings = configuration.routingSettings
+        // INX signs with an RSA key: a secret that is not one is a configuration error at start.
+        for venue in catalog.venues where venue.dialect == .inx && urls[venue.id] != nil {
+            guard settings.venues[venue.id.rawValue]?.keyId != nil else { continue }
+            guard InxAdapter.isSigningKey(secrets[venue.id] ?? "") else {
+                throw ConfigurationError(
+                    file: "config.json", key: "routing.venues.\(venue.id).keyId",
+                    reason:
+                        "its secret (\(VenueSecrets.variable(for: venue.id)) or the secrets file) is not an RSA private key in PEM"
+                )
+            }
+        }
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSVenues
 import Testing
 
 @testable import ATSRouter
@@ -73,5 +74,36 @@ struct RequestBudgetTests {
         // INX: 70 market-data requests a minute, so snapshots at least 60 s / 70 apart.
         #expect(RequestBudget(perSecond: 10, perMinute: 100).marketDataSpacing == .seconds(60) / 70)
         #expect(RequestBudget(perSecond: 10, perMinute: nil).marketDataSpacing == .milliseconds(200))
+    }
+}
+
+/// INX's secret is its RSA signing key: a router given anything else refuses to start, naming it.
+struct InxSigningKeyTests {
+    @Test func aSecretThatIsNotAnRSAKeyIsAConfigurationErrorAtStart() async throws {
+        let catalog = try Repository.catalog()
+        var configuration = try Repository.configuration(catalog)
+        var settings = configuration.routingSettings
+        settings.venues = ["inx": .init(url: "http://127.0.0.1:9", keyId: "broker-1")]
+        configuration.routing = settings
+        let inx = try VenueID("inx")
+        let urls = [inx: "http://127.0.0.1:9"]
+        #expect(throws: ConfigurationError.self) {
+            _ = try SmartRouter(
+                catalog: catalog, configuration: configuration, urls: urls, clock: ManualClock(),
+                secrets: VenueSecrets([inx: "inx-demo-secret"]))
+        }
+        do {
+            _ = try SmartRouter(
+                catalog: catalog, configuration: configuration, urls: urls, clock: ManualClock(),
+                secrets: VenueSecrets([inx: "not a key"]))
+            Issue.record("the router started with a secret that is not a key")
+        } catch let error as ConfigurationError {
+            #expect(error.key == "routing.venues.inx.keyId" && error.reason.contains("ATS_ROUTER_VENUE_SECRET_INX"))
+        }
+        let router = try SmartRouter(
+            catalog: catalog, configuration: configuration, urls: urls, clock: ManualClock(),
+            secrets: VenueSecrets([inx: InxSigning.demoPrivateKeyPEM]))
+        #expect(router.context.gateways[inx] != nil)
+        await router.shutdown()
     }
 }

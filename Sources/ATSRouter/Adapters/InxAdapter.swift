@@ -20,6 +20,11 @@ public final class InxAdapter: VenueAdapter, Sendable {
     let snapshots: SnapshotCache
     let nonces = NonceSource()
 
+    /// Whether `secret` is an RSA private key in PEM, as INX signing needs.
+    public static func isSigningKey(_ secret: String) -> Bool {
+        (try? _RSA.Signing.PrivateKey(pemRepresentation: secret)) != nil
+    }
+
     /// Poll rounds no closer than market data's share of the minute allows (≈ 857 ms).
     public var minimumPollInterval: Duration { budget.marketDataSpacing }
 
