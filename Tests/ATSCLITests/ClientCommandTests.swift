@@ -22,7 +22,7 @@ import Testing
         // Deadlines a loaded test machine keeps: a slow moment is not a failing venue or a stale book.
         var settings = configuration.routingSettings
         settings.requestTimeoutMilliseconds = 5_000
-        settings.stalenessLimitMilliseconds = 5_000
+        settings.stalenessLimitMilliseconds = 30_000
         configuration.routing = settings
         var options = RouterRuntime.Options(dataDirectory: dataDirectory)
         options.stepInterval = nil

@@ -154,6 +154,37 @@ import Testing
         }
     }
 
+    @Test func inxMarketDataOverItsShareOfTheMinuteIsThrottledNotStale() async throws {
+        let catalog = try Repository.catalog()
+        let fleet = try await MockVenueFleet.start(
+            catalog.venues, clock: RunningClock(startingAt: monday), stepInterval: nil)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let inx = try #require(catalog.venue(try VenueID("inx")))
+        // 10 a minute: 3 kept for orders, so market data may ask 7 times.
+        let adapter = InxAdapter(
+            http: VenueHTTP(
+                venue: inx.id, baseURL: fleet.urls[inx.id]!, client: client, timeout: .seconds(2),
+                errorShape: { _ in nil }),
+            credentials: .demo(for: "inx"), rateLimit: .init(requestsPerSecond: 100, burst: 100, requestsPerMinute: 10))
+        let store = MarketDataStore()
+        let acme = try Symbol("ACME")
+        var polls: [BookPoll] = []
+        for round in 0..<8 {
+            let poll = try await adapter.book(acme, levels: 5, since: UInt64?.none)
+            await store.apply(poll, venue: inx.id, symbol: acme, at: Timestamp(secondsSinceEpoch: Int64(round)))
+            polls.append(poll)
+            try await Task.sleep(for: .milliseconds(220))  // past the snapshot's reuse within a round
+        }
+        #expect(polls.prefix(7).allSatisfy { $0 != .throttled })
+        #expect(polls.last == .throttled)
+        // The throttled poll left the book as old as the seventh poll made it.
+        #expect(await store.book(venue: inx.id, symbol: acme)?.confirmedAt == Timestamp(secondsSinceEpoch: 6))
+        // Orders still have their three.
+        #expect(try await adapter.instruments().count == 3)
+        try? await client.shutdown()
+        await fleet.stop()
+    }
+
     @Test func faultsAreRetryableAndMalformedRepliesClassified() async throws {
         try await withAdapter("securitize") { adapter, definition, engine in
             let symbol = definition.listings[0].symbol

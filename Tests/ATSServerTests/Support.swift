@@ -38,7 +38,7 @@ struct LiveAPI {
         var configuration = try Repository.configuration(catalog)
         var settings = configuration.routingSettings
         settings.requestTimeoutMilliseconds = 5_000
-        settings.stalenessLimitMilliseconds = 5_000
+        settings.stalenessLimitMilliseconds = 30_000
         configuration.routing = settings
         let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
         _ = try await runtime.recover()

@@ -83,7 +83,10 @@ public final class InxAdapter: VenueAdapter, Sendable {
                 message: "the INX secret is not an RSA private key in PEM")
         }
         // Nothing leaves without a slot; a request that finds none within the deadline is not sent.
-        guard await budget.take(marketData: marketData, within: http.timeout) else {
+        // Market data waits out a full second (at most the timeout) but not its share of the minute:
+        // ``book`` then answers `throttled` rather than hold up a poll round.
+        let patience = marketData ? min(http.timeout, .milliseconds(1_200)) : http.timeout
+        guard await budget.take(marketData: marketData, within: patience) else {
             throw VenueFailure(
                 venue: venue, kind: .retryable, code: "rate_limited",
                 message: "no request slot under INX's limits within \(http.timeout): not sent")
@@ -136,8 +139,14 @@ public final class InxAdapter: VenueAdapter, Sendable {
     /// ``minimumPollInterval``, so polling stays within market data's share of the minute.
     public func book(_ symbol: Symbol, levels count: Int, since: UInt64?) async throws -> BookPoll {
         let http = http
-        let data = try await snapshots.fresh {
-            try await self.send(.get, "/api/v1/market-data/books", query: [("depth", String(count))], marketData: true)
+        let data: Data
+        do {
+            data = try await snapshots.fresh {
+                try await self.send(
+                    .get, "/api/v1/market-data/books", query: [("depth", String(count))], marketData: true)
+            }
+        } catch let failure as VenueFailure where failure.code == "rate_limited" || failure.httpStatus == 429 {
+            return .throttled
         }
         let books = try http.decode(Books.self, data, what: "books")
         guard let book = books.books.first(where: { $0.symbol == symbol.rawValue }) else {

@@ -63,10 +63,14 @@ public struct VenueInstrument: Sendable, Hashable {
 public enum BookPoll: Sendable, Hashable {
     case changed(sequence: UInt64, bids: [PlanLevel], asks: [PlanLevel])
     case unchanged(sequence: UInt64)
+    /// The venue's request limits left no room for this poll (INX): nothing was asked, and the book
+    /// stays as old as it was (it goes stale rather than being passed off as fresh).
+    case throttled
 
-    public var sequence: UInt64 {
+    public var sequence: UInt64? {
         switch self {
         case .changed(let sequence, _, _), .unchanged(let sequence): return sequence
+        case .throttled: return nil
         }
     }
 }

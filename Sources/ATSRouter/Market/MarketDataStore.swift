@@ -35,6 +35,8 @@ public actor MarketDataStore {
                 book.confirmedAt = time
                 books[venue]![symbol] = book
             }
+        case .throttled:
+            break
         }
     }
 
