@@ -1022,6 +1022,52 @@ public enum BundledDefaults {
     "orderSize": "30",
     "eventsPerStep": 2
   },
+  "offerings": [
+    {
+      "id": "VINE-2026B",
+      "symbol": "VINE",
+      "pricePerUnit": "12.00",
+      "lotSize": "5",
+      "minimumInvestment": "600",
+      "maximumInvestment": "60000",
+      "minimumRaise": "60000",
+      "maximumRaise": "300000",
+      "closesOn": "2027-01-15",
+      "eligibility": {
+        "accreditedOnly": false,
+        "qualifiedPurchaserOnly": false,
+        "regulationCrowdfunding": false,
+        "allowedCountries": [
+          "US",
+          "CA",
+          "GB"
+        ]
+      },
+      "paymentAsset": "USD",
+      "chain": "polygon"
+    },
+    {
+      "id": "CFX-CF2",
+      "symbol": "CFX",
+      "pricePerUnit": "5.00",
+      "lotSize": "1",
+      "minimumInvestment": "100",
+      "maximumInvestment": "10000",
+      "minimumRaise": "10000",
+      "maximumRaise": "150000",
+      "closesOn": "2027-02-12",
+      "eligibility": {
+        "accreditedOnly": false,
+        "qualifiedPurchaserOnly": false,
+        "regulationCrowdfunding": true,
+        "allowedCountries": [
+          "US"
+        ]
+      },
+      "paymentAsset": "USD",
+      "chain": "ethereum"
+    }
+  ],
   "assumptions": [
     "matching",
     "sessions",
@@ -1033,7 +1079,8 @@ public enum BundledDefaults {
     "settlement",
     "dialect",
     "rateLimit",
-    "simulation"
+    "simulation",
+    "offerings"
   ],
   "sources": [
     "FINRA BrokerCheck: Rialto Markets, LLC, a member since 2017",
@@ -1399,16 +1446,41 @@ public enum BundledDefaults {
     "orderSize": "100",
     "eventsPerStep": 5
   },
+  "offerings": [
+    {
+      "id": "ACME-2027A",
+      "symbol": "ACME",
+      "pricePerUnit": "10.05",
+      "lotSize": "1",
+      "minimumInvestment": "1000",
+      "maximumInvestment": "250000",
+      "minimumRaise": "50000",
+      "maximumRaise": "500000",
+      "closesOn": "2027-01-29",
+      "eligibility": {
+        "accreditedOnly": true,
+        "qualifiedPurchaserOnly": false,
+        "regulationCrowdfunding": false,
+        "allowedCountries": [
+          "US"
+        ]
+      },
+      "paymentAsset": "USD",
+      "chain": "ethereum"
+    }
+  ],
   "assumptions": [
     "listings",
     "settlement.cycle",
     "eligibility.allowedCountries",
     "rateLimit",
-    "simulation"
+    "simulation",
+    "offerings"
   ],
   "sources": [
     "api-evangelist/tzero OpenAPI collection (sessions PRE/CORE/POST US/Eastern, LIMIT orders, DAY/GTC/GTD, statuses, fee quote endpoint)",
-    "tZERO announcement of zero trading fees for digital securities"
+    "tZERO announcement of zero trading fees for digital securities",
+    "api-evangelist/tzero tzero-investments-api-openapi.yml: primary investments, GET /pi/v1/assets (offerings) and POST /pi/v1/assets/{id}/investments (subscriptions); the reply shapes here are assumptions"
   ]
 }
 

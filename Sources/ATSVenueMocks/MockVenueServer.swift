@@ -9,6 +9,7 @@ import ServiceLifecycle
 public enum MockVenueServer {
     /// The routes: the venue's dialect, plus `GET /health` and the simulation controls under `/_mock`
     /// (`POST /_mock/pause`, `/_mock/resume`, `/_mock/step?count=N`, `/_mock/auction`,
+    /// `/_mock/offerings/{id}/close` (the issuer closes an offering now, which allocates it),
     /// `/_mock/fault?mode=none|error|hang|malformed`, `GET /_mock/orders`: every client order and how
     /// many times its key was submitted), which need
     /// the header `x-mock-admin: <secret>`.
@@ -32,13 +33,17 @@ public enum MockVenueServer {
         router.add(middleware: DialectErrorMiddleware(render: render))
         router.add(middleware: FaultMiddleware(faults: engine.faults, render: render))
         switch engine.definition.dialect {
-        case .tzero: TZeroDialect.install(on: router, context)
+        case .tzero:
+            TZeroDialect.install(on: router, context)
+            TZeroOfferings.install(on: router, context)
         case .archax: ArchaxDialect.install(on: router, context)
         case .securitize: SecuritizeDialect.install(on: router, context)
         case .texture: TextureDialect.install(on: router, context)
         case .openfinance: OpenfinanceDialect.install(on: router, context)
         case .inx: InxDialect.install(on: router, context)
-        case .rialto: RialtoDialect.install(on: router, context)
+        case .rialto:
+            RialtoDialect.install(on: router, context)
+            RialtoOfferings.install(on: router, context)
         }
         let venue = engine.definition
         router.get("/health") { _, _ in
@@ -54,6 +59,24 @@ public enum MockVenueServer {
                 return json(body, status: status)
             }
         }
+        router.post(
+            "/_mock/offerings/{id}/close",
+            use: { request, requestContext in
+                guard header(request, "x-mock-admin") == credentials.secret else {
+                    return json(["error": "x-mock-admin is missing or wrong"], status: .unauthorized)
+                }
+                let id = requestContext.parameters.get("id") ?? ""
+                do {
+                    switch try await engine.offerings.close(id) {
+                    case .allocated(let shares):
+                        return json(["offering": id, "outcome": "allocated", "subscriptions": String(shares.count)])
+                    case .cancelled(let raised):
+                        return json(["offering": id, "outcome": "cancelled", "raised": raised.description])
+                    }
+                } catch {
+                    return json(["error": "no offering \(id)"], status: .notFound)
+                }
+            })
         router.post(
             "/_mock/pause",
             use: admin { _ in

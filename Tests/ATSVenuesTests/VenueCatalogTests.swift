@@ -167,6 +167,12 @@ struct VenueCatalogTests {
                 "\"referencePrice\": \"10.02\"", "\"referencePrice\": \"10.02\", \"chain\": \"\"", "listings[0].chain",
                 "empty"
             ),
+            // A primary offering's terms.
+            (
+                "\"maximumInvestment\": \"250000\"", "\"maximumInvestment\": \"10\"", "offerings[0].maximumInvestment",
+                "minimum"
+            ),
+            ("\"closesOn\": \"2027-01-29\"", "\"closesOn\": \"2027-02-30\"", "offerings[0].closesOn", "2027-02-30"),
         ])
     func brokenVenueFile(original: String, replacement: String, key: String, reason: String) throws {
         let text = try venueText()

@@ -9,6 +9,8 @@ public actor VenueEngine {
     public nonisolated let definition: VenueDefinition
     /// Faults injected into this venue's HTTP replies (see ``FaultSwitch``).
     public nonisolated let faults = FaultSwitch()
+    /// The primary offerings this venue runs and their subscriptions.
+    public nonisolated let offerings: MockOfferings
     private let clock: any TradingClock
     private let rules = RulesEngine()
     private var books: [Symbol: OrderBook] = [:]
@@ -36,6 +38,7 @@ public actor VenueEngine {
     public init(definition: VenueDefinition, clock: any TradingClock, pathSeed: UInt64 = 2026) {
         self.definition = definition
         self.clock = clock
+        offerings = MockOfferings(venue: definition, clock: clock)
         simulation = MarketSimulation(parameters: definition.simulation, path: ReferencePath(seed: pathSeed))
         wasInSession = definition.session(at: clock.now()) != nil
         for listing in definition.listings {

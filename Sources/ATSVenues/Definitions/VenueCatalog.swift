@@ -192,10 +192,31 @@ extension VenueDefinition {
         guard simulation.ordersPerLevel >= 1 else { throw fail("simulation.ordersPerLevel", "must be at least 1") }
         guard simulation.orderSize.isPositive else { throw fail("simulation.orderSize", "must be positive") }
         guard simulation.eventsPerStep >= 0 else { throw fail("simulation.eventsPerStep", "must not be negative") }
+        var offeringIDs = Set<String>()
+        for (i, offering) in (offerings ?? []).enumerated() {
+            let key = "offerings[\(i)]"
+            guard !offering.id.isEmpty, offeringIDs.insert(offering.id).inserted else {
+                throw fail("\(key).id", "must be present and unique at the venue")
+            }
+            guard offering.pricePerUnit.isPositive else { throw fail("\(key).pricePerUnit", "must be positive") }
+            guard offering.lotSize.isPositive else { throw fail("\(key).lotSize", "must be positive") }
+            guard offering.minimumInvestment.isPositive, offering.minimumInvestment <= offering.maximumInvestment
+            else {
+                throw fail("\(key).maximumInvestment", "must be at least the minimum investment, which is positive")
+            }
+            guard !offering.minimumRaise.isNegative, offering.minimumRaise <= offering.maximumRaise,
+                offering.maximumRaise.isPositive
+            else { throw fail("\(key).maximumRaise", "must be positive and at least the minimum raise") }
+            guard !offering.chain.isEmpty else { throw fail("\(key).chain", "is empty") }
+            for (j, country) in offering.eligibility.allowedCountries.enumerated() where !isCountryCode(country) {
+                throw fail(
+                    "\(key).eligibility.allowedCountries[\(j)]", "\"\(country)\" is not an ISO 3166 alpha-2 code")
+            }
+        }
         let topLevelKeys: Set<String> = [
             "id", "name", "regulator", "jurisdiction", "matching", "timeZone", "sessions", "orderTypes",
             "timeInForce", "listings", "fees", "eligibility", "settlement", "chain", "dialect",
-            "rateLimit", "simulation",
+            "rateLimit", "simulation", "offerings",
         ]
         for (i, assumption) in assumptions.enumerated() {
             let head = String(assumption.prefix { $0 != "." && $0 != "[" })

@@ -23,6 +23,8 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
     public var dialect: Dialect
     public var rateLimit: RateLimit
     public var simulation: Simulation
+    /// The primary offerings the venue runs beside its secondary books (none when absent).
+    public var offerings: [Offering]?
     /// Keys (dotted paths) whose values are modelling assumptions rather than documented facts.
     public var assumptions: [String]
     /// Where the documented values come from.
