@@ -89,9 +89,17 @@ public final class InxAdapter: VenueAdapter, Sendable {
         guard await budget.take(marketData: marketData, within: patience) else {
             throw VenueFailure(
                 venue: venue, kind: .retryable, code: "rate_limited",
-                message: "no request slot under INX's limits within \(http.timeout): not sent")
+                message: "no request slot under INX's limits within \(patience): not sent")
         }
-        let pathAndQuery = path + (query.isEmpty ? "" : "?" + query.map { "\($0.0)=\($0.1)" }.joined(separator: "&"))
+        // The path and query exactly as ``VenueHTTP`` sends them (values percent-encoded alike).
+        let pathAndQuery =
+            path
+            + (query.isEmpty
+                ? ""
+                : "?"
+                    + query.map {
+                        "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)"
+                    }.joined(separator: "&"))
         let timestamp = SystemClock().now().nanosecondsSinceEpoch / 1_000_000
         let nonce = nonces.next()
         let message = InxSigning.message(
