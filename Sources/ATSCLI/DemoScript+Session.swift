@@ -232,18 +232,26 @@ extension DemoScript {
         var book = try desk.wholeBook()
         say("  right after trading (\(minute(start))): \(book.settlements.count) settlements, one per fill")
         for line in summary(book) { say(line) }
-        if let bridge = book.transfers.first(where: { $0.hops.contains { $0.kind == .bridge } }) ?? book.transfers.first
-        {
+        // The examples are chosen by what they are, not by id: children fill concurrently, so the
+        // order in which settlements and transfers are numbered varies from run to run.
+        let transfers = book.transfers.sorted {
+            ($0.from.description, $0.symbol.rawValue, $0.quantity) < (
+                $1.from.description, $1.symbol.rawValue, $1.quantity
+            )
+        }
+        if let bridge = transfers.first(where: { $0.hops.contains { $0.kind == .bridge } }) ?? transfers.first {
             let hops = bridge.hops.map {
                 "\($0.kind.rawValue) \($0.from) → \($0.to) \($0.minutes) min\($0.fee.isPositive ? ", fee \($0.fee) USD" : "")"
             }
             say(
-                "    e.g. transfer \(bridge.id): \(bridge.account)'s \(bridge.quantity) \(bridge.symbol) from \(bridge.from) to its designated custody: "
+                "    e.g. \(bridge.account)'s \(bridge.quantity) \(bridge.symbol) from \(bridge.from) to its designated custody: "
                     + hops.joined(separator: "; "))
         }
-        if let pending = book.settlements.first(where: { $0.status == .instructed }) {
+        if let pending = book.settlements.filter({ $0.status == .instructed }).min(by: {
+            ($0.venue.rawValue, $0.fillId) < ($1.venue.rawValue, $1.fillId)
+        }) {
             say(
-                "    e.g. settlement \(pending.id): \(pending.account) \(pending.side.rawValue)s \(pending.quantity) \(pending.symbol) at \(pending.venue) "
+                "    e.g. a settlement: \(pending.account) \(pending.side.rawValue)s \(pending.quantity) \(pending.symbol) at \(pending.venue) "
                     + "(\(pending.model.rawValue)): instructed; the parties settle bilaterally by the venue's deadline, \(pending.deadlineAt.map(minute) ?? "-")"
             )
         }
