@@ -38,22 +38,19 @@ public struct Offering: Sendable, Hashable, Codable {
     /// The moment subscriptions stop: the end of ``closesOn`` (UTC).
     public var closesAt: Timestamp { closesOn.adding(days: 1).start }
 
+    /// What one lot costs (zero only if it overflows, which loading's checks keep out of reach).
+    public var lotCost: Money {
+        (try? Money.notional(price: pricePerUnit, quantity: lotSize, rounding: .down)) ?? .zero
+    }
+
     /// Why the offering's own terms refuse a subscription of `amount`, or nil.
     public func refusal(of amount: Money) -> String? {
         if amount < minimumInvestment { return "\(amount) is below the minimum investment \(minimumInvestment)" }
         if amount > maximumInvestment { return "\(amount) is above the maximum investment \(maximumInvestment)" }
-        if Money.cost(of: lotSize, at: pricePerUnit) > amount {
+        if lotCost > amount {
             return "\(amount) buys no whole lot of \(lotSize) at \(pricePerUnit)"
         }
         return nil
-    }
-}
-
-extension Money {
-    /// `quantity` units at `price`, exactly (both carry 8 decimals; the product is truncated to
-    /// 8, which for whole or lot-sized quantities loses nothing).
-    static func cost(of quantity: Quantity, at price: Price) -> Money {
-        Money(rawValue: Int64(Int128(quantity.rawValue) * Int128(price.rawValue) / Int128(Quantity.unit)))
     }
 }
 
@@ -85,7 +82,7 @@ public enum OfferingAllocation {
         guard total >= Int128(offering.minimumRaise.rawValue) else {
             return .cancelled(raised: Money(rawValue: Int64(total)))
         }
-        let lotCost = Int128(Money.cost(of: offering.lotSize, at: offering.pricePerUnit).rawValue)
+        let lotCost = Int128(offering.lotCost.rawValue)
         let maximum = Int128(offering.maximumRaise.rawValue)
         return .allocated(
             subscriptions.map { subscription in
