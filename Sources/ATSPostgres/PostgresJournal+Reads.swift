@@ -200,6 +200,48 @@ extension PostgresJournal {
     }
 }
 
+// MARK: - Subscription reads
+
+extension PostgresJournal {
+    public func subscriptions(_ query: SubscriptionQuery) throws -> [SubscriptionRow] {
+        var filter = Filter()
+        filter.add("account = ?", query.account)
+        filter.add("id = ?", query.id)
+        filter.add("status = ANY(?)", query.statuses)
+        filter.add("id < ?", query.before)
+        var sql = "SELECT \(Columns.subscription) FROM subscription" + filter.sql
+        if let limit = query.limit { sql += " ORDER BY id DESC LIMIT \(max(0, limit))" } else { sql += " ORDER BY id" }
+        return try reader.query(PostgresQuery(unsafeSQL: sql, binds: filter.binds)).rows.map(Self.subscription)
+    }
+
+    public func subscription(account: String, clientSubscriptionId: String) throws -> SubscriptionRow? {
+        try reader.query(
+            """
+            SELECT \(unescaped: Columns.subscription) FROM subscription
+            WHERE account = \(account) AND clientSubscriptionId = \(clientSubscriptionId)
+            """
+        ).rows.first.map(Self.subscription)
+    }
+
+    public func subscriptionEvents(of subscriptionId: Int64) throws -> [SubscriptionEventRow] {
+        try reader.query(
+            """
+            SELECT \(unescaped: Columns.subscriptionEvent) FROM subscription_event
+            WHERE subscriptionId = \(subscriptionId) ORDER BY sequence
+            """
+        ).rows.map(Self.subscriptionEvent)
+    }
+
+    /// The next value of the `subscription_id` sequence: unique across instances.
+    public func newSubscriptionID(after known: Int64) throws -> Int64 {
+        try writer.query("SELECT nextval('subscription_id')").rows.first?.decode(Int64.self) ?? known + 1
+    }
+
+    public func lastSubscriptionID() throws -> Int64 {
+        try reader.query("SELECT COALESCE(MAX(id), 0)::bigint FROM subscription").rows.first?.decode(Int64.self) ?? 0
+    }
+}
+
 /// A WHERE clause built from the filters a query sets, each value bound, never spliced.
 struct Filter {
     private var clauses: [String] = []

@@ -20,6 +20,10 @@ enum Columns {
         sequence, at, asset, amount, fromHolder, fromLocation, fromLocked, toHolder, toLocation, toLocked, reference
         """
     static let capTableReport = "sequence, at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference"
+    static let subscription = """
+        id, account, clientSubscriptionId, venue, offeringId, symbol, status, amount, createdAt, updatedAt, record
+        """
+    static let subscriptionEvent = "sequence, subscriptionId, kind, detail, at"
 }
 
 extension PostgresJournal {
@@ -70,6 +74,21 @@ extension PostgresJournal {
         return SettlementRow(
             id: s.0, venue: s.1, fillId: s.2, parentId: s.3, account: s.4, symbol: s.5, model: s.6, status: s.7,
             updatedAt: s.8, record: s.9)
+    }
+
+    static func subscription(_ row: PostgresRow) throws -> SubscriptionRow {
+        let u = try row.decode(
+            (Int64, String, String?, String, String, String, String, Int64, Int64, Int64, String).self)
+        return SubscriptionRow(
+            id: u.0, account: u.1, clientSubscriptionId: u.2, venue: u.3, offeringId: u.4, symbol: u.5, status: u.6,
+            amount: u.7, createdAt: u.8, updatedAt: u.9, record: u.10)
+    }
+
+    static func subscriptionEvent(_ row: PostgresRow) throws -> SubscriptionEventRow {
+        let e = try row.decode((Int64, Int64, String, String, Int64).self)
+        var event = SubscriptionEventRow(subscriptionId: e.1, kind: e.2, detail: e.3, at: e.4)
+        event.sequence = e.0
+        return event
     }
 
     static func transfer(_ row: PostgresRow) throws -> CustodyTransferRow {

@@ -247,6 +247,7 @@ extension PostgresJournal {
                 """)
         }
         statements += settlementStatements(work)
+        statements += subscriptionStatements(work)
         return statements
     }
 
@@ -286,6 +287,29 @@ extension PostgresJournal {
                 INSERT INTO cap_table_report (at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference)
                 VALUES (\(r.at), \(r.symbol), \(r.fromHolder), \(r.toHolder), \(r.quantity), \(r.acquiredOn),
                   \(r.reference))
+                """)
+        }
+        return statements
+    }
+
+    static func subscriptionStatements(_ work: UnitOfWork) -> [InlineSQL] {
+        var statements: [InlineSQL] = []
+        for u in work.subscriptions {
+            statements.append(
+                """
+                INSERT INTO subscription (id, account, clientSubscriptionId, venue, offeringId, symbol, status, amount,
+                  createdAt, updatedAt, record)
+                VALUES (\(u.id), \(u.account), \(u.clientSubscriptionId), \(u.venue), \(u.offeringId), \(u.symbol),
+                  \(u.status), \(u.amount), \(u.createdAt), \(u.updatedAt), \(u.record))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt,
+                  record = excluded.record
+                """)
+        }
+        for e in work.subscriptionEvents {
+            statements.append(
+                """
+                INSERT INTO subscription_event (subscriptionId, kind, detail, at)
+                VALUES (\(e.subscriptionId), \(e.kind), \(e.detail), \(e.at))
                 """)
         }
         return statements

@@ -146,6 +146,28 @@ enum PostgresSchema {
                 END $$
                 """,
             ]),
+        Migration(
+            name: "v6: subscriptions to primary offerings and their events",
+            statements: [
+                """
+                CREATE TABLE subscription (
+                  id BIGINT PRIMARY KEY, account TEXT NOT NULL, clientSubscriptionId TEXT, venue TEXT NOT NULL,
+                  offeringId TEXT NOT NULL, symbol TEXT NOT NULL, status TEXT NOT NULL, amount BIGINT NOT NULL,
+                  createdAt BIGINT NOT NULL, updatedAt BIGINT NOT NULL, record TEXT NOT NULL,
+                  UNIQUE (account, clientSubscriptionId))
+                """,
+                "CREATE INDEX subscription_by_account ON subscription (account, id)",
+                "CREATE INDEX subscription_by_status ON subscription (status)",
+                """
+                CREATE TABLE subscription_event (
+                  sequence BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                  subscriptionId BIGINT NOT NULL REFERENCES subscription (id), kind TEXT NOT NULL,
+                  detail TEXT NOT NULL, at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX subscription_event_by_subscription ON subscription_event (subscriptionId)",
+                // Subscription ids unique across instances.
+                "CREATE SEQUENCE subscription_id",
+            ] + appendOnly("subscription_event")),
     ]
 
     /// Triggers refusing every UPDATE, DELETE and TRUNCATE of `table`.

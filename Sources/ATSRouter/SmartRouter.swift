@@ -12,6 +12,8 @@ import ServiceLifecycle
 public final class SmartRouter: Sendable {
     public let context: RoutingContext
     public let orders: OrderManager
+    /// Subscriptions to the venues' primary offerings.
+    public let subscriptions: SubscriptionDesk
     public let pollers: [VenuePoller]
     public let client: HTTPClient
     /// The account leases when instances share the journal (nil: this instance serves every account).
@@ -102,6 +104,7 @@ public final class SmartRouter: Sendable {
             catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
             settlement: settlement, instruments: instruments)
         orders = OrderManager(context: context, journal: journal, leases: leases, logger: logger)
+        subscriptions = try SubscriptionDesk(context: context, journal: journal, leases: leases, logger: logger)
         self.pollers = pollers
         self.leases = leases
     }
@@ -113,6 +116,7 @@ public final class SmartRouter: Sendable {
         pollers + [
             RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
             SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger),
+            SubscriptionMonitor(desk: subscriptions, interval: .seconds(1)),
         ] + (leases.map { [LeaseKeeper(leases: $0, router: self, logger: orders.logger)] } ?? [])
     }
 

@@ -117,3 +117,39 @@ public struct InProcessVenueAdapter: VenueAdapter {
         }
     }
 }
+
+extension InProcessVenueAdapter: OfferingVenue {
+    public func offerings() async throws -> [VenueOffering] {
+        await engine.offerings.offerings().map {
+            VenueOffering(venue: venue, offering: $0.offering, isOpen: $0.isOpen, raised: $0.subscribed)
+        }
+    }
+
+    public func subscribe(offering: String, key: String, amount: Money) async throws -> VenueSubscription {
+        Self.subscription(
+            try await call {
+                try await engine.offerings.subscribe(offering: offering, key: key, amount: amount, owner: owner)
+            }
+            .subscription)
+    }
+
+    public func subscription(_ venueSubscriptionID: String) async throws -> VenueSubscription {
+        guard let id = UInt64(venueSubscriptionID) else {
+            throw VenueFailure(
+                venue: venue, kind: .notRetryable, code: "not_found", message: "no subscription \(venueSubscriptionID)")
+        }
+        return Self.subscription(try await call { try await engine.offerings.subscription(id, owner: owner) })
+    }
+
+    static func subscription(_ made: MockSubscription) -> VenueSubscription {
+        let status: VenueSubscription.Status =
+            switch made.status {
+            case .pending: .pending
+            case .allocated: .allocated
+            case .refunded: .refunded
+            }
+        return VenueSubscription(
+            id: String(made.id), key: made.key, offering: made.offeringID, status: status, amount: made.amount,
+            units: made.units, paid: made.paid, refund: made.refund, issuedOn: made.issuedOn)
+    }
+}

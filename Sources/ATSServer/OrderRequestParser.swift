@@ -152,6 +152,44 @@ struct OrderRequestParser: Sendable {
         return TransferRequest(symbol: symbol, quantity: quantity, from: from, to: to)
     }
 
+    static let subscriptionFields: Set<String> = ["venue", "offering", "amount", "clientSubscriptionId"]
+
+    /// `{venue, offering, amount, clientSubscriptionId?}`: the amount in the offering's payment asset.
+    func parseSubscription(_ data: Data, account: AccountID) throws(APIError) -> SubscriptionRequest {
+        let body = try object(data)
+        if let unknown = body.keys.sorted().first(where: { !Self.subscriptionFields.contains($0) }) {
+            throw APIError(
+                .badRequest, "unknown_field",
+                "\(unknown) is not a field of a subscription; fields are \(Self.subscriptionFields.sorted().joined(separator: ", "))",
+                field: unknown)
+        }
+        let venueText = try string(body, "venue", required: true)!
+        guard let venue = catalog.venue(try? VenueID(venueText.lowercased())) else {
+            throw APIError(
+                .unprocessableContent, "unknown_venue",
+                "venue: no venue \(venueText.prefix(64)); venues are \(catalog.venues.map(\.id.rawValue).joined(separator: ", "))",
+                field: "venue")
+        }
+        let offering = try string(body, "offering", required: true)!
+        guard (1...64).contains(offering.utf8.count),
+            offering.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+        else { throw .invalid("offering", "must be an offering id: 1 to 64 printable ASCII characters") }
+        let amount = try decimal(body, "amount", Money.self, required: true)!
+        guard amount.isPositive else { throw .invalid("amount", "must be greater than zero") }
+        var clientSubscriptionId: String?
+        if let text = try string(body, "clientSubscriptionId", required: false) {
+            guard (1...64).contains(text.utf8.count),
+                text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
+            else {
+                throw .invalid("clientSubscriptionId", "must be 1 to 64 printable ASCII characters without spaces")
+            }
+            clientSubscriptionId = text
+        }
+        return SubscriptionRequest(
+            account: account, venue: venue.id, offering: offering, amount: amount,
+            clientSubscriptionId: clientSubscriptionId)
+    }
+
     private func object(_ data: Data) throws(APIError) -> [String: Any] {
         // JSON text is UTF-8 without a byte-order mark (RFC 8259 §8.1); Foundation would also take UTF-16 and UTF-32.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) {

@@ -88,7 +88,8 @@ public enum RouterAPI {
         "GET /health", "GET /ready", "GET /metrics", "POST /v1/orders", "GET /v1/orders", "GET /v1/orders/{id}",
         "DELETE /v1/orders/{id}",
         "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
-        "GET /v1/reports",
+        "GET /v1/reports", "GET /v1/offerings", "POST /v1/subscriptions", "GET /v1/subscriptions",
+        "GET /v1/subscriptions/{id}",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
@@ -108,6 +109,7 @@ public enum RouterAPI {
         MarketController(runtime: runtime).register(on: v1)
         SettlementController(runtime: runtime).register(on: v1)
         ReportsController(runtime: runtime).register(on: v1)
+        OfferingsController(runtime: runtime).register(on: v1)
         return router
     }
 

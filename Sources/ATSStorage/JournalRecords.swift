@@ -285,3 +285,56 @@ public struct CapTableReportRow: Codable, Sendable, Hashable, FetchableRecord, T
         self.reference = reference
     }
 }
+
+/// A subscription to a primary offering as last written: key columns for queries, the whole
+/// subscription as JSON. A parent of its own kind: it has its own events and is recovered after a
+/// crash like an order.
+public struct SubscriptionRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "subscription"
+    public var id: Int64
+    public var account: String
+    public var clientSubscriptionId: String?
+    public var venue: String
+    public var offeringId: String
+    public var symbol: String
+    public var status: String
+    /// Raw, 8 decimals, in the offering's payment asset.
+    public var amount: Int64
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var record: String
+
+    public init(
+        id: Int64, account: String, clientSubscriptionId: String?, venue: String, offeringId: String, symbol: String,
+        status: String, amount: Int64, createdAt: Int64, updatedAt: Int64, record: String
+    ) {
+        self.id = id
+        self.account = account
+        self.clientSubscriptionId = clientSubscriptionId
+        self.venue = venue
+        self.offeringId = offeringId
+        self.symbol = symbol
+        self.status = status
+        self.amount = amount
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.record = record
+    }
+}
+
+/// One change to a subscription, appended and never changed.
+public struct SubscriptionEventRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "subscription_event"
+    public var sequence: Int64?
+    public var subscriptionId: Int64
+    public var kind: String
+    public var detail: String
+    public var at: Int64
+
+    public init(subscriptionId: Int64, kind: String, detail: String, at: Int64) {
+        self.subscriptionId = subscriptionId
+        self.kind = kind
+        self.detail = detail
+        self.at = at
+    }
+}

@@ -179,6 +179,40 @@ enum JournalSchema {
                 t.column("expiresAt", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v6: subscriptions to primary offerings and their events") { db in
+            try db.create(table: "subscription") { t in
+                t.primaryKey("id", .integer)
+                t.column("account", .text).notNull()
+                t.column("clientSubscriptionId", .text)
+                t.column("venue", .text).notNull()
+                t.column("offeringId", .text).notNull()
+                t.column("symbol", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("amount", .integer).notNull()  // raw, 8 decimals, in the payment asset
+                t.column("createdAt", .integer).notNull()
+                t.column("updatedAt", .integer).notNull()
+                t.column("record", .text).notNull()  // JSON: the whole subscription
+                t.uniqueKey(["account", "clientSubscriptionId"])
+            }
+            try db.create(index: "subscription_by_account", on: "subscription", columns: ["account", "id"])
+            try db.create(index: "subscription_by_status", on: "subscription", columns: ["status"])
+            try db.create(table: "subscription_event") { t in
+                t.autoIncrementedPrimaryKey("sequence")
+                t.column("subscriptionId", .integer).notNull().references("subscription")
+                t.column("kind", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("at", .integer).notNull()
+            }
+            try db.create(
+                index: "subscription_event_by_subscription", on: "subscription_event", columns: ["subscriptionId"])
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER subscription_event_no_update BEFORE UPDATE ON subscription_event
+                    BEGIN SELECT RAISE(ABORT, 'subscription_event is append-only'); END;
+                    CREATE TRIGGER subscription_event_no_delete BEFORE DELETE ON subscription_event
+                    BEGIN SELECT RAISE(ABORT, 'subscription_event is append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -61,6 +61,18 @@ public protocol JournalStore: Sendable {
     func transfers(account: String?, settlementIds: [Int64], orUnlinkedOrIn statuses: [String]?) throws
         -> [CustodyTransferRow]
 
+    /// The subscriptions `query` picks, as last written.
+    func subscriptions(_ query: SubscriptionQuery) throws -> [SubscriptionRow]
+    /// The subscription an account already sent with this client subscription id, if any.
+    func subscription(account: String, clientSubscriptionId: String) throws -> SubscriptionRow?
+    /// A subscription's events in the order appended.
+    func subscriptionEvents(of subscriptionId: Int64) throws -> [SubscriptionEventRow]
+    /// A new subscription id, unique among every writer of the journal; `known` is the last this
+    /// writer used (a single writer continues from it).
+    func newSubscriptionID(after known: Int64) throws -> Int64
+    /// The largest subscription id used.
+    func lastSubscriptionID() throws -> Int64
+
     /// The names of the schema migrations applied, in order.
     func appliedMigrations() throws -> [String]
 
@@ -97,6 +109,9 @@ public struct UnitOfWork: Sendable {
     public var transfers: [CustodyTransferRow] = []
     public var ledgerEntries: [LedgerEntryRow] = []
     public var capTableReports: [CapTableReportRow] = []
+    /// Subscriptions in their latest state (written over the previous one), and their new events.
+    public var subscriptions: [SubscriptionRow] = []
+    public var subscriptionEvents: [SubscriptionEventRow] = []
     /// The leases this write is made under: a store shared among instances refuses it, in the
     /// same transaction, unless each is still held (see ``Fence``).
     public var fences: [Fence] = []
@@ -107,7 +122,7 @@ public struct UnitOfWork: Sendable {
 
     /// The accounts whose state this writes: the parent's, and each settlement's and transfer's.
     public var accounts: Set<String> {
-        var accounts = Set(settlements.map(\.account) + transfers.map(\.account))
+        var accounts = Set(settlements.map(\.account) + transfers.map(\.account) + subscriptions.map(\.account))
         if let account = orderAccount ?? insertedParent?.account ?? updatedParent?.account { accounts.insert(account) }
         return accounts
     }
@@ -115,7 +130,7 @@ public struct UnitOfWork: Sendable {
     public var isEmpty: Bool {
         insertedParent == nil && updatedParent == nil && insertedChildren.isEmpty && updatedChildren.isEmpty
             && executions.isEmpty && decisions.isEmpty && events.isEmpty && settlements.isEmpty && transfers.isEmpty
-            && ledgerEntries.isEmpty && capTableReports.isEmpty
+            && ledgerEntries.isEmpty && capTableReports.isEmpty && subscriptions.isEmpty && subscriptionEvents.isEmpty
     }
 }
 
@@ -164,6 +179,28 @@ public struct SettlementQuery: Sendable, Hashable {
         self.account = account
         self.parentId = parentId
         self.status = status
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// Which subscriptions to read: whose, which, in which statuses, which page.
+public struct SubscriptionQuery: Sendable, Hashable {
+    public var account: String?
+    public var id: Int64?
+    /// Any of these statuses; nil: every status.
+    public var statuses: [String]?
+    /// Only ids below this one (a page's cursor).
+    public var before: Int64?
+    /// At most this many, newest first; nil: all, oldest first.
+    public var limit: Int?
+
+    public init(
+        account: String? = nil, id: Int64? = nil, statuses: [String]? = nil, before: Int64? = nil, limit: Int? = nil
+    ) {
+        self.account = account
+        self.id = id
+        self.statuses = statuses
         self.before = before
         self.limit = limit
     }

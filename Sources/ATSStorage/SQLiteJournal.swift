@@ -206,6 +206,23 @@ public final class SQLiteJournal: JournalStore {
                         """
                 ).execute(arguments: [r.at, r.symbol, r.fromHolder, r.toHolder, r.quantity, r.acquiredOn, r.reference])
             }
+            for u in work.subscriptions {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO subscription (id, account, clientSubscriptionId, venue, offeringId, symbol, status, amount, createdAt,
+                          updatedAt, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
+                        """
+                ).execute(arguments: [
+                    u.id, u.account, u.clientSubscriptionId, u.venue, u.offeringId, u.symbol, u.status, u.amount,
+                    u.createdAt, u.updatedAt, u.record,
+                ])
+            }
+            for e in work.subscriptionEvents {
+                try db.cachedStatement(
+                    sql: "INSERT INTO subscription_event (subscriptionId, kind, detail, at) VALUES (?, ?, ?, ?)"
+                ).execute(arguments: [e.subscriptionId, e.kind, e.detail, e.at])
+            }
         }
     }
 
@@ -362,6 +379,44 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func newParentID(after known: Int64) throws -> Int64 { known + 1 }
+
+    public func subscriptions(_ query: SubscriptionQuery) throws -> [SubscriptionRow] {
+        try pool.read { db in
+            guard try db.tableExists("subscription") else { return [] }
+            var request = SubscriptionRow.all()
+            if let account = query.account { request = request.filter(Column("account") == account) }
+            if let id = query.id { request = request.filter(Column("id") == id) }
+            if let statuses = query.statuses { request = request.filter(statuses.contains(Column("status"))) }
+            if let before = query.before { request = request.filter(Column("id") < before) }
+            if let limit = query.limit { return try request.order(Column("id").desc).limit(limit).fetchAll(db) }
+            return try request.order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func subscription(account: String, clientSubscriptionId: String) throws -> SubscriptionRow? {
+        try pool.read { db in
+            try SubscriptionRow.filter(
+                Column("account") == account && Column("clientSubscriptionId") == clientSubscriptionId
+            )
+            .fetchOne(db)
+        }
+    }
+
+    public func subscriptionEvents(of subscriptionId: Int64) throws -> [SubscriptionEventRow] {
+        try pool.read { db in
+            try SubscriptionEventRow.filter(Column("subscriptionId") == subscriptionId).order(Column("sequence"))
+                .fetchAll(db)
+        }
+    }
+
+    public func newSubscriptionID(after known: Int64) throws -> Int64 { known + 1 }
+
+    public func lastSubscriptionID() throws -> Int64 {
+        try pool.read { db in
+            guard try db.tableExists("subscription") else { return 0 }
+            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM subscription") ?? 0
+        }
+    }
 
     public func lastParentID() throws -> Int64 {
         try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM parent_order") ?? 0 }

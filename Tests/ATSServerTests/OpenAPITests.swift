@@ -193,6 +193,34 @@ import Testing
             _ = try await exchange(.get, "/v1/reports?from=2020-01-01&to=2099-01-01T00:00:00Z")
             _ = try await exchange(.get, "/v1/reports?from=yesterday")
             _ = try await exchange(.get, "/v1/reports", key: nil)
+            let offerings = try await exchange(.get, "/v1/offerings")
+            #expect((offerings.object["offerings"] as? [Any])?.count == 3, "\(offerings.text)")
+            _ = try await exchange(.get, "/v1/offerings", key: nil)
+            let subscribed = try await exchange(
+                .post, "/v1/subscriptions",
+                body: #"{"venue":"rialto","offering":"VINE-2026B","amount":"1200","clientSubscriptionId":"s-1"}"#)
+            #expect(subscribed.status == 201, "\(subscribed.text)")
+            _ = try await exchange(
+                .post, "/v1/subscriptions",
+                body: #"{"venue":"rialto","offering":"VINE-2026B","amount":"1200","clientSubscriptionId":"s-1"}"#)
+            _ = try await exchange(
+                .post, "/v1/subscriptions",
+                body: #"{"venue":"rialto","offering":"VINE-2026B","amount":"600","clientSubscriptionId":"s-1"}"#)
+            _ = try await exchange(
+                .post, "/v1/subscriptions", body: #"{"venue":"rialto","offering":"VINE-2026B","amount":"10"}"#)
+            _ = try await exchange(
+                .post, "/v1/subscriptions", body: #"{"venue":"rialto","offering":"NOPE","amount":"10"}"#)
+            _ = try await exchange(.post, "/v1/subscriptions", body: #"{"venue":"rialto","amount":"10"}"#)
+            _ = try await exchange(.post, "/v1/subscriptions", body: String(repeating: " ", count: 17_000))
+            _ = try await exchange(.post, "/v1/subscriptions", key: nil, body: "{}")
+            _ = try await exchange(.get, "/v1/subscriptions?status=pending&limit=1")
+            _ = try await exchange(.get, "/v1/subscriptions?status=nope")
+            _ = try await exchange(.get, "/v1/subscriptions", key: nil)
+            let subscriptionID = try #require(subscribed.object["id"] as? String)
+            let one = try await exchange(.get, "/v1/subscriptions/\(subscriptionID)")
+            #expect((one.object["events"] as? [Any])?.count == 2, "\(one.text)")
+            _ = try await exchange(.get, "/v1/subscriptions/424242")
+            _ = try await exchange(.get, "/v1/subscriptions/1", key: nil)
             #expect(seen == RouterAPI.endpoints, "operations not exercised: \(RouterAPI.endpoints.subtracting(seen))")
         }
     }
@@ -218,6 +246,12 @@ import Testing
                 "TransferRequest",
                 try json(
                     APIViews.TransferRequestBody(symbol: "ACME", quantity: "1", to: "tzero", from: "wallet:ethereum"))
+            ),
+            (
+                "SubscriptionRequest",
+                try json(
+                    APIViews.SubscriptionRequestBody(
+                        venue: "rialto", offering: "VINE-2026B", amount: "1200", clientSubscriptionId: "s-1"))
             ),
             (
                 "Error",

@@ -39,12 +39,13 @@ import Testing
                     "v3: indexes for reading one account's orders, one child's executions, one parent's events",
                     "v4: indexes for reading one account's settlements and custody transfers, a settlement's transfer",
                     "v5: router instances and account leases",
+                    "v6: subscriptions to primary offerings and their events",
                 ])
             try journal.recordParent(Self.parent(1, clientOrderId: "c-1"))
             try journal.recordChild(Self.child("p1-c1", parent: 1))
         }
         let reopened = try made.reopen()
-        #expect(try reopened.appliedMigrations().count == 5)
+        #expect(try reopened.appliedMigrations().count == 6)
         #expect(try reopened.parent(id: 1)?.clientOrderId == "c-1")
         #expect(try reopened.parent(account: "alice", clientOrderId: "c-1")?.id == 1)
         #expect(try reopened.openChildren().map(\.clientKey) == ["p1-c1"])
@@ -156,5 +157,50 @@ import Testing
             try journal.events(of: 1).filter { $0.childKey == "p1-c1" }.map(\.detail) == [
                 "pending", "partially_filled", "filled",
             ])
+    }
+
+    /// Subscriptions: written over as they change, their events appended only, a client
+    /// subscription id once per account, read by account, status and page.
+    @Test(arguments: JournalBackend.all)
+    func subscriptionsAreWrittenOverAndTheirEventsAppendOnly(backend: JournalBackend) throws {
+        let made = try backend.make()
+        let journal = made.store
+        func row(_ id: Int64, _ account: String, _ client: String?, _ status: String) -> SubscriptionRow {
+            SubscriptionRow(
+                id: id, account: account, clientSubscriptionId: client, venue: "rialto", offeringId: "VINE-2026B",
+                symbol: "VINE", status: status, amount: 120_000_000_000, createdAt: 1_000 + id, updatedAt: 1_000 + id,
+                record: "{\"status\":\"\(status)\"}")
+        }
+        func write(_ row: SubscriptionRow, _ kind: String) throws {
+            var work = UnitOfWork()
+            work.subscriptions = [row]
+            work.subscriptionEvents = [
+                SubscriptionEventRow(subscriptionId: row.id, kind: kind, detail: row.status, at: row.updatedAt)
+            ]
+            try journal.commit(work)
+        }
+        #expect(try journal.lastSubscriptionID() == 0)
+        try write(row(1, "alice", "s-1", "reserved"), "accepted")
+        try write(row(2, "erin", "s-1", "reserved"), "accepted")
+        try write(row(3, "alice", nil, "rejected"), "rejected")
+        try write(row(1, "alice", "s-1", "pending"), "acknowledged")
+        try write(row(1, "alice", "s-1", "allocated"), "allocated")
+        // The same client id for the same account again (another subscription): refused whole.
+        #expect(throws: (any Error).self) { try write(row(4, "alice", "s-1", "reserved"), "accepted") }
+        #expect(try journal.subscriptions(SubscriptionQuery(id: 4)).isEmpty)
+        #expect(try journal.subscriptionEvents(of: 4).isEmpty)
+        #expect(try journal.subscription(account: "alice", clientSubscriptionId: "s-1")?.status == "allocated")
+        #expect(try journal.subscription(account: "erin", clientSubscriptionId: "s-1")?.id == 2)
+        #expect(try journal.subscriptions(SubscriptionQuery(account: "alice")).map(\.id) == [1, 3])
+        #expect(try journal.subscriptions(SubscriptionQuery(statuses: ["reserved", "rejected"])).map(\.id) == [2, 3])
+        #expect(try journal.subscriptions(SubscriptionQuery(before: 3, limit: 1)).map(\.id) == [2])
+        #expect(try journal.subscriptionEvents(of: 1).map(\.kind) == ["accepted", "acknowledged", "allocated"])
+        #expect(try journal.lastSubscriptionID() == 3)
+        // Ids given out only grow (on PostgreSQL from a sequence shared by every instance).
+        let given = try journal.newSubscriptionID(after: 3)
+        #expect(try journal.newSubscriptionID(after: given) > given)
+        #expect(throws: (any Error).self) { try made.executeRaw("UPDATE subscription_event SET kind = 'x'") }
+        #expect(throws: (any Error).self) { try made.executeRaw("DELETE FROM subscription_event") }
+        #expect(try made.reopen().subscriptionEvents(of: 1).count == 3)
     }
 }

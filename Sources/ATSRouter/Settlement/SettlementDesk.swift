@@ -250,6 +250,45 @@ public final class SettlementDesk: Sendable {
         }
     }
 
+    // MARK: Subscriptions
+
+    /// Earmarks a subscription's cash and commits it with `work` (the subscription's row and event)
+    /// in one transaction. Refused with `insufficient_cash` when the account's free cash where the
+    /// venue settles, less what its working buy orders there may cost, does not cover `amount`.
+    func reserveSubscription(_ legs: SubscriptionLegs, amount: Money, reference: String, with work: UnitOfWork)
+        throws
+    {
+        let now = clock.now()
+        try state.withLock { state in
+            try commitShared(&state, work, at: now) { state in
+                let free = state.unpromised(legs.account, .cash(legs.cash), at: legs.cashLocation)
+                guard free >= amount.rawValue else {
+                    throw SettlementError(
+                        code: RejectCode.insufficientCash.rawValue, field: "amount",
+                        message:
+                            "\(legs.account) has \(Money(rawValue: free)) \(legs.cash.rawValue) free at \(legs.cashLocation) (after working buy orders), not \(amount)"
+                    )
+                }
+                try state.book.reserveSubscription(legs, amount: amount, reference: reference, at: now)
+            }
+        }
+    }
+
+    /// Settles a subscription's outcome (issued units and the cash paid, the rest refunded) and
+    /// commits it with `work` in one transaction.
+    func settleSubscription(
+        _ legs: SubscriptionLegs, paid: Money, refund: Money, units: Quantity, issuedOn: CalendarDate,
+        reference: String, with work: UnitOfWork
+    ) throws {
+        let now = clock.now()
+        try state.withLock { state in
+            try commitShared(&state, work, at: now) { state in
+                try state.book.allocateSubscription(
+                    legs, paid: paid, refund: refund, units: units, issuedOn: issuedOn, reference: reference, at: now)
+            }
+        }
+    }
+
     // MARK: Sharing the journal
 
     /// Takes over the open settlements and custody transfers of `accounts`, which this instance

@@ -25,6 +25,10 @@ public struct Account: Sendable, Hashable, Codable {
     public var custody: CustodyLocation?
     /// Cash balances when the ledgers are first opened.
     public var cash: [CashBalance]?
+    /// Annual income and net worth as the investor declared them (USD): what the Regulation
+    /// Crowdfunding investment limit is computed from. Absent counts as zero.
+    public var annualIncome: Money?
+    public var netWorth: Money?
 
     public enum InvestorType: String, Sendable, Hashable, Codable {
         case individual, entity, institution

@@ -33,6 +33,34 @@ public struct Offering: Sendable, Hashable, Codable {
         public var regulationCrowdfunding: Bool
         /// ISO alpha-2 countries admitted; empty admits all.
         public var allowedCountries: [String]
+
+        public init(
+            accreditedOnly: Bool, qualifiedPurchaserOnly: Bool, regulationCrowdfunding: Bool, allowedCountries: [String]
+        ) {
+            self.accreditedOnly = accreditedOnly
+            self.qualifiedPurchaserOnly = qualifiedPurchaserOnly
+            self.regulationCrowdfunding = regulationCrowdfunding
+            self.allowedCountries = allowedCountries
+        }
+    }
+
+    public init(
+        id: String, symbol: Symbol, pricePerUnit: Price, lotSize: Quantity, minimumInvestment: Money,
+        maximumInvestment: Money, minimumRaise: Money, maximumRaise: Money, closesOn: CalendarDate,
+        eligibility: Eligibility, paymentAsset: CashAsset, chain: String
+    ) {
+        self.id = id
+        self.symbol = symbol
+        self.pricePerUnit = pricePerUnit
+        self.lotSize = lotSize
+        self.minimumInvestment = minimumInvestment
+        self.maximumInvestment = maximumInvestment
+        self.minimumRaise = minimumRaise
+        self.maximumRaise = maximumRaise
+        self.closesOn = closesOn
+        self.eligibility = eligibility
+        self.paymentAsset = paymentAsset
+        self.chain = chain
     }
 
     /// The moment subscriptions stop: the end of ``closesOn`` (UTC).

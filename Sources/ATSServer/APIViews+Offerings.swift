@@ -1,0 +1,52 @@
+import ATSDomain
+import ATSRouter
+import ATSStorage
+import ATSVenues
+import ATSWire
+
+extension APIViews {
+    public static func offering(
+        _ listed: VenueOffering, venue: VenueDefinition?, security: Security?, refusal: Rejection?
+    )
+        -> OfferingView
+    {
+        let offering = listed.offering
+        let delivered: CustodyLocation =
+            venue?.settlement.model == .custodialBookEntry ? .custodian(listed.venue) : .wallet(chain: offering.chain)
+        return OfferingView(
+            venue: listed.venue.rawValue, id: offering.id, symbol: offering.symbol.rawValue,
+            pricePerUnit: offering.pricePerUnit.description, lotSize: offering.lotSize.description,
+            minimumInvestment: offering.minimumInvestment.description,
+            maximumInvestment: offering.maximumInvestment.description,
+            minimumRaise: offering.minimumRaise.description, maximumRaise: offering.maximumRaise.description,
+            raised: listed.raised.description, closesOn: offering.closesOn.description, open: listed.isOpen,
+            paymentAsset: offering.paymentAsset.rawValue, chain: offering.chain, deliveredTo: delivered.description,
+            accreditedOnly: offering.eligibility.accreditedOnly,
+            qualifiedPurchaserOnly: offering.eligibility.qualifiedPurchaserOnly,
+            regulationCrowdfunding: offering.eligibility.regulationCrowdfunding,
+            allowedCountries: offering.eligibility.allowedCountries,
+            holdingPeriod: security?.holdingPeriod.description ?? "unknown",
+            refusal: refusal.map { RejectionView(code: $0.code.rawValue, message: $0.message) })
+    }
+
+    public static func subscription(_ subscription: Subscription, events: [SubscriptionEventRow]? = nil)
+        -> SubscriptionView
+    {
+        SubscriptionView(
+            id: "\(subscription.id)", clientSubscriptionId: subscription.clientSubscriptionId,
+            account: subscription.account.rawValue, venue: subscription.venue.rawValue,
+            offering: subscription.offering.id, symbol: subscription.symbol.rawValue,
+            amount: subscription.amount.description, pricePerUnit: subscription.offering.pricePerUnit.description,
+            status: subscription.status.rawValue, venueSubscriptionId: subscription.venueSubscriptionID,
+            units: subscription.units.description, paid: subscription.paid.description,
+            refund: subscription.refund.description, issuedOn: subscription.issuedOn?.description,
+            closesOn: subscription.offering.closesOn.description,
+            deliveredTo: subscription.legs.tokenLocation.description,
+            rejection: subscription.rejection.map { RejectionView(code: $0.code.rawValue, message: $0.message) },
+            createdAt: subscription.createdAt.description, updatedAt: subscription.updatedAt.description,
+            events: events?.map {
+                SubscriptionEventView(
+                    kind: $0.kind, detail: $0.detail, at: Timestamp(nanosecondsSinceEpoch: $0.at).description)
+            })
+    }
+}
