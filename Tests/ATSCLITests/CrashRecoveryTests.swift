@@ -398,6 +398,58 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         #expect(openAtRestart > 0)
         #expect(cutShort > 0)
     }
+
+    /// A subscription survives a SIGKILL between its reservation and its allocation: the restarted
+    /// router finds it in the journal, follows it at the venue under the same key, and settles the
+    /// allocation once; the venue holds one subscription for it, and the client's repeat is the same one.
+    @Test(arguments: JournalBackend.all)
+    func aSubscriptionSurvivesAKillBetweenReservationAndAllocation(backend: JournalBackend) async throws {
+        let binary = try Self.executable()
+        let folder = NSTemporaryDirectory() + "ats-subscribe-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (venues, urls, configPath) = try await Self.externalVenues(binary, folder: folder)
+        defer { venues.stop() }
+        let made = try backend.make()
+        var (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
+        let first = router
+        defer { first.stop() }
+        let body = #"{"venue":"rialto","offering":"VINE-2026B","amount":"60000","clientSubscriptionId":"k-1"}"#
+        let taken = try #require(await Self.api(.POST, url, "/v1/subscriptions", body: body))
+        #expect(taken.0 == 201 && taken.1["status"] as? String == "pending", "\(taken.1)")
+        let id = try #require(taken.1["id"] as? String)
+        router.kill9()
+        await router.waitForExit()
+
+        (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
+        let second = router
+        defer { second.stop() }
+        let again = try #require(await Self.api(.POST, url, "/v1/subscriptions", body: body))
+        #expect(again.0 == 200 && again.1["id"] as? String == id, "\(again.1)")
+        let rialto = try #require(urls["rialto"])
+        let closed = await Self.call(
+            .POST, rialto + "/_mock/offerings/VINE-2026B/close", headers: [("x-mock-admin", "rialto-demo-secret")])
+        #expect(closed?.0 == 200)
+        var allocated: [String: Any] = [:]
+        for _ in 0..<60 {
+            allocated = await Self.api(.GET, url, "/v1/subscriptions/\(id)")?.1 ?? [:]
+            if allocated["status"] as? String != "pending" { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(allocated["status"] as? String == "allocated", "\(allocated)")
+        #expect(allocated["units"] as? String == "5000" && allocated["paid"] as? String == "60000")
+        #expect(
+            (allocated["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == [
+                "accepted", "acknowledged", "allocated",
+            ])
+        // The venue took 60 000 once: one subscription under the router's key.
+        let basic = "Basic " + Data("rialto-demo:rialto-demo-secret".utf8).base64EncodedString()
+        let listed = await Self.call(.GET, rialto + "/api/v2/offerings", headers: [("Authorization", basic)])
+        let vine = (listed?.1 as? [[String: Any]])?.first { $0["id"] as? String == "VINE-2026B" }
+        #expect((vine?["raised"] as? [String: Any])?["amount"] as? String == "60000", "\(vine ?? [:])")
+        // The units are alice's, on Polygon.
+        let positions = try #require(await Self.api(.GET, url, "/v1/positions")).1
+        #expect("\(positions)".contains("VINE") && "\(positions)".contains("wallet:polygon"), "\(positions)")
+    }
 }
 
 /// Quantity's raw value from a decimal string.
