@@ -28,6 +28,7 @@ public struct RouterCommand: AsyncParsableCommand {
             DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self,
             CancelCommand.self,
             BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self,
+            OfferingsCommand.self, SubscribeCommand.self, SubscriptionsCommand.self,
             ReportCommand.self,
             PlanCommand.self,
             VenueCommand.self, ConfigCommand.self, KeysCommand.self,

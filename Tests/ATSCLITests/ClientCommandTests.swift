@@ -81,6 +81,33 @@ import Testing
         }
     }
 
+    @Test func offeringsSubscribeAndSubscriptionsExitAsDocumented() async throws {
+        try await withServer { url, runtime in
+            let server = ["--server", url, "--api-key", Self.alice]
+            #expect(await run(["offerings"] + server) == 0)
+            #expect(await run(["offerings", "--json"] + server) == 0)
+            #expect(
+                await run(
+                    ["subscribe", "VINE-2026B", "1200", "--venue", "rialto", "--client-subscription-id", "c-1"] + server
+                )
+                    == 0)
+            let taken = try runtime.router.subscriptions.subscriptions(account: try AccountID("alice"))
+            #expect(taken.map(\.status) == [.pending] && taken.first?.clientSubscriptionId == "c-1")
+            // The same id again: the same subscription, exit 0.
+            #expect(
+                await run(
+                    ["subscribe", "VINE-2026B", "1200", "--venue", "rialto", "--client-subscription-id", "c-1"] + server
+                )
+                    == 0)
+            #expect(try runtime.router.subscriptions.subscriptions().count == 1)
+            #expect(await run(["subscribe", "VINE-2026B", "10", "--venue", "rialto"] + server) == 1)  // refused: below the minimum
+            #expect(await run(["subscribe", "VINE-2026B", "ten", "--venue", "rialto"] + server) == 1)  // the router's 400
+            #expect(await run(["subscribe", "NOPE", "100", "--venue", "rialto"] + server) == 1)  // 422 unknown_offering
+            #expect(await run(["subscriptions"] + server) == 0)
+            #expect(await run(["subscriptions", "--json"] + server) == 0)
+        }
+    }
+
     @Test func settlementsPositionsAndTransfersAgainstTheServerAndOfflineOnItsJournal() async throws {
         let folder = NSTemporaryDirectory() + "ats-cli-settle-" + UUID().uuidString
         let paths = ["--venues", RoutingCommandTests.venues, "--config", RoutingCommandTests.config]
