@@ -100,9 +100,10 @@ import Testing
                 )
                     == 0)
             #expect(try runtime.router.subscriptions.subscriptions().count == 1)
-            #expect(await run(["subscribe", "VINE-2026B", "10", "--venue", "rialto"] + server) == 1)  // refused: below the minimum
-            #expect(await run(["subscribe", "VINE-2026B", "ten", "--venue", "rialto"] + server) == 1)  // the router's 400
-            #expect(await run(["subscribe", "NOPE", "100", "--venue", "rialto"] + server) == 1)  // 422 unknown_offering
+            // Refused below the minimum; not a number (the router's 400); no such offering (422).
+            #expect(await run(["subscribe", "VINE-2026B", "10", "--venue", "rialto"] + server) == 1)
+            #expect(await run(["subscribe", "VINE-2026B", "ten", "--venue", "rialto"] + server) == 1)
+            #expect(await run(["subscribe", "NOPE", "100", "--venue", "rialto"] + server) == 1)
             #expect(await run(["subscriptions"] + server) == 0)
             #expect(await run(["subscriptions", "--json"] + server) == 0)
         }
