@@ -166,6 +166,10 @@ extension DemoScript {
             }
         }
 
+        try await offeringSection(
+            runtime: runtime, erin: try trader("erin", url, configuration), bob: try trader("bob", url, configuration),
+            say)
+
         await runtime.router.pollAll()
         say("  ACME consolidated book for alice after trading:")
         say(levels(try await alice.call(.GET, "/v1/book/ACME?depth=6", as: APIViews.BookView.self), rows: 6))

@@ -9,11 +9,31 @@ struct OfferingsCommand: AsyncParsableCommand {
         discussion:
             "Against a running router (--server or ATS_ROUTER_URL); each venue that runs offerings is asked now.")
 
+    @Option(help: "Compare this offering with buying the same units on the secondary books (with --venue, --amount).")
+    var compare: String?
+    @Option(help: "The venue running the offering compared.") var venue: String?
+    @Option(help: "The amount to compare, in the offering's payment asset.") var amount: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var server: ServerOptions
 
+    func validate() throws {
+        if compare != nil && (venue == nil || amount == nil) {
+            throw ValidationError("--compare needs --venue and --amount")
+        }
+    }
+
     func run() async throws {
         let client = try server.client()
+        if let compare, let venue, let amount {
+            return try await runClient {
+                let query = amount.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? amount
+                let view = try await client.call(
+                    .GET, "/v1/offerings/\(venue)/\(compare)/comparison?amount=\(query)",
+                    as: APIViews.OfferingComparisonView.self)
+                if json { return printEncoded(view) }
+                print(SubscriptionText.comparison(view))
+            }
+        }
         try await runClient {
             let list = try await client.call(.GET, "/v1/offerings", as: APIViews.OfferingList.self)
             if json { return printEncoded(list) }
@@ -82,6 +102,17 @@ struct SubscriptionsCommand: AsyncParsableCommand {
 }
 
 enum SubscriptionText {
+    static func comparison(_ view: APIViews.OfferingComparisonView) -> String {
+        func route(_ name: String, _ r: APIViews.AcquisitionView) -> String {
+            "  \(name): \(r.units) \(view.symbol) for \(r.cost) all-in (fees \(r.fees)\(r.pricePerUnit.map { ", \($0) a unit" } ?? "")) at \(r.venues.joined(separator: ", ")); delivered by \(r.deliveredOn), resalable from \(r.resalableFrom)"
+        }
+        var lines = ["\(view.amount) into \(view.venue) \(view.offering) against the books: \(view.better) is better"]
+        lines.append(route("offering", view.primary))
+        lines.append(view.secondary.map { route("books", $0) } ?? "  books: none you may trade")
+        lines += view.reasons.map { "  - " + $0 }
+        return lines.joined(separator: "\n")
+    }
+
     static func line(_ s: APIViews.SubscriptionView) -> String {
         var line = "subscription \(s.id): \(s.amount) to \(s.venue) \(s.offering) (\(s.symbol)): \(s.status)"
         switch s.status {

@@ -49,4 +49,17 @@ extension APIViews {
                     kind: $0.kind, detail: $0.detail, at: Timestamp(nanosecondsSinceEpoch: $0.at).description)
             })
     }
+
+    public static func comparison(_ c: OfferingComparison) -> OfferingComparisonView {
+        func route(_ r: OfferingComparison.Route) -> AcquisitionView {
+            AcquisitionView(
+                units: r.units.description, cost: r.cost.description, fees: r.fees.description,
+                pricePerUnit: r.pricePerUnit?.description, venues: r.venues.map(\.rawValue),
+                deliveredOn: r.deliveredOn.description, resalableFrom: r.resalableFrom.description)
+        }
+        return OfferingComparisonView(
+            venue: c.venue.rawValue, offering: c.offering.id, symbol: c.offering.symbol.rawValue,
+            amount: c.amount.description, better: c.better.rawValue, reasons: c.reasons, primary: route(c.primary),
+            secondary: c.secondary.map(route))
+    }
 }

@@ -89,7 +89,7 @@ public enum RouterAPI {
         "DELETE /v1/orders/{id}",
         "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
         "GET /v1/reports", "GET /v1/offerings", "POST /v1/subscriptions", "GET /v1/subscriptions",
-        "GET /v1/subscriptions/{id}",
+        "GET /v1/subscriptions/{id}", "GET /v1/offerings/{venue}/{id}/comparison",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {

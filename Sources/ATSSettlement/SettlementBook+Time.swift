@@ -65,7 +65,7 @@ extension SettlementBook {
     }
 
     /// The next business day (Monday to Friday) after `time`, same time of day.
-    static func nextBusinessDay(after time: Timestamp) -> Timestamp {
+    public static func nextBusinessDay(after time: Timestamp) -> Timestamp {
         var next = time.adding(seconds: 86_400)
         while true {
             let days = next.nanosecondsSinceEpoch / 86_400_000_000_000

@@ -173,4 +173,57 @@ extension APIViews {
             self.clientSubscriptionId = clientSubscriptionId
         }
     }
+
+    /// `GET /v1/offerings/{venue}/{id}/comparison`: an offering against the secondary books.
+    public struct OfferingComparisonView: Codable, Hashable, Sendable {
+        public var venue: String
+        public var offering: String
+        public var symbol: String
+        public var amount: String
+        /// `primary` or `secondary`.
+        public var better: String
+        public var reasons: [String]
+        public var primary: AcquisitionView
+        /// Absent when the books the caller may trade show none of the security.
+        public var secondary: AcquisitionView?
+
+        public init(
+            venue: String, offering: String, symbol: String, amount: String, better: String, reasons: [String],
+            primary: AcquisitionView, secondary: AcquisitionView?
+        ) {
+            self.venue = venue
+            self.offering = offering
+            self.symbol = symbol
+            self.amount = amount
+            self.better = better
+            self.reasons = reasons
+            self.primary = primary
+            self.secondary = secondary
+        }
+    }
+
+    /// One way to acquire the units: how many, what they cost all-in, where, when delivered and
+    /// from when they may be resold.
+    public struct AcquisitionView: Codable, Hashable, Sendable {
+        public var units: String
+        public var cost: String
+        public var fees: String
+        public var pricePerUnit: String?
+        public var venues: [String]
+        public var deliveredOn: String
+        public var resalableFrom: String
+
+        public init(
+            units: String, cost: String, fees: String, pricePerUnit: String?, venues: [String], deliveredOn: String,
+            resalableFrom: String
+        ) {
+            self.units = units
+            self.cost = cost
+            self.fees = fees
+            self.pricePerUnit = pricePerUnit
+            self.venues = venues
+            self.deliveredOn = deliveredOn
+            self.resalableFrom = resalableFrom
+        }
+    }
 }

@@ -87,6 +87,12 @@ import Testing
             #expect(await run(["offerings"] + server) == 0)
             #expect(await run(["offerings", "--json"] + server) == 0)
             #expect(
+                await run(["offerings", "--compare", "VINE-2026B", "--venue", "rialto", "--amount", "6000"] + server)
+                    == 0)
+            #expect(
+                await run(["offerings", "--compare", "NOPE", "--venue", "rialto", "--amount", "6000"] + server) == 1)
+            #expect(await run(["offerings", "--compare", "VINE-2026B"] + server) != 0)  // --venue and --amount needed
+            #expect(
                 await run(
                     ["subscribe", "VINE-2026B", "1200", "--venue", "rialto", "--client-subscription-id", "c-1"] + server
                 )

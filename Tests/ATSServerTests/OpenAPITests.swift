@@ -196,6 +196,11 @@ import Testing
             let offerings = try await exchange(.get, "/v1/offerings")
             #expect((offerings.object["offerings"] as? [Any])?.count == 3, "\(offerings.text)")
             _ = try await exchange(.get, "/v1/offerings", key: nil)
+            let compared = try await exchange(.get, "/v1/offerings/rialto/VINE-2026B/comparison?amount=6000")
+            #expect(compared.object["primary"] != nil, "\(compared.text)")
+            _ = try await exchange(.get, "/v1/offerings/rialto/VINE-2026B/comparison?amount=x")
+            _ = try await exchange(.get, "/v1/offerings/rialto/NOPE/comparison?amount=6000")
+            _ = try await exchange(.get, "/v1/offerings/rialto/VINE-2026B/comparison?amount=6000", key: nil)
             let subscribed = try await exchange(
                 .post, "/v1/subscriptions",
                 body: #"{"venue":"rialto","offering":"VINE-2026B","amount":"1200","clientSubscriptionId":"s-1"}"#)

@@ -81,7 +81,7 @@ public final class SubscriptionDesk: Sendable {
     }
 
     /// Calls the venue's offering API through its gateway (breaker, timing); a venue that runs none is a failure.
-    private func call<T: Sendable>(
+    func call<T: Sendable>(
         _ venue: VenueID, _ what: String, _ operation: @escaping @Sendable (any OfferingVenue) async throws -> T
     ) async throws(VenueFailure) -> T {
         guard let gateway = context.gateways[venue] else {

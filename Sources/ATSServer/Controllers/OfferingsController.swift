@@ -17,6 +17,10 @@ struct OfferingsController {
             jsonResponse(await Self.offerings(runtime, account: try runtime.account(context.account)))
         }
 
+        group.get("offerings/{venue}/{id}/comparison") { request, context in
+            try await Self.comparison(runtime, request, context)
+        }
+
         group.post("subscriptions") { request, context in
             _ = try runtime.account(context.account)
             try RouterAPI.ready(runtime)
@@ -83,6 +87,35 @@ struct OfferingsController {
         }
         return APIViews.OfferingList(
             offerings: views, unavailable: unavailable.map { .init(venue: $0.venue.rawValue, reason: $0.reason) })
+    }
+
+    /// `GET /v1/offerings/{venue}/{id}/comparison?amount=`: the offering against the books.
+    static func comparison(_ runtime: any RouterService, _ request: Request, _ context: AccountContext) async throws
+        -> Response
+    {
+        let desk = runtime.router.subscriptions
+        let venueText = context.parameters.get("venue") ?? ""
+        guard let venue = runtime.catalog.venue(try? VenueID(venueText.lowercased())) else {
+            throw APIError(.notFound, "not_found", "no venue \(venueText.prefix(64))")
+        }
+        guard let text = request.uri.queryParameters.get("amount") else {
+            throw APIError(.badRequest, "missing_field", "amount is required", field: "amount")
+        }
+        guard let amount = try? Money(String(text)), amount.isPositive else {
+            throw APIError.invalid("amount", "must be a positive decimal amount in the offering's payment asset")
+        }
+        let comparison: OfferingComparison
+        do throws(SubscriptionError) {
+            comparison = try await desk.compare(
+                venue: venue.id, offering: context.parameters.get("id") ?? "", amount: amount,
+                account: context.account)
+        } catch {
+            let missing = error.code == "unknown_offering"
+            throw APIError(
+                missing ? .notFound : .serviceUnavailable, missing ? "not_found" : error.code, error.message,
+                field: error.field)
+        }
+        return jsonResponse(APIViews.comparison(comparison))
     }
 
     static func apiError(_ error: SubscriptionError) -> APIError {

@@ -1,0 +1,64 @@
+import ATSAssembly
+import ATSDomain
+import ATSRouter
+import ATSSettlement
+import ATSVenues
+import ATSWire
+import Foundation
+
+extension DemoScript {
+    /// Part of section 4: a primary offering beside the secondary books. The offerings the venues
+    /// run; erin subscribes to VINE-2026B at Rialto (cash earmarked, the venue takes it); bob is
+    /// refused (not onboarded there); the issuer closes it; erin's units are issued into the
+    /// ledgers and the cap table with the issue date as acquisition date.
+    func offeringSection(runtime: RouterRuntime, erin: RouterClient, bob: RouterClient, _ say: (String) -> Void)
+        async throws
+    {
+        let list = try await erin.call(.GET, "/v1/offerings", as: APIViews.OfferingList.self)
+        say("  primary offerings beside the books (GET /v1/offerings, `ats-router offerings`), as erin sees them:")
+        for offering in list.offerings {
+            say(
+                "    \(offering.venue) \(offering.id): \(offering.symbol) at \(offering.pricePerUnit) in lots of \(offering.lotSize), "
+                    + "\(offering.minimumInvestment)–\(offering.maximumInvestment) each, closes \(offering.closesOn), delivered to \(offering.deliveredTo); "
+                    + (offering.refusal.map { "erin may not: \($0.code)" } ?? "erin may subscribe"))
+        }
+        // Best execution across primary and secondary: the offering against the books for the same units.
+        await runtime.router.pollAll()
+        let compared = try await erin.call(
+            .GET, "/v1/offerings/rialto/VINE-2026B/comparison?amount=60000", as: APIViews.OfferingComparisonView.self)
+        say("  erin compares 60000 into VINE-2026B with the books (`ats-router offerings --compare VINE-2026B`):")
+        for line in SubscriptionText.comparison(compared).split(separator: "\n").dropFirst() { say("  " + line) }
+        say("    better: \(compared.better)")
+        let body = APIViews.SubscriptionRequestBody(
+            venue: "rialto", offering: "VINE-2026B", amount: "60000", clientSubscriptionId: "demo-vine-1")
+        let taken = try await erin.call(.POST, "/v1/subscriptions", body: body, as: APIViews.SubscriptionView.self)
+        let erinID = try AccountID("erin")
+        let earmarked = runtime.router.settlement.book().ledger.balance(Holder(erinID), .cash(.usd), at: .bank).locked
+        say(
+            "  erin subscribes 60000 USD to VINE-2026B at Rialto: subscription \(taken.id) \(taken.status); "
+                + "\(Money(rawValue: earmarked)) USD earmarked at the bank until it allocates")
+        let refused = try await bob.call(
+            .POST, "/v1/subscriptions",
+            body: APIViews.SubscriptionRequestBody(venue: "rialto", offering: "VINE-2026B", amount: "1200"),
+            as: APIViews.SubscriptionView.self)
+        say(
+            "  bob subscribes 1200 USD to VINE-2026B: \(refused.status) — \(refused.rejection?.code ?? ""): \(refused.rejection?.message ?? "")"
+        )
+        // The issuer closes the offering at the venue; the router's next round settles the allocation.
+        if let engine = runtime.fleet?.engines[try VenueID("rialto")] {
+            _ = try await engine.offerings.close("VINE-2026B")
+        }
+        await runtime.router.subscriptions.advance()
+        let allocated = try await erin.call(.GET, "/v1/subscriptions/\(taken.id)", as: APIViews.SubscriptionView.self)
+        say("  the issuer closes VINE-2026B: " + SubscriptionText.line(allocated))
+        let book = runtime.router.settlement.book()
+        let vine = try Symbol("VINE")
+        let lots = book.capTable.lots(of: Holder(erinID), in: vine)
+        say(
+            "  erin's VINE at the transfer agent: "
+                + lots.map { "\($0.quantity) acquired \($0.acquiredOn)" }.joined(separator: ", ")
+                + " (Reg A Tier 2: no holding period); in the ledger at wallet:polygon: "
+                + "\(Quantity(rawValue: book.ledger.balance(Holder(erinID), .token(vine), at: .wallet(chain: "polygon")).available))"
+        )
+    }
+}
