@@ -3,6 +3,7 @@ import ATSOrders
 import ATSPlanning
 import ATSStorage
 import ATSWire
+import Foundation
 
 /// What a report is computed from: the journal's parents (children, fills, decisions with their
 /// snapshots), when each fill was recorded, and the event log (child latencies).
@@ -11,6 +12,8 @@ public struct ReportInput: Sendable {
     /// `venue/fillId` → when the router recorded the fill.
     public var fillTimes: [String: Timestamp]
     public var events: [EventRecord]
+    /// Subscriptions to primary offerings made in the window.
+    public var subscriptions: [SubscriptionRow]
     public var from: Timestamp?
     public var to: Timestamp?
     public var scope: String
@@ -18,8 +21,9 @@ public struct ReportInput: Sendable {
 
     public init(
         parents: [ParentOrder], fillTimes: [String: Timestamp], events: [EventRecord], from: Timestamp? = nil,
-        to: Timestamp? = nil, scope: String, generatedAt: Timestamp
+        to: Timestamp? = nil, scope: String, generatedAt: Timestamp, subscriptions: [SubscriptionRow] = []
     ) {
+        self.subscriptions = subscriptions
         self.parents = parents
         self.fillTimes = fillTimes
         self.events = events
@@ -44,9 +48,14 @@ public struct ReportInput: Sendable {
             if count > maximumOrders { throw ReportTooLarge(orders: count, maximum: maximumOrders) }
         }
         let (parents, fillTimes) = try OrderJournal.parents(in: journal, query)
+        let subscriptions = try journal.subscriptions(SubscriptionQuery(account: account?.rawValue)).filter { row in
+            (from.map { row.createdAt >= $0.nanosecondsSinceEpoch } ?? true)
+                && (to.map { row.createdAt < $0.nanosecondsSinceEpoch } ?? true)
+        }
         return ReportInput(
             parents: parents, fillTimes: fillTimes, events: try journal.events(query),
-            from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt)
+            from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt,
+            subscriptions: subscriptions)
     }
 }
 
@@ -70,7 +79,29 @@ public enum ReportBuilder {
             generatedAt: input.generatedAt.description, from: input.from?.description, to: input.to?.description,
             scope: input.scope,
             summary: summary(analyses), orders: analyses.map(\.row), venues: venues(parents, events: input.events),
-            rule606: rule606(analyses), rule605: rule605(analyses), depth: depth(parents))
+            rule606: rule606(analyses), rule605: rule605(analyses), depth: depth(parents),
+            subscriptions: input.subscriptions.sorted { $0.id < $1.id }.map(subscription))
+    }
+
+    /// What a journalled subscription's record holds beyond its key columns.
+    struct SubscriptionRecord: Decodable {
+        struct Terms: Decodable { var pricePerUnit: Price }
+        var offering: Terms
+        var units: Quantity
+        var paid: Money
+        var refund: Money
+        var issuedOn: String?
+    }
+
+    static func subscription(_ row: SubscriptionRow) -> Report.SubscriptionEntry {
+        let record = try? JSONDecoder().decode(SubscriptionRecord.self, from: Data(row.record.utf8))
+        return Report.SubscriptionEntry(
+            id: String(row.id), account: row.account, venue: row.venue, offering: row.offeringId, symbol: row.symbol,
+            status: row.status, amount: Money(rawValue: row.amount).description,
+            pricePerUnit: record?.offering.pricePerUnit.description ?? "", units: record?.units.description ?? "0",
+            paid: record?.paid.description ?? "0", refund: record?.refund.description ?? "0",
+            issuedOn: record?.issuedOn,
+            createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt).description)
     }
 
     // MARK: Summary

@@ -44,6 +44,8 @@ public enum ReportHTML {
         body.append("</div>")
         body.append("<h2>Orders (transaction cost analysis)</h2>")
         body.append(table(ReportText.orderHeader, report.orders.map(ReportText.orderCells)))
+        body.append("<h2>Subscriptions to primary offerings</h2>")
+        body.append(table(ReportText.subscriptionHeader, report.subscriptions.map(ReportText.subscriptionCells)))
         body.append("<h2>Venue scorecards</h2>")
         body.append(table(ReportText.venueHeader, report.venues.map(ReportText.venueCells)))
         body.append("<h2>Rule 606-style routing report</h2>")

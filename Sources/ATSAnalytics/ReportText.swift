@@ -42,6 +42,10 @@ public enum ReportText {
         out.append("")
         out.append(table(orderHeader, report.orders.map(orderCells)))
         out.append("")
+        out.append("## Subscriptions to primary offerings")
+        out.append("")
+        out.append(table(subscriptionHeader, report.subscriptions.map(subscriptionCells)))
+        out.append("")
         out.append("## Venue scorecards")
         out.append("")
         out.append(table(venueHeader, report.venues.map(venueCells)))
@@ -82,6 +86,18 @@ public enum ReportText {
     }
 
     // MARK: Rows shared by Markdown, CSV and HTML
+
+    static let subscriptionHeader = [
+        "subscription", "account", "venue", "offering", "symbol", "status", "amount", "price", "units", "paid",
+        "refund", "issued on",
+    ]
+
+    static func subscriptionCells(_ s: Report.SubscriptionEntry) -> [String] {
+        [
+            s.id, s.account, s.venue, s.offering, s.symbol, s.status, s.amount, s.pricePerUnit, s.units, s.paid,
+            s.refund, s.issuedOn ?? "",
+        ]
+    }
 
     static let orderHeader = [
         "order", "account", "symbol", "side", "quantity", "limit", "type", "status", "arrival bid", "arrival ask",
@@ -149,7 +165,7 @@ public enum ReportText {
 
     // MARK: CSV
 
-    /// File name → contents: `summary.csv`, `orders.csv`, `venues.csv`, `rule606.csv`, `rule605.csv`.
+    /// File name → contents: `summary.csv`, `orders.csv`, `subscriptions.csv`, `venues.csv`, `rule606.csv`, `rule605.csv`.
     public static func csv(_ report: Report) -> [(name: String, text: String)] {
         let s = report.summary
         let summary: [[String]] = [
@@ -166,6 +182,7 @@ public enum ReportText {
         return [
             ("summary.csv", csvText(["figure", "value"], summary)),
             ("orders.csv", csvText(orderHeader, report.orders.map(orderCells))),
+            ("subscriptions.csv", csvText(subscriptionHeader, report.subscriptions.map(subscriptionCells))),
             ("venues.csv", csvText(venueHeader, report.venues.map(venueCells))),
             (
                 "rule606.csv",

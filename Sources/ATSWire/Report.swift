@@ -14,6 +14,45 @@ public struct Report: Sendable, Hashable, Codable {
     public var rule605: [Rule605Row]
     /// The consolidated book one decision saw (the largest order's first), for the depth chart.
     public var depth: DepthSnapshot?
+    /// Subscriptions to primary offerings made in the window, beside the orders.
+    public var subscriptions: [SubscriptionEntry] = []
+
+    /// One subscription: what was asked, what the offering allocated, at what price a unit.
+    public struct SubscriptionEntry: Sendable, Hashable, Codable {
+        public var id: String
+        public var account: String
+        public var venue: String
+        public var offering: String
+        public var symbol: String
+        public var status: String
+        public var amount: String
+        public var pricePerUnit: String
+        public var units: String
+        public var paid: String
+        public var refund: String
+        public var issuedOn: String?
+        public var createdAt: String
+
+        public init(
+            id: String, account: String, venue: String, offering: String, symbol: String, status: String,
+            amount: String, pricePerUnit: String, units: String, paid: String, refund: String, issuedOn: String?,
+            createdAt: String
+        ) {
+            self.id = id
+            self.account = account
+            self.venue = venue
+            self.offering = offering
+            self.symbol = symbol
+            self.status = status
+            self.amount = amount
+            self.pricePerUnit = pricePerUnit
+            self.units = units
+            self.paid = paid
+            self.refund = refund
+            self.issuedOn = issuedOn
+            self.createdAt = createdAt
+        }
+    }
 
     public struct Summary: Sendable, Hashable, Codable {
         public var orders: Int
@@ -280,8 +319,9 @@ public struct Report: Sendable, Hashable, Codable {
     public init(
         generatedAt: String, from: String? = nil, to: String? = nil, scope: String, summary: Summary,
         orders: [OrderRow], venues: [VenueRow], rule606: [Rule606Period], rule605: [Rule605Row],
-        depth: DepthSnapshot? = nil
+        depth: DepthSnapshot? = nil, subscriptions: [SubscriptionEntry] = []
     ) {
+        self.subscriptions = subscriptions
         self.generatedAt = generatedAt
         self.from = from
         self.to = to

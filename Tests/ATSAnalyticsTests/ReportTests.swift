@@ -169,6 +169,37 @@ import Testing
         #expect(csv["venues.csv"]!.split(separator: "\n").count == report.venues.count + 1)
     }
 
+    /// Subscriptions made in the window stand beside the orders: their terms and allocation as the
+    /// journal recorded them; those outside the window are left out.
+    @Test func subscriptionsInTheWindowAreReportedBesideTheOrders() throws {
+        let (journal, _) = try Self.generatedJournal(seed: 6, orders: 5)
+        for (id, at) in [(Int64(1), Int64(2_000)), (2, 9_000)] {
+            var work = UnitOfWork()
+            work.subscriptions = [
+                SubscriptionRow(
+                    id: id, account: "alice", clientSubscriptionId: nil, venue: "rialto", offeringId: "VINE-2026B",
+                    symbol: "VINE", status: "allocated", amount: 6_000_00000000, createdAt: at, updatedAt: at,
+                    record:
+                        #"{"offering":{"pricePerUnit":"12"},"units":"495","paid":"5940","refund":"60","issuedOn":"2027-01-15"}"#
+                )
+            ]
+            try journal.commit(work)
+        }
+        let input = try ReportInput.journal(
+            journal, from: Timestamp(nanosecondsSinceEpoch: 1_000), to: Timestamp(nanosecondsSinceEpoch: 5_000),
+            generatedAt: .epoch)
+        let report = ReportBuilder.build(input)
+        #expect(report.subscriptions.map(\.id) == ["1"])
+        let entry = try #require(report.subscriptions.first)
+        #expect(
+            [entry.amount, entry.pricePerUnit, entry.units, entry.paid, entry.refund, entry.issuedOn] == [
+                "6000", "12", "495", "5940", "60", "2027-01-15",
+            ])
+        #expect(ReportText.markdown(report).contains("| 1 | alice | rialto | VINE-2026B | VINE | allocated | 6000 |"))
+        let csv = Dictionary(uniqueKeysWithValues: ReportText.csv(report).map { ($0.name, $0.text) })
+        #expect(csv["subscriptions.csv"]?.split(separator: "\n").count == 2)
+    }
+
     @Test func theHTMLIsOneFileWithItsChartsAndLoadsNothing() throws {
         let (journal, parents) = try Self.generatedJournal(seed: 5, orders: 40)
         let report = ReportBuilder.build(try ReportInput.journal(journal, generatedAt: .epoch))

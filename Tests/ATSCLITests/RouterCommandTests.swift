@@ -88,7 +88,8 @@ struct DemoTests {
             text.contains("average slippage vs arrival mid: ")
                 && text.contains("fragmentation benefit vs the best single venue: "))
         for file in [
-            "report.md", "report.json", "report.html", "orders.csv", "venues.csv", "rule605.csv", "rule606.csv",
+            "report.md", "report.json", "report.html", "orders.csv", "subscriptions.csv", "venues.csv", "rule605.csv",
+            "rule606.csv",
             "summary.csv",
         ] {
             #expect(FileManager.default.fileExists(atPath: folder + "/reports/" + file), "\(file)")
