@@ -770,6 +770,14 @@ public enum BundledDefaults {
     "orderSize": "40",
     "eventsPerStep": 3
   },
+  "conversions": [
+    {
+      "base": "USDC",
+      "quote": "USD",
+      "price": "0.9998",
+      "feeBps": "10"
+    }
+  ],
   "assumptions": [
     "sessions",
     "orderTypes",
@@ -779,12 +787,14 @@ public enum BundledDefaults {
     "fees.makerBps",
     "eligibility.deniedCountries",
     "settlement",
-    "simulation"
+    "simulation",
+    "conversions"
   ],
   "sources": [
     "INX API (V1) documentation (stored copy): REST and WebSocket; every request signed with the client's RSA key over a nonce, a timestamp, the API key id and the request; 10 requests a second and 100 a minute; 5 WebSocket subscriptions",
     "inx.co FAQ: trading only to and from whitelisted wallets; USD and USDC; fees discounted by at least 10 % when paid in the INX token; the INX token is ERC-1404",
-    "Reuters via nasdaq.com, 2020-10-27: INX agreed to acquire Openfinance Securities and its ATS business (modelled here as separate venues, as the background articles name them)"
+    "Reuters via nasdaq.com, 2020-10-27: INX agreed to acquire Openfinance Securities and its ATS business (modelled here as separate venues, as the background articles name them)",
+    "Background articles: INX lists a USDC/USD pair; its price (0.9998 USD a USDC) and 10 bp fee here are assumptions"
   ]
 }
 

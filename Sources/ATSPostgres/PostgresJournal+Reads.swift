@@ -232,6 +232,30 @@ extension PostgresJournal {
         ).rows.map(Self.subscriptionEvent)
     }
 
+    public func conversions(account: String?, statuses: [String]?) throws -> [ConversionRow] {
+        var filter = Filter()
+        filter.add("account = ?", account)
+        filter.add("status = ANY(?)", statuses)
+        return try reader.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT id, account, venue, status, createdAt, updatedAt, record FROM cash_conversion"
+                    + filter.sql + " ORDER BY id", binds: filter.binds)
+        ).rows.map {
+            let c = try $0.decode((Int64, String, String, String, Int64, Int64, String).self)
+            return ConversionRow(
+                id: c.0, account: c.1, venue: c.2, status: c.3, createdAt: c.4, updatedAt: c.5, record: c.6)
+        }
+    }
+
+    public func newConversionID(after known: Int64) throws -> Int64 {
+        try writer.query("SELECT nextval('cash_conversion_id')").rows.first?.decode(Int64.self) ?? known + 1
+    }
+
+    public func lastConversionID() throws -> Int64 {
+        try reader.query("SELECT COALESCE(MAX(id), 0)::bigint FROM cash_conversion").rows.first?.decode(Int64.self)
+            ?? 0
+    }
+
     /// The next value of the `subscription_id` sequence: unique across instances.
     public func newSubscriptionID(after known: Int64) throws -> Int64 {
         try writer.query("SELECT nextval('subscription_id')").rows.first?.decode(Int64.self) ?? known + 1

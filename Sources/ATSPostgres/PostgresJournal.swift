@@ -305,6 +305,15 @@ extension PostgresJournal {
                   record = excluded.record
                 """)
         }
+        for c in work.conversions {
+            statements.append(
+                """
+                INSERT INTO cash_conversion (id, account, venue, status, createdAt, updatedAt, record)
+                VALUES (\(c.id), \(c.account), \(c.venue), \(c.status), \(c.createdAt), \(c.updatedAt), \(c.record))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt,
+                  record = excluded.record
+                """)
+        }
         for e in work.subscriptionEvents {
             statements.append(
                 """

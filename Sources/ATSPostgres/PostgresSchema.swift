@@ -168,6 +168,18 @@ enum PostgresSchema {
                 // Subscription ids unique across instances.
                 "CREATE SEQUENCE subscription_id",
             ] + appendOnly("subscription_event")),
+        Migration(
+            name: "v7: cash conversions",
+            statements: [
+                """
+                CREATE TABLE cash_conversion (
+                  id BIGINT PRIMARY KEY, account TEXT NOT NULL, venue TEXT NOT NULL, status TEXT NOT NULL,
+                  createdAt BIGINT NOT NULL, updatedAt BIGINT NOT NULL, record TEXT NOT NULL)
+                """,
+                "CREATE INDEX cash_conversion_by_account ON cash_conversion (account, id)",
+                "CREATE INDEX cash_conversion_by_status ON cash_conversion (status)",
+                "CREATE SEQUENCE cash_conversion_id",
+            ]),
     ]
 
     /// Triggers refusing every UPDATE, DELETE and TRUNCATE of `table`.

@@ -14,6 +14,8 @@ public final class SmartRouter: Sendable {
     public let orders: OrderManager
     /// Subscriptions to the venues' primary offerings.
     public let subscriptions: SubscriptionDesk
+    /// Cash conversions at the venues that list a cash pair (INX's USDC/USD).
+    public let conversions: ConversionDesk
     public let pollers: [VenuePoller]
     public let client: HTTPClient
     /// The account leases when instances share the journal (nil: this instance serves every account).
@@ -105,6 +107,7 @@ public final class SmartRouter: Sendable {
             settlement: settlement, instruments: instruments)
         orders = OrderManager(context: context, journal: journal, leases: leases, logger: logger)
         subscriptions = try SubscriptionDesk(context: context, journal: journal, leases: leases, logger: logger)
+        conversions = try ConversionDesk(context: context, journal: journal, leases: leases, logger: logger)
         self.pollers = pollers
         self.leases = leases
     }
@@ -116,7 +119,7 @@ public final class SmartRouter: Sendable {
         pollers + [
             RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
             SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger),
-            SubscriptionMonitor(desk: subscriptions, interval: .seconds(1)),
+            SubscriptionMonitor(desk: subscriptions, conversions: conversions, interval: .seconds(1)),
         ] + (leases.map { [LeaseKeeper(leases: $0, router: self, logger: orders.logger)] } ?? [])
     }
 

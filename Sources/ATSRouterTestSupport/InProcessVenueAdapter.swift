@@ -153,3 +153,14 @@ extension InProcessVenueAdapter: OfferingVenue {
             units: made.units, paid: made.paid, refund: made.refund, issuedOn: made.issuedOn)
     }
 }
+
+extension InProcessVenueAdapter: CashConverter {
+    public func convert(key: String, from: CashAsset, to: CashAsset, amount: Money) async throws -> VenueConversion {
+        let made = try await call {
+            try await engine.conversions.convert(key: key, from: from, to: to, amount: amount, owner: owner)
+        }.conversion
+        return VenueConversion(
+            id: String(made.id), key: made.key, from: made.from, to: made.to, amount: made.amount, price: made.price,
+            fee: made.fee, received: made.received)
+    }
+}

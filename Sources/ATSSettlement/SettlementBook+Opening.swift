@@ -51,6 +51,15 @@ extension SettlementBook {
                 LedgerEntry(
                     at: now, asset: .cash(cash.asset), amount: settings.counterpartyCash.rawValue, from: nil,
                     to: LedgerAccount(street, cash.location), reference: "genesis:\(street):cash"))
+            // The other side of each cash pair the venue converts (INX's USDC/USD): its inventory of that asset.
+            for asset in Set((venue.conversions ?? []).flatMap { [$0.base, $0.quote] }).sorted()
+            where asset != cash.asset {
+                post(
+                    LedgerEntry(
+                        at: now, asset: .cash(asset), amount: settings.counterpartyCash.rawValue, from: nil,
+                        to: LedgerAccount(street, venue.cashLocation(of: asset)),
+                        reference: "genesis:\(street):cash:\(asset.rawValue)"))
+            }
         }
     }
 }

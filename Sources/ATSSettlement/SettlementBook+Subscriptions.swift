@@ -34,17 +34,7 @@ extension SettlementBook {
     public mutating func reserveSubscription(
         _ legs: SubscriptionLegs, amount: Money, reference: String, at now: Timestamp
     ) throws(SettlementError) {
-        let holder = Holder(legs.account)
-        let entry = LedgerEntry(
-            at: now, asset: .cash(legs.cash), amount: amount.rawValue, from: LedgerAccount(holder, legs.cashLocation),
-            to: LedgerAccount(holder, legs.cashLocation, locked: true), reference: reference)
-        guard amount.isPositive, postAll([entry]) else {
-            throw SettlementError(
-                code: RejectCode.insufficientCash.rawValue, field: "amount",
-                message:
-                    "\(legs.account) has \(Money(rawValue: ledger.balance(holder, .cash(legs.cash), at: legs.cashLocation).available)) \(legs.cash.rawValue) free at \(legs.cashLocation), not \(amount)"
-            )
-        }
+        try earmarkCash(legs.account, legs.cash, at: legs.cashLocation, amount: amount, reference: reference, at: now)
     }
 
     /// Settles an allocation: `paid` of the earmarked cash to the issuer, the `refund` back to the
@@ -85,5 +75,57 @@ extension SettlementBook {
             TransferAgentReport(
                 at: now, symbol: legs.symbol, from: nil, to: holder, quantity: units, acquiredOn: issuedOn,
                 reference: "\(reference):issue"))
+    }
+}
+
+extension SettlementBook {
+    /// Earmarks `amount` of the account's free `asset` at `location` (a subscription, a cash
+    /// conversion): it stays the account's, but neither orders nor anything else can spend it.
+    public mutating func earmarkCash(
+        _ account: AccountID, _ asset: CashAsset, at location: CustodyLocation, amount: Money, reference: String,
+        at now: Timestamp
+    ) throws(SettlementError) {
+        let holder = Holder(account)
+        let entry = LedgerEntry(
+            at: now, asset: .cash(asset), amount: amount.rawValue, from: LedgerAccount(holder, location),
+            to: LedgerAccount(holder, location, locked: true), reference: reference)
+        guard amount.isPositive, postAll([entry]) else {
+            throw SettlementError(
+                code: RejectCode.insufficientCash.rawValue, field: "amount",
+                message:
+                    "\(account) has \(Money(rawValue: ledger.balance(holder, .cash(asset), at: location).available)) \(asset.rawValue) free at \(location), not \(amount)"
+            )
+        }
+    }
+
+    /// Settles a cash conversion at `venue`: the earmarked `amount` of `from` to the venue's
+    /// counterparty, and `received` of `to` from it to the account's free balance; or, `received`
+    /// nil (the venue refused it), the earmark released.
+    public mutating func settleConversion(
+        _ account: AccountID, venue: VenueID, from: (asset: CashAsset, location: CustodyLocation), amount: Money,
+        to: (asset: CashAsset, location: CustodyLocation), received: Money?, reference: String, at now: Timestamp
+    ) throws(SettlementError) {
+        let holder = Holder(account)
+        let street = Holder.counterparty(venue)
+        let locked = LedgerAccount(holder, from.location, locked: true)
+        var entries = [
+            LedgerEntry(
+                at: now, asset: .cash(from.asset), amount: amount.rawValue, from: locked,
+                to: received == nil ? LedgerAccount(holder, from.location) : LedgerAccount(street, from.location),
+                reference: "\(reference):\(received == nil ? "release" : "pay")")
+        ]
+        if let received {
+            entries.append(
+                LedgerEntry(
+                    at: now, asset: .cash(to.asset), amount: received.rawValue,
+                    from: LedgerAccount(street, to.location),
+                    to: LedgerAccount(holder, to.location), reference: "\(reference):receive"))
+        }
+        guard postAll(entries) else {
+            throw SettlementError(
+                code: "conversion_unbalanced", field: nil,
+                message:
+                    "the conversion's earmark or \(venue)'s \(to.asset.rawValue) at \(to.location) does not cover it")
+        }
     }
 }

@@ -338,3 +338,29 @@ public struct SubscriptionEventRow: Codable, Sendable, Hashable, FetchableRecord
         self.at = at
     }
 }
+
+/// A cash conversion at a venue (INX's USDC/USD) as last written: key columns, the whole as JSON.
+/// Journalled before it is sent, with the cash it converts earmarked, so a restart sends it again
+/// under the same key.
+public struct ConversionRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "cash_conversion"
+    public var id: Int64
+    public var account: String
+    public var venue: String
+    public var status: String
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var record: String
+
+    public init(
+        id: Int64, account: String, venue: String, status: String, createdAt: Int64, updatedAt: Int64, record: String
+    ) {
+        self.id = id
+        self.account = account
+        self.venue = venue
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.record = record
+    }
+}

@@ -213,6 +213,19 @@ enum JournalSchema {
                     BEGIN SELECT RAISE(ABORT, 'subscription_event is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v7: cash conversions") { db in
+            try db.create(table: "cash_conversion") { t in
+                t.primaryKey("id", .integer)
+                t.column("account", .text).notNull()
+                t.column("venue", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+                t.column("updatedAt", .integer).notNull()
+                t.column("record", .text).notNull()  // JSON: the whole conversion
+            }
+            try db.create(index: "cash_conversion_by_account", on: "cash_conversion", columns: ["account", "id"])
+            try db.create(index: "cash_conversion_by_status", on: "cash_conversion", columns: ["status"])
+        }
         return migrator
     }
 }

@@ -73,6 +73,13 @@ public protocol JournalStore: Sendable {
     /// The largest subscription id used.
     func lastSubscriptionID() throws -> Int64
 
+    /// `account`'s cash conversions (everyone's when nil), in any of `statuses` (nil: all), by id.
+    func conversions(account: String?, statuses: [String]?) throws -> [ConversionRow]
+    /// A new conversion id, unique among every writer of the journal.
+    func newConversionID(after known: Int64) throws -> Int64
+    /// The largest conversion id used.
+    func lastConversionID() throws -> Int64
+
     /// The names of the schema migrations applied, in order.
     func appliedMigrations() throws -> [String]
 
@@ -112,6 +119,8 @@ public struct UnitOfWork: Sendable {
     /// Subscriptions in their latest state (written over the previous one), and their new events.
     public var subscriptions: [SubscriptionRow] = []
     public var subscriptionEvents: [SubscriptionEventRow] = []
+    /// Cash conversions in their latest state (written over the previous one).
+    public var conversions: [ConversionRow] = []
     /// The leases this write is made under: a store shared among instances refuses it, in the
     /// same transaction, unless each is still held (see ``Fence``).
     public var fences: [Fence] = []
@@ -122,7 +131,9 @@ public struct UnitOfWork: Sendable {
 
     /// The accounts whose state this writes: the parent's, and each settlement's and transfer's.
     public var accounts: Set<String> {
-        var accounts = Set(settlements.map(\.account) + transfers.map(\.account) + subscriptions.map(\.account))
+        var accounts = Set(
+            settlements.map(\.account) + transfers.map(\.account) + subscriptions.map(\.account)
+                + conversions.map(\.account))
         if let account = orderAccount ?? insertedParent?.account ?? updatedParent?.account { accounts.insert(account) }
         return accounts
     }
@@ -131,6 +142,7 @@ public struct UnitOfWork: Sendable {
         insertedParent == nil && updatedParent == nil && insertedChildren.isEmpty && updatedChildren.isEmpty
             && executions.isEmpty && decisions.isEmpty && events.isEmpty && settlements.isEmpty && transfers.isEmpty
             && ledgerEntries.isEmpty && capTableReports.isEmpty && subscriptions.isEmpty && subscriptionEvents.isEmpty
+            && conversions.isEmpty
     }
 }
 

@@ -218,6 +218,14 @@ public final class SQLiteJournal: JournalStore {
                     u.createdAt, u.updatedAt, u.record,
                 ])
             }
+            for c in work.conversions {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO cash_conversion (id, account, venue, status, createdAt, updatedAt, record) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt, record = excluded.record
+                        """
+                ).execute(arguments: [c.id, c.account, c.venue, c.status, c.createdAt, c.updatedAt, c.record])
+            }
             for e in work.subscriptionEvents {
                 try db.cachedStatement(
                     sql: "INSERT INTO subscription_event (subscriptionId, kind, detail, at) VALUES (?, ?, ?, ?)"
@@ -410,6 +418,25 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func newSubscriptionID(after known: Int64) throws -> Int64 { known + 1 }
+
+    public func conversions(account: String?, statuses: [String]?) throws -> [ConversionRow] {
+        try pool.read { db in
+            guard try db.tableExists("cash_conversion") else { return [] }
+            var request = ConversionRow.all()
+            if let account { request = request.filter(Column("account") == account) }
+            if let statuses { request = request.filter(statuses.contains(Column("status"))) }
+            return try request.order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func newConversionID(after known: Int64) throws -> Int64 { known + 1 }
+
+    public func lastConversionID() throws -> Int64 {
+        try pool.read { db in
+            guard try db.tableExists("cash_conversion") else { return 0 }
+            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM cash_conversion") ?? 0
+        }
+    }
 
     public func lastSubscriptionID() throws -> Int64 {
         try pool.read { db in

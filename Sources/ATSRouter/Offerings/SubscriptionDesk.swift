@@ -424,15 +424,18 @@ public final class SubscriptionDesk: Sendable {
     private func end(_ id: Int64) { state.withLock { _ = $0.working.remove(id) } }
 }
 
-/// Follows open subscriptions: a round of ``SubscriptionDesk/advance()`` every `interval`.
+/// Follows open subscriptions and cash conversions: a round of ``SubscriptionDesk/advance()`` and
+/// ``ConversionDesk/advance()`` every `interval`.
 struct SubscriptionMonitor: Service {
     let desk: SubscriptionDesk
+    let conversions: ConversionDesk
     let interval: Duration
 
     func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await desk.advance()
+                await conversions.advance()
                 try? await Task.sleep(for: interval)
             }
         }

@@ -250,27 +250,45 @@ public final class SettlementDesk: Sendable {
         }
     }
 
-    // MARK: Subscriptions
+    // MARK: Subscriptions and cash conversions
 
-    /// Earmarks a subscription's cash and commits it with `work` (the subscription's row and event)
-    /// in one transaction. Refused with `insufficient_cash` when the account's free cash where the
-    /// venue settles, less what its working buy orders there may cost, does not cover `amount`.
-    func reserveSubscription(_ legs: SubscriptionLegs, amount: Money, reference: String, with work: UnitOfWork)
-        throws
-    {
+    /// Earmarks an account's free cash (for a subscription or a conversion) and commits it with
+    /// `work` (its row and event) in one transaction. Refused with `insufficient_cash` when the
+    /// free balance at `location`, less what working buy orders there may cost, does not cover `amount`.
+    func earmarkCash(
+        _ account: AccountID, _ asset: CashAsset, at location: CustodyLocation, amount: Money, reference: String,
+        with work: UnitOfWork
+    ) throws {
         let now = clock.now()
         try state.withLock { state in
             try commitShared(&state, work, at: now) { state in
-                let free = state.unpromised(legs.account, .cash(legs.cash), at: legs.cashLocation)
+                let free = state.unpromised(account, .cash(asset), at: location)
                 guard free >= amount.rawValue else {
                     throw SettlementError(
                         code: RejectCode.insufficientCash.rawValue, field: "amount",
                         message:
-                            "\(legs.account) has \(Money(rawValue: free)) \(legs.cash.rawValue) free at \(legs.cashLocation) (after working buy orders), not \(amount)"
+                            "\(account) has \(Money(rawValue: free)) \(asset.rawValue) free at \(location) (after working buy orders), not \(amount)"
                     )
                 }
-                try state.book.reserveSubscription(legs, amount: amount, reference: reference, at: now)
+                try state.book.earmarkCash(account, asset, at: location, amount: amount, reference: reference, at: now)
             }
+        }
+    }
+
+    /// Earmarks a subscription's cash: ``earmarkCash(_:_:at:amount:reference:with:)`` at its cash leg.
+    func reserveSubscription(_ legs: SubscriptionLegs, amount: Money, reference: String, with work: UnitOfWork)
+        throws
+    {
+        try earmarkCash(
+            legs.account, legs.cash, at: legs.cashLocation, amount: amount, reference: reference, with: work)
+    }
+
+    /// Makes `change` to the ledgers (an allocation, a conversion's outcome) and commits it with
+    /// `work` in one transaction.
+    func settle(with work: UnitOfWork, _ change: (inout SettlementBook, Timestamp) throws -> Void) throws {
+        let now = clock.now()
+        try state.withLock { state in
+            try commitShared(&state, work, at: now) { state in try change(&state.book, now) }
         }
     }
 
@@ -280,12 +298,9 @@ public final class SettlementDesk: Sendable {
         _ legs: SubscriptionLegs, paid: Money, refund: Money, units: Quantity, issuedOn: CalendarDate,
         reference: String, with work: UnitOfWork
     ) throws {
-        let now = clock.now()
-        try state.withLock { state in
-            try commitShared(&state, work, at: now) { state in
-                try state.book.allocateSubscription(
-                    legs, paid: paid, refund: refund, units: units, issuedOn: issuedOn, reference: reference, at: now)
-            }
+        try settle(with: work) { book, now in
+            try book.allocateSubscription(
+                legs, paid: paid, refund: refund, units: units, issuedOn: issuedOn, reference: reference, at: now)
         }
     }
 

@@ -148,6 +148,8 @@ enum InxDialect {
                 return json(reply(try await engine.order(id, owner: owner), venue: venue))
             })
 
+        InxConversions.install(on: router, engine: engine, gate: gate)
+
         router.delete(
             "/api/v1/orders/{orderId}",
             use: guarded(render) { request, requestContext in
@@ -275,5 +277,77 @@ actor InxGate {
             throw VenueError(.rateLimited, code: "rate_limit_exceeded", "more than \(perMinute) requests in a minute")
         }
         arrivals.append(now)
+    }
+}
+
+/// INX's cash conversions (USDC/USD), signed like every INX request (paths and shapes assumed):
+/// `GET /api/v1/conversion-rates`, `POST /api/v1/conversions` `{clientConversionId, from, to, amount}`,
+/// `GET /api/v1/conversions/{id}`.
+enum InxConversions {
+    struct Rate: Encodable {
+        let pair: String, base: String, quote: String, price: String, feeBps: String
+    }
+    struct Request: Decodable {
+        let clientConversionId: String
+        let from: String
+        let to: String
+        let amount: String
+    }
+    struct Reply: Encodable {
+        let id: String, clientConversionId: String, from: String, to: String, amount: String, price: String
+        let fee: String, received: String, status: String
+    }
+
+    static func reply(_ c: MockConversion) -> Reply {
+        Reply(
+            id: String(c.id), clientConversionId: c.key, from: c.from.rawValue, to: c.to.rawValue,
+            amount: c.amount.description, price: c.price.description, fee: c.fee.description,
+            received: c.received.description, status: "COMPLETED")
+    }
+
+    static func install(on router: Router<BasicRequestContext>, engine: VenueEngine, gate: InxGate) {
+        let venue = engine.definition
+        router.get(
+            "/api/v1/conversion-rates",
+            use: guarded(InxDialect.render) { request, _ in
+                _ = try await gate.admit(request, body: [])
+                return json(
+                    (venue.conversions ?? []).map {
+                        Rate(
+                            pair: $0.pair, base: $0.base.rawValue, quote: $0.quote.rawValue,
+                            price: $0.price.description, feeBps: $0.feeBps.description)
+                    })
+            })
+        router.post(
+            "/api/v1/conversions",
+            use: guarded(InxDialect.render) { request, _ in
+                let body = try await rawBody(request)
+                let owner = try await gate.admit(request, body: body)
+                let asked = try decodeJSON(body, as: Request.self)
+                guard (1...64).contains(asked.clientConversionId.count) else {
+                    throw VenueError(
+                        .badRequest, code: "invalid_field", field: "clientConversionId",
+                        "clientConversionId must be 1 to 64 characters")
+                }
+                guard let from = CashAsset(rawValue: asked.from.uppercased()) else {
+                    throw VenueError(.badRequest, code: "invalid_field", field: "from", "from must be USD or USDC")
+                }
+                guard let to = CashAsset(rawValue: asked.to.uppercased()) else {
+                    throw VenueError(.badRequest, code: "invalid_field", field: "to", "to must be USD or USDC")
+                }
+                let amount = try decimal(asked.amount, Money.self, field: "amount")
+                let (made, replayed) = try await engine.conversions.convert(
+                    key: asked.clientConversionId, from: from, to: to, amount: amount, owner: owner)
+                return json(reply(made), status: replayed ? .ok : .created)
+            })
+        router.get(
+            "/api/v1/conversions/{id}",
+            use: guarded(InxDialect.render) { request, requestContext in
+                let owner = try await gate.admit(request, body: [])
+                guard let id = UInt64(requestContext.parameters.get("id") ?? "") else {
+                    throw VenueError(.notFound, "no conversion \(requestContext.parameters.get("id") ?? "")")
+                }
+                return json(reply(try await engine.conversions.conversion(id, owner: owner)))
+            })
     }
 }

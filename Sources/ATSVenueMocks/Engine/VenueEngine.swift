@@ -11,6 +11,8 @@ public actor VenueEngine {
     public nonisolated let faults = FaultSwitch()
     /// The primary offerings this venue runs and their subscriptions.
     public nonisolated let offerings: MockOfferings
+    /// The cash pairs this venue converts and the conversions it carried out.
+    public nonisolated let conversions: MockConversions
     private let clock: any TradingClock
     private let rules = RulesEngine()
     private var books: [Symbol: OrderBook] = [:]
@@ -39,6 +41,7 @@ public actor VenueEngine {
         self.definition = definition
         self.clock = clock
         offerings = MockOfferings(venue: definition, clock: clock)
+        conversions = MockConversions(venue: definition)
         simulation = MarketSimulation(parameters: definition.simulation, path: ReferencePath(seed: pathSeed))
         wasInSession = definition.session(at: clock.now()) != nil
         for listing in definition.listings {

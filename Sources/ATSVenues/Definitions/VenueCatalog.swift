@@ -213,10 +213,17 @@ extension VenueDefinition {
                     "\(key).eligibility.allowedCountries[\(j)]", "\"\(country)\" is not an ISO 3166 alpha-2 code")
             }
         }
+        for (i, pair) in (conversions ?? []).enumerated() {
+            guard pair.base != pair.quote else { throw fail("conversions[\(i)].quote", "must differ from base") }
+            guard pair.price.isPositive else { throw fail("conversions[\(i)].price", "must be positive") }
+            guard !pair.feeBps.isNegative, pair.feeBps < BasisPoints(rawValue: 10_000 * BasisPoints.unit) else {
+                throw fail("conversions[\(i)].feeBps", "must be from 0 to below 10000")
+            }
+        }
         let topLevelKeys: Set<String> = [
             "id", "name", "regulator", "jurisdiction", "matching", "timeZone", "sessions", "orderTypes",
             "timeInForce", "listings", "fees", "eligibility", "settlement", "chain", "dialect",
-            "rateLimit", "simulation", "offerings",
+            "rateLimit", "simulation", "offerings", "conversions",
         ]
         for (i, assumption) in assumptions.enumerated() {
             let head = String(assumption.prefix { $0 != "." && $0 != "[" })

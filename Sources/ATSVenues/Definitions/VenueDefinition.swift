@@ -25,6 +25,8 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
     public var simulation: Simulation
     /// The primary offerings the venue runs beside its secondary books (none when absent).
     public var offerings: [Offering]?
+    /// Cash pairs the venue converts between (INX: USDC/USD); absent, none.
+    public var conversions: [CashConversion]?
     /// Keys (dotted paths) whose values are modelling assumptions rather than documented facts.
     public var assumptions: [String]
     /// Where the documented values come from.
