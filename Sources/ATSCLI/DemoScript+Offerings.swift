@@ -62,3 +62,31 @@ extension DemoScript {
         )
     }
 }
+
+extension DemoScript {
+    /// Part of section 4: INX, venue six: a fill there settled on its custodian's books, and cash
+    /// converted at its USDC/USD pair into the dollars it settles in, as buying power counts it.
+    func inxCashSection(runtime: RouterRuntime, alice: RouterClient, _ say: (String) -> Void) async throws {
+        let inx = try VenueID("inx")
+        let settled = try runtime.router.settlement.wholeBook().settlements.filter { $0.venue == inx }
+        if let example = settled.min(by: { ($0.account.rawValue, $0.fillId) < ($1.account.rawValue, $1.fillId) }) {
+            say(
+                "  INX fills: \(settled.count), e.g. \(example.account) \(example.side.rawValue)s \(example.quantity) \(example.symbol) at \(example.price): "
+                    + "\(example.model.rawValue) \(example.cycle.rawValue), \(example.status.rawValue)")
+        } else {
+            say("  INX fills: none this session")
+        }
+        func power() async throws -> String {
+            let view = try await alice.call(.GET, "/v1/positions", as: APIViews.PositionsView.self)
+            guard let at = view.buyingPower?.first(where: { $0.venue == "inx" }) else { return "—" }
+            return "\(at.total) \(at.asset) (\(at.spendable) at the custodian + \(at.convertible ?? "0") by conversion)"
+        }
+        say("  alice's buying power at INX (GET /v1/positions): \(try await power())")
+        let converted = try await alice.call(
+            .POST, "/v1/conversions",
+            body: APIViews.ConversionRequestBody(venue: "inx", from: "USDC", to: "USD", amount: "10000"),
+            as: APIViews.ConversionView.self)
+        say("  alice converts 10000 USDC at INX (`ats-router convert`): " + SubscriptionText.conversion(converted))
+        say("  alice's buying power at INX now: \(try await power())")
+    }
+}

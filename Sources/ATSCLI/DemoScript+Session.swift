@@ -169,6 +169,7 @@ extension DemoScript {
         try await offeringSection(
             runtime: runtime, erin: try trader("erin", url, configuration), bob: try trader("bob", url, configuration),
             say)
+        try await inxCashSection(runtime: runtime, alice: alice, say)
 
         await runtime.router.pollAll()
         say("  ACME consolidated book for alice after trading:")

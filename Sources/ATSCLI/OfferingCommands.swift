@@ -126,3 +126,41 @@ enum SubscriptionText {
         return line
     }
 }
+
+struct ConvertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert cash at a venue that lists a cash pair (INX: USDC/USD), at its price less its fee.")
+
+    @Argument(help: "The amount of --from to convert.") var amount: String
+    @Option(help: "USD or USDC.") var from: String
+    @Option(help: "USD or USDC.") var to: String
+    @Option(help: "The venue, e.g. inx.") var venue = "inx"
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        let client = try server.client()
+        try await runClient {
+            let reply = try await client.call(
+                .POST, "/v1/conversions",
+                body: APIViews.ConversionRequestBody(venue: venue, from: from, to: to, amount: amount),
+                as: APIViews.ConversionView.self)
+            if json { return printEncoded(reply) }
+            print(SubscriptionText.conversion(reply))
+            if reply.status == "rejected" { throw ExitCode(1) }
+        }
+    }
+}
+
+extension SubscriptionText {
+    static func conversion(_ c: APIViews.ConversionView) -> String {
+        var line =
+            "conversion \(c.id) at \(c.venue): \(c.amount) \(c.from) (\(c.fromLocation)) → \(c.to) (\(c.toLocation)): \(c.status)"
+        if let received = c.received {
+            line += ", \(received) \(c.to) received at \(c.price ?? "?") less a fee of \(c.fee ?? "0")"
+        }
+        if let rejection = c.rejection { line += " (\(rejection.code): \(rejection.message))" }
+        return line
+    }
+}

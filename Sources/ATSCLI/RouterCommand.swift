@@ -28,7 +28,7 @@ public struct RouterCommand: AsyncParsableCommand {
             DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self,
             CancelCommand.self,
             BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self,
-            OfferingsCommand.self, SubscribeCommand.self, SubscriptionsCommand.self,
+            OfferingsCommand.self, SubscribeCommand.self, SubscriptionsCommand.self, ConvertCommand.self,
             ReportCommand.self,
             PlanCommand.self,
             VenueCommand.self, ConfigCommand.self, KeysCommand.self,

@@ -264,6 +264,14 @@ enum SettlementText {
                 )
             }
         }
+        if let power = view.buyingPower, !power.isEmpty {
+            lines.append(
+                "  buying power: "
+                    + power.map {
+                        "\($0.venue) \($0.total) \($0.asset)"
+                            + ($0.convertible.map { c in " (\(c) by conversion)" } ?? "")
+                    }.joined(separator: ", "))
+        }
         for t in view.transfersInFlight {
             lines.append(
                 "  in flight: transfer \(t.id), \(t.quantity) \(t.symbol) \(t.from) → \(t.to), now at \(t.location)")

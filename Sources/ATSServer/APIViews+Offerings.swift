@@ -62,4 +62,14 @@ extension APIViews {
             amount: c.amount.description, better: c.better.rawValue, reasons: c.reasons, primary: route(c.primary),
             secondary: c.secondary.map(route))
     }
+
+    public static func conversion(_ c: CashConversionRecord) -> ConversionView {
+        ConversionView(
+            id: "\(c.id)", account: c.account.rawValue, venue: c.venue.rawValue, from: c.from.rawValue,
+            fromLocation: c.fromLocation.description, to: c.to.rawValue, toLocation: c.toLocation.description,
+            amount: c.amount.description, status: c.status.rawValue, price: c.price?.description,
+            fee: c.fee?.description, received: c.received?.description,
+            rejection: c.rejection.map { RejectionView(code: $0.code.rawValue, message: $0.message) },
+            createdAt: c.createdAt.description, updatedAt: c.updatedAt.description)
+    }
 }

@@ -110,7 +110,42 @@ extension APIViews {
         }
         return PositionsView(
             account: account.id.rawValue, asOf: asOf.description, securities: securities, cash: cash,
-            transfersInFlight: book.transfers.filter { $0.account == account.id && !$0.status.isTerminal }.map(transfer)
-        )
+            transfersInFlight: book.transfers.filter { $0.account == account.id && !$0.status.isTerminal }.map(
+                transfer),
+            buyingPower: buyingPower(book, account: account, catalog: catalog, reserved: reservedAt))
+    }
+
+    /// Per venue `account` is onboarded at: free cash in its settlement asset where it settles, less
+    /// `reserved` there, and what the other asset of its cash pair adds once converted.
+    static func buyingPower(
+        _ book: SettlementBook, account: Account, catalog: VenueCatalog,
+        reserved reservedAt: (LedgerAsset, CustodyLocation) -> Int64
+    ) -> [BuyingPowerView] {
+        let holder = Holder(account.id)
+        var power: [BuyingPowerView] = []
+        for venue in catalog.venues where account.kycStatus(at: venue.id) == .approved {
+            func free(_ asset: CashAsset, at location: CustodyLocation) -> Int64 {
+                max(
+                    0,
+                    book.ledger.balance(holder, .cash(asset), at: location).available
+                        - reservedAt(.cash(asset), location))
+            }
+            let (asset, location) = venue.cashLeg
+            let spendable = free(asset, at: location)
+            var convertible: Int64?
+            for pair in venue.conversions ?? [] where pair.converts(asset == pair.base ? pair.quote : pair.base, asset)
+            {
+                let other = asset == pair.base ? pair.quote : pair.base
+                let amount = Money(rawValue: free(other, at: venue.cashLocation(of: other)))
+                let received = CashConversion.outcome(amount, from: other, pair: pair, price: pair.price)?.received
+                convertible = (convertible ?? 0) + (received?.rawValue ?? 0)
+            }
+            power.append(
+                BuyingPowerView(
+                    venue: venue.id.rawValue, asset: asset.rawValue, spendable: Money(rawValue: spendable).description,
+                    convertible: convertible.map { Money(rawValue: $0).description },
+                    total: Money(rawValue: spendable + (convertible ?? 0)).description))
+        }
+        return power
     }
 }

@@ -21,7 +21,9 @@ struct AccountForwarding: RouterMiddleware {
     /// Names the instance that answered (set on every reply of an instance sharing the journal).
     static let instance = HTTPField.Name("X-ATS-Instance")!
     /// The paths whose requests belong to the account's owner.
-    static let ownersPaths = ["orders", "positions", "settlements", "transfers", "reports", "subscriptions"]
+    static let ownersPaths = [
+        "orders", "positions", "settlements", "transfers", "reports", "subscriptions", "conversions",
+    ]
     /// The client forwarding with: an owner that does not take the connection at once (it died) is
     /// not retried, so the caller hears 503 `account_moving` in a second, not at the deadline.
     static let client: HTTPClient = {

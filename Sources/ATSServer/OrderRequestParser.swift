@@ -190,6 +190,38 @@ struct OrderRequestParser: Sendable {
             clientSubscriptionId: clientSubscriptionId)
     }
 
+    static let conversionFields: Set<String> = ["venue", "from", "to", "amount"]
+
+    /// `{venue, from, to, amount}`: `from` and `to` are `USD` or `USDC`.
+    func parseConversion(_ data: Data) throws(APIError) -> (
+        venue: VenueID, from: CashAsset, to: CashAsset, amount: Money
+    ) {
+        let body = try object(data)
+        if let unknown = body.keys.sorted().first(where: { !Self.conversionFields.contains($0) }) {
+            throw APIError(
+                .badRequest, "unknown_field",
+                "\(unknown) is not a field of a conversion; fields are \(Self.conversionFields.sorted().joined(separator: ", "))",
+                field: unknown)
+        }
+        let venueText = try string(body, "venue", required: true)!
+        guard let venue = catalog.venue(try? VenueID(venueText.lowercased())) else {
+            throw APIError(
+                .unprocessableContent, "unknown_venue", "venue: no venue \(venueText.prefix(64))", field: "venue")
+        }
+        func asset(_ field: String) throws(APIError) -> CashAsset {
+            let text = try string(body, field, required: true)!
+            guard let asset = CashAsset(rawValue: text.uppercased()) else {
+                throw .invalid(field, "must be USD or USDC")
+            }
+            return asset
+        }
+        let from = try asset("from")
+        let to = try asset("to")
+        let amount = try decimal(body, "amount", Money.self, required: true)!
+        guard amount.isPositive else { throw .invalid("amount", "must be greater than zero") }
+        return (venue.id, from, to, amount)
+    }
+
     private func object(_ data: Data) throws(APIError) -> [String: Any] {
         // JSON text is UTF-8 without a byte-order mark (RFC 8259 §8.1); Foundation would also take UTF-16 and UTF-32.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) {

@@ -90,6 +90,7 @@ public enum RouterAPI {
         "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
         "GET /v1/reports", "GET /v1/offerings", "POST /v1/subscriptions", "GET /v1/subscriptions",
         "GET /v1/subscriptions/{id}", "GET /v1/offerings/{venue}/{id}/comparison",
+        "POST /v1/conversions", "GET /v1/conversions",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
@@ -110,6 +111,7 @@ public enum RouterAPI {
         SettlementController(runtime: runtime).register(on: v1)
         ReportsController(runtime: runtime).register(on: v1)
         OfferingsController(runtime: runtime).register(on: v1)
+        ConversionsController(runtime: runtime).register(on: v1)
         return router
     }
 

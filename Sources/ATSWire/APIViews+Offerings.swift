@@ -227,3 +227,70 @@ extension APIViews {
         }
     }
 }
+
+extension APIViews {
+    /// `POST /v1/conversions`.
+    public struct ConversionRequestBody: Codable, Hashable, Sendable {
+        public var venue: String
+        /// `USD` or `USDC`.
+        public var from: String
+        public var to: String
+        public var amount: String
+
+        public init(venue: String, from: String, to: String, amount: String) {
+            self.venue = venue
+            self.from = from
+            self.to = to
+            self.amount = amount
+        }
+    }
+
+    /// A cash conversion at a venue.
+    public struct ConversionView: Codable, Hashable, Sendable {
+        public var id: String
+        public var account: String
+        public var venue: String
+        public var from: String
+        public var fromLocation: String
+        public var to: String
+        public var toLocation: String
+        public var amount: String
+        /// `reserved`, `completed` or `rejected`.
+        public var status: String
+        public var price: String?
+        public var fee: String?
+        public var received: String?
+        public var rejection: RejectionView?
+        public var createdAt: String
+        public var updatedAt: String
+
+        public init(
+            id: String, account: String, venue: String, from: String, fromLocation: String, to: String,
+            toLocation: String, amount: String, status: String, price: String?, fee: String?, received: String?,
+            rejection: RejectionView?, createdAt: String, updatedAt: String
+        ) {
+            self.id = id
+            self.account = account
+            self.venue = venue
+            self.from = from
+            self.fromLocation = fromLocation
+            self.to = to
+            self.toLocation = toLocation
+            self.amount = amount
+            self.status = status
+            self.price = price
+            self.fee = fee
+            self.received = received
+            self.rejection = rejection
+            self.createdAt = createdAt
+            self.updatedAt = updatedAt
+        }
+    }
+
+    public struct ConversionList: Codable, Hashable, Sendable {
+        /// Oldest first.
+        public var conversions: [ConversionView]
+
+        public init(conversions: [ConversionView]) { self.conversions = conversions }
+    }
+}

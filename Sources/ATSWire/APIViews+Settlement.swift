@@ -233,17 +233,41 @@ extension APIViews {
         }
     }
 
+    /// What the account can spend at one venue: free cash in the venue's settlement asset where it
+    /// settles (less what working buys promise), and what its other cash there would add once
+    /// converted at the venue's cash pair (INX: USDC in the wallet → USD at the custodian), at the
+    /// pair's price less its fee.
+    public struct BuyingPowerView: Codable, Hashable, Sendable {
+        public var venue: String
+        public var asset: String
+        public var spendable: String
+        /// Nil where the venue converts nothing.
+        public var convertible: String?
+        public var total: String
+
+        public init(venue: String, asset: String, spendable: String, convertible: String?, total: String) {
+            self.venue = venue
+            self.asset = asset
+            self.spendable = spendable
+            self.convertible = convertible
+            self.total = total
+        }
+    }
+
     public struct PositionsView: Codable, Hashable, Sendable {
         public var account: String
         public var asOf: String
         public var securities: [SecurityPositionView]
         public var cash: [CashPositionView]
         public var transfersInFlight: [TransferView]
+        /// Per venue the account is onboarded at.
+        public var buyingPower: [BuyingPowerView]?
 
         public init(
             account: String, asOf: String, securities: [SecurityPositionView], cash: [CashPositionView],
-            transfersInFlight: [TransferView]
+            transfersInFlight: [TransferView], buyingPower: [BuyingPowerView]? = nil
         ) {
+            self.buyingPower = buyingPower
             self.account = account
             self.asOf = asOf
             self.securities = securities

@@ -111,6 +111,9 @@ import Testing
             #expect(await run(["subscribe", "VINE-2026B", "ten", "--venue", "rialto"] + server) == 1)
             #expect(await run(["subscribe", "NOPE", "100", "--venue", "rialto"] + server) == 1)
             #expect(await run(["subscriptions"] + server) == 0)
+            #expect(await run(["convert", "1000", "--from", "USDC", "--to", "USD"] + server) == 0)
+            #expect(await run(["convert", "1000", "--from", "USDC", "--to", "USD", "--venue", "tzero"] + server) == 1)
+            #expect(try runtime.router.conversions.conversions().map(\.status) == [.completed])
             #expect(await run(["subscriptions", "--json"] + server) == 0)
         }
     }

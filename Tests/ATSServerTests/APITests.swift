@@ -138,6 +138,28 @@ import Testing
         }
     }
 
+    /// Buying power at INX counts what a USDC/USD conversion would add: alice's 500 000 USD at INX's
+    /// custodian, and her 1 000 000 USDC on Ethereum × 0.9998 = 999 800, less 10 bp (999.80):
+    /// 998 800.2 — 1 498 800.2 in all. Converting 1 000 USDC adds 998.8002 to the spendable; the
+    /// 999 000 USDC left convert to 998 800.2 less 998.8002: 997 801.3998.
+    @Test func buyingPowerCountsCashTheVenueWouldConvert() async throws {
+        try await LiveAPI.with { _, client in
+            func inx() async throws -> [String: Any] {
+                let reply = try await client.call(.get, "/v1/positions")
+                return (reply.object["buyingPower"] as? [[String: Any]])?.first { $0["venue"] as? String == "inx" }
+                    ?? [:]
+            }
+            let before = try await inx()
+            #expect(before["spendable"] as? String == "500000" && before["convertible"] as? String == "998800.2")
+            #expect(before["total"] as? String == "1498800.2", "\(before)")
+            let converted = try await client.call(
+                .post, "/v1/conversions", body: #"{"venue":"inx","from":"USDC","to":"USD","amount":"1000"}"#)
+            #expect(converted.object["received"] as? String == "998.8002", "\(converted.text)")
+            let after = try await inx()
+            #expect(after["spendable"] as? String == "500998.8002" && after["convertible"] as? String == "997801.3998")
+        }
+    }
+
     @Test func anOrderIsAcceptedRoutedAndSeenOnlyByItsAccount() async throws {
         try await LiveAPI.with { _, client in
             let created = try await client.call(

@@ -193,6 +193,21 @@ import Testing
             _ = try await exchange(.get, "/v1/reports?from=2020-01-01&to=2099-01-01T00:00:00Z")
             _ = try await exchange(.get, "/v1/reports?from=yesterday")
             _ = try await exchange(.get, "/v1/reports", key: nil)
+            let converted = try await exchange(
+                .post, "/v1/conversions", body: #"{"venue":"inx","from":"USDC","to":"USD","amount":"1000"}"#)
+            #expect(
+                converted.status == 201 && converted.object["status"] as? String == "completed", "\(converted.text)")
+            _ = try await exchange(
+                .post, "/v1/conversions", key: Keys.bob, body: #"{"venue":"inx","from":"USDC","to":"USD","amount":"1"}"#
+            )
+            _ = try await exchange(
+                .post, "/v1/conversions", body: #"{"venue":"tzero","from":"USDC","to":"USD","amount":"1"}"#)
+            _ = try await exchange(
+                .post, "/v1/conversions", body: #"{"venue":"inx","from":"EUR","to":"USD","amount":"1"}"#)
+            _ = try await exchange(.post, "/v1/conversions", body: String(repeating: " ", count: 17_000))
+            _ = try await exchange(.post, "/v1/conversions", key: nil, body: "{}")
+            _ = try await exchange(.get, "/v1/conversions")
+            _ = try await exchange(.get, "/v1/conversions", key: nil)
             let offerings = try await exchange(.get, "/v1/offerings")
             #expect((offerings.object["offerings"] as? [Any])?.count == 3, "\(offerings.text)")
             _ = try await exchange(.get, "/v1/offerings", key: nil)
@@ -251,6 +266,10 @@ import Testing
                 "TransferRequest",
                 try json(
                     APIViews.TransferRequestBody(symbol: "ACME", quantity: "1", to: "tzero", from: "wallet:ethereum"))
+            ),
+            (
+                "ConversionRequest",
+                try json(APIViews.ConversionRequestBody(venue: "inx", from: "USDC", to: "USD", amount: "1000"))
             ),
             (
                 "SubscriptionRequest",
