@@ -1194,6 +1194,27 @@ public enum BundledDefaults {
     "orderSize": "50",
     "eventsPerStep": 3
   },
+  "offerings": [
+    {
+      "id": "TRSY-2027-Q1",
+      "symbol": "TRSY",
+      "pricePerUnit": "1.00",
+      "lotSize": "1",
+      "minimumInvestment": "5000000",
+      "maximumInvestment": "50000000",
+      "minimumRaise": "10000000",
+      "maximumRaise": "250000000",
+      "closesOn": "2027-01-29",
+      "eligibility": {
+        "accreditedOnly": true,
+        "qualifiedPurchaserOnly": true,
+        "regulationCrowdfunding": false,
+        "allowedCountries": []
+      },
+      "paymentAsset": "USDC",
+      "chain": "ethereum"
+    }
+  ],
   "assumptions": [
     "matching",
     "sessions",
@@ -1203,7 +1224,8 @@ public enum BundledDefaults {
     "fees",
     "eligibility",
     "rateLimit",
-    "simulation"
+    "simulation",
+    "offerings"
   ],
   "sources": [
     "api-evangelist/securitize OpenAPI collection (apiKey id:secret, investor KYC/accreditation/qualification status resources, {message, statusCode} errors)",
@@ -1315,6 +1337,29 @@ public enum BundledDefaults {
     "orderSize": "50",
     "eventsPerStep": 3
   },
+  "offerings": [
+    {
+      "id": "PEQ-2027-S1",
+      "symbol": "PEQ",
+      "pricePerUnit": "25.00",
+      "lotSize": "1",
+      "minimumInvestment": "2500",
+      "maximumInvestment": "500000",
+      "minimumRaise": "100000",
+      "maximumRaise": "2000000",
+      "closesOn": "2027-02-26",
+      "eligibility": {
+        "accreditedOnly": true,
+        "qualifiedPurchaserOnly": false,
+        "regulationCrowdfunding": false,
+        "allowedCountries": [
+          "US"
+        ]
+      },
+      "paymentAsset": "USDC",
+      "chain": "plume"
+    }
+  ],
   "assumptions": [
     "matching.auction",
     "sessions",
@@ -1323,7 +1368,8 @@ public enum BundledDefaults {
     "fees",
     "settlement.cycle",
     "rateLimit",
-    "simulation"
+    "simulation",
+    "offerings"
   ],
   "sources": [
     "plume.gitbook.io ATS integrations page (Texture: periodic call auction maximising matched volume; accredited investors; Plume chain; 3-step or 4-step non-custodial settlement)",

@@ -37,8 +37,12 @@ public enum MockVenueServer {
             TZeroDialect.install(on: router, context)
             TZeroOfferings.install(on: router, context)
         case .archax: ArchaxDialect.install(on: router, context)
-        case .securitize: SecuritizeDialect.install(on: router, context)
-        case .texture: TextureDialect.install(on: router, context)
+        case .securitize:
+            SecuritizeDialect.install(on: router, context)
+            SecuritizeOfferings.install(on: router, context)
+        case .texture:
+            TextureDialect.install(on: router, context)
+            TextureOfferings.install(on: router, context)
         case .openfinance: OpenfinanceDialect.install(on: router, context)
         case .inx: InxDialect.install(on: router, context)
         case .rialto:

@@ -160,6 +160,39 @@ import Testing
         }
     }
 
+    /// Securitize's fund offering admits qualified purchasers only, paid in USDC from the wallet on
+    /// Ethereum (its three-step cash leg): alice (accredited, not a QP) is refused; erin's
+    /// 10 000 000 meets the minimum raise alone and is allocated 10 000 000 TRSY at 1.00.
+    @Test func aFundOfferingAdmitsQualifiedPurchasersAndIsPaidInUSDC() async throws {
+        try await InProcessRouter.with { running in
+            let desk = running.router.subscriptions
+            let securitize = try VenueID("securitize")
+            func ask(_ account: AccountID, _ amount: String) -> SubscriptionRequest {
+                SubscriptionRequest(
+                    account: account, venue: securitize, offering: "TRSY-2027-Q1", amount: money(amount),
+                    clientSubscriptionId: nil)
+            }
+            let refused = try await desk.subscribe(ask(alice, "5000000")).subscription
+            #expect(refused.rejection?.code == .notQualifiedPurchaser, "\(refused)")
+            let wallet = CustodyLocation.wallet(chain: "ethereum")
+            let before = running.router.settlement.book().ledger.balance(Holder(erin), .cash(.usdc), at: wallet)
+            let made = try await desk.subscribe(ask(erin, "10000000")).subscription
+            #expect(made.status == .pending && made.legs.cash == .usdc && made.legs.cashLocation == wallet, "\(made)")
+            _ = try await running.engines[securitize]!.offerings.close("TRSY-2027-Q1")
+            await desk.advance()
+            let done = try #require(try desk.subscription(made.id))
+            #expect(done.status == .allocated && done.units == quantity("10000000"))
+            let book = running.router.settlement.book()
+            #expect(
+                book.ledger.balance(Holder(erin), .cash(.usdc), at: wallet).available
+                    == before.available - 10_000_000 * Money.unit)
+            #expect(
+                book.ledger.balance(Holder(erin), .token(try Symbol("TRSY")), at: wallet).available
+                    >= 10_000_000 * Quantity.unit)
+            #expect(book.invariantViolations() == [])
+        }
+    }
+
     /// bob, onboarded at Rialto for this test, not accredited, income 50 000 and net worth 80 000:
     /// both below 124 000, so his Reg CF limit is the greater of 2 500 and 5 % of 80 000 — 4 000
     /// over twelve months, across subscriptions. His bank cash is cut to 3 500.

@@ -209,7 +209,7 @@ import Testing
             _ = try await exchange(.get, "/v1/conversions")
             _ = try await exchange(.get, "/v1/conversions", key: nil)
             let offerings = try await exchange(.get, "/v1/offerings")
-            #expect((offerings.object["offerings"] as? [Any])?.count == 3, "\(offerings.text)")
+            #expect((offerings.object["offerings"] as? [Any])?.count == 5, "\(offerings.text)")
             _ = try await exchange(.get, "/v1/offerings", key: nil)
             let compared = try await exchange(.get, "/v1/offerings/rialto/VINE-2026B/comparison?amount=6000")
             #expect(compared.object["primary"] != nil, "\(compared.text)")

@@ -81,4 +81,59 @@ struct OfferingDialectTests {
             #expect(after.json["units"].string == "0")
         }
     }
+
+    @Test(
+        "Texture: its offering listed; a subscription once per clientSubId, refused for a missing id or after close, allocated"
+    )
+    func textureSubscriptions() async throws {
+        let venue = try LiveVenue("texture")
+        try await venue.run { client in
+            let auth = ["X-API-Key": "texture-demo", "X-API-Secret": "texture-demo-secret"]
+            #expect(try await client.call(.get, "/api/v2/offerings").status == 401)
+            let listed = try await client.call(.get, "/api/v2/offerings", headers: auth)
+            #expect(listed.json[0]["offeringId"].string == "PEQ-2027-S1" && listed.json[0]["payIn"].string == "USDC")
+            let path = "/api/v2/offerings/PEQ-2027-S1/subscriptions"
+            let idless = try await client.call(.post, path, headers: auth, body: #"{"clientSubId":"","amount":"2500"}"#)
+            #expect(idless.status == 400, "\(idless.json ?? "")")
+            // 100 000 alone meets the minimum raise: 4 000 units at 25.00.
+            let made = try await client.call(
+                .post, path, headers: auth, body: #"{"clientSubId":"t-1","amount":"100000"}"#)
+            #expect(made.status == 201 && made.json["state"].string == "pending")
+            let again = try await client.call(
+                .post, path, headers: auth, body: #"{"clientSubId":"t-1","amount":"100000"}"#)
+            #expect(again.status == 200 && again.json["subId"].string == made.json["subId"].string)
+            _ = try await venue.engine.offerings.close("PEQ-2027-S1")
+            let id = try #require(made.json["subId"].string)
+            let after = try await client.call(.get, "/api/v2/subscriptions/\(id)", headers: auth)
+            #expect(after.json["state"].string == "allocated" && after.json["units"].string == "4000")
+            let late = try await client.call(
+                .post, path, headers: auth, body: #"{"clientSubId":"t-2","amount":"2500"}"#)
+            #expect(late.status == 422, "\(late.json ?? "")")
+        }
+    }
+
+    @Test(
+        "Securitize: its fund offering listed for qualified purchasers; an investment once per externalId, allocated at close"
+    )
+    func securitizeInvestments() async throws {
+        let venue = try LiveVenue("securitize")
+        try await venue.run { client in
+            let auth = ["Authorization": "apiKey securitize-demo:securitize-demo-secret"]
+            #expect(try await client.call(.get, "/v1/offerings").status == 401)
+            let listed = try await client.call(.get, "/v1/offerings", headers: auth)
+            #expect(listed.json[0]["id"].string == "TRSY-2027-Q1")
+            #expect(listed.json[0]["qualifiedPurchaserOnly"] as? Bool == true)
+            let path = "/v1/offerings/TRSY-2027-Q1/investments"
+            let small = try await client.call(
+                .post, path, headers: auth, body: #"{"externalId":"s-0","amount":"4999999"}"#)
+            #expect(small.status == 422, "\(small.json ?? "")")
+            let made = try await client.call(
+                .post, path, headers: auth, body: #"{"externalId":"s-1","amount":"10000000"}"#)
+            #expect(made.status == 201 && made.json["status"].string == "pending")
+            _ = try await venue.engine.offerings.close("TRSY-2027-Q1")
+            let id = try #require(made.json["id"].string)
+            let after = try await client.call(.get, "/v1/investments/\(id)", headers: auth)
+            #expect(after.json["status"].string == "allocated" && after.json["units"].string == "10000000")
+        }
+    }
 }

@@ -31,11 +31,11 @@ struct SubscriptionRulesTests {
 
     func check(
         _ amount: String, _ offering: Offering, _ account: Account, security: Security? = nil, committed: String = "0",
-        holding: String = "0"
+        holding: String = "0", holders: Int = 0
     ) -> String? {
         SubscriptionRules().check(
             try! Money(amount), to: offering, at: rialto, account: account, security: security ?? vine, at: now,
-            committedToRegulationCrowdfunding: try! Money(committed), holding: try! Quantity(holding)
+            committedToRegulationCrowdfunding: try! Money(committed), holding: try! Quantity(holding), holders: holders
         )?.code.rawValue
     }
 
@@ -58,6 +58,15 @@ struct SubscriptionRulesTests {
         // CFX: at most 2 000 per holder (config.json); 1 200 buys 20 lots of 5 at 12 → 100 more units.
         #expect(check("1200", offering(), alice, security: cfx, holding: "1900") == nil)
         #expect(check("1200", offering(), alice, security: cfx, holding: "1900.00000001") == "above_maximum_holding")
+        // PEQ: at least 100 per holder; 1 200 buys 20 lots of 5, 100 units; 1 199.99 buys 19 lots, 95.
+        let peq = configuration.security(try! Symbol("PEQ"))!
+        #expect(check("1200", offering(), alice, security: peq) == nil)
+        #expect(check("1199.99", offering(), alice, security: peq) == "below_minimum_holding")
+        #expect(check("600", offering(), alice, security: peq, holding: "50") == nil)
+        // PEQ: at most 2 holders; a third is refused, one who already holds is not another.
+        #expect(check("1200", offering(), alice, security: peq, holders: 1) == nil)
+        #expect(check("1200", offering(), alice, security: peq, holders: 2) == "maximum_holders_reached")
+        #expect(check("1200", offering(), alice, security: peq, holding: "100", holders: 2) == nil)
         // Reg CF: alice is accredited (no limit); the same investor not accredited has the 2 500 floor.
         #expect(check("60000", offering(crowdfunding: true), alice) == nil)
         #expect(check("2500", offering(crowdfunding: true), plain) == nil)

@@ -217,3 +217,122 @@ extension RialtoAdapter: OfferingVenue {
             issuedOn: try item.issuedOn.map { try http.date($0, field: "issued_on") })
     }
 }
+
+// MARK: - Texture (`/api/v2/offerings`, subscriptions with a `clientSubId`)
+
+extension TextureAdapter: OfferingVenue {
+    struct OfferingItem: Decodable {
+        let offeringId: String, symbol: String, px: String, lot: String, minInvest: String, maxInvest: String
+        let minRaise: String, maxRaise: String, closeDate: String, open: Bool, raised: String, payIn: String
+        let chain: String, accredited: Bool, qp: Bool, regCF: Bool, countries: [String]
+    }
+    struct SubscriptionItem: Decodable {
+        let subId: String, clientSubId: String, offeringId: String, amount: String, state: String, units: String
+        let paid: String, refund: String, issueDate: String?
+    }
+
+    public func offerings() async throws -> [VenueOffering] {
+        let data = try await http.send(.GET, "/api/v2/offerings", headers: headers)
+        return try http.decode([OfferingItem].self, data, what: "offerings").map { item in
+            VenueOffering(
+                venue: venue,
+                offering: Offering(
+                    id: item.offeringId, symbol: try http.symbol(item.symbol, field: "symbol"),
+                    pricePerUnit: try http.decimal(item.px, Price.self, field: "px"),
+                    lotSize: try http.decimal(item.lot, Quantity.self, field: "lot"),
+                    minimumInvestment: try http.decimal(item.minInvest, Money.self, field: "minInvest"),
+                    maximumInvestment: try http.decimal(item.maxInvest, Money.self, field: "maxInvest"),
+                    minimumRaise: try http.decimal(item.minRaise, Money.self, field: "minRaise"),
+                    maximumRaise: try http.decimal(item.maxRaise, Money.self, field: "maxRaise"),
+                    closesOn: try http.date(item.closeDate, field: "closeDate"),
+                    eligibility: Offering.Eligibility(
+                        accreditedOnly: item.accredited, qualifiedPurchaserOnly: item.qp,
+                        regulationCrowdfunding: item.regCF, allowedCountries: item.countries),
+                    paymentAsset: try http.cashAsset(item.payIn, field: "payIn"), chain: item.chain),
+                isOpen: item.open, raised: try http.decimal(item.raised, Money.self, field: "raised"))
+        }
+    }
+
+    public func subscribe(offering: String, key: String, amount: Money) async throws -> VenueSubscription {
+        let body = try http.encode(["clientSubId": key, "amount": amount.description])
+        return try subscriptionState(
+            try await http.send(.POST, "/api/v2/offerings/\(offering)/subscriptions", headers: headers, body: body))
+    }
+
+    public func subscription(_ venueSubscriptionID: String) async throws -> VenueSubscription {
+        try subscriptionState(
+            try await http.send(.GET, "/api/v2/subscriptions/\(venueSubscriptionID)", headers: headers))
+    }
+
+    func subscriptionState(_ data: Data) throws -> VenueSubscription {
+        let item = try http.decode(SubscriptionItem.self, data, what: "subscription")
+        return VenueSubscription(
+            id: item.subId, key: item.clientSubId, offering: item.offeringId,
+            status: try http.subscriptionStatus(item.state),
+            amount: try http.decimal(item.amount, Money.self, field: "amount"),
+            units: try http.decimal(item.units, Quantity.self, field: "units"),
+            paid: try http.decimal(item.paid, Money.self, field: "paid"),
+            refund: try http.decimal(item.refund, Money.self, field: "refund"),
+            issuedOn: try item.issueDate.map { try http.date($0, field: "issueDate") })
+    }
+}
+
+// MARK: - Securitize (`/v1/offerings`, investments with an `externalId`)
+
+extension SecuritizeAdapter: OfferingVenue {
+    struct OfferingItem: Decodable {
+        let id: String, assetId: String, unitPrice: String, lotSize: String, minimumInvestment: String
+        let maximumInvestment: String, minimumRaise: String, maximumRaise: String, closesOn: String
+        let status: String, committed: String, currency: String, network: String, accreditedOnly: Bool
+        let qualifiedPurchaserOnly: Bool, regulationCrowdfunding: Bool, jurisdictions: [String]
+    }
+    struct InvestmentItem: Decodable {
+        let id: String, externalId: String, offeringId: String, amount: String, status: String, units: String
+        let paid: String, refunded: String, issuedOn: String?
+    }
+
+    public func offerings() async throws -> [VenueOffering] {
+        let data = try await http.send(.GET, "/v1/offerings", headers: headers)
+        return try http.decode([OfferingItem].self, data, what: "offerings").map { item in
+            VenueOffering(
+                venue: venue,
+                offering: Offering(
+                    id: item.id, symbol: try http.symbol(item.assetId, field: "assetId"),
+                    pricePerUnit: try http.decimal(item.unitPrice, Price.self, field: "unitPrice"),
+                    lotSize: try http.decimal(item.lotSize, Quantity.self, field: "lotSize"),
+                    minimumInvestment: try http.decimal(item.minimumInvestment, Money.self, field: "minimumInvestment"),
+                    maximumInvestment: try http.decimal(item.maximumInvestment, Money.self, field: "maximumInvestment"),
+                    minimumRaise: try http.decimal(item.minimumRaise, Money.self, field: "minimumRaise"),
+                    maximumRaise: try http.decimal(item.maximumRaise, Money.self, field: "maximumRaise"),
+                    closesOn: try http.date(item.closesOn, field: "closesOn"),
+                    eligibility: Offering.Eligibility(
+                        accreditedOnly: item.accreditedOnly, qualifiedPurchaserOnly: item.qualifiedPurchaserOnly,
+                        regulationCrowdfunding: item.regulationCrowdfunding, allowedCountries: item.jurisdictions),
+                    paymentAsset: try http.cashAsset(item.currency, field: "currency"), chain: item.network),
+                isOpen: item.status == "open",
+                raised: try http.decimal(item.committed, Money.self, field: "committed"))
+        }
+    }
+
+    public func subscribe(offering: String, key: String, amount: Money) async throws -> VenueSubscription {
+        let body = try http.encode(["externalId": key, "amount": amount.description])
+        return try investment(
+            try await http.send(.POST, "/v1/offerings/\(offering)/investments", headers: headers, body: body))
+    }
+
+    public func subscription(_ venueSubscriptionID: String) async throws -> VenueSubscription {
+        try investment(try await http.send(.GET, "/v1/investments/\(venueSubscriptionID)", headers: headers))
+    }
+
+    func investment(_ data: Data) throws -> VenueSubscription {
+        let item = try http.decode(InvestmentItem.self, data, what: "investment")
+        return VenueSubscription(
+            id: item.id, key: item.externalId, offering: item.offeringId,
+            status: try http.subscriptionStatus(item.status),
+            amount: try http.decimal(item.amount, Money.self, field: "amount"),
+            units: try http.decimal(item.units, Quantity.self, field: "units"),
+            paid: try http.decimal(item.paid, Money.self, field: "paid"),
+            refund: try http.decimal(item.refunded, Money.self, field: "refunded"),
+            issuedOn: try item.issuedOn.map { try http.date($0, field: "issuedOn") })
+    }
+}

@@ -53,20 +53,28 @@ public final class SubscriptionDesk: Sendable {
         let venues = context.catalog.venues.filter { !($0.offerings ?? []).isEmpty && context.gateways[$0.id] != nil }
         var listed: [VenueOffering] = []
         var unavailable: [(VenueID, String)] = []
-        await withTaskGroup(of: (VenueID, Result<[VenueOffering], VenueFailure>).self) { group in
+        // One answer per venue, asked concurrently. (A `Result` with a typed-throws error in the
+        // group's element type crashed release builds of Swift 6.3.1 on completing a child task.)
+        struct Answer: Sendable {
+            var venue: VenueID
+            var offerings: [VenueOffering] = []
+            var failure: String?
+        }
+        await withTaskGroup(of: Answer.self) { group in
             for venue in venues {
                 group.addTask {
-                    do throws(VenueFailure) {
-                        return (venue.id, .success(try await self.venueOfferings(venue.id)))
+                    do {
+                        return Answer(venue: venue.id, offerings: try await self.venueOfferings(venue.id))
                     } catch {
-                        return (venue.id, .failure(error))
+                        return Answer(venue: venue.id, failure: "\(error)")
                     }
                 }
             }
-            for await (venue, result) in group {
-                switch result {
-                case .success(let offerings): listed += offerings
-                case .failure(let failure): unavailable.append((venue, failure.description))
+            for await answer in group {
+                if let failure = answer.failure {
+                    unavailable.append((answer.venue, failure))
+                } else {
+                    listed += answer.offerings
                 }
             }
         }
@@ -192,7 +200,8 @@ public final class SubscriptionDesk: Sendable {
         var refusal = rules.check(
             request.amount, to: offering, at: venue, account: book.accountView(account), security: security, at: now,
             committedToRegulationCrowdfunding: try committedToRegulationCrowdfunding(account.id, at: now),
-            holding: book.capTable.quantity(of: Holder(account.id), in: offering.symbol))
+            holding: book.capTable.quantity(of: Holder(account.id), in: offering.symbol),
+            holders: book.capTable.accountHolders(of: offering.symbol))
         if refusal == nil, !listed.isOpen {
             refusal = Rejection(.offeringClosed, "offering \(offering.id) at \(venue.name) has closed")
         }

@@ -81,7 +81,8 @@ struct OfferingsController {
                 refusal = SubscriptionRules().check(
                     listed.offering.minimumInvestment, to: listed.offering, at: venue, account: view,
                     security: security, at: now, committedToRegulationCrowdfunding: committed,
-                    holding: book.capTable.quantity(of: .init(account.id), in: security.symbol))
+                    holding: book.capTable.quantity(of: .init(account.id), in: security.symbol),
+                    holders: book.capTable.accountHolders(of: security.symbol))
             }
             return APIViews.offering(listed, venue: venue, security: security, refusal: refusal)
         }

@@ -181,3 +181,150 @@ enum RialtoOfferings {
             })
     }
 }
+
+/// Texture's offerings in its terse style (the project's design: Texture publishes no API here):
+/// `/api/v2/offerings`, subscriptions taken with a `clientSubId`.
+enum TextureOfferings {
+    struct OfferingView: Encodable {
+        let offeringId: String, symbol: String, px: String, lot: String, minInvest: String, maxInvest: String
+        let minRaise: String, maxRaise: String, closeDate: String, open: Bool, raised: String, payIn: String
+        let chain: String, accredited: Bool, qp: Bool, regCF: Bool, countries: [String]
+    }
+    struct SubscriptionRequest: Decodable {
+        let clientSubId: String
+        let amount: String
+    }
+    struct SubscriptionView: Encodable {
+        let subId: String, clientSubId: String, offeringId: String, amount: String, state: String, units: String
+        let paid: String, refund: String, issueDate: String?
+    }
+
+    static func view(_ s: MockSubscription) -> SubscriptionView {
+        SubscriptionView(
+            subId: String(s.id), clientSubId: s.key, offeringId: s.offeringID, amount: s.amount.description,
+            state: s.status.rawValue, units: s.units.description, paid: s.paid.description,
+            refund: s.refund.description, issueDate: s.issuedOn?.description)
+    }
+
+    static func install(on router: Router<BasicRequestContext>, _ context: DialectContext) {
+        let offerings = context.engine.offerings
+        router.get(
+            "/api/v2/offerings",
+            use: guarded(TextureDialect.render) { request, _ in
+                _ = try TextureDialect.authenticate(request, context)
+                return json(
+                    await offerings.offerings().map { listed in
+                        let o = listed.offering
+                        return OfferingView(
+                            offeringId: o.id, symbol: o.symbol.rawValue, px: o.pricePerUnit.description,
+                            lot: o.lotSize.description, minInvest: o.minimumInvestment.description,
+                            maxInvest: o.maximumInvestment.description, minRaise: o.minimumRaise.description,
+                            maxRaise: o.maximumRaise.description, closeDate: o.closesOn.description,
+                            open: listed.isOpen, raised: listed.subscribed.description,
+                            payIn: o.paymentAsset.rawValue, chain: o.chain, accredited: o.eligibility.accreditedOnly,
+                            qp: o.eligibility.qualifiedPurchaserOnly, regCF: o.eligibility.regulationCrowdfunding,
+                            countries: o.eligibility.allowedCountries)
+                    })
+            })
+        router.post(
+            "/api/v2/offerings/{id}/subscriptions",
+            use: guarded(TextureDialect.render) { request, requestContext in
+                let owner = try TextureDialect.authenticate(request, context)
+                let body = try await decodeBody(request, as: SubscriptionRequest.self)
+                guard (1...64).contains(body.clientSubId.count) else {
+                    throw VenueError(
+                        .badRequest, code: "invalid_field", field: "clientSubId",
+                        "clientSubId must be 1 to 64 characters")
+                }
+                let amount = try decimal(body.amount, Money.self, field: "amount")
+                let (made, replayed) = try await offerings.subscribe(
+                    offering: requestContext.parameters.get("id") ?? "", key: body.clientSubId, amount: amount,
+                    owner: owner)
+                return json(view(made), status: replayed ? .ok : .created)
+            })
+        router.get(
+            "/api/v2/subscriptions/{id}",
+            use: guarded(TextureDialect.render) { request, requestContext in
+                let owner = try TextureDialect.authenticate(request, context)
+                guard let id = UInt64(requestContext.parameters.get("id") ?? "") else {
+                    throw VenueError(.notFound, "no subscription \(requestContext.parameters.get("id") ?? "")")
+                }
+                return json(view(try await offerings.subscription(id, owner: owner)))
+            })
+    }
+}
+
+/// Securitize's offerings (the project's design, in its `/v1` style): `/v1/offerings`, investments
+/// taken with an `externalId`.
+enum SecuritizeOfferings {
+    struct OfferingView: Encodable {
+        let id: String, assetId: String, unitPrice: String, lotSize: String, minimumInvestment: String
+        let maximumInvestment: String, minimumRaise: String, maximumRaise: String, closesOn: String
+        let status: String, committed: String, currency: String, network: String, accreditedOnly: Bool
+        let qualifiedPurchaserOnly: Bool, regulationCrowdfunding: Bool, jurisdictions: [String]
+    }
+    struct InvestmentRequest: Decodable {
+        let externalId: String
+        let amount: String
+    }
+    struct InvestmentView: Encodable {
+        let id: String, externalId: String, offeringId: String, amount: String, status: String, units: String
+        let paid: String, refunded: String, issuedOn: String?
+    }
+
+    static func view(_ s: MockSubscription) -> InvestmentView {
+        InvestmentView(
+            id: String(s.id), externalId: s.key, offeringId: s.offeringID, amount: s.amount.description,
+            status: s.status.rawValue, units: s.units.description, paid: s.paid.description,
+            refunded: s.refund.description, issuedOn: s.issuedOn?.description)
+    }
+
+    static func install(on router: Router<BasicRequestContext>, _ context: DialectContext) {
+        let offerings = context.engine.offerings
+        router.get(
+            "/v1/offerings",
+            use: guarded(SecuritizeDialect.render) { request, _ in
+                _ = try SecuritizeDialect.authenticate(request, context)
+                return json(
+                    await offerings.offerings().map { listed in
+                        let o = listed.offering
+                        return OfferingView(
+                            id: o.id, assetId: o.symbol.rawValue, unitPrice: o.pricePerUnit.description,
+                            lotSize: o.lotSize.description, minimumInvestment: o.minimumInvestment.description,
+                            maximumInvestment: o.maximumInvestment.description,
+                            minimumRaise: o.minimumRaise.description, maximumRaise: o.maximumRaise.description,
+                            closesOn: o.closesOn.description, status: listed.isOpen ? "open" : "closed",
+                            committed: listed.subscribed.description, currency: o.paymentAsset.rawValue,
+                            network: o.chain, accreditedOnly: o.eligibility.accreditedOnly,
+                            qualifiedPurchaserOnly: o.eligibility.qualifiedPurchaserOnly,
+                            regulationCrowdfunding: o.eligibility.regulationCrowdfunding,
+                            jurisdictions: o.eligibility.allowedCountries)
+                    })
+            })
+        router.post(
+            "/v1/offerings/{id}/investments",
+            use: guarded(SecuritizeDialect.render) { request, requestContext in
+                let owner = try SecuritizeDialect.authenticate(request, context)
+                let body = try await decodeBody(request, as: InvestmentRequest.self)
+                guard (1...64).contains(body.externalId.count) else {
+                    throw VenueError(
+                        .badRequest, code: "invalid_field", field: "externalId", "externalId must be 1 to 64 characters"
+                    )
+                }
+                let amount = try decimal(body.amount, Money.self, field: "amount")
+                let (made, replayed) = try await offerings.subscribe(
+                    offering: requestContext.parameters.get("id") ?? "", key: body.externalId, amount: amount,
+                    owner: owner)
+                return json(view(made), status: replayed ? .ok : .created)
+            })
+        router.get(
+            "/v1/investments/{id}",
+            use: guarded(SecuritizeDialect.render) { request, requestContext in
+                let owner = try SecuritizeDialect.authenticate(request, context)
+                guard let id = UInt64(requestContext.parameters.get("id") ?? "") else {
+                    throw VenueError(.notFound, "no investment \(requestContext.parameters.get("id") ?? "")")
+                }
+                return json(view(try await offerings.subscription(id, owner: owner)))
+            })
+    }
+}

@@ -14,8 +14,8 @@ extension RejectCode {
 ///
 /// In order: the offering is open, the amount is within its terms, the investor is onboarded at the
 /// venue, resides where both the offering and the token admit, is accredited and a qualified
-/// purchaser where either asks it, stays within the Regulation Crowdfunding limit, and would not
-/// hold more than the token allows. Pure: the caller gives the time, what the account already
+/// purchaser where either asks it, stays within the Regulation Crowdfunding limit, and would hold
+/// neither less nor more than the token allows (before any pro rata scaling at close). Pure: the caller gives the time, what the account already
 /// committed to Reg CF offerings in the last twelve months, and what it holds of the security.
 /// Cash is the caller's check: it needs the ledgers.
 public struct SubscriptionRules: Sendable {
@@ -46,9 +46,10 @@ public struct SubscriptionRules: Sendable {
     ///   - committedToRegulationCrowdfunding: what the account subscribed in the last twelve months
     ///     to Reg CF offerings and was not refunded.
     ///   - holding: what the account holds of the offering's security now.
+    ///   - holders: how many accounts hold the security now (its maximum holders).
     public func check(
         _ amount: Money, to offering: Offering, at venue: VenueDefinition, account: Account, security: Security,
-        at now: Timestamp, committedToRegulationCrowdfunding: Money, holding: Quantity
+        at now: Timestamp, committedToRegulationCrowdfunding: Money, holding: Quantity, holders: Int = 0
     ) -> Rejection? {
         if now >= offering.closesAt {
             return Rejection(.offeringClosed, "offering \(offering.id) closed on \(offering.closesOn)")
@@ -87,6 +88,22 @@ public struct SubscriptionRules: Sendable {
                 return Rejection(
                     .regulationCrowdfundingLimit,
                     "\(account.id) may invest \(limit) in Reg CF offerings over twelve months (17 CFR 227.100(a)(2)); \(committedToRegulationCrowdfunding) is committed, so \(amount) more exceeds it"
+                )
+            }
+        }
+        if let most = security.transferRules.maximumHolders, holding.isZero, holders >= most {
+            return Rejection(
+                .maximumHoldersReached,
+                "\(security.symbol) has \(holders) holders, the most its issuer allows; \(account.id) would be another")
+        }
+        if let minimum = security.transferRules.minimumHolding {
+            // The least the amount buys: its whole lots.
+            let lots = offering.lotCost.rawValue > 0 ? amount.rawValue / offering.lotCost.rawValue : 0
+            let units = Int128(lots) * Int128(offering.lotSize.rawValue)
+            if Int128(holding.rawValue) + units < Int128(minimum.rawValue) {
+                return Rejection(
+                    .belowMinimumHolding,
+                    "\(account.id) would hold \(Quantity(rawValue: Int64(clamping: Int128(holding.rawValue) + units))) \(security.symbol), below the least one holder may hold, \(minimum)"
                 )
             }
         }
