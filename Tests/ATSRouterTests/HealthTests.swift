@@ -94,7 +94,7 @@ import Testing
     /// Whether `venue` takes part in `symbol`'s book, polling until it does (at most `seconds`): on
     /// a loaded machine a first poll can outlast the 500 ms request timeout, which says nothing
     /// about exclusion and re-admission.
-    static func becomesIncluded(_ live: LiveRouter, _ venue: VenueID, _ symbol: Symbol, within seconds: Int = 10)
+    static func becomesIncluded(_ live: LiveRouter, _ venue: VenueID, _ symbol: Symbol, within seconds: Int = 30)
         async throws -> Bool
     {
         let deadline = ContinuousClock.now + .seconds(seconds)

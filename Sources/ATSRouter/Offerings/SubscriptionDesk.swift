@@ -32,6 +32,40 @@ public final class SubscriptionDesk: Sendable {
         var lastID: Int64 = 0
         /// Subscriptions a call is working on now (a request being sent, a round settling it).
         var working: Set<Int64> = []
+        /// The last round found nothing open, and none has been taken here since: rounds then skip
+        /// the journal read until ``recheckRounds`` have passed (work another instance left behind).
+        var foundNoneOpen = false
+        var skippedRounds = 0
+        /// How many have been taken here: a round's "none open" stands only if none was taken meanwhile.
+        var taken = 0
+    }
+    /// How many rounds an idle desk lets pass between reads of the journal for open work.
+    static var recheckRounds: Int { 30 }
+
+    /// Whether a monitor round reads the journal: always while work is open here, else every
+    /// ``recheckRounds``. Returns the count of work taken so far, for ``noteOpen(_:since:)``.
+    func roundIsDue() -> Int? {
+        state.withLock { state in
+            guard state.foundNoneOpen, state.skippedRounds < Self.recheckRounds else {
+                state.skippedRounds = 0
+                return state.taken
+            }
+            state.skippedRounds += 1
+            return nil
+        }
+    }
+
+    /// What a round found open; "none" counts only if nothing was taken since the round began.
+    func noteOpen(_ count: Int, since taken: Int) {
+        state.withLock { state in state.foundNoneOpen = count == 0 && state.taken == taken }
+    }
+
+    /// Work was just taken here: the next monitor round reads the journal.
+    func noteTaken() {
+        state.withLock { state in
+            state.taken += 1
+            state.foundNoneOpen = false
+        }
     }
     let state: Mutex<State>
 
@@ -153,6 +187,7 @@ public final class SubscriptionDesk: Sendable {
             throw SubscriptionError(code: "journal_unavailable", message: "the subscription was not taken: \(error)")
         }
         remember(subscription)
+        noteTaken()
         guard begin(subscription.id) else { return (subscription, false) }
         defer { end(subscription.id) }
         return (await send(subscription), false)
@@ -207,7 +242,7 @@ public final class SubscriptionDesk: Sendable {
         }
         if refusal == nil, offering.paymentAsset != legs.cash {
             refusal = Rejection(
-                .insufficientCash,
+                .paymentAssetNotSettled,
                 "offering \(offering.id) is paid in \(offering.paymentAsset.rawValue); \(venue.name) settles in \(legs.cash.rawValue)"
             )
         }
@@ -304,12 +339,22 @@ public final class SubscriptionDesk: Sendable {
 
     /// One round over every open subscription of the accounts this instance serves: reserved ones
     /// sent again under their key, pending ones asked how they stand (and settled once allocated).
-    public func advance() async {
+    public func advance() async { await round(since: state.withLock { $0.taken }) }
+
+    /// A monitor's round: ``advance()`` when it is due (an idle desk reads the journal only every
+    /// ``recheckRounds`` rounds).
+    func advanceIfDue() async {
+        guard let taken = roundIsDue() else { return }
+        await round(since: taken)
+    }
+
+    private func round(since taken: Int) async {
         let open: [Subscription]
         do {
-            open = try subscriptions(statuses: [.reserved, .pending]).filter {
-                leases?.serves($0.account.rawValue) ?? true
-            }
+            let all = try subscriptions(statuses: [.reserved, .pending])
+            // Counted before the lease filter: an account this instance is about to take over has work.
+            noteOpen(all.count, since: taken)
+            open = all.filter { leases?.serves($0.account.rawValue) ?? true }
         } catch {
             logger.error("open subscriptions not read", metadata: ["error": "\(error)"])
             return
@@ -443,8 +488,8 @@ struct SubscriptionMonitor: Service {
     func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await desk.advance()
-                await conversions.advance()
+                await desk.advanceIfDue()
+                await conversions.advanceIfDue()
                 try? await Task.sleep(for: interval)
             }
         }

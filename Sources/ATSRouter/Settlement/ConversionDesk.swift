@@ -47,6 +47,40 @@ public final class ConversionDesk: Sendable {
         var memory: [Int64: CashConversionRecord] = [:]
         var lastID: Int64 = 0
         var working: Set<Int64> = []
+        /// The last round found nothing open, and none has been taken here since: rounds then skip
+        /// the journal read until ``recheckRounds`` have passed (work another instance left behind).
+        var foundNoneOpen = false
+        var skippedRounds = 0
+        /// How many have been taken here: a round's "none open" stands only if none was taken meanwhile.
+        var taken = 0
+    }
+    /// How many rounds an idle desk lets pass between reads of the journal for open work.
+    static var recheckRounds: Int { 30 }
+
+    /// Whether a monitor round reads the journal: always while work is open here, else every
+    /// ``recheckRounds``. Returns the count of work taken so far, for ``noteOpen(_:since:)``.
+    func roundIsDue() -> Int? {
+        state.withLock { state in
+            guard state.foundNoneOpen, state.skippedRounds < Self.recheckRounds else {
+                state.skippedRounds = 0
+                return state.taken
+            }
+            state.skippedRounds += 1
+            return nil
+        }
+    }
+
+    /// What a round found open; "none" counts only if nothing was taken since the round began.
+    func noteOpen(_ count: Int, since taken: Int) {
+        state.withLock { state in state.foundNoneOpen = count == 0 && state.taken == taken }
+    }
+
+    /// Work was just taken here: the next monitor round reads the journal.
+    func noteTaken() {
+        state.withLock { state in
+            state.taken += 1
+            state.foundNoneOpen = false
+        }
     }
     let state: Mutex<State>
 
@@ -118,6 +152,7 @@ public final class ConversionDesk: Sendable {
             throw SubscriptionError(code: "journal_unavailable", message: "the conversion was not taken: \(error)")
         }
         remember(record)
+        noteTaken()
         guard begin(id) else { return record }
         defer { end(id) }
         return await send(record)
@@ -171,8 +206,18 @@ public final class ConversionDesk: Sendable {
     }
 
     /// Sends again every reserved conversion of the accounts this instance serves.
-    public func advance() async {
+    public func advance() async { await round(since: state.withLock { $0.taken }) }
+
+    /// A monitor's round: ``advance()`` when it is due (an idle desk reads the journal only every
+    /// ``recheckRounds`` rounds).
+    func advanceIfDue() async {
+        guard let taken = roundIsDue() else { return }
+        await round(since: taken)
+    }
+
+    private func round(since taken: Int) async {
         guard let open = try? conversions(statuses: [.reserved]) else { return }
+        noteOpen(open.count, since: taken)
         for record in open where leases?.serves(record.account.rawValue) ?? true {
             guard begin(record.id) else { continue }
             defer { end(record.id) }

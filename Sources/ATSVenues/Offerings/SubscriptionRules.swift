@@ -8,6 +8,8 @@ extension RejectCode {
     public static let investmentOutOfRange = RejectCode(rawValue: "investment_out_of_range")
     /// A Regulation Crowdfunding subscription above the investor's twelve-month limit (17 CFR 227.100(a)(2)).
     public static let regulationCrowdfundingLimit = RejectCode(rawValue: "reg_cf_limit_exceeded")
+    /// The offering is paid in a cash asset its venue does not settle in (nothing earmarks it).
+    public static let paymentAssetNotSettled = RejectCode(rawValue: "payment_asset_not_settled")
 }
 
 /// Whether an account may subscribe an amount to an offering, and if not which rule refuses it.
