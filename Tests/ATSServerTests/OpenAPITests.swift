@@ -231,6 +231,11 @@ import Testing
             _ = try await exchange(
                 .post, "/v1/subscriptions", body: #"{"venue":"rialto","offering":"NOPE","amount":"10"}"#)
             _ = try await exchange(.post, "/v1/subscriptions", body: #"{"venue":"rialto","amount":"10"}"#)
+            // A venue that runs no offerings names none: 422, not the 503 of a venue that did not answer.
+            let none = try await exchange(
+                .post, "/v1/subscriptions", body: #"{"venue":"archax","offering":"X-1","amount":"10"}"#)
+            #expect(none.status == 422 && none.text.contains("unknown_offering"), "\(none.text)")
+            _ = try await exchange(.get, "/v1/offerings/archax/X-1/comparison?amount=10")
             _ = try await exchange(.post, "/v1/subscriptions", body: String(repeating: " ", count: 17_000))
             _ = try await exchange(.post, "/v1/subscriptions", key: nil, body: "{}")
             _ = try await exchange(.get, "/v1/subscriptions?status=pending&limit=1")

@@ -125,8 +125,7 @@ extension SubscriptionDesk {
     {
         let live: [VenueOffering]
         do { live = try await call(venue, "offerings") { try await $0.offerings() } } catch {
-            throw SubscriptionError(
-                code: "venue_unavailable", message: "\(venue)'s offerings could not be read: \(error)")
+            throw Self.unreadable(venue, context.catalog.venue(venue)?.name ?? venue.rawValue, error)
         }
         guard let listed = live.first(where: { $0.offering.id == id }) else {
             throw SubscriptionError(

@@ -118,6 +118,17 @@ public final class SubscriptionDesk: Sendable {
         )
     }
 
+    /// Why a venue's offerings could not be read, as the caller is told: a venue that runs none
+    /// names no offering (422); one that did not answer is unavailable (503).
+    static func unreadable(_ venue: VenueID, _ name: String, _ failure: VenueFailure) -> SubscriptionError {
+        if failure.code == "no_offerings" || failure.code == "not_routed" {
+            return SubscriptionError(
+                code: "unknown_offering", field: "venue", message: "\(name) runs no primary offerings here")
+        }
+        return SubscriptionError(
+            code: "venue_unavailable", message: "\(name)'s offerings could not be read: \(failure)")
+    }
+
     private func venueOfferings(_ venue: VenueID) async throws(VenueFailure) -> [VenueOffering] {
         try await call(venue, "offerings") { try await $0.offerings() }
     }
@@ -206,8 +217,7 @@ public final class SubscriptionDesk: Sendable {
         }
         let live: [VenueOffering]
         do { live = try await venueOfferings(venue.id) } catch {
-            throw SubscriptionError(
-                code: "venue_unavailable", message: "\(venue.name)'s offerings could not be read: \(error)")
+            throw Self.unreadable(venue.id, venue.name, error)
         }
         guard let listed = live.first(where: { $0.offering.id == request.offering }) else {
             throw SubscriptionError(
