@@ -236,6 +236,14 @@ import Testing
                 .post, "/v1/subscriptions", body: #"{"venue":"archax","offering":"X-1","amount":"10"}"#)
             #expect(none.status == 422 && none.text.contains("unknown_offering"), "\(none.text)")
             _ = try await exchange(.get, "/v1/offerings/archax/X-1/comparison?amount=10")
+            // Asking a venue for offerings it does not run is no failure of the venue: its breaker stays closed.
+            for _ in 0..<6 {
+                _ = try await client.call(
+                    .post, "/v1/subscriptions", body: #"{"venue":"archax","offering":"X-1","amount":"10"}"#)
+            }
+            let archax = try #require(api.runtime.router.context.gateways.first { $0.key.rawValue == "archax" }?.value)
+            #expect(await archax.isHealthy)
+            #expect(await archax.failures == 0)
             _ = try await exchange(.post, "/v1/subscriptions", body: String(repeating: " ", count: 17_000))
             _ = try await exchange(.post, "/v1/subscriptions", key: nil, body: "{}")
             _ = try await exchange(.get, "/v1/subscriptions?status=pending&limit=1")

@@ -140,6 +140,12 @@ public final class SubscriptionDesk: Sendable {
         guard let gateway = context.gateways[venue] else {
             throw VenueFailure(venue: venue, kind: .fatal, code: "not_routed", message: "\(venue) is not routed to")
         }
+        // Asked before the gateway: a venue that runs no offerings has not failed, and its breaker
+        // must not count a client's request for one against it.
+        guard gateway.adapter is any OfferingVenue else {
+            throw VenueFailure(
+                venue: venue, kind: .notRetryable, code: "no_offerings", message: "\(venue) runs no primary offerings")
+        }
         do {
             return try await gateway.call(what) { adapter in
                 guard let offerings = adapter as? any OfferingVenue else {

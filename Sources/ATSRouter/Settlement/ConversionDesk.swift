@@ -160,7 +160,7 @@ public final class ConversionDesk: Sendable {
 
     /// Sends a reserved conversion (again) under its key and settles what the venue answered.
     private func send(_ record: CashConversionRecord) async -> CashConversionRecord {
-        guard let gateway = context.gateways[record.venue] else { return record }
+        guard let gateway = context.gateways[record.venue], gateway.adapter is any CashConverter else { return record }
         let (key, from, to, amount) = (record.key, record.from, record.to, record.amount)
         var next = record
         do {
