@@ -48,8 +48,16 @@ extension DemoScript {
         if let engine = runtime.fleet?.engines[try VenueID("rialto")] {
             _ = try await engine.offerings.close("VINE-2026B")
         }
-        await runtime.router.subscriptions.advance()
-        let allocated = try await erin.call(.GET, "/v1/subscriptions/\(taken.id)", as: APIViews.SubscriptionView.self)
+        // The monitor's own round may be working the subscription at this moment (a round skips what
+        // another is working): advance until it is allocated, for at most 10 s.
+        var allocated = taken
+        let deadline = ContinuousClock.now + .seconds(10)
+        repeat {
+            await runtime.router.subscriptions.advance()
+            allocated = try await erin.call(.GET, "/v1/subscriptions/\(taken.id)", as: APIViews.SubscriptionView.self)
+            if allocated.status != "pending" { break }
+            try await Task.sleep(for: .milliseconds(50))
+        } while ContinuousClock.now < deadline
         say("  the issuer closes VINE-2026B: " + SubscriptionText.line(allocated))
         let book = runtime.router.settlement.book()
         let vine = try Symbol("VINE")

@@ -29,6 +29,7 @@ public struct RouterCommand: AsyncParsableCommand {
             CancelCommand.self,
             BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self,
             OfferingsCommand.self, SubscribeCommand.self, SubscriptionsCommand.self, ConvertCommand.self,
+            InvestorCommand.self,
             ReportCommand.self,
             PlanCommand.self,
             VenueCommand.self, ConfigCommand.self, KeysCommand.self,

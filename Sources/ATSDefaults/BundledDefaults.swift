@@ -515,6 +515,15 @@ public enum BundledDefaults {
       ]
     }
   ],
+  "complianceOfficers": [
+    {
+      "id": "compliance",
+      "name": "Dana Reyes, Chief Compliance Officer",
+      "apiKeys": [
+        "sha256:b0a4cd4ee95459f1142138c8f0890f1ccbb48caeb69a689b1f120f195c17749f"
+      ]
+    }
+  ],
   "routing": {
     "pollIntervalMilliseconds": 200,
     "stalenessLimitMilliseconds": 2000,

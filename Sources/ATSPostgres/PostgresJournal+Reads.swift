@@ -247,6 +247,60 @@ extension PostgresJournal {
         }
     }
 
+    public func investors() throws -> [InvestorRow] {
+        try reader.query("SELECT account, revision, updatedAt, record FROM investor ORDER BY account").rows.map {
+            let c = try $0.decode((String, Int64, Int64, String).self)
+            return InvestorRow(account: c.0, revision: c.1, updatedAt: c.2, record: c.3)
+        }
+    }
+
+    public func investorHistory(account: String) throws -> [InvestorEventRow] {
+        try reader.query(
+            """
+            SELECT account, revision, at, "by", record FROM investor_event WHERE account = \(account) ORDER BY revision
+            """
+        ).rows.map {
+            let c = try $0.decode((String, Int64, Int64, String, String).self)
+            return InvestorEventRow(account: c.0, revision: c.1, at: c.2, by: c.3, record: c.4)
+        }
+    }
+
+    public func onboardings(account: String?) throws -> [OnboardingRow] {
+        var filter = Filter()
+        filter.add("account = ?", account)
+        return try reader.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT account, venue, status, updatedAt, record FROM onboarding" + filter.sql
+                    + " ORDER BY account, venue", binds: filter.binds)
+        ).rows.map {
+            let c = try $0.decode((String, String, String, Int64, String).self)
+            return OnboardingRow(account: c.0, venue: c.1, status: c.2, updatedAt: c.3, record: c.4)
+        }
+    }
+
+    public func complianceAlerts(account: String?, status: String?) throws -> [ComplianceAlertRow] {
+        var filter = Filter()
+        filter.add("account = ?", account)
+        filter.add("status = ?", status)
+        return try reader.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT id, account, kind, status, createdAt, record FROM compliance_alert" + filter.sql
+                    + " ORDER BY id", binds: filter.binds)
+        ).rows.map {
+            let c = try $0.decode((Int64, String, String, String, Int64, String).self)
+            return ComplianceAlertRow(id: c.0, account: c.1, kind: c.2, status: c.3, createdAt: c.4, record: c.5)
+        }
+    }
+
+    public func newAlertID(after known: Int64) throws -> Int64 {
+        try writer.query("SELECT nextval('compliance_alert_id')").rows.first?.decode(Int64.self) ?? known + 1
+    }
+
+    public func lastAlertID() throws -> Int64 {
+        try reader.query("SELECT COALESCE(MAX(id), 0)::bigint FROM compliance_alert").rows.first?.decode(Int64.self)
+            ?? 0
+    }
+
     public func newConversionID(after known: Int64) throws -> Int64 {
         try writer.query("SELECT nextval('cash_conversion_id')").rows.first?.decode(Int64.self) ?? known + 1
     }

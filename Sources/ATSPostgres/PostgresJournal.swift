@@ -248,6 +248,7 @@ extension PostgresJournal {
         }
         statements += settlementStatements(work)
         statements += subscriptionStatements(work)
+        statements += complianceStatements(work)
         return statements
     }
 
@@ -287,6 +288,44 @@ extension PostgresJournal {
                 INSERT INTO cap_table_report (at, symbol, fromHolder, toHolder, quantity, acquiredOn, reference)
                 VALUES (\(r.at), \(r.symbol), \(r.fromHolder), \(r.toHolder), \(r.quantity), \(r.acquiredOn),
                   \(r.reference))
+                """)
+        }
+        return statements
+    }
+
+    static func complianceStatements(_ work: UnitOfWork) -> [InlineSQL] {
+        var statements: [InlineSQL] = []
+        for i in work.investors {
+            statements.append(
+                """
+                INSERT INTO investor (account, revision, updatedAt, record)
+                VALUES (\(i.account), \(i.revision), \(i.updatedAt), \(i.record))
+                ON CONFLICT (account) DO UPDATE SET revision = excluded.revision, updatedAt = excluded.updatedAt,
+                  record = excluded.record
+                """)
+        }
+        for e in work.investorEvents {
+            statements.append(
+                """
+                INSERT INTO investor_event (account, revision, at, "by", record)
+                VALUES (\(e.account), \(e.revision), \(e.at), \(e.by), \(e.record))
+                """)
+        }
+        for o in work.onboardings {
+            statements.append(
+                """
+                INSERT INTO onboarding (account, venue, status, updatedAt, record)
+                VALUES (\(o.account), \(o.venue), \(o.status), \(o.updatedAt), \(o.record))
+                ON CONFLICT (account, venue) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt,
+                  record = excluded.record
+                """)
+        }
+        for a in work.alerts {
+            statements.append(
+                """
+                INSERT INTO compliance_alert (id, account, kind, status, createdAt, record)
+                VALUES (\(a.id), \(a.account), \(a.kind), \(a.status), \(a.createdAt), \(a.record))
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record
                 """)
         }
         return statements

@@ -180,6 +180,32 @@ enum PostgresSchema {
                 "CREATE INDEX cash_conversion_by_status ON cash_conversion (status)",
                 "CREATE SEQUENCE cash_conversion_id",
             ]),
+        Migration(
+            name: "v8: investor identity records, onboardings, compliance alerts",
+            statements: [
+                """
+                CREATE TABLE investor (
+                  account TEXT PRIMARY KEY, revision BIGINT NOT NULL, updatedAt BIGINT NOT NULL, record TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE investor_event (
+                  sequence BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account TEXT NOT NULL,
+                  revision BIGINT NOT NULL, at BIGINT NOT NULL, "by" TEXT NOT NULL, record TEXT NOT NULL,
+                  UNIQUE (account, revision))
+                """,
+                """
+                CREATE TABLE onboarding (
+                  account TEXT NOT NULL, venue TEXT NOT NULL, status TEXT NOT NULL, updatedAt BIGINT NOT NULL,
+                  record TEXT NOT NULL, PRIMARY KEY (account, venue))
+                """,
+                """
+                CREATE TABLE compliance_alert (
+                  id BIGINT PRIMARY KEY, account TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
+                  createdAt BIGINT NOT NULL, record TEXT NOT NULL)
+                """,
+                "CREATE INDEX compliance_alert_by_status ON compliance_alert (status, id)",
+                "CREATE SEQUENCE compliance_alert_id",
+            ] + appendOnly("investor_event")),
     ]
 
     /// Triggers refusing every UPDATE, DELETE and TRUNCATE of `table`.

@@ -50,6 +50,7 @@ public struct LeaseKeeper: Service {
         let gained = Set(changes.gained.compactMap { try? AccountID($0) })
         if !gained.isEmpty {
             do {
+                try router.context.investors.refresh()
                 let report = try await router.orders.adopt(gained)
                 logger.info(
                     "accounts taken over",

@@ -17,13 +17,17 @@ public struct RoutingContext: Sendable {
     public let checks: PreTradeChecks
     /// What the router measures (`/metrics`).
     public let instruments: RouterInstruments
+    /// The investors' identity records: what the rules see of each account.
+    public let investors: InvestorRegistry
 
     public init(
         catalog: VenueCatalog, configuration: RouterConfiguration, gateways: [VenueID: VenueGateway],
         store: MarketDataStore, clock: any TradingClock, settlement: SettlementDesk,
-        instruments: RouterInstruments = RouterInstruments()
+        investors: InvestorRegistry? = nil, instruments: RouterInstruments = RouterInstruments()
     ) {
         self.instruments = instruments
+        // Without a journal the registry reads nothing, so it cannot fail.
+        self.investors = investors ?? (try! InvestorRegistry(configuration: configuration, journal: nil))
         self.catalog = catalog
         self.configuration = configuration
         self.gateways = gateways
@@ -35,9 +39,16 @@ public struct RoutingContext: Sendable {
 
     public var settings: RoutingSettings { configuration.routingSettings }
 
-    /// `account`'s positions in `symbol` now (nil for an unknown account).
-    public func positions(_ account: AccountID, _ symbol: Symbol) -> AccountPositions? {
-        configuration.account(account).map { settlement.positions(of: $0, in: symbol) }
+    /// `account`'s positions in `symbol` now (nil for an unknown account), the account as its
+    /// identity record has it now, and what in that record stops an order on `side`.
+    public func positions(_ account: AccountID, _ symbol: Symbol, side: Side = .buy) -> AccountPositions? {
+        guard let configured = configuration.account(account) else { return nil }
+        let now = clock.now()
+        let security = configuration.security(symbol)
+        var positions = settlement.positions(
+            of: investors.view(of: configured, for: security, at: now), in: symbol)
+        positions.identityRefusal = investors.refusal(of: account, security: security, side: side, at: now)
+        return positions
     }
 
     /// The consolidated book for `symbol`, filtered to venues where `account` (if given) may trade now.

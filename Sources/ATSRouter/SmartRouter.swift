@@ -104,7 +104,8 @@ public final class SmartRouter: Sendable {
             instruments: instruments)
         context = RoutingContext(
             catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
-            settlement: settlement, instruments: instruments)
+            settlement: settlement, investors: try InvestorRegistry(configuration: configuration, journal: journal),
+            instruments: instruments)
         orders = OrderManager(context: context, journal: journal, leases: leases, logger: logger)
         subscriptions = try SubscriptionDesk(context: context, journal: journal, leases: leases, logger: logger)
         conversions = try ConversionDesk(context: context, journal: journal, leases: leases, logger: logger)

@@ -6,18 +6,32 @@ import Crypto
 /// (SHA-256) and compared with every digest in time that does not depend on where, or whether,
 /// they differ, so the reply's timing tells nothing about the keys. Keys themselves are never held.
 public struct APIKeys: Sendable {
-    private let entries: [(digest: APIKeyDigest, account: AccountID)]
+    /// Whom a key speaks for: an account (trading) or a compliance officer (records and alerts).
+    public enum Principal: Sendable, Hashable {
+        case account(AccountID)
+        case officer(String)
+    }
 
-    public init(_ accounts: [Account]) {
-        entries = accounts.flatMap { account in (account.apiKeys ?? []).map { ($0, account.id) } }
+    private let entries: [(digest: APIKeyDigest, principal: Principal)]
+
+    public init(_ accounts: [Account], officers: [ComplianceOfficer] = []) {
+        entries =
+            accounts.flatMap { account in (account.apiKeys ?? []).map { ($0, Principal.account(account.id)) } }
+            + officers.flatMap { officer in officer.apiKeys.map { ($0, Principal.officer(officer.id)) } }
+    }
+
+    /// Whom `key` authenticates, if anyone.
+    public func principal(for key: String) -> Principal? {
+        let presented = Array(SHA256.hash(data: Array(key.utf8)))
+        var found: Principal?
+        for entry in entries where entry.digest.matches(presented) { found = entry.principal }
+        return found
     }
 
     /// The account `key` authenticates, if any.
     public func account(for key: String) -> AccountID? {
-        let presented = Array(SHA256.hash(data: Array(key.utf8)))
-        var found: AccountID?
-        for entry in entries where entry.digest.matches(presented) { found = entry.account }
-        return found
+        if case .account(let account) = principal(for: key) { return account }
+        return nil
     }
 
     /// The digest the configuration keeps for `key` (`keys add` writes it).

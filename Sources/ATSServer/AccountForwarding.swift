@@ -9,7 +9,7 @@ import NIOHTTP1
 /// Instances sharing the journal: a request about an account another instance owns is sent on to
 /// that instance and its reply returned as it came, so a client may call any instance. Orders,
 /// positions, settlements, transfers and reports are the owner's; the book and the venues any
-/// instance answers. A request already forwarded once, or for an account no live instance holds
+/// instance answers; an investor's record (`/v1/investors/{account}`) is its account's owner's. A request already forwarded once, or for an account no live instance holds
 /// yet (its lease is moving), is a 503 `account_moving` with `Retry-After`: the client retries,
 /// with the same `clientOrderId` for an order.
 struct AccountForwarding: RouterMiddleware {
@@ -38,7 +38,8 @@ struct AccountForwarding: RouterMiddleware {
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response)
         async throws -> Response
     {
-        guard let account = context.account?.rawValue, !leases.serves(account), Self.isOwners(request.uri.path)
+        guard let account = context.account?.rawValue ?? Self.investor(request.uri.path), !leases.serves(account),
+            context.account == nil || Self.isOwners(request.uri.path)
         else { return try await next(request, context) }
         guard request.headers[Self.forwardedBy] == nil else { throw Self.moving(account) }
         func usable(_ owner: InstanceAddress?) -> InstanceAddress? {
@@ -54,6 +55,13 @@ struct AccountForwarding: RouterMiddleware {
     static func isOwners(_ path: String) -> Bool {
         let segments = path.split(separator: "/")
         return segments.count >= 2 && segments[0] == "v1" && ownersPaths.contains(String(segments[1]))
+    }
+
+    /// The account a compliance officer's `/v1/investors/{account}…` names: its record is kept by its owner.
+    static func investor(_ path: String) -> String? {
+        let segments = path.split(separator: "/")
+        guard segments.count >= 3, segments[0] == "v1", segments[1] == "investors" else { return nil }
+        return String(segments[2])
     }
 
     static func moving(_ account: String) -> APIError {

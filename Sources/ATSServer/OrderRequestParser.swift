@@ -222,7 +222,7 @@ struct OrderRequestParser: Sendable {
         return (venue.id, from, to, amount)
     }
 
-    private func object(_ data: Data) throws(APIError) -> [String: Any] {
+    func object(_ data: Data) throws(APIError) -> [String: Any] {
         // JSON text is UTF-8 without a byte-order mark (RFC 8259 §8.1); Foundation would also take UTF-16 and UTF-32.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) {
             throw APIError(
@@ -243,7 +243,7 @@ struct OrderRequestParser: Sendable {
         return body
     }
 
-    private func string(_ body: [String: Any], _ field: String, required: Bool) throws(APIError) -> String? {
+    func string(_ body: [String: Any], _ field: String, required: Bool) throws(APIError) -> String? {
         guard let value = body[field], !(value is NSNull) else {
             if required { throw APIError(.badRequest, "missing_field", "\(field) is required", field: field) }
             return nil

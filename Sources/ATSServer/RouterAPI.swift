@@ -17,6 +17,11 @@ public struct APIContext: RequestContext {
         get { caller.account }
         set { caller.account = newValue }
     }
+    /// The compliance officer the request's key belongs to, when it is an officer's.
+    public var officer: String? {
+        get { caller.officer }
+        set { caller.officer = newValue }
+    }
     /// Shared by every copy of this request's context, so the access log, written outside the
     /// routes, names the account a route authenticated.
     let caller = Caller()
@@ -29,9 +34,14 @@ public struct APIContext: RequestContext {
 /// The account behind a request, once known.
 final class Caller: Sendable {
     private let value = Mutex<AccountID?>(nil)
+    private let officerValue = Mutex<String?>(nil)
     var account: AccountID? {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }
+    }
+    var officer: String? {
+        get { officerValue.withLock { $0 } }
+        set { officerValue.withLock { $0 = newValue } }
     }
 }
 
@@ -44,10 +54,36 @@ public struct AccountContext: ChildRequestContext {
 
     public init(context: APIContext) throws {
         guard let account = context.account else {
+            if context.officer != nil {
+                throw APIError(
+                    .forbidden, "compliance_key",
+                    "a compliance officer's key keeps investors' records and alerts (/v1/investors, /v1/compliance); it trades for no account"
+                )
+            }
             throw APIError(.unauthorized, "unauthorized", "send the header Authorization: Bearer <api key>")
         }
         coreContext = context.coreContext
         self.account = account
+    }
+}
+
+/// The context of `/v1/investors` and `/v1/compliance`: a compliance officer, always present.
+/// An account's key is refused here (403): traders do not keep their own records.
+public struct ComplianceContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let officer: String
+
+    public init(context: APIContext) throws {
+        guard let officer = context.officer else {
+            if context.account != nil {
+                throw APIError(
+                    .forbidden, "compliance_only",
+                    "investors' records and the compliance queue need a compliance officer's key")
+            }
+            throw APIError(.unauthorized, "unauthorized", "send the header Authorization: Bearer <api key>")
+        }
+        coreContext = context.coreContext
+        self.officer = officer
     }
 }
 
@@ -64,12 +100,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, "unauthorized", "send the header Authorization: Bearer <api key>")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", let account = keys.account(for: String(parts[1]))
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let principal = keys.principal(for: String(parts[1]))
         else {
             throw APIError(.unauthorized, "unauthorized", "the API key is not recognised")
         }
         var context = context
-        context.account = account
+        switch principal {
+        case .account(let account): context.account = account
+        case .officer(let officer): context.officer = officer
+        }
         return try await next(request, context)
     }
 }
@@ -90,7 +129,8 @@ public enum RouterAPI {
         "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
         "GET /v1/reports", "GET /v1/offerings", "POST /v1/subscriptions", "GET /v1/subscriptions",
         "GET /v1/subscriptions/{id}", "GET /v1/offerings/{venue}/{id}/comparison",
-        "POST /v1/conversions", "GET /v1/conversions",
+        "POST /v1/conversions", "GET /v1/conversions", "GET /v1/investors/{account}",
+        "PUT /v1/investors/{account}", "GET /v1/investors/{account}/history",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
@@ -99,7 +139,7 @@ public enum RouterAPI {
             middleware: ErrorMiddleware(
                 metrics: runtime.metrics, allowedMethods: allowedMethods, instance: runtime.leases?.instance))
         // Every route under /v1 needs a key; the check belongs to the routes, not to how a path starts.
-        let keys = APIKeys(runtime.configuration.accounts)
+        let keys = APIKeys(runtime.configuration.accounts, officers: runtime.configuration.complianceOfficers ?? [])
         var authenticated = router.group("v1").add(middleware: AuthenticationMiddleware(keys: keys))
         if let leases = runtime.leases {
             authenticated = authenticated.add(middleware: AccountForwarding(leases: leases))
@@ -112,6 +152,7 @@ public enum RouterAPI {
         ReportsController(runtime: runtime).register(on: v1)
         OfferingsController(runtime: runtime).register(on: v1)
         ConversionsController(runtime: runtime).register(on: v1)
+        ComplianceController(runtime: runtime).register(on: authenticated.group(context: ComplianceContext.self))
         return router
     }
 

@@ -364,3 +364,78 @@ public struct ConversionRow: Codable, Sendable, Hashable, FetchableRecord, Table
         self.record = record
     }
 }
+
+/// An investor's identity record as last written (the whole as JSON); every revision is also an
+/// ``InvestorEventRow``, unique per account and revision, so two officers changing one record at
+/// once cannot both succeed.
+public struct InvestorRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "investor"
+    public var account: String
+    public var revision: Int64
+    public var updatedAt: Int64
+    public var record: String
+
+    public init(account: String, revision: Int64, updatedAt: Int64, record: String) {
+        self.account = account
+        self.revision = revision
+        self.updatedAt = updatedAt
+        self.record = record
+    }
+}
+
+/// One revision of an investor's record, append-only: who changed it, when, and the record as it became.
+public struct InvestorEventRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "investor_event"
+    public var account: String
+    public var revision: Int64
+    public var at: Int64
+    /// The compliance officer (or `router` for a change the router made, such as an expiry).
+    public var by: String
+    public var record: String
+
+    public init(account: String, revision: Int64, at: Int64, by: String, record: String) {
+        self.account = account
+        self.revision = revision
+        self.at = at
+        self.by = by
+        self.record = record
+    }
+}
+
+/// The onboarding filed for an account at one venue as last written (the whole, with its steps, as JSON).
+public struct OnboardingRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "onboarding"
+    public var account: String
+    public var venue: String
+    public var status: String
+    public var updatedAt: Int64
+    public var record: String
+
+    public init(account: String, venue: String, status: String, updatedAt: Int64, record: String) {
+        self.account = account
+        self.venue = venue
+        self.status = status
+        self.updatedAt = updatedAt
+        self.record = record
+    }
+}
+
+/// An alert for the compliance queue (AML monitoring, a screening hit) as last written.
+public struct ComplianceAlertRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "compliance_alert"
+    public var id: Int64
+    public var account: String
+    public var kind: String
+    public var status: String
+    public var createdAt: Int64
+    public var record: String
+
+    public init(id: Int64, account: String, kind: String, status: String, createdAt: Int64, record: String) {
+        self.id = id
+        self.account = account
+        self.kind = kind
+        self.status = status
+        self.createdAt = createdAt
+        self.record = record
+    }
+}

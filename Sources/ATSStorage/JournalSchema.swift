@@ -226,6 +226,27 @@ enum JournalSchema {
             try db.create(index: "cash_conversion_by_account", on: "cash_conversion", columns: ["account", "id"])
             try db.create(index: "cash_conversion_by_status", on: "cash_conversion", columns: ["status"])
         }
+        migrator.registerMigration("v8: investor identity records, onboardings, compliance alerts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE investor (
+                      account TEXT PRIMARY KEY, revision INTEGER NOT NULL, updatedAt INTEGER NOT NULL, record TEXT NOT NULL);
+                    CREATE TABLE investor_event (
+                      sequence INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, revision INTEGER NOT NULL,
+                      at INTEGER NOT NULL, "by" TEXT NOT NULL, record TEXT NOT NULL, UNIQUE (account, revision));
+                    CREATE TRIGGER investor_event_no_update BEFORE UPDATE ON investor_event
+                    BEGIN SELECT RAISE(ABORT, 'investor_event is append-only'); END;
+                    CREATE TRIGGER investor_event_no_delete BEFORE DELETE ON investor_event
+                    BEGIN SELECT RAISE(ABORT, 'investor_event is append-only'); END;
+                    CREATE TABLE onboarding (
+                      account TEXT NOT NULL, venue TEXT NOT NULL, status TEXT NOT NULL, updatedAt INTEGER NOT NULL,
+                      record TEXT NOT NULL, PRIMARY KEY (account, venue));
+                    CREATE TABLE compliance_alert (
+                      id INTEGER PRIMARY KEY, account TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
+                      createdAt INTEGER NOT NULL, record TEXT NOT NULL);
+                    CREATE INDEX compliance_alert_by_status ON compliance_alert (status, id);
+                    """)
+        }
         return migrator
     }
 }

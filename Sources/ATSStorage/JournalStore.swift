@@ -80,6 +80,19 @@ public protocol JournalStore: Sendable {
     /// The largest conversion id used.
     func lastConversionID() throws -> Int64
 
+    /// Every investor identity record kept (an account without one has the record its configuration declares).
+    func investors() throws -> [InvestorRow]
+    /// `account`'s record revisions, oldest first.
+    func investorHistory(account: String) throws -> [InvestorEventRow]
+    /// The onboardings filed for `account` (everyone's when nil), by account and venue.
+    func onboardings(account: String?) throws -> [OnboardingRow]
+    /// Compliance alerts, `account`'s (everyone's when nil), in `status` (any when nil), by id.
+    func complianceAlerts(account: String?, status: String?) throws -> [ComplianceAlertRow]
+    /// A new alert id, unique among every writer of the journal.
+    func newAlertID(after known: Int64) throws -> Int64
+    /// The largest alert id used.
+    func lastAlertID() throws -> Int64
+
     /// The names of the schema migrations applied, in order.
     func appliedMigrations() throws -> [String]
 
@@ -121,6 +134,14 @@ public struct UnitOfWork: Sendable {
     public var subscriptionEvents: [SubscriptionEventRow] = []
     /// Cash conversions in their latest state (written over the previous one).
     public var conversions: [ConversionRow] = []
+    /// Investor records in their new revision, each with its event (a revision already written is
+    /// refused: the whole unit of work fails).
+    public var investors: [InvestorRow] = []
+    public var investorEvents: [InvestorEventRow] = []
+    /// Onboardings at venues in their latest state.
+    public var onboardings: [OnboardingRow] = []
+    /// Compliance alerts in their latest state.
+    public var alerts: [ComplianceAlertRow] = []
     /// The leases this write is made under: a store shared among instances refuses it, in the
     /// same transaction, unless each is still held (see ``Fence``).
     public var fences: [Fence] = []
@@ -133,7 +154,8 @@ public struct UnitOfWork: Sendable {
     public var accounts: Set<String> {
         var accounts = Set(
             settlements.map(\.account) + transfers.map(\.account) + subscriptions.map(\.account)
-                + conversions.map(\.account))
+                + conversions.map(\.account) + investors.map(\.account) + onboardings.map(\.account)
+                + alerts.map(\.account))
         if let account = orderAccount ?? insertedParent?.account ?? updatedParent?.account { accounts.insert(account) }
         return accounts
     }
@@ -142,7 +164,8 @@ public struct UnitOfWork: Sendable {
         insertedParent == nil && updatedParent == nil && insertedChildren.isEmpty && updatedChildren.isEmpty
             && executions.isEmpty && decisions.isEmpty && events.isEmpty && settlements.isEmpty && transfers.isEmpty
             && ledgerEntries.isEmpty && capTableReports.isEmpty && subscriptions.isEmpty && subscriptionEvents.isEmpty
-            && conversions.isEmpty
+            && conversions.isEmpty && investors.isEmpty && investorEvents.isEmpty && onboardings.isEmpty
+            && alerts.isEmpty
     }
 }
 

@@ -231,6 +231,7 @@ public final class SQLiteJournal: JournalStore {
                     sql: "INSERT INTO subscription_event (subscriptionId, kind, detail, at) VALUES (?, ?, ?, ?)"
                 ).execute(arguments: [e.subscriptionId, e.kind, e.detail, e.at])
             }
+            try Self.writeCompliance(work, db)
         }
     }
 
@@ -430,6 +431,83 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func newConversionID(after known: Int64) throws -> Int64 { known + 1 }
+
+    /// The compliance part of a unit of work: investor records with their revisions, onboardings, alerts.
+    static func writeCompliance(_ work: UnitOfWork, _ db: Database) throws {
+        for i in work.investors {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO investor (account, revision, updatedAt, record) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(account) DO UPDATE SET revision = excluded.revision, updatedAt = excluded.updatedAt,
+                      record = excluded.record
+                    """
+            ).execute(arguments: [i.account, i.revision, i.updatedAt, i.record])
+        }
+        for e in work.investorEvents {
+            try db.cachedStatement(
+                sql: "INSERT INTO investor_event (account, revision, at, \"by\", record) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [e.account, e.revision, e.at, e.by, e.record])
+        }
+        for o in work.onboardings {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO onboarding (account, venue, status, updatedAt, record) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(account, venue) DO UPDATE SET status = excluded.status, updatedAt = excluded.updatedAt,
+                      record = excluded.record
+                    """
+            ).execute(arguments: [o.account, o.venue, o.status, o.updatedAt, o.record])
+        }
+        for a in work.alerts {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO compliance_alert (id, account, kind, status, createdAt, record) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET status = excluded.status, record = excluded.record
+                    """
+            ).execute(arguments: [a.id, a.account, a.kind, a.status, a.createdAt, a.record])
+        }
+    }
+
+    public func investors() throws -> [InvestorRow] {
+        try pool.read { db in
+            guard try db.tableExists("investor") else { return [] }
+            return try InvestorRow.order(Column("account")).fetchAll(db)
+        }
+    }
+
+    public func investorHistory(account: String) throws -> [InvestorEventRow] {
+        try pool.read { db in
+            guard try db.tableExists("investor_event") else { return [] }
+            return try InvestorEventRow.filter(Column("account") == account).order(Column("revision")).fetchAll(db)
+        }
+    }
+
+    public func onboardings(account: String?) throws -> [OnboardingRow] {
+        try pool.read { db in
+            guard try db.tableExists("onboarding") else { return [] }
+            var request = OnboardingRow.all()
+            if let account { request = request.filter(Column("account") == account) }
+            return try request.order(Column("account"), Column("venue")).fetchAll(db)
+        }
+    }
+
+    public func complianceAlerts(account: String?, status: String?) throws -> [ComplianceAlertRow] {
+        try pool.read { db in
+            guard try db.tableExists("compliance_alert") else { return [] }
+            var request = ComplianceAlertRow.all()
+            if let account { request = request.filter(Column("account") == account) }
+            if let status { request = request.filter(Column("status") == status) }
+            return try request.order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func newAlertID(after known: Int64) throws -> Int64 { known + 1 }
+
+    public func lastAlertID() throws -> Int64 {
+        try pool.read { db in
+            guard try db.tableExists("compliance_alert") else { return 0 }
+            return try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM compliance_alert") ?? 0
+        }
+    }
 
     public func lastConversionID() throws -> Int64 {
         try pool.read { db in

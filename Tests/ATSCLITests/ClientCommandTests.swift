@@ -81,6 +81,37 @@ import Testing
         }
     }
 
+    @Test func investorShowAndVerifyExitAsDocumented() async throws {
+        try await withServer { url, runtime in
+            let officer = ["--server", url, "--api-key", "ak-compliance-5e0d3b7a9c1f4826"]
+            let alice = try AccountID("alice")
+            #expect(await run(["investor", "show", "alice"] + officer) == 0)
+            #expect(await run(["investor", "show", "alice", "--json", "--history"] + officer) == 0)
+            #expect(await run(["investor", "show", "alice", "--server", url, "--api-key", Self.alice]) == 1)  // 403
+            #expect(await run(["investor", "show", "zed"] + officer) == 1)  // 404
+            #expect(
+                await run(
+                    [
+                        "investor", "verify", "alice", "--kyc", "approved", "--provider", "Onfido", "--verified-on",
+                        "2026-01-05", "--expires-on", "2027-01-05", "--accreditation", "income", "--accredited-on",
+                        "2026-11-01", "--evidence", "2025 return", "--wallet",
+                        "ethereum=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+                    ] + officer) == 0)
+            let record = try #require(runtime.router.context.investors.record(of: alice))
+            #expect(record.revision == 1 && record.kyc.provider == "Onfido" && record.updatedBy == "compliance")
+            #expect(record.accreditation?.method == .income && record.wallets["ethereum"]?.hasPrefix("0x5a") == true)
+            // The router's 422 names the field; a malformed option is refused before anything is sent.
+            #expect(
+                await run(["investor", "verify", "alice", "--kyc", "approved", "--expires-on", "2020-01-01"] + officer)
+                    == 1)
+            #expect(await run(["investor", "verify", "alice", "--wallet", "ethereum"] + officer) != 0)
+            #expect(
+                await run(["investor", "verify", "alice", "--kyc", "revoked", "--note", "court order"] + officer) == 0)
+            #expect(runtime.router.context.investors.record(of: alice)?.kyc.status == .revoked)
+            #expect(await run(["submit", "ACME", "buy", "10", "--server", url, "--api-key", Self.alice]) == 1)
+        }
+    }
+
     @Test func offeringsSubscribeAndSubscriptionsExitAsDocumented() async throws {
         try await withServer { url, runtime in
             let server = ["--server", url, "--api-key", Self.alice]

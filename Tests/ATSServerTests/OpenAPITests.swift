@@ -254,6 +254,26 @@ import Testing
             #expect((one.object["events"] as? [Any])?.count == 2, "\(one.text)")
             _ = try await exchange(.get, "/v1/subscriptions/424242")
             _ = try await exchange(.get, "/v1/subscriptions/1", key: nil)
+            let investor = try await exchange(.get, "/v1/investors/bob", key: Keys.compliance)
+            _ = try await exchange(.get, "/v1/investors/bob")
+            _ = try await exchange(.get, "/v1/investors/nobody", key: Keys.compliance)
+            var change = investor.object
+            change["kyc"] = ["status": "approved", "provider": "Onfido", "verifiedOn": "2026-11-02"]
+            change["accreditation"] = ["method": "income", "verifiedOn": "2026-11-02", "evidence": "W-2"]
+            change["wallets"] = ["ethereum": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"]
+            let changeBody = String(decoding: try JSONSerialization.data(withJSONObject: change), as: UTF8.self)
+            let put = try await exchange(.put, "/v1/investors/bob", key: Keys.compliance, body: changeBody)
+            #expect(put.status == 200, "\(put.text)")
+            _ = try await exchange(.put, "/v1/investors/bob", key: Keys.compliance, body: changeBody)
+            _ = try await exchange(.put, "/v1/investors/bob", key: Keys.compliance, body: #"{"revision":1}"#)
+            _ = try await exchange(
+                .put, "/v1/investors/bob", key: Keys.compliance,
+                body: changeBody.replacingOccurrences(of: "\"revision\":0", with: "\"revision\":1")
+                    .replacingOccurrences(of: "\"US\"", with: "\"USA\""))
+            _ = try await exchange(
+                .put, "/v1/investors/bob", key: Keys.compliance, body: String(repeating: " ", count: 17_000))
+            _ = try await exchange(.get, "/v1/investors/bob/history", key: Keys.compliance)
+            _ = try await exchange(.get, "/v1/investors/bob/history", key: nil)
             #expect(seen == RouterAPI.endpoints, "operations not exercised: \(RouterAPI.endpoints.subtracting(seen))")
         }
     }

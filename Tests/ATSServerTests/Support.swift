@@ -24,6 +24,8 @@ enum Keys {
     static let alice = "ak-alice-7f3c9e21b8d44a10"
     static let bob = "ak-bob-2d8e41c06a9b5f37"
     static let carol = "ak-carol-91b5e7d24f0c8a63"
+    /// The compliance officer's (config.json `complianceOfficers`).
+    static let compliance = "ak-compliance-5e0d3b7a9c1f4826"
 }
 
 /// The router runtime (embedded mocks, a journal in a temporary folder) behind its API, called in process.

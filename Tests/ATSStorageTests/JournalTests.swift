@@ -41,12 +41,13 @@ import Testing
                     "v5: router instances and account leases",
                     "v6: subscriptions to primary offerings and their events",
                     "v7: cash conversions",
+                    "v8: investor identity records, onboardings, compliance alerts",
                 ])
             try journal.recordParent(Self.parent(1, clientOrderId: "c-1"))
             try journal.recordChild(Self.child("p1-c1", parent: 1))
         }
         let reopened = try made.reopen()
-        #expect(try reopened.appliedMigrations().count == 7)
+        #expect(try reopened.appliedMigrations().count == 8)
         #expect(try reopened.parent(id: 1)?.clientOrderId == "c-1")
         #expect(try reopened.parent(account: "alice", clientOrderId: "c-1")?.id == 1)
         #expect(try reopened.openChildren().map(\.clientKey) == ["p1-c1"])

@@ -248,11 +248,15 @@ public final class SubscriptionDesk: Sendable {
             offering: offering, amount: request.amount, key: "\(journal?.tag ?? "r0")-u\(id)", legs: legs,
             status: .reserved, createdAt: now, updatedAt: now)
         let book = context.settlement.book()
+        let investor = context.investors.view(of: account, for: security, at: now)
         var refusal = rules.check(
-            request.amount, to: offering, at: venue, account: book.accountView(account), security: security, at: now,
+            request.amount, to: offering, at: venue, account: book.accountView(investor), security: security, at: now,
             committedToRegulationCrowdfunding: try committedToRegulationCrowdfunding(account.id, at: now),
             holding: book.capTable.quantity(of: Holder(account.id), in: offering.symbol),
             holders: book.capTable.accountHolders(of: offering.symbol))
+        if let identity = context.investors.refusal(of: account.id, security: security, side: .buy, at: now) {
+            refusal = identity
+        }
         if refusal == nil, !listed.isOpen {
             refusal = Rejection(.offeringClosed, "offering \(offering.id) at \(venue.name) has closed")
         }

@@ -31,6 +31,9 @@ public struct AccountPositions: Sendable, Hashable {
     public var spendable: [VenueID: Money]
     /// Where the account holds the security free, for refusal messages.
     public var freeHoldings: [Holding]
+    /// What the investor's identity record says stops a new order (KYC pending, expired or
+    /// revoked; a stale accreditation): checked before any venue's rules.
+    public var identityRefusal: Rejection?
 
     public init(
         account: Account, symbol: Symbol, holders: Int, sellable: [VenueID: Quantity], spendable: [VenueID: Money],

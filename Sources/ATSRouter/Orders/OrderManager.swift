@@ -159,7 +159,7 @@ public actor OrderManager {
         var parent = makeParent(request, id: OrderID(nextID))
         let now = context.clock.now()
         if let rejection = context.checks.admission(
-            parent, positions: context.positions(parent.account, parent.symbol), now: now)
+            parent, positions: context.positions(parent.account, parent.symbol, side: parent.side), now: now)
         {
             parent.status = .rejected
             parent.rejection = rejection

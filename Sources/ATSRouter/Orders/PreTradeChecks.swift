@@ -69,6 +69,7 @@ public struct PreTradeChecks: Sendable {
         guard configuration.security(parent.symbol) != nil else {
             return Rejection(RejectCode(rawValue: "unknown_security"), "no security \(parent.symbol)")
         }
+        if let refusal = positions.identityRefusal { return refusal }
         if parent.timeInForce != .ioc && parent.timeInForce != .fok && parent.limitPrice == nil {
             return Rejection(
                 .marketOrderCannotRest, "a \(parent.timeInForce.rawValue) order may rest, so it needs a limit price")

@@ -122,11 +122,12 @@ public final class ConversionDesk: Sendable {
             id: id, account: account, venue: venue.id, from: from, fromLocation: venue.cashLocation(of: from), to: to,
             toLocation: venue.cashLocation(of: to), amount: amount, key: "\(journal?.tag ?? "r0")-c\(id)",
             status: .reserved, createdAt: now, updatedAt: now)
-        var refusal: Rejection?
-        if venue.eligibility.kycRequired, investor.kycStatus(at: venue.id) != .approved {
+        var refusal = context.investors.refusal(of: account, security: nil, side: .sell, at: now)
+        if refusal == nil, venue.eligibility.kycRequired, investor.kycStatus(at: venue.id) != .approved {
             refusal = Rejection(.kycNotApproved, "\(account) is not onboarded at \(venue.name)")
-        } else if (CashConversion.outcome(amount, from: from, pair: pair, price: pair.price)?.received ?? .zero)
-            .rawValue <= 0
+        } else if refusal == nil,
+            (CashConversion.outcome(amount, from: from, pair: pair, price: pair.price)?.received ?? .zero)
+                .rawValue <= 0
         {
             refusal = Rejection(
                 RejectCode(rawValue: "conversion_too_small"), "\(amount) converts to nothing after the fee")

@@ -29,6 +29,9 @@ public struct Account: Sendable, Hashable, Codable {
     /// Crowdfunding investment limit is computed from. Absent counts as zero.
     public var annualIncome: Money?
     public var netWorth: Money?
+    /// Wallet addresses by chain, where the investor's tokens settle (screened against the
+    /// sanctions list, whitelisted in each token's identity registry). Absent: none declared.
+    public var wallets: [String: String]?
 
     public enum InvestorType: String, Sendable, Hashable, Codable {
         case individual, entity, institution

@@ -7,6 +7,9 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
     public var version: Int
     public var securities: [Security]
     public var accounts: [Account]
+    /// Who keeps the investors' identity records and works the compliance queue: their keys
+    /// reach `/v1/investors` and `/v1/compliance`, and trade for no account.
+    public var complianceOfficers: [ComplianceOfficer]?
     /// Polling, staleness, timeouts, health and venue endpoints; defaults when absent.
     public var routing: RoutingSettings?
     /// The simulated settlement world (counterparties, bridges, custodians); defaults when absent.
@@ -124,6 +127,18 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
                 throw fail("\(key).apiKeys[\(j)]", "is the digest of a key another entry already has")
             }
         }
+        for (i, officer) in (complianceOfficers ?? []).enumerated() {
+            let key = "complianceOfficers[\(i)]"
+            guard !officer.id.isEmpty, officer.id.count <= 64,
+                officer.id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            else { throw fail("\(key).id", "must be 1 to 64 letters, digits, - or _") }
+            guard (try? AccountID(officer.id)).flatMap(account) == nil,
+                !(complianceOfficers ?? []).prefix(i).contains(where: { $0.id == officer.id })
+            else { throw fail("\(key).id", "\(officer.id) is already an account or another officer") }
+            for (j, digest) in officer.apiKeys.enumerated() where !keys.insert(digest).inserted {
+                throw fail("\(key).apiKeys[\(j)]", "is the digest of a key another entry already has")
+            }
+        }
         for (name, endpoint) in (routing?.venues ?? [:]).sorted(by: { $0.key < $1.key }) {
             let key = "routing.venues.\(name)"
             guard venues.venue(try? VenueID(name)) != nil else {
@@ -146,4 +161,18 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
 
 func isCountryCode(_ text: String) -> Bool {
     text.utf8.count == 2 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+}
+
+/// A compliance officer: keeps investors' identity records and works the alert queue.
+public struct ComplianceOfficer: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    /// The digests of the officer's API keys.
+    public var apiKeys: [APIKeyDigest]
+
+    public init(id: String, name: String, apiKeys: [APIKeyDigest]) {
+        self.id = id
+        self.name = name
+        self.apiKeys = apiKeys
+    }
 }

@@ -26,6 +26,15 @@ extension RejectCode {
     public static let flowback = RejectCode(rawValue: "flowback")
     /// The account holds enough, but not where this venue settles (another custodian or chain).
     public static let positionNotAtVenue = RejectCode(rawValue: "position_not_at_venue")
+    // The investor's identity record (the broker-dealer's own KYC and verification)
+    /// The investor's KYC verification has expired: the compliance officer must renew it.
+    public static let kycExpired = RejectCode(rawValue: "kyc_expired")
+    /// The investor's KYC was revoked.
+    public static let kycRevoked = RejectCode(rawValue: "kyc_revoked")
+    /// The investor's KYC is not yet approved.
+    public static let kycPending = RejectCode(rawValue: "kyc_pending")
+    /// The investor's verification of accredited status is too old (or self-certified) for a 506(c) security.
+    public static let accreditationExpired = RejectCode(rawValue: "accreditation_expired")
     /// The account has not the cash, free where this venue settles, that the order may cost.
     public static let insufficientCash = RejectCode(rawValue: "insufficient_cash")
 
