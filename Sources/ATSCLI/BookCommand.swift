@@ -114,6 +114,13 @@ enum BookRendering {
             lines.append(
                 "    \(state) \(pad(status.venue, 12, true)) \(pad(status.matching, 13, true)) fee buy \(status.buyFeeBps) bp / sell \(status.sellFeeBps) bp, \(age)"
                     + (status.included ? "" : " — \(status.code ?? ""): \(status.reason ?? "")"))
+            if !status.included, let unlock = status.unlock {
+                let top = [
+                    status.bestAsk.map { "ask \($0.quantity) at \($0.price)" },
+                    status.bestBid.map { "bid \($0.quantity) at \($0.price)" },
+                ].compactMap { $0 }.joined(separator: ", ")
+                lines.append("        not reachable yet\(top.isEmpty ? "" : " (\(top))"); \(unlock)")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -33,6 +33,7 @@ enum StrategyChoice: String, ExpressibleByArgument, CaseIterable {
 enum OrderStatusChoice: String, ExpressibleByArgument, CaseIterable {
     case working, resting, filled, expired, cancelled, rejected
     case partiallyFilled = "partially_filled"
+    case pendingOnboarding = "pending_onboarding"
     init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 

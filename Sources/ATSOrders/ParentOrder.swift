@@ -8,6 +8,9 @@ public struct ParentOrder: Sendable, Hashable {
         case working
         /// The residual rests at a venue (DAY/GTC).
         case resting
+        /// Accepted, waiting for the investor's onboarding at a venue that would take it (nothing
+        /// sent yet): routed when it completes, rejected naming the venue's refusal if it fails.
+        case pendingOnboarding = "pending_onboarding"
         /// Done: everything filled.
         case filled
         /// Done: part filled, the rest cancelled (IOC, FOK shortfall, or no more liquidity).
@@ -19,7 +22,7 @@ public struct ParentOrder: Sendable, Hashable {
         /// Refused before any child was sent; `rejection` names the rule.
         case rejected
 
-        public var isTerminal: Bool { self != .working && self != .resting }
+        public var isTerminal: Bool { self != .working && self != .resting && self != .pendingOnboarding }
     }
 
     public let id: OrderID

@@ -51,6 +51,7 @@ public struct LeaseKeeper: Service {
         if !gained.isEmpty {
             do {
                 try router.context.investors.refresh()
+                try router.onboarding.reload()
                 let report = try await router.orders.adopt(gained)
                 logger.info(
                     "accounts taken over",

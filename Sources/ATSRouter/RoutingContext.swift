@@ -85,9 +85,13 @@ public struct RoutingContext: Sendable {
                 now: now)
             {
                 (status.code, status.reason) = (refusal.code.rawValue, refusal.message)
+                status.unlock = unlock(
+                    venue, symbol: symbol, side: side ?? .buy, quantity: probe, positions, refusal, now)
             } else {
                 status.included = true
             }
+            status.bestBid = book?.bids.first.map { ConsolidatedBook.Top(price: $0.price, quantity: $0.quantity) }
+            status.bestAsk = book?.asks.first.map { ConsolidatedBook.Top(price: $0.price, quantity: $0.quantity) }
             statuses.append(status)
             guard status.included, let book else { continue }
             for level in book.bids {
@@ -106,6 +110,26 @@ public struct RoutingContext: Sendable {
         bids.sort { $0.allInPrice != $1.allInPrice ? $0.allInPrice > $1.allInPrice : $0.price > $1.price }
         asks.sort { $0.allInPrice != $1.allInPrice ? $0.allInPrice < $1.allInPrice : $0.price < $1.price }
         return ConsolidatedBook(symbol: symbol, account: account, asOf: now, bids: bids, asks: asks, venues: statuses)
+    }
+
+    /// What would let the account reach `venue`, refused for `refusal`: its onboarding there,
+    /// when that is the only thing missing and the venue has not refused it.
+    func unlock(
+        _ venue: VenueDefinition, symbol: Symbol, side: Side, quantity: Quantity, _ positions: AccountPositions?,
+        _ refusal: Rejection, _ now: Timestamp
+    ) -> String? {
+        guard refusal.code == .kycNotApproved, var onboarded = positions else { return nil }
+        let status = investors.venueStatus(of: onboarded.account.id, at: venue.id)
+        guard status != .rejected, onboarded.identityRefusal == nil else { return nil }
+        onboarded.account.kyc[venue.id.rawValue] = .approved
+        guard
+            checks.eligibility(
+                of: venue, symbol: symbol, side: side, quantity: quantity, positions: onboarded, now: now)
+                == nil
+        else { return nil }
+        return status == .pending
+            ? "onboarding at \(venue.name) is under way"
+            : "onboarding at \(venue.name): the router files it from the investor's record when an order needs it"
     }
 
     /// Polls every venue listing `symbol` now, so that a re-plan sees fresh books.

@@ -16,6 +16,8 @@ public final class SmartRouter: Sendable {
     public let subscriptions: SubscriptionDesk
     /// Cash conversions at the venues that list a cash pair (INX's USDC/USD).
     public let conversions: ConversionDesk
+    /// Investors' onboardings at the venues, filed from their identity records.
+    public let onboarding: OnboardingDesk
     public let pollers: [VenuePoller]
     public let client: HTTPClient
     /// The account leases when instances share the journal (nil: this instance serves every account).
@@ -106,7 +108,9 @@ public final class SmartRouter: Sendable {
             catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
             settlement: settlement, investors: try InvestorRegistry(configuration: configuration, journal: journal),
             instruments: instruments)
-        orders = OrderManager(context: context, journal: journal, leases: leases, logger: logger)
+        onboarding = try OnboardingDesk(context: context, journal: journal, leases: leases, logger: logger)
+        orders = OrderManager(
+            context: context, journal: journal, leases: leases, logger: logger, onboarding: onboarding)
         subscriptions = try SubscriptionDesk(context: context, journal: journal, leases: leases, logger: logger)
         conversions = try ConversionDesk(context: context, journal: journal, leases: leases, logger: logger)
         self.pollers = pollers
@@ -120,7 +124,8 @@ public final class SmartRouter: Sendable {
         pollers + [
             RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
             SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger),
-            SubscriptionMonitor(desk: subscriptions, conversions: conversions, interval: .seconds(1)),
+            SubscriptionMonitor(
+                desk: subscriptions, conversions: conversions, onboarding: onboarding, interval: .seconds(1)),
         ] + (leases.map { [LeaseKeeper(leases: $0, router: self, logger: orders.logger)] } ?? [])
     }
 

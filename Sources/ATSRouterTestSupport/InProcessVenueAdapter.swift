@@ -164,3 +164,33 @@ extension InProcessVenueAdapter: CashConverter {
             fee: made.fee, received: made.received)
     }
 }
+
+extension InProcessVenueAdapter: OnboardingVenue {
+    public func fileOnboarding(key: String, applicant: OnboardingApplicant) async throws -> VenueApplication {
+        Self.application(
+            try await call { try await engine.onboarding.file(key: key, applicant: applicant, owner: owner) }
+                .application)
+    }
+
+    public func onboardingApplication(_ id: String) async throws -> VenueApplication {
+        let id = try applicationID(id)
+        return Self.application(try await call { try await engine.onboarding.application(id, owner: owner) })
+    }
+
+    public func supplementOnboarding(_ id: String, applicant: OnboardingApplicant) async throws -> VenueApplication {
+        let id = try applicationID(id)
+        return Self.application(
+            try await call { try await engine.onboarding.supplement(id, applicant: applicant, owner: owner) })
+    }
+
+    private func applicationID(_ text: String) throws -> UInt64 {
+        guard let id = UInt64(text) else {
+            throw VenueFailure(venue: venue, kind: .notRetryable, code: "not_found", message: "no application \(text)")
+        }
+        return id
+    }
+
+    static func application(_ made: MockApplication) -> VenueApplication {
+        VenueApplication(id: String(made.id), key: made.key, status: made.status, reason: made.reason)
+    }
+}

@@ -74,7 +74,14 @@ extension APIViews {
                     venue: $0.venue.rawValue, included: $0.included, code: $0.code, reason: $0.reason,
                     sequence: $0.sequence.map { String($0) }, ageMilliseconds: $0.ageMilliseconds,
                     buyFeeBps: $0.buyFeeBps.description, sellFeeBps: $0.sellFeeBps.description,
-                    fixedFee: $0.fixedFee.description, matching: $0.matching)
+                    fixedFee: $0.fixedFee.description, matching: $0.matching,
+                    bestBid: $0.bestBid.map {
+                        LevelSummaryView(price: $0.price.description, quantity: $0.quantity.description)
+                    },
+                    bestAsk: $0.bestAsk.map {
+                        LevelSummaryView(price: $0.price.description, quantity: $0.quantity.description)
+                    },
+                    unlock: $0.unlock)
             })
     }
 

@@ -10,6 +10,7 @@ public enum MockVenueServer {
     /// The routes: the venue's dialect, plus `GET /health` and the simulation controls under `/_mock`
     /// (`POST /_mock/pause`, `/_mock/resume`, `/_mock/step?count=N`, `/_mock/auction`,
     /// `/_mock/offerings/{id}/close` (the issuer closes an offering now, which allocates it),
+    /// `/_mock/onboarding/review?seconds=N` (how long onboarding review takes from now on),
     /// `/_mock/fault?mode=none|error|hang|malformed`, `GET /_mock/orders`: every client order and how
     /// many times its key was submitted), which need
     /// the header `x-mock-admin: <secret>`.
@@ -49,6 +50,19 @@ public enum MockVenueServer {
             RialtoDialect.install(on: router, context)
             RialtoOfferings.install(on: router, context)
         }
+        let authenticate: (@Sendable (Request, [UInt8]) async throws -> String)? =
+            switch engine.definition.dialect {
+            case .tzero: { request, _ in try await TZeroDialect.authenticate(request, context) }
+            case .archax: { request, _ in try await ArchaxDialect.authenticate(request, context) }
+            case .securitize: { request, _ in try SecuritizeDialect.authenticate(request, context) }
+            case .texture: { request, _ in try TextureDialect.authenticate(request, context) }
+            case .openfinance: { request, _ in try OpenfinanceDialect.authenticate(request, context) }
+            case .rialto: { request, _ in try RialtoDialect.authenticate(request, context) }
+            case .inx: nil  // signed requests: InxDialect installs its own
+            }
+        if let authenticate {
+            OnboardingRoutes.install(on: router, engine: engine, render: render, authenticate: authenticate)
+        }
         let venue = engine.definition
         router.get("/health") { _, _ in
             json(["venue": venue.id.rawValue, "dialect": venue.dialect.rawValue, "status": "ok"])
@@ -80,6 +94,16 @@ public enum MockVenueServer {
                 } catch {
                     return json(["error": "no offering \(id)"], status: .notFound)
                 }
+            })
+        router.post(
+            "/_mock/onboarding/review",
+            use: admin { request in
+                guard let seconds = request.uri.queryParameters.get("seconds").flatMap({ Int64($0) }), seconds >= 0
+                else {
+                    return (.badRequest, ["error": "seconds must be a whole number from 0"])
+                }
+                await engine.onboarding.setReview(seconds: seconds)
+                return (.ok, ["reviewSeconds": String(seconds)])
             })
         router.post(
             "/_mock/pause",

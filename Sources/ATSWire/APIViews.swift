@@ -210,11 +210,20 @@ public enum APIViews {
         public var sellFeeBps: String
         public var fixedFee: String
         public var matching: String
+        /// The venue's best bid and ask (price, size), reachable or not.
+        public var bestBid: LevelSummaryView?
+        public var bestAsk: LevelSummaryView?
+        /// What would let the account reach a venue left out for want of onboarding.
+        public var unlock: String?
 
         public init(
             venue: String, included: Bool, code: String? = nil, reason: String? = nil, sequence: String? = nil,
-            ageMilliseconds: Int64? = nil, buyFeeBps: String, sellFeeBps: String, fixedFee: String, matching: String
+            ageMilliseconds: Int64? = nil, buyFeeBps: String, sellFeeBps: String, fixedFee: String, matching: String,
+            bestBid: LevelSummaryView? = nil, bestAsk: LevelSummaryView? = nil, unlock: String? = nil
         ) {
+            self.bestBid = bestBid
+            self.bestAsk = bestAsk
+            self.unlock = unlock
             self.venue = venue
             self.included = included
             self.code = code
@@ -225,6 +234,16 @@ public enum APIViews {
             self.sellFeeBps = sellFeeBps
             self.fixedFee = fixedFee
             self.matching = matching
+        }
+    }
+
+    public struct LevelSummaryView: Codable, Hashable, Sendable {
+        public var price: String
+        public var quantity: String
+
+        public init(price: String, quantity: String) {
+            self.price = price
+            self.quantity = quantity
         }
     }
 

@@ -450,6 +450,74 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let positions = try #require(await Self.api(.GET, url, "/v1/positions")).1
         #expect("\(positions)".contains("VINE") && "\(positions)".contains("wallet:polygon"), "\(positions)")
     }
+
+    /// An order waiting for onboarding survives a SIGKILL: after the restart it is still
+    /// `pending_onboarding`, its onboarding carries on under the same application at the venue
+    /// (filed once), and the order is routed when the venue approves.
+    @Test(arguments: JournalBackend.all)
+    func anOrderWaitingForOnboardingSurvivesAKill(backend: JournalBackend) async throws {
+        let binary = try Self.executable()
+        let folder = NSTemporaryDirectory() + "ats-onboard-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (venues, urls, configPath) = try await Self.externalVenues(binary, folder: folder)
+        defer { venues.stop() }
+        let rialto = try #require(urls["rialto"])
+        let admin = [("x-mock-admin", "rialto-demo-secret")]
+        #expect(await Self.call(.POST, rialto + "/_mock/onboarding/review?seconds=3600", headers: admin)?.0 == 200)
+        let made = try backend.make()
+        var (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
+        let first = router
+        defer { first.stop() }
+        let officer = [("Authorization", "Bearer ak-compliance-5e0d3b7a9c1f4826")]
+        let record =
+            #"{"revision":0,"legalName":"Bob Tran","jurisdiction":"US","usPerson":true,"kyc":{"status":"approved","provider":"Onfido","verifiedOn":"2026-11-02"},"wallets":{"ethereum":"0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed","polygon":"0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"}}"#
+        let put = await Self.call(.PUT, url + "/v1/investors/bob", headers: officer, body: record)
+        #expect(put?.0 == 200, "\(String(describing: put?.1))")
+        let bob = [("Authorization", "Bearer ak-bob-2d8e41c06a9b5f37")]
+        let order =
+            #"{"symbol":"VINE","side":"buy","quantity":"50","limitPrice":"13","timeInForce":"day","clientOrderId":"v-1"}"#
+        let taken = await Self.call(.POST, url + "/v1/orders", headers: bob, body: order)
+        let id = try #require((taken?.1 as? [String: Any])?["id"] as? String)
+        #expect(
+            (taken?.1 as? [String: Any])?["status"] as? String == "pending_onboarding", "\(String(describing: taken))")
+        // Wait until the venue has the application, then kill the router.
+        var filed = false
+        for _ in 0..<80 where !filed {
+            let read = await Self.call(.GET, url + "/v1/investors/bob", headers: officer)
+            let onboardings = (read?.1 as? [String: Any])?["onboardings"] as? [[String: Any]] ?? []
+            filed = onboardings.contains { $0["venue"] as? String == "rialto" && $0["status"] as? String == "pending" }
+            if !filed { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(filed)
+        router.kill9()
+        await router.waitForExit()
+
+        (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
+        let second = router
+        defer { second.stop() }
+        let again = await Self.call(.POST, url + "/v1/orders", headers: bob, body: order)
+        #expect(again?.0 == 200 && (again?.1 as? [String: Any])?["id"] as? String == id)
+        #expect(
+            (again?.1 as? [String: Any])?["status"] as? String == "pending_onboarding", "\(String(describing: again))")
+        // The venue decides at once now: the same application is approved and the order routed.
+        #expect(await Self.call(.POST, rialto + "/_mock/onboarding/review?seconds=0", headers: admin)?.0 == 200)
+        var status = ""
+        for _ in 0..<80 {
+            let read = await Self.call(.GET, url + "/v1/orders/\(id)", headers: bob)
+            status = (read?.1 as? [String: Any])?["status"] as? String ?? ""
+            if status != "pending_onboarding" && status != "working" { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(["filled", "resting", "partially_filled"].contains(status), "\(status)")
+        // One application at the venue, under the router's key.
+        let basic = "Basic " + Data("rialto-demo:rialto-demo-secret".utf8).base64EncodedString()
+        let application = await Self.call(.GET, rialto + "/api/v2/investors/1", headers: [("Authorization", basic)])
+        #expect(
+            (application?.1 as? [String: Any])?["status"] as? String == "approved", "\(String(describing: application))"
+        )
+        let none = await Self.call(.GET, rialto + "/api/v2/investors/2", headers: [("Authorization", basic)])
+        #expect(none?.0 == 404)
+    }
 }
 
 /// Quantity's raw value from a decimal string.

@@ -187,8 +187,11 @@ struct VenueCommandTests {
         #expect(
             Set(OrderStatusChoice.allCases.map(\.rawValue))
                 == Set(
-                    [ParentOrder.Status.working, .resting, .filled, .partiallyFilled, .expired, .cancelled, .rejected]
-                        .map(\.rawValue)))
+                    [
+                        ParentOrder.Status.working, .resting, .pendingOnboarding, .filled, .partiallyFilled, .expired,
+                        .cancelled, .rejected,
+                    ]
+                    .map(\.rawValue)))
         #expect(
             Set(SettlementStatusChoice.allCases.map(\.rawValue))
                 == Set(SettlementRecord.Status.allCases.map(\.rawValue)))

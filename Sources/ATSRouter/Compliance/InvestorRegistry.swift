@@ -32,6 +32,8 @@ public final class InvestorRegistry: Sendable {
     let configuration: RouterConfiguration
     let journal: (any JournalStore)?
     private let stored: Mutex<[AccountID: InvestorRecord]>
+    /// The venue-KYC status the router's onboardings give, over the configuration's.
+    private let venueStatus = Mutex<[AccountID: [VenueID: Account.KYCStatus]]>([:])
 
     public init(configuration: RouterConfiguration, journal: (any JournalStore)?) throws {
         self.configuration = configuration
@@ -63,8 +65,20 @@ public final class InvestorRegistry: Sendable {
     /// record's jurisdiction, accreditation (valid for `security`), qualified-purchaser and
     /// professional status applied to the configured account.
     public func view(of account: Account, for security: Security?, at now: Timestamp) -> Account {
+        var account = account
+        for (venue, status) in venueStatus.withLock({ $0[account.id] ?? [:] }) { account.kyc[venue.rawValue] = status }
         guard let record = record(of: account.id) else { return account }
         return record.applied(to: account, for: security, on: CalendarDate(now))
+    }
+
+    /// Records what the router's onboarding of `account` at `venue` makes of its KYC there.
+    public func setVenueStatus(_ status: Account.KYCStatus, of account: AccountID, at venue: VenueID) {
+        venueStatus.withLock { $0[account, default: [:]][venue] = status }
+    }
+
+    /// `account`'s KYC status at `venue` as routing sees it: the router's onboarding, else the configuration's.
+    public func venueStatus(of account: AccountID, at venue: VenueID) -> Account.KYCStatus? {
+        venueStatus.withLock { $0[account]?[venue] } ?? configuration.account(account)?.kycStatus(at: venue)
     }
 
     /// Why `account`'s record stops a new order (or subscription) in `security` on `side` at

@@ -27,6 +27,16 @@ public struct ConsolidatedBook: Sendable, Hashable {
         public var sellFeeBps: BasisPoints
         public var fixedFee: Money
         public var matching: String
+        /// The venue's best levels (price and size), whether or not the account may reach them.
+        public var bestBid: ConsolidatedBook.Top?
+        public var bestAsk: ConsolidatedBook.Top?
+        /// For a venue left out only because the account is not onboarded there: what would let it in.
+        public var unlock: String?
+    }
+
+    public struct Top: Sendable, Hashable {
+        public var price: Price
+        public var quantity: Quantity
     }
 
     public var symbol: Symbol

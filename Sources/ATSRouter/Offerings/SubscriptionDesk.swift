@@ -503,6 +503,7 @@ public final class SubscriptionDesk: Sendable {
 struct SubscriptionMonitor: Service {
     let desk: SubscriptionDesk
     let conversions: ConversionDesk
+    let onboarding: OnboardingDesk
     let interval: Duration
 
     func run() async {
@@ -510,6 +511,7 @@ struct SubscriptionMonitor: Service {
             while !Task.isCancelled {
                 await desk.advanceIfDue()
                 await conversions.advanceIfDue()
+                await onboarding.advance()
                 try? await Task.sleep(for: interval)
             }
         }

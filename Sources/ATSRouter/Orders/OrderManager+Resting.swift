@@ -11,6 +11,7 @@ extension OrderManager {
     /// residual re-routed. Children whose state was unknown are asked about again first. Call on
     /// every poll cycle.
     public func refreshResting() async {
+        refreshPendingOnboarding()
         for id in unreconciled.sorted() {
             let (_, unreachable) = await reconcileChildren(id)
             if unreachable == 0 {

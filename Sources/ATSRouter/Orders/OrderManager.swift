@@ -48,11 +48,15 @@ public actor OrderManager {
     var eventCounts: [OrderID: Int] = [:]
     /// With instances sharing the journal: the accounts this one owns, whose orders it takes and works.
     nonisolated let leases: (any AccountLeases)?
+    /// Files the onboardings a `pending_onboarding` order waits for (nil: orders an onboarding
+    /// would unlock are rejected, as before onboarding existed).
+    public nonisolated let onboarding: OnboardingDesk?
 
     public init(
         context: RoutingContext, journal: (any JournalStore)? = nil, leases: (any AccountLeases)? = nil,
-        logger: Logger = Logger(label: "ats.router.orders")
+        logger: Logger = Logger(label: "ats.router.orders"), onboarding: OnboardingDesk? = nil
     ) {
+        self.onboarding = onboarding
         self.leases = leases
         self.context = context
         self.journal = journal.map(OrderJournal.init(journal:))
@@ -157,17 +161,11 @@ public actor OrderManager {
             }
         }
         var parent = makeParent(request, id: OrderID(nextID))
-        let now = context.clock.now()
-        if let rejection = context.checks.admission(
-            parent, positions: context.positions(parent.account, parent.symbol, side: parent.side), now: now)
-        {
-            parent.status = .rejected
-            parent.rejection = rejection
-            parent.completedAt = now
-        }
+        let waiting = admit(&parent)
         if let journal {
             do { try journal.accept(parent) } catch { throw .journalUnavailable("\(error)") }
         }
+        if !waiting.isEmpty { fileOnboardings(parent.account, at: waiting) }
         nextID += 1
         parents[parent.id] = parent
         publish(OrderEvent.changes(from: nil, to: parent), of: parent, at: parent.createdAt)

@@ -60,6 +60,13 @@ public struct PreTradeChecks: Sendable {
     /// account, or the same compliance rule at every venue listing the security. `positions` are
     /// the account's (nil when the account is unknown).
     public func admission(_ parent: ParentOrder, positions: AccountPositions?, now: Timestamp) -> Rejection? {
+        if let refusal = orderRefusal(parent, positions: positions) { return refusal }
+        return venueRefusal(parent, positions: positions!, now: now)
+    }
+
+    /// What refuses the order whatever the venues: its quantity, an unknown account or security,
+    /// the investor's identity record, a market order that could rest.
+    public func orderRefusal(_ parent: ParentOrder, positions: AccountPositions?) -> Rejection? {
         guard parent.quantity.isPositive else {
             return Rejection(.quantityNotPositive, "quantity must be greater than zero")
         }
@@ -74,6 +81,11 @@ public struct PreTradeChecks: Sendable {
             return Rejection(
                 .marketOrderCannotRest, "a \(parent.timeInForce.rawValue) order may rest, so it needs a limit price")
         }
+        return nil
+    }
+
+    /// The same rule at every venue listing the security that the order may use, if there is one.
+    public func venueRefusal(_ parent: ParentOrder, positions: AccountPositions, now: Timestamp) -> Rejection? {
         let listing = catalog.venues.filter { $0.listing(parent.symbol) != nil && parent.admitsVenue($0.id) }
         guard !listing.isEmpty else {
             return Rejection(.notListed, "\(parent.symbol) is listed on no venue this order may use")
@@ -94,6 +106,27 @@ public struct PreTradeChecks: Sendable {
         let detail = refusals.map { "\($0.venue): \($0.rejection.code) (\($0.rejection.message))" }.joined(
             separator: "; ")
         return Rejection(top.code, "refused at every venue listing \(parent.symbol): \(detail)")
+    }
+
+    /// The venues the order may use that refuse it only because the investor is not onboarded
+    /// there, and would take it once onboarded (`canOnboard`: an onboarding can still be filed or
+    /// is under way there): what a `pending_onboarding` order waits for.
+    public func onboardingUnlocks(
+        _ parent: ParentOrder, positions: AccountPositions, now: Timestamp, canOnboard: (VenueID) -> Bool
+    ) -> [VenueID] {
+        catalog.venues.filter { $0.listing(parent.symbol) != nil && parent.admitsVenue($0.id) }.compactMap { venue in
+            guard canOnboard(venue.id),
+                eligibility(
+                    of: venue, symbol: parent.symbol, side: parent.side, quantity: parent.quantity,
+                    positions: positions, now: now)?.code == .kycNotApproved
+            else { return nil }
+            var onboarded = positions
+            onboarded.account.kyc[venue.id.rawValue] = .approved
+            let after = eligibility(
+                of: venue, symbol: parent.symbol, side: parent.side, quantity: parent.quantity, positions: onboarded,
+                now: now)
+            return after == nil ? venue.id : nil
+        }
     }
 
     /// The rule refusing one child, if any. A sell child is also refused when the account does

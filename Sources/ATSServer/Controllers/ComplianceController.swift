@@ -71,9 +71,15 @@ struct ComplianceController {
     }
 
     /// The onboarding at every venue that requires its own.
+    /// The onboarding the router filed, else what the configuration says the venue decided.
     static func onboardings(of account: AccountID, _ runtime: any RouterService) -> [APIViews.OnboardingView] {
         guard let configured = runtime.configuration.account(account) else { return [] }
         return runtime.catalog.venues.filter(\.eligibility.kycRequired).map { venue in
+            if let filed = runtime.router.onboarding.onboarding(of: account, at: venue.id) {
+                return APIViews.OnboardingView(
+                    venue: venue.id.rawValue, status: filed.status.rawValue, reference: filed.venueApplicationID,
+                    reason: filed.reason, updatedAt: filed.updatedAt.description)
+            }
             let status =
                 switch configured.kycStatus(at: venue.id) {
                 case .approved: "approved"

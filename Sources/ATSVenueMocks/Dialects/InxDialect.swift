@@ -149,6 +149,9 @@ enum InxDialect {
             })
 
         InxConversions.install(on: router, engine: engine, gate: gate)
+        OnboardingRoutes.install(on: router, engine: engine, render: render) { request, body in
+            try await gate.admit(request, body: body)
+        }
 
         router.delete(
             "/api/v1/orders/{orderId}",

@@ -13,6 +13,8 @@ public actor VenueEngine {
     public nonisolated let offerings: MockOfferings
     /// The cash pairs this venue converts and the conversions it carried out.
     public nonisolated let conversions: MockConversions
+    /// The onboarding applications investors' brokers filed here.
+    public nonisolated let onboarding: MockOnboarding
     private let clock: any TradingClock
     private let rules = RulesEngine()
     private var books: [Symbol: OrderBook] = [:]
@@ -42,6 +44,7 @@ public actor VenueEngine {
         self.clock = clock
         offerings = MockOfferings(venue: definition, clock: clock)
         conversions = MockConversions(venue: definition)
+        onboarding = MockOnboarding(venue: definition, clock: clock)
         simulation = MarketSimulation(parameters: definition.simulation, path: ReferencePath(seed: pathSeed))
         wasInSession = definition.session(at: clock.now()) != nil
         for listing in definition.listings {

@@ -122,6 +122,8 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
         /// ISO alpha-2 countries allowed; empty allows all not denied.
         public var allowedCountries: [String]
         public var deniedCountries: [String]
+        /// Seconds the venue (its mock) takes to review an onboarding application; 2 when absent.
+        public var onboardingReviewSeconds: Int?
     }
 
     public struct Settlement: Sendable, Hashable, Codable {
