@@ -70,6 +70,8 @@ public final class RouterRuntime: Sendable {
         public var idleTimeout: Duration = .seconds(10)
         /// The secrets of venues served elsewhere (from the environment or the secrets file).
         public var venueSecrets = VenueSecrets()
+        /// The sanctions list (the bundled sample unless `config.json` names one).
+        public var sanctions = SanctionsSource()
 
         public init(dataDirectory: String? = nil) { self.dataDirectory = dataDirectory }
     }
@@ -122,7 +124,8 @@ public final class RouterRuntime: Sendable {
         let metrics = RouterMetrics()
         let router = try SmartRouter(
             catalog: catalog, configuration: configuration, urls: urls, clock: clock, journal: journal, leases: leases,
-            secrets: options.venueSecrets, instruments: metrics.instruments, logger: logger)
+            secrets: options.venueSecrets, sanctions: options.sanctions, instruments: metrics.instruments,
+            logger: logger)
         return RouterRuntime(
             catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
             journal: journal, journalLocation: journalLocation, isSimulatedSession: simulated,

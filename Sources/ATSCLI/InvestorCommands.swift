@@ -13,7 +13,54 @@ struct InvestorCommand: AsyncParsableCommand {
             the revision read: a change someone made meanwhile is refused (409), and nothing is lost. \
             Every change is journalled with who made it (`investor show --history`).
             """,
-        subcommands: [Show.self, Verify.self])
+        subcommands: [Show.self, Verify.self, Alerts.self, CloseAlert.self])
+
+    struct Alerts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "alerts", abstract: "The compliance queue: sanctions matches and monitoring alerts.")
+        @Option(help: "open or closed (default: every alert).") var status: String?
+        @Option(help: "Only this account's.") var account: String?
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            if let status, status != "open" && status != "closed" {
+                throw ValidationError("--status must be open or closed")
+            }
+            let client = try server.client()
+            var query = [status.map { "status=\($0)" }, account.map { "account=\(InvestorText.escaped($0))" }]
+                .compactMap { $0 }.joined(separator: "&")
+            if !query.isEmpty { query = "?" + query }
+            try await runClient {
+                let list = try await client.call(.GET, "/v1/compliance/alerts" + query, as: APIViews.AlertList.self)
+                if json { return printEncoded(list) }
+                if list.alerts.isEmpty { print("no alerts") }
+                for alert in list.alerts {
+                    print(
+                        "alert \(alert.id) [\(alert.status)] \(alert.kind) \(alert.account) at \(alert.raisedAt): \(alert.message)"
+                            + (alert.resolution.map { " — closed by \(alert.closedBy ?? "?"): \($0)" } ?? ""))
+                }
+            }
+        }
+    }
+
+    struct CloseAlert: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "close-alert", abstract: "Close an open alert with how it was resolved.")
+        @Argument(help: "The alert's id.") var id: String
+        @Option(help: "How it was resolved (kept with the alert).") var resolution: String
+        @OptionGroup var server: ServerOptions
+
+        func run() async throws {
+            let client = try server.client()
+            try await runClient {
+                let closed = try await client.call(
+                    .POST, "/v1/compliance/alerts/\(InvestorText.escaped(id))/close", body: ["resolution": resolution],
+                    as: APIViews.AlertView.self)
+                print("alert \(closed.id) closed by \(closed.closedBy ?? "?"): \(closed.resolution ?? "")")
+            }
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

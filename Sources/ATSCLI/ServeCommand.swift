@@ -95,6 +95,9 @@ struct ServeCommand: AsyncParsableCommand {
         runtimeOptions.initialiseJournal = initialiseJournal
         do {
             runtimeOptions.venueSecrets = try VenueSecrets.load(for: configuration, configFile: sources.config.path)
+            let list = try SanctionsList.load(for: configuration, configFile: sources.config.path)
+            runtimeOptions.sanctions = SanctionsSource(
+                list: list, file: configuration.compliance?.sanctionsList == nil ? nil : list.origin)
         } catch {
             throw configurationFailure(error)
         }

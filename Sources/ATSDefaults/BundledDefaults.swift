@@ -1552,6 +1552,19 @@ public enum BundledDefaults {
 """#),
     ]
 
+    /// The sample sanctions list (`compliance.sanctionsList` names a real one).
+    public static let sanctions = BundledFile(
+        path: "sanctions.csv",
+        text: #"""
+kind,value,name,program,listed_on,source
+name,Viktor Petrov Karamazov,Viktor Petrov Karamazov,SDN (sample),2024-03-11,sample entry for tests and the demo; not a real designation
+name,Golden Crescent Trading LLC,Golden Crescent Trading LLC,SDN (sample),2023-09-02,sample entry for tests and the demo; not a real designation
+wallet,0x8589427373D6D84E98730D7795D8f6f8731FDA16,Sample mixer wallet,CYBER2 (sample),2022-08-08,sample entry for tests and the demo; not a real designation
+wallet,0x7F367cC41522cE07553e823bf3be79A889DEbe1B,Sample sanctioned wallet,SDN (sample),2022-04-14,sample entry for tests and the demo; not a real designation
+wallet,0x1da5821544e25c636c1417Ba96Ade4Cf6D2f9B5A,Sample sanctioned wallet,SDN (sample),2022-04-14,sample entry for tests and the demo; not a real designation
+
+"""#)
+
     /// Every file, the configuration first.
-    public static var all: [BundledFile] { [config] + venues }
+    public static var all: [BundledFile] { [config] + venues + [sanctions] }
 }

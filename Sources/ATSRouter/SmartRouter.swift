@@ -18,6 +18,8 @@ public final class SmartRouter: Sendable {
     public let conversions: ConversionDesk
     /// Investors' onboardings at the venues, filed from their identity records.
     public let onboarding: OnboardingDesk
+    /// The compliance queue: sanctions screening and the monitoring rules' alerts.
+    public let compliance: ComplianceDesk
     public let pollers: [VenuePoller]
     public let client: HTTPClient
     /// The account leases when instances share the journal (nil: this instance serves every account).
@@ -30,7 +32,8 @@ public final class SmartRouter: Sendable {
     public convenience init(
         catalog: VenueCatalog, configuration: RouterConfiguration, urls: [VenueID: String], clock: any TradingClock,
         journal: (any JournalStore)? = nil, leases: (any AccountLeases)? = nil, secrets: VenueSecrets = VenueSecrets(),
-        instruments: RouterInstruments = RouterInstruments(), logger: Logger = Logger(label: "ats.router")
+        sanctions: SanctionsSource = SanctionsSource(), instruments: RouterInstruments = RouterInstruments(),
+        logger: Logger = Logger(label: "ats.router")
     ) throws {
         let settings = configuration.routingSettings
         // INX signs with an RSA key: a secret that is not one is a configuration error at start.
@@ -49,7 +52,7 @@ public final class SmartRouter: Sendable {
             configuration: .init(timeout: .init(connect: .milliseconds(Int64(settings.requestTimeoutMilliseconds)))))
         try self.init(
             catalog: catalog, configuration: configuration, client: client, clock: clock, journal: journal,
-            leases: leases, instruments: instruments, logger: logger
+            leases: leases, sanctions: sanctions, instruments: instruments, logger: logger
         ) { venue in
             guard let url = urls[venue.id] else { return nil }
             let endpoint = settings.venues[venue.id.rawValue]
@@ -70,14 +73,15 @@ public final class SmartRouter: Sendable {
     ) throws {
         try self.init(
             catalog: catalog, configuration: configuration, client: HTTPClient(eventLoopGroupProvider: .singleton),
-            clock: clock, journal: journal, leases: nil, instruments: instruments, logger: logger
+            clock: clock, journal: journal, leases: nil, sanctions: SanctionsSource(), instruments: instruments,
+            logger: logger
         ) { adapters[$0.id] }
     }
 
     init(
         catalog: VenueCatalog, configuration: RouterConfiguration, client: HTTPClient, clock: any TradingClock,
-        journal: (any JournalStore)?, leases: (any AccountLeases)?, instruments: RouterInstruments, logger: Logger,
-        adapter: (VenueDefinition) -> (any VenueAdapter)?
+        journal: (any JournalStore)?, leases: (any AccountLeases)?, sanctions: SanctionsSource,
+        instruments: RouterInstruments, logger: Logger, adapter: (VenueDefinition) -> (any VenueAdapter)?
     ) throws {
         let settings = configuration.routingSettings
         self.client = client
@@ -106,11 +110,16 @@ public final class SmartRouter: Sendable {
             instruments: instruments)
         context = RoutingContext(
             catalog: catalog, configuration: configuration, gateways: gateways, store: store, clock: clock,
-            settlement: settlement, investors: try InvestorRegistry(configuration: configuration, journal: journal),
+            settlement: settlement,
+            investors: try InvestorRegistry(configuration: configuration, journal: journal, sanctions: sanctions.list),
             instruments: instruments)
         onboarding = try OnboardingDesk(context: context, journal: journal, leases: leases, logger: logger)
+        compliance = try ComplianceDesk(
+            context: context, journal: journal, leases: leases, sanctionsFile: sanctions.file, logger: logger)
+        compliance.screen()
         orders = OrderManager(
-            context: context, journal: journal, leases: leases, logger: logger, onboarding: onboarding)
+            context: context, journal: journal, leases: leases, logger: logger, onboarding: onboarding,
+            compliance: compliance)
         subscriptions = try SubscriptionDesk(context: context, journal: journal, leases: leases, logger: logger)
         conversions = try ConversionDesk(context: context, journal: journal, leases: leases, logger: logger)
         self.pollers = pollers
@@ -125,7 +134,8 @@ public final class SmartRouter: Sendable {
             RestingMonitor(orders: orders, interval: .milliseconds(context.settings.pollIntervalMilliseconds)),
             SettlementScheduler(desk: context.settlement, interval: .seconds(1), logger: orders.logger),
             SubscriptionMonitor(
-                desk: subscriptions, conversions: conversions, onboarding: onboarding, interval: .seconds(1)),
+                desk: subscriptions, conversions: conversions, onboarding: onboarding, compliance: compliance,
+                interval: .seconds(1)),
         ] + (leases.map { [LeaseKeeper(leases: $0, router: self, logger: orders.logger)] } ?? [])
     }
 
@@ -156,5 +166,17 @@ public final class SmartRouter: Sendable {
     /// Closes the HTTP client.
     public func shutdown() async {
         try? await client.shutdown()
+    }
+}
+
+/// The sanctions list the router screens against, and the file to read again when it changes
+/// (nil: the bundled sample, which does not).
+public struct SanctionsSource: Sendable {
+    public var list: SanctionsList
+    public var file: String?
+
+    public init(list: SanctionsList = .bundled, file: String? = nil) {
+        self.list = list
+        self.file = file
     }
 }

@@ -34,4 +34,11 @@ extension APIViews {
             standing: standing.map { RejectionView(code: $0.code.rawValue, message: $0.message) },
             onboardings: onboardings)
     }
+
+    public static func alert(_ alert: ComplianceAlert) -> AlertView {
+        AlertView(
+            id: "\(alert.id)", account: alert.account.rawValue, kind: alert.kind.rawValue, status: alert.status,
+            raisedAt: alert.raisedAt.description, message: alert.message, references: alert.references,
+            closedBy: alert.closedBy, closedAt: alert.closedAt?.description, resolution: alert.resolution)
+    }
 }

@@ -130,7 +130,8 @@ public enum RouterAPI {
         "GET /v1/reports", "GET /v1/offerings", "POST /v1/subscriptions", "GET /v1/subscriptions",
         "GET /v1/subscriptions/{id}", "GET /v1/offerings/{venue}/{id}/comparison",
         "POST /v1/conversions", "GET /v1/conversions", "GET /v1/investors/{account}",
-        "PUT /v1/investors/{account}", "GET /v1/investors/{account}/history",
+        "PUT /v1/investors/{account}", "GET /v1/investors/{account}/history", "GET /v1/compliance/alerts",
+        "POST /v1/compliance/alerts/{id}/close",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
@@ -152,7 +153,9 @@ public enum RouterAPI {
         ReportsController(runtime: runtime).register(on: v1)
         OfferingsController(runtime: runtime).register(on: v1)
         ConversionsController(runtime: runtime).register(on: v1)
-        ComplianceController(runtime: runtime).register(on: authenticated.group(context: ComplianceContext.self))
+        let compliance = authenticated.group(context: ComplianceContext.self)
+        ComplianceController(runtime: runtime).register(on: compliance)
+        ComplianceController(runtime: runtime).registerAlerts(on: compliance)
         return router
     }
 

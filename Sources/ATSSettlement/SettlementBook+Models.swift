@@ -153,6 +153,16 @@ extension SettlementBook {
         var record = records[id]!
         guard record.status == .instructed else { return }
         let account = Holder(record.account)
+        if let hit = sanctioned[record.account] {
+            release(record, at: now)
+            fail(
+                &record, code: "sanctions_match", ds: nil, at: now,
+                reason: "screening at settlement: \(hit); nothing is delivered to or from a sanctioned party",
+                closeOut: closeOut(record, instructed: true))
+            records[id] = record
+            openSettlements.remove(id)
+            return
+        }
         if let investor = configuration.account(record.account), let security = configuration.security(record.symbol),
             let refusal = rules.transferViolations(
                 side: record.side, quantity: record.quantity, account: accountView(investor),

@@ -103,6 +103,9 @@ public struct SettlementBook: Sendable {
     public internal(set) var lastSettlementId: Int64 = 0
     /// The last custody transfer id given.
     public internal(set) var lastTransferId: Int64 = 0
+    /// Accounts the sanctions list matches, with why: their settlements fail at the moment of
+    /// transfer (`sanctions_match`) rather than deliver (the desk keeps it up to date).
+    public var sanctioned: [AccountID: String] = [:]
     /// What the settlements and transfers that have left the book (``Retention/open``) add up to.
     public internal(set) var retired = Statistics()
     var byExecution: [String: Int64] = [:]

@@ -140,7 +140,8 @@ public struct UnitOfWork: Sendable {
     public var investorEvents: [InvestorEventRow] = []
     /// Onboardings at venues in their latest state.
     public var onboardings: [OnboardingRow] = []
-    /// Compliance alerts in their latest state.
+    /// Compliance alerts in their latest state (not fenced: any instance may close one; only an
+    /// account's owner raises them).
     public var alerts: [ComplianceAlertRow] = []
     /// The leases this write is made under: a store shared among instances refuses it, in the
     /// same transaction, unless each is still held (see ``Fence``).
@@ -154,8 +155,7 @@ public struct UnitOfWork: Sendable {
     public var accounts: Set<String> {
         var accounts = Set(
             settlements.map(\.account) + transfers.map(\.account) + subscriptions.map(\.account)
-                + conversions.map(\.account) + investors.map(\.account) + onboardings.map(\.account)
-                + alerts.map(\.account))
+                + conversions.map(\.account) + investors.map(\.account) + onboardings.map(\.account))
         if let account = orderAccount ?? insertedParent?.account ?? updatedParent?.account { accounts.insert(account) }
         return accounts
     }

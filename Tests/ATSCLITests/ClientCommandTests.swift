@@ -109,6 +109,18 @@ import Testing
                 await run(["investor", "verify", "alice", "--kyc", "revoked", "--note", "court order"] + officer) == 0)
             #expect(runtime.router.context.investors.record(of: alice)?.kyc.status == .revoked)
             #expect(await run(["submit", "ACME", "buy", "10", "--server", url, "--api-key", Self.alice]) == 1)
+            // The queue: a sanctioned wallet on bob's record raises an alert, closed from the CLI.
+            #expect(
+                await run(
+                    ["investor", "verify", "bob", "--wallet", "ethereum=0x7F367cC41522cE07553e823bf3be79A889DEbe1B"]
+                        + officer) == 0)
+            runtime.router.compliance.screen()
+            #expect(await run(["investor", "alerts", "--status", "open"] + officer) == 0)
+            #expect(await run(["investor", "alerts", "--status", "maybe"] + officer) == 64)
+            let alert = try #require(try runtime.router.compliance.alerts(status: "open").first)
+            #expect(alert.account.rawValue == "bob")
+            #expect(await run(["investor", "close-alert", "\(alert.id)", "--resolution", "true match"] + officer) == 0)
+            #expect(await run(["investor", "close-alert", "\(alert.id)", "--resolution", "again"] + officer) == 1)
         }
     }
 

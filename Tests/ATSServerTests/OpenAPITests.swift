@@ -274,6 +274,18 @@ import Testing
                 .put, "/v1/investors/bob", key: Keys.compliance, body: String(repeating: " ", count: 17_000))
             _ = try await exchange(.get, "/v1/investors/bob/history", key: Keys.compliance)
             _ = try await exchange(.get, "/v1/investors/bob/history", key: nil)
+            let alerts = try await exchange(.get, "/v1/compliance/alerts?status=open", key: Keys.compliance)
+            _ = try await exchange(.get, "/v1/compliance/alerts?status=maybe", key: Keys.compliance)
+            _ = try await exchange(.get, "/v1/compliance/alerts")
+            let firstAlert = (alerts.object["alerts"] as? [[String: Any]])?.first?["id"] as? String ?? "1"
+            _ = try await exchange(
+                .post, "/v1/compliance/alerts/\(firstAlert)/close", key: Keys.compliance, body: #"{"resolution":"ok"}"#)
+            _ = try await exchange(
+                .post, "/v1/compliance/alerts/\(firstAlert)/close", key: Keys.compliance, body: #"{"resolution":"ok"}"#)
+            _ = try await exchange(
+                .post, "/v1/compliance/alerts/424242/close", key: Keys.compliance, body: #"{"resolution":"ok"}"#)
+            _ = try await exchange(
+                .post, "/v1/compliance/alerts/1/close", key: Keys.compliance, body: #"{"why":"ok"}"#)
             #expect(seen == RouterAPI.endpoints, "operations not exercised: \(RouterAPI.endpoints.subtracting(seen))")
         }
     }

@@ -35,11 +35,37 @@ public final class InvestorRegistry: Sendable {
     /// The venue-KYC status the router's onboardings give, over the configuration's.
     private let venueStatus = Mutex<[AccountID: [VenueID: Account.KYCStatus]]>([:])
 
-    public init(configuration: RouterConfiguration, journal: (any JournalStore)?) throws {
+    /// The sanctions list every record is screened against.
+    private let sanctionsList: Mutex<SanctionsList>
+
+    public init(
+        configuration: RouterConfiguration, journal: (any JournalStore)?, sanctions: SanctionsList = .bundled
+    ) throws {
         self.configuration = configuration
         self.journal = journal
         stored = Mutex([:])
+        sanctionsList = Mutex(sanctions)
         try refresh()
+    }
+
+    public var sanctions: SanctionsList { sanctionsList.withLock { $0 } }
+
+    /// Screens against `list` from now on (a list updated while the router runs).
+    public func replaceSanctions(_ list: SanctionsList) { sanctionsList.withLock { $0 = list } }
+
+    /// What of `account`'s record matches the sanctions list: its legal name or a wallet.
+    public func screening(of account: AccountID) -> SanctionsList.Hit? {
+        guard let record = record(of: account) else { return nil }
+        return sanctions.screen(name: record.legalName, wallets: record.wallets)
+    }
+
+    /// Every configured account the sanctions list matches now, with why.
+    public func sanctionedAccounts() -> [AccountID: SanctionsList.Hit] {
+        var found: [AccountID: SanctionsList.Hit] = [:]
+        for account in configuration.accounts {
+            if let hit = screening(of: account.id) { found[account.id] = hit }
+        }
+        return found
     }
 
     /// Reads every record the journal keeps (those of accounts no longer configured are ignored).
@@ -82,9 +108,13 @@ public final class InvestorRegistry: Sendable {
     }
 
     /// Why `account`'s record stops a new order (or subscription) in `security` on `side` at
-    /// `now`: KYC pending, expired or revoked; a stale accreditation for a 506(c) acquisition.
+    /// `now`: a sanctions-list match; KYC pending, expired or revoked; a stale accreditation for a
+    /// 506(c) acquisition.
     public func refusal(of account: AccountID, security: Security?, side: Side, at now: Timestamp) -> Rejection? {
         guard let record = record(of: account) else { return nil }
+        if let hit = sanctions.screen(name: record.legalName, wallets: record.wallets) {
+            return Rejection(.sanctionsMatch, "\(account)'s \(hit); the compliance officer has an alert")
+        }
         let today = CalendarDate(now)
         if let refusal = record.kycRefusal(on: today) { return refusal }
         if side == .buy, let security { return record.accreditationRefusal(for: security, on: today) }

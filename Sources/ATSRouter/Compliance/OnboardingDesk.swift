@@ -135,6 +135,11 @@ public final class OnboardingDesk: Sendable {
         guard let record = context.investors.record(of: onboarding.account),
             let venue = context.catalog.venue(onboarding.venue)
         else { return }
+        // Screened before anything is filed: a sanctioned investor is onboarded nowhere.
+        if let hit = context.investors.screening(of: onboarding.account) {
+            onboarding.move(.refused, at: now, "sanctions screening before filing", reason: "sanctions_match: \(hit)")
+            return
+        }
         if let refusal = record.kycRefusal(on: CalendarDate(now)) {
             if onboarding.reason != refusal.message {
                 onboarding.reason = refusal.message

@@ -504,6 +504,7 @@ struct SubscriptionMonitor: Service {
     let desk: SubscriptionDesk
     let conversions: ConversionDesk
     let onboarding: OnboardingDesk
+    let compliance: ComplianceDesk
     let interval: Duration
 
     func run() async {
@@ -512,6 +513,7 @@ struct SubscriptionMonitor: Service {
                 await desk.advanceIfDue()
                 await conversions.advanceIfDue()
                 await onboarding.advance()
+                compliance.screen()
                 try? await Task.sleep(for: interval)
             }
         }

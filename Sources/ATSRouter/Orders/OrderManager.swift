@@ -51,12 +51,16 @@ public actor OrderManager {
     /// Files the onboardings a `pending_onboarding` order waits for (nil: orders an onboarding
     /// would unlock are rejected, as before onboarding existed).
     public nonisolated let onboarding: OnboardingDesk?
+    /// Takes each finished order into the monitoring rules (nil: no monitoring).
+    public nonisolated let compliance: ComplianceDesk?
 
     public init(
         context: RoutingContext, journal: (any JournalStore)? = nil, leases: (any AccountLeases)? = nil,
-        logger: Logger = Logger(label: "ats.router.orders"), onboarding: OnboardingDesk? = nil
+        logger: Logger = Logger(label: "ats.router.orders"), onboarding: OnboardingDesk? = nil,
+        compliance: ComplianceDesk? = nil
     ) {
         self.onboarding = onboarding
+        self.compliance = compliance
         self.leases = leases
         self.context = context
         self.journal = journal.map(OrderJournal.init(journal:))
@@ -220,6 +224,7 @@ public actor OrderManager {
                     reservations: reservationChanges(from: old, to: parent))
                 publish(changes, of: parent, at: now)
                 measure(from: old, to: parent, at: now)
+                if parent.status.isTerminal && !old.status.isTerminal { compliance?.observe(parent) }
             } catch let lost as LeaseLost {
                 // Another instance took the account over: it carries the order on from the journal.
                 logger.warning(

@@ -218,6 +218,11 @@ public final class SettlementDesk: Sendable {
         }
     }
 
+    /// The accounts the sanctions list matches now: their settlements fail rather than deliver.
+    public func setSanctioned(_ accounts: [AccountID: String]) {
+        state.withLock { $0.book.sanctioned = accounts }
+    }
+
     /// Processes what is due by `now` (the scheduler calls this; the demo passes a later, simulated time).
     public func advance(to now: Timestamp) throws {
         try state.withLock { state in

@@ -52,6 +52,54 @@ struct ComplianceController {
         }
     }
 
+    func registerAlerts(on group: RouterGroup<ComplianceContext>) {
+        let runtime = runtime
+        group.get("compliance/alerts") { request, _ in
+            let query = request.uri.queryParameters
+            let status = query.get("status")
+            if let status, status != "open" && status != "closed" {
+                throw APIError.invalid("status", "must be open or closed")
+            }
+            var account: AccountID?
+            if let text = query.get("account") {
+                guard let id = try? AccountID(text), runtime.configuration.account(id) != nil else {
+                    throw APIError.invalid("account", "no account \(text.prefix(64))")
+                }
+                account = id
+            }
+            let alerts: [ComplianceAlert]
+            do { alerts = try runtime.router.compliance.alerts(status: status, account: account) } catch {
+                throw APIError(.serviceUnavailable, "journal_unavailable", "the journal could not be read: \(error)")
+            }
+            return jsonResponse(APIViews.AlertList(alerts: alerts.map(APIViews.alert)))
+        }
+
+        group.post("compliance/alerts/:id/close") { request, context in
+            let text = context.parameters.get("id") ?? ""
+            guard let id = Int64(text) else {
+                throw APIError(.notFound, "alert_not_found", "no alert \(text.prefix(64))")
+            }
+            let parser = OrderRequestParser(catalog: runtime.catalog, configuration: runtime.configuration)
+            let body = try parser.object(try await RouterAPI.body(request))
+            try InvestorRequestParser.known(body, ["resolution"], prefix: "")
+            guard let resolution = try parser.string(body, "resolution", required: true), !resolution.isEmpty,
+                resolution.count <= 1_000
+            else { throw APIError.invalid("resolution", "must say how the alert was resolved (1 to 1000 characters)") }
+            do throws(AlertError) {
+                let closed = try runtime.router.compliance.close(id, by: context.officer, resolution: resolution)
+                return jsonResponse(APIViews.alert(closed))
+            } catch {
+                let status: HTTPResponse.Status =
+                    switch error.code {
+                    case "alert_not_found": .notFound
+                    case "alert_closed": .conflict
+                    default: .serviceUnavailable
+                    }
+                throw APIError(status, error.code, error.message)
+            }
+        }
+    }
+
     /// The account named in the path; an unknown one is a 404.
     static func account(_ context: ComplianceContext, _ runtime: any RouterService) throws(APIError) -> AccountID {
         let text = context.parameters.get("account") ?? ""

@@ -17,6 +17,8 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
     /// A JSON file of the secrets of venues served elsewhere (relative to this file's folder),
     /// readable by its owner only; see ``VenueSecrets``.
     public var secretsFile: String?
+    /// The sanctions list and the monitoring rules (``ComplianceSettings``); defaults when absent.
+    public var compliance: ComplianceSettings?
 
     /// The routing settings, defaults filled in.
     public var routingSettings: RoutingSettings { routing ?? RoutingSettings() }

@@ -33,6 +33,8 @@ extension RejectCode {
     public static let kycRevoked = RejectCode(rawValue: "kyc_revoked")
     /// The investor's KYC is not yet approved.
     public static let kycPending = RejectCode(rawValue: "kyc_pending")
+    /// The investor's name or a wallet matches an entry of the sanctions list.
+    public static let sanctionsMatch = RejectCode(rawValue: "sanctions_match")
     /// Every venue that could have taken the order refused the investor's onboarding.
     public static let onboardingRefused = RejectCode(rawValue: "onboarding_refused")
     /// The investor's verification of accredited status is too old (or self-certified) for a 506(c) security.
