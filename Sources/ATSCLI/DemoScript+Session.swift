@@ -170,6 +170,7 @@ extension DemoScript {
             runtime: runtime, erin: try trader("erin", url, configuration), bob: try trader("bob", url, configuration),
             say)
         try await inxCashSection(runtime: runtime, alice: alice, say)
+        try await onboardingSection(runtime: runtime, url: url, say)
 
         await runtime.router.pollAll()
         say("  ACME consolidated book for alice after trading:")
@@ -309,6 +310,12 @@ extension DemoScript {
             say("  " + line)
         }
         book = try desk.wholeBook()
+        if let vine = try? Symbol("VINE"), let bob = try? AccountID("bob") {
+            let held = book.ledger.balance(Holder(bob), .token(vine), at: .wallet(chain: "polygon")).available
+            say(
+                "  bob's VINE, onboarded at Rialto and settled four-step: \(Quantity(rawValue: held)) in his wallet on Polygon"
+            )
+        }
         if let acme = try? Symbol("ACME") {
             let holders = (book.capTable.lots[acme] ?? [:]).filter { $0.key.isAccount }.sorted { $0.key < $1.key }
             say(
@@ -400,6 +407,8 @@ struct DemoError: Error, CustomStringConvertible {
 /// these are the keys `docs/api.md` gives for trying the API on it. A deployment makes its own
 /// with `ats-router keys add`, which shows each key once.
 enum DemoKeys {
+    /// The demo's compliance officer (config.json `complianceOfficers`).
+    static let compliance = "ak-compliance-5e0d3b7a9c1f4826"
     static let byAccount = [
         "alice": "ak-alice-7f3c9e21b8d44a10", "bob": "ak-bob-2d8e41c06a9b5f37", "carol": "ak-carol-91b5e7d24f0c8a63",
         "dave": "ak-dave-5c0a9f83e17d2b46", "erin": "ak-erin-e4a7c2b9d0f61835", "frank": "ak-frank-3b6d0e9a7c12f548",

@@ -96,7 +96,7 @@ struct DemoTests {
         }
         // The journal stays where --data-dir put it, with every order the session made and their settlements.
         let journal = try SQLiteJournal(path: folder + "/journal.sqlite")
-        #expect(try journal.loadAll().count == 13)
+        #expect(try journal.loadAll().count == 15)  // with bob's VINE, onboarded for it, and frank's refused SPCE
         let executions = try journal.allExecutions().count
         #expect(executions > 10)
         let stored = try journal.loadSettlement()
