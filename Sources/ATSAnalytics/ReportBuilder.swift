@@ -14,6 +14,8 @@ public struct ReportInput: Sendable {
     public var events: [EventRecord]
     /// Subscriptions to primary offerings made in the window.
     public var subscriptions: [SubscriptionRow]
+    /// Onboardings the venues refused (fair access).
+    public var onboardings: [OnboardingRow] = []
     public var from: Timestamp?
     public var to: Timestamp?
     public var scope: String
@@ -52,10 +54,12 @@ public struct ReportInput: Sendable {
             (from.map { row.createdAt >= $0.nanosecondsSinceEpoch } ?? true)
                 && (to.map { row.createdAt < $0.nanosecondsSinceEpoch } ?? true)
         }
-        return ReportInput(
+        var input = ReportInput(
             parents: parents, fillTimes: fillTimes, events: try journal.events(query),
             from: from, to: to, scope: account.map { "account \($0)" } ?? "all accounts", generatedAt: generatedAt,
             subscriptions: subscriptions)
+        input.onboardings = try journal.onboardings(account: account?.rawValue).filter { $0.status == "refused" }
+        return input
     }
 }
 
@@ -80,7 +84,87 @@ public enum ReportBuilder {
             scope: input.scope,
             summary: summary(analyses), orders: analyses.map(\.row), venues: venues(parents, events: input.events),
             rule606: rule606(analyses), rule605: rule605(analyses), depth: depth(parents),
-            subscriptions: input.subscriptions.sorted { $0.id < $1.id }.map(subscription))
+            subscriptions: input.subscriptions.sorted { $0.id < $1.id }.map(subscription),
+            fairAccess: fairAccess(parents, fillTimes: input.fillTimes, onboardings: input.onboardings))
+    }
+
+    // MARK: Fair access
+
+    /// Each venue's share of the volume routed per security and calendar month (of this router's
+    /// flow: the whole market's volume is not visible here), against Rule 301(b)(5)'s 5 %; and the
+    /// venues' refusals of accounts the router found eligible under their published rules: an
+    /// onboarding refused for a reason other than sanctions, a child the venue rejected.
+    static func fairAccess(_ parents: [ParentOrder], fillTimes: [String: Timestamp], onboardings: [OnboardingRow])
+        -> Report.FairAccess
+    {
+        struct Key: Hashable {
+            var month: String
+            var symbol: String
+            var venue: String
+        }
+        var volume: [Key: Int64] = [:]
+        var refusals: [Report.AccessRefusal] = []
+        for parent in parents {
+            for child in parent.children {
+                for fill in child.fills {
+                    let at = fillTimes["\(child.venue)/\(fill.id)"] ?? child.createdAt
+                    let month = String(at.description.prefix(7))
+                    volume[
+                        Key(month: month, symbol: parent.symbol.rawValue, venue: child.venue.rawValue), default: 0] +=
+                        fill.quantity.rawValue
+                }
+                if child.status == .failed, let failure = child.failure, child.venueOrderID == nil,
+                    failure.contains(": not_retryable ")
+                {
+                    refusals.append(
+                        .init(
+                            at: child.createdAt.description, venue: child.venue.rawValue,
+                            account: parent.account.rawValue, kind: "order", reason: failure))
+                }
+            }
+        }
+        for row in onboardings {
+            struct Record: Decodable { var reason: String? }
+            let reason = (try? JSONDecoder().decode(Record.self, from: Data(row.record.utf8)))?.reason ?? "refused"
+            guard !reason.hasPrefix("sanctions_match") else { continue }
+            refusals.append(
+                .init(
+                    at: Timestamp(nanosecondsSinceEpoch: row.updatedAt).description, venue: row.venue,
+                    account: row.account, kind: "onboarding", reason: reason))
+        }
+        let totals = Dictionary(grouping: volume, by: { "\($0.key.month)/\($0.key.symbol)" }).mapValues {
+            $0.reduce(Int64(0)) { $0 + $1.value }
+        }
+        func atThreshold(_ key: Key) -> Bool {
+            guard let part = volume[key], let total = totals["\(key.month)/\(key.symbol)"], total > 0 else {
+                return false
+            }
+            return Int128(part) * 100 >= Int128(total) * 5
+        }
+        let shares = volume.keys.sorted { ($0.month, $0.symbol, $0.venue) < ($1.month, $1.symbol, $1.venue) }.map {
+            key in
+            let total = totals["\(key.month)/\(key.symbol)"] ?? 1
+            let share = Ratio.of(volume[key]!, total)?.percent ?? "0.00"
+            let months = previousMonths(key.month, count: 6).filter {
+                atThreshold(Key(month: $0, symbol: key.symbol, venue: key.venue))
+            }.count
+            return Report.FairAccessShare(
+                month: key.month, symbol: key.symbol, venue: key.venue,
+                quantity: Quantity(rawValue: volume[key]!).description, sharePercent: share,
+                atThreshold: atThreshold(key), monthsAtThresholdOfSix: months)
+        }
+        return Report.FairAccess(shares: shares, refusals: refusals.sorted { $0.at < $1.at })
+    }
+
+    /// `month` (`YYYY-MM`) and the `count - 1` before it.
+    static func previousMonths(_ month: String, count: Int) -> [String] {
+        let parts = month.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2 else { return [month] }
+        return (0..<count).map { back in
+            let index = parts[0] * 12 + (parts[1] - 1) - back
+            let (year, zeroMonth) = (index / 12, index % 12)
+            return String(format: "%04d-%02d", year, zeroMonth + 1)
+        }
     }
 
     /// What a journalled subscription's record holds beyond its key columns.

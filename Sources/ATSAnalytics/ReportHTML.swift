@@ -46,6 +46,12 @@ public enum ReportHTML {
         body.append(table(ReportText.orderHeader, report.orders.map(ReportText.orderCells)))
         body.append("<h2>Subscriptions to primary offerings</h2>")
         body.append(table(ReportText.subscriptionHeader, report.subscriptions.map(ReportText.subscriptionCells)))
+        body.append("<h2>Fair access (Reg ATS Rule 301(b)(5))</h2>")
+        body.append(
+            "<p>Each venue's share of the volume this router routed, per security and month, against the \(report.fairAccess.thresholdPercent) % threshold; then refusals of accounts eligible under the venue's published rules.</p>"
+        )
+        body.append(table(ReportText.fairAccessHeader, report.fairAccess.shares.map(ReportText.fairAccessCells)))
+        body.append(table(ReportText.refusalHeader, report.fairAccess.refusals.map(ReportText.refusalCells)))
         body.append("<h2>Venue scorecards</h2>")
         body.append(table(ReportText.venueHeader, report.venues.map(ReportText.venueCells)))
         body.append("<h2>Rule 606-style routing report</h2>")

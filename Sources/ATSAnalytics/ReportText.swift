@@ -46,6 +46,19 @@ public enum ReportText {
         out.append("")
         out.append(table(subscriptionHeader, report.subscriptions.map(subscriptionCells)))
         out.append("")
+        out.append("## Fair access (Reg ATS Rule 301(b)(5))")
+        out.append("")
+        out.append(
+            "Each venue's share of the volume this router routed, per security and month, against the \(report.fairAccess.thresholdPercent) % threshold "
+                + "(a venue at or over it in 4 of 6 months must keep written, non-discriminatory access standards); the router sees its own flow, not the whole market's."
+        )
+        out.append("")
+        out.append(table(fairAccessHeader, report.fairAccess.shares.map(fairAccessCells)))
+        out.append("")
+        out.append("Refusals of accounts the router found eligible under the venue's published rules:")
+        out.append("")
+        out.append(table(refusalHeader, report.fairAccess.refusals.map(refusalCells)))
+        out.append("")
         out.append("## Venue scorecards")
         out.append("")
         out.append(table(venueHeader, report.venues.map(venueCells)))
@@ -86,6 +99,19 @@ public enum ReportText {
     }
 
     // MARK: Rows shared by Markdown, CSV and HTML
+
+    static let fairAccessHeader = ["month", "symbol", "venue", "quantity", "share %", "at 5 %", "months at 5 % of 6"]
+
+    static func fairAccessCells(_ r: Report.FairAccessShare) -> [String] {
+        [
+            r.month, r.symbol, r.venue, r.quantity, r.sharePercent, r.atThreshold ? "yes" : "no",
+            "\(r.monthsAtThresholdOfSix)",
+        ]
+    }
+
+    static let refusalHeader = ["at", "venue", "account", "kind", "reason"]
+
+    static func refusalCells(_ r: Report.AccessRefusal) -> [String] { [r.at, r.venue, r.account, r.kind, r.reason] }
 
     static let subscriptionHeader = [
         "subscription", "account", "venue", "offering", "symbol", "status", "amount", "price", "units", "paid",
@@ -165,7 +191,8 @@ public enum ReportText {
 
     // MARK: CSV
 
-    /// File name → contents: `summary.csv`, `orders.csv`, `subscriptions.csv`, `venues.csv`, `rule606.csv`, `rule605.csv`.
+    /// File name → contents: `summary.csv`, `orders.csv`, `subscriptions.csv`, `fair_access.csv`,
+    /// `access_refusals.csv`, `venues.csv`, `rule606.csv`, `rule605.csv`.
     public static func csv(_ report: Report) -> [(name: String, text: String)] {
         let s = report.summary
         let summary: [[String]] = [
@@ -183,6 +210,8 @@ public enum ReportText {
             ("summary.csv", csvText(["figure", "value"], summary)),
             ("orders.csv", csvText(orderHeader, report.orders.map(orderCells))),
             ("subscriptions.csv", csvText(subscriptionHeader, report.subscriptions.map(subscriptionCells))),
+            ("fair_access.csv", csvText(fairAccessHeader, report.fairAccess.shares.map(fairAccessCells))),
+            ("access_refusals.csv", csvText(refusalHeader, report.fairAccess.refusals.map(refusalCells))),
             ("venues.csv", csvText(venueHeader, report.venues.map(venueCells))),
             (
                 "rule606.csv",

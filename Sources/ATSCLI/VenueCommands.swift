@@ -125,6 +125,13 @@ enum VenueTable {
             lines.append(
                 "  settlement   \(venue.settlement.model.rawValue), \(venue.settlement.cycle.rawValue)\(venue.settlement.deadlineHours.map { ", deadline \($0) h" } ?? ""); chain \(venue.chain); dialect \(venue.dialect.rawValue)"
             )
+            if let d = venue.disclosures {
+                lines.append("  filing       \(d.filing)")
+                lines.append("  priority     \(d.priority); segmentation: \(d.segmentation)")
+                lines.append(
+                    "  access       \(d.access)\(d.fairAccessApplies ? "" : " (Regulation ATS fair access does not apply)")"
+                )
+            }
             lines.append("  listings     symbol   tick      lot   min qty   max qty    min value  band   reference")
             for listing in venue.listings {
                 let cells = [

@@ -648,6 +648,19 @@ public enum BundledDefaults {
     "orderSize": "100",
     "eventsPerStep": 4
   },
+  "disclosures": {
+    "filing": "none: a UK venue authorised by the FCA, outside Regulation ATS; its rulebook governs access",
+    "orderTypes": "limit and market, good till cancelled",
+    "priority": "price-time on a continuous book",
+    "fees": "15 bp commission on each execution (community connector's commission and tax fields)",
+    "segmentation": "none disclosed",
+    "access": "professional clients and eligible counterparties onboarded by Archax; not open to US persons' retail flow",
+    "fairAccessApplies": false,
+    "sources": [
+      "archax.com: FCA-regulated exchange, broker and custodian",
+      "psep78/hummingbot_archax community connector (order types, time in force, commission)"
+    ]
+  },
   "assumptions": [
     "sessions",
     "eligibility.professionalOnly",
@@ -787,6 +800,19 @@ public enum BundledDefaults {
       "feeBps": "10"
     }
   ],
+  "disclosures": {
+    "filing": "Form ATS (confidential); INX Securities, LLC is the FINRA member operating it",
+    "orderTypes": "limit and market; GTC, IOC, FOK",
+    "priority": "price-time on a continuous book",
+    "fees": "taker 40 bp, maker 20 bp, at least 10 % off when paid in the INX token (assumption for the rates; the discount is documented)",
+    "segmentation": "none disclosed",
+    "access": "investors INX has onboarded, trading to and from whitelisted wallets",
+    "fairAccessApplies": true,
+    "sources": [
+      "INX API (V1) documentation (stored copy)",
+      "inx.co FAQ: whitelisted wallets; fee discount in the INX token"
+    ]
+  },
   "assumptions": [
     "sessions",
     "orderTypes",
@@ -905,6 +931,18 @@ public enum BundledDefaults {
     "ordersPerLevel": 2,
     "orderSize": "40",
     "eventsPerStep": 2
+  },
+  "disclosures": {
+    "filing": "Form ATS (confidential), operated by CFX Markets with broker-dealer Sageworks Capital",
+    "orderTypes": "market, limit and stop; GTC, IOC, FOK",
+    "priority": "price-time on a continuous book",
+    "fees": "buyer 2.5 %, seller 1.5 %",
+    "segmentation": "none disclosed",
+    "access": "US accredited investors and non-US investors with an Openfinance account; no accreditation needed to open one",
+    "fairAccessApplies": true,
+    "sources": [
+      "openfinance.io FAQ (accounts, fees, order types)"
+    ]
   },
   "assumptions": [
     "sessions",
@@ -1087,6 +1125,19 @@ public enum BundledDefaults {
       "chain": "ethereum"
     }
   ],
+  "disclosures": {
+    "filing": "Form ATS (confidential); Rialto Markets, LLC, FINRA member since 2017",
+    "orderTypes": "limit; DAY, GTC, IOC (assumption)",
+    "priority": "price-time on a continuous book (assumption)",
+    "fees": "75 bp each side and 5.00 an order (assumption)",
+    "segmentation": "none disclosed",
+    "access": "investors Rialto has onboarded in the US, Canada and the UK (assumption); issuers choose the chain",
+    "fairAccessApplies": true,
+    "sources": [
+      "FINRA BrokerCheck: Rialto Markets, LLC",
+      "background articles on Rialto's ATS and primary offerings"
+    ]
+  },
   "assumptions": [
     "matching",
     "sessions",
@@ -1224,6 +1275,19 @@ public enum BundledDefaults {
       "chain": "ethereum"
     }
   ],
+  "disclosures": {
+    "filing": "Form ATS (confidential); Securitize Markets LLC, with Securitize as SEC-registered transfer agent",
+    "orderTypes": "limit; GTC, IOC",
+    "priority": "price-time on a continuous book",
+    "fees": "50 bp taker and maker (assumption)",
+    "segmentation": "none disclosed",
+    "access": "investors verified by Securitize iD (KYC, accreditation, qualification), their wallets in the DS Protocol registry",
+    "fairAccessApplies": true,
+    "sources": [
+      "api-evangelist/securitize OpenAPI collection (investor KYC, accreditation and qualification resources)",
+      "securitize.io on non-custodial DvP"
+    ]
+  },
   "assumptions": [
     "matching",
     "sessions",
@@ -1369,6 +1433,19 @@ public enum BundledDefaults {
       "chain": "plume"
     }
   ],
+  "disclosures": {
+    "filing": "Form ATS (confidential); FINRA member broker-dealer",
+    "orderTypes": "limit; DAY, GTC, IOC",
+    "priority": "periodic call auction maximising matched volume, then price-time within a price",
+    "fees": "100 bp (assumption)",
+    "segmentation": "none disclosed",
+    "access": "accredited investors Texture has onboarded; settlement on Plume",
+    "fairAccessApplies": true,
+    "sources": [
+      "plume.gitbook.io ATS integrations page (Texture: call auction, accredited investors, Plume)",
+      "texture.capital case study"
+    ]
+  },
   "assumptions": [
     "matching.auction",
     "sessions",
@@ -1534,6 +1611,19 @@ public enum BundledDefaults {
       "chain": "ethereum"
     }
   ],
+  "disclosures": {
+    "filing": "Form ATS (confidential); a closed ATS whose subscribers are broker-dealers",
+    "orderTypes": "limit; DAY, GTC, GTD; sessions PRE, CORE, POST",
+    "priority": "price-time on a continuous book",
+    "fees": "none for digital securities (tZERO's announcement)",
+    "segmentation": "none disclosed",
+    "access": "broker-dealer subscribers only, sending their accredited US customers' orders",
+    "fairAccessApplies": true,
+    "sources": [
+      "api-evangelist/tzero OpenAPI collection (sessions, order types, time in force)",
+      "tZERO announcement of zero trading fees for digital securities"
+    ]
+  },
   "assumptions": [
     "listings",
     "settlement.cycle",

@@ -16,6 +16,65 @@ public struct Report: Sendable, Hashable, Codable {
     public var depth: DepthSnapshot?
     /// Subscriptions to primary offerings made in the window, beside the orders.
     public var subscriptions: [SubscriptionEntry] = []
+    /// Fair access (Reg ATS Rule 301(b)(5)): each venue's share of the routed volume per security
+    /// and month against the 5 % threshold, and venues' refusals of accounts their published rules admit.
+    public var fairAccess: FairAccess = FairAccess()
+
+    public struct FairAccess: Sendable, Hashable, Codable {
+        /// The threshold, percent of a security's volume in a month.
+        public var thresholdPercent: String = "5"
+        public var shares: [FairAccessShare] = []
+        public var refusals: [AccessRefusal] = []
+
+        public init(shares: [FairAccessShare] = [], refusals: [AccessRefusal] = []) {
+            self.shares = shares
+            self.refusals = refusals
+        }
+    }
+
+    /// One venue's part of the volume the router routed in one security in one month.
+    public struct FairAccessShare: Sendable, Hashable, Codable {
+        public var month: String
+        public var symbol: String
+        public var venue: String
+        public var quantity: String
+        public var sharePercent: String
+        /// At or over the threshold this month.
+        public var atThreshold: Bool
+        /// Months at or over the threshold among this month and the five before it (the rule: 4 of 6).
+        public var monthsAtThresholdOfSix: Int
+
+        public init(
+            month: String, symbol: String, venue: String, quantity: String, sharePercent: String, atThreshold: Bool,
+            monthsAtThresholdOfSix: Int
+        ) {
+            self.month = month
+            self.symbol = symbol
+            self.venue = venue
+            self.quantity = quantity
+            self.sharePercent = sharePercent
+            self.atThreshold = atThreshold
+            self.monthsAtThresholdOfSix = monthsAtThresholdOfSix
+        }
+    }
+
+    /// A venue refusing an account the router found eligible under the venue's published rules.
+    public struct AccessRefusal: Sendable, Hashable, Codable {
+        public var at: String
+        public var venue: String
+        public var account: String
+        /// `onboarding` or `order`.
+        public var kind: String
+        public var reason: String
+
+        public init(at: String, venue: String, account: String, kind: String, reason: String) {
+            self.at = at
+            self.venue = venue
+            self.account = account
+            self.kind = kind
+            self.reason = reason
+        }
+    }
 
     /// One subscription: what was asked, what the offering allocated, at what price a unit.
     public struct SubscriptionEntry: Sendable, Hashable, Codable {
@@ -319,9 +378,10 @@ public struct Report: Sendable, Hashable, Codable {
     public init(
         generatedAt: String, from: String? = nil, to: String? = nil, scope: String, summary: Summary,
         orders: [OrderRow], venues: [VenueRow], rule606: [Rule606Period], rule605: [Rule605Row],
-        depth: DepthSnapshot? = nil, subscriptions: [SubscriptionEntry] = []
+        depth: DepthSnapshot? = nil, subscriptions: [SubscriptionEntry] = [], fairAccess: FairAccess = FairAccess()
     ) {
         self.subscriptions = subscriptions
+        self.fairAccess = fairAccess
         self.generatedAt = generatedAt
         self.from = from
         self.to = to

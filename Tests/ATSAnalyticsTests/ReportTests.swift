@@ -171,6 +171,60 @@ import Testing
 
     /// Subscriptions made in the window stand beside the orders: their terms and allocation as the
     /// journal recorded them; those outside the window are left out.
+    /// Fair access: every (month, symbol, venue) volume is the brute-force sum of its fills, the
+    /// shares of a security in a month add up, the 5 % flag agrees with the share; refused
+    /// onboardings are listed unless refused for sanctions.
+    @Test(arguments: [UInt64(21), 22])
+    func fairAccessSharesAreTheFillsSums(seed: UInt64) throws {
+        let (journal, parents) = try Self.generatedJournal(seed: seed, orders: 40)
+        var work = UnitOfWork()
+        work.onboardings = [
+            OnboardingRow(
+                account: "bob", venue: "rialto", status: "refused", updatedAt: 5,
+                record: #"{"reason":"Rialto's compliance review declined the application"}"#),
+            OnboardingRow(
+                account: "frank", venue: "rialto", status: "refused", updatedAt: 6,
+                record: #"{"reason":"sanctions_match: legal name Frank Zhou matches …"}"#),
+            OnboardingRow(account: "carol", venue: "texture", status: "approved", updatedAt: 7, record: "{}"),
+        ]
+        try journal.commit(work)
+        let report = ReportBuilder.build(try ReportInput.journal(journal, generatedAt: .epoch))
+        var sums: [String: Int64] = [:]
+        for parent in parents {
+            for child in parent.children {
+                for fill in child.fills {
+                    sums["\(parent.symbol)/\(child.venue)", default: 0] += fill.quantity.rawValue
+                }
+            }
+        }
+        let shares = report.fairAccess.shares
+        #expect(
+            Dictionary(
+                uniqueKeysWithValues: shares.map { ("\($0.symbol)/\($0.venue)", try! Quantity($0.quantity).rawValue) })
+                == sums)
+        for symbol in Set(shares.map(\.symbol)) {
+            let total = shares.filter { $0.symbol == symbol }.reduce(0.0) { $0 + Double($1.sharePercent)! }
+            #expect(abs(total - 100) < 0.05, "\(symbol): \(total)")
+        }
+        #expect(
+            shares.allSatisfy {
+                $0.atThreshold == (Double($0.sharePercent)! >= 5) || abs(Double($0.sharePercent)! - 5) < 0.01
+            })
+        #expect(shares.allSatisfy { $0.monthsAtThresholdOfSix == ($0.atThreshold ? 1 : 0) })
+        #expect(report.fairAccess.refusals.map(\.account) == ["bob"])
+        #expect(report.fairAccess.refusals.first?.kind == "onboarding")
+        let csv = Dictionary(uniqueKeysWithValues: ReportText.csv(report).map { ($0.name, $0.text) })
+        #expect(csv["fair_access.csv"]?.split(separator: "\n").count == shares.count + 1)
+        #expect(ReportText.markdown(report).contains("## Fair access (Reg ATS Rule 301(b)(5))"))
+    }
+
+    @Test func monthsCountBackAcrossAYear() {
+        #expect(
+            ReportBuilder.previousMonths("2026-02", count: 6) == [
+                "2026-02", "2026-01", "2025-12", "2025-11", "2025-10", "2025-09",
+            ])
+    }
+
     @Test func subscriptionsInTheWindowAreReportedBesideTheOrders() throws {
         let (journal, _) = try Self.generatedJournal(seed: 6, orders: 5)
         for (id, at) in [(Int64(1), Int64(2_000)), (2, 9_000)] {

@@ -6,6 +6,18 @@ import Testing
 
 @Suite("Venue definitions, securities and accounts")
 struct VenueCatalogTests {
+    /// Every shipped venue carries the disclosures the router relies on, each with a source.
+    @Test func everyVenueDisclosesHowItWorksWithSources() throws {
+        for venue in try Repository.catalog().venues {
+            let d = try #require(venue.disclosures, "\(venue.id)")
+            #expect(
+                ![d.filing, d.orderTypes, d.priority, d.fees, d.segmentation, d.access].contains(""), "\(venue.id)")
+            #expect(!d.sources.isEmpty, "\(venue.id)")
+            // Regulation ATS applies to the US venues only.
+            #expect(d.fairAccessApplies == (venue.jurisdiction == "US"), "\(venue.id)")
+        }
+    }
+
     @Test("the repository's seven venues load, each with its own dialect and its assumptions marked")
     func loadsRepositoryVenues() throws {
         let catalog = try Repository.catalog()

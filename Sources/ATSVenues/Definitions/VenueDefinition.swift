@@ -28,6 +28,9 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
     /// Cash pairs the venue converts between (INX: USDC/USD); absent, none.
     public var conversions: [CashConversion]?
     /// Keys (dotted paths) whose values are modelling assumptions rather than documented facts.
+    /// What the venue discloses of how it works, as a Form ATS-N would (most of these venues file the
+    /// confidential Form ATS): what the router relies on, with sources.
+    public var disclosures: Disclosures?
     public var assumptions: [String]
     /// Where the documented values come from.
     public var sources: [String]
@@ -108,6 +111,21 @@ public struct VenueDefinition: Sendable, Hashable, Codable {
         public var token: String
         /// The discount on the rate, in percent (INX publishes at least 10 %).
         public var discountPercent: BasisPoints
+    }
+
+    /// Form ATS-N-style disclosures: order types, priority, fees, segmentation, who may subscribe.
+    public struct Disclosures: Sendable, Hashable, Codable {
+        /// What the venue files (Form ATS, ATS-N) or why Regulation ATS does not apply.
+        public var filing: String
+        public var orderTypes: String
+        public var priority: String
+        public var fees: String
+        public var segmentation: String
+        /// Who may subscribe: the venue's access standards.
+        public var access: String
+        /// Whether Regulation ATS's fair-access rule (301(b)(5)) can apply to it.
+        public var fairAccessApplies: Bool
+        public var sources: [String]
     }
 
     /// Who may trade here.
