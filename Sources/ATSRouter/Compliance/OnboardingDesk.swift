@@ -20,7 +20,13 @@ public final class OnboardingDesk: Sendable {
     struct State {
         var onboardings: [String: Onboarding] = [:]
         var working: Set<String> = []
+        /// When each application under review may next be asked about.
+        var nextAsk: [String: ContinuousClock.Instant] = [:]
     }
+
+    /// How often an application under review is asked about: a venue's request budget (INX: 100 a
+    /// minute) is for orders first.
+    static let reviewPollInterval: Duration = .seconds(2)
 
     public init(
         context: RoutingContext, journal: (any JournalStore)?, leases: (any AccountLeases)?, logger: Logger
@@ -102,6 +108,14 @@ public final class OnboardingDesk: Sendable {
             leases.map({ $0.serves(onboarding.account.rawValue) }) ?? true
         else { return }
         let before = onboarding
+        if onboarding.status == .pending {
+            let due = state.withLock { state -> Bool in
+                if let next = state.nextAsk[slot], ContinuousClock.now < next { return false }
+                state.nextAsk[slot] = ContinuousClock.now + Self.reviewPollInterval
+                return true
+            }
+            guard due else { return }
+        }
         await step(&onboarding)
         if onboarding.status == .registering, onboarding.registrations.allSatisfy({ $0.readyAt <= context.clock.now() })
         {
