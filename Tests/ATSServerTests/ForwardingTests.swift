@@ -1,4 +1,5 @@
 import ATSAssembly
+import ATSDomain
 import ATSJournalTestSupport
 import ATSPostgres
 import ATSServer
@@ -76,6 +77,25 @@ import Testing
         for account in aHolds.sorted() {
             let reply = try await Self.get(b.1.url + "/v1/orders", key: Self.keys[account]!)
             #expect(reply.status == 200 && reply.instance == "fa", "\(account): \(reply)")
+        }
+        // An investor's record is its account's owner's: read and changed through either instance,
+        // the change is made (and journalled under the lease) by the owner, and both then see it.
+        let officer = "ak-compliance-5e0d3b7a9c1f4826"
+        for account in bHolds.sorted().prefix(1) {
+            let read = try await Self.get(a.1.url + "/v1/investors/\(account)", key: officer)
+            #expect(read.status == 200 && read.instance == "fb", "\(account): \(read)")
+            var record = try #require(try JSONSerialization.jsonObject(with: Data(read.body.utf8)) as? [String: Any])
+            record["kyc"] = ["status": "approved", "provider": "Onfido", "verifiedOn": "2026-11-02"]
+            var put = HTTPClientRequest(url: a.1.url + "/v1/investors/\(account)")
+            put.method = .PUT
+            put.headers.add(name: "Authorization", value: "Bearer \(officer)")
+            put.headers.add(name: "Content-Type", value: "application/json")
+            put.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: record)))
+            let changed = try await HTTPClient.shared.execute(put, timeout: .seconds(20))
+            #expect(changed.status.code == 200 && changed.headers.first(name: "X-ATS-Instance") == "fb")
+            #expect(b.0.router.context.investors.record(of: try AccountID(account))?.kyc.provider == "Onfido")
+            let again = try await Self.get(a.1.url + "/v1/investors/\(account)/history", key: officer)
+            #expect(again.status == 200 && again.body.contains("Onfido"), "\(again)")
         }
         for (runtime, server) in runtimes {
             await server.stop()
