@@ -47,6 +47,8 @@ struct AccountForwarding: RouterMiddleware {
         }
         // The last round's view first; when it names no other owner, the database's now.
         guard let owner = usable(leases.owner(of: account)) ?? usable(leases.lookUpOwner(of: account)) else {
+            // An officer naming an account no instance holds (none such, say) is answered here: 404.
+            if context.account == nil { return try await next(request, context) }
             throw Self.moving(account)
         }
         return try await forward(request, to: owner, account: account)
