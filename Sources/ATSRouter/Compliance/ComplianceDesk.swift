@@ -164,12 +164,15 @@ public final class ComplianceDesk: Sendable {
             }
             return (rapid, near)
         }
-        for other in rapid {
+        // One alert per account, security and day: the first round trip names the orders; the
+        // officer reviews the account's trading in that security from there.
+        if let other = rapid.first {
             let (buy, sell) = activity.side == .buy ? (activity.order, other.order) : (other.order, activity.order)
             raise(
                 parent.account, .rapidInAndOut,
-                "\(parent.account) bought and sold \(activity.symbol) within \(settings.rapidRoundTripMinutes ?? 60) minutes (orders \(buy) and \(sell))",
-                references: ["order:\(buy)", "order:\(sell)"], key: "rapid:\(buy):\(sell)")
+                "\(parent.account) bought and sold \(activity.symbol) within \(settings.rapidRoundTripMinutes ?? 60) minutes (orders \(buy) and \(sell)); later round trips that day are not raised again",
+                references: ["order:\(buy)", "order:\(sell)"],
+                key: "rapid:\(parent.account):\(activity.symbol):\(CalendarDate(at))")
         }
         let count = settings.structuringCount ?? 3
         if isJustBelowThreshold(activity.notional), structuring.count >= count, structuring.count % count == 0 {
