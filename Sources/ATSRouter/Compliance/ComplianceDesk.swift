@@ -65,7 +65,11 @@ public final class ComplianceDesk: Sendable {
         var alerts: [Int64: ComplianceAlert] = [:]
         var keys: Set<String> = []
         var lastID: Int64 = 0
+        /// Orders just below the structuring threshold within its window, per account.
         var activity: [AccountID: [Activity]] = [:]
+        /// The last buy and sale per account and security (the first one of a run of one side, so a
+        /// round trip names the order that opened it).
+        var lastTrade: [String: [Side: Activity]] = [:]
         var sanctionsModified: Date?
         var lastListCheck: ContinuousClock.Instant?
     }
@@ -150,18 +154,20 @@ public final class ComplianceDesk: Sendable {
         let activity = Activity(
             at: at, symbol: parent.symbol, side: parent.side, notional: Money(rawValue: Int64(clamping: notional)),
             order: parent.id)
+        // Constant work per order whatever the day's volume: the last buy and sale per account and
+        // security, and only the orders just below the threshold.
         let (rapid, structuring) = state.withLock { state -> ([Activity], [Activity]) in
-            let horizon = at.adding(seconds: -Int64(max(window(.structuring), window(.rapid))))
-            var mine = (state.activity[parent.account] ?? []).filter { $0.at >= horizon }
-            mine.append(activity)
-            state.activity[parent.account] = mine
-            let rapid = mine.filter {
-                $0.symbol == activity.symbol && $0.side != activity.side && $0.order != activity.order
-                    && $0.at >= at.adding(seconds: -Int64(window(.rapid)))
-            }
-            let near = mine.filter {
-                isJustBelowThreshold($0.notional) && $0.at >= at.adding(seconds: -Int64(window(.structuring)))
-            }
+            let key = "\(parent.account)/\(activity.symbol)"
+            var last = state.lastTrade[key] ?? [:]
+            let opposite = last[activity.side == .buy ? .sell : .buy]
+            if last[activity.side] == nil || opposite != nil { last[activity.side] = activity }
+            state.lastTrade[key] = last
+            let rapid = opposite.map { $0.at >= at.adding(seconds: -Int64(window(.rapid))) ? [$0] : [] } ?? []
+            guard isJustBelowThreshold(activity.notional) else { return (rapid, []) }
+            let since = at.adding(seconds: -Int64(window(.structuring)))
+            var near = (state.activity[parent.account] ?? []).filter { $0.at >= since }
+            near.append(activity)
+            state.activity[parent.account] = near
             return (rapid, near)
         }
         // One alert per account, security and day: the first round trip names the orders; the
@@ -175,7 +181,7 @@ public final class ComplianceDesk: Sendable {
                 key: "rapid:\(parent.account):\(activity.symbol):\(CalendarDate(at))")
         }
         let count = settings.structuringCount ?? 3
-        if isJustBelowThreshold(activity.notional), structuring.count >= count, structuring.count % count == 0 {
+        if structuring.count >= count, structuring.count % count == 0 {
             let orders = structuring.suffix(count).map(\.order)
             raise(
                 parent.account, .structuring,
