@@ -34,6 +34,7 @@ enum OrderStatusChoice: String, ExpressibleByArgument, CaseIterable {
     case working, resting, filled, expired, cancelled, rejected
     case partiallyFilled = "partially_filled"
     case pendingOnboarding = "pending_onboarding"
+    case pendingTransfer = "pending_transfer"
     init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 

@@ -15,13 +15,19 @@ public struct OrderJournal: Sendable {
 
     /// The first write of a parent: its row and its `accepted` (or `rejected`) event.
     public func accept(_ parent: ParentOrder) throws {
+        try journal.commit(Self.acceptance(parent))
+    }
+
+    /// The rows of a parent's first write (committed alone by ``accept(_:)``, or with what else
+    /// must happen in the same transaction).
+    public static func acceptance(_ parent: ParentOrder) -> UnitOfWork {
         var change = UnitOfWork()
         change.orderAccount = parent.account.rawValue
-        change.insertedParent = Self.record(parent)
+        change.insertedParent = record(parent)
         change.events = OrderEvent.changes(from: nil, to: parent).map {
-            Self.event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch)
+            event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch)
         }
-        try journal.commit(change)
+        return change
     }
 
     public static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> UnitOfWork {
@@ -120,7 +126,8 @@ public struct OrderJournal: Sendable {
             includeVenues: encode(parent.includeVenues.sorted()), excludeVenues: encode(parent.excludeVenues.sorted()),
             status: parent.status.rawValue, note: parent.note, rejectionCode: parent.rejection?.code.rawValue,
             rejectionMessage: parent.rejection?.message, createdAt: parent.createdAt.nanosecondsSinceEpoch,
-            completedAt: parent.completedAt?.nanosecondsSinceEpoch, cancelRequested: parent.cancelRequested)
+            completedAt: parent.completedAt?.nanosecondsSinceEpoch, cancelRequested: parent.cancelRequested,
+            allowTransfers: parent.allowTransfers)
     }
 
     static func record(_ child: ChildOrder, parent: Int64) -> ChildRecord {
@@ -183,7 +190,7 @@ public struct OrderJournal: Sendable {
             quantity: Quantity(rawValue: row.quantity), limitPrice: row.limitPrice.map(Price.init(rawValue:)),
             timeInForce: tif,
             strategy: strategy, includeVenues: Set(include), excludeVenues: Set(exclude),
-            createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
+            allowTransfers: row.allowTransfers, createdAt: Timestamp(nanosecondsSinceEpoch: row.createdAt))
         parent.status = status
         parent.note = row.note
         parent.rejection = row.rejectionCode.map { Rejection(RejectCode(rawValue: $0), row.rejectionMessage ?? "") }

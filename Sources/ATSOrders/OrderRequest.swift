@@ -14,12 +14,18 @@ public struct ParentOrderRequest: Sendable, Hashable {
     public var excludeVenues: Set<VenueID>
     /// The trader's own id for the order: submitting it again returns the same order.
     public var clientOrderId: String?
+    /// The trader lets the router move the account's own tokens between its custody locations (a
+    /// custody transfer, its fee and its time) so that a venue can take the sale, instead of
+    /// refusing it `position_not_at_venue`: the order waits `pending_transfer` until they arrive.
+    public var allowTransfers: Bool
 
     public init(
         account: AccountID, symbol: Symbol, side: Side, quantity: Quantity, limitPrice: Price? = nil,
         timeInForce: TimeInForce.Kind = .ioc, strategy: PlanStrategy = .cost,
-        includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = [], clientOrderId: String? = nil
+        includeVenues: Set<VenueID> = [], excludeVenues: Set<VenueID> = [], clientOrderId: String? = nil,
+        allowTransfers: Bool = false
     ) {
+        self.allowTransfers = allowTransfers
         self.clientOrderId = clientOrderId
         self.account = account
         self.symbol = symbol

@@ -11,6 +11,9 @@ public struct ParentOrder: Sendable, Hashable {
         /// Accepted, waiting for the investor's onboarding at a venue that would take it (nothing
         /// sent yet): routed when it completes, rejected naming the venue's refusal if it fails.
         case pendingOnboarding = "pending_onboarding"
+        /// Accepted with `allowTransfers`, waiting for the custody transfers that move the
+        /// account's tokens to where a venue settles (nothing sent yet): routed when they arrive.
+        case pendingTransfer = "pending_transfer"
         /// Done: everything filled.
         case filled
         /// Done: part filled, the rest cancelled (IOC, FOK shortfall, or no more liquidity).
@@ -22,7 +25,9 @@ public struct ParentOrder: Sendable, Hashable {
         /// Refused before any child was sent; `rejection` names the rule.
         case rejected
 
-        public var isTerminal: Bool { self != .working && self != .resting && self != .pendingOnboarding }
+        public var isTerminal: Bool {
+            self != .working && self != .resting && self != .pendingOnboarding && self != .pendingTransfer
+        }
     }
 
     public let id: OrderID
@@ -49,14 +54,14 @@ public struct ParentOrder: Sendable, Hashable {
     public init(
         id: OrderID, account: AccountID, clientOrderId: String?, symbol: Symbol, side: Side, quantity: Quantity,
         limitPrice: Price?, timeInForce: TimeInForce.Kind, strategy: PlanStrategy, includeVenues: Set<VenueID>,
-        excludeVenues: Set<VenueID>, createdAt: Timestamp
+        excludeVenues: Set<VenueID>, allowTransfers: Bool = false, createdAt: Timestamp
     ) {
         self.init(
             id: id,
             request: ParentOrderRequest(
                 account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
                 timeInForce: timeInForce, strategy: strategy, includeVenues: includeVenues,
-                excludeVenues: excludeVenues, clientOrderId: clientOrderId),
+                excludeVenues: excludeVenues, clientOrderId: clientOrderId, allowTransfers: allowTransfers),
             createdAt: createdAt)
     }
 
@@ -71,6 +76,8 @@ public struct ParentOrder: Sendable, Hashable {
     public var strategy: PlanStrategy { request.strategy }
     public var includeVenues: Set<VenueID> { request.includeVenues }
     public var excludeVenues: Set<VenueID> { request.excludeVenues }
+    /// The router may move the account's tokens to where a venue settles before selling (``ParentOrderRequest/allowTransfers``).
+    public var allowTransfers: Bool { request.allowTransfers }
 
     /// Always the sum of the children's fills.
     public var filledQuantity: Quantity { Quantity(rawValue: children.reduce(0) { $0 + $1.filledQuantity.rawValue }) }

@@ -5,7 +5,8 @@ import PostgresNIO
 enum Columns {
     static let parent = """
         id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce, strategy, includeVenues,
-        excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt, completedAt, cancelRequested
+        excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt, completedAt, cancelRequested,
+        allowTransfers
         """
     static let child = """
         clientKey, parentId, venue, quantity, limitPrice, timeInForce, purpose, decision, status, venueOrderId,
@@ -31,12 +32,13 @@ extension PostgresJournal {
         let p = try row.decode(
             (
                 Int64, String, String?, String, String, Int64, Int64?, String, String, String, String, String, String?,
-                String?, String?, Int64, Int64?, Bool
+                String?, String?, Int64, Int64?, Bool, Bool
             ).self)
         return ParentRecord(
             id: p.0, account: p.1, clientOrderId: p.2, symbol: p.3, side: p.4, quantity: p.5, limitPrice: p.6,
             timeInForce: p.7, strategy: p.8, includeVenues: p.9, excludeVenues: p.10, status: p.11, note: p.12,
-            rejectionCode: p.13, rejectionMessage: p.14, createdAt: p.15, completedAt: p.16, cancelRequested: p.17)
+            rejectionCode: p.13, rejectionMessage: p.14, createdAt: p.15, completedAt: p.16, cancelRequested: p.17,
+            allowTransfers: p.18)
     }
 
     static func child(_ row: PostgresRow) throws -> ChildRecord {

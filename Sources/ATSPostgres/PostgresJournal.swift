@@ -190,10 +190,11 @@ extension PostgresJournal {
                 """
                 INSERT INTO parent_order (id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce,
                   strategy, includeVenues, excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt,
-                  completedAt, cancelRequested)
+                  completedAt, cancelRequested, allowTransfers)
                 VALUES (\(p.id), \(p.account), \(p.clientOrderId), \(p.symbol), \(p.side), \(p.quantity), \(p.limitPrice),
                   \(p.timeInForce), \(p.strategy), \(p.includeVenues), \(p.excludeVenues), \(p.status), \(p.note),
-                  \(p.rejectionCode), \(p.rejectionMessage), \(p.createdAt), \(p.completedAt), \(p.cancelRequested))
+                  \(p.rejectionCode), \(p.rejectionMessage), \(p.createdAt), \(p.completedAt), \(p.cancelRequested),
+                  \(p.allowTransfers))
                 """)
         }
         if let p = work.updatedParent {

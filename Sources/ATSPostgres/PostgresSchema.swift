@@ -206,6 +206,9 @@ enum PostgresSchema {
                 "CREATE INDEX compliance_alert_by_status ON compliance_alert (status, id)",
                 "CREATE SEQUENCE compliance_alert_id",
             ] + appendOnly("investor_event")),
+        Migration(
+            name: "v9: orders that may move the account's tokens or cash",
+            statements: ["ALTER TABLE parent_order ADD COLUMN allowTransfers BOOLEAN NOT NULL DEFAULT false"]),
     ]
 
     /// Triggers refusing every UPDATE, DELETE and TRUNCATE of `table`.

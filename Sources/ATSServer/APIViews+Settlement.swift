@@ -43,7 +43,7 @@ extension APIViews {
                     completedAt: $0.completedAt?.description)
             },
             createdAt: transfer.createdAt.description, completedAt: transfer.completedAt?.description,
-            failure: transfer.failure)
+            failure: transfer.failure, orderId: transfer.parentOrderId.map { "\($0)" })
     }
 
     /// A read of settlements as the API shows it: each settlement, then the custody transfers

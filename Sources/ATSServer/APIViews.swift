@@ -22,7 +22,8 @@ extension APIViews {
             rejection: parent.rejection.map { RejectionView(code: $0.code.rawValue, message: $0.message) },
             note: parent.note, createdAt: parent.createdAt.description, completedAt: parent.completedAt?.description,
             children: detail ? parent.children.map(child) : nil,
-            decisions: detail ? parent.decisions.map(decision) : nil)
+            decisions: detail ? parent.decisions.map(decision) : nil, allowTransfers: parent.allowTransfers ? true : nil
+        )
     }
 
     public static func child(_ child: ChildOrder) -> ChildView {

@@ -99,7 +99,8 @@ public final class RouterMetrics: Sendable {
 
     private func setOrders(_ statistics: OrderManager.Statistics) {
         for status in [
-            ParentOrder.Status.working, .resting, .pendingOnboarding, .filled, .partiallyFilled, .expired, .cancelled,
+            ParentOrder.Status.working, .resting, .pendingOnboarding, .pendingTransfer, .filled, .partiallyFilled,
+            .expired, .cancelled,
             .rejected,
         ] {
             gauge("ats_orders", [("status", status.rawValue)], statistics.parentsByStatus[status, default: 0])

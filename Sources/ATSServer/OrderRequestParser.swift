@@ -15,7 +15,7 @@ struct OrderRequestParser: Sendable {
 
     static let fields: Set<String> = [
         "symbol", "side", "quantity", "limitPrice", "timeInForce", "strategy", "includeVenues", "excludeVenues",
-        "clientOrderId",
+        "clientOrderId", "allowTransfers",
     ]
     /// The time-in-force values a parent order may have (GTD needs an expiry the API does not take).
     static let timesInForce: [TimeInForce.Kind] = [.ioc, .fok, .day, .gtc]
@@ -46,10 +46,12 @@ struct OrderRequestParser: Sendable {
         let include = try venues(body, "includeVenues")
         let exclude = try venues(body, "excludeVenues")
         let clientOrderId = try clientOrderId(body)
+        let allowTransfers =
+            body["allowTransfers"] == nil ? false : try InvestorRequestParser.bool(body, "allowTransfers")
         return ParentOrderRequest(
             account: account, symbol: symbol, side: side, quantity: quantity, limitPrice: limitPrice,
             timeInForce: timeInForce, strategy: strategy, includeVenues: include, excludeVenues: exclude,
-            clientOrderId: clientOrderId)
+            clientOrderId: clientOrderId, allowTransfers: allowTransfers)
     }
 
     /// `limitPrice`, when given: positive, and on the tick of some venue listing the security.

@@ -3,45 +3,16 @@ import ATSVenues
 
 /// Custody transfers: tokens moved between one holder's locations, hop by hop.
 extension SettlementBook {
-    /// The hops from one location to another: out of a custodian to its chain, across a bridge,
-    /// into a custodian.
+    /// The hops from one location to another (``CustodyTransfer/route(from:to:catalog:settings:)``).
     func route(from: CustodyLocation, to: CustodyLocation) -> [CustodyTransfer.Hop] {
-        func chain(_ location: CustodyLocation) -> String? {
-            switch location {
-            case .wallet(let chain): return chain
-            case .custodian(let venue): return catalog.venue(venue)?.chain
-            case .bank, .transit: return nil
-            }
-        }
-        guard from != to, let destinationChain = chain(to) else { return [] }
-        var hops: [CustodyTransfer.Hop] = []
-        var here = from
-        if case .custodian = here, let onChain = chain(here) {
-            hops.append(
-                .init(
-                    kind: .withdrawal, from: here, to: .wallet(chain: onChain),
-                    minutes: settings.custodianTransferMinutes, fee: .zero))
-            here = .wallet(chain: onChain)
-        }
-        if case .wallet(let current) = here, current != destinationChain {
-            hops.append(
-                .init(
-                    kind: .bridge, from: here, to: .wallet(chain: destinationChain), minutes: settings.bridgeMinutes,
-                    fee: settings.bridgeFee))
-            here = .wallet(chain: destinationChain)
-        }
-        if case .custodian = to, here != to {
-            hops.append(
-                .init(kind: .deposit, from: here, to: to, minutes: settings.custodianTransferMinutes, fee: .zero))
-        }
-        return hops
+        CustodyTransfer.route(from: from, to: to, catalog: catalog, settings: settings)
     }
 
     /// Moves tokens an account holds at one location to another (to position them for a sale at
     /// a venue that settles there). Refused when they are not free there or no route exists.
     public mutating func requestTransfer(
         account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
-        to: CustodyLocation, at now: Timestamp
+        to: CustodyLocation, parentOrderId: Int64? = nil, at now: Timestamp
     ) throws(SettlementError) -> CustodyTransfer {
         guard quantity.isPositive else {
             throw SettlementError(
@@ -65,21 +36,28 @@ extension SettlementBook {
         }
         let id = startTransfer(
             account: account, symbol: symbol, quantity: quantity, from: from, to: to, settlementId: nil,
-            reason: "requested: position \(symbol) at \(to)", at: now)
+            parentOrderId: parentOrderId,
+            reason: parentOrderId.map { "order \($0): position \(symbol) at \(to) to sell there" }
+                ?? "requested: position \(symbol) at \(to)", at: now)
         return transferRecords[id]!
+    }
+
+    /// The transfers `order` started that are still under way.
+    public func openTransfers(of order: Int64) -> [CustodyTransfer] {
+        openTransfers.compactMap { transferRecords[$0] }.filter { $0.parentOrderId == order }.sorted { $0.id < $1.id }
     }
 
     mutating func startTransfer(
         account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation,
-        to: CustodyLocation, settlementId: Int64?, reason: String, at now: Timestamp
+        to: CustodyLocation, settlementId: Int64?, parentOrderId: Int64? = nil, reason: String, at now: Timestamp
     ) -> Int64 {
         let id = lastTransferId + 1
         lastTransferId = id
         transferRecords[id] =
             (CustodyTransfer(
                 id: id, account: account, symbol: symbol, quantity: quantity, from: from, to: to,
-                settlementId: settlementId, reason: reason, status: .pending, hops: route(from: from, to: to),
-                currentHop: 0, createdAt: now))
+                settlementId: settlementId, parentOrderId: parentOrderId, reason: reason, status: .pending,
+                hops: route(from: from, to: to), currentHop: 0, createdAt: now))
         openTransfers.insert(id)
         startHop(id, at: now)
         return id

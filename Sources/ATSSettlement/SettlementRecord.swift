@@ -107,6 +107,8 @@ public struct CustodyTransfer: Sendable, Hashable, Codable {
     public var to: CustodyLocation
     /// Why: the settlement whose tokens it consolidates, or a request to position tokens for a sale.
     public var settlementId: Int64?
+    /// The order that moves them to sell them (transfer-then-sell, an order with `allowTransfers`).
+    public var parentOrderId: Int64?
     public var reason: String
     public var status: Status
     public var hops: [Hop]
@@ -115,6 +117,41 @@ public struct CustodyTransfer: Sendable, Hashable, Codable {
     public var createdAt: Timestamp
     public var completedAt: Timestamp?
     public var failure: String?
+
+    /// The hops from one location to another: out of a custodian to its chain, across a bridge,
+    /// into a custodian (none when no route exists: a bank, transit, or the same place).
+    public static func route(
+        from: CustodyLocation, to: CustodyLocation, catalog: VenueCatalog, settings: SettlementSettings
+    ) -> [Hop] {
+        func chain(_ location: CustodyLocation) -> String? {
+            switch location {
+            case .wallet(let chain): return chain
+            case .custodian(let venue): return catalog.venue(venue)?.chain
+            case .bank, .transit: return nil
+            }
+        }
+        guard from != to, let destinationChain = chain(to) else { return [] }
+        var hops: [Hop] = []
+        var here = from
+        if case .custodian = here, let onChain = chain(here) {
+            hops.append(
+                Hop(
+                    kind: .withdrawal, from: here, to: .wallet(chain: onChain),
+                    minutes: settings.custodianTransferMinutes, fee: .zero))
+            here = .wallet(chain: onChain)
+        }
+        if case .wallet(let current) = here, current != destinationChain {
+            hops.append(
+                Hop(
+                    kind: .bridge, from: here, to: .wallet(chain: destinationChain), minutes: settings.bridgeMinutes,
+                    fee: settings.bridgeFee))
+            here = .wallet(chain: destinationChain)
+        }
+        if case .custodian = to, here != to {
+            hops.append(Hop(kind: .deposit, from: here, to: to, minutes: settings.custodianTransferMinutes, fee: .zero))
+        }
+        return hops
+    }
 
     /// Where the tokens are now.
     public var location: CustodyLocation {

@@ -22,14 +22,18 @@ public struct ParentRecord: Codable, Sendable, Hashable, FetchableRecord, TableR
     public var createdAt: Int64
     public var completedAt: Int64?
     public var cancelRequested: Bool
+    /// The trader let the router move the account's tokens (or cash) where a venue settles.
+    public var allowTransfers: Bool
 
     public init(
         id: Int64, account: String, clientOrderId: String?, symbol: String, side: String, quantity: Int64,
         limitPrice: Int64?, timeInForce: String, strategy: String, includeVenues: String = "[]",
         excludeVenues: String = "[]", status: String, note: String? = nil, rejectionCode: String? = nil,
-        rejectionMessage: String? = nil, createdAt: Int64, completedAt: Int64? = nil, cancelRequested: Bool = false
+        rejectionMessage: String? = nil, createdAt: Int64, completedAt: Int64? = nil, cancelRequested: Bool = false,
+        allowTransfers: Bool = false
     ) {
         self.cancelRequested = cancelRequested
+        self.allowTransfers = allowTransfers
         self.id = id
         self.account = account
         self.clientOrderId = clientOrderId

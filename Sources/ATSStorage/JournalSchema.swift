@@ -247,6 +247,9 @@ enum JournalSchema {
                     CREATE INDEX compliance_alert_by_status ON compliance_alert (status, id);
                     """)
         }
+        migrator.registerMigration("v9: orders that may move the account's tokens or cash") { db in
+            try db.execute(sql: "ALTER TABLE parent_order ADD COLUMN allowTransfers BOOLEAN NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -106,13 +106,14 @@ public final class SQLiteJournal: JournalStore {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO parent_order (id, account, clientOrderId, symbol, side, quantity, limitPrice, timeInForce, strategy,
-                          includeVenues, excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt, completedAt, cancelRequested)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          includeVenues, excludeVenues, status, note, rejectionCode, rejectionMessage, createdAt, completedAt, cancelRequested,
+                          allowTransfers)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(arguments: [
                     p.id, p.account, p.clientOrderId, p.symbol, p.side, p.quantity, p.limitPrice, p.timeInForce,
                     p.strategy, p.includeVenues, p.excludeVenues, p.status, p.note, p.rejectionCode,
-                    p.rejectionMessage, p.createdAt, p.completedAt, p.cancelRequested,
+                    p.rejectionMessage, p.createdAt, p.completedAt, p.cancelRequested, p.allowTransfers,
                 ])
             }
             if let p = work.updatedParent {

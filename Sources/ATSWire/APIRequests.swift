@@ -16,12 +16,16 @@ extension APIViews {
         public var excludeVenues: [String]?
         /// Sending the same body again with it returns the same order.
         public var clientOrderId: String?
+        /// `true`: a sale of tokens held where no venue can take them moves them first (custody
+        /// transfer, its fee and time in the plan) instead of being refused `position_not_at_venue`.
+        public var allowTransfers: Bool?
 
         public init(
             symbol: String, side: String, quantity: String, limitPrice: String? = nil, timeInForce: String? = nil,
             strategy: String? = nil, includeVenues: [String]? = nil, excludeVenues: [String]? = nil,
-            clientOrderId: String? = nil
+            clientOrderId: String? = nil, allowTransfers: Bool? = nil
         ) {
+            self.allowTransfers = allowTransfers
             self.symbol = symbol
             self.side = side
             self.quantity = quantity

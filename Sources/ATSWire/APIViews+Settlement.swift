@@ -125,6 +125,8 @@ extension APIViews {
         /// Where the tokens are now (`transit` while a hop is under way).
         public var location: String
         public var settlementId: String?
+        /// The order that moves them to sell them (an order with `allowTransfers`).
+        public var orderId: String?
         public var reason: String
         public var status: String
         public var hops: [HopView]
@@ -135,8 +137,9 @@ extension APIViews {
         public init(
             id: String, account: String, symbol: String, quantity: String, from: String, to: String, location: String,
             settlementId: String? = nil, reason: String, status: String, hops: [HopView], createdAt: String,
-            completedAt: String? = nil, failure: String? = nil
+            completedAt: String? = nil, failure: String? = nil, orderId: String? = nil
         ) {
+            self.orderId = orderId
             self.id = id
             self.account = account
             self.symbol = symbol

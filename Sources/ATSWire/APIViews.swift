@@ -124,6 +124,8 @@ public enum APIViews {
         public var strategy: String
         public var includeVenues: [String]
         public var excludeVenues: [String]
+        /// Present (true) when the order may move the account's tokens first.
+        public var allowTransfers: Bool?
         public var status: String
         public var filledQuantity: String
         public var leavesQuantity: String
@@ -144,8 +146,9 @@ public enum APIViews {
             excludeVenues: [String], status: String, filledQuantity: String, leavesQuantity: String,
             averagePrice: String? = nil, notional: String, fees: String, venues: [String],
             rejection: RejectionView? = nil, note: String? = nil, createdAt: String, completedAt: String? = nil,
-            children: [ChildView]? = nil, decisions: [DecisionView]? = nil
+            children: [ChildView]? = nil, decisions: [DecisionView]? = nil, allowTransfers: Bool? = nil
         ) {
+            self.allowTransfers = allowTransfers
             self.id = id
             self.clientOrderId = clientOrderId
             self.account = account

@@ -7,34 +7,89 @@ import ATSVenues
 /// filed for it, and it is routed once one completes (or rejected naming the venue's refusal
 /// when none can). It is journalled like any open parent, so it survives a restart.
 extension OrderManager {
-    /// Admission for a new parent: working, rejected naming the rule, or `pending_onboarding`
-    /// waiting for the returned venues.
-    func admit(_ parent: inout ParentOrder) -> [VenueID] {
+    /// What admission decided beyond the parent's status: the venues whose onboarding a
+    /// `pending_onboarding` parent waits for, the transfers a `pending_transfer` parent starts.
+    struct Admission {
+        var onboarding: [VenueID] = []
+        var transfers: TransferPlan?
+    }
+
+    /// Admission for a new parent: working, rejected naming the rule, `pending_onboarding` waiting
+    /// for venues' onboarding, or (`allowTransfers`) `pending_transfer` waiting for its tokens to
+    /// be moved where a venue settles. `book` is every venue's book (for pricing a transfer).
+    func admit(_ parent: inout ParentOrder, book: ConsolidatedBook?) -> Admission {
         let now = context.clock.now()
         let positions = context.positions(parent.account, parent.symbol, side: parent.side)
         if let refusal = context.checks.orderRefusal(parent, positions: positions) {
             reject(&parent, refusal, at: now)
-            return []
+            return Admission()
         }
-        guard let positions, let refusal = context.checks.venueRefusal(parent, positions: positions, now: now) else {
-            return []
+        guard let positions else { return Admission() }
+        let immediate = parent.timeInForce == .ioc || parent.timeInForce == .fok
+        guard let refusal = context.checks.venueRefusal(parent, positions: positions, now: now) else {
+            // Tokens in place for part of the order: with `allowTransfers`, the rest is moved first.
+            if parent.allowTransfers && !immediate && parent.side == .sell
+                && context.checks.sellableInPlace(parent, positions: positions, now: now) < parent.quantity,
+                let plan = context.checks.transferPlan(parent, book: book, positions: positions, now: now)
+            {
+                awaitTransfers(&parent, plan, at: now)
+                return Admission(transfers: plan)
+            }
+            return Admission()
         }
         // An IOC or FOK order is for now: it is not parked for an onboarding that takes days.
-        let waiting =
-            parent.timeInForce == .ioc || parent.timeInForce == .fok ? [] : unlocks(parent, positions, now: now)
-        guard !waiting.isEmpty else {
-            reject(&parent, refusal, at: now)
-            return []
+        let waiting = immediate ? [] : unlocks(parent, positions, now: now)
+        guard waiting.isEmpty else {
+            parent.status = .pendingOnboarding
+            parent.note =
+                "waiting for \(parent.account)'s onboarding at \(waiting.map(\.rawValue).joined(separator: ", "))"
+            return Admission(onboarding: waiting)
         }
-        parent.status = .pendingOnboarding
-        parent.note = "waiting for \(parent.account)'s onboarding at \(waiting.map(\.rawValue).joined(separator: ", "))"
-        return waiting
+        if parent.allowTransfers && refusal.code == .positionNotAtVenue {
+            if immediate {
+                reject(
+                    &parent,
+                    Rejection(
+                        refusal.code,
+                        refusal.message
+                            + "; allowTransfers moves tokens for DAY and GTC orders only: an \(parent.timeInForce.rawValue.uppercased()) order is for now"
+                    ), at: now)
+                return Admission()
+            }
+            if let plan = context.checks.transferPlan(parent, book: book, positions: positions, now: now) {
+                awaitTransfers(&parent, plan, at: now)
+                return Admission(transfers: plan)
+            }
+        }
+        reject(&parent, refusal, at: now)
+        return Admission()
     }
 
-    private func reject(_ parent: inout ParentOrder, _ rejection: Rejection, at now: Timestamp) {
+    func reject(_ parent: inout ParentOrder, _ rejection: Rejection, at now: Timestamp) {
         parent.status = .rejected
         parent.rejection = rejection
         parent.completedAt = now
+    }
+
+    /// A waiting parent examined again: rejected (and stored) when the order itself is refused
+    /// now, routed when a venue takes it; else the account's positions, for the caller to decide.
+    func readmit(_ parent: inout ParentOrder, at now: Timestamp) -> AccountPositions? {
+        let positions = context.positions(parent.account, parent.symbol, side: parent.side)
+        if let refusal = context.checks.orderRefusal(parent, positions: positions) {
+            reject(&parent, refusal, at: now)
+            store(parent)
+            return nil
+        }
+        guard let positions else { return nil }
+        guard context.checks.venueRefusal(parent, positions: positions, now: now) != nil else {
+            parent.status = .working
+            parent.note = nil
+            store(parent)
+            let id = parent.id
+            startWork { await self.route(id) }
+            return nil
+        }
+        return positions
     }
 
     /// The venues whose onboarding would let the parent be routed, where one can still be filed
@@ -62,21 +117,9 @@ extension OrderManager {
     public func refreshPendingOnboarding() {
         let now = context.clock.now()
         for id in parents.values.filter({ $0.status == .pendingOnboarding && !$0.cancelRequested }).map(\.id).sorted() {
-            guard var parent = parents[id], owns(parent.account) else { continue }
-            let positions = context.positions(parent.account, parent.symbol, side: parent.side)
-            if let refusal = context.checks.orderRefusal(parent, positions: positions) {
-                reject(&parent, refusal, at: now)
-                store(parent)
-                continue
-            }
-            guard let positions else { continue }
-            guard let refusal = context.checks.venueRefusal(parent, positions: positions, now: now) else {
-                parent.status = .working
-                parent.note = nil
-                store(parent)
-                startWork { await self.route(id) }
-                continue
-            }
+            guard var parent = parents[id], owns(parent.account), let positions = readmit(&parent, at: now),
+                let refusal = context.checks.venueRefusal(parent, positions: positions, now: now)
+            else { continue }
             let waiting = unlocks(parent, positions, now: now)
             if waiting.isEmpty {
                 reject(&parent, onboardingRefusal(parent) ?? refusal, at: now)

@@ -12,6 +12,7 @@ extension OrderManager {
     /// every poll cycle.
     public func refreshResting() async {
         refreshPendingOnboarding()
+        refreshPendingTransfers()
         for id in unreconciled.sorted() {
             let (_, unreachable) = await reconcileChildren(id)
             if unreachable == 0 {

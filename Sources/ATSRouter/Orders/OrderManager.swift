@@ -128,7 +128,7 @@ public actor OrderManager {
     /// then; a parent the journal could not take comes back rejected (`journal_unavailable`).
     public func submit(_ request: ParentOrderRequest) async -> ParentOrder {
         do {
-            let (parent, replayed) = try accept(request)
+            let (parent, replayed) = try accept(request, book: await transferBook(request))
             if !replayed && parent.status == .working { await route(parent.id) }
             return self.parent(parent.id) ?? parent
         } catch {
@@ -142,8 +142,10 @@ public actor OrderManager {
     /// Accepts a parent (durably, when there is a journal) and starts routing it in the
     /// background; returns at once. A request repeating an account's `clientOrderId` returns
     /// the order it already created (`replayed`), started only once.
-    public func start(_ request: ParentOrderRequest) throws(SubmissionError) -> (parent: ParentOrder, replayed: Bool) {
-        let (parent, replayed) = try accept(request)
+    public func start(_ request: ParentOrderRequest) async throws(SubmissionError) -> (
+        parent: ParentOrder, replayed: Bool
+    ) {
+        let (parent, replayed) = try accept(request, book: await transferBook(request))
         if !replayed && parent.status == .working {
             let id = parent.id
             startWork { await self.route(id) }
@@ -151,8 +153,11 @@ public actor OrderManager {
         return (parent, replayed)
     }
 
-    /// Validates and records a parent; refused parents are recorded too (as `rejected`).
-    func accept(_ request: ParentOrderRequest) throws(SubmissionError) -> (parent: ParentOrder, replayed: Bool) {
+    /// Validates and records a parent; refused parents are recorded too (as `rejected`). `book`
+    /// prices a transfer for an order with `allowTransfers`.
+    func accept(_ request: ParentOrderRequest, book: ConsolidatedBook? = nil) throws(SubmissionError) -> (
+        parent: ParentOrder, replayed: Bool
+    ) {
         if let journalFailure { throw .journalUnavailable(journalFailure) }
         guard serves(request.account) else { throw .accountElsewhere(request.account.rawValue) }
         if let clientOrderId = request.clientOrderId, let existing = existingParent(request.account, clientOrderId) {
@@ -165,11 +170,9 @@ public actor OrderManager {
             }
         }
         var parent = makeParent(request, id: OrderID(nextID))
-        let waiting = admit(&parent)
-        if let journal {
-            do { try journal.accept(parent) } catch { throw .journalUnavailable("\(error)") }
-        }
-        if !waiting.isEmpty { fileOnboardings(parent.account, at: waiting) }
+        let admission = admit(&parent, book: book)
+        do { try journalAcceptance(parent, admission) } catch { throw .journalUnavailable("\(error)") }
+        if !admission.onboarding.isEmpty { fileOnboardings(parent.account, at: admission.onboarding) }
         nextID += 1
         parents[parent.id] = parent
         publish(OrderEvent.changes(from: nil, to: parent), of: parent, at: parent.createdAt)
@@ -191,12 +194,7 @@ public actor OrderManager {
     }
 
     private func makeParent(_ request: ParentOrderRequest, id: OrderID) -> ParentOrder {
-        ParentOrder(
-            id: id, account: request.account, clientOrderId: request.clientOrderId, symbol: request.symbol,
-            side: request.side,
-            quantity: request.quantity, limitPrice: request.limitPrice, timeInForce: request.timeInForce,
-            strategy: request.strategy,
-            includeVenues: request.includeVenues, excludeVenues: request.excludeVenues, createdAt: context.clock.now())
+        ParentOrder(id: id, request: request, createdAt: context.clock.now())
     }
 
     // MARK: Committing

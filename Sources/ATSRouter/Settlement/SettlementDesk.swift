@@ -255,6 +255,66 @@ public final class SettlementDesk: Sendable {
         }
     }
 
+    /// Tokens an order moves before it sells them (``PreTradeChecks/transferPlan(_:book:positions:now:)``).
+    public struct TransferRequest: Sendable, Hashable {
+        public var account: AccountID
+        public var symbol: Symbol
+        public var quantity: Quantity
+        public var from: CustodyLocation
+        public var to: CustodyLocation
+        public var order: Int64
+
+        public init(
+            account: AccountID, symbol: Symbol, quantity: Quantity, from: CustodyLocation, to: CustodyLocation,
+            order: Int64
+        ) {
+            self.account = account
+            self.symbol = symbol
+            self.quantity = quantity
+            self.from = from
+            self.to = to
+            self.order = order
+        }
+    }
+
+    /// Commits `work` (an order's row and events) with the custody transfers it starts, in one
+    /// transaction: an order waiting for its tokens always has them on their way. A transfer the
+    /// free balance no longer covers (less what working sells promise) is not started; one whose
+    /// fee the bank balance does not cover starts failed. Returns those started.
+    func commit(_ work: UnitOfWork, starting transfers: [TransferRequest]) throws -> [CustodyTransfer] {
+        let now = clock.now()
+        return try state.withLock { state in
+            var made: [CustodyTransfer] = []
+            try commitShared(&state, work, at: now) { state in
+                made = []
+                for request in transfers {
+                    let reserved =
+                        state.reserved[
+                            Reservation(account: request.account, asset: .token(request.symbol), location: request.from)
+                        ]
+                        ?? 0
+                    let free =
+                        state.book.ledger.balance(Holder(request.account), .token(request.symbol), at: request.from)
+                        .available - reserved
+                    guard free >= request.quantity.rawValue,
+                        let transfer = try? state.book.requestTransfer(
+                            account: request.account, symbol: request.symbol, quantity: request.quantity,
+                            from: request.from, to: request.to, parentOrderId: request.order, at: now)
+                    else { continue }
+                    made.append(transfer)
+                }
+            }
+            return made
+        }
+    }
+
+    /// The custody transfers `order` started that are still under way.
+    public func openTransfers(of order: Int64) -> [CustodyTransfer] {
+        state.withLock { state in
+            state.book.openTransfers(of: order)
+        }
+    }
+
     // MARK: Subscriptions and cash conversions
 
     /// Earmarks an account's free cash (for a subscription or a conversion) and commits it with

@@ -26,6 +26,9 @@ extension RejectCode {
     public static let flowback = RejectCode(rawValue: "flowback")
     /// The account holds enough, but not where this venue settles (another custodian or chain).
     public static let positionNotAtVenue = RejectCode(rawValue: "position_not_at_venue")
+    /// The custody transfers an order with `allowTransfers` started did not leave its tokens where
+    /// a venue takes them (a hop's fee not payable, the tokens sold meanwhile).
+    public static let transferFailed = RejectCode(rawValue: "transfer_failed")
     // The investor's identity record (the broker-dealer's own KYC and verification)
     /// The investor's KYC verification has expired: the compliance officer must renew it.
     public static let kycExpired = RejectCode(rawValue: "kyc_expired")
