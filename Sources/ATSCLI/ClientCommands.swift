@@ -22,6 +22,10 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Only these venues (comma-separated).") var include: String?
     @Option(help: "Never these venues (comma-separated).") var exclude: String?
     @Option(help: "Your id for the order: submitting it again returns the same order.") var clientOrderId: String?
+    @Flag(
+        help:
+            "A DAY or GTC sale of tokens held where no venue settles: move them first (pending_transfer) instead of being refused."
+    ) var allowTransfers = false
     @Flag(help: "Return once accepted, without following.") var noFollow = false
     @Flag(help: "Print the final order as JSON.") var json = false
     @OptionGroup var server: ServerOptions
@@ -33,7 +37,7 @@ struct SubmitCommand: AsyncParsableCommand {
                 symbol: symbol, side: side.rawValue, quantity: quantity, limitPrice: limitPrice,
                 timeInForce: timeInForce.rawValue, strategy: strategy.rawValue, includeVenues: include.map(Self.list),
                 excludeVenues: exclude.map(Self.list),
-                clientOrderId: clientOrderId)
+                clientOrderId: clientOrderId, allowTransfers: allowTransfers ? true : nil)
             var order = try await client.call(.POST, "/v1/orders", body: body, as: APIViews.OrderView.self)
             if !json {
                 print(

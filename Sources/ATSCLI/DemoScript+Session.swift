@@ -269,12 +269,20 @@ extension DemoScript {
         say(
             "  alice sells 100 ACME at tZERO only: \(refused.status) — \(refused.rejection?.code ?? ""): \(refused.rejection?.message ?? "")"
         )
-        let moved = try await alice.call(
-            .POST, "/v1/transfers", body: APIViews.TransferRequestBody(symbol: "ACME", quantity: "100", to: "tzero"),
-            as: APIViews.TransferView.self)
+        // With allowTransfers the router moves them itself: the sale waits for the custody transfer.
+        let waiting = try await alice.call(
+            .POST, "/v1/orders",
+            body: APIViews.OrderRequestBody(
+                symbol: "ACME", side: "sell", quantity: "100", limitPrice: "9.50", timeInForce: "DAY",
+                includeVenues: ["tzero"], allowTransfers: true),
+            as: APIViews.OrderView.self)
+        let expected = waiting.note.map {
+            // Without the wall-clock time: the same seed prints the same demo.
+            $0.replacingOccurrences(of: #" \(expected by [^)]*\)"#, with: "", options: .regularExpression)
+        }
         say(
-            "  alice moves 100 ACME to tZERO's custodian (POST /v1/transfers): transfer \(moved.id) \(moved.status), "
-                + moved.hops.map { "\($0.kind) \($0.minutes) min" }.joined(separator: ", "))
+            "  the same sale with allowTransfers (DAY, limit 9.50): order \(waiting.id) \(waiting.status) — \(expected ?? "")"
+        )
 
         // A day later on the simulated clock: four-step parties have settled or failed, T+1 is due, transfers have arrived.
         let later = start.adding(seconds: 25 * 3_600)
@@ -297,13 +305,12 @@ extension DemoScript {
             "    invariants (tokens conserved per security, cash conserved net of fees, cap table = ledger holdings): "
                 + (violations.isEmpty ? "hold" : violations.joined(separator: "; ")))
         await runtime.router.pollAll()
-        let sold = try await alice.call(
-            .POST, "/v1/orders?wait=10",
-            body: APIViews.OrderRequestBody(symbol: "ACME", side: "sell", quantity: "100", includeVenues: ["tzero"]),
-            as: APIViews.OrderView.self)
+        // The next monitor round finds the transfer arrived and routes the sale.
+        await runtime.router.orders.refreshResting()
+        let sold = try await alice.call(.GET, "/v1/orders/\(waiting.id)?wait=10", as: APIViews.OrderView.self)
         say(
-            "  alice sells 100 ACME at tZERO again, the tokens now there: \(sold.status), \(sold.filledQuantity) filled"
-        )
+            "  the router moved alice's 100 ACME to tZERO's custodian itself; order \(sold.id), the tokens now there: "
+                + "\(sold.status), \(sold.filledQuantity) filled at \(sold.venues.joined(separator: ", "))")
         let positions = try await alice.call(.GET, "/v1/positions", as: APIViews.PositionsView.self)
         say("  alice's positions (GET /v1/positions, `ats-router positions`):")
         for line in SettlementText.positions(positions).split(separator: "\n").dropFirst() {

@@ -3,7 +3,7 @@ import ATSPlanning
 
 /// A trader's order as the router works it: split into children across venues.
 public struct ParentOrder: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         /// Accepted, being routed.
         case working
         /// The residual rests at a venue (DAY/GTC).

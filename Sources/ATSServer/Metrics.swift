@@ -98,11 +98,7 @@ public final class RouterMetrics: Sendable {
     }
 
     private func setOrders(_ statistics: OrderManager.Statistics) {
-        for status in [
-            ParentOrder.Status.working, .resting, .pendingOnboarding, .pendingTransfer, .filled, .partiallyFilled,
-            .expired, .cancelled,
-            .rejected,
-        ] {
+        for status in ParentOrder.Status.allCases {
             gauge("ats_orders", [("status", status.rawValue)], statistics.parentsByStatus[status, default: 0])
         }
         for (code, value) in statistics.rejectionsByCode { gauge("ats_rejections", [("code", code)], value) }

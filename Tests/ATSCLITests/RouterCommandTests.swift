@@ -186,12 +186,7 @@ struct VenueCommandTests {
         #expect(Set(SideChoice.allCases.map(\.rawValue)) == Set(Side.allCases.map(\.rawValue)))
         #expect(
             Set(OrderStatusChoice.allCases.map(\.rawValue))
-                == Set(
-                    [
-                        ParentOrder.Status.working, .resting, .pendingOnboarding, .filled, .partiallyFilled, .expired,
-                        .cancelled, .rejected,
-                    ]
-                    .map(\.rawValue)))
+                == Set(ParentOrder.Status.allCases.map(\.rawValue)))
         #expect(
             Set(SettlementStatusChoice.allCases.map(\.rawValue))
                 == Set(SettlementRecord.Status.allCases.map(\.rawValue)))

@@ -142,6 +142,43 @@ import Testing
     /// custodian, and her 1 000 000 USDC on Ethereum × 0.9998 = 999 800, less 10 bp (999.80):
     /// 998 800.2 — 1 498 800.2 in all. Converting 1 000 USDC adds 998.8002 to the spendable; the
     /// 999 000 USDC left convert to 998 800.2 less 998.8002: 997 801.3998.
+    @Test func aSaleWithAllowTransfersMovesTheTokensItselfAndSellsWhenTheyArrive() async throws {
+        try await LiveAPI.with { api, client in
+            let body =
+                #"{"symbol":"ACME","side":"sell","quantity":"50","limitPrice":"9.00","timeInForce":"DAY","includeVenues":["tzero"],"allowTransfers":true}"#
+            let waiting = try await client.call(.post, "/v1/orders?wait=10", body: body)
+            #expect(waiting.status == 201, "\(waiting.text)")
+            #expect(waiting.object["status"] as? String == "pending_transfer", "\(waiting.text)")
+            #expect(waiting.object["allowTransfers"] as? Bool == true)
+            #expect((waiting.object["note"] as? String)?.contains("to sell at tzero") == true, "\(waiting.text)")
+            let id = try #require(waiting.object["id"] as? String)
+            let listed = try await client.call(.get, "/v1/settlements")
+            let transfers = (listed.object["transfers"] as? [[String: Any]] ?? []).filter {
+                $0["orderId"] as? String == id
+            }
+            #expect(transfers.count == 1, "\(listed.text)")
+            #expect(
+                transfers.first?["to"] as? String == "custodian:tzero"
+                    && transfers.first?["quantity"] as? String == "50")
+            // Without allowTransfers the same sale is refused, as before; the flag is part of the idempotent request.
+            let refused = try await client.call(
+                .post, "/v1/orders?wait=10",
+                body:
+                    #"{"symbol":"ACME","side":"sell","quantity":"50","limitPrice":"9.00","timeInForce":"DAY","includeVenues":["tzero"]}"#
+            )
+            #expect((refused.object["rejection"] as? [String: Any])?["code"] as? String == "position_not_at_venue")
+            #expect(refused.object["allowTransfers"] == nil)
+            // The deposit arrives an hour later; the next round routes the sale.
+            try api.runtime.router.settlement.advance(to: api.runtime.clock.now().adding(seconds: 2 * 3_600))
+            await api.runtime.router.pollAll()
+            await api.runtime.router.orders.refreshResting()
+            let sold = try await client.call(.get, "/v1/orders/\(id)?wait=10")
+            #expect(["filled", "resting"].contains(sold.object["status"] as? String), "\(sold.text)")
+            #expect(
+                (sold.object["children"] as? [[String: Any]])?.allSatisfy { $0["venue"] as? String == "tzero" } == true)
+        }
+    }
+
     @Test func buyingPowerCountsCashTheVenueWouldConvert() async throws {
         try await LiveAPI.with { _, client in
             func inx() async throws -> [String: Any] {
@@ -320,6 +357,11 @@ import Testing
         (#"{"symbol":"NOPE","side":"buy","quantity":"1"}"#, 422, "unknown_symbol", "symbol"),
         (#"{"symbol":7,"side":"buy","quantity":"1"}"#, 400, "invalid_field", "symbol"),
         (#"{"symbol":"ACME","side":"up","quantity":"1"}"#, 400, "invalid_field", "side"),
+        (
+            #"{"symbol":"ACME","side":"sell","quantity":"1","allowTransfers":"yes"}"#, 400, "invalid_field",
+            "allowTransfers"
+        ),
+        (#"{"symbol":"ACME","side":"sell","quantity":"1","allowTransfers":1}"#, 400, "invalid_field", "allowTransfers"),
         (#"{"symbol":"ACME","quantity":"1"}"#, 400, "missing_field", "side"),
         (#"{"symbol":"ACME","side":"buy"}"#, 400, "missing_field", "quantity"),
         (#"{"symbol":"ACME","side":"buy","quantity":1}"#, 400, "invalid_field", "quantity"),

@@ -305,7 +305,7 @@ import Testing
                     APIViews.OrderRequestBody(
                         symbol: "ACME", side: "buy", quantity: "300", limitPrice: "10.11", timeInForce: "DAY",
                         strategy: "pro-rata", includeVenues: ["tzero"], excludeVenues: ["archax"],
-                        clientOrderId: "c-1"))
+                        clientOrderId: "c-1", allowTransfers: true))
             ),
             (
                 "TransferRequest",

@@ -51,7 +51,7 @@ public struct TransferPlan: Sendable, Hashable {
             ? "" : " (transfer\(transfers.count == 1 ? "" : "s") \(transfers.map(String.init).joined(separator: ", ")))"
         var line =
             "waiting for custody transfers\(ids): \(moved) to \(moves.first?.to.description ?? "") to sell at \(venue); "
-            + "fee \(fee) USD, expected by \(String(expected.description.prefix(16)))Z (\(minutes) min)"
+            + "fee \(fee) USD, \(minutes) min (expected by \(String(expected.description.prefix(16)))Z)"
         if let plan, let price = allInPrice {
             line += "; on the book now: \(plan.filledQuantity) at \(price) all-in, the transfer's fee included"
         }

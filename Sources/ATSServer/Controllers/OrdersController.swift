@@ -76,7 +76,7 @@ struct OrdersController {
             guard let value = ParentOrder.Status(rawValue: text.lowercased()) else {
                 throw APIError.invalid(
                     "status",
-                    "must be one of working, resting, pending_onboarding, pending_transfer, filled, partially_filled, expired, cancelled, rejected"
+                    "must be one of \(ParentOrder.Status.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
             status = value
