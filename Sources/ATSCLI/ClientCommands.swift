@@ -24,7 +24,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Your id for the order: submitting it again returns the same order.") var clientOrderId: String?
     @Flag(
         help:
-            "A DAY or GTC sale of tokens held where no venue settles: move them first (pending_transfer) instead of being refused."
+            "A DAY or GTC order whose tokens (sale) or cash (buy) are not where a venue settles: move or convert them first (pending_transfer) instead of being refused."
     ) var allowTransfers = false
     @Flag(help: "Return once accepted, without following.") var noFollow = false
     @Flag(help: "Print the final order as JSON.") var json = false

@@ -15,8 +15,9 @@ public struct ParentOrderRequest: Sendable, Hashable {
     /// The trader's own id for the order: submitting it again returns the same order.
     public var clientOrderId: String?
     /// The trader lets the router move the account's own tokens between its custody locations (a
-    /// custody transfer, its fee and its time) so that a venue can take the sale, instead of
-    /// refusing it `position_not_at_venue`: the order waits `pending_transfer` until they arrive.
+    /// custody transfer, its fee and its time) so that a venue can take a sale, or convert its cash
+    /// into the asset a venue settles a buy in (a venue's cash conversion), instead of refusing
+    /// it `position_not_at_venue` or `insufficient_cash`: the order waits `pending_transfer`.
     public var allowTransfers: Bool
 
     public init(

@@ -12,7 +12,8 @@ public struct ParentOrder: Sendable, Hashable {
         /// sent yet): routed when it completes, rejected naming the venue's refusal if it fails.
         case pendingOnboarding = "pending_onboarding"
         /// Accepted with `allowTransfers`, waiting for the custody transfers that move the
-        /// account's tokens to where a venue settles (nothing sent yet): routed when they arrive.
+        /// account's tokens (or the conversion of its cash) to where a venue settles (nothing sent
+        /// yet): routed when they are there, rejected `transfer_failed` if they are not.
         case pendingTransfer = "pending_transfer"
         /// Done: everything filled.
         case filled

@@ -117,11 +117,11 @@ public final class SmartRouter: Sendable {
         compliance = try ComplianceDesk(
             context: context, journal: journal, leases: leases, sanctionsFile: sanctions.file, logger: logger)
         compliance.screen()
+        conversions = try ConversionDesk(context: context, journal: journal, leases: leases, logger: logger)
         orders = OrderManager(
             context: context, journal: journal, leases: leases, logger: logger, onboarding: onboarding,
-            compliance: compliance)
+            compliance: compliance, conversions: conversions)
         subscriptions = try SubscriptionDesk(context: context, journal: journal, leases: leases, logger: logger)
-        conversions = try ConversionDesk(context: context, journal: journal, leases: leases, logger: logger)
         self.pollers = pollers
         self.leases = leases
     }

@@ -70,6 +70,7 @@ extension APIViews {
             amount: c.amount.description, status: c.status.rawValue, price: c.price?.description,
             fee: c.fee?.description, received: c.received?.description,
             rejection: c.rejection.map { RejectionView(code: $0.code.rawValue, message: $0.message) },
-            createdAt: c.createdAt.description, updatedAt: c.updatedAt.description)
+            createdAt: c.createdAt.description, updatedAt: c.updatedAt.description,
+            orderId: c.parentOrderId.map { "\($0)" })
     }
 }

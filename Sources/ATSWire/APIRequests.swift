@@ -16,8 +16,10 @@ extension APIViews {
         public var excludeVenues: [String]?
         /// Sending the same body again with it returns the same order.
         public var clientOrderId: String?
-        /// `true`: a sale of tokens held where no venue can take them moves them first (custody
-        /// transfer, its fee and time in the plan) instead of being refused `position_not_at_venue`.
+        /// `true`: a DAY or GTC sale of tokens held where no venue can take them moves them first
+        /// (custody transfer, its fee and time in the plan), and a buy whose cash is in another
+        /// asset converts it first (a venue's conversion, its fee in the plan), instead of being
+        /// refused `position_not_at_venue` or `insufficient_cash`.
         public var allowTransfers: Bool?
 
         public init(

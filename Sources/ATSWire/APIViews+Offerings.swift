@@ -261,14 +261,17 @@ extension APIViews {
         public var fee: String?
         public var received: String?
         public var rejection: RejectionView?
+        /// The buy order it pays for (an order with `allowTransfers`).
+        public var orderId: String?
         public var createdAt: String
         public var updatedAt: String
 
         public init(
             id: String, account: String, venue: String, from: String, fromLocation: String, to: String,
             toLocation: String, amount: String, status: String, price: String?, fee: String?, received: String?,
-            rejection: RejectionView?, createdAt: String, updatedAt: String
+            rejection: RejectionView?, createdAt: String, updatedAt: String, orderId: String? = nil
         ) {
+            self.orderId = orderId
             self.id = id
             self.account = account
             self.venue = venue

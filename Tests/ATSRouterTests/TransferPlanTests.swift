@@ -44,6 +44,13 @@ import Testing
             includeVenues: include, excludeVenues: [], allowTransfers: true, createdAt: monday)
     }
 
+    func buy(_ quantity: String, limit: String = "9.00", include: Set<VenueID>) throws -> ParentOrder {
+        let order = try sell(quantity, limit: limit, include: include)
+        var request = order.request
+        request.side = .buy
+        return ParentOrder(id: order.id, request: request, createdAt: monday)
+    }
+
     /// Every listing venue of ACME included, with one bid per venue in `bids` (100 each).
     func book(bids: [VenueID: String]) throws -> ConsolidatedBook {
         var statuses: [ConsolidatedBook.VenueStatus] = []
@@ -92,7 +99,7 @@ import Testing
         // Nothing in the book within the limit, the same fee: the sooner (20 min against 80).
         let none = try #require(checks.transferPlan(order, book: try book(bids: [:]), positions: held, now: monday))
         #expect(none.venue == securitize && none.plan == nil && none.allInPrice == nil)
-        #expect(none.summary(transfers: [7], expected: monday).contains("transfer 7"))
+        #expect(none.summary(expected: monday).contains("20 min (expected by 2026-11-23T15:00Z)"))
         // From the Ethereum wallet: a deposit at tZERO (no fee) before a bridge to Texture (15.00).
         let fromEthereum = try #require(
             checks.transferPlan(
@@ -114,15 +121,7 @@ import Testing
         // 120 in all: 130 cannot be put anywhere.
         #expect(checks.transferPlan(try sell("130", include: [tzero]), book: nil, positions: held, now: monday) == nil)
         // A buy is never planned with a token transfer.
-        var buy = try sell("10", include: [tzero])
-        buy = ParentOrder(
-            id: buy.id,
-            request: {
-                var r = buy.request
-                r.side = .buy
-                return r
-            }(), createdAt: monday)
-        #expect(checks.transferPlan(buy, book: nil, positions: held, now: monday) == nil)
+        #expect(checks.transferPlan(try buy("10", include: [tzero]), book: nil, positions: held, now: monday) == nil)
     }
 
     @Test(arguments: [UInt64(11), 12, 13])
@@ -180,5 +179,50 @@ import Testing
             }
         }
         #expect(planned > 300, "\(planned) of 1 500 cases planned a transfer")
+    }
+
+    @Test func aBuyShortOfCashWhereTheVenueSettlesIsPlannedWithAConversionSizedToTheCent() throws {
+        // alice: USD at INX's custodian, no USDC in her Ethereum wallet where Securitize settles.
+        var held = positions([:])
+        let inx = try VenueID("inx")
+        held.spendable = [inx: try Money("500000")]
+        held.cash = [.init(.usd, at: .custodian(inx)): try Money("500000")]
+        let order = try buy("100", limit: "10.50", include: [securitize])
+        #expect(!checks.payableInPlace(order, positions: held, now: monday))
+        let bids: [VenueID: String] = [:]
+        var book = try book(bids: bids)
+        let ask = try Price("10.00")
+        let venue = try #require(catalog.venue(securitize))
+        book.asks = [
+            .init(
+                venue: securitize, price: ask, quantity: try Quantity("100"),
+                allInPrice: allInPrice(ask, fee: venue.takerFee(for: .buy), side: .buy))
+        ]
+        let plan = try #require(checks.cashPlan(order, book: book, positions: held, now: monday))
+        let conversion = try #require(plan.conversion)
+        #expect(plan.venue == securitize && plan.moves.isEmpty)
+        #expect(conversion.venue == inx && conversion.from == .usd && conversion.to == .usdc)
+        #expect(conversion.fromLocation == .custodian(inx) && conversion.toLocation == ethereum)
+        // The greatest cost at Securitize: 100 × 10.50 × 1.005 = 1 055.25 USDC, plus the 10 bps margin
+        // (1.05525001, rounded up) = 1 056.30525001. At 0.9998 USD per USDC less 10 bps: 1 057.15 USD
+        // gives 1 057.36147229 gross, fee 1.05736148, 1 056.30411081 received: a cent short; 1 057.16 is enough.
+        #expect(conversion.amount == (try Money("1057.16")))
+        #expect(conversion.received >= (try Money("1056.30525001")))
+        let pair = try #require(catalog.venue(inx)?.conversions?.first)
+        let less = try #require(
+            CashConversion.outcome(try Money("1057.15"), from: .usd, pair: pair, price: pair.price))
+        #expect(less.received < (try Money("1056.30525001")))
+        // The plan buys 100 at 10.00 plus Securitize's 50 bps, with the conversion's fee in the all-in price.
+        let expected = (Int128(100_500_000_000) + Int128(conversion.fee.rawValue)) * 100_000_000 / 100
+        #expect(plan.allInPrice?.rawValue == Int64(expected / 100_000_000))
+        #expect(plan.summary(expected: monday).contains("cash conversion at inx: 1057.16 USD"))
+        // Not onboarded at INX: no conversion there, so no plan.
+        var unknown = held
+        unknown.account.kyc["inx"] = .pending
+        #expect(checks.cashPlan(order, book: book, positions: unknown, now: monday) == nil)
+        // Too little USD: no plan.
+        var poor = held
+        poor.cash = [.init(.usd, at: .custodian(inx)): try Money("1000")]
+        #expect(checks.cashPlan(order, book: book, positions: poor, now: monday) == nil)
     }
 }

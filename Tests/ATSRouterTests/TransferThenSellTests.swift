@@ -133,4 +133,51 @@ import Testing
             #expect(live.router.settlement.book().invariantViolations() == [])
         }
     }
+
+    @Test func aBuyWhoseCashIsInAnotherAssetConvertsItThenBuys() async throws {
+        // No USDC in alice's Ethereum wallet, where Securitize settles; USD at INX's custodian.
+        try await LiveRouter.with(configure: { configuration in
+            let index = configuration.accounts.firstIndex { $0.id.rawValue == "alice" }!
+            configuration.accounts[index].cash = configuration.accounts[index].cash!.filter {
+                !($0.asset == .usdc && $0.location == .wallet(chain: "ethereum"))
+            }
+        }) { live in
+            await live.router.pollAll()
+            let orders = live.router.orders
+            let securitize = try VenueID("securitize")
+            let inx = try VenueID("inx")
+            func buy(_ tif: TimeInForce.Kind, allow: Bool = true) throws -> ParentOrderRequest {
+                ParentOrderRequest(
+                    account: alice, symbol: acme, side: .buy, quantity: try Quantity("100"),
+                    limitPrice: try Price("10.50"), timeInForce: tif, includeVenues: [securitize],
+                    allowTransfers: allow)
+            }
+            let refused = await orders.submit(try buy(.day, allow: false))
+            #expect(refused.rejection?.code == .insufficientCash, "\(refused)")
+            let now = await orders.submit(try buy(.ioc))
+            #expect(now.rejection?.code == .insufficientCash && now.rejection?.message.contains("DAY and GTC") == true)
+            let inxVenue = try #require(live.router.context.catalog.venue(inx))
+            let usdBefore = live.router.settlement.spendable(alice, at: inxVenue)
+
+            let order = await orders.submit(try buy(.day))
+            #expect(order.status == .pendingTransfer, "\(order)")
+            #expect(order.note?.contains("cash conversion at inx") == true, "\(order.note ?? "")")
+            // The conversion is sent in the background; once INX has converted, the next round buys.
+            await orders.drain(timeout: .seconds(10))
+            let conversions = try live.router.conversions.conversions(account: alice)
+            let conversion = try #require(conversions.first { $0.parentOrderId == Int64(order.id.rawValue) })
+            #expect(conversion.status == .completed, "\(conversion)")
+            #expect(conversion.from == .usd && conversion.to == .usdc && conversion.venue == inx)
+            #expect(
+                live.router.settlement.spendable(alice, at: inxVenue).rawValue
+                    == usdBefore.rawValue - conversion.amount.rawValue)
+            await orders.refreshResting()
+            let bought = try #require(await orders.doneOrResting(order.id, timeout: .seconds(10)))
+            #expect(bought.status == .filled || bought.status == .resting, "\(bought)")
+            #expect(!bought.children.isEmpty && bought.children.allSatisfy { $0.venue == securitize })
+            #expect(bought.children.allSatisfy { $0.refusal == nil }, "\(bought.children)")
+            await orders.drain(timeout: .seconds(5))
+            #expect(live.router.settlement.book().invariantViolations() == [])
+        }
+    }
 }

@@ -31,6 +31,9 @@ public struct AccountPositions: Sendable, Hashable {
     public var spendable: [VenueID: Money]
     /// Where the account holds the security free, for refusal messages.
     public var freeHoldings: [Holding]
+    /// Cash by asset and place, free less what working buys there may cost: at each venue's cash
+    /// leg and where each venue converts cash (what a buy with `allowTransfers` may convert).
+    public var cash: [CashPlace: Money] = [:]
     /// What the investor's identity record says stops a new order (KYC pending, expired or
     /// revoked; a stale accreditation): checked before any venue's rules.
     public var identityRefusal: Rejection?
@@ -47,6 +50,17 @@ public struct AccountPositions: Sendable, Hashable {
         self.freeHoldings = freeHoldings
     }
 
+    /// Cash of one asset at one place.
+    public struct CashPlace: Sendable, Hashable {
+        public var asset: CashAsset
+        public var location: CustodyLocation
+
+        public init(_ asset: CashAsset, at location: CustodyLocation) {
+            self.asset = asset
+            self.location = location
+        }
+    }
+
     public func sellable(at venue: VenueID) -> Quantity { sellable[venue] ?? .zero }
     public func spendable(at venue: VenueID) -> Money { spendable[venue] ?? .zero }
 }
@@ -57,7 +71,15 @@ extension SettlementDesk {
         state.withLock { state in
             var sellable: [VenueID: Quantity] = [:]
             var spendable: [VenueID: Money] = [:]
+            var cash: [AccountPositions.CashPlace: Money] = [:]
             for venue in catalog.venues {
+                let places =
+                    [venue.cashLeg]
+                    + (venue.conversions ?? []).flatMap { [$0.base, $0.quote] }.map { ($0, venue.cashLocation(of: $0)) }
+                for (asset, location) in places {
+                    cash[.init(asset, at: location)] = Money(
+                        rawValue: state.unpromised(account.id, .cash(asset), at: location))
+                }
                 sellable[venue.id] = Quantity(
                     rawValue: state.unpromised(account.id, .token(symbol), at: venue.tokenLocation(symbol)))
                 spendable[venue.id] = Money(
@@ -66,10 +88,12 @@ extension SettlementDesk {
             let free = state.freeHoldings(account.id, symbol).map {
                 AccountPositions.Holding(location: $0.location, quantity: $0.quantity)
             }
-            return AccountPositions(
+            var positions = AccountPositions(
                 account: state.book.accountView(account), symbol: symbol,
                 holders: state.book.capTable.accountHolders(of: symbol), sellable: sellable, spendable: spendable,
                 freeHoldings: free)
+            positions.cash = cash
+            return positions
         }
     }
 }

@@ -27,10 +27,9 @@ extension OrderManager {
         guard let positions else { return Admission() }
         let immediate = parent.timeInForce == .ioc || parent.timeInForce == .fok
         guard let refusal = context.checks.venueRefusal(parent, positions: positions, now: now) else {
-            // Tokens in place for part of the order: with `allowTransfers`, the rest is moved first.
-            if parent.allowTransfers && !immediate && parent.side == .sell
-                && context.checks.sellableInPlace(parent, positions: positions, now: now) < parent.quantity,
-                let plan = context.checks.transferPlan(parent, book: book, positions: positions, now: now)
+            // Tokens or cash in place for part of the order: with `allowTransfers`, the rest is put there first.
+            if parent.allowTransfers && !immediate && !coveredInPlace(parent, positions, now: now),
+                let plan = transferPlan(parent, book: book, positions: positions, now: now)
             {
                 awaitTransfers(&parent, plan, at: now)
                 return Admission(transfers: plan)
@@ -45,18 +44,18 @@ extension OrderManager {
                 "waiting for \(parent.account)'s onboarding at \(waiting.map(\.rawValue).joined(separator: ", "))"
             return Admission(onboarding: waiting)
         }
-        if parent.allowTransfers && refusal.code == .positionNotAtVenue {
+        if parent.allowTransfers && (refusal.code == .positionNotAtVenue || refusal.code == .insufficientCash) {
             if immediate {
                 reject(
                     &parent,
                     Rejection(
                         refusal.code,
                         refusal.message
-                            + "; allowTransfers moves tokens for DAY and GTC orders only: an \(parent.timeInForce.rawValue.uppercased()) order is for now"
+                            + "; allowTransfers moves tokens and converts cash for DAY and GTC orders only: an \(parent.timeInForce.rawValue.uppercased()) order is for now"
                     ), at: now)
                 return Admission()
             }
-            if let plan = context.checks.transferPlan(parent, book: book, positions: positions, now: now) {
+            if let plan = transferPlan(parent, book: book, positions: positions, now: now) {
                 awaitTransfers(&parent, plan, at: now)
                 return Admission(transfers: plan)
             }

@@ -14,24 +14,47 @@ extension OrderManager {
     /// they cost and when they are expected.
     func awaitTransfers(_ parent: inout ParentOrder, _ plan: TransferPlan, at now: Timestamp) {
         parent.status = .pendingTransfer
-        parent.note = plan.summary(transfers: [], expected: now.adding(seconds: Int64(plan.minutes) * 60))
+        parent.note = plan.summary(expected: now.adding(seconds: Int64(plan.minutes) * 60))
     }
 
     /// Every venue's book for `request`'s security when it may move tokens to sell (what prices a
     /// transfer); nil for any other order, which reads no book before it is accepted.
     func transferBook(_ request: ParentOrderRequest) async -> ConsolidatedBook? {
-        guard request.allowTransfers && request.side == .sell else { return nil }
+        guard request.allowTransfers else { return nil }
         return await context.consolidatedBook(request.symbol)
     }
 
-    /// The first write of a new parent: with the transfers it waits for, in one transaction.
+    /// The first write of a new parent: with the transfers or the conversion it waits for, in one
+    /// transaction. A conversion is then sent in the background.
     func journalAcceptance(_ parent: ParentOrder, _ admission: Admission) throws {
-        if let plan = admission.transfers {
+        if let conversion = admission.transfers?.conversion, let conversions {
+            let record = try conversions.take(
+                account: parent.account, venue: conversion.venue, from: conversion.from, to: conversion.to,
+                amount: conversion.amount, order: Int64(parent.id.rawValue),
+                alongside: journal != nil ? OrderJournal.acceptance(parent) : UnitOfWork())
+            startWork { _ = await conversions.follow(record) }
+        } else if let plan = admission.transfers {
             let work = journal != nil ? OrderJournal.acceptance(parent) : UnitOfWork()
             _ = try context.settlement.commit(work, starting: transferRequests(parent, plan))
         } else if let journal {
             try journal.accept(parent)
         }
+    }
+
+    /// Whether the tokens (a sale) or the cash (a buy) where the venues settle cover the whole order.
+    func coveredInPlace(_ parent: ParentOrder, _ positions: AccountPositions, now: Timestamp) -> Bool {
+        parent.side == .sell
+            ? context.checks.sellableInPlace(parent, positions: positions, now: now) >= parent.quantity
+            : context.checks.payableInPlace(parent, positions: positions, now: now)
+    }
+
+    /// A sale's custody transfers, or a buy's cash conversion (when the router has a conversion desk).
+    func transferPlan(_ parent: ParentOrder, book: ConsolidatedBook?, positions: AccountPositions, now: Timestamp)
+        -> TransferPlan?
+    {
+        parent.side == .sell
+            ? context.checks.transferPlan(parent, book: book, positions: positions, now: now)
+            : conversions == nil ? nil : context.checks.cashPlan(parent, book: book, positions: positions, now: now)
     }
 
     /// The requests that start the transfers of `plan` for `parent`.
@@ -49,7 +72,8 @@ extension OrderManager {
         let now = context.clock.now()
         for id in parents.values.filter({ $0.status == .pendingTransfer && !$0.cancelRequested }).map(\.id).sorted() {
             guard var parent = parents[id], owns(parent.account),
-                context.settlement.openTransfers(of: Int64(id.rawValue)).isEmpty
+                context.settlement.openTransfers(of: Int64(id.rawValue)).isEmpty,
+                conversions?.openConversions(of: Int64(id.rawValue), account: parent.account).isEmpty ?? true
             else { continue }
             guard let positions = readmit(&parent, at: now),
                 let refusal = context.checks.venueRefusal(parent, positions: positions, now: now)
@@ -58,8 +82,11 @@ extension OrderManager {
                 &parent,
                 Rejection(
                     .transferFailed,
-                    "the custody transfers for this order did not leave the tokens where a venue takes them "
-                        + "(GET /v1/transfers shows each); \(refusal.message)"), at: now)
+                    parent.side == .sell
+                        ? "the custody transfers for this order did not leave the tokens where a venue takes them "
+                            + "(GET /v1/settlements shows each); \(refusal.message)"
+                        : "the cash conversion for this order did not leave the cash where a venue takes it "
+                            + "(GET /v1/conversions shows it); \(refusal.message)"), at: now)
             store(parent)
         }
     }

@@ -53,12 +53,15 @@ public actor OrderManager {
     public nonisolated let onboarding: OnboardingDesk?
     /// Takes each finished order into the monitoring rules (nil: no monitoring).
     public nonisolated let compliance: ComplianceDesk?
+    /// Converts the cash a buy with `allowTransfers` needs in another asset (nil: such buys are refused as before).
+    public nonisolated let conversions: ConversionDesk?
 
     public init(
         context: RoutingContext, journal: (any JournalStore)? = nil, leases: (any AccountLeases)? = nil,
         logger: Logger = Logger(label: "ats.router.orders"), onboarding: OnboardingDesk? = nil,
-        compliance: ComplianceDesk? = nil
+        compliance: ComplianceDesk? = nil, conversions: ConversionDesk? = nil
     ) {
+        self.conversions = conversions
         self.onboarding = onboarding
         self.compliance = compliance
         self.leases = leases

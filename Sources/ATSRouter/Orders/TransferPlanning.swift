@@ -4,8 +4,9 @@ import ATSPlanning
 import ATSSettlement
 import ATSVenues
 
-/// A sale planned with the custody transfer inside it: the account's own tokens moved to where
-/// one venue settles, with the transfer's fee netted from the proceeds and its time in the
+/// An order planned with what puts its tokens or cash where one venue settles: for a sale the
+/// account's own tokens moved there (custody transfers), for a buy its cash in another asset
+/// converted there (a venue's cash conversion); the fee in the all-in price, the time in the
 /// expected completion. What an order with `allowTransfers` waits for as `pending_transfer`.
 public struct TransferPlan: Sendable, Hashable {
     /// One move of tokens between two of the account's locations.
@@ -19,41 +20,74 @@ public struct TransferPlan: Sendable, Hashable {
         public var minutes: Int
     }
 
-    /// The venue the tokens are moved to.
+    /// Cash of one asset converted into the asset a venue settles in, at a venue that converts.
+    public struct Conversion: Sendable, Hashable {
+        public var venue: VenueID
+        public var from: CashAsset
+        public var fromLocation: CustodyLocation
+        public var to: CashAsset
+        public var toLocation: CustodyLocation
+        /// What is paid, in `from`.
+        public var amount: Money
+        /// What it gives at the venue's reference price after its fee, in `to`.
+        public var received: Money
+        /// The venue's fee, in `to`.
+        public var fee: Money
+    }
+
+    /// The venue the order is planned at.
     public var venue: VenueID
-    public var moves: [Move]
-    /// The plan on the book as it is now with the moved tokens in place, nil when nothing in it is
-    /// within the order's limit (the order will rest once they arrive).
+    public var side: Side
+    public var moves: [Move] = []
+    public var conversion: Conversion?
+    /// The plan on the book as it is now with the tokens or cash in place, nil when nothing in it
+    /// is within the order's limit (the order will rest once they are there).
     public var plan: Plan?
 
     public var quantity: Quantity { Quantity(rawValue: moves.reduce(0) { $0 + $1.quantity.rawValue }) }
-    public var fee: Money { Money(rawValue: moves.reduce(0) { $0 + $1.fee.rawValue }) }
-    /// When the last move arrives, in minutes from now: the moves run side by side.
+    /// The transfers' or the conversion's fees (dollars and stablecoin dollars counted one for one).
+    public var fee: Money { conversion?.fee ?? Money(rawValue: moves.reduce(0) { $0 + $1.fee.rawValue }) }
+    /// When the last move arrives, in minutes from now (the moves run side by side; a conversion
+    /// is one call to its venue).
     public var minutes: Int { moves.map(\.minutes).max() ?? 0 }
 
-    /// The plan's net proceeds less the transfers' fees, exact (10^-24 units), nil without a plan.
-    public var netProceeds: ExactAmount? {
-        plan.map { $0.allInCost - ExactAmount(fee) }
+    /// The plan's all-in amount with the fee in it, exact (10^-24 units): a sale's net proceeds
+    /// less it, a buy's cost plus it; nil without a plan.
+    public var allInAmount: ExactAmount? {
+        plan.map { side == .sell ? $0.allInCost - ExactAmount(fee) : $0.allInCost + ExactAmount(fee) }
     }
 
-    /// The all-in price per unit with the transfer's fee in it, rounded half-even; nil without a fill.
+    /// Better is greater: more filled on the book now, then more to the account (a sale's net
+    /// proceeds, a buy's cost negated; without a plan, the fee negated), then sooner.
+    public var rank: (Int64, ExactAmount, Int) {
+        let amount = allInAmount.map { side == .sell ? $0 : .zero - $0 } ?? .zero - ExactAmount(fee)
+        return (plan?.filledQuantity.rawValue ?? 0, amount, -minutes)
+    }
+
+    /// The all-in price per unit with the fee in it, rounded half-even; nil without a fill.
     public var allInPrice: Price? {
-        guard let plan, let net = netProceeds, plan.filledQuantity.isPositive else { return nil }
-        let raw = roundedQuotient(net.rawValue, Int128(plan.filledQuantity.rawValue) * 100_000_000, rounding: .halfEven)
+        guard let plan, let amount = allInAmount, plan.filledQuantity.isPositive else { return nil }
+        let raw = roundedQuotient(
+            amount.rawValue, Int128(plan.filledQuantity.rawValue) * 100_000_000, rounding: .halfEven)
         return raw.flatMap { Int64(exactly: $0) }.map(Price.init(rawValue:))
     }
 
-    /// A line for the order's note: the moves, their fee and time, the price they make.
-    public func summary(transfers: [Int64], expected: Timestamp) -> String {
-        let moved = moves.map { "\($0.quantity) from \($0.from)" }.joined(separator: ", ")
-        let ids =
-            transfers.isEmpty
-            ? "" : " (transfer\(transfers.count == 1 ? "" : "s") \(transfers.map(String.init).joined(separator: ", ")))"
-        var line =
-            "waiting for custody transfers\(ids): \(moved) to \(moves.first?.to.description ?? "") to sell at \(venue); "
-            + "fee \(fee) USD, \(minutes) min (expected by \(String(expected.description.prefix(16)))Z)"
+    /// A line for the order's note: what moves or converts, the fee and time, the price they make.
+    public func summary(expected: Timestamp) -> String {
+        var line: String
+        if let conversion {
+            line =
+                "waiting for a cash conversion at \(conversion.venue): \(conversion.amount) \(conversion.from.rawValue) "
+                + "at \(conversion.fromLocation) into \(conversion.to.rawValue) at \(conversion.toLocation) to buy at \(venue); "
+                + "about \(conversion.received) after the fee \(conversion.fee)"
+        } else {
+            let moved = moves.map { "\($0.quantity) from \($0.from)" }.joined(separator: ", ")
+            line =
+                "waiting for custody transfers: \(moved) to \(moves.first?.to.description ?? "") to sell at \(venue); "
+                + "fee \(fee) USD, \(minutes) min (expected by \(String(expected.description.prefix(16)))Z)"
+        }
         if let plan, let price = allInPrice {
-            line += "; on the book now: \(plan.filledQuantity) at \(price) all-in, the transfer's fee included"
+            line += "; on the book now: \(plan.filledQuantity) at \(price) all-in, the fee included"
         }
         return line
     }
@@ -88,7 +122,7 @@ extension PreTradeChecks {
     ) -> TransferPlan? {
         guard parent.side == .sell else { return nil }
         let movable = movableTokens(parent, positions: positions)
-        var best: (plan: TransferPlan, key: (Int64, ExactAmount, Int))?
+        var best: TransferPlan?
         for venue in catalog.venues where venue.listing(parent.symbol) != nil && parent.admitsVenue(venue.id) {
             let needed = parent.quantity.rawValue - positions.sellable(at: venue.id).rawValue
             guard needed > 0, let moves = moves(needed, to: venue.tokenLocation(parent.symbol), from: movable)
@@ -97,32 +131,35 @@ extension PreTradeChecks {
             // eligibility) must take the whole order.
             var moved = positions
             moved.sellable[venue.id] = parent.quantity
-            guard
-                eligibility(
-                    of: venue, symbol: parent.symbol, side: .sell, quantity: parent.quantity,
-                    positions: moved, now: now) == nil
-            else { continue }
-            var candidate = TransferPlan(venue: venue.id, moves: moves, plan: nil)
-            if let book, venue.isContinuous {
-                var snapshot = planSnapshot(book, side: .sell, positions: moved)
-                snapshot.venues.removeAll { $0.venue != venue.id }
-                let order = PlanOrder(
-                    side: .sell, quantity: parent.quantity, limitPrice: parent.limitPrice, strategy: parent.strategy,
-                    includeVenues: [venue.id], excludeVenues: [])
-                if let plan = try? Planner.plan(order, on: snapshot), plan.filledQuantity.isPositive {
-                    candidate.plan = plan
-                }
-            }
-            // More filled first, then more net of fees, then sooner; ties keep the catalog's order.
-            let key = (
-                candidate.plan?.filledQuantity.rawValue ?? 0,
-                candidate.netProceeds ?? .zero - ExactAmount(candidate.fee),
-                -candidate.minutes
-            )
-            if let current = best, !(key > current.key) { continue }
-            best = (candidate, key)
+            guard takes(venue, parent, positions: moved, now: now) else { continue }
+            let candidate = TransferPlan(
+                venue: venue.id, side: .sell, moves: moves,
+                plan: price(parent, at: venue, book: book, positions: moved))
+            if best.map({ candidate.rank > $0.rank }) ?? true { best = candidate }
         }
-        return best?.plan
+        return best
+    }
+
+    /// Whether `venue`'s rules take the whole order with the tokens or cash there (`positions`).
+    func takes(_ venue: VenueDefinition, _ parent: ParentOrder, positions: AccountPositions, now: Timestamp) -> Bool {
+        eligibility(
+            of: venue, symbol: parent.symbol, side: parent.side, quantity: parent.quantity, positions: positions,
+            now: now) == nil
+    }
+
+    /// The order planned at `venue` alone on `book` with the tokens or cash there (`positions`);
+    /// nil when nothing in it is within the limit, without a book, or at a call auction.
+    func price(_ parent: ParentOrder, at venue: VenueDefinition, book: ConsolidatedBook?, positions: AccountPositions)
+        -> Plan?
+    {
+        guard let book, venue.isContinuous else { return nil }
+        var snapshot = planSnapshot(book, side: parent.side, positions: positions)
+        snapshot.venues.removeAll { $0.venue != venue.id }
+        let order = PlanOrder(
+            side: parent.side, quantity: parent.quantity, limitPrice: parent.limitPrice, strategy: parent.strategy,
+            includeVenues: [venue.id], excludeVenues: [])
+        guard let plan = try? Planner.plan(order, on: snapshot), plan.filledQuantity.isPositive else { return nil }
+        return plan
     }
 
     /// What is free to move from each of the account's locations (not the bank, not in transit):

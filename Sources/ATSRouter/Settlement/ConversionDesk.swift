@@ -31,6 +31,8 @@ public struct CashConversionRecord: Sendable, Hashable, Codable {
     public var fee: Money?
     public var received: Money?
     public var rejection: Rejection?
+    /// The buy order it pays for (an order with `allowTransfers`, convert-then-buy).
+    public var parentOrderId: Int64?
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -101,6 +103,25 @@ public final class ConversionDesk: Sendable {
     public func convert(account: AccountID, venue venueID: VenueID, from: CashAsset, to: CashAsset, amount: Money)
         async throws(SubscriptionError) -> CashConversionRecord
     {
+        let record = try take(account: account, venue: venueID, from: from, to: to, amount: amount)
+        return await follow(record)
+    }
+
+    /// Sends a conversion ``take(account:venue:from:to:amount:order:alongside:)`` reserved, unless
+    /// a round is sending it already; its state after.
+    public func follow(_ record: CashConversionRecord) async -> CashConversionRecord {
+        guard record.status == .reserved, begin(record.id) else { return record }
+        defer { end(record.id) }
+        return await send(record)
+    }
+
+    /// The first half of ``convert(account:venue:from:to:amount:)``, sending nothing: refused
+    /// (journalled `rejected`, naming the rule), or earmarked and journalled `reserved`, in one
+    /// transaction with `alongside` (an order's rows, for an order paid by it: `order`).
+    func take(
+        account: AccountID, venue venueID: VenueID, from: CashAsset, to: CashAsset, amount: Money,
+        order: Int64? = nil, alongside: UnitOfWork = UnitOfWork()
+    ) throws(SubscriptionError) -> CashConversionRecord {
         if let leases, !leases.serves(account.rawValue) {
             throw SubscriptionError(
                 code: "account_moving", message: "account \(account) is moving between router instances; try again")
@@ -121,32 +142,25 @@ public final class ConversionDesk: Sendable {
         var record = CashConversionRecord(
             id: id, account: account, venue: venue.id, from: from, fromLocation: venue.cashLocation(of: from), to: to,
             toLocation: venue.cashLocation(of: to), amount: amount, key: "\(journal?.tag ?? "r0")-c\(id)",
-            status: .reserved, createdAt: now, updatedAt: now)
-        var refusal = context.investors.refusal(of: account, security: nil, side: .sell, at: now)
-        if refusal == nil, venue.eligibility.kycRequired, investor.kycStatus(at: venue.id) != .approved {
-            refusal = Rejection(.kycNotApproved, "\(account) is not onboarded at \(venue.name)")
-        } else if refusal == nil,
-            (CashConversion.outcome(amount, from: from, pair: pair, price: pair.price)?.received ?? .zero)
-                .rawValue <= 0
-        {
-            refusal = Rejection(
-                RejectCode(rawValue: "conversion_too_small"), "\(amount) converts to nothing after the fee")
-        }
+            status: .reserved, parentOrderId: order, createdAt: now, updatedAt: now)
+        let refusal = refusal(of: investor, at: venue, pair: pair, paying: amount, of: from, now: now)
         do {
             if let refusal {
                 record.status = .rejected
                 record.rejection = refusal
-                try journal?.commit(work(record))
+                try journal?.commit(work(record, alongside))
                 remember(record)
                 return record
             }
             try context.settlement.earmarkCash(
                 account, from, at: record.fromLocation, amount: amount, reference: "\(record.reference):reserve",
-                with: work(record))
+                with: work(record, alongside))
         } catch let refused as SettlementError {
             record.status = .rejected
             record.rejection = Rejection(RejectCode(rawValue: refused.code), refused.message)
-            try? journal?.commit(work(record))
+            do { try journal?.commit(work(record, alongside)) } catch {
+                throw SubscriptionError(code: "journal_unavailable", message: "the conversion was not taken: \(error)")
+            }
             remember(record)
             return record
         } catch {
@@ -154,9 +168,32 @@ public final class ConversionDesk: Sendable {
         }
         remember(record)
         noteTaken()
-        guard begin(id) else { return record }
-        defer { end(id) }
-        return await send(record)
+        return record
+    }
+
+    /// Why `investor` may not convert `amount` of `from` with `pair` at `venue` now, if anything:
+    /// the identity record, onboarding at the venue, an amount that converts to nothing.
+    private func refusal(
+        of investor: Account, at venue: VenueDefinition, pair: CashConversion, paying amount: Money,
+        of from: CashAsset, now: Timestamp
+    ) -> Rejection? {
+        if let refusal = context.investors.refusal(of: investor.id, security: nil, side: .sell, at: now) {
+            return refusal
+        }
+        if venue.eligibility.kycRequired, investor.kycStatus(at: venue.id) != .approved {
+            return Rejection(.kycNotApproved, "\(investor.id) is not onboarded at \(venue.name)")
+        }
+        if (CashConversion.outcome(amount, from: from, pair: pair, price: pair.price)?.received ?? .zero).rawValue <= 0
+        {
+            return Rejection(
+                RejectCode(rawValue: "conversion_too_small"), "\(amount) converts to nothing after the fee")
+        }
+        return nil
+    }
+
+    /// The reserved conversions that pay for `order`.
+    public func openConversions(of order: Int64, account: AccountID) -> [CashConversionRecord] {
+        ((try? conversions(account: account, statuses: [.reserved])) ?? []).filter { $0.parentOrderId == order }
     }
 
     /// Sends a reserved conversion (again) under its key and settles what the venue answered.
@@ -240,8 +277,8 @@ public final class ConversionDesk: Sendable {
         }.sorted { $0.id < $1.id }
     }
 
-    private func work(_ record: CashConversionRecord) -> UnitOfWork {
-        var work = UnitOfWork()
+    private func work(_ record: CashConversionRecord, _ alongside: UnitOfWork = UnitOfWork()) -> UnitOfWork {
+        var work = alongside
         let json = (try? String(decoding: JSONEncoder().encode(record), as: UTF8.self)) ?? "null"
         work.conversions = [
             ConversionRow(
