@@ -518,6 +518,50 @@ struct RecoveryTestError: Error, CustomStringConvertible {
         let none = await Self.call(.GET, rialto + "/api/v2/investors/2", headers: [("Authorization", basic)])
         #expect(none?.0 == 404)
     }
+
+    /// A sale waiting for the custody transfer the router started for it survives a SIGKILL: after
+    /// the restart it is still `pending_transfer`, waiting for the one transfer journalled with it
+    /// (none started twice), and a repeat of its client order id returns it.
+    @Test(arguments: JournalBackend.all)
+    func aSaleWaitingForItsTransferSurvivesAKill(backend: JournalBackend) async throws {
+        let binary = try Self.executable()
+        let folder = NSTemporaryDirectory() + "ats-transfer-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (venues, _, configPath) = try await Self.externalVenues(binary, folder: folder)
+        defer { venues.stop() }
+        let made = try backend.make()
+        var (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
+        let first = router
+        defer { first.stop() }
+        let alice = [("Authorization", "Bearer \(Self.alice)")]
+        let order =
+            #"{"symbol":"ACME","side":"sell","quantity":"100","limitPrice":"9.00","timeInForce":"DAY","includeVenues":["tzero"],"allowTransfers":true,"clientOrderId":"t-1"}"#
+        let taken = await Self.call(.POST, url + "/v1/orders", headers: alice, body: order)
+        let id = try #require((taken?.1 as? [String: Any])?["id"] as? String)
+        #expect(
+            (taken?.1 as? [String: Any])?["status"] as? String == "pending_transfer", "\(String(describing: taken))")
+        func transfers() async -> [[String: Any]] {
+            let read = await Self.call(.GET, url + "/v1/settlements", headers: alice)
+            return ((read?.1 as? [String: Any])?["transfers"] as? [[String: Any]] ?? []).filter {
+                $0["orderId"] as? String == id
+            }
+        }
+        let before = await transfers()
+        #expect(before.count == 1 && before.first?["status"] as? String == "in_flight", "\(before)")
+        router.kill9()
+        await router.waitForExit()
+
+        (router, url) = try await startRouter(binary, config: configPath, journal: Self.journalArguments(made))
+        let second = router
+        defer { second.stop() }
+        let again = await Self.call(.POST, url + "/v1/orders", headers: alice, body: order)
+        #expect(again?.0 == 200 && (again?.1 as? [String: Any])?["id"] as? String == id)
+        #expect(
+            (again?.1 as? [String: Any])?["status"] as? String == "pending_transfer", "\(String(describing: again))")
+        let after = await transfers()
+        #expect(after.count == 1 && after.first?["id"] as? String == before.first?["id"] as? String, "\(after)")
+        #expect(after.first?["status"] as? String == "in_flight")
+    }
 }
 
 /// Quantity's raw value from a decimal string.
