@@ -85,7 +85,44 @@ public enum ReportBuilder {
             summary: summary(analyses), orders: analyses.map(\.row), venues: venues(parents, events: input.events),
             rule606: rule606(analyses), rule605: rule605(analyses), depth: depth(parents),
             subscriptions: input.subscriptions.sorted { $0.id < $1.id }.map(subscription),
-            fairAccess: fairAccess(parents, fillTimes: input.fillTimes, onboardings: input.onboardings))
+            fairAccess: fairAccess(parents, fillTimes: input.fillTimes, onboardings: input.onboardings),
+            outOfReach: outOfReach(parents))
+    }
+
+    // MARK: Liquidity out of reach
+
+    /// At each order's first decision, the venues left out by a rule about its account with their
+    /// best level on its side: per security, side, venue and rule, the orders, the quantity within
+    /// each order's limit (up to its quantity), the best price, and the last thing said to unlock it.
+    static func outOfReach(_ parents: [ParentOrder]) -> [Report.OutOfReachRow] {
+        struct Key: Hashable, Comparable {
+            var symbol: String, side: String, venue: String, code: String
+            static func < (a: Key, b: Key) -> Bool {
+                (a.symbol, a.side, a.venue, a.code) < (b.symbol, b.side, b.venue, b.code)
+            }
+        }
+        var rows: [Key: (orders: Int, quantity: Int64, best: Price, unlock: String)] = [:]
+        for parent in parents {
+            guard let first = parent.decisions.first, let unreachable = first.unreachable else { continue }
+            for (venue, level) in unreachable {
+                let key = Key(
+                    symbol: parent.symbol.rawValue, side: parent.side.rawValue, venue: venue.rawValue, code: level.code)
+                let within =
+                    parent.limitPrice.map { parent.side == .buy ? level.price <= $0 : level.price >= $0 } ?? true
+                var row = rows[key] ?? (0, 0, level.price, "")
+                row.orders += 1
+                row.quantity += within ? min(level.quantity.rawValue, parent.quantity.rawValue) : 0
+                row.best = parent.side == .buy ? min(row.best, level.price) : max(row.best, level.price)
+                if let unlock = level.unlock { row.unlock = unlock }
+                rows[key] = row
+            }
+        }
+        return rows.sorted { $0.key < $1.key }.map { key, row in
+            Report.OutOfReachRow(
+                symbol: key.symbol, side: key.side, venue: key.venue, code: key.code, orders: row.orders,
+                quantityWithinLimit: Quantity(rawValue: row.quantity).description, bestPrice: row.best.description,
+                unlock: row.unlock)
+        }
     }
 
     // MARK: Fair access

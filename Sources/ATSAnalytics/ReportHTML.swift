@@ -52,6 +52,11 @@ public enum ReportHTML {
         )
         body.append(table(ReportText.fairAccessHeader, report.fairAccess.shares.map(ReportText.fairAccessCells)))
         body.append(table(ReportText.refusalHeader, report.fairAccess.refusals.map(ReportText.refusalCells)))
+        body.append("<h2>Liquidity out of reach</h2>")
+        body.append(
+            "<p>At each order's first decision, the venues a rule about its account left out, with their best level on its side, and what would unlock them.</p>"
+        )
+        body.append(table(ReportText.outOfReachHeader, report.outOfReach.map(ReportText.outOfReachCells)))
         body.append("<h2>Venue scorecards</h2>")
         body.append(table(ReportText.venueHeader, report.venues.map(ReportText.venueCells)))
         body.append("<h2>Rule 606-style routing report</h2>")

@@ -59,6 +59,14 @@ public enum ReportText {
         out.append("")
         out.append(table(refusalHeader, report.fairAccess.refusals.map(refusalCells)))
         out.append("")
+        out.append("## Liquidity out of reach")
+        out.append("")
+        out.append(
+            "At each order's first decision, the venues a rule about its account left out, with their best level on its side, and what would unlock them."
+        )
+        out.append("")
+        out.append(table(outOfReachHeader, report.outOfReach.map(outOfReachCells)))
+        out.append("")
         out.append("## Venue scorecards")
         out.append("")
         out.append(table(venueHeader, report.venues.map(venueCells)))
@@ -110,6 +118,14 @@ public enum ReportText {
     }
 
     static let refusalHeader = ["at", "venue", "account", "kind", "reason"]
+
+    static let outOfReachHeader = [
+        "symbol", "side", "venue", "rule", "orders", "quantity within limit", "best price", "what would unlock it",
+    ]
+
+    static func outOfReachCells(_ r: Report.OutOfReachRow) -> [String] {
+        [r.symbol, r.side, r.venue, r.code, "\(r.orders)", r.quantityWithinLimit, r.bestPrice, r.unlock]
+    }
 
     static func refusalCells(_ r: Report.AccessRefusal) -> [String] { [r.at, r.venue, r.account, r.kind, r.reason] }
 
@@ -212,6 +228,7 @@ public enum ReportText {
             ("subscriptions.csv", csvText(subscriptionHeader, report.subscriptions.map(subscriptionCells))),
             ("fair_access.csv", csvText(fairAccessHeader, report.fairAccess.shares.map(fairAccessCells))),
             ("access_refusals.csv", csvText(refusalHeader, report.fairAccess.refusals.map(refusalCells))),
+            ("out_of_reach.csv", csvText(outOfReachHeader, report.outOfReach.map(outOfReachCells))),
             ("venues.csv", csvText(venueHeader, report.venues.map(venueCells))),
             (
                 "rule606.csv",

@@ -41,8 +41,17 @@ enum DecisionEvidence {
             out +=
                 ",\"notional\":\"\(allocation.notional)\",\"fees\":\"\(allocation.fees)\",\"allInCost\":\"\(allocation.allInCost)\"}"
         }
-        out += "]}}"
-        return out
+        out += "]}"
+        if let unreachable = decision.unreachable {
+            out += ",\"unreachable\":{"
+            out += unreachable.sorted { $0.key < $1.key }.map { venue, level in
+                JSONText.quoted(venue.rawValue) + ":{\"code\":" + JSONText.quoted(level.code)
+                    + ",\"price\":\"\(level.price)\",\"quantity\":\"\(level.quantity)\""
+                    + (level.unlock.map { ",\"unlock\":" + JSONText.quoted($0) } ?? "") + "}"
+            }.joined(separator: ",")
+            out += "}"
+        }
+        return out + "}"
     }
 
     private static func levels(_ levels: [PlanLevel]) -> String {

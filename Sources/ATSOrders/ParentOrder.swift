@@ -190,11 +190,32 @@ public struct RoutingDecision: Sendable, Hashable, Codable {
     /// Venues left out, with the reason.
     public let excluded: [VenueID: String]
     public let plan: Plan
+    /// Liquidity the account could not reach: venues left out by a rule about the account (not
+    /// their health), with their best level on the side the order takes and what would unlock them.
+    public var unreachable: [VenueID: Unreachable]?
+
+    /// A venue's best level the account could not reach, and why.
+    public struct Unreachable: Sendable, Hashable, Codable {
+        /// The rule that left it out (`kyc_not_approved`, `position_not_at_venue`, `insufficient_cash`, …).
+        public var code: String
+        public var price: Price
+        public var quantity: Quantity
+        /// What would let the account reach it (an onboarding, a transfer, a conversion), when the router knows.
+        public var unlock: String?
+
+        public init(code: String, price: Price, quantity: Quantity, unlock: String? = nil) {
+            self.code = code
+            self.price = price
+            self.quantity = quantity
+            self.unlock = unlock
+        }
+    }
 
     public init(
         at: Timestamp, attempt: Int, snapshot: PlanSnapshot, quoteAges: [VenueID: Int64], excluded: [VenueID: String],
-        plan: Plan
+        plan: Plan, unreachable: [VenueID: Unreachable]? = nil
     ) {
+        self.unreachable = unreachable
         self.at = at
         self.attempt = attempt
         self.snapshot = snapshot

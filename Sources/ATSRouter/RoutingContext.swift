@@ -113,11 +113,15 @@ public struct RoutingContext: Sendable {
     }
 
     /// What would let the account reach `venue`, refused for `refusal`: its onboarding there,
-    /// when that is the only thing missing and the venue has not refused it.
+    /// when that is the only thing missing and the venue has not refused it; its tokens moved
+    /// there or its cash converted, when it has them elsewhere (what `allowTransfers` lets the router do).
     func unlock(
         _ venue: VenueDefinition, symbol: Symbol, side: Side, quantity: Quantity, _ positions: AccountPositions?,
         _ refusal: Rejection, _ now: Timestamp
     ) -> String? {
+        if refusal.code == .positionNotAtVenue || refusal.code == .insufficientCash, let positions {
+            return checks.movingUnlock(venue, symbol: symbol, side: side, quantity: quantity, positions: positions)
+        }
         guard refusal.code == .kycNotApproved, var onboarded = positions else { return nil }
         let status = investors.venueStatus(of: onboarded.account.id, at: venue.id)
         guard status != .rejected, onboarded.identityRefusal == nil else { return nil }

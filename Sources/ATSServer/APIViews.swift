@@ -55,7 +55,18 @@ extension APIViews {
                     allInCost: $0.allInCost.description)
             },
             plannedQuantity: decision.plan.filledQuantity.description, allInCost: decision.plan.allInCost.description,
-            unfilledReason: decision.plan.unfilledReason)
+            unfilledReason: decision.plan.unfilledReason,
+            unreachable: decision.unreachable.map { levels in
+                Dictionary(
+                    uniqueKeysWithValues: levels.map {
+                        (
+                            $0.key.rawValue,
+                            UnreachableView(
+                                code: $0.value.code, price: $0.value.price.description,
+                                quantity: $0.value.quantity.description, unlock: $0.value.unlock)
+                        )
+                    })
+            })
     }
 
     // MARK: Book and venues

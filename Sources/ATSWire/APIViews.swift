@@ -96,11 +96,16 @@ public enum APIViews {
         public var plannedQuantity: String
         public var allInCost: String
         public var unfilledReason: String?
+        /// Venues a rule about the account left out, with their best level on the order's side and
+        /// what would unlock them.
+        public var unreachable: [String: UnreachableView]?
 
         public init(
             at: String, attempt: Int, quoteAgesMs: [String: Int64], excluded: [String: String],
-            allocations: [AllocationView], plannedQuantity: String, allInCost: String, unfilledReason: String? = nil
+            allocations: [AllocationView], plannedQuantity: String, allInCost: String, unfilledReason: String? = nil,
+            unreachable: [String: UnreachableView]? = nil
         ) {
+            self.unreachable = unreachable
             self.at = at
             self.attempt = attempt
             self.quoteAgesMs = quoteAgesMs
@@ -109,6 +114,21 @@ public enum APIViews {
             self.plannedQuantity = plannedQuantity
             self.allInCost = allInCost
             self.unfilledReason = unfilledReason
+        }
+    }
+
+    /// A venue's best level the account could not reach, and why.
+    public struct UnreachableView: Codable, Hashable, Sendable {
+        public var code: String
+        public var price: String
+        public var quantity: String
+        public var unlock: String?
+
+        public init(code: String, price: String, quantity: String, unlock: String? = nil) {
+            self.code = code
+            self.price = price
+            self.quantity = quantity
+            self.unlock = unlock
         }
     }
 

@@ -19,6 +19,40 @@ public struct Report: Sendable, Hashable, Codable {
     /// Fair access (Reg ATS Rule 301(b)(5)): each venue's share of the routed volume per security
     /// and month against the 5 % threshold, and venues' refusals of accounts their published rules admit.
     public var fairAccess: FairAccess = FairAccess()
+    /// Liquidity the orders' accounts could not reach when they were first routed: per security,
+    /// side, venue and rule, how many orders, what was there within their limits, what would unlock it.
+    public var outOfReach: [OutOfReachRow] = []
+
+    /// Liquidity out of an account's reach at orders' first decisions, at one venue for one rule.
+    public struct OutOfReachRow: Sendable, Hashable, Codable {
+        public var symbol: String
+        /// The orders' side: their best level there was an ask for buys, a bid for sells.
+        public var side: String
+        public var venue: String
+        /// The rule that left the venue out (`kyc_not_approved`, `position_not_at_venue`, …).
+        public var code: String
+        public var orders: Int
+        /// Σ over those orders of the venue's best level within the order's limit, up to the order's quantity.
+        public var quantityWithinLimit: String
+        /// The best price seen there (the lowest ask for buys, the highest bid for sells).
+        public var bestPrice: String
+        /// What would unlock it, as the router last said (empty when nothing it can do would).
+        public var unlock: String
+
+        public init(
+            symbol: String, side: String, venue: String, code: String, orders: Int, quantityWithinLimit: String,
+            bestPrice: String, unlock: String
+        ) {
+            self.symbol = symbol
+            self.side = side
+            self.venue = venue
+            self.code = code
+            self.orders = orders
+            self.quantityWithinLimit = quantityWithinLimit
+            self.bestPrice = bestPrice
+            self.unlock = unlock
+        }
+    }
 
     public struct FairAccess: Sendable, Hashable, Codable {
         /// The threshold, percent of a security's volume in a month.
@@ -378,8 +412,10 @@ public struct Report: Sendable, Hashable, Codable {
     public init(
         generatedAt: String, from: String? = nil, to: String? = nil, scope: String, summary: Summary,
         orders: [OrderRow], venues: [VenueRow], rule606: [Rule606Period], rule605: [Rule605Row],
-        depth: DepthSnapshot? = nil, subscriptions: [SubscriptionEntry] = [], fairAccess: FairAccess = FairAccess()
+        depth: DepthSnapshot? = nil, subscriptions: [SubscriptionEntry] = [], fairAccess: FairAccess = FairAccess(),
+        outOfReach: [OutOfReachRow] = []
     ) {
+        self.outOfReach = outOfReach
         self.subscriptions = subscriptions
         self.fairAccess = fairAccess
         self.generatedAt = generatedAt

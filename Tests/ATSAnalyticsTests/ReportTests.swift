@@ -218,6 +218,80 @@ import Testing
         #expect(ReportText.markdown(report).contains("## Fair access (Reg ATS Rule 301(b)(5))"))
     }
 
+    @Test func liquidityOutOfReachIsSummedFromEachOrdersFirstDecision() throws {
+        let at = Timestamp(secondsSinceEpoch: 1_795_446_000)
+        let acme = try Symbol("ACME")
+        let rialto = try VenueID("rialto")
+        let tzero = try VenueID("tzero")
+        let empty = PlanSnapshot(symbol: acme, venues: [])
+        func order(
+            _ id: UInt64, _ side: Side, _ quantity: String, limit: String?,
+            _ decisions: [[VenueID: RoutingDecision.Unreachable]?]
+        ) throws -> ParentOrder {
+            var parent = ParentOrder(
+                id: OrderID(id), account: try AccountID("alice"), clientOrderId: nil, symbol: acme, side: side,
+                quantity: try Quantity(quantity), limitPrice: try limit.map { try Price($0) }, timeInForce: .day,
+                strategy: .cost, includeVenues: [], excludeVenues: [], createdAt: at)
+            for (attempt, unreachable) in decisions.enumerated() {
+                let plan = try Planner.plan(PlanOrder(side: side, quantity: parent.quantity), on: empty)
+                parent.decisions.append(
+                    RoutingDecision(
+                        at: at, attempt: attempt, snapshot: empty, quoteAges: [:], excluded: [:], plan: plan,
+                        unreachable: unreachable))
+            }
+            return parent
+        }
+        let onboarding = "onboarding at Rialto"
+        let parents = [
+            // 80 at 10.40 within 10.50; tZERO's 10.60 is above the limit: none of its 500 counts.
+            try order(
+                1, .buy, "100", limit: "10.50",
+                [
+                    [
+                        rialto: .init(
+                            code: "kyc_not_approved", price: try Price("10.40"), quantity: try Quantity("80"),
+                            unlock: onboarding),
+                        tzero: .init(
+                            code: "insufficient_cash", price: try Price("10.60"), quantity: try Quantity("500")),
+                    ]
+                ]),
+            // No limit: 30 of Rialto's 80 (the order's quantity); its silence keeps the earlier unlock.
+            try order(
+                2, .buy, "30", limit: nil,
+                [[rialto: .init(code: "kyc_not_approved", price: try Price("10.30"), quantity: try Quantity("80"))]]),
+            // A sale: tZERO's bid 10.00 × 20 is within 9.00.
+            try order(
+                3, .sell, "50", limit: "9.00",
+                [[tzero: .init(code: "position_not_at_venue", price: try Price("10.00"), quantity: try Quantity("20"))]]
+            ),
+            // Only a re-plan saw it: not counted.
+            try order(
+                4, .buy, "10", limit: "11",
+                [nil, [rialto: .init(code: "kyc_not_approved", price: try Price("10"), quantity: try Quantity("10"))]]),
+        ]
+        let rows = ReportBuilder.outOfReach(parents)
+        #expect(
+            rows == [
+                .init(
+                    symbol: "ACME", side: "buy", venue: "rialto", code: "kyc_not_approved", orders: 2,
+                    quantityWithinLimit: "110", bestPrice: "10.3", unlock: onboarding),
+                .init(
+                    symbol: "ACME", side: "buy", venue: "tzero", code: "insufficient_cash", orders: 1,
+                    quantityWithinLimit: "0", bestPrice: "10.6", unlock: ""),
+                .init(
+                    symbol: "ACME", side: "sell", venue: "tzero", code: "position_not_at_venue", orders: 1,
+                    quantityWithinLimit: "20", bestPrice: "10", unlock: ""),
+            ], "\(rows)")
+        let files = ReportText.csv(
+            Report(
+                generatedAt: "", scope: "all", summary: ReportBuilder.summary([]), orders: [], venues: [], rule606: [],
+                rule605: [],
+                outOfReach: rows))
+        #expect(
+            files.first { $0.name == "out_of_reach.csv" }?.text.contains(
+                "ACME,buy,rialto,kyc_not_approved,2,110,10.3,onboarding at Rialto") == true)
+    }
+
     @Test func monthsCountBackAcrossAYear() {
         #expect(
             ReportBuilder.previousMonths("2026-02", count: 6) == [

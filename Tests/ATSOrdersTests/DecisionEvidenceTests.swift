@@ -21,10 +21,21 @@ import Testing
         let decision = RoutingDecision(
             at: Timestamp(nanosecondsSinceEpoch: 1_795_446_000_123_456_789), attempt: 2, snapshot: snapshot,
             quoteAges: [try VenueID("tzero"): 17, try VenueID("archax"): 0],
-            excluded: [try VenueID("texture"): "call \"auction\"\nnot now \\ \u{1}"], plan: plan)
+            excluded: [try VenueID("texture"): "call \"auction\"\nnot now \\ \u{1}"], plan: plan,
+            unreachable: [
+                try VenueID("rialto"): .init(
+                    code: "kyc_not_approved", price: try Price("10.5"), quantity: try Quantity("3"),
+                    unlock: "onboarding at \"Rialto\""),
+                try VenueID("inx"): .init(
+                    code: "position_not_at_venue", price: try Price("9"), quantity: try Quantity("1")),
+            ])
         let text = DecisionEvidence.json(decision)
         let read = try JSONDecoder().decode(RoutingDecision.self, from: Data(text.utf8))
         #expect(read == decision)
+        var without = decision
+        without.unreachable = nil
+        #expect(
+            try JSONDecoder().decode(RoutingDecision.self, from: Data(DecisionEvidence.json(without).utf8)) == without)
         #expect(plan.unfilledReason != nil)  // the optional fields are exercised
     }
 }

@@ -86,6 +86,15 @@ import Testing
             let orders = live.router.orders
             let refused = await orders.submit(try sale(at: tzero, allowTransfers: false))
             #expect(refused.rejection?.code == .positionNotAtVenue, "\(refused)")
+            // Sold where the tokens are, the decision keeps tZERO's bid it could not reach, and what would unlock it.
+            var elsewhere = try sale("10", at: tzero, tif: .ioc, allowTransfers: false)
+            elsewhere.includeVenues = [tzero, try VenueID("securitize")]
+            let sold = await orders.submit(elsewhere)
+            let first = try #require(sold.decisions.first, "\(sold)")
+            let unreachable = try #require(first.unreachable?[tzero], "\(first.excluded)")
+            #expect(unreachable.code == "position_not_at_venue" && unreachable.quantity.isPositive)
+            #expect(unreachable.unlock?.contains("custody transfer from wallet:ethereum") == true, "\(unreachable)")
+            #expect(first.unreachable?[try VenueID("securitize")] == nil)
             let now = await orders.submit(try sale(at: tzero, tif: .ioc))
             #expect(now.rejection?.code == .positionNotAtVenue, "\(now)")
             #expect(now.rejection?.message.contains("DAY and GTC orders only") == true)

@@ -30,8 +30,12 @@ public struct ConsolidatedBook: Sendable, Hashable {
         /// The venue's best levels (price and size), whether or not the account may reach them.
         public var bestBid: ConsolidatedBook.Top?
         public var bestAsk: ConsolidatedBook.Top?
-        /// For a venue left out only because the account is not onboarded there: what would let it in.
+        /// For a venue left out by a rule about the account that the router can lift (an onboarding,
+        /// a custody transfer, a cash conversion): what would let it in.
         public var unlock: String?
+
+        /// The codes that leave a venue out for its own state, not the account's: the rest are rules.
+        public static let healthCodes: Set<String> = ["unhealthy", "no_book", "stale"]
     }
 
     public struct Top: Sendable, Hashable {

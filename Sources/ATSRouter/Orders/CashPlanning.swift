@@ -1,6 +1,7 @@
 import ATSDomain
 import ATSOrders
 import ATSPlanning
+import ATSSettlement
 import ATSVenues
 
 /// Convert-then-buy: a DAY or GTC buy whose cash is in another asset than the venues settle in,
@@ -48,6 +49,36 @@ extension PreTradeChecks {
             if best.map({ candidate.rank > $0.rank }) ?? true { best = candidate }
         }
         return best
+    }
+
+    /// What would bring `quantity` (a sale) or its cost at the reference price (a buy) to where
+    /// `venue` settles from what the account has elsewhere: a custody transfer, a cash conversion;
+    /// nil when nothing would.
+    func movingUnlock(
+        _ venue: VenueDefinition, symbol: Symbol, side: Side, quantity: Quantity, positions: AccountPositions
+    ) -> String? {
+        guard let listing = venue.listing(symbol) else { return nil }
+        if side == .sell {
+            let target = venue.tokenLocation(symbol)
+            let sources = positions.freeHoldings.filter {
+                $0.location != target && $0.location != .transit && $0.location != .bank
+                    && !CustodyTransfer.route(
+                        from: $0.location, to: target, catalog: catalog, settings: configuration.settlementSettings
+                    ).isEmpty
+            }
+            guard let from = sources.max(by: { $0.quantity < $1.quantity }), from.quantity >= quantity else {
+                return nil
+            }
+            return
+                "a custody transfer from \(from.location) (\(from.quantity) free) to \(target): allowTransfers has the router make it"
+        }
+        let cost = venue.greatestBuyCost(quantity, at: listing.referencePrice)
+        let needed = cost.rawValue - positions.spendable(at: venue.id).rawValue
+        guard needed > 0, let conversion = conversion(into: venue.cashLeg, needed: needed, positions: positions) else {
+            return nil
+        }
+        return
+            "a cash conversion at \(conversion.venue) from \(conversion.from.rawValue) at \(conversion.fromLocation): allowTransfers has the router make it"
     }
 
     /// The cheapest conversion (by its fee) that puts `needed` (raw, plus the margin) of the

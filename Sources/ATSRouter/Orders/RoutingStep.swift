@@ -91,7 +91,7 @@ public struct RoutingStep: Sendable {
         parent.decisions.append(
             RoutingDecision(
                 at: input.now, attempt: input.attempt, snapshot: snapshot, quoteAges: ages,
-                excluded: excluded, plan: plan))
+                excluded: excluded, plan: plan, unreachable: Self.unreachable(input.book, side: parent.side)))
         if parent.timeInForce == .fok && input.attempt == 0 && plan.filledQuantity < residual {
             let message =
                 "eligible consolidated liquidity covers \(plan.filledQuantity) of \(residual); nothing was sent"
@@ -105,6 +105,19 @@ public struct RoutingStep: Sendable {
         let (toSend, refused) = makeChildren(&parent, plan: plan, decision: parent.decisions.count - 1, input: input)
         return toSend.isEmpty && !refused.isEmpty
             ? .replan(parent, refused: refused) : .send(parent, children: toSend, refused: refused)
+    }
+
+    /// The venues the book leaves out by a rule about the account (not their health), with their
+    /// best level on the side the order takes and what would unlock them; nil when there are none.
+    static func unreachable(_ book: ConsolidatedBook, side: Side) -> [VenueID: RoutingDecision.Unreachable]? {
+        var found: [VenueID: RoutingDecision.Unreachable] = [:]
+        for status in book.venues where !status.included {
+            guard let code = status.code, !ConsolidatedBook.VenueStatus.healthCodes.contains(code),
+                let top = side == .buy ? status.bestAsk : status.bestBid
+            else { continue }
+            found[status.venue] = .init(code: code, price: top.price, quantity: top.quantity, unlock: status.unlock)
+        }
+        return found.isEmpty ? nil : found
     }
 
     /// A child per allocation, each cleared by the checks first, net of what the plan already
