@@ -200,6 +200,15 @@ extension DemoScript {
                     + "best single venue \(venue) would fill \(first.bestSingleQuantity) at \(first.bestSingleAllInPrice ?? "—") all-in, "
                     + "routed \(first.filledQuantity) at \(first.allInPrice ?? "—")")
         }
+        if let widest = report.outOfReach.max(by: {
+            ((try? Quantity($0.quantityWithinLimit)) ?? .zero, $1.venue)
+                < ((try? Quantity($1.quantityWithinLimit)) ?? .zero, $0.venue)
+        }) {
+            say(
+                "  liquidity out of reach at the orders' first decisions (out_of_reach.csv), the most: "
+                    + "\(widest.symbol) \(widest.side)s at \(widest.venue) (\(widest.code)), \(widest.quantityWithinLimit) within the limits at best \(widest.bestPrice)"
+                    + (widest.unlock.isEmpty ? "" : " — \(widest.unlock)"))
+        }
         // Kept after the demo: a temporary journal is removed, its report is not.
         let directory =
             temporary
