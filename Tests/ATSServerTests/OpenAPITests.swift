@@ -208,6 +208,18 @@ import Testing
             _ = try await exchange(.post, "/v1/conversions", key: nil, body: "{}")
             _ = try await exchange(.get, "/v1/conversions")
             _ = try await exchange(.get, "/v1/conversions", key: nil)
+            let planned = try await exchange(
+                .post, "/v1/plans", body: #"{"symbol":"ACME","side":"buy","quantity":"30","limitPrice":"10.10"}"#)
+            #expect(planned.status == 200 && planned.object["decision"] != nil, "\(planned.text)")
+            _ = try await exchange(
+                .post, "/v1/plans",
+                body:
+                    #"{"symbol":"ACME","side":"sell","quantity":"5","limitPrice":"9.00","timeInForce":"GTC","includeVenues":["tzero"],"allowTransfers":true}"#
+            )
+            _ = try await exchange(
+                .post, "/v1/plans", key: Keys.bob, body: #"{"symbol":"ACME","side":"buy","quantity":"1"}"#)
+            _ = try await exchange(.post, "/v1/plans", body: #"{"symbol":"ACME"}"#)
+            _ = try await exchange(.post, "/v1/plans", key: nil, body: "{}")
             let offerings = try await exchange(.get, "/v1/offerings")
             #expect((offerings.object["offerings"] as? [Any])?.count == 5, "\(offerings.text)")
             _ = try await exchange(.get, "/v1/offerings", key: nil)

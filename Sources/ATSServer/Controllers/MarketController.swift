@@ -9,7 +9,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// `/v1/book/{symbol}` (the consolidated book for the caller) and `/v1/venues`.
+/// `/v1/book/{symbol}` (the consolidated book for the caller), `/v1/venues`, and `POST /v1/plans`
+/// (what the router would do with an order now, nothing sent).
 struct MarketController {
     let runtime: any RouterService
 
@@ -37,6 +38,12 @@ struct MarketController {
             }
             let book = await runtime.router.context.consolidatedBook(symbol, account: context.account, side: side)
             return jsonResponse(APIViews.book(book, side: side, depth: depth))
+        }
+
+        group.post("plans") { request, context in
+            let parser = OrderRequestParser(catalog: runtime.catalog, configuration: runtime.configuration)
+            let parsed = try parser.parse(try await RouterAPI.body(request), account: context.account)
+            return jsonResponse(APIViews.preview(await runtime.router.orders.preview(parsed)))
         }
 
         group.get("venues") { _, _ in
