@@ -70,3 +70,30 @@ import Testing
         }
     }
 }
+
+/// `GET /v1/securities`: each security as configured, with exactly the venues that list it.
+@Suite struct SecuritiesTests {
+    @Test func eachSecurityListsWhereItTradesAndItsTransferRules() async throws {
+        try await LiveAPI.with { api, client in
+            let reply = try await client.call(.get, "/v1/securities")
+            #expect(reply.status == 200, "\(reply.text)")
+            let securities = try #require(reply.object["securities"] as? [[String: Any]])
+            #expect(securities.count == api.runtime.configuration.securities.count)
+            let acme = try #require(securities.first { $0["symbol"] as? String == "ACME" })
+            #expect(acme["exemption"] as? String == "reg_d_506c" && acme["holdingPeriod"] as? String == "12 months")
+            #expect((acme["transferRules"] as? [String: Any])?["accreditedOnly"] as? Bool == true)
+            let listings = try #require(acme["listings"] as? [[String: Any]])
+            #expect(
+                Set(listings.compactMap { $0["venue"] as? String })
+                    == Set(
+                        api.runtime.catalog.venues.filter { $0.listings.contains { $0.symbol.rawValue == "ACME" } }
+                            .map(\.id.rawValue)))
+            let tzero = try #require(listings.first { $0["venue"] as? String == "tzero" })
+            #expect(
+                tzero["tokenLocation"] as? String == "custodian:tzero" && tzero["referencePrice"] as? String == "10.02")
+            #expect(
+                tzero["settlement"] as? String == "custodial_book_entry" && tzero["matching"] as? String == "continuous"
+            )
+        }
+    }
+}

@@ -46,6 +46,10 @@ struct MarketController {
             return jsonResponse(APIViews.preview(await runtime.router.orders.preview(parsed)))
         }
 
+        group.get("securities") { _, _ in
+            jsonResponse(APIViews.securities(runtime.configuration, catalog: runtime.catalog))
+        }
+
         group.get("venues") { _, _ in
             jsonResponse(APIViews.VenueList(venues: await runtime.venueViews(), instance: runtime.instanceView))
         }
