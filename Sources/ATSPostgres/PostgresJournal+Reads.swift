@@ -57,6 +57,25 @@ extension PostgresJournal {
         ).rows.map(Self.execution)
     }
 
+    public func fills(account: String, after sequence: Int64, limit: Int) throws -> [FillRow] {
+        try reader.query(
+            """
+            SELECT e.ordinal, e.venue, e.fillId, e.childKey, e.quantity, e.price, e.fee, e.recordedAt, p.id, p.symbol,
+              p.side
+            FROM execution e JOIN child_order c ON c.clientKey = e.childKey JOIN parent_order p ON p.id = c.parentId
+            WHERE p.account = \(account) AND e.ordinal > \(sequence) ORDER BY e.ordinal LIMIT \(Int64(limit))
+            """
+        ).rows.map {
+            let f = try $0.decode(
+                (Int64, String, String, String, Int64, Int64, Int64, Int64, Int64, String, String).self)
+            return FillRow(
+                sequence: f.0,
+                execution: ExecutionRecord(
+                    venue: f.1, fillId: f.2, childKey: f.3, quantity: f.4, price: f.5, fee: f.6, recordedAt: f.7),
+                parentId: f.8, symbol: f.9, side: f.10)
+        }
+    }
+
     public func allExecutions() throws -> [ExecutionRecord] {
         try reader.query("SELECT \(unescaped: Columns.execution) FROM execution ORDER BY ordinal").rows.map(
             Self.execution)

@@ -131,7 +131,7 @@ public enum RouterAPI {
         "GET /v1/subscriptions/{id}", "GET /v1/offerings/{venue}/{id}/comparison",
         "POST /v1/conversions", "GET /v1/conversions", "GET /v1/investors/{account}",
         "PUT /v1/investors/{account}", "GET /v1/investors/{account}/history", "GET /v1/compliance/alerts",
-        "POST /v1/compliance/alerts/{id}/close", "POST /v1/plans", "GET /v1/securities",
+        "POST /v1/compliance/alerts/{id}/close", "POST /v1/plans", "GET /v1/securities", "GET /v1/fills",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {

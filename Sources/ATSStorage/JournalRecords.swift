@@ -232,6 +232,24 @@ public struct CustodyTransferRow: Codable, Sendable, Hashable, FetchableRecord, 
     }
 }
 
+/// An execution with its place in the journal (`sequence`: increasing in the order executions were
+/// recorded) and the order it filled.
+public struct FillRow: Sendable, Hashable {
+    public var sequence: Int64
+    public var execution: ExecutionRecord
+    public var parentId: Int64
+    public var symbol: String
+    public var side: String
+
+    public init(sequence: Int64, execution: ExecutionRecord, parentId: Int64, symbol: String, side: String) {
+        self.sequence = sequence
+        self.execution = execution
+        self.parentId = parentId
+        self.symbol = symbol
+        self.side = side
+    }
+}
+
 /// One ledger movement, appended and never changed; amounts raw (8 decimals).
 public struct LedgerEntryRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "ledger_entry"

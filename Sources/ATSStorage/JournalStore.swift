@@ -38,6 +38,9 @@ public protocol JournalStore: Sendable {
     func executions(of childKey: String) throws -> [ExecutionRecord]
     /// Every execution in the order recorded.
     func allExecutions() throws -> [ExecutionRecord]
+    /// `account`'s executions recorded after `sequence` (0: from the first), in the order
+    /// recorded, at most `limit`, each with its order's id, symbol and side.
+    func fills(account: String, after sequence: Int64, limit: Int) throws -> [FillRow]
 
     /// The events of the parents `query` picks, in the order appended.
     func events(_ query: ParentQuery) throws -> [EventRecord]

@@ -344,6 +344,27 @@ public final class SQLiteJournal: JournalStore {
         try pool.read { db in try ExecutionRecord.order(Column("rowid")).fetchAll(db) }
     }
 
+    public func fills(account: String, after sequence: Int64, limit: Int) throws -> [FillRow] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.rowid, e.venue, e.fillId, e.childKey, e.quantity, e.price, e.fee, e.recordedAt,
+                      p.id, p.symbol, p.side
+                    FROM execution e JOIN child_order c ON c.clientKey = e.childKey
+                      JOIN parent_order p ON p.id = c.parentId
+                    WHERE p.account = ? AND e.rowid > ? ORDER BY e.rowid LIMIT ?
+                    """, arguments: [account, sequence, limit]
+            ).map { row in
+                FillRow(
+                    sequence: row[0],
+                    execution: ExecutionRecord(
+                        venue: row[1], fillId: row[2], childKey: row[3], quantity: row[4], price: row[5], fee: row[6],
+                        recordedAt: row[7]), parentId: row[8], symbol: row[9], side: row[10])
+            }
+        }
+    }
+
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try JournalSchema.migrator.appliedMigrations(db) }
     }

@@ -126,3 +126,54 @@ extension APIViews {
         }
     }
 }
+
+extension APIViews {
+    /// `GET /v1/fills`: the caller's fills after `since`, oldest first.
+    public struct FillList: Codable, Hashable, Sendable {
+        public var fills: [AccountFillView]
+        /// The last fill's `sequence`: pass it as `since` for the fills after these (absent when none).
+        public var lastSequence: String?
+        /// More fills follow these now.
+        public var more: Bool
+
+        public init(fills: [AccountFillView], lastSequence: String? = nil, more: Bool) {
+            self.fills = fills
+            self.lastSequence = lastSequence
+            self.more = more
+        }
+    }
+
+    /// One fill of one of the caller's orders.
+    public struct AccountFillView: Codable, Hashable, Sendable {
+        /// Increasing in the order fills were recorded.
+        public var sequence: String
+        public var orderId: String
+        public var symbol: String
+        public var side: String
+        public var venue: String
+        public var childKey: String
+        /// The venue's fill id.
+        public var fillId: String
+        public var quantity: String
+        public var price: String
+        public var fee: String
+        public var recordedAt: String
+
+        public init(
+            sequence: String, orderId: String, symbol: String, side: String, venue: String, childKey: String,
+            fillId: String, quantity: String, price: String, fee: String, recordedAt: String
+        ) {
+            self.sequence = sequence
+            self.orderId = orderId
+            self.symbol = symbol
+            self.side = side
+            self.venue = venue
+            self.childKey = childKey
+            self.fillId = fillId
+            self.quantity = quantity
+            self.price = price
+            self.fee = fee
+            self.recordedAt = recordedAt
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import ATSDomain
 import Foundation
 import Testing
 
@@ -97,3 +98,50 @@ import Testing
         }
     }
 }
+
+/// `GET /v1/fills`: the caller's fills, each once, in the order recorded, paged by `since`.
+@Suite(.serialized) struct FillsTests {
+    @Test func fillsArePagedBySequenceEachOnceAndOnlyTheCallers() async throws {
+        try await LiveAPI.with { api, client in
+            await api.runtime.router.pollAll()
+            var filled: [String: String] = [:]
+            for body in [PlanPreviewTests.buy, #"{"symbol":"ACME","side":"sell","quantity":"40","timeInForce":"IOC"}"#]
+            {
+                let order = try await client.call(.post, "/v1/orders?wait=10", body: body)
+                filled[order.object["id"] as? String ?? ""] = order.object["filledQuantity"] as? String
+            }
+            let all = try await client.call(.get, "/v1/fills")
+            let fills = try #require(all.object["fills"] as? [[String: Any]], "\(all.text)")
+            #expect(fills.count >= 2 && all.object["more"] as? Bool == false)
+            let sequences = fills.compactMap { ($0["sequence"] as? String).flatMap { Int64($0) } }
+            #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+            // Each order's fills add up to what it filled.
+            for (id, quantity) in filled {
+                let sum = try fills.filter { $0["orderId"] as? String == id }.reduce(Int64(0)) {
+                    $0 + (try domainRaw($1["quantity"] as? String ?? "0"))
+                }
+                #expect(sum == (try domainRaw(quantity)), "order \(id)")
+            }
+            // One at a time by `since`: the same fills, each once.
+            var since = "0"
+            var walked: [String] = []
+            for _ in 0..<(fills.count + 1) {
+                let page = try await client.call(.get, "/v1/fills?limit=1&since=\(since)")
+                guard let one = (page.object["fills"] as? [[String: Any]])?.first else { break }
+                walked.append(one["sequence"] as? String ?? "")
+                since = page.object["lastSequence"] as? String ?? since
+                #expect((page.object["more"] as? Bool) == (walked.count < fills.count))
+            }
+            #expect(walked == fills.map { $0["sequence"] as? String ?? "" })
+            #expect(
+                (try await client.call(.get, "/v1/fills", key: Keys.bob).object["fills"] as? [Any])?.isEmpty == true)
+            for query in ["since=-1", "since=x", "since=1234567890123456789", "limit=0", "limit=1001"] {
+                let reply = try await client.call(.get, "/v1/fills?\(query)")
+                #expect(reply.status == 400 && reply.errorCode == "invalid_field", "\(query): \(reply.text)")
+            }
+        }
+    }
+}
+
+/// A decimal string's raw fixed-point value.
+func domainRaw(_ text: String) throws -> Int64 { try Quantity(text).rawValue }

@@ -17,6 +17,29 @@ struct OrdersController {
         let orders = runtime.router.orders
         group.post("orders") { request, context in try await submit(request, context) }
         group.get("orders") { request, context in try await list(request, context) }
+        group.get("fills") { request, context in
+            var since: Int64 = 0
+            if let text = request.uri.queryParameters.get("since") {
+                guard text.count <= 18, text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(text) else {
+                    throw APIError.invalid(
+                        "since", "must be a fill's sequence (0 to 18 digits' worth), not \(text.prefix(40))")
+                }
+                since = value
+            }
+            let page = try Page(request)
+            let found = try await orders.fills(of: context.account, since: since, limit: page.limit + 1)
+            let shown = Array(found.prefix(page.limit))
+            return jsonResponse(
+                APIViews.FillList(
+                    fills: shown.map {
+                        APIViews.AccountFillView(
+                            sequence: "\($0.sequence)", orderId: $0.order.description, symbol: $0.symbol.rawValue,
+                            side: $0.side.rawValue, venue: $0.venue.rawValue, childKey: $0.childKey,
+                            fillId: $0.fill.id, quantity: $0.fill.quantity.description,
+                            price: $0.fill.price.description, fee: $0.fill.fee.description,
+                            recordedAt: $0.recordedAt.description)
+                    }, lastSequence: shown.last.map { "\($0.sequence)" }, more: found.count > page.limit))
+        }
         group.get("orders/{id}") { request, context in
             let wait = try RouterAPI.waitSeconds(request)
             let parent = try await RouterAPI.ownOrder(context, orders)
