@@ -72,6 +72,16 @@ import Testing
             // unreachable
             #expect(await run(["orders", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)
             #expect(await run(["orders", "--server", "not a url", "--api-key", Self.alice]) != 0)
+            // plan --live: what the router would do, nothing sent; refused is 1, a missing argument a usage error.
+            #expect(await run(["plan", "--live", "ACME", "buy", "50", "--limit", "10.10"] + server) == 0)
+            #expect(await run(["plan", "--live", "ACME", "buy", "50", "--json"] + server) == 0)
+            #expect(
+                await run([
+                    "plan", "--live", "ACME", "buy", "5", "--api-key", "ak-bob-2d8e41c06a9b5f37", "--server", url,
+                ])
+                    == 1)
+            #expect(await run(["plan", "--live", "ACME", "buy"] + server) == 64)
+            #expect(await run(["plan"]) == 64)
             #expect(await runtime.router.orders.allParents().count == 2)  // the bad submissions created nothing
             // serve refuses what it cannot run on, with a non-zero exit.
             let paths = ["--venues", RoutingCommandTests.venues, "--config", RoutingCommandTests.config]

@@ -24,21 +24,21 @@ struct RoutingCommandTests {
         """
 
     @Test("plan answers a valid pair of files and names the file and field of a bad one")
-    func plan() throws {
+    func plan() async throws {
         let snapshot = try write(Self.snapshot)
         let order = try write(#"{"side": "buy", "quantity": "1500", "limitPrice": "10.10"}"#)
-        try PlanCommand.parse(["--snapshot", snapshot, "--order", order]).run()
+        try await PlanCommand.parse(["--snapshot", snapshot, "--order", order]).run()
 
         let badOrder = try write(#"{"side": "buy", "quantity": "ten"}"#)
         do {
-            try PlanCommand.parse(["--snapshot", snapshot, "--order", badOrder]).run()
+            try await PlanCommand.parse(["--snapshot", snapshot, "--order", badOrder]).run()
             Issue.record("a bad quantity was accepted")
         } catch {
             #expect("\(error)".hasPrefix(badOrder + ": quantity: "))
         }
         let badSide = try write(#"{"side": "hold", "quantity": "10"}"#)
         do {
-            try PlanCommand.parse(["--snapshot", snapshot, "--order", badSide]).run()
+            try await PlanCommand.parse(["--snapshot", snapshot, "--order", badSide]).run()
             Issue.record("a bad side was accepted")
         } catch {
             #expect("\(error)".contains("side"))
@@ -46,21 +46,23 @@ struct RoutingCommandTests {
         let badSnapshot = try write(
             Self.snapshot.replacingOccurrences(of: #""lotSize": "1""#, with: #""lotSize": "0""#))
         do {
-            try PlanCommand.parse(["--snapshot", badSnapshot, "--order", order]).run()
+            try await PlanCommand.parse(["--snapshot", badSnapshot, "--order", order]).run()
             Issue.record("a zero lot size was accepted")
         } catch {
             #expect("\(error)" == "\(badSnapshot): venues[0].lotSize: must be greater than zero")
         }
         do {
-            try PlanCommand.parse(["--snapshot", "/nonexistent.json", "--order", order]).run()
+            try await PlanCommand.parse(["--snapshot", "/nonexistent.json", "--order", order]).run()
             Issue.record("a missing file was accepted")
         } catch {
             #expect("\(error)".hasPrefix("/nonexistent.json: "))
         }
         let notJSON = try write("{")
-        #expect(throws: (any Error).self) { try PlanCommand.parse(["--snapshot", notJSON, "--order", order]).run() }
-        #expect(throws: (any Error).self) {
-            try PlanCommand.parse(["--snapshot", snapshot, "--order", order, "--strategy", "magic"]).run()
+        await #expect(throws: (any Error).self) {
+            try await PlanCommand.parse(["--snapshot", notJSON, "--order", order]).run()
+        }
+        await #expect(throws: (any Error).self) {
+            try await PlanCommand.parse(["--snapshot", snapshot, "--order", order, "--strategy", "magic"]).run()
         }
     }
 
