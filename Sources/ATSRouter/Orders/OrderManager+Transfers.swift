@@ -4,11 +4,13 @@ import ATSSettlement
 import ATSStorage
 import ATSVenues
 
-/// Transfer-then-sell: a DAY or GTC sale with `allowTransfers` whose tokens are not where the
-/// venues settle is accepted `pending_transfer`, journalled in the same transaction as the custody
-/// transfers that move them (so a restart finds them on their way), and routed once none of
-/// them is still under way. If they did not bring the tokens (a hop's fee not payable, the
-/// tokens sold meanwhile), it is rejected `transfer_failed` naming where the tokens are.
+/// Transfer-then-sell and convert-then-buy: a DAY or GTC order with `allowTransfers` whose tokens
+/// (a sale) or cash (a buy) are not where the venues settle is accepted `pending_transfer`,
+/// journalled in the same transaction as the custody transfers that move the tokens or the cash
+/// conversion that converts the cash (so a restart finds them under way), and routed once none of
+/// them is still under way. If they did not put the tokens or cash there (a hop's fee not payable,
+/// the tokens sold meanwhile, a conversion refused), it is rejected `transfer_failed` naming where
+/// they are.
 extension OrderManager {
     /// Marks `parent` waiting for the transfers of `plan`, its note saying what they move, what
     /// they cost and when they are expected.
