@@ -82,8 +82,7 @@ extension SettlementDesk {
                 }
                 sellable[venue.id] = Quantity(
                     rawValue: state.unpromised(account.id, .token(symbol), at: venue.tokenLocation(symbol)))
-                spendable[venue.id] = Money(
-                    rawValue: state.unpromised(account.id, .cash(venue.cashLeg.asset), at: venue.cashLeg.location))
+                spendable[venue.id] = cash[.init(venue.cashLeg.asset, at: venue.cashLeg.location)]
             }
             let free = state.freeHoldings(account.id, symbol).map {
                 AccountPositions.Holding(location: $0.location, quantity: $0.quantity)

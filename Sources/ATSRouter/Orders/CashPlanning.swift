@@ -60,17 +60,11 @@ extension PreTradeChecks {
         guard let listing = venue.listing(symbol) else { return nil }
         if side == .sell {
             let target = venue.tokenLocation(symbol)
-            let sources = positions.freeHoldings.filter {
-                $0.location != target && $0.location != .transit && $0.location != .bank
-                    && !CustodyTransfer.route(
-                        from: $0.location, to: target, catalog: catalog, settings: configuration.settlementSettings
-                    ).isEmpty
-            }
-            guard let from = sources.max(by: { $0.quantity < $1.quantity }), from.quantity >= quantity else {
-                return nil
-            }
-            return
-                "a custody transfer from \(from.location) (\(from.quantity) free) to \(target): allowTransfers has the router make it"
+            let movable = movableTokens(symbol, positions: positions)
+            guard let moves = moves(quantity.rawValue, to: target, from: movable), !moves.isEmpty else { return nil }
+            let from = moves.map { "\($0.from) (\(Quantity(rawValue: movable[$0.from] ?? 0)) free)" }
+                .joined(separator: ", ")
+            return "a custody transfer from \(from) to \(target): allowTransfers has the router make it"
         }
         let cost = venue.greatestBuyCost(quantity, at: listing.referencePrice)
         let needed = cost.rawValue - positions.spendable(at: venue.id).rawValue

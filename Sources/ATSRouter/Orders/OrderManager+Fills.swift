@@ -18,7 +18,8 @@ public struct AccountFill: Sendable, Hashable {
 extension OrderManager {
     /// `account`'s fills recorded after `since` (0: from the first), oldest first, at most `limit`.
     /// With a journal, its order of recording (SQLite's row id, PostgreSQL's identity column);
-    /// without one, the order of the parents in memory, their children and fills.
+    /// without one, the order of the parents in memory, their children and fills, and (no fill
+    /// time being kept there) each fill's time is its child's creation.
     public func fills(of account: AccountID, since: Int64, limit: Int) throws -> [AccountFill] {
         if let journal {
             return try journal.journal.fills(account: account.rawValue, after: since, limit: limit).compactMap { row in

@@ -71,8 +71,11 @@ extension OrderManager {
     }
 
     /// A waiting parent examined again: rejected (and stored) when the order itself is refused
-    /// now, routed when a venue takes it; else the account's positions, for the caller to decide.
-    func readmit(_ parent: inout ParentOrder, at now: Timestamp) -> AccountPositions? {
+    /// now, routed when a venue takes it; else the account's positions and what every venue
+    /// refuses it for, for the caller to decide.
+    func readmit(_ parent: inout ParentOrder, at now: Timestamp) -> (
+        positions: AccountPositions, refusal: Rejection
+    )? {
         let positions = context.positions(parent.account, parent.symbol, side: parent.side)
         if let refusal = context.checks.orderRefusal(parent, positions: positions) {
             reject(&parent, refusal, at: now)
@@ -80,7 +83,7 @@ extension OrderManager {
             return nil
         }
         guard let positions else { return nil }
-        guard context.checks.venueRefusal(parent, positions: positions, now: now) != nil else {
+        guard let refusal = context.checks.venueRefusal(parent, positions: positions, now: now) else {
             parent.status = .working
             parent.note = nil
             store(parent)
@@ -88,7 +91,7 @@ extension OrderManager {
             startWork { await self.route(id) }
             return nil
         }
-        return positions
+        return (positions, refusal)
     }
 
     /// The venues whose onboarding would let the parent be routed, where one can still be filed
@@ -116,8 +119,7 @@ extension OrderManager {
     public func refreshPendingOnboarding() {
         let now = context.clock.now()
         for id in parents.values.filter({ $0.status == .pendingOnboarding && !$0.cancelRequested }).map(\.id).sorted() {
-            guard var parent = parents[id], owns(parent.account), let positions = readmit(&parent, at: now),
-                let refusal = context.checks.venueRefusal(parent, positions: positions, now: now)
+            guard var parent = parents[id], owns(parent.account), let (positions, refusal) = readmit(&parent, at: now)
             else { continue }
             let waiting = unlocks(parent, positions, now: now)
             if waiting.isEmpty {

@@ -37,7 +37,7 @@ extension OrderManager {
             startWork { _ = await conversions.follow(record) }
         } else if let plan = admission.transfers {
             let work = journal != nil ? OrderJournal.acceptance(parent) : UnitOfWork()
-            _ = try context.settlement.commit(work, starting: transferRequests(parent, plan))
+            try context.settlement.commit(work, starting: transferRequests(parent, plan))
         } else if let journal {
             try journal.accept(parent)
         }
@@ -77,9 +77,7 @@ extension OrderManager {
                 context.settlement.openTransfers(of: Int64(id.rawValue)).isEmpty,
                 conversions?.openConversions(of: Int64(id.rawValue), account: parent.account).isEmpty ?? true
             else { continue }
-            guard let positions = readmit(&parent, at: now),
-                let refusal = context.checks.venueRefusal(parent, positions: positions, now: now)
-            else { continue }
+            guard let (_, refusal) = readmit(&parent, at: now) else { continue }
             reject(
                 &parent,
                 Rejection(

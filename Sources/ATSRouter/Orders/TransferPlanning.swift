@@ -121,7 +121,7 @@ extension PreTradeChecks {
         _ parent: ParentOrder, book: ConsolidatedBook?, positions: AccountPositions, now: Timestamp
     ) -> TransferPlan? {
         guard parent.side == .sell else { return nil }
-        let movable = movableTokens(parent, positions: positions)
+        let movable = movableTokens(parent.symbol, positions: positions)
         var best: TransferPlan?
         for venue in catalog.venues where venue.listing(parent.symbol) != nil && parent.admitsVenue(venue.id) {
             let needed = parent.quantity.rawValue - positions.sellable(at: venue.id).rawValue
@@ -164,11 +164,11 @@ extension PreTradeChecks {
 
     /// What is free to move from each of the account's locations (not the bank, not in transit):
     /// its free tokens there less what working sells settling there promise.
-    func movableTokens(_ parent: ParentOrder, positions: AccountPositions) -> [CustodyLocation: Int64] {
+    func movableTokens(_ symbol: Symbol, positions: AccountPositions) -> [CustodyLocation: Int64] {
         var movable: [CustodyLocation: Int64] = [:]
         for holding in positions.freeHoldings where holding.location != .transit && holding.location != .bank {
             let settlingThere = catalog.venues.filter {
-                $0.listing(parent.symbol) != nil && $0.tokenLocation(parent.symbol) == holding.location
+                $0.listing(symbol) != nil && $0.tokenLocation(symbol) == holding.location
             }
             let free = settlingThere.map { positions.sellable(at: $0.id).rawValue }.min() ?? holding.quantity.rawValue
             if free > 0 { movable[holding.location] = min(free, holding.quantity.rawValue) }

@@ -239,13 +239,12 @@ public final class SettlementDesk: Sendable {
         return try state.withLock { state in
             var made: CustodyTransfer?
             try commitShared(&state, at: now) { state in
-                let reserved = state.reserved[Reservation(account: account, asset: .token(symbol), location: from)] ?? 0
-                let free = state.book.ledger.balance(Holder(account), .token(symbol), at: from).available - reserved
+                let free = state.unpromised(account, .token(symbol), at: from)
                 guard free >= quantity.rawValue else {
                     throw SettlementError(
                         code: RejectCode.insufficientHolding.rawValue, field: "quantity",
                         message:
-                            "\(account) has \(Quantity(rawValue: max(0, free))) \(symbol) free at \(from) (after open sell orders), not \(quantity)"
+                            "\(account) has \(Quantity(rawValue: free)) \(symbol) free at \(from) (after open sell orders), not \(quantity)"
                     )
                 }
                 made = try state.book.requestTransfer(
@@ -280,31 +279,20 @@ public final class SettlementDesk: Sendable {
     /// Commits `work` (an order's row and events) with the custody transfers it starts, in one
     /// transaction: an order waiting for its tokens always has them on their way. A transfer the
     /// free balance no longer covers (less what working sells promise) is not started; one whose
-    /// fee the bank balance does not cover starts failed. Returns those started.
-    func commit(_ work: UnitOfWork, starting transfers: [TransferRequest]) throws -> [CustodyTransfer] {
+    /// fee the bank balance does not cover starts failed.
+    func commit(_ work: UnitOfWork, starting transfers: [TransferRequest]) throws {
         let now = clock.now()
-        return try state.withLock { state in
-            var made: [CustodyTransfer] = []
+        try state.withLock { state in
             try commitShared(&state, work, at: now) { state in
-                made = []
-                for request in transfers {
-                    let reserved =
-                        state.reserved[
-                            Reservation(account: request.account, asset: .token(request.symbol), location: request.from)
-                        ]
-                        ?? 0
-                    let free =
-                        state.book.ledger.balance(Holder(request.account), .token(request.symbol), at: request.from)
-                        .available - reserved
-                    guard free >= request.quantity.rawValue,
-                        let transfer = try? state.book.requestTransfer(
-                            account: request.account, symbol: request.symbol, quantity: request.quantity,
-                            from: request.from, to: request.to, parentOrderId: request.order, at: now)
-                    else { continue }
-                    made.append(transfer)
+                for request in transfers
+                where state.unpromised(request.account, .token(request.symbol), at: request.from)
+                    >= request.quantity.rawValue
+                {
+                    _ = try? state.book.requestTransfer(
+                        account: request.account, symbol: request.symbol, quantity: request.quantity,
+                        from: request.from, to: request.to, parentOrderId: request.order, at: now)
                 }
             }
-            return made
         }
     }
 
