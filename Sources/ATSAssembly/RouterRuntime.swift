@@ -7,6 +7,7 @@ import ATSVenueMocks
 import ATSVenues
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -32,6 +33,8 @@ public final class RouterRuntime: Sendable {
     public let metrics: RouterMetrics
     public let isSimulatedSession: Bool
     let idleTimeout: Duration
+    /// How `GET /v1/stream` paces itself and treats a slow client.
+    let streamSettings: StreamSettings
     let logger: Logger
     /// The URL other instances forward this one's accounts' requests to (default: where it serves).
     let advertisedURL: String?
@@ -68,6 +71,8 @@ public final class RouterRuntime: Sendable {
         /// How long a connection may send nothing before it is closed, half-sent requests included
         /// (a request being answered, `?wait=` too, does not count as idle).
         public var idleTimeout: Duration = .seconds(10)
+        /// How `GET /v1/stream` paces itself (heartbeats, book checks) and how far a client may fall behind.
+        public var streamSettings = StreamSettings()
         /// The secrets of venues served elsewhere (from the environment or the secrets file).
         public var venueSecrets = VenueSecrets()
         /// The sanctions list (the bundled sample unless `config.json` names one).
@@ -79,9 +84,10 @@ public final class RouterRuntime: Sendable {
     private init(
         catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
         clock: any TradingClock, journal: (any JournalStore)?, journalLocation: String?, isSimulatedSession: Bool,
-        idleTimeout: Duration, metrics: RouterMetrics, advertisedURL: String?,
+        idleTimeout: Duration, streamSettings: StreamSettings, metrics: RouterMetrics, advertisedURL: String?,
         logger: Logger
     ) {
+        self.streamSettings = streamSettings
         self.advertisedURL = advertisedURL
         self.initiallyHeld = router.leases?.held ?? []
         self.metrics = metrics
@@ -129,7 +135,8 @@ public final class RouterRuntime: Sendable {
         return RouterRuntime(
             catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
             journal: journal, journalLocation: journalLocation, isSimulatedSession: simulated,
-            idleTimeout: options.idleTimeout, metrics: metrics, advertisedURL: options.advertisedURL, logger: logger)
+            idleTimeout: options.idleTimeout, streamSettings: options.streamSettings, metrics: metrics,
+            advertisedURL: options.advertisedURL, logger: logger)
     }
 
     /// On PostgreSQL, this instance joins the others sharing the journal: registered, its first
@@ -218,10 +225,14 @@ public final class RouterRuntime: Sendable {
     ) -> some ApplicationProtocol {
         Application(
             router: RouterAPI.router(self),
-            server: .http1(
+            server: GuardedUpgradeChannel.builder(
+                webSocketRouter: RouterAPI.streamRouter(self, settings: streamSettings),
                 configuration: .init(
-                    additionalChannelHandlers: [MalformedRequestBody()],
-                    idleTimeout: .nanoseconds(idleTimeout.nanoseconds))),
+                    http1: .init(
+                        additionalChannelHandlers: [MalformedRequestBody()],
+                        idleTimeout: .nanoseconds(idleTimeout.nanoseconds)),
+                    ws: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: streamSettings.heartbeat))),
+                idleTimeout: idleTimeout),
             configuration: .init(address: .hostname(host, port: port), serverName: "ats-router"),
             services: router.services,
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },

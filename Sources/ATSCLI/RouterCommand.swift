@@ -31,7 +31,7 @@ public struct RouterCommand: AsyncParsableCommand {
             OfferingsCommand.self, SubscribeCommand.self, SubscriptionsCommand.self, ConvertCommand.self,
             InvestorCommand.self,
             ReportCommand.self,
-            PlanCommand.self,
+            PlanCommand.self, WatchCommand.self,
             VenueCommand.self, ConfigCommand.self, KeysCommand.self,
         ]
     )

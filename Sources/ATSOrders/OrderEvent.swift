@@ -39,13 +39,19 @@ public struct OrderEvent: Sendable, Hashable {
     /// The order's own sequence: 1 for its first event, without gaps; after a restart it goes on
     /// from the journal.
     public var sequence: Int
+    /// The event's place in its account's stream: from 1, without gaps, in the order committed
+    /// (0: not numbered, as in events made by hand).
+    public var streamSequence: Int
     public var at: Timestamp
     public var change: Change
 
-    public init(order: OrderID, account: AccountID, sequence: Int, at: Timestamp, change: Change) {
+    public init(
+        order: OrderID, account: AccountID, sequence: Int, streamSequence: Int = 0, at: Timestamp, change: Change
+    ) {
         self.order = order
         self.account = account
         self.sequence = sequence
+        self.streamSequence = streamSequence
         self.at = at
         self.change = change
     }

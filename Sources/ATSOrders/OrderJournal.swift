@@ -19,19 +19,41 @@ public struct OrderJournal: Sendable {
     }
 
     /// The rows of a parent's first write (committed alone by ``accept(_:)``, or with what else
-    /// must happen in the same transaction).
-    public static func acceptance(_ parent: ParentOrder) -> UnitOfWork {
+    /// must happen in the same transaction); `events`, when given, number its event rows.
+    public static func acceptance(_ parent: ParentOrder, events: [OrderEvent]? = nil) -> UnitOfWork {
         var change = UnitOfWork()
         change.orderAccount = parent.account.rawValue
         change.insertedParent = record(parent)
         change.events = OrderEvent.changes(from: nil, to: parent).map {
             event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch)
         }
+        if let events { stamp(&change, with: events) }
         return change
     }
 
     public static func change(from old: ParentOrder, to new: ParentOrder, at now: Timestamp) -> UnitOfWork {
         change(from: old, to: new, changes: OrderEvent.changes(from: old, to: new), at: now)
+    }
+
+    /// ``change(from:to:changes:at:)`` of numbered events: each event row carries its account,
+    /// its sequences and its payload (what the stream replays from the journal).
+    public static func change(from old: ParentOrder, to new: ParentOrder, events: [OrderEvent], at now: Timestamp)
+        -> UnitOfWork
+    {
+        var work = change(from: old, to: new, changes: events.map(\.change), at: now)
+        stamp(&work, with: events)
+        return work
+    }
+
+    /// Fills in `work`'s event rows (one per event, in order) from `events`.
+    static func stamp(_ work: inout UnitOfWork, with events: [OrderEvent]) {
+        precondition(work.events.count == events.count, "one event row per event")
+        for (index, event) in events.enumerated() {
+            work.events[index].account = event.account.rawValue
+            work.events[index].orderSequence = Int64(event.sequence)
+            work.events[index].streamSequence = Int64(event.streamSequence)
+            work.events[index].payload = event.payload
+        }
     }
 
     /// The rows of one change to a parent: its new state, new decisions with their evidence,

@@ -99,6 +99,21 @@ extension PostgresJournal {
         try reader.query("SELECT \(unescaped: Columns.event) FROM order_event ORDER BY sequence").rows.map(Self.event)
     }
 
+    public func streamEvents(account: String, after sequence: Int64, limit: Int) throws -> [EventRecord] {
+        try reader.query(
+            """
+            SELECT \(unescaped: Columns.event) FROM order_event
+            WHERE account = \(account) AND streamSequence > \(sequence) ORDER BY streamSequence LIMIT \(Int64(limit))
+            """
+        ).rows.map(Self.event)
+    }
+
+    public func lastStreamSequence(account: String) throws -> Int64 {
+        try reader.query(
+            "SELECT COALESCE(MAX(streamSequence), 0)::bigint FROM order_event WHERE account = \(account)"
+        ).rows.first?.decode(Int64.self) ?? 0
+    }
+
     public func eventCount(of parentId: Int64) throws -> Int {
         Int(
             try reader.query("SELECT COUNT(*)::bigint FROM order_event WHERE parentId = \(parentId)").rows.first?

@@ -13,7 +13,7 @@ enum Columns {
         filledQuantity, fees, refusalCode, refusalMessage, failure, createdAt
         """
     static let execution = "venue, fillId, childKey, quantity, price, fee, recordedAt"
-    static let event = "sequence, parentId, childKey, kind, detail, at"
+    static let event = "sequence, parentId, childKey, kind, detail, at, account, orderSequence, streamSequence, payload"
     static let decision = "parentId, position, attempt, at, evidence"
     static let settlement = "id, venue, fillId, parentId, account, symbol, model, status, updatedAt, record"
     static let transfer = "id, account, symbol, settlementId, status, updatedAt, record"
@@ -60,9 +60,13 @@ extension PostgresJournal {
     }
 
     static func event(_ row: PostgresRow) throws -> EventRecord {
-        let e = try row.decode((Int64, Int64, String?, String, String, Int64).self)
+        let e = try row.decode((Int64, Int64, String?, String, String, Int64, String?, Int64?, Int64?, String?).self)
         var event = EventRecord(parentId: e.1, childKey: e.2, kind: e.3, detail: e.4, at: e.5)
         event.sequence = e.0
+        event.account = e.6
+        event.orderSequence = e.7
+        event.streamSequence = e.8
+        event.payload = e.9
         return event
     }
 

@@ -243,8 +243,10 @@ extension PostgresJournal {
         for e in work.events {
             statements.append(
                 """
-                INSERT INTO order_event (parentId, childKey, kind, detail, at)
-                VALUES (\(e.parentId), \(e.childKey), \(e.kind), \(e.detail), \(e.at))
+                INSERT INTO order_event (parentId, childKey, kind, detail, at, account, orderSequence, streamSequence,
+                  payload)
+                VALUES (\(e.parentId), \(e.childKey), \(e.kind), \(e.detail), \(e.at), \(e.account), \(e.orderSequence),
+                  \(e.streamSequence), \(e.payload))
                 """)
         }
         statements += settlementStatements(work)

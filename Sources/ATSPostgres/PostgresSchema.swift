@@ -209,6 +209,18 @@ enum PostgresSchema {
         Migration(
             name: "v9: orders that may move the account's tokens or cash",
             statements: ["ALTER TABLE parent_order ADD COLUMN allowTransfers BOOLEAN NOT NULL DEFAULT false"]),
+        Migration(
+            name: "v10: each order event's place in its account's stream, and its data",
+            statements: [
+                "ALTER TABLE order_event ADD COLUMN account TEXT",
+                "ALTER TABLE order_event ADD COLUMN orderSequence BIGINT",
+                "ALTER TABLE order_event ADD COLUMN streamSequence BIGINT",
+                "ALTER TABLE order_event ADD COLUMN payload TEXT",
+                """
+                CREATE UNIQUE INDEX order_event_by_stream ON order_event (account, streamSequence)
+                  WHERE streamSequence IS NOT NULL
+                """,
+            ]),
     ]
 
     /// Triggers refusing every UPDATE, DELETE and TRUNCATE of `table`.

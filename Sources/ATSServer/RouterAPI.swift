@@ -132,6 +132,7 @@ public enum RouterAPI {
         "POST /v1/conversions", "GET /v1/conversions", "GET /v1/investors/{account}",
         "PUT /v1/investors/{account}", "GET /v1/investors/{account}/history", "GET /v1/compliance/alerts",
         "POST /v1/compliance/alerts/{id}/close", "POST /v1/plans", "GET /v1/securities", "GET /v1/fills",
+        "GET /v1/stream",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
@@ -147,6 +148,12 @@ public enum RouterAPI {
         }
         let v1 = authenticated.group(context: AccountContext.self)
         HealthController(runtime: runtime).register(on: router)
+        // The stream is a WebSocket (``streamRouter(_:settings:)`` takes the upgrade); a plain GET learns how.
+        router.get("v1/stream") { _, _ -> Response in
+            throw APIError(
+                .upgradeRequired, "upgrade_required",
+                "GET /v1/stream is a WebSocket: send Connection: Upgrade and Upgrade: websocket")
+        }
         OrdersController(runtime: runtime).register(on: v1)
         MarketController(runtime: runtime).register(on: v1)
         SettlementController(runtime: runtime).register(on: v1)
@@ -156,6 +163,13 @@ public enum RouterAPI {
         let compliance = authenticated.group(context: ComplianceContext.self)
         ComplianceController(runtime: runtime).register(on: compliance)
         ComplianceController(runtime: runtime).registerAlerts(on: compliance)
+        return router
+    }
+
+    /// The WebSocket upgrade's router: `GET /v1/stream` (``EventStreamEndpoint``).
+    public static func streamRouter(_ runtime: any RouterService, settings: StreamSettings) -> Router<StreamContext> {
+        let router = Router(context: StreamContext.self)
+        EventStreamEndpoint.register(on: router, runtime: runtime, settings: settings)
         return router
     }
 

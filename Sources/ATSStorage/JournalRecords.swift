@@ -132,6 +132,13 @@ public struct EventRecord: Codable, Sendable, Hashable, FetchableRecord, TableRe
     public var kind: String
     public var detail: String
     public var at: Int64
+    /// The order's account, its per-order sequence, its place in the account's event stream
+    /// (from 1, without gaps, unique per account) and the event's data as JSON: written by the
+    /// order manager since migration v10 (nil on older rows and rows written by hand).
+    public var account: String?
+    public var orderSequence: Int64?
+    public var streamSequence: Int64?
+    public var payload: String?
 
     public init(parentId: Int64, childKey: String? = nil, kind: String, detail: String, at: Int64) {
         self.parentId = parentId

@@ -250,6 +250,17 @@ enum JournalSchema {
         migrator.registerMigration("v9: orders that may move the account's tokens or cash") { db in
             try db.execute(sql: "ALTER TABLE parent_order ADD COLUMN allowTransfers BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v10: each order event's place in its account's stream, and its data") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE order_event ADD COLUMN account TEXT;
+                    ALTER TABLE order_event ADD COLUMN orderSequence INTEGER;
+                    ALTER TABLE order_event ADD COLUMN streamSequence INTEGER;
+                    ALTER TABLE order_event ADD COLUMN payload TEXT;
+                    CREATE UNIQUE INDEX order_event_by_stream ON order_event (account, streamSequence)
+                      WHERE streamSequence IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

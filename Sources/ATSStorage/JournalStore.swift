@@ -49,6 +49,10 @@ public protocol JournalStore: Sendable {
     func allEvents() throws -> [EventRecord]
     /// How many events a parent has: its last event's per-order sequence.
     func eventCount(of parentId: Int64) throws -> Int
+    /// `account`'s events with a stream sequence above `sequence`, in stream order, at most `limit`.
+    func streamEvents(account: String, after sequence: Int64, limit: Int) throws -> [EventRecord]
+    /// The highest stream sequence `account`'s events carry (0: none yet).
+    func lastStreamSequence(account: String) throws -> Int64
 
     /// Everything settlement keeps, one row at a time, in one consistent read and nothing held:
     /// ledger entries and cap-table reports in the order appended, then settlements and custody

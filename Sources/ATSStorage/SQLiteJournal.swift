@@ -166,9 +166,15 @@ public final class SQLiteJournal: JournalStore {
             }
             for e in work.events {
                 try db.cachedStatement(
-                    sql: "INSERT INTO order_event (parentId, childKey, kind, detail, at) VALUES (?, ?, ?, ?, ?)"
+                    sql: """
+                        INSERT INTO order_event (parentId, childKey, kind, detail, at, account, orderSequence, streamSequence, payload)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
                 )
-                .execute(arguments: [e.parentId, e.childKey, e.kind, e.detail, e.at])
+                .execute(arguments: [
+                    e.parentId, e.childKey, e.kind, e.detail, e.at, e.account, e.orderSequence, e.streamSequence,
+                    e.payload,
+                ])
             }
             for s in work.settlements {
                 try db.cachedStatement(
@@ -394,6 +400,21 @@ public final class SQLiteJournal: JournalStore {
 
     public func eventCount(of parentId: Int64) throws -> Int {
         try pool.read { db in try EventRecord.filter(Column("parentId") == parentId).fetchCount(db) }
+    }
+
+    public func streamEvents(account: String, after sequence: Int64, limit: Int) throws -> [EventRecord] {
+        try pool.read { db in
+            try EventRecord.filter(Column("account") == account && Column("streamSequence") > sequence)
+                .order(Column("streamSequence")).limit(limit).fetchAll(db)
+        }
+    }
+
+    public func lastStreamSequence(account: String) throws -> Int64 {
+        try pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(MAX(streamSequence), 0) FROM order_event WHERE account = ?",
+                arguments: [account]) ?? 0
+        }
     }
 
     public func events(of parentId: Int64) throws -> [EventRecord] {

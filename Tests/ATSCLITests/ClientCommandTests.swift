@@ -2,6 +2,7 @@ import ATSAssembly
 import ATSDomain
 import ATSServer
 import ATSVenues
+import ATSWire
 import ArgumentParser
 import Foundation
 import Testing
@@ -72,6 +73,14 @@ import Testing
             // unreachable
             #expect(await run(["orders", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)
             #expect(await run(["orders", "--server", "not a url", "--api-key", Self.alice]) != 0)
+            // watch: the order events from the first, then it stops after --count; a refused key is 1.
+            #expect(await run(["watch", "--resume", "0", "--count", "3", "--symbol", "ACME"] + server) == 0)
+            #expect(await run(["watch", "--count", "1", "--server", url, "--api-key", "ak-wrong-000000000000"]) == 1)
+            #expect(await run(["watch", "--resume", "-1"] + server) == 64)
+            #expect(
+                WatchLine.of(
+                    #"{"type":"order","sequence":7,"order":"3","event":"fill","detail":{"event":"fill","fill":{"id":"f1","venue":"tzero","quantity":"300","price":"10.05","fee":"0"}}}"#
+                ) == "#7 order 3 fill tzero 300 @ 10.05 fee 0")
             // plan --live: what the router would do, nothing sent; refused is 1, a missing argument a usage error.
             #expect(await run(["plan", "--live", "ACME", "buy", "50", "--limit", "10.10"] + server) == 0)
             #expect(await run(["plan", "--live", "ACME", "buy", "50", "--json"] + server) == 0)
@@ -222,5 +231,12 @@ import Testing
             #expect(await run(["report", "--data-dir", folder + "-missing"]) != 0)
             #expect(await run(["report", "--account", "bob"] + server) != 0)
         }
+    }
+}
+
+/// One stream message, as `watch` prints it.
+enum WatchLine {
+    static func of(_ json: String) -> String? {
+        (try? JSONDecoder().decode(APIViews.StreamMessage.self, from: Data(json.utf8))).flatMap(Watch.line)
     }
 }

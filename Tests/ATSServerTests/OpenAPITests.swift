@@ -227,6 +227,9 @@ import Testing
             #expect(fills.status == 200 && fills.object["more"] != nil, "\(fills.text)")
             _ = try await exchange(.get, "/v1/fills?since=x")
             _ = try await exchange(.get, "/v1/fills", key: nil)
+            // Without the WebSocket upgrade: 426 (StreamTests speak the WebSocket itself).
+            let stream = try await exchange(.get, "/v1/stream")
+            #expect(stream.status == 426 && stream.errorCode == "upgrade_required", "\(stream.text)")
             let offerings = try await exchange(.get, "/v1/offerings")
             #expect((offerings.object["offerings"] as? [Any])?.count == 5, "\(offerings.text)")
             _ = try await exchange(.get, "/v1/offerings", key: nil)

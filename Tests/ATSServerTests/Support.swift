@@ -29,6 +29,19 @@ enum Keys {
 }
 
 /// The router runtime (embedded mocks, a journal in a temporary folder) behind its API, called in process.
+extension Repository {
+    /// `config.json` with deadlines a loaded test machine keeps: a slow moment is not a failing
+    /// venue or a stale book.
+    static func tolerantConfiguration(_ catalog: VenueCatalog) throws -> RouterConfiguration {
+        var configuration = try Repository.configuration(catalog)
+        var settings = configuration.routingSettings
+        settings.requestTimeoutMilliseconds = 5_000
+        settings.stalenessLimitMilliseconds = 30_000
+        configuration.routing = settings
+        return configuration
+    }
+}
+
 struct LiveAPI {
     let runtime: RouterRuntime
 
@@ -36,12 +49,7 @@ struct LiveAPI {
         let catalog = try Repository.catalog()
         var options = RouterRuntime.Options(dataDirectory: NSTemporaryDirectory() + "ats-api-test-" + UUID().uuidString)
         options.stepInterval = nil
-        // Deadlines a loaded test machine keeps: a slow moment is not a failing venue or a stale book.
-        var configuration = try Repository.configuration(catalog)
-        var settings = configuration.routingSettings
-        settings.requestTimeoutMilliseconds = 5_000
-        settings.stalenessLimitMilliseconds = 30_000
-        configuration.routing = settings
+        let configuration = try Repository.tolerantConfiguration(catalog)
         let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
         _ = try await runtime.recover()
         let api = LiveAPI(runtime: runtime)

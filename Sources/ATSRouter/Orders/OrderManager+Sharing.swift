@@ -23,6 +23,8 @@ extension OrderManager {
     public func adopt(_ accounts: Set<AccountID>) async throws -> RecoveryReport {
         guard let journal, !accounts.isEmpty else { return RecoveryReport() }
         try context.settlement.adopt(accounts)
+        // Another instance may have written their streams meanwhile: read where they stand anew.
+        for account in accounts { streams.last[account] = nil }
         var adopted: [OrderID] = []
         for account in accounts.sorted(by: { $0.rawValue < $1.rawValue }) {
             var before: Int64?
@@ -58,12 +60,14 @@ extension OrderManager {
     /// them; their new owner carries them on), and routing still running for them writes nothing.
     public func forget(_ accounts: Set<AccountID>) {
         for (id, parent) in parents where accounts.contains(parent.account) { abandon(id) }
+        for account in accounts { streams.last[account] = nil }
         context.settlement.forget(accounts)
     }
 
     /// Lets go of one parent whose account another instance owns now: routing still running for
     /// it finds it gone and stops (the new owner reconciles its children from the journal).
     func abandon(_ id: OrderID) {
+        if let account = parents[id]?.account { streams.last[account] = nil }
         parents[id] = nil
         eventCounts[id] = nil
         unreconciled.remove(id)

@@ -28,18 +28,17 @@ extension OrderManager {
 
     /// The first write of a new parent: with the transfers or the conversion it waits for, in one
     /// transaction. A conversion is then sent in the background.
-    func journalAcceptance(_ parent: ParentOrder, _ admission: Admission) throws {
+    func journalAcceptance(_ parent: ParentOrder, _ admission: Admission, events: [OrderEvent]) throws {
+        let work = journal != nil ? OrderJournal.acceptance(parent, events: events) : UnitOfWork()
         if let conversion = admission.transfers?.conversion, let conversions {
             let record = try conversions.take(
                 account: parent.account, venue: conversion.venue, from: conversion.from, to: conversion.to,
-                amount: conversion.amount, order: Int64(parent.id.rawValue),
-                alongside: journal != nil ? OrderJournal.acceptance(parent) : UnitOfWork())
+                amount: conversion.amount, order: Int64(parent.id.rawValue), alongside: work)
             startWork { _ = await conversions.follow(record) }
         } else if let plan = admission.transfers {
-            let work = journal != nil ? OrderJournal.acceptance(parent) : UnitOfWork()
             try context.settlement.commit(work, starting: transferRequests(parent, plan))
         } else if let journal {
-            try journal.accept(parent)
+            try journal.journal.commit(work)
         }
     }
 

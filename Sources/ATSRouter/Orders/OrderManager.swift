@@ -46,6 +46,8 @@ public actor OrderManager {
     public nonisolated let eventStream = OrderEventStream()
     /// The last event sequence of each parent in memory (a retired parent has no more events).
     var eventCounts: [OrderID: Int] = [:]
+    /// Where each account's event stream stands (``numbered(_:of:at:)``).
+    var streams = AccountStreams()
     /// With instances sharing the journal: the accounts this one owns, whose orders it takes and works.
     nonisolated let leases: (any AccountLeases)?
     /// Files the onboardings a `pending_onboarding` order waits for (nil: orders an onboarding
@@ -174,11 +176,15 @@ public actor OrderManager {
         }
         var parent = makeParent(request, id: OrderID(nextID))
         let admission = admit(&parent, book: book)
-        do { try journalAcceptance(parent, admission) } catch { throw .journalUnavailable("\(error)") }
+        let events: [OrderEvent]
+        do {
+            events = try numbered(OrderEvent.changes(from: nil, to: parent), of: parent, at: parent.createdAt)
+            try journalAcceptance(parent, admission, events: events)
+        } catch { throw .journalUnavailable("\(error)") }
         if !admission.onboarding.isEmpty { fileOnboardings(parent.account, at: admission.onboarding) }
         nextID += 1
         parents[parent.id] = parent
-        publish(OrderEvent.changes(from: nil, to: parent), of: parent, at: parent.createdAt)
+        published(events)
         if journal == nil, let clientOrderId = request.clientOrderId {
             byClientOrderId["\(request.account)/\(clientOrderId)"] = parent.id
         }
@@ -215,15 +221,17 @@ public actor OrderManager {
         if let old = parents[parent.id], old != parent {
             let now = context.clock.now()
             let changes = OrderEvent.changes(from: old, to: parent)
-            // One unit of work: the order's rows and events here, the settlement of its new fills
-            // added by the desk, committed together.
-            let work =
-                journal != nil ? OrderJournal.change(from: old, to: parent, changes: changes, at: now) : UnitOfWork()
             do {
+                // One unit of work: the order's rows and events here, the settlement of its new
+                // fills added by the desk, committed together.
+                let events = try numbered(changes, of: parent, at: now)
+                let work =
+                    journal != nil
+                    ? OrderJournal.change(from: old, to: parent, events: events, at: now) : UnitOfWork()
                 try context.settlement.commit(
                     work, fills: Self.newFills(from: old, to: parent, at: now),
                     reservations: reservationChanges(from: old, to: parent))
-                publish(changes, of: parent, at: now)
+                published(events)
                 measure(from: old, to: parent, at: now)
                 if parent.status.isTerminal && !old.status.isTerminal { compliance?.observe(parent) }
             } catch let lost as LeaseLost {
@@ -242,18 +250,6 @@ public actor OrderManager {
         parents[parent.id] = parent
         changeWaiters.resumeAll(parent.id)
         retireIfDone(parent)
-    }
-
-    /// Numbers `changes` on from the parent's last event and hands them to ``eventStream``.
-    private func publish(_ changes: [OrderEvent.Change], of parent: ParentOrder, at now: Timestamp) {
-        var sequence = eventCounts[parent.id, default: 0]
-        let events = changes.map { change in
-            sequence += 1
-            return OrderEvent(order: parent.id, account: parent.account, sequence: sequence, at: now, change: change)
-        }
-        eventCounts[parent.id] = sequence
-        logEvents(events)
-        eventStream.publish(events)
     }
 
     /// With a journal, a parent that is final with every child final leaves the working set: it
