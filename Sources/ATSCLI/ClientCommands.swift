@@ -185,6 +185,39 @@ struct OneOrderOptions: ParsableArguments {
     }
 }
 
+/// `ats-router amend ID`: a resting order's new quantity or limit (cancel and replace).
+struct AmendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amend",
+        abstract: "Change a resting order's quantity or limit (its resting child is cancelled and replaced).")
+    @Argument(help: "The order id.") var id: String
+    @Option(help: "The new quantity (above what has filled).") var quantity: String?
+    @Option(help: "The new limit price.") var limit: String?
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var server: ServerOptions
+
+    func validate() throws {
+        guard quantity != nil || limit != nil else { throw ValidationError("give --quantity, --limit or both") }
+    }
+
+    func run() async throws {
+        let client = try server.client()
+        try await runClient {
+            guard UInt64(id) != nil else {
+                throw ClientFailure(message: "error: an order id is a whole number, not \(id)", exitCode: 1)
+            }
+            var body: [String: String] = [:]
+            body["quantity"] = quantity
+            body["limitPrice"] = limit
+            let order = try await client.call(.PATCH, "/v1/orders/\(id)", body: body, as: APIViews.OrderView.self)
+            if json { return printEncoded(order) }
+            print(OrderText.summary(order))
+            var progress = OrderProgress()
+            progress.show(order)
+        }
+    }
+}
+
 /// `ats-router order ID`: one order with its children, fills and decisions.
 struct OrderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -26,7 +26,7 @@ public struct RouterCommand: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             DemoCommand.self, ServeCommand.self, SubmitCommand.self, OrdersCommand.self, OrderCommand.self,
-            CancelCommand.self,
+            CancelCommand.self, AmendCommand.self,
             BookCommand.self, VenuesCommand.self, SettlementsCommand.self, PositionsCommand.self, TransferCommand.self,
             OfferingsCommand.self, SubscribeCommand.self, SubscriptionsCommand.self, ConvertCommand.self,
             InvestorCommand.self,

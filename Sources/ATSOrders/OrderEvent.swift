@@ -28,6 +28,9 @@ public struct OrderEvent: Sendable, Hashable {
         case fill(ChildOrder, VenueFill)
         /// The trader asked to cancel.
         case cancelRequested
+        /// The trader changed the quantity or the limit of the resting order (its resting child
+        /// is cancelled and the order routed again as amended).
+        case amended(quantity: Quantity, limitPrice: Price?)
         /// The parent's status changed: resting, working again, or final.
         case status(Header)
         /// The parent's note (or completion) changed with its status unchanged.
@@ -57,7 +60,7 @@ public struct OrderEvent: Sendable, Hashable {
     }
 
     /// The event's name on the wire: `accepted`, `rejected`, `decision`, `replan`, `child_sent`,
-    /// `child_answered`, `fill`, `cancel_requested`, `resting`, `working`, `final`, `noted`.
+    /// `child_answered`, `fill`, `cancel_requested`, `amended`, `resting`, `working`, `final`, `noted`.
     public var kind: String {
         switch change {
         case .accepted: "accepted"
@@ -67,6 +70,7 @@ public struct OrderEvent: Sendable, Hashable {
         case .childAnswered: "child_answered"
         case .fill: "fill"
         case .cancelRequested: "cancel_requested"
+        case .amended: "amended"
         case .status(let header): header.status.isTerminal ? "final" : header.status.rawValue
         case .noted: "noted"
         }
@@ -80,6 +84,9 @@ public struct OrderEvent: Sendable, Hashable {
         var changes: [Change] = []
         let header = Header(status: new.status, note: new.note, rejection: new.rejection, completedAt: new.completedAt)
         if old.cancelRequested != new.cancelRequested { changes.append(.cancelRequested) }
+        if old.quantity != new.quantity || old.limitPrice != new.limitPrice {
+            changes.append(.amended(quantity: new.quantity, limitPrice: new.limitPrice))
+        }
         if old.status != new.status {
             changes.append(.status(header))
         } else if old.note != new.note || old.rejection != new.rejection || old.completedAt != new.completedAt {
@@ -122,6 +129,8 @@ extension ParentOrder {
             }
         case .cancelRequested:
             parent.cancelRequested = true
+        case .amended(let quantity, let limitPrice):
+            parent.amend(quantity: quantity, limitPrice: limitPrice)
         case .status(let header), .noted(let header):
             parent.status = header.status
             parent.note = header.note

@@ -68,6 +68,7 @@ public struct OrderJournal: Sendable {
         let time = now.nanosecondsSinceEpoch
         if old.status != new.status || old.note != new.note || old.rejection != new.rejection
             || old.completedAt != new.completedAt || old.cancelRequested != new.cancelRequested
+            || old.request != new.request
         {
             change.updatedParent = record(new)
         }
@@ -128,6 +129,10 @@ public struct OrderJournal: Sendable {
                 detail: "\(child.venue) \(fill.quantity) @ \(fill.price) fee \(fill.fee)", at: time)
         case .cancelRequested:
             return EventRecord(parentId: parentId, kind: "cancel_requested", detail: parent.status.rawValue, at: time)
+        case .amended(let quantity, let limitPrice):
+            return EventRecord(
+                parentId: parentId, kind: "amended",
+                detail: "quantity \(quantity), limit \(limitPrice.map { "\($0)" } ?? "none")", at: time)
         case .status(let header):
             return EventRecord(
                 parentId: parentId, kind: "status",

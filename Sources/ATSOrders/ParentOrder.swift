@@ -32,8 +32,9 @@ public struct ParentOrder: Sendable, Hashable {
     }
 
     public let id: OrderID
-    /// What the trader asked for: an idempotent repeat of its client order id is the same request (`==`).
-    public let request: ParentOrderRequest
+    /// What the trader asked for: an idempotent repeat of its client order id is the same request
+    /// (`==`). Only an amend (``amend(quantity:limitPrice:)``) changes it afterwards.
+    public private(set) var request: ParentOrderRequest
     public let createdAt: Timestamp
     public var status: Status = .working
     public var rejection: Rejection?
@@ -64,6 +65,13 @@ public struct ParentOrder: Sendable, Hashable {
                 timeInForce: timeInForce, strategy: strategy, includeVenues: includeVenues,
                 excludeVenues: excludeVenues, clientOrderId: clientOrderId, allowTransfers: allowTransfers),
             createdAt: createdAt)
+    }
+
+    /// The order with a new quantity and limit (an amend of a resting order: the caller checks
+    /// that the quantity is above what has filled).
+    public mutating func amend(quantity: Quantity, limitPrice: Price?) {
+        request.quantity = quantity
+        request.limitPrice = limitPrice
     }
 
     public var account: AccountID { request.account }

@@ -54,6 +54,9 @@ extension OrderEvent {
             out += ",\"quantity\":\"\(fill.quantity)\",\"price\":\"\(fill.price)\",\"fee\":\"\(fill.fee)\"}"
         case .cancelRequested:
             break
+        case .amended(let quantity, let limitPrice):
+            out += ",\"quantity\":\"\(quantity)\""
+            if let limitPrice { out += ",\"limitPrice\":\"\(limitPrice)\"" }
         case .status(let header), .noted(let header):
             out += Self.header(status: header.status, note: header.note, rejection: header.rejection)
         }

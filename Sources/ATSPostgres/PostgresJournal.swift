@@ -202,7 +202,7 @@ extension PostgresJournal {
                 """
                 UPDATE parent_order SET status = \(p.status), note = \(p.note), rejectionCode = \(p.rejectionCode),
                   rejectionMessage = \(p.rejectionMessage), completedAt = \(p.completedAt),
-                  cancelRequested = \(p.cancelRequested)
+                  cancelRequested = \(p.cancelRequested), quantity = \(p.quantity), limitPrice = \(p.limitPrice)
                 WHERE id = \(p.id)
                 """)
         }

@@ -54,6 +54,23 @@ struct OrderRequestParser: Sendable {
             clientOrderId: clientOrderId, allowTransfers: allowTransfers)
     }
 
+    /// `PATCH /v1/orders/{id}`: a new `quantity` or `limitPrice`, or both (nothing else).
+    func parseAmend(_ data: Data, symbol: Symbol) throws(APIError) -> (quantity: Quantity?, limitPrice: Price?) {
+        let body = try object(data)
+        if let unknown = body.keys.sorted().first(where: { $0 != "quantity" && $0 != "limitPrice" }) {
+            throw APIError(
+                .badRequest, "unknown_field",
+                "\(unknown) cannot be amended; an amend changes quantity, limitPrice or both", field: unknown)
+        }
+        let quantity = try decimal(body, "quantity", Quantity.self, required: false)
+        if let quantity, !quantity.isPositive { throw .invalid("quantity", "must be greater than zero") }
+        let limit = try limitPrice(body, symbol: symbol)
+        guard quantity != nil || limit != nil else {
+            throw APIError(.badRequest, "missing_field", "send quantity, limitPrice or both", field: "quantity")
+        }
+        return (quantity, limit)
+    }
+
     /// `limitPrice`, when given: positive, and on the tick of some venue listing the security.
     func limitPrice(_ body: [String: Any], symbol: Symbol) throws(APIError) -> Price? {
         guard let limitPrice = try decimal(body, "limitPrice", Price.self, required: false) else { return nil }

@@ -125,7 +125,7 @@ public enum RouterAPI {
     /// Every operation `router(_:)` serves, as documented in `docs/openapi.yaml` (a test keeps the two equal).
     public static let endpoints: Set<String> = [
         "GET /health", "GET /ready", "GET /metrics", "POST /v1/orders", "GET /v1/orders", "GET /v1/orders/{id}",
-        "DELETE /v1/orders/{id}",
+        "DELETE /v1/orders/{id}", "PATCH /v1/orders/{id}",
         "GET /v1/book/{symbol}", "GET /v1/venues", "GET /v1/settlements", "GET /v1/positions", "POST /v1/transfers",
         "GET /v1/reports", "GET /v1/offerings", "POST /v1/subscriptions", "GET /v1/subscriptions",
         "GET /v1/subscriptions/{id}", "GET /v1/offerings/{venue}/{id}/comparison",

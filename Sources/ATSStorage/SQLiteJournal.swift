@@ -119,11 +119,13 @@ public final class SQLiteJournal: JournalStore {
             if let p = work.updatedParent {
                 try db.cachedStatement(
                     sql: """
-                        UPDATE parent_order SET status = ?, note = ?, rejectionCode = ?, rejectionMessage = ?, completedAt = ?, cancelRequested = ?
+                        UPDATE parent_order SET status = ?, note = ?, rejectionCode = ?, rejectionMessage = ?, completedAt = ?, cancelRequested = ?,
+                          quantity = ?, limitPrice = ?
                         WHERE id = ?
                         """
                 ).execute(arguments: [
-                    p.status, p.note, p.rejectionCode, p.rejectionMessage, p.completedAt, p.cancelRequested, p.id,
+                    p.status, p.note, p.rejectionCode, p.rejectionMessage, p.completedAt, p.cancelRequested,
+                    p.quantity, p.limitPrice, p.id,
                 ])
             }
             for c in work.insertedChildren {

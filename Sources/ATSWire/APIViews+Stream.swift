@@ -52,6 +52,9 @@ extension APIViews {
         public var unfilledReason: String?
         public var child: StreamChildView?
         public var fill: StreamFillView?
+        /// `amended`: the order's new quantity and limit.
+        public var quantity: String?
+        public var limitPrice: String?
     }
 
     public struct StreamAllocationView: Codable, Hashable, Sendable {

@@ -73,6 +73,15 @@ import Testing
             // unreachable
             #expect(await run(["orders", "--server", "http://127.0.0.1:1", "--api-key", Self.alice]) == 3)
             #expect(await run(["orders", "--server", "not a url", "--api-key", Self.alice]) != 0)
+            // amend: a resting order's quantity and limit; a usage error without either; a final order is 1.
+            #expect(await run(["submit", "ACME", "buy", "20", "--limit", "9.00", "--tif", "DAY"] + server) == 0)
+            let resting = try #require(await runtime.router.orders.parents(of: alice).last)
+            #expect(resting.status == .resting)
+            #expect(await run(["amend", "\(resting.id)", "--quantity", "30", "--limit", "9.05"] + server) == 0)
+            let amended = await runtime.router.orders.parent(resting.id)
+            #expect(amended?.quantity == (try Quantity("30")) && amended?.status == .resting)
+            #expect(await run(["amend", "\(resting.id)"] + server) == 64)
+            #expect(await run(["amend", "1", "--quantity", "5"] + server) == 1)
             // watch: the order events from the first, then it stops after --count; a refused key is 1.
             #expect(await run(["watch", "--resume", "0", "--count", "3", "--symbol", "ACME"] + server) == 0)
             #expect(await run(["watch", "--count", "1", "--server", url, "--api-key", "ak-wrong-000000000000"]) == 1)
@@ -91,7 +100,7 @@ import Testing
                     == 1)
             #expect(await run(["plan", "--live", "ACME", "buy"] + server) == 64)
             #expect(await run(["plan"]) == 64)
-            #expect(await runtime.router.orders.allParents().count == 2)  // the bad submissions created nothing
+            #expect(await runtime.router.orders.allParents().count == 3)  // the bad submissions created nothing
             // serve refuses what it cannot run on, with a non-zero exit.
             let paths = ["--venues", RoutingCommandTests.venues, "--config", RoutingCommandTests.config]
             #expect(await run(["serve", "--data-dir", "/proc/no-journal-here", "--port", "0"] + paths) == 1)

@@ -154,6 +154,7 @@ import Testing
         case .childAnswered: "child_status"
         case .fill: "fill"
         case .cancelRequested: "cancel_requested"
+        case .amended: "amended"
         case .status: "status"
         case .noted: "note"
         }

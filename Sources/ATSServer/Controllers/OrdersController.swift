@@ -47,6 +47,8 @@ struct OrdersController {
             return jsonResponse(APIViews.order(shown, detail: true))
         }
 
+        group.patch("orders/{id}") { request, context in try await amend(request, context) }
+
         group.delete("orders/{id}") { _, context in
             try RouterAPI.ready(runtime)
             let parent = try await RouterAPI.ownOrder(context, orders)
@@ -57,6 +59,27 @@ struct OrdersController {
             }
             let cancelled = await orders.cancel(parent.id) ?? parent
             return jsonResponse(APIViews.order(cancelled, detail: true))
+        }
+    }
+
+    /// `PATCH /v1/orders/{id}`: a resting order's new quantity or limit (cancel and replace).
+    func amend(_ request: Request, _ context: AccountContext) async throws -> Response {
+        let orders = runtime.router.orders
+        try RouterAPI.ready(runtime)
+        let parent = try await RouterAPI.ownOrder(context, orders)
+        let parser = OrderRequestParser(catalog: runtime.catalog, configuration: runtime.configuration)
+        let change = try parser.parseAmend(try await RouterAPI.body(request), symbol: parent.symbol)
+        do throws(AmendError) {
+            let amended = try await orders.amend(
+                parent.id, quantity: change.quantity, limitPrice: change.limitPrice)
+            return jsonResponse(APIViews.order(amended, detail: true))
+        } catch {
+            switch error {
+            case .notResting: throw APIError(.conflict, "order_not_resting", error.description)
+            case .childStillLive: throw APIError(.conflict, "amend_failed", error.description)
+            case .quantityNotAboveFilled:
+                throw APIError(.unprocessableContent, "quantity_below_filled", error.description, field: "quantity")
+            }
         }
     }
 
