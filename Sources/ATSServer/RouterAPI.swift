@@ -132,7 +132,7 @@ public enum RouterAPI {
         "POST /v1/conversions", "GET /v1/conversions", "GET /v1/investors/{account}",
         "PUT /v1/investors/{account}", "GET /v1/investors/{account}/history", "GET /v1/compliance/alerts",
         "POST /v1/compliance/alerts/{id}/close", "POST /v1/plans", "GET /v1/securities", "GET /v1/fills",
-        "GET /v1/stream",
+        "GET /v1/stream", "GET /",
     ]
 
     public static func router(_ runtime: any RouterService) -> Router<APIContext> {
@@ -148,6 +148,17 @@ public enum RouterAPI {
         }
         let v1 = authenticated.group(context: AccountContext.self)
         HealthController(runtime: runtime).register(on: router)
+        // The blotter: a page, no key needed to load it (it asks for one and sends it with each call).
+        router.get("/") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/html; charset=utf-8",
+                    .init("Content-Security-Policy")!:
+                        "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: BlotterPage.html)))
+        }
         // The stream is a WebSocket (``streamRouter(_:settings:)`` takes the upgrade); a plain GET learns how.
         router.get("v1/stream") { _, _ -> Response in
             throw APIError(

@@ -122,6 +122,8 @@ import Testing
                 }
                 return reply
             }
+            let page = try await exchange(.get, "/", key: nil)
+            #expect(page.headers[.contentType] == "text/html; charset=utf-8" && page.text.contains("<title>ATS Router"))
             _ = try await exchange(.get, "/health", key: nil)
             _ = try await exchange(.get, "/ready", key: nil)
             _ = try await exchange(.get, "/metrics", key: nil)
