@@ -192,8 +192,10 @@ let package = Package(
             name: "ats-bench",
             dependencies: [
                 "ATSAssembly",
-                "ATSBenchKit", "ATSDomain", "ATSServer", "ATSVenues",
+                "ATSBenchKit", "ATSDomain", "ATSServer", "ATSVenues", "ATSVenueMocks", "ATSWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

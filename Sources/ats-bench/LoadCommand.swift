@@ -55,6 +55,41 @@ struct LoadBench: AsyncParsableCommand {
     )
     var serverPid: Int32?
 
+    /// The router, its journal (in a temporary folder, or on PostgreSQL) and the venue mocks in
+    /// this process, the venues' rate limits lifted, alice's ACME placed at every venue listing it.
+    static func startInProcess(
+        folder: String, config: String?, venues: String?, databaseURL: String?, durability: String
+    ) async throws -> RouterRuntime {
+        let loaded = try ConfigurationSources.resolve(config: config, venues: venues).load()
+        let catalog = loaded.0
+        var configuration = loaded.1
+        // Settlement holds the load's sells to what alice has free where each venue settles and
+        // moves what she buys to her wallet after a delay: a position large enough, placed at
+        // every venue listing ACME (below), that sells route as freely as buys.
+        if let index = configuration.accounts.firstIndex(where: { $0.id.rawValue == "alice" }) {
+            configuration.accounts[index].holdings.append(
+                Account.Holding(
+                    symbol: try Symbol("ACME"), quantity: try Quantity("1000000"),
+                    acquiredOn: CalendarDate("2020-01-02")!))
+        }
+        var options = RouterRuntime.Options(dataDirectory: folder)
+        options.databaseURL = databaseURL
+        options.unthrottledVenues = true
+        options.durability = durability == "disk" ? .disk : .process
+        let started = try await RouterRuntime.start(
+            catalog: catalog, configuration: configuration, options: options)
+        _ = try await started.recover()
+        let alice = try AccountID("alice")
+        let acme = try Symbol("ACME")
+        for venue in catalog.venues(listing: acme) where venue.tokenLocation(acme) != .wallet(chain: "ethereum") {
+            _ = try started.router.settlement.requestTransfer(
+                account: alice, symbol: acme, quantity: try Quantity("300000"),
+                from: .wallet(chain: "ethereum"), to: venue.tokenLocation(acme))
+        }
+        try started.router.settlement.advance(to: started.clock.now().adding(seconds: 3 * 3_600))
+        return started
+    }
+
     func run() async throws {
         guard orders >= 1, concurrency >= 1, warmup >= 0 else {
             throw ValidationError("--orders and --concurrency must be at least 1")
@@ -64,35 +99,9 @@ struct LoadBench: AsyncParsableCommand {
         var base = server ?? ""
         var folder: String?
         if server == nil {
-            let loaded = try ConfigurationSources.resolve(config: config, venues: venues).load()
-            let catalog = loaded.0
-            var configuration = loaded.1
-            // Settlement holds the load's sells to what alice has free where each venue settles and
-            // moves what she buys to her wallet after a delay: a position large enough, placed at
-            // every venue listing ACME (below), that sells route as freely as buys.
-            if let index = configuration.accounts.firstIndex(where: { $0.id.rawValue == "alice" }) {
-                configuration.accounts[index].holdings.append(
-                    Account.Holding(
-                        symbol: try Symbol("ACME"), quantity: try Quantity("1000000"),
-                        acquiredOn: CalendarDate("2020-01-02")!))
-            }
             folder = NSTemporaryDirectory() + "ats-load-" + UUID().uuidString
-            var options = RouterRuntime.Options(dataDirectory: folder)
-            options.databaseURL = databaseUrl
-            options.unthrottledVenues = true
-            options.durability = durability == "disk" ? .disk : .process
-            let started = try await RouterRuntime.start(
-                catalog: catalog, configuration: configuration, options: options)
-            _ = try await started.recover()
-            let alice = try AccountID("alice")
-            let acme = try Symbol("ACME")
-            for venue in catalog.venues(listing: acme) where venue.tokenLocation(acme) != .wallet(chain: "ethereum") {
-                _ = try started.router.settlement.requestTransfer(
-                    account: alice, symbol: acme, quantity: try Quantity("300000"),
-                    from: .wallet(chain: "ethereum"), to: venue.tokenLocation(acme))
-            }
-            try started.router.settlement.advance(to: started.clock.now().adding(seconds: 3 * 3_600))
-            runtime = started
+            runtime = try await Self.startInProcess(
+                folder: folder!, config: config, venues: venues, databaseURL: databaseUrl, durability: durability)
         }
         var running: RunningServer?
         if let runtime {

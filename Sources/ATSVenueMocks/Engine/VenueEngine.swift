@@ -399,6 +399,14 @@ public actor VenueEngine {
         }
     }
 
+    /// When each client order (by its key) first filled here: for measuring how long a fill takes
+    /// to reach the router's clients (`ats-bench stream`).
+    public func firstFillTimes() -> [String: Timestamp] {
+        var times: [String: Timestamp] = [:]
+        for order in orders.values { if let first = order.fills.first { times[order.clientKey] = first.time } }
+        return times
+    }
+
     private func record(_ execution: Execution, orderID: OrderID, liquidity: VenueOrder.Liquidity, at now: Timestamp) {
         guard var order = orders[orderID] else { return }
         let notional =
