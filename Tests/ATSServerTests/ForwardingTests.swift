@@ -78,6 +78,24 @@ import Testing
             let reply = try await Self.get(b.1.url + "/v1/orders", key: Self.keys[account]!)
             #expect(reply.status == 200 && reply.instance == "fa", "\(account): \(reply)")
         }
+        // An account's stream is served by any instance: a's stream of an account b owns reads b's
+        // events from the shared journal, in order from 1.
+        let streamed = try #require(bHolds.sorted().first)
+        let stream = StreamClient(a.1.url, key: Self.keys[streamed]!)
+        try await stream.wait("welcome") { $0.contains { $0.type == "welcome" } }
+        #expect(stream.messages.first?.instance == "fa")
+        var order = HTTPClientRequest(url: a.1.url + "/v1/orders")
+        order.method = .POST
+        order.headers.add(name: "Authorization", value: "Bearer \(Self.keys[streamed]!)")
+        order.headers.add(name: "Content-Type", value: "application/json")
+        order.body = .bytes(ByteBuffer(string: #"{"symbol":"ACME","side":"buy","quantity":"5","limitPrice":"10.50"}"#))
+        let placed = try await HTTPClient.shared.execute(order, timeout: .seconds(20))
+        #expect(placed.headers.first(name: "X-ATS-Instance") == "fb")
+        let events = try await stream.wait("b's order events on a's stream") {
+            $0.contains { $0.type == "order" && ["final", "rejected"].contains($0.event ?? "") }
+        }.filter { $0.type == "order" }
+        #expect(events.compactMap(\.sequence) == Array(1...max(1, events.count)), "\(events.map(\.event))")
+        await stream.close()
         // An investor's record is its account's owner's: read and changed through either instance,
         // the change is made (and journalled under the lease) by the owner, and both then see it.
         let officer = "ak-compliance-5e0d3b7a9c1f4826"
