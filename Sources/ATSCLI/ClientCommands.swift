@@ -38,6 +38,9 @@ struct SubmitCommand: AsyncParsableCommand {
                 timeInForce: timeInForce.rawValue, strategy: strategy.rawValue, includeVenues: include.map(Self.list),
                 excludeVenues: exclude.map(Self.list),
                 clientOrderId: clientOrderId, allowTransfers: allowTransfers ? true : nil)
+            // Opened first, so that nothing the order does is missed; without it, the order is polled.
+            let stream = noFollow ? nil : OrderStream(client)
+            let live = await stream?.ready(within: .seconds(3)) ?? false
             var order = try await client.call(.POST, "/v1/orders", body: body, as: APIViews.OrderView.self)
             if !json {
                 print(
@@ -46,6 +49,10 @@ struct SubmitCommand: AsyncParsableCommand {
             var shown = OrderProgress()
             if !json { shown.show(order) }
             let deadline = ContinuousClock.now + .seconds(60)
+            if let stream, live, order.status == "working" {
+                order = await Self.follow(order, on: stream, until: deadline) { if !json { shown.show($0) } }
+            }
+            await stream?.close()
             while !noFollow && order.status == "working" && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
                 order = try await client.call(.GET, "/v1/orders/\(order.id)?wait=1", as: APIViews.OrderView.self)
@@ -58,6 +65,26 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             if order.status == "rejected" { throw ExitCode(1) }
         }
+    }
+
+    /// The order as the stream shows it, each state shown, until it is no longer working (or the
+    /// deadline, or the stream ends: the caller then polls).
+    static func follow(
+        _ order: APIViews.OrderView, on stream: OrderStream, until deadline: ContinuousClock.Instant,
+        show: (APIViews.OrderView) -> Void
+    ) async -> APIViews.OrderView {
+        var order = order
+        let timer = Task {
+            try? await Task.sleep(until: deadline)
+            await stream.close()
+        }
+        defer { timer.cancel() }
+        for await state in stream.states where state.id == order.id {
+            order = state
+            show(state)
+            if state.status != "working" { break }
+        }
+        return order
     }
 
     /// `a,b` → `["a", "b"]`.
