@@ -160,7 +160,12 @@ public enum RouterAPI {
                 body: .init(byteBuffer: ByteBuffer(string: BlotterPage.html)))
         }
         // The stream is a WebSocket (``streamRouter(_:settings:)`` takes the upgrade); a plain GET learns how.
-        router.get("v1/stream") { _, _ -> Response in
+        router.get("v1/stream") { request, _ -> Response in
+            if let text = request.uri.queryParameters.get("resume"),
+                text.isEmpty || text.count > 18 || !text.allSatisfy({ $0.isASCII && $0.isNumber })
+            {
+                throw APIError.invalid("resume", "must be the last sequence seen (a whole number, 0 or more)")
+            }
             throw APIError(
                 .upgradeRequired, "upgrade_required",
                 "GET /v1/stream is a WebSocket: send Connection: Upgrade and Upgrade: websocket")

@@ -240,6 +240,8 @@ import Testing
             // Without the WebSocket upgrade: 426 (StreamTests speak the WebSocket itself).
             let stream = try await exchange(.get, "/v1/stream")
             #expect(stream.status == 426 && stream.errorCode == "upgrade_required", "\(stream.text)")
+            let badResume = try await exchange(.get, "/v1/stream?resume=")
+            #expect(badResume.status == 400 && badResume.errorField == "resume", "\(badResume.text)")
             let offerings = try await exchange(.get, "/v1/offerings")
             #expect((offerings.object["offerings"] as? [Any])?.count == 5, "\(offerings.text)")
             _ = try await exchange(.get, "/v1/offerings", key: nil)
