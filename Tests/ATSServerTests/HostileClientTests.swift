@@ -98,7 +98,7 @@ import Testing
                 #expect(reply.status == 400 && reply.errorCode == "malformed_json", "\(body.prefix(4)): \(reply.text)")
             }
             for (method, path, allow) in [
-                (HTTPRequest.Method.put, "/v1/orders", "GET, POST"), (.patch, "/v1/orders/1", "DELETE, GET"),
+                (HTTPRequest.Method.put, "/v1/orders", "GET, POST"), (.post, "/v1/orders/1", "DELETE, GET, PATCH"),
                 (.post, "/health", "GET"), (.delete, "/v1/venues", "GET"), (.post, "//v1/book/ACME", "GET"),
             ] {
                 let reply = try await client.call(method, path)

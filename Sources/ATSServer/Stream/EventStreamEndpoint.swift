@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
+import Synchronization
 
 /// The context of the WebSocket upgrade router (`GET /v1/stream`).
 public struct StreamContext: RequestContext, WebSocketRequestContext {
@@ -33,12 +34,13 @@ enum EventStreamEndpoint {
             // Subscribed before anything is read, so nothing published meanwhile is missed.
             let live = runtime.router.orders.eventStream.subscribe(buffer: settings.buffer)
             let writer = StreamWriter(outbound: outbound)
+            let caller = StreamCaller()
             // The session runs beside the reading of the client's messages; whichever ends first
             // ends the connection (the session closes it; a client that left ends the session).
             let session = Task {
                 do {
                     try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { try await forward(live, into: messages.continuation) }
+                        group.addTask { try await forward(live, into: messages.continuation, for: caller) }
                         group.addTask {
                             while !Task.isCancelled {
                                 try await Task.sleep(for: settings.bookInterval)
@@ -48,7 +50,7 @@ enum EventStreamEndpoint {
                         group.addTask {
                             try await run(
                                 context.request, messages.stream, runtime: runtime, keys: keys, settings: settings,
-                                writer: writer)
+                                writer: writer, caller: caller)
                         }
                         try await group.next()
                         group.cancelAll()
@@ -78,11 +80,12 @@ enum EventStreamEndpoint {
     /// Authenticates, then runs the session over `inputs` until the client leaves.
     private static func run(
         _ request: Request, _ inputs: AsyncStream<StreamSession.Input>, runtime: any RouterService, keys: APIKeys,
-        settings: StreamSettings, writer: StreamWriter
+        settings: StreamSettings, writer: StreamWriter, caller: StreamCaller
     ) async throws {
         var inputs = inputs.makeAsyncIterator()
         let resume = try resumePoint(request)
         let account = try await authenticate(request, &inputs, keys: keys, timeout: settings.authTimeout)
+        caller.account.withLock { $0 = account }
         guard runtime.configuration.account(account) != nil else {
             throw StreamSession.Closing(code: "unknown_account", message: "the API key's account is not configured")
         }
@@ -164,15 +167,17 @@ enum EventStreamEndpoint {
         }
     }
 
-    /// Live order events as inputs; a connection that falls ``StreamSettings/buffer`` behind is closed.
+    /// Live order events of the connection's account (none before it is known: the journal has
+    /// them) as inputs; a connection that falls ``StreamSettings/buffer`` behind is closed.
     private static func forward(
-        _ live: AsyncThrowingStream<OrderEvent, any Error>, into inputs: AsyncStream<StreamSession.Input>.Continuation
+        _ live: AsyncThrowingStream<OrderEvent, any Error>, into inputs: AsyncStream<StreamSession.Input>.Continuation,
+        for caller: StreamCaller
     ) async throws {
         let slow = StreamSession.Closing(
             code: "slow_consumer",
             message: "the connection fell too far behind the events; reconnect with ?resume=<last sequence seen>")
         do {
-            for try await event in live {
+            for try await event in live where caller.account.withLock({ $0 == event.account }) {
                 if case .dropped = inputs.yield(.event(event)) { throw slow }
             }
         } catch is OrderEventStream.Overflow {
@@ -192,6 +197,12 @@ func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws 
         try await group.next()
         group.cancelAll()
     }
+}
+
+/// The account a connection authenticated as, once it has: only its events take room in the
+/// connection's buffer.
+final class StreamCaller: Sendable {
+    let account = Mutex<AccountID?>(nil)
 }
 
 /// Encodes and writes messages, one at a time.
