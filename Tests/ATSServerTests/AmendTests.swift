@@ -70,6 +70,13 @@ import Testing
             let after = try await client.call(.get, "/v1/orders/\(id)")
             #expect(after.object["quantity"] as? String == "50" && after.object["limitPrice"] as? String == "9")
             #expect(after.object["status"] as? String == "resting")
+            // More than the account's cash pays for: refused naming the rule, the order resting as it was.
+            let huge = try await client.call(.patch, "/v1/orders/\(id)", body: #"{"quantity":"99000"}"#)
+            #expect(huge.status == 422 && huge.errorCode == "insufficient_cash", "\(huge.text)")
+            let kept = try await client.call(.get, "/v1/orders/\(id)?wait=5")
+            #expect(
+                kept.object["status"] as? String == "resting" && kept.object["quantity"] as? String == "50",
+                "\(kept.text)")
             // An IOC is never resting: nothing to amend.
             let ioc = try await client.call(
                 .post, "/v1/orders?wait=10",

@@ -10,6 +10,9 @@ public enum AmendError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The resting child's cancel was not confirmed by its venue: it may still be live there, so
     /// nothing is replaced (the order keeps resting as it was).
     case childStillLive(VenueID, ChildOrder.Status)
+    /// The order as amended breaks a rule (the account's cash or tokens, a venue's limits): the
+    /// order as it was is placed again.
+    case refused(Rejection)
 
     public var description: String {
         switch self {
@@ -19,6 +22,8 @@ public enum AmendError: Error, Sendable, Hashable, CustomStringConvertible {
             "the quantity must be above the \(filled) already filled"
         case .childStillLive(let venue, let status):
             "the resting child at \(venue) is \(status.rawValue) after the cancel: nothing was replaced; try again"
+        case .refused(let rejection):
+            "the order as amended is refused (\(rejection.code): \(rejection.message)); it rests as it was"
         }
     }
 }
@@ -67,9 +72,40 @@ extension OrderManager {
             await route(id)
             throw .quantityNotAboveFilled(filled: latest.filledQuantity)
         }
-        latest.amend(quantity: newQuantity, limitPrice: newLimit)
+        // Checked as a new order would be, once the resting child no longer holds the account's
+        // cash or tokens; refused, the order as it was is placed again.
+        var amended = latest
+        amended.amend(quantity: newQuantity, limitPrice: newLimit)
+        if let refusal = await refusal(of: amended, restingAt: resting.children.last(where: { $0.purpose == .rest })) {
+            await route(id)
+            throw .refused(refusal)
+        }
+        latest = amended
         store(latest)
         await route(id)
         return parent(id) ?? latest
+    }
+
+    /// Why `amended` may not replace the order: a rule for the whole order, or (its residual must
+    /// be able to rest) the rule that refuses it where it rested, when no venue takes it.
+    private func refusal(of amended: ParentOrder, restingAt child: ChildOrder?) async -> Rejection? {
+        let now = context.clock.now()
+        let positions = context.positions(amended.account, amended.symbol, side: amended.side)
+        if let refusal = context.checks.orderRefusal(amended, positions: positions) { return refusal }
+        guard let positions else { return nil }
+        if let refusal = context.checks.venueRefusal(amended, positions: positions, now: now) { return refusal }
+        guard await restingVenue(for: amended) == nil else { return nil }
+        guard let child, let venue = context.catalog.venue(child.venue), let limit = amended.limitPrice,
+            let tif = context.checks.restingTimeInForce(at: venue, parent: amended.timeInForce),
+            let refusal = context.checks.childRefusal(
+                amended, venue: venue, quantity: amended.leavesQuantity, limit: limit, tif: tif,
+                positions: positions, now: now)
+        else {
+            return Rejection(
+                RejectCode(rawValue: "no_venue_takes_residual"),
+                "no venue the order may use takes \(amended.leavesQuantity) at \(amended.limitPrice.map { "\($0)" } ?? "market")"
+            )
+        }
+        return refusal
     }
 }

@@ -77,6 +77,8 @@ struct OrdersController {
             switch error {
             case .notResting: throw APIError(.conflict, "order_not_resting", error.description)
             case .childStillLive: throw APIError(.conflict, "amend_failed", error.description)
+            case .refused(let rejection):
+                throw APIError(.unprocessableContent, rejection.code.rawValue, error.description)
             case .quantityNotAboveFilled:
                 throw APIError(.unprocessableContent, "quantity_below_filled", error.description, field: "quantity")
             }
