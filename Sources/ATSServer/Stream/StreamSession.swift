@@ -85,7 +85,7 @@ struct StreamSession {
         guard event.account == account, event.streamSequence > last else { return }
         if event.streamSequence > last + 1 { try await catchUp() }
         guard event.streamSequence == last + 1 else { return }
-        try await sendOrder(event.record)
+        try await sendOrder(event.record, state: await state(of: event.order))
     }
 
     /// Every event the journal (or memory) has after ``last``, page by page.
@@ -100,11 +100,20 @@ struct StreamSession {
                 throw Closing(code: "journal_unavailable", message: "the journal could not be read: \(error)")
             }
             guard !page.isEmpty else { return }
-            for record in page { try await sendOrder(record) }
+            // Each order's state read once per page (a replay of many events of one order).
+            var states: [OrderID: APIViews.OrderView?] = [:]
+            for record in page {
+                if states[record.order] == nil { states[record.order] = await state(of: record.order) }
+                try await sendOrder(record, state: states[record.order] ?? nil)
+            }
         }
     }
 
-    private mutating func sendOrder(_ record: StreamRecord) async throws {
+    private func state(of order: OrderID) async -> APIViews.OrderView? {
+        await runtime.router.orders.parent(order).map { APIViews.order($0, detail: true) }
+    }
+
+    private mutating func sendOrder(_ record: StreamRecord, state: APIViews.OrderView?) async throws {
         var message = APIViews.StreamMessage(type: "order")
         message.sequence = record.sequence
         message.order = record.order.description
@@ -112,7 +121,7 @@ struct StreamSession {
         message.at = record.at.description
         message.detail = try? JSONDecoder().decode(APIViews.StreamEventDetail.self, from: Data(record.payload.utf8))
         message.event = message.detail?.event
-        message.state = await runtime.router.orders.parent(record.order).map { APIViews.order($0, detail: true) }
+        message.state = state
         try await send(message)
         last = record.sequence
     }
