@@ -239,8 +239,15 @@ enum BlotterPage {
           }
         }
 
+        // The stream is the source of each order's state: its messages carry the order as it is when
+        // sent, and may arrive before the reply to the call that changed it. A reply only adds an
+        // order not yet shown; it never replaces a newer state with its own.
         async function act(call) {
-          try { const order = await call(); state.orders.set(order.id, order); renderOrders(); $("ticket-error").textContent = ""; }
+          try {
+            const order = await call();
+            if (!state.orders.has(order.id)) { state.orders.set(order.id, order); renderOrders(); }
+            $("ticket-error").textContent = "";
+          }
           catch (error) { $("ticket-error").textContent = String(error.message || error); }
         }
 
