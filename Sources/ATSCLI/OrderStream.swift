@@ -17,11 +17,7 @@ final class OrderStream: Sendable {
     /// Opens the stream of the client's account from now on.
     init(_ client: RouterClient) {
         (states, continuation) = AsyncStream<APIViews.OrderView>.makeStream()
-        var configuration = WebSocketClientConfiguration()
-        configuration.additionalHeaders[.authorization] = "Bearer \(client.apiKey)"
-        let url =
-            client.base.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(
-                of: "https://", with: "wss://") + "/v1/stream"
+        let (url, configuration) = client.stream(resume: nil)
         var logger = Logger(label: "ats.submit")
         logger.logLevel = .critical
         task.withLock {
@@ -63,5 +59,18 @@ final class OrderStream: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         if !ended.load(ordering: .acquiring) { running?.cancel() }
+    }
+}
+
+extension RouterClient {
+    /// `GET /v1/stream` on this router (`ws://` or `wss://`), from `resume` when given, with the key
+    /// in the upgrade's header.
+    func stream(resume: Int?) -> (url: String, configuration: WebSocketClientConfiguration) {
+        var configuration = WebSocketClientConfiguration()
+        configuration.additionalHeaders[.authorization] = "Bearer \(apiKey)"
+        let url =
+            base.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(
+                of: "https://", with: "wss://") + "/v1/stream" + (resume.map { "?resume=\($0)" } ?? "")
+        return (url, configuration)
     }
 }

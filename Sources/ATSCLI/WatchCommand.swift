@@ -74,11 +74,7 @@ final class Watch: Sendable {
     }
 
     func connect(_ client: RouterClient, resume: Int?) async throws -> Outcome {
-        var configuration = WebSocketClientConfiguration()
-        configuration.additionalHeaders[.authorization] = "Bearer \(client.apiKey)"
-        let url =
-            client.base.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(
-                of: "https://", with: "wss://") + "/v1/stream" + (resume.map { "?resume=\($0)" } ?? "")
+        let (url, configuration) = client.stream(resume: resume)
         let progress = Progress()
         var logger = Logger(label: "ats.watch")
         logger.logLevel = .critical

@@ -24,7 +24,7 @@ public struct OrderJournal: Sendable {
         var change = UnitOfWork()
         change.orderAccount = parent.account.rawValue
         change.insertedParent = record(parent)
-        change.events = OrderEvent.changes(from: nil, to: parent).map {
+        change.events = (events?.map(\.change) ?? OrderEvent.changes(from: nil, to: parent)).map {
             event(of: $0, parent: parent, at: parent.createdAt.nanosecondsSinceEpoch)
         }
         if let events { stamp(&change, with: events) }

@@ -28,6 +28,13 @@ public struct APIKeys: Sendable {
         return found
     }
 
+    /// The key in an `Authorization: Bearer <key>` header's value (nil: not of that form).
+    public static func bearerKey(_ header: String) -> String? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1])
+    }
+
     /// The account `key` authenticates, if any.
     public func account(for key: String) -> AccountID? {
         if case .account(let account) = principal(for: key) { return account }

@@ -99,9 +99,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthorized, "unauthorized", "send the header Authorization: Bearer <api key>")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", let principal = keys.principal(for: String(parts[1]))
-        else {
+        guard let key = APIKeys.bearerKey(header), let principal = keys.principal(for: key) else {
             throw APIError(.unauthorized, "unauthorized", "the API key is not recognised")
         }
         var context = context

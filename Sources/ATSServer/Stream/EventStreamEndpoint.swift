@@ -126,11 +126,10 @@ enum EventStreamEndpoint {
             }
         }
         if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            guard let key = APIKeys.bearerKey(header) else {
                 throw StreamSession.Closing(code: "unauthorized", message: "send Authorization: Bearer <api key>")
             }
-            return try account(String(parts[1]))
+            return try account(key)
         }
         let deadline = ContinuousClock.now + timeout
         while let input = await inputs.next() {

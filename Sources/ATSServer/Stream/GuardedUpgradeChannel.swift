@@ -1,3 +1,4 @@
+import ATSDomain
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -31,10 +32,7 @@ public struct GuardedUpgradeChannel: ServerChildChannel {
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let first = FirstRequestGuard(
-            timeout: .nanoseconds(
-                Int64(idleTimeout.components.seconds) * 1_000_000_000
-                    + idleTimeout.components.attoseconds / 1_000_000_000))
+        let first = FirstRequestGuard(timeout: .nanoseconds(idleTimeout.nanoseconds))
         do {
             try channel.pipeline.syncOperations.addHandler(first)
         } catch {

@@ -79,10 +79,10 @@ struct StreamSession {
 
     // MARK: Order events
 
-    /// A live event: sent if it is the next one; one further on first brings what came between
+    /// A live event of this account (the forwarder passes no other): sent if it is the next one; one further on first brings what came between
     /// from the journal; one already sent (read from the journal first) is skipped.
     private mutating func deliver(_ event: OrderEvent) async throws {
-        guard event.account == account, event.streamSequence > last else { return }
+        guard event.streamSequence > last else { return }
         if event.streamSequence > last + 1 { try await catchUp() }
         guard event.streamSequence == last + 1 else { return }
         try await sendOrder(event.record, state: await state(of: event.order))
