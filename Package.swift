@@ -136,6 +136,16 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // FIX 4.4: the tag=value codec, the session layer as a value, the acceptor over SwiftNIO TCP.
+        .target(
+            name: "ATSFIX",
+            dependencies: [
+                "ATSDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // The API's JSON shapes, Codable only: what the server encodes and the CLI decodes.
         .target(name: "ATSWire"),
         // The router's HTTP API: a controller per resource over the RouterService protocol.
@@ -203,6 +213,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ATSDomainTests", dependencies: ["ATSDomain"]),
+        .testTarget(name: "ATSFIXTests", dependencies: ["ATSFIX", "ATSDomain"]),
         .testTarget(name: "ATSMatchingTests", dependencies: ["ATSDomain", "ATSMatching"]),
         .testTarget(name: "ATSVenuesTests", dependencies: ["ATSDomain", "ATSVenues", "ATSDefaults"]),
         .testTarget(

@@ -281,6 +281,43 @@ extension PostgresJournal {
         }
     }
 
+    public func fixSession(_ session: String) throws -> FIXSessionRow? {
+        try reader.query(
+            """
+            SELECT session, epoch, nextSender, nextTarget, cursors, updatedAt FROM fix_session WHERE session = \(session)
+            """
+        ).rows.map {
+            let c = try $0.decode((String, Int64, Int64, Int64, String, Int64).self)
+            return FIXSessionRow(
+                session: c.0, epoch: c.1, nextSender: c.2, nextTarget: c.3, cursors: c.4, updatedAt: c.5)
+        }.first
+    }
+
+    public func fixMessages(session: String, epoch: Int64, from: Int64, through: Int64) throws -> [FIXMessageRow] {
+        try reader.query(
+            """
+            SELECT session, epoch, sequence, body, sentAt FROM fix_message
+            WHERE session = \(session) AND epoch = \(epoch) AND sequence >= \(from) AND sequence <= \(through)
+            ORDER BY sequence
+            """
+        ).rows.map {
+            let c = try $0.decode((String, Int64, Int64, String, Int64).self)
+            return FIXMessageRow(session: c.0, epoch: c.1, sequence: c.2, body: c.3, sentAt: c.4)
+        }
+    }
+
+    public func fixOrders(session: String) throws -> [FIXOrderRow] {
+        try reader.query(
+            """
+            SELECT session, clOrdId, orderId, kind, expireAt, at FROM fix_order WHERE session = \(session)
+            ORDER BY at, clOrdId
+            """
+        ).rows.map {
+            let c = try $0.decode((String, String, Int64, String, Int64?, Int64).self)
+            return FIXOrderRow(session: c.0, clOrdId: c.1, orderId: c.2, kind: c.3, expireAt: c.4, at: c.5)
+        }
+    }
+
     public func investors() throws -> [InvestorRow] {
         try reader.query("SELECT account, revision, updatedAt, record FROM investor ORDER BY account").rows.map {
             let c = try $0.decode((String, Int64, Int64, String).self)

@@ -252,6 +252,36 @@ extension PostgresJournal {
         statements += settlementStatements(work)
         statements += subscriptionStatements(work)
         statements += complianceStatements(work)
+        statements += fixStatements(work)
+        return statements
+    }
+
+    static func fixStatements(_ work: UnitOfWork) -> [InlineSQL] {
+        var statements: [InlineSQL] = []
+        for f in work.fixSessions {
+            statements.append(
+                """
+                INSERT INTO fix_session (session, epoch, nextSender, nextTarget, cursors, updatedAt)
+                VALUES (\(f.session), \(f.epoch), \(f.nextSender), \(f.nextTarget), \(f.cursors), \(f.updatedAt))
+                ON CONFLICT (session) DO UPDATE SET epoch = excluded.epoch, nextSender = excluded.nextSender,
+                  nextTarget = excluded.nextTarget, cursors = excluded.cursors, updatedAt = excluded.updatedAt
+                """)
+        }
+        for m in work.fixMessages {
+            statements.append(
+                """
+                INSERT INTO fix_message (session, epoch, sequence, body, sentAt)
+                VALUES (\(m.session), \(m.epoch), \(m.sequence), \(m.body), \(m.sentAt))
+                """)
+        }
+        for o in work.fixOrders {
+            statements.append(
+                """
+                INSERT INTO fix_order (session, clOrdId, orderId, kind, expireAt, at)
+                VALUES (\(o.session), \(o.clOrdId), \(o.orderId), \(o.kind), \(o.expireAt), \(o.at))
+                ON CONFLICT (session, clOrdId) DO NOTHING
+                """)
+        }
         return statements
     }
 

@@ -221,6 +221,25 @@ enum PostgresSchema {
                   WHERE streamSequence IS NOT NULL
                 """,
             ]),
+        Migration(
+            name: "v11: FIX sessions, the messages they sent, their ClOrdIDs",
+            statements: [
+                """
+                CREATE TABLE fix_session (
+                  session TEXT PRIMARY KEY, epoch BIGINT NOT NULL, nextSender BIGINT NOT NULL,
+                  nextTarget BIGINT NOT NULL, cursors TEXT NOT NULL, updatedAt BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE fix_message (
+                  session TEXT NOT NULL, epoch BIGINT NOT NULL, sequence BIGINT NOT NULL, body TEXT NOT NULL,
+                  sentAt BIGINT NOT NULL, PRIMARY KEY (session, epoch, sequence))
+                """,
+                """
+                CREATE TABLE fix_order (
+                  session TEXT NOT NULL, clOrdId TEXT NOT NULL, orderId BIGINT NOT NULL, kind TEXT NOT NULL,
+                  expireAt BIGINT, at BIGINT NOT NULL, PRIMARY KEY (session, clOrdId))
+                """,
+            ] + appendOnly("fix_message")),
     ]
 
     /// Triggers refusing every UPDATE, DELETE and TRUNCATE of `table`.

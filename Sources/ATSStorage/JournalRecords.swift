@@ -468,3 +468,67 @@ public struct ComplianceAlertRow: Codable, Sendable, Hashable, FetchableRecord, 
         self.record = record
     }
 }
+
+/// A FIX session's sequence numbers as last written (`docs/fix.md`): the next MsgSeqNum it sends
+/// and the next it expects, in its current `epoch` (a reset at logon starts a new one), and for an
+/// execution-report feed where it stands in each account's event stream (`cursors`:
+/// `ACCOUNT=N` pairs separated by spaces).
+public struct FIXSessionRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "fix_session"
+    public var session: String
+    public var epoch: Int64
+    public var nextSender: Int64
+    public var nextTarget: Int64
+    public var cursors: String
+    public var updatedAt: Int64
+
+    public init(session: String, epoch: Int64, nextSender: Int64, nextTarget: Int64, cursors: String, updatedAt: Int64)
+    {
+        self.session = session
+        self.epoch = epoch
+        self.nextSender = nextSender
+        self.nextTarget = nextTarget
+        self.cursors = cursors
+        self.updatedAt = updatedAt
+    }
+}
+
+/// An application message a FIX session sent, append-only, kept to answer a ResendRequest: its
+/// fields from MsgType to the last body field as they went out (SOH-separated, without the frame).
+public struct FIXMessageRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "fix_message"
+    public var session: String
+    public var epoch: Int64
+    public var sequence: Int64
+    public var body: String
+    public var sentAt: Int64
+
+    public init(session: String, epoch: Int64, sequence: Int64, body: String, sentAt: Int64) {
+        self.session = session
+        self.epoch = epoch
+        self.sequence = sequence
+        self.body = body
+        self.sentAt = sentAt
+    }
+}
+
+/// A ClOrdID a FIX session used for an order: the order entered (`new`), replaced (`replace`) or
+/// cancelled (`cancel`) under it; `expireAt` for a GTD order. Unique per session.
+public struct FIXOrderRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "fix_order"
+    public var session: String
+    public var clOrdId: String
+    public var orderId: Int64
+    public var kind: String
+    public var expireAt: Int64?
+    public var at: Int64
+
+    public init(session: String, clOrdId: String, orderId: Int64, kind: String, expireAt: Int64?, at: Int64) {
+        self.session = session
+        self.clOrdId = clOrdId
+        self.orderId = orderId
+        self.kind = kind
+        self.expireAt = expireAt
+        self.at = at
+    }
+}

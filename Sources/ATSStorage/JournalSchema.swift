@@ -261,6 +261,24 @@ enum JournalSchema {
                       WHERE streamSequence IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v11: FIX sessions, the messages they sent, their ClOrdIDs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE fix_session (
+                      session TEXT PRIMARY KEY, epoch INTEGER NOT NULL, nextSender INTEGER NOT NULL,
+                      nextTarget INTEGER NOT NULL, cursors TEXT NOT NULL, updatedAt INTEGER NOT NULL);
+                    CREATE TABLE fix_message (
+                      session TEXT NOT NULL, epoch INTEGER NOT NULL, sequence INTEGER NOT NULL, body TEXT NOT NULL,
+                      sentAt INTEGER NOT NULL, PRIMARY KEY (session, epoch, sequence));
+                    CREATE TRIGGER fix_message_no_update BEFORE UPDATE ON fix_message
+                    BEGIN SELECT RAISE(ABORT, 'fix_message is append-only'); END;
+                    CREATE TRIGGER fix_message_no_delete BEFORE DELETE ON fix_message
+                    BEGIN SELECT RAISE(ABORT, 'fix_message is append-only'); END;
+                    CREATE TABLE fix_order (
+                      session TEXT NOT NULL, clOrdId TEXT NOT NULL, orderId INTEGER NOT NULL, kind TEXT NOT NULL,
+                      expireAt INTEGER, at INTEGER NOT NULL, PRIMARY KEY (session, clOrdId));
+                    """)
+        }
         return migrator
     }
 }

@@ -101,6 +101,13 @@ public protocol JournalStore: Sendable {
     func lastAlertID() throws -> Int64
 
     /// The names of the schema migrations applied, in order.
+    /// A FIX session's sequence numbers as last written (nil: never written).
+    func fixSession(_ session: String) throws -> FIXSessionRow?
+    /// The application messages `session` sent in `epoch` numbered `from` through `through`, in order.
+    func fixMessages(session: String, epoch: Int64, from: Int64, through: Int64) throws -> [FIXMessageRow]
+    /// The ClOrdIDs `session` used, oldest first.
+    func fixOrders(session: String) throws -> [FIXOrderRow]
+
     func appliedMigrations() throws -> [String]
 
     // Sharing the journal among instances (`SharedJournal.swift`).
@@ -150,6 +157,11 @@ public struct UnitOfWork: Sendable {
     /// Compliance alerts in their latest state (not fenced: any instance may close one; only an
     /// account's owner raises them).
     public var alerts: [ComplianceAlertRow] = []
+    /// FIX sessions' sequence numbers (written over the previous), the application messages they
+    /// sent (append-only) and the ClOrdIDs they used (`docs/fix.md`).
+    public var fixSessions: [FIXSessionRow] = []
+    public var fixMessages: [FIXMessageRow] = []
+    public var fixOrders: [FIXOrderRow] = []
     /// The leases this write is made under: a store shared among instances refuses it, in the
     /// same transaction, unless each is still held (see ``Fence``).
     public var fences: [Fence] = []
@@ -172,7 +184,7 @@ public struct UnitOfWork: Sendable {
             && executions.isEmpty && decisions.isEmpty && events.isEmpty && settlements.isEmpty && transfers.isEmpty
             && ledgerEntries.isEmpty && capTableReports.isEmpty && subscriptions.isEmpty && subscriptionEvents.isEmpty
             && conversions.isEmpty && investors.isEmpty && investorEvents.isEmpty && onboardings.isEmpty
-            && alerts.isEmpty
+            && alerts.isEmpty && fixSessions.isEmpty && fixMessages.isEmpty && fixOrders.isEmpty
     }
 }
 

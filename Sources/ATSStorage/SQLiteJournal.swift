@@ -241,6 +241,7 @@ public final class SQLiteJournal: JournalStore {
                 ).execute(arguments: [e.subscriptionId, e.kind, e.detail, e.at])
             }
             try Self.writeCompliance(work, db)
+            try Self.writeFIX(work, db)
         }
     }
 
@@ -476,6 +477,58 @@ public final class SQLiteJournal: JournalStore {
     }
 
     public func newConversionID(after known: Int64) throws -> Int64 { known + 1 }
+
+    /// The FIX part of a unit of work: sessions' sequence numbers, sent messages, ClOrdIDs.
+    static func writeFIX(_ work: UnitOfWork, _ db: Database) throws {
+        for f in work.fixSessions {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO fix_session (session, epoch, nextSender, nextTarget, cursors, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(session) DO UPDATE SET epoch = excluded.epoch, nextSender = excluded.nextSender,
+                      nextTarget = excluded.nextTarget, cursors = excluded.cursors, updatedAt = excluded.updatedAt
+                    """
+            ).execute(arguments: [f.session, f.epoch, f.nextSender, f.nextTarget, f.cursors, f.updatedAt])
+        }
+        for m in work.fixMessages {
+            try db.cachedStatement(
+                sql: "INSERT INTO fix_message (session, epoch, sequence, body, sentAt) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [m.session, m.epoch, m.sequence, m.body, m.sentAt])
+        }
+        for o in work.fixOrders {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO fix_order (session, clOrdId, orderId, kind, expireAt, at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(session, clOrdId) DO NOTHING
+                    """
+            ).execute(arguments: [o.session, o.clOrdId, o.orderId, o.kind, o.expireAt, o.at])
+        }
+    }
+
+    public func fixSession(_ session: String) throws -> FIXSessionRow? {
+        try pool.read { db in
+            guard try db.tableExists("fix_session") else { return nil }
+            return try FIXSessionRow.filter(Column("session") == session).fetchOne(db)
+        }
+    }
+
+    public func fixMessages(session: String, epoch: Int64, from: Int64, through: Int64) throws -> [FIXMessageRow] {
+        try pool.read { db in
+            guard try db.tableExists("fix_message") else { return [] }
+            return try FIXMessageRow.filter(
+                Column("session") == session && Column("epoch") == epoch && Column("sequence") >= from
+                    && Column("sequence") <= through
+            ).order(Column("sequence")).fetchAll(db)
+        }
+    }
+
+    public func fixOrders(session: String) throws -> [FIXOrderRow] {
+        try pool.read { db in
+            guard try db.tableExists("fix_order") else { return [] }
+            return try FIXOrderRow.filter(Column("session") == session).order(Column("at"), Column("clOrdId"))
+                .fetchAll(db)
+        }
+    }
 
     /// The compliance part of a unit of work: investor records with their revisions, onboardings, alerts.
     static func writeCompliance(_ work: UnitOfWork, _ db: Database) throws {
