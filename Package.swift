@@ -153,7 +153,7 @@ let package = Package(
             name: "ATSServer",
             dependencies: [
                 "ATSDomain", "ATSVenues", "ATSPlanning", "ATSOrders", "ATSRouter", "ATSStorage",
-                "ATSSettlement", "ATSAnalytics", "ATSWire", "ATSBuildInfo",
+                "ATSSettlement", "ATSAnalytics", "ATSWire", "ATSBuildInfo", "ATSFIX",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -260,9 +260,10 @@ let package = Package(
             name: "ATSServerTests",
             dependencies: [
                 "ATSAssembly", "ATSWire", "ATSJournalTestSupport", "ATSPostgres",
-                "ATSServer", "ATSRouter", "ATSDomain", "ATSVenues",
+                "ATSServer", "ATSRouter", "ATSDomain", "ATSVenues", "ATSFIX",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -243,9 +243,11 @@ public final class RouterRuntime: Sendable {
     ///
     /// Recovery's venue half (``reconcile()``) runs once the API is up, so that `/health`, `/ready`
     /// and reads answer meanwhile; `onReady` learns its report. Load the journal first (``loadJournal()``).
+    /// With `fixPort`, the FIX gateway listens there too (`onFIX` learns its port).
     public func serve(
-        host: String = "127.0.0.1", port: Int = 0, signals: [UnixSignal] = [.sigterm, .sigint],
+        host: String = "127.0.0.1", port: Int = 0, fixPort: Int? = nil, signals: [UnixSignal] = [.sigterm, .sigint],
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onFIX: @escaping @Sendable (Int) async -> Void = { _ in },
         onReady: @escaping @Sendable (OrderManager.RecoveryReport) async -> Void = { _ in }
     ) async throws {
         let running: @Sendable (Int) async -> Void = { port in
@@ -253,22 +255,23 @@ public final class RouterRuntime: Sendable {
             await onRunning(port)
             Task { await onReady(await self.reconcile()) }
         }
+        var services: [any Service] = [application(host: host, port: port, onRunning: running)]
+        if let fixPort { services.append(fixService(host: host, port: fixPort, onListening: onFIX)) }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [application(host: host, port: port, onRunning: running)], gracefulShutdownSignals: signals,
-                logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
         try await group.run()
         await router.orders.drain(timeout: .seconds(5))
     }
 
     /// Starts the API on a free loopback port in the background (the demo, tests); stop it with
     /// ``RunningServer/stop()``.
-    public func startServing(host: String = "127.0.0.1") async throws -> RunningServer {
+    /// With `fix`, the FIX gateway listens on a free port too (``RunningServer/fixPort``).
+    public func startServing(host: String = "127.0.0.1", fix: Bool = false) async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [application(host: host, port: 0, onRunning: { continuation.yield($0) })],
-                gracefulShutdownSignals: [], logger: logger))
+        let (fixPorts, fixContinuation) = AsyncStream<Int>.makeStream()
+        var services: [any Service] = [application(host: host, port: 0, onRunning: { continuation.yield($0) })]
+        if fix { services.append(fixService(host: host, port: 0, onListening: { fixContinuation.yield($0) })) }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [], logger: logger))
         let task = Task { try await group.run() }
         var port = 0
         for await bound in ports {
@@ -277,8 +280,23 @@ public final class RouterRuntime: Sendable {
         }
         continuation.finish()
         guard port > 0 else { throw RuntimeError("the API did not start") }
+        var fixPort: Int?
+        if fix {
+            for await bound in fixPorts {
+                fixPort = bound
+                break
+            }
+            guard fixPort != nil else { throw RuntimeError("the FIX gateway did not start") }
+        }
+        fixContinuation.finish()
         advertise("http://\(host):\(port)")
-        return RunningServer(url: "http://\(host):\(port)", group: group, task: task, orders: router.orders)
+        return RunningServer(
+            url: "http://\(host):\(port)", fixPort: fixPort, group: group, task: task, orders: router.orders)
+    }
+
+    /// The FIX gateway over this runtime's sessions (`config.json` `fix`).
+    func fixService(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void) -> FIXService {
+        FIXService(gateway: FIXGateway(runtime: self, logger: logger), host: host, port: port, onListening: onListening)
     }
 
     /// Recovers the journal, serves the API in the background, runs `body` with the server's
@@ -328,6 +346,8 @@ public struct RuntimeError: Error, CustomStringConvertible {
 /// The API running in the background of this process.
 public struct RunningServer: Sendable {
     public let url: String
+    /// The FIX gateway's port, when it was started.
+    public let fixPort: Int?
     let group: ServiceGroup
     let task: Task<Void, any Error>
     let orders: OrderManager

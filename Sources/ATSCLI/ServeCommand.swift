@@ -50,6 +50,11 @@ struct ServeCommand: AsyncParsableCommand {
     var advertiseUrl: String?
     @Option(help: "The API's port (0 picks a free one).") var port = 8080
     @Option(help: "The API's address.") var host = "127.0.0.1"
+    @Option(
+        help: ArgumentHelp(
+            "Also serve the FIX 4.4 gateway on this port for the sessions config.json's fix.sessions lists (0 picks a free one; see docs/fix.md).",
+            valueName: "port"))
+    var fixPort: Int?
     @Flag(
         help:
             "Trade in the simulated session (next weekday 15:00 UTC at real speed) even when every venue is external, to match venues started with `venue serve --simulated-session`."
@@ -74,6 +79,12 @@ struct ServeCommand: AsyncParsableCommand {
         logging.bootstrap()
         let durability: SQLiteJournal.Durability = durability == .disk ? .disk : .process
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let fixPort {
+            guard (0...65_535).contains(fixPort) else { throw ValidationError("--fix-port must be from 0 to 65535") }
+            guard !(configuration.fix?.sessions ?? []).isEmpty else {
+                throw ValidationError("--fix-port needs FIX sessions: config.json has no fix.sessions")
+            }
+        }
         var runtimeOptions = RouterRuntime.Options(dataDirectory: dataDir)
         if let database = sources.database {
             do { _ = try DatabaseURL(database.url) } catch { throw configurationFailure(error) }
@@ -131,11 +142,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if runtime.isSimulatedSession { say("trading clock: simulated session from \(runtime.clock.now())") }
         // Reads and /health answer at once; orders wait for "ready" (GET /ready) while open orders are reconciled.
+        let sessions = configuration.fix?.sessions.count ?? 0
         try await runtime.serve(
-            host: host, port: port,
+            host: host, port: port, fixPort: fixPort,
             onRunning: { port in
                 say("ATS Router \(ATSRouterRelease.version) serving http://\(host):\(port) (recovering)")
             },
+            onFIX: { port in say("FIX 4.4 gateway on \(host):\(port), \(sessions) session(s)") },
             onReady: { report in
                 say(
                     "journal \(runtime.journalLocation ?? "-"): \(report.loaded) orders, \(report.open) open, \(report.childrenReconciled) children reconciled"

@@ -546,6 +546,28 @@ public enum BundledDefaults {
     "custodianTransferMinutes": 60,
     "counterpartyInventory": "10000000",
     "counterpartyCash": "10000000000.00"
+  },
+  "fix": {
+    "sessions": [
+      {
+        "senderCompID": "ATSROUTER",
+        "targetCompID": "ALICE-OMS",
+        "account": "alice",
+        "heartbeatSeconds": 30
+      },
+      {
+        "senderCompID": "ATSROUTER",
+        "targetCompID": "BOB-OMS",
+        "account": "bob",
+        "heartbeatSeconds": 30
+      },
+      {
+        "senderCompID": "ATSROUTER",
+        "targetCompID": "COMPLIANCE",
+        "dropCopy": true,
+        "heartbeatSeconds": 30
+      }
+    ]
   }
 }
 

@@ -111,6 +111,9 @@ public struct FIXSession: Sendable {
         return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
     }
 
+    /// Puts the sequences back as they were before a message that could not be kept.
+    public mutating func restore(_ saved: FIXSequences) { sequences = saved }
+
     /// A connection opened: the peer has `logonTimeout` to log on.
     public mutating func connected(at now: Timestamp) {
         phase = .awaitingLogon

@@ -19,6 +19,8 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
     public var secretsFile: String?
     /// The sanctions list and the monitoring rules (``ComplianceSettings``); defaults when absent.
     public var compliance: ComplianceSettings?
+    /// The FIX gateway's sessions (``FIXSettings``); none when absent.
+    public var fix: FIXSettings?
 
     /// The routing settings, defaults filled in.
     public var routingSettings: RoutingSettings { routing ?? RoutingSettings() }
@@ -139,6 +141,15 @@ public struct RouterConfiguration: Sendable, Hashable, Codable {
             else { throw fail("\(key).id", "\(officer.id) is already an account or another officer") }
             for (j, digest) in officer.apiKeys.enumerated() where !keys.insert(digest).inserted {
                 throw fail("\(key).apiKeys[\(j)]", "is the digest of a key another entry already has")
+            }
+        }
+        var pairs = Set<String>()
+        for (i, session) in (fix?.sessions ?? []).enumerated() {
+            try session.validate(key: "fix.sessions[\(i)]", file: file, accounts: ids)
+            guard pairs.insert("\(session.senderCompID)-\(session.targetCompID)").inserted else {
+                throw fail(
+                    "fix.sessions[\(i)].targetCompID",
+                    "the pair \(session.senderCompID)-\(session.targetCompID) appears twice")
             }
         }
         for (name, endpoint) in (routing?.venues ?? [:]).sorted(by: { $0.key < $1.key }) {
