@@ -96,8 +96,7 @@ import Testing
             #expect(big[58]?.contains("insufficient_holding") == true, "\(big)")
             // The gateway's own checks name the tag.
             for (id, extra, tif, price, code, text) in [
-                ("bad-side", [FIXField](), "3", "10.50", "invalid_field", "Side(54)"),
-                ("gtd-1", [], "6", "10.50", "invalid_field", "ExpireTime(126)"),
+                ("gtd-1", [FIXField](), "6", "10.50", "invalid_field", "ExpireTime(126)"),
                 ("opg-1", [], "2", "10.50", "time_in_force_not_supported", "TimeInForce(59) 2"),
                 ("tick-1", [], "3", "10.001", "off_tick", "Price(44)"),
                 (
@@ -111,6 +110,10 @@ import Testing
                 #expect(report[11] == id && report[150] == "8" && report[20105] == code, "\(report)")
                 #expect(report[58]?.contains(text) == true, "\(report)")
             }
+            // A Side that is not one is a session Reject naming the tag.
+            let badSide = client.order("bad-side", side: "7", quantity: "10")
+            let sideReject = try Self.last(try await client.until { $0.msgType == "3" })
+            #expect(sideReject[45] == String(badSide) && sideReject[371] == "54" && sideReject[373] == "5", "\(sideReject)")
             // A NewOrderSingle without its Symbol is a session Reject naming the tag.
             let sequence = client.send(
                 "D",

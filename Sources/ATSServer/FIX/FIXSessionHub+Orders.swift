@@ -69,6 +69,14 @@ extension FIXSessionHub {
         ]
         guard !missing(required, in: message, sequence: sequence), let account = entry.account else { return }
         let clOrdID = message[FIXTag.clOrdID]!
+        guard message[FIXTag.side] == "1" || message[FIXTag.side] == "2" else {
+            return carryOut([
+                .send(
+                    FIXSession.reject(
+                        sequence, reason: FIXRejectReason.incorrectValue,
+                        text: "Side(54) must be 1 (buy) or 2 (sell)", tag: FIXTag.side, type: message.msgType))
+            ])
+        }
         if clOrdIDs[clOrdID] != nil || entering[clOrdID] != nil {
             if message[FIXTag.possDupFlag] == "Y" { return }
             return refuse(
@@ -110,7 +118,7 @@ extension FIXSessionHub {
         unsavedOrders.append(
             FIXOrderRow(
                 session: name, clOrdId: clOrdID, orderId: Int64(id.rawValue), kind: "new",
-                expireAt: expiry?.nanosecondsSinceEpoch, at: clock.now().nanosecondsSinceEpoch))
+                expireAt: expiry?.nanosecondsSinceEpoch, at: wall.now().nanosecondsSinceEpoch))
     }
 
     /// A journalled ClOrdID, as the session had it before a restart.

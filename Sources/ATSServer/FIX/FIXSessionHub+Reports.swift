@@ -152,7 +152,7 @@ extension FIXSessionHub {
         unsavedOrders.append(
             FIXOrderRow(
                 session: name, clOrdId: clOrdID, orderId: Int64(id.rawValue), kind: kind, expireAt: nil,
-                at: clock.now().nanosecondsSinceEpoch))
+                at: wall.now().nanosecondsSinceEpoch))
     }
 
     /// What the session knows of `record`'s order, made when it first reports on it: a drop copy
@@ -166,13 +166,7 @@ extension FIXSessionHub {
             guard let client = parent.clientOrderId, let expiry = entering.removeValue(forKey: client) else {
                 return nil
             }
-            clOrdIDs[client] = id
-            currentClOrdID[id] = client
-            if let expiry { expiries[id] = expiry }
-            unsavedOrders.append(
-                FIXOrderRow(
-                    session: name, clOrdId: client, orderId: Int64(id.rawValue), kind: "new",
-                    expireAt: expiry?.nanosecondsSinceEpoch, at: clock.now().nanosecondsSinceEpoch))
+            adopt(id, clOrdID: client, expiry: expiry)
             clOrdID = client
         }
         var state = FIXOrderState(

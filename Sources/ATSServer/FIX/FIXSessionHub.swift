@@ -51,7 +51,11 @@ actor FIXSessionHub: FIXEndpoint {
     }
 
     var name: String { session.settings.name }
+    /// The router's trading clock: order times, TransactTime, GTD expiry.
     var clock: any TradingClock { runtime.clock }
+    /// The wall clock: the session's SendingTime, heartbeats and timeouts (a peer checks
+    /// SendingTime against its own clock, whatever session the router trades in).
+    var wall: any TradingClock { SystemClock() }
     var orders: OrderManager { runtime.router.orders }
 
     /// The accounts whose reports this session receives.
@@ -70,7 +74,7 @@ actor FIXSessionHub: FIXEndpoint {
             cursors[account] = try await orders.streamPosition(of: account)
         }
         for row in loaded.orders { await restore(row) }
-        if !loaded.saved { try store.save(session.sequences, cursors: cursors, at: clock.now()) }
+        if !loaded.saved { try store.save(session.sequences, cursors: cursors, at: wall.now()) }
         let events = orders.eventStream.subscribe(buffer: 10_000)
         tasks.append(Task { await self.follow(events) })
         tasks.append(Task { await self.tickEverySecond() })
@@ -79,7 +83,7 @@ actor FIXSessionHub: FIXEndpoint {
 
     /// Stops following; a connected peer is logged out.
     func stop() async {
-        if session.phase == .active { carryOut(session.logout("the router is shutting down", at: clock.now())) }
+        if session.phase == .active { carryOut(session.logout("the router is shutting down", at: wall.now())) }
         connection?.close()
         for task in tasks { task.cancel() }
         tasks = []
@@ -90,14 +94,14 @@ actor FIXSessionHub: FIXEndpoint {
     func attach(_ connection: FIXConnection) -> Bool {
         guard self.connection == nil else { return false }
         self.connection = connection
-        session.connected(at: clock.now())
+        session.connected(at: wall.now())
         logger.info("fix connection", metadata: ["remote": "\(connection.remote)"])
         return true
     }
 
     func received(_ frame: Result<FIXMessage, FIXFrameError>, on connection: FIXConnection) async {
         guard connection === self.connection else { return }
-        let now = clock.now()
+        let now = wall.now()
         switch frame {
         case .success(let message): await perform(session.received(message, at: now))
         case .failure(let error): await perform(session.received(error, at: now))
@@ -127,7 +131,7 @@ actor FIXSessionHub: FIXEndpoint {
 
     /// The actions that need no waiting.
     func carryOut(_ actions: [FIXSession.Action]) {
-        let now = clock.now()
+        let now = wall.now()
         var outgoing: [FIXMessage] = []
         var close: String?
         for action in actions {
@@ -153,7 +157,7 @@ actor FIXSessionHub: FIXEndpoint {
     /// ClOrdIDs it introduces (one transaction), then sent if the peer is logged on; otherwise it
     /// waits in the journal for the peer's resend request.
     func sendApplication(_ message: FIXMessage, cursor: (AccountID, Int)? = nil) {
-        let now = clock.now()
+        let now = wall.now()
         let before = session.sequences
         let numbered = session.outbound(message, at: now)
         var advanced = cursors
@@ -176,7 +180,7 @@ actor FIXSessionHub: FIXEndpoint {
 
     func saveSequences() {
         do {
-            try store.save(session.sequences, cursors: cursors, orders: unsavedOrders, at: clock.now())
+            try store.save(session.sequences, cursors: cursors, orders: unsavedOrders, at: wall.now())
             unsavedOrders = []
         } catch {
             logger.error("fix sequence numbers could not be saved", metadata: ["error": "\(error)"])
@@ -215,7 +219,7 @@ actor FIXSessionHub: FIXEndpoint {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             if Task.isCancelled { return }
-            carryOut(session.tick(at: clock.now()))
+            carryOut(session.tick(at: wall.now()))
             await expireDue()
             await catchUp()
         }
