@@ -15,11 +15,17 @@ final class Spawned: @unchecked Sendable {
     let process = Process()
     private let output = Mutex("")
     private let pipe = Pipe()
+    /// Its standard input, when it was started with one to write to.
+    private let input: Pipe?
 
-    /// Starts `executable`; in `directory` when given, with `environment` when given.
-    init(_ executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil)
-        throws
-    {
+    /// Starts `executable`; in `directory` when given, with `environment` when given; with a
+    /// standard input to ``write(_:)`` to when `stdin`.
+    init(
+        _ executable: URL, _ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+        stdin: Bool = false
+    ) throws {
+        input = stdin ? Pipe() : nil
+        if let input { process.standardInput = input }
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -34,6 +40,11 @@ final class Spawned: @unchecked Sendable {
     }
 
     var text: String { output.withLock { $0 } }
+
+    /// Writes `line` and a newline to the process's standard input.
+    func write(_ line: String) {
+        input?.fileHandleForWriting.write(Data((line + "\n").utf8))
+    }
 
     /// Waits for the process to exit, then reads what it wrote that the handler has not delivered
     /// yet (the handler runs on its own queue: without this, output can lag the exit). It sleeps

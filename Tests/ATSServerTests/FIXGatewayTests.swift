@@ -113,7 +113,8 @@ import Testing
             // A Side that is not one is a session Reject naming the tag.
             let badSide = client.order("bad-side", side: "7", quantity: "10")
             let sideReject = try Self.last(try await client.until { $0.msgType == "3" })
-            #expect(sideReject[45] == String(badSide) && sideReject[371] == "54" && sideReject[373] == "5", "\(sideReject)")
+            #expect(
+                sideReject[45] == String(badSide) && sideReject[371] == "54" && sideReject[373] == "5", "\(sideReject)")
             // A NewOrderSingle without its Symbol is a session Reject naming the tag.
             let sequence = client.send(
                 "D",

@@ -81,7 +81,7 @@ extension FIXSessionHub {
         var kind = ExecutionReports.Kind(execType: "0", ordStatus: "0")
         var origClOrdID: String?
         var fill: (quantity: Quantity, price: Price, venue: String)?
-        var text = detail.note
+        var text: String?
         switch detail.event {
         case "accepted":
             break
@@ -110,9 +110,12 @@ extension FIXSessionHub {
                 return nil
             }
             kind = final
-            if kind.execType == "8" { text = detail.rejection.map { "\($0.code): \($0.message)" } ?? text }
+            text =
+                detail.rejection.map { "\($0.code): \($0.message)" }
+                ?? (kind.execType == "4" && detail.status == "cancelled" ? nil : detail.note)
         }
-        states[record.order] = state.reportedFinal ? nil : state
+        // Known until its final event (a Filled report comes before it).
+        states[record.order] = detail.event == "final" ? nil : state
         return ExecutionReports.report(
             parent, state: state, kind: kind, execID: execID, origClOrdID: origClOrdID, fill: fill, text: text,
             rejection: kind.execType == "8" ? detail.rejection?.code : nil, at: record.at)
@@ -129,7 +132,7 @@ extension FIXSessionHub {
         }
         switch detail.status {
         case "filled":
-            return state.reportedFinal ? nil : .init(execType: "F", ordStatus: "2")
+            return nil  // its last fill's report said Filled
         case "cancelled":
             if expiring.remove(id) != nil { return .init(execType: "C", ordStatus: "C") }
             if let cancelling = pendingCancel.removeValue(forKey: id) {
