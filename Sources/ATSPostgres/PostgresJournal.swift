@@ -279,7 +279,8 @@ extension PostgresJournal {
                 """
                 INSERT INTO fix_order (session, clOrdId, orderId, kind, expireAt, at)
                 VALUES (\(o.session), \(o.clOrdId), \(o.orderId), \(o.kind), \(o.expireAt), \(o.at))
-                ON CONFLICT (session, clOrdId) DO NOTHING
+                ON CONFLICT (session, clOrdId) DO UPDATE SET orderId = excluded.orderId, kind = excluded.kind,
+                  expireAt = excluded.expireAt WHERE fix_order.kind = 'entering'
                 """)
         }
         return statements

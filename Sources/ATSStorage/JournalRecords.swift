@@ -513,7 +513,8 @@ public struct FIXMessageRow: Codable, Sendable, Hashable, FetchableRecord, Table
 }
 
 /// A ClOrdID a FIX session used for an order: the order entered (`new`), replaced (`replace`) or
-/// cancelled (`cancel`) under it; `expireAt` for a GTD order. Unique per session.
+/// cancelled (`cancel`) under it; `expireAt` for a GTD order. Unique per session; written
+/// `entering` (order id 0) before the order is started, and made `new` once it is known.
 public struct FIXOrderRow: Codable, Sendable, Hashable, FetchableRecord, TableRecord {
     public static let databaseTableName = "fix_order"
     public var session: String

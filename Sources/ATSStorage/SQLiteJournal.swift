@@ -499,7 +499,8 @@ public final class SQLiteJournal: JournalStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO fix_order (session, clOrdId, orderId, kind, expireAt, at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(session, clOrdId) DO NOTHING
+                    ON CONFLICT(session, clOrdId) DO UPDATE SET orderId = excluded.orderId, kind = excluded.kind,
+                      expireAt = excluded.expireAt WHERE fix_order.kind = 'entering'
                     """
             ).execute(arguments: [o.session, o.clOrdId, o.orderId, o.kind, o.expireAt, o.at])
         }

@@ -125,3 +125,100 @@ import Testing
         await peer.quit()
     }
 }
+
+extension FIXQuickFIXTests {
+    /// A loopback port free a moment ago (the restarted router must listen where the peer reconnects).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw RecoveryTestError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// QuickFIX's session survives the router being SIGKILLed mid-flow: the restarted router
+    /// resumes the sequence numbers from the journal, QuickFIX reconnects by itself and logs on
+    /// without a reset, whatever either side missed is resent, every order it sent is at the router
+    /// once, and each order's last report says what the router's order says.
+    @Test(arguments: JournalBackend.all)
+    func aKilledRouterResumesAnOpenFIXSessionWithTheRightSequenceNumbers(backend: JournalBackend) async throws {
+        let binary = try CrashRecoveryTests.executable()
+        let folder = try Self.folder()
+        let (venues, _, config) = try await CrashRecoveryTests.externalVenues(binary, folder: folder)
+        defer { venues.stop() }
+        let made = try backend.make()
+        let arguments = ["--config", config, "--unthrottled-venues"] + CrashRecoveryTests.journalArguments(made)
+        let port = try Self.freePort()
+        var (router, url, _) = try await Self.startRouter(arguments, fixPort: port)
+        var routers = [router]
+        defer { for router in routers where router.process.isRunning { router.stop() } }
+        let peer = try QuickFIXPeer(port: port, folder: folder + "/peer")
+        defer { peer.process.stop() }
+        peer.send("logon")
+        _ = try await peer.process.lines(containing: "LOGON")
+        // Thirty orders as fast as QuickFIX sends them: IOC buys of several sizes, and GTC bids that rest.
+        let ids = (0..<30).map { "k\($0)" }
+        for (n, id) in ids.enumerated() {
+            peer.send(n % 5 == 4 ? "order \(id) 1 20 2 9.00 1" : "order \(id) 1 \(30 + 25 * (n % 4)) 2 10.50 3")
+        }
+        try await Task.sleep(for: .milliseconds(120))
+        let reportsAtKill = peer.received.filter { $0[35] == "8" }.count
+        router.kill9()
+        (router, url, _) = try await Self.startRouter(arguments, fixPort: port)
+        routers.append(router)
+        // QuickFIX reconnects on its own (ReconnectInterval 1 s) and logs on again.
+        _ = try await peer.process.lines(containing: "LOGON", count: 2, timeout: .seconds(30))
+        // Every order is reported to its end, or as resting (GTC).
+        func settled(_ id: String) -> Bool {
+            peer.received.contains {
+                $0[35] == "8" && $0[11] == id && (Self.done($0) || ($0[59] == "1" && $0[150] == "0"))
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !ids.allSatisfy(settled) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(
+            ids.allSatisfy(settled), "unsettled: \(ids.filter { !settled($0) }); \(peer.process.text.suffix(4_000))")
+        #expect(!peer.process.text.contains("too low"), "a sequence number went back: \(peer.process.text)")
+        let resent = peer.received.filter { $0[43] == "Y" }.count
+        print("fix kill: \(reportsAtKill) reports before the kill, \(resent) resent after it")
+        // The kill landed mid-flow.
+        #expect(reportsAtKill < ids.count * 2, "the orders were done before the kill")
+        // One order per ClOrdID at the router; each one's reports, duplicates (resent) aside, end where it is.
+        let orders =
+            (await CrashRecoveryTests.api(.GET, url, "/v1/orders?limit=1000")?.1["orders"] as? [[String: Any]]) ?? []
+        #expect(orders.compactMap { $0["clientOrderId"] as? String }.sorted() == ids.sorted())
+        for order in orders {
+            let id = order["clientOrderId"] as? String ?? ""
+            var byExec: [String: [Int: String]] = [:]
+            for report in peer.received where report[35] == "8" && report[11] == id {
+                let exec = report[17] ?? ""
+                if let seen = byExec[exec] {
+                    #expect(
+                        seen[14] == report[14] && seen[39] == report[39],
+                        "\(id): ExecID \(exec) said twice, differently")
+                }
+                byExec[exec] = report
+            }
+            #expect(byExec.values.filter { $0[150] == "0" }.count == 1, "\(id): one New")
+            let cumulative = byExec.values.compactMap { try? domainQuantity($0[14] ?? "x") }.max() ?? -1
+            #expect(cumulative == (try domainQuantity(order["filledQuantity"] as? String ?? "x")), "\(id): \(order)")
+        }
+        // Both ends hold the same numbers, which the journal keeps.
+        let (nextSender, nextTarget) = try await peer.sequenceNumbers()
+        let stored = try #require(try made.reopen().fixSession("ATSROUTER-ALICE-OMS"))
+        #expect(stored.nextTarget == Int64(nextSender) && stored.nextSender == Int64(nextTarget), "\(stored)")
+        #expect(!peer.process.text.contains("SENT-REJECT"), "\(peer.process.text)")
+        await peer.quit()
+    }
+}

@@ -47,6 +47,20 @@ import Testing
             try store.fixOrders(session: "ATS-OMS") == [
                 FIXOrderRow(session: "ATS-OMS", clOrdId: "c1", orderId: 5, kind: "new", expireAt: 99, at: 10)
             ])
+        // An order being entered is written first with no id, then as the order it became.
+        var entering = UnitOfWork()
+        entering.fixOrders = [
+            FIXOrderRow(session: "ATS-OMS", clOrdId: "c2", orderId: 0, kind: "entering", expireAt: 77, at: 30)
+        ]
+        try store.commit(entering)
+        var entered = UnitOfWork()
+        entered.fixOrders = [
+            FIXOrderRow(session: "ATS-OMS", clOrdId: "c2", orderId: 8, kind: "new", expireAt: 77, at: 31)
+        ]
+        try store.commit(entered)
+        #expect(
+            try store.fixOrders(session: "ATS-OMS").last
+                == FIXOrderRow(session: "ATS-OMS", clOrdId: "c2", orderId: 8, kind: "new", expireAt: 77, at: 30))
         // A message number is written once.
         var again = UnitOfWork()
         again.fixMessages = [FIXMessageRow(session: "ATS-OMS", epoch: 1, sequence: 2, body: "x", sentAt: 30)]

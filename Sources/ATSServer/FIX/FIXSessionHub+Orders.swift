@@ -77,8 +77,9 @@ extension FIXSessionHub {
                         text: "Side(54) must be 1 (buy) or 2 (sell)", tag: FIXTag.side, type: message.msgType))
             ])
         }
-        if clOrdIDs[clOrdID] != nil || entering[clOrdID] != nil {
-            if message[FIXTag.possDupFlag] == "Y" { return }
+        let resent = message[FIXTag.possDupFlag] == "Y"
+        if clOrdIDs[clOrdID] != nil || (entering[clOrdID] != nil && !resent) {
+            if resent { return }
             return refuse(
                 message, sequence: sequence, code: "duplicate_cl_ord_id",
                 "ClOrdID(11) \(clOrdID) was used already in this session")
@@ -94,6 +95,17 @@ extension FIXSessionHub {
                 message, account: account)
         } catch {
             return refuse(message, sequence: sequence, code: error.code, error.text)
+        }
+        // Kept before the order is started: a restart still knows the order is this session's.
+        do {
+            try store.saveOrders([
+                FIXOrderRow(
+                    session: name, clOrdId: clOrdID, orderId: 0, kind: "entering",
+                    expireAt: expiry?.nanosecondsSinceEpoch, at: wall.now().nanosecondsSinceEpoch)
+            ])
+        } catch {
+            return refuse(
+                message, sequence: sequence, code: "journal_unavailable", "the order could not be kept: \(error)")
         }
         entering[clOrdID] = .some(expiry)
         do {
@@ -123,6 +135,10 @@ extension FIXSessionHub {
 
     /// A journalled ClOrdID, as the session had it before a restart.
     func restore(_ row: FIXOrderRow) async {
+        if row.kind == "entering" {
+            entering[row.clOrdId] = .some(row.expireAt.map { Timestamp(nanosecondsSinceEpoch: $0) })
+            return
+        }
         let id = OrderID(UInt64(row.orderId))
         clOrdIDs[row.clOrdId] = id
         currentClOrdID[id] = row.clOrdId

@@ -36,6 +36,17 @@ actor FIXSessionHub: FIXEndpoint {
     /// ClOrdID rows to write with the next message.
     var unsavedOrders: [FIXOrderRow] = []
     var tasks: [Task<Void, Never>] = []
+    /// The number of the application message being handled: until it is, the journal keeps it as
+    /// the next expected, so a crash meanwhile makes the peer send it again (a new order is
+    /// idempotent by its ClOrdID) instead of losing it.
+    var inFlight: Int?
+
+    /// The sequences as the journal may keep them now (see ``inFlight``).
+    var durable: FIXSequences {
+        var sequences = session.sequences
+        if let inFlight { sequences.nextTarget = min(sequences.nextTarget, inFlight) }
+        return sequences
+    }
 
     init(entry: FIXSessionEntry, runtime: any RouterService, logger: Logger) {
         self.entry = entry
@@ -123,7 +134,10 @@ actor FIXSessionHub: FIXEndpoint {
     func perform(_ actions: [FIXSession.Action]) async {
         for action in actions {
             switch action {
-            case .deliver(let message): await application(message)
+            case .deliver(let message):
+                inFlight = Int(message[FIXTag.msgSeqNum] ?? "")
+                await application(message)
+                inFlight = nil
             default: carryOut([action])
             }
         }
@@ -167,7 +181,7 @@ actor FIXSessionHub: FIXEndpoint {
             body: FIXSessionStore.body(numbered),
             sentAt: now.nanosecondsSinceEpoch)
         do {
-            try store.save(session.sequences, cursors: advanced, messages: [row], orders: unsavedOrders, at: now)
+            try store.save(durable, cursors: advanced, messages: [row], orders: unsavedOrders, at: now)
         } catch {
             session.restore(before)
             logger.error("a fix message could not be kept, so it was not sent", metadata: ["error": "\(error)"])
@@ -180,7 +194,7 @@ actor FIXSessionHub: FIXEndpoint {
 
     func saveSequences() {
         do {
-            try store.save(session.sequences, cursors: cursors, orders: unsavedOrders, at: wall.now())
+            try store.save(durable, cursors: cursors, orders: unsavedOrders, at: wall.now())
             unsavedOrders = []
         } catch {
             logger.error("fix sequence numbers could not be saved", metadata: ["error": "\(error)"])

@@ -54,14 +54,26 @@ final class FIXSessionStore: Sendable {
                         memory.messages[sequences.epoch]?[key] = nil
                     }
                 }
-                let known = Set(memory.orders.map(\.clOrdId))
-                memory.orders += orders.filter { !known.contains($0.clOrdId) }
+                memory.orders = Self.merged(memory.orders, orders)
             }
             return
         }
         var work = UnitOfWork()
         work.fixSessions = [row]
         work.fixMessages = messages
+        work.fixOrders = orders
+        try journal.commit(work)
+    }
+
+    /// Saves ClOrdID rows alone (the sequence numbers as they were last saved).
+    func saveOrders(_ orders: [FIXOrderRow]) throws {
+        guard let journal else {
+            memory.withLock { memory in
+                memory.orders = Self.merged(memory.orders, orders)
+            }
+            return
+        }
+        var work = UnitOfWork()
         work.fixOrders = orders
         try journal.commit(work)
     }
@@ -74,6 +86,24 @@ final class FIXSessionStore: Sendable {
         return memory.withLock { memory in
             (from...max(from, through)).compactMap { memory.messages[epoch]?[Int64($0)] }
         }
+    }
+
+    /// `kept` with `new` added as the journal adds them: a ClOrdID is written once, except that an
+    /// `entering` row becomes the order it entered.
+    static func merged(_ kept: [FIXOrderRow], _ new: [FIXOrderRow]) -> [FIXOrderRow] {
+        var rows = kept
+        for row in new {
+            if let index = rows.firstIndex(where: { $0.clOrdId == row.clOrdId }) {
+                if rows[index].kind == "entering" {
+                    rows[index] = FIXOrderRow(
+                        session: row.session, clOrdId: row.clOrdId, orderId: row.orderId, kind: row.kind,
+                        expireAt: row.expireAt, at: rows[index].at)
+                }
+            } else {
+                rows.append(row)
+            }
+        }
+        return rows
     }
 
     static func cursors(_ text: String) -> [AccountID: Int] {
