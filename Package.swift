@@ -202,12 +202,13 @@ let package = Package(
             name: "ats-bench",
             dependencies: [
                 "ATSAssembly",
-                "ATSBenchKit", "ATSDomain", "ATSServer", "ATSVenues", "ATSVenueMocks", "ATSWire",
+                "ATSBenchKit", "ATSDomain", "ATSFIX", "ATSServer", "ATSVenues", "ATSVenueMocks", "ATSWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -6,7 +6,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ats-bench",
         abstract: "Benchmarks for ATS Router. Measure the release build: swift build -c release.",
-        subcommands: [Replay.self, Generate.self, PlanBench.self, LoadBench.self, StreamBench.self]
+        subcommands: [Replay.self, Generate.self, PlanBench.self, LoadBench.self, StreamBench.self, FIXBench.self]
     )
 }
 

@@ -224,6 +224,27 @@ import Testing
         }
     }
 
+    @Test func aGTDOrderRestsUntilItsExpireTimeAndIsReportedExpired() async throws {
+        try await Self.serving { port, runtime in
+            let client = try await Self.loggedOn(port)
+            let expiry = runtime.clock.now().adding(seconds: 2)
+            client.order(
+                "gtd-1", quantity: "30", price: "9.00", tif: "6", extra: [FIXField(126, FIXTime.format(expiry))])
+            let new = try Self.last(try await client.until { $0.msgType == "8" })
+            #expect(new[150] == "0" && new[59] == "6" && new[126] == FIXTime.format(expiry), "\(new)")
+            let id = OrderID(UInt64(new[37] ?? "") ?? 0)
+            let order = await runtime.router.orders.doneOrResting(id, timeout: .seconds(5))
+            #expect(order?.status == .resting, "\(String(describing: order?.status))")
+            let expired = try Self.last(
+                try await client.until(timeout: .seconds(15)) { $0.msgType == "8" && $0[150] == "C" })
+            #expect(expired[39] == "C" && expired[11] == "gtd-1" && expired[151] == "0", "\(expired)")
+            #expect(runtime.clock.now() >= expiry)
+            let after = await runtime.router.orders.parent(OrderID(UInt64(new[37] ?? "") ?? 0))
+            #expect(after?.status == .cancelled)
+            await client.close()
+        }
+    }
+
     @Test func garbageIsDroppedOrRejectedAndTheSessionLivesOn() async throws {
         try await Self.serving { port, _ in
             let client = try await Self.loggedOn(port)

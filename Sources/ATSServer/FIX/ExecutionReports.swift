@@ -46,7 +46,7 @@ enum ExecutionReports {
     static func report(
         _ parent: ParentOrder, state: FIXOrderState, kind: Kind, execID: String, origClOrdID: String? = nil,
         fill: (quantity: Quantity, price: Price, venue: String)? = nil, text: String? = nil,
-        rejection: String? = nil, at now: Timestamp
+        rejection: String? = nil, expireTime: Timestamp? = nil, at now: Timestamp
     ) -> FIXMessage {
         let final = ["2", "4", "8", "C"].contains(kind.ordStatus)
         var body = [
@@ -61,7 +61,11 @@ enum ExecutionReports {
             FIXField(FIXTag.ordType, state.limitPrice == nil ? "1" : "2"),
         ]
         if let limit = state.limitPrice { body.append(FIXField(FIXTag.price, limit.description)) }
-        body.append(FIXField(FIXTag.timeInForce, timeInForce(parent.timeInForce)))
+        if let expireTime {
+            body += [FIXField(FIXTag.timeInForce, "6"), FIXField(FIXTag.expireTime, FIXTime.format(expireTime))]
+        } else {
+            body.append(FIXField(FIXTag.timeInForce, timeInForce(parent.timeInForce)))
+        }
         if let fill {
             body += [
                 FIXField(FIXTag.lastQty, fill.quantity.description), FIXField(FIXTag.lastPx, fill.price.description),

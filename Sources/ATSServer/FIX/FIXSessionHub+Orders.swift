@@ -263,7 +263,7 @@ extension FIXSessionHub {
         }
         return ExecutionReports.report(
             parent, state: state, kind: .init(execType: "I", ordStatus: Self.ordStatus(parent)), execID: execID,
-            text: parent.note, at: clock.now())
+            text: parent.note, expireTime: expiries[parent.id], at: clock.now())
     }
 
     /// OrdStatus (39) of a parent as it is.
@@ -281,11 +281,13 @@ extension FIXSessionHub {
     /// GTD orders past their ExpireTime: cancelled, and reported Expired.
     func expireDue() async {
         let now = clock.now()
-        for (id, expiry) in expiries where expiry <= now {
-            expiries[id] = nil
+        for (id, expiry) in expiries where expiry <= now && !expiring.contains(id) {
             expiring.insert(id)
             let after = await orders.cancel(id)
-            if after == nil || (after!.status.isTerminal && after!.status != .cancelled) { expiring.remove(id) }
+            if after == nil || (after!.status.isTerminal && after!.status != .cancelled) {
+                expiring.remove(id)
+                expiries[id] = nil
+            }
         }
     }
 }

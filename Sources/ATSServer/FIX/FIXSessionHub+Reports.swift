@@ -78,6 +78,7 @@ extension FIXSessionHub {
         guard reported.contains(detail.event), var state = await state(of: record, detail) else { return nil }
         guard let parent = await orders.parent(record.order) else { return nil }
         let execID = "\(record.order)-\(record.orderSequence)"
+        let expiry = expiries[record.order]
         var kind = ExecutionReports.Kind(execType: "0", ordStatus: "0")
         var origClOrdID: String?
         var fill: (quantity: Quantity, price: Price, venue: String)?
@@ -118,7 +119,7 @@ extension FIXSessionHub {
         states[record.order] = detail.event == "final" ? nil : state
         return ExecutionReports.report(
             parent, state: state, kind: kind, execID: execID, origClOrdID: origClOrdID, fill: fill, text: text,
-            rejection: kind.execType == "8" ? detail.rejection?.code : nil, at: record.at)
+            rejection: kind.execType == "8" ? detail.rejection?.code : nil, expireTime: expiry, at: record.at)
     }
 
     /// How an order's end is reported (nil: its last fill already said Filled).
