@@ -286,22 +286,48 @@ import Testing
         }
     }
 
-    @Test func theDropCopyReceivesEveryAccountsReportsAndTakesNoOrders() async throws {
+    /// Orders alice sends in the burst (bob sends half as many): enough to last several of the
+    /// drop copy's one-second reads of the journal.
+    static let burst = 240
+
+    /// A burst from two sessions while the drop copy's catch-up from the journal runs beside the
+    /// live stream: every report once, each order's in order.
+    @Test func theDropCopyReceivesEveryAccountsReportsOnceInOrderAndTakesNoOrders() async throws {
         try await Self.serving { port, _ in
             let copy = try await Self.loggedOn(port, sender: "COMPLIANCE")
             let alice = try await Self.loggedOn(port)
             let bob = try await Self.loggedOn(port, sender: "BOB-OMS")
-            alice.order("a-1", quantity: "5", price: "10.50")
-            bob.order("b-1", quantity: "6", price: "10.50")
-            _ = try await alice.until(Self.done)
-            _ = try await bob.until(Self.done)
-            var seen: [FIXMessage] = []
-            seen += try await copy.until { message in
-                seen.append(message)
-                let done = seen.filter(Self.done).compactMap { $0[1] }
-                return Set(done) == ["alice", "bob"]
+            for n in 0..<Self.burst {
+                alice.order("a-\(n)", side: n % 2 == 0 ? "1" : "2", quantity: String(1 + n % 5), price: nil)
+                if n % 2 == 0 { bob.order("b-\(n)", quantity: String(1 + n % 3), price: "10.50") }
             }
-            #expect(Set(seen.filter { $0.msgType == "8" }.compactMap { $0[1] }) == ["alice", "bob"])
+            var aliceDone = Set<String>()
+            _ = try await alice.until(timeout: .seconds(60)) { message in
+                if Self.done(message), let id = message[11] { aliceDone.insert(id) }
+                return aliceDone.count == Self.burst
+            }
+            var bobDone = Set<String>()
+            _ = try await bob.until(timeout: .seconds(60)) { message in
+                if Self.done(message), let id = message[11] { bobDone.insert(id) }
+                return bobDone.count == Self.burst / 2
+            }
+            var finals = Set<String>()
+            let seen = try await copy.until(timeout: .seconds(60)) { message in
+                if Self.done(message), let id = message[11] { finals.insert(id) }
+                return finals.count == Self.burst * 3 / 2
+            }
+            let reports = seen.filter { $0.msgType == "8" }
+            #expect(Set(reports.compactMap { $0[1] }) == ["alice", "bob"])
+            #expect(Set(reports.compactMap { $0[17] }).count == reports.count, "every ExecID once")
+            // Each order's first report is its New, or its Rejected when refused at once, and only one.
+            let firsts = reports.filter { $0[150] == "0" || ($0[150] == "8" && $0[14] == "0") }
+            #expect(
+                firsts.count == finals.count && Set(firsts.compactMap { $0[11] }).count == finals.count,
+                "\(firsts.count)")
+            for id in finals {
+                let cumulative = reports.filter { $0[11] == id }.compactMap { try? Quantity($0[14] ?? "").rawValue }
+                #expect(cumulative == cumulative.sorted(), "\(id): CumQty in order \(cumulative)")
+            }
             copy.order("c-1", quantity: "1", price: "10.50")
             let refused = try Self.last(try await copy.until { $0.msgType == "j" })
             #expect(refused[380] == "6", "\(refused)")

@@ -28,21 +28,34 @@ extension FIXSessionHub {
     }
 
     private func consume(_ event: OrderEvent) async {
-        guard event.streamSequence > 0, let cursor = cursors[event.account] else { return }
-        if event.streamSequence <= cursor { return }
-        if event.streamSequence > cursor + 1 {
-            await catchUp(event.account)
-        } else {
-            await process(event.record, account: event.account)
+        await serially {
+            guard event.streamSequence > 0, let cursor = cursors[event.account] else { return }
+            if event.streamSequence <= cursor { return }
+            if event.streamSequence > cursor + 1 {
+                await catchUpInTurn(event.account)
+            } else {
+                await process(event.record, account: event.account)
+            }
         }
     }
 
     /// Reads every account's stream past its cursor.
     func catchUp() async {
-        for account in accounts { await catchUp(account) }
+        for account in accounts { await serially { await catchUpInTurn(account) } }
     }
 
-    private func catchUp(_ account: AccountID) async {
+    /// Runs `body` when no other event is being turned into reports: the live stream and the
+    /// journal's catch-up both feed them, and an event's report awaits the order manager, so
+    /// without a turn the same event could be reported twice, or two out of order.
+    private func serially(_ body: () async -> Void) async {
+        while reporting { await withCheckedContinuation { reportingWaiters.append($0) } }
+        reporting = true
+        await body()
+        reporting = false
+        if !reportingWaiters.isEmpty { reportingWaiters.removeFirst().resume() }
+    }
+
+    private func catchUpInTurn(_ account: AccountID) async {
         while let cursor = cursors[account] {
             let records: [StreamRecord]
             do {

@@ -36,6 +36,9 @@ actor FIXSessionHub: FIXEndpoint {
     /// ClOrdID rows to write with the next message.
     var unsavedOrders: [FIXOrderRow] = []
     var tasks: [Task<Void, Never>] = []
+    /// Whether an event is being turned into reports, and who waits for the turn.
+    var reporting = false
+    var reportingWaiters: [CheckedContinuation<Void, Never>] = []
     /// The number of the application message being handled: until it is, the journal keeps it as
     /// the next expected, so a crash meanwhile makes the peer send it again (a new order is
     /// idempotent by its ClOrdID) instead of losing it.
