@@ -24,12 +24,14 @@ extension FIXSession {
         return [.note("dropped a frame: \(error)")]
     }
 
-    /// A message from the peer.
-    public mutating func received(_ message: FIXMessage, at now: Timestamp) -> [Action] {
+    /// A message from the peer. `accepts` decides whether a Logon's Password (554) admits it.
+    public mutating func received(
+        _ message: FIXMessage, at now: Timestamp, accepts: (String?) -> Bool = { _ in true }
+    ) -> [Action] {
         lastReceivedNow(now)
         switch phase {
         case .disconnected: return []
-        case .awaitingLogon: return logon(message, at: now)
+        case .awaitingLogon: return logon(message, at: now, accepts: accepts)
         case .active, .loggingOut: return inSession(message, at: now)
         }
     }
@@ -64,7 +66,7 @@ extension FIXSession {
         }
     }
 
-    private mutating func logon(_ message: FIXMessage, at now: Timestamp) -> [Action] {
+    private mutating func logon(_ message: FIXMessage, at now: Timestamp, accepts: (String?) -> Bool) -> [Action] {
         guard message.msgType == FIXMsgType.logon else {
             return [.disconnect("the first message was \(message.msgType), not Logon")]
         }
@@ -73,6 +75,9 @@ extension FIXSession {
         else { return [.disconnect("Logon from an unknown CompID pair")] }
         guard let sequence = message[FIXTag.msgSeqNum].flatMap(Int.init), sequence > 0 else {
             return [.disconnect("Logon without a MsgSeqNum")]
+        }
+        guard accepts(message[FIXTag.password]) else {
+            return refuseLogon("Password(554) is missing or not this session's", at: now)
         }
         guard message[FIXTag.encryptMethod] == "0" else {
             return refuseLogon("EncryptMethod(98) must be 0 (none)", at: now)

@@ -50,6 +50,8 @@ public enum FIXTag {
     public static let businessRejectRefID = 379
     public static let businessRejectReason = 380
     public static let cxlRejResponseTo = 434
+    public static let username = 553
+    public static let password = 554
     public static let nextExpectedMsgSeqNum = 789
     /// Custom: the venues an order may or may not use, as a repeating group
     /// (`NoRoutingVenues` 20100 → `RoutingVenue` 20101, `RoutingVenueAction` 20102: `I` include,

@@ -45,7 +45,8 @@ struct FIXBench: AsyncParsableCommand {
         var last = first
         try await connection.executeThenClose { inbound, outbound in
             var session = FIXBenchSession(inbound: inbound.makeAsyncIterator(), outbound: outbound)
-            try await session.send("A", [FIXField(98, "0"), FIXField(108, "30")])
+            try await session.send(
+                "A", [FIXField(98, "0"), FIXField(108, "30"), FIXField(554, "ak-alice-7f3c9e21b8d44a10")])
             _ = try await session.until { $0.msgType == "A" }
             for index in 0..<(warmup + orders) {
                 let id = "bench-\(index)"

@@ -22,7 +22,10 @@ final class QuickFIXPeer: Sendable {
     }
 
     /// A peer for the session `sender` → `target` on `port`, keeping its sequence numbers in `folder`.
-    init(port: Int, sender: String = "ALICE-OMS", target: String = "ATSROUTER", folder: String) throws {
+    init(
+        port: Int, sender: String = "ALICE-OMS", target: String = "ATSROUTER",
+        password: String = "ak-alice-7f3c9e21b8d44a10", folder: String
+    ) throws {
         guard let binary = Self.binary else {
             throw RecoveryTestError(
                 "the QuickFIX peer is not built: run scripts/fix-peer/build (needs libquickfix-dev)")
@@ -50,6 +53,7 @@ final class QuickFIXPeer: Sendable {
             BeginString=FIX.4.4
             SenderCompID=\(sender)
             TargetCompID=\(target)
+            Password=\(password)
 
             """
         try settings.write(toFile: folder + "/peer.cfg", atomically: true, encoding: .utf8)

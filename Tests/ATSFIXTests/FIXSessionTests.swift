@@ -52,6 +52,21 @@ import Testing
         #expect(session.received(peer("D", 9), at: start) == [.disconnect("the first message was D, not Logon")])
     }
 
+    @Test func aLogonWhosePasswordIsNotAcceptedIsLoggedOut() {
+        var session = FIXSession(settings: settings, sequences: FIXSequences())
+        session.connected(at: start)
+        let withPassword = peer("A", 1, [FIXField(98, "0"), FIXField(108, "30"), FIXField(554, "secret")])
+        var offered: [String?] = []
+        let actions = session.received(withPassword, at: start) { password in
+            offered.append(password)
+            return password == "other"
+        }
+        #expect(offered == ["secret"])
+        #expect(actions.last == .disconnect("Password(554) is missing or not this session's"))
+        session.connected(at: start)
+        #expect(session.received(withPassword, at: start) { $0 == "secret" }.contains(.loggedOn))
+    }
+
     @Test func aResetLogonStartsANewEpochAtOne() {
         var session = FIXSession(settings: settings, sequences: FIXSequences(epoch: 3, nextSender: 40, nextTarget: 41))
         session.connected(at: start)

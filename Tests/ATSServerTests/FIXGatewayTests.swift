@@ -271,13 +271,21 @@ import Testing
         }
     }
 
-    @Test func unknownCompIDsAndWrongHeartbeatsAreRefusedAtLogon() async throws {
+    @Test func unknownCompIDsWrongPasswordsAndWrongHeartbeatsAreRefusedAtLogon() async throws {
         try await Self.serving { port, _ in
             let stranger = try await FIXTestClient(port: port, sender: "MALLORY")
             stranger.logon()
             let logout = try Self.last(try await stranger.until { $0.msgType == "5" })
             #expect(logout[58]?.contains("unknown CompID") == true, "\(logout)")
             #expect(await stranger.isClosed())
+            // alice's session takes only alice's keys: bob's is refused, and so is none.
+            for password in ["ak-bob-2d8e41c06a9b5f37", "not-a-key"] {
+                let impostor = try await FIXTestClient(port: port)
+                impostor.logon(password: password)
+                let refused = try Self.last(try await impostor.until { $0.msgType == "5" })
+                #expect(refused[58] == "Password(554) is missing or not this session's", "\(refused)")
+                #expect(await impostor.isClosed())
+            }
             let slow = try await FIXTestClient(port: port)
             slow.logon(heartbeat: 5)
             let refused = try Self.last(try await slow.until { $0.msgType == "5" })

@@ -62,8 +62,16 @@ final class FIXTestClient: Sendable {
 
     func sendRaw(_ bytes: [UInt8]) { channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil) }
 
-    func logon(heartbeat: Int = 30, reset: Bool = false) {
-        send("A", [FIXField(98, "0"), FIXField(108, String(heartbeat))] + (reset ? [FIXField(141, "Y")] : []))
+    /// The API keys the bundled configuration's sessions log on with (Password 554).
+    static let passwords = [
+        "ALICE-OMS": "ak-alice-7f3c9e21b8d44a10", "BOB-OMS": "ak-bob-2d8e41c06a9b5f37",
+        "COMPLIANCE": "ak-compliance-5e0d3b7a9c1f4826",
+    ]
+
+    func logon(heartbeat: Int = 30, reset: Bool = false, password: String? = nil) {
+        var body = [FIXField(98, "0"), FIXField(108, String(heartbeat))] + (reset ? [FIXField(141, "Y")] : [])
+        if let password = password ?? Self.passwords[sender] { body.append(FIXField(554, password)) }
+        send("A", body)
     }
 
     /// A NewOrderSingle.

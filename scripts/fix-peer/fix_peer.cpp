@@ -2,7 +2,7 @@
 // on stdin, printing what it receives on stdout. ATS Router's tests run it against `serve
 // --fix-port` so the gateway is proven against a FIX engine it did not write (docs/fix.md).
 //
-// Usage: fix-peer SETTINGS_FILE
+// Usage: fix-peer SETTINGS_FILE (QuickFIX session settings; a Password there is sent on Logon as 554)
 // Commands (one per line; fields separated by spaces, '-' for none):
 //   logon                                     start the initiator (a new one after a logout)
 //   logout                                    stop it (QuickFIX sends Logout and waits for ours)
@@ -56,9 +56,13 @@ public:
   void onCreate(const FIX::SessionID &id) override { session = id; }
   void onLogon(const FIX::SessionID &) override { say("LOGON"); }
   void onLogout(const FIX::SessionID &) override { say("LOGOUT"); }
+  std::string password;
   void toAdmin(FIX::Message &message, const FIX::SessionID &) override {
+    const std::string type = message.getHeader().getField(35);
+    // The Logon carries the session's API key as Password (554), from the settings' Password.
+    if (type == "A" && !password.empty()) message.setField(554, password);
     // A Reject from QuickFIX: a message of the gateway's failed its checks or the dictionary.
-    if (message.getHeader().getField(35) == "3") say("SENT-REJECT " + shown(message));
+    if (type == "3") say("SENT-REJECT " + shown(message));
   }
   void toApp(FIX::Message &, const FIX::SessionID &) throw(FIX::DoNotSend) override {}
   void fromAdmin(const FIX::Message &message, const FIX::SessionID &)
@@ -99,6 +103,9 @@ int main(int argc, char **argv) {
   try {
     FIX::SessionSettings settings(argv[1]);
     Peer peer;
+    for (const auto &id : settings.getSessions()) {
+      if (settings.get(id).has("Password")) peer.password = settings.get(id).getString("Password");
+    }
     FIX::FileStoreFactory store(settings);
     FIX::FileLogFactory log(settings);
     std::unique_ptr<FIX::SocketInitiator> initiator;

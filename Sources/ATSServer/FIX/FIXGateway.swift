@@ -11,9 +11,10 @@ public final class FIXGateway: FIXSessionDirectory, Sendable {
 
     public init(runtime: any RouterService, logger: Logger) {
         var hubs: [String: FIXSessionHub] = [:]
+        let keys = APIKeys(runtime.configuration.accounts, officers: runtime.configuration.complianceOfficers ?? [])
         for entry in runtime.configuration.fix?.sessions ?? [] {
             hubs["\(entry.senderCompID)|\(entry.targetCompID)"] = FIXSessionHub(
-                entry: entry, runtime: runtime, logger: logger)
+                entry: entry, runtime: runtime, keys: keys, logger: logger)
         }
         self.hubs = hubs
         self.logger = logger

@@ -51,8 +51,13 @@ actor FIXSessionHub: FIXEndpoint {
         return sequences
     }
 
-    init(entry: FIXSessionEntry, runtime: any RouterService, logger: Logger) {
+    /// Who may log on: a key of the session's account (a compliance officer's for a drop copy),
+    /// presented as the Logon's Password (554).
+    let keys: APIKeys
+
+    init(entry: FIXSessionEntry, runtime: any RouterService, keys: APIKeys, logger: Logger) {
         self.entry = entry
+        self.keys = keys
         self.runtime = runtime
         let settings = FIXSessionSettings(
             senderCompID: entry.senderCompID, targetCompID: entry.targetCompID,
@@ -117,7 +122,15 @@ actor FIXSessionHub: FIXEndpoint {
         guard connection === self.connection else { return }
         let now = wall.now()
         switch frame {
-        case .success(let message): await perform(session.received(message, at: now))
+        case .success(let message):
+            await perform(
+                session.received(message, at: now) { [keys, entry] password in
+                    guard let password, let principal = keys.principal(for: password) else { return false }
+                    switch principal {
+                    case .account(let account): return !entry.isDropCopy && account == entry.account
+                    case .officer: return entry.isDropCopy
+                    }
+                })
         case .failure(let error): await perform(session.received(error, at: now))
         }
     }
@@ -159,6 +172,7 @@ actor FIXSessionHub: FIXEndpoint {
             case .loggedOn: logger.info("fix logon", metadata: ["sequences": "\(session.sequences)"])
             case .disconnect(let reason):
                 close = reason
+                session.disconnected()
             case .note(let text): logger.debug("\(text)")
             }
         }
