@@ -42,6 +42,29 @@ public final class RouterMetrics: Sendable {
         .increment()
     }
 
+    private let fixCounters = Mutex<[String: CoreMetrics.Counter]>([:])
+
+    /// One FIX message in or out of `session`, by MsgType (types this gateway does not know are `other`).
+    func fixMessage(session: String, inbound: Bool, type: String) {
+        let known = ["0", "1", "2", "3", "4", "5", "A", "8", "9", "D", "F", "G", "H", "j"]
+        let shown = known.contains(type) ? type : "other"
+        let key = "\(session) \(inbound) \(shown)"
+        fixCounters.withLock { made in
+            if made[key] == nil {
+                made[key] = CoreMetrics.Counter(
+                    label: "ats_fix_messages_total",
+                    dimensions: [("session", session), ("direction", inbound ? "in" : "out"), ("msg_type", shown)],
+                    factory: factory)
+            }
+            return made[key]!
+        }.increment()
+    }
+
+    /// Whether `session`'s peer is logged on.
+    func fixLoggedOn(session: String, _ loggedOn: Bool) {
+        gauge("ats_fix_session_logged_on", [("session", session)], loggedOn ? 1 : 0)
+    }
+
     /// The request metrics made so far, by their labels (routes, methods, statuses and codes are
     /// bounded sets), so a request finds its counter and timer without asking the registry.
     private let requestMetrics = Mutex<[String: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
@@ -167,6 +190,9 @@ public final class RouterMetrics: Sendable {
         "ats_instance_info": "This router instance's id, when several share a PostgreSQL journal (always 1).",
         "ats_instances_live": "Router instances alive on the shared journal (a heartbeat within the lease time).",
         "ats_account_lease_held": "1 for each account whose lease this instance holds (it serves the account), else 0.",
+        "ats_fix_messages_total":
+            "FIX messages by session, direction (in, out) and MsgType (other: any type not known here).",
+        "ats_fix_session_logged_on": "1 while the FIX session's peer is logged on, else 0.",
     ]
 }
 

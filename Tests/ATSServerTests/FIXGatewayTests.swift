@@ -5,6 +5,8 @@ import ATSRouter
 import Foundation
 import Testing
 
+@testable import ATSServer
+
 /// The FIX gateway over real TCP with a bare initiator: order entry, execution reports, cancel
 /// and replace, refusals naming the rule, resend of what a disconnected peer missed, the drop
 /// copy, and garbage that leaves the session alive. (`FIXQuickFIXTests` runs QuickFIX against it.)
@@ -246,7 +248,7 @@ import Testing
     }
 
     @Test func garbageIsDroppedOrRejectedAndTheSessionLivesOn() async throws {
-        try await Self.serving { port, _ in
+        try await Self.serving { port, runtime in
             let client = try await Self.loggedOn(port)
             client.sendRaw(Array("this is not FIX\u{01}".utf8))
             var corrupted = FIXCodec.encode(
@@ -267,6 +269,16 @@ import Testing
             client.order("alive-1", quantity: "5", price: "10.50")
             let after = try Self.last(Self.reports(try await client.until(Self.done)))
             #expect(after[11] == "alive-1" && after[39] == "2", "\(after)")
+            // /metrics counts the session's messages, the unknown type as other, and says it is logged on.
+            let metrics = await runtime.metrics.render(runtime)
+            let session = #"session="ATSROUTER-ALICE-OMS""#
+            #expect(metrics.contains(#"ats_fix_session_logged_on{\#(session)} 1"#), "\(metrics)")
+            for (direction, type) in [("in", "other"), ("in", "D"), ("out", "3"), ("out", "j"), ("out", "8")] {
+                #expect(
+                    metrics.contains(
+                        #"ats_fix_messages_total{\#(session),direction="\#(direction)",msg_type="\#(type)"}"#),
+                    "\(direction) \(type)")
+            }
             await client.close()
         }
     }

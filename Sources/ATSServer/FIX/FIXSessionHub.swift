@@ -121,6 +121,9 @@ actor FIXSessionHub: FIXEndpoint {
     func received(_ frame: Result<FIXMessage, FIXFrameError>, on connection: FIXConnection) async {
         guard connection === self.connection else { return }
         let now = wall.now()
+        if case .success(let message) = frame {
+            runtime.metrics.fixMessage(session: name, inbound: true, type: message.msgType)
+        }
         switch frame {
         case .success(let message):
             await perform(
@@ -140,6 +143,7 @@ actor FIXSessionHub: FIXEndpoint {
         self.connection = nil
         session.disconnected()
         saveSequences()
+        runtime.metrics.fixLoggedOn(session: name, false)
         logger.info("fix disconnected", metadata: ["remote": "\(connection.remote)"])
     }
 
@@ -169,7 +173,9 @@ actor FIXSessionHub: FIXEndpoint {
             case .send(let message): outgoing.append(session.outbound(message, at: now))
             case .resend(let from, let through): outgoing += resend(from: from, through: through, at: now)
             case .deliver: logger.error("an application message reached the synchronous path")
-            case .loggedOn: logger.info("fix logon", metadata: ["sequences": "\(session.sequences)"])
+            case .loggedOn:
+                runtime.metrics.fixLoggedOn(session: name, true)
+                logger.info("fix logon", metadata: ["sequences": "\(session.sequences)"])
             case .disconnect(let reason):
                 close = reason
                 session.disconnected()
@@ -177,7 +183,7 @@ actor FIXSessionHub: FIXEndpoint {
             }
         }
         saveSequences()
-        for message in outgoing { connection?.send(message) }
+        for message in outgoing { write(message) }
         if let close {
             logger.info("fix session closed", metadata: ["reason": "\(close)"])
             connection?.close()
@@ -206,7 +212,14 @@ actor FIXSessionHub: FIXEndpoint {
         }
         cursors = advanced
         unsavedOrders = []
-        if session.phase == .active { connection?.send(numbered) }
+        if session.phase == .active { write(numbered) }
+    }
+
+    /// Writes a numbered message to the peer, counted.
+    func write(_ message: FIXMessage) {
+        guard let connection else { return }
+        connection.send(message)
+        runtime.metrics.fixMessage(session: name, inbound: false, type: message.msgType)
     }
 
     func saveSequences() {
