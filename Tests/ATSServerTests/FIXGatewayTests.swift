@@ -190,8 +190,10 @@ import Testing
         }
     }
 
-    @Test func whatAPeerMissedWhileAwayIsResentAndTheNumbersHold() async throws {
-        try await Self.serving { port, runtime in
+    /// On the journal, and without one (the session's numbers and messages then kept in memory).
+    @Test(arguments: [true, false])
+    func whatAPeerMissedWhileAwayIsResentAndTheNumbersHold(journal: Bool) async throws {
+        try await Self.serving(journal: journal) { port, runtime in
             var client = try await Self.loggedOn(port)
             client.order("away-1", quantity: "40", price: "9.00", tif: "1")
             let first = try await client.until { $0.msgType == "8" }

@@ -54,8 +54,9 @@ extension FIXSessionHub {
         return true
     }
 
+    /// A report refusing `message` (an order entry session's: it has an account).
     func refuse(_ message: FIXMessage, sequence: Int, code: String, _ text: String) {
-        let account = entry.account ?? (try! AccountID("none"))
+        guard let account = entry.account else { return }
         sendApplication(
             ExecutionReports.refusal(
                 message, account: account, execID: "R-\(session.sequences.epoch)-\(sequence)", code: code, text: text,
@@ -240,11 +241,11 @@ extension FIXSessionHub {
 
     /// OrderStatusRequest (H): an execution report (ExecType I) of the order as it is.
     private func status(_ message: FIXMessage, sequence: Int) async {
-        guard !missing([FIXTag.clOrdID], in: message, sequence: sequence) else { return }
+        guard !missing([FIXTag.clOrdID], in: message, sequence: sequence), let account = entry.account else { return }
         let execID = "S-\(session.sequences.epoch)-\(sequence)"
         guard let id = order(named: message, by: FIXTag.clOrdID), let parent = await orders.parent(id) else {
             var report = ExecutionReports.refusal(
-                message, account: entry.account!, execID: execID, code: "unknown_order",
+                message, account: account, execID: execID, code: "unknown_order",
                 text: "unknown order: ClOrdID(11) \(message[FIXTag.clOrdID]!)", at: clock.now())
             report.set(FIXTag.execType, "I")
             return sendApplication(report)
