@@ -172,7 +172,8 @@ let package = Package(
         .target(
             name: "ATSAssembly",
             dependencies: [
-                "ATSDomain", "ATSRouter", "ATSServer", "ATSStorage", "ATSPostgres", "ATSVenueMocks", "ATSVenues",
+                "ATSDomain", "ATSFIX", "ATSRouter", "ATSServer", "ATSStorage", "ATSPostgres", "ATSVenueMocks",
+                "ATSVenues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import ATSFIX
 import ATSServer
 import ServiceLifecycle
 
@@ -7,10 +8,11 @@ struct FIXService: Service {
     let gateway: FIXGateway
     let host: String
     let port: Int
+    let limits: FIXConnectionLimits
     let onListening: @Sendable (Int) async -> Void
 
     func run() async throws {
-        let acceptor = try await gateway.start(host: host, port: port)
+        let acceptor = try await gateway.start(host: host, port: port, limits: limits)
         await onListening(acceptor.port)
         try? await gracefulShutdown()
         await gateway.stop()

@@ -1,4 +1,5 @@
 import ATSDomain
+import ATSFIX
 import ATSPostgres
 import ATSRouter
 import ATSServer
@@ -35,6 +36,7 @@ public final class RouterRuntime: Sendable {
     let idleTimeout: Duration
     /// How `GET /v1/stream` paces itself and treats a slow client.
     let streamSettings: StreamSettings
+    let fixLimits: FIXConnectionLimits
     let logger: Logger
     /// The URL other instances forward this one's accounts' requests to (default: where it serves).
     let advertisedURL: String?
@@ -73,6 +75,8 @@ public final class RouterRuntime: Sendable {
         public var idleTimeout: Duration = .seconds(10)
         /// How `GET /v1/stream` paces itself (heartbeats, book checks) and how far a client may fall behind.
         public var streamSettings = StreamSettings()
+        /// What a FIX connection may hold for a peer that does not read (`docs/fix.md`).
+        public var fixLimits = FIXConnectionLimits()
         /// The secrets of venues served elsewhere (from the environment or the secrets file).
         public var venueSecrets = VenueSecrets()
         /// The sanctions list (the bundled sample unless `config.json` names one).
@@ -84,10 +88,11 @@ public final class RouterRuntime: Sendable {
     private init(
         catalog: VenueCatalog, configuration: RouterConfiguration, router: SmartRouter, fleet: MockVenueFleet?,
         clock: any TradingClock, journal: (any JournalStore)?, journalLocation: String?, isSimulatedSession: Bool,
-        idleTimeout: Duration, streamSettings: StreamSettings, metrics: RouterMetrics, advertisedURL: String?,
-        logger: Logger
+        idleTimeout: Duration, streamSettings: StreamSettings, fixLimits: FIXConnectionLimits, metrics: RouterMetrics,
+        advertisedURL: String?, logger: Logger
     ) {
         self.streamSettings = streamSettings
+        self.fixLimits = fixLimits
         self.advertisedURL = advertisedURL
         self.initiallyHeld = router.leases?.held ?? []
         self.metrics = metrics
@@ -135,8 +140,8 @@ public final class RouterRuntime: Sendable {
         return RouterRuntime(
             catalog: catalog, configuration: configuration, router: router, fleet: fleet, clock: clock,
             journal: journal, journalLocation: journalLocation, isSimulatedSession: simulated,
-            idleTimeout: options.idleTimeout, streamSettings: options.streamSettings, metrics: metrics,
-            advertisedURL: options.advertisedURL, logger: logger)
+            idleTimeout: options.idleTimeout, streamSettings: options.streamSettings, fixLimits: options.fixLimits,
+            metrics: metrics, advertisedURL: options.advertisedURL, logger: logger)
     }
 
     /// On PostgreSQL, this instance joins the others sharing the journal: registered, its first
@@ -296,7 +301,9 @@ public final class RouterRuntime: Sendable {
 
     /// The FIX gateway over this runtime's sessions (`config.json` `fix`).
     func fixService(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void) -> FIXService {
-        FIXService(gateway: FIXGateway(runtime: self, logger: logger), host: host, port: port, onListening: onListening)
+        FIXService(
+            gateway: FIXGateway(runtime: self, logger: logger), host: host, port: port, limits: fixLimits,
+            onListening: onListening)
     }
 
     /// Recovers the journal, serves the API in the background, runs `body` with the server's

@@ -33,6 +33,22 @@ public final class FIXConnection: Sendable {
     public func close() { channel.close(promise: nil) }
 }
 
+/// How much a connection may hold for a peer that does not read: past `writeBufferHigh` bytes
+/// waiting in the process, ``FIXConnection/isWritable`` is false and the session closes the
+/// connection (everything it sent is kept and resent when the peer logs on again).
+public struct FIXConnectionLimits: Sendable, Hashable {
+    public var writeBufferHigh: Int
+    public var writeBufferLow: Int
+    /// The socket's kernel send buffer (nil: the system's default), for tests.
+    public var socketSendBuffer: Int?
+
+    public init(writeBufferHigh: Int = 1 << 20, writeBufferLow: Int = 1 << 18, socketSendBuffer: Int? = nil) {
+        self.writeBufferHigh = writeBufferHigh
+        self.writeBufferLow = writeBufferLow
+        self.socketSendBuffer = socketSendBuffer
+    }
+}
+
 /// A session the acceptor hands connections to, found by the Logon's CompIDs.
 public protocol FIXEndpoint: Sendable {
     /// Takes `connection`; false when the session already has one (the new one is then closed).
@@ -60,13 +76,21 @@ public final class FIXAcceptor: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
-    /// Listens on `host:port` (0: a free port).
+    /// Listens on `host:port` (0: a free port), each connection held to `limits`.
     public static func start(
-        host: String = "127.0.0.1", port: Int, directory: any FIXSessionDirectory, logger: Logger
+        host: String = "127.0.0.1", port: Int, directory: any FIXSessionDirectory,
+        limits: FIXConnectionLimits = FIXConnectionLimits(), logger: Logger
     ) async throws -> FIXAcceptor {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(
+                .writeBufferWaterMark, value: .init(low: limits.writeBufferLow, high: limits.writeBufferHigh))
+        if let size = limits.socketSendBuffer {
+            bootstrap = bootstrap.childChannelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(size))
+        }
+        let server =
+            try await bootstrap
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)

@@ -11,11 +11,15 @@ import Testing
 /// and replace, refusals naming the rule, resend of what a disconnected peer missed, the drop
 /// copy, and garbage that leaves the session alive. (`FIXQuickFIXTests` runs QuickFIX against it.)
 @Suite(.serialized) struct FIXGatewayTests {
-    static func serving(journal: Bool = true, _ body: (Int, RouterRuntime) async throws -> Void) async throws {
+    static func serving(
+        journal: Bool = true, limits: FIXConnectionLimits = FIXConnectionLimits(),
+        _ body: (Int, RouterRuntime) async throws -> Void
+    ) async throws {
         let catalog = try Repository.catalog()
         var options = RouterRuntime.Options(
             dataDirectory: journal ? NSTemporaryDirectory() + "ats-fix-test-" + UUID().uuidString : nil)
         options.stepInterval = nil
+        options.fixLimits = limits
         let configuration = try Repository.tolerantConfiguration(catalog)
         let runtime = try await RouterRuntime.start(catalog: catalog, configuration: configuration, options: options)
         _ = try await runtime.recover()
@@ -305,6 +309,52 @@ import Testing
             let refused = try Self.last(try await slow.until { $0.msgType == "5" })
             #expect(refused[58] == "HeartBtInt(108) must be 30", "\(refused)")
             #expect(await slow.isClosed())
+        }
+    }
+
+    /// A drop copy that logs on and then reads nothing is let go once a little is held for it
+    /// (the process does not grow for it), and logging on again it gets every report by resend.
+    @Test func aPeerThatReadsNothingIsLetGoAndGetsEverythingByResend() async throws {
+        let limits = FIXConnectionLimits(writeBufferHigh: 16 * 1024, writeBufferLow: 4 * 1024, socketSendBuffer: 4096)
+        try await Self.serving(limits: limits) { port, runtime in
+            let silent = try SilentFIXPeer(port: port, receiveBuffer: 4096)
+            silent.write(
+                FIXCodec.encode(
+                    FIXMessage(fields: [
+                        FIXField(35, "A"), FIXField(49, "COMPLIANCE"), FIXField(56, "ATSROUTER"), FIXField(34, "1"),
+                        FIXField(52, FIXTime.format(SystemClock().now())), FIXField(98, "0"), FIXField(108, "30"),
+                        FIXField(554, "ak-compliance-5e0d3b7a9c1f4826"),
+                    ])))
+            let ids = (0..<150).map { "s-\($0)" }
+            let alice = try await Self.loggedOn(port)
+            for (n, id) in ids.enumerated() {
+                alice.order(id, side: n % 2 == 0 ? "1" : "2", quantity: String(1 + n % 3), price: nil)
+            }
+            var done = Set<String>()
+            _ = try await alice.until(timeout: .seconds(60)) { message in
+                if Self.done(message), let id = message[11] { done.insert(id) }
+                return done.count == ids.count
+            }
+            await alice.close()
+            let gone = #"ats_fix_session_logged_on{session="ATSROUTER-COMPLIANCE"} 0"#
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !(await runtime.metrics.render(runtime)).contains(gone) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect((await runtime.metrics.render(runtime)).contains(gone), "the silent peer is still held")
+            silent.close()
+            let copy = try await FIXTestClient(port: port, sender: "COMPLIANCE", firstSequence: 2)
+            copy.logon()
+            _ = try await copy.until { $0.msgType == "A" }
+            copy.send("2", [FIXField(7, "2"), FIXField(16, "0")])
+            var finals = Set<String>()
+            let seen = try await copy.until(timeout: .seconds(60)) { message in
+                if Self.done(message), let id = message[11] { finals.insert(id) }
+                return finals.count == ids.count
+            }
+            #expect(finals == Set(ids))
+            #expect(seen.filter { $0.msgType == "8" }.allSatisfy { $0[43] == "Y" }, "all of it by resend")
+            await copy.close()
         }
     }
 

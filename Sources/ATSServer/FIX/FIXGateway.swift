@@ -24,9 +24,12 @@ public final class FIXGateway: FIXSessionDirectory, Sendable {
 
     /// Loads every session from the journal and starts following the event stream, then listens
     /// on `host:port` (0: a free port).
-    public func start(host: String, port: Int) async throws -> FIXAcceptor {
+    public func start(host: String, port: Int, limits: FIXConnectionLimits = FIXConnectionLimits()) async throws
+        -> FIXAcceptor
+    {
         for hub in hubs.values { try await hub.start() }
-        let acceptor = try await FIXAcceptor.start(host: host, port: port, directory: self, logger: logger)
+        let acceptor = try await FIXAcceptor.start(
+            host: host, port: port, directory: self, limits: limits, logger: logger)
         logger.notice("fix gateway listening", metadata: ["port": "\(acceptor.port)", "sessions": "\(hubs.count)"])
         return acceptor
     }

@@ -217,9 +217,16 @@ actor FIXSessionHub: FIXEndpoint {
 
     /// Writes a numbered message to the peer, counted.
     func write(_ message: FIXMessage) {
-        guard let connection else { return }
+        guard let connection, session.phase != .disconnected else { return }
         connection.send(message)
         runtime.metrics.fixMessage(session: name, inbound: false, type: message.msgType)
+        if !connection.isWritable {
+            // The peer does not read: nothing more is held for it. What it missed is in the
+            // journal, and its next Logon shows the gap.
+            logger.warning("fix peer does not read; disconnected", metadata: ["remote": "\(connection.remote)"])
+            session.disconnected()
+            connection.close()
+        }
     }
 
     func saveSequences() {
