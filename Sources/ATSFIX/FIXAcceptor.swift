@@ -33,18 +33,24 @@ public final class FIXConnection: Sendable {
     public func close() { channel.close(promise: nil) }
 }
 
-/// How much a connection may hold for a peer that does not read: past `writeBufferHigh` bytes
-/// waiting in the process, ``FIXConnection/isWritable`` is false and the session closes the
-/// connection (everything it sent is kept and resent when the peer logs on again).
+/// How long a connection may hold output for a peer that does not read: past `writeBufferHigh`
+/// bytes waiting in the process, ``FIXConnection/isWritable`` is false; a session whose connection
+/// stays so for `stalledPeerTimeout` (nil: its heartbeat interval) closes it (everything it sent is
+/// kept and resent when the peer logs on again). A resend may go over the mark for a moment.
 public struct FIXConnectionLimits: Sendable, Hashable {
     public var writeBufferHigh: Int
     public var writeBufferLow: Int
+    public var stalledPeerTimeout: Duration?
     /// The socket's kernel send buffer (nil: the system's default), for tests.
     public var socketSendBuffer: Int?
 
-    public init(writeBufferHigh: Int = 1 << 20, writeBufferLow: Int = 1 << 18, socketSendBuffer: Int? = nil) {
+    public init(
+        writeBufferHigh: Int = 1 << 20, writeBufferLow: Int = 1 << 18, stalledPeerTimeout: Duration? = nil,
+        socketSendBuffer: Int? = nil
+    ) {
         self.writeBufferHigh = writeBufferHigh
         self.writeBufferLow = writeBufferLow
+        self.stalledPeerTimeout = stalledPeerTimeout
         self.socketSendBuffer = socketSendBuffer
     }
 }

@@ -312,10 +312,13 @@ import Testing
         }
     }
 
-    /// A drop copy that logs on and then reads nothing is let go once a little is held for it
-    /// (the process does not grow for it), and logging on again it gets every report by resend.
+    /// A drop copy that logs on and then reads nothing is let go once more than a little has waited
+    /// for it for a while (the process does not grow for it); logging on again, it gets every report
+    /// by resend — a resend far over the mark, read as it comes, is not taken for a stalled peer.
     @Test func aPeerThatReadsNothingIsLetGoAndGetsEverythingByResend() async throws {
-        let limits = FIXConnectionLimits(writeBufferHigh: 16 * 1024, writeBufferLow: 4 * 1024, socketSendBuffer: 4096)
+        let limits = FIXConnectionLimits(
+            writeBufferHigh: 16 * 1024, writeBufferLow: 4 * 1024, stalledPeerTimeout: .seconds(2),
+            socketSendBuffer: 4096)
         try await Self.serving(limits: limits) { port, runtime in
             let silent = try SilentFIXPeer(port: port, receiveBuffer: 4096)
             silent.write(

@@ -27,7 +27,7 @@ public final class FIXGateway: FIXSessionDirectory, Sendable {
     public func start(host: String, port: Int, limits: FIXConnectionLimits = FIXConnectionLimits()) async throws
         -> FIXAcceptor
     {
-        for hub in hubs.values { try await hub.start() }
+        for hub in hubs.values { try await hub.start(stalledPeerTimeout: limits.stalledPeerTimeout) }
         let acceptor = try await FIXAcceptor.start(
             host: host, port: port, directory: self, limits: limits, logger: logger)
         logger.notice("fix gateway listening", metadata: ["port": "\(acceptor.port)", "sessions": "\(hubs.count)"])

@@ -180,9 +180,11 @@ extension FIXSessionHub {
         guard let parent = await orders.parent(id) else { return nil }
         var clOrdID = currentClOrdID[id]
         if !entry.isDropCopy && clOrdID == nil {
-            guard let client = parent.clientOrderId, let expiry = entering.removeValue(forKey: client) else {
-                return nil
-            }
+            // Taken as the session's at its first event only: a later event of another order with the
+            // same client order id (entered by the API) is not this session's.
+            guard detail.event == "accepted" || detail.event == "rejected", let client = parent.clientOrderId,
+                let expiry = entering.removeValue(forKey: client)
+            else { return nil }
             adopt(id, clOrdID: client, expiry: expiry)
             clOrdID = client
         }
@@ -197,7 +199,8 @@ extension FIXSessionHub {
         return state
     }
 
-    /// The fills of order `id` before stream sequence `before`, from the journal (or memory).
+    /// The fills of order `id` before stream sequence `before`, from the journal (without one the
+    /// session has seen every event since it started, and knows its orders' fills already).
     private func priorFills(_ id: OrderID, before: Int) -> [(Quantity, Price)] {
         guard let journal = runtime.journal, let rows = try? journal.events(of: Int64(id.rawValue)) else { return [] }
         return rows.compactMap { row in

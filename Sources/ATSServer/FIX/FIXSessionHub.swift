@@ -36,6 +36,10 @@ actor FIXSessionHub: FIXEndpoint {
     /// ClOrdID rows to write with the next message.
     var unsavedOrders: [FIXOrderRow] = []
     var tasks: [Task<Void, Never>] = []
+    /// Since when the connection has held more than its mark for a peer that does not read, and
+    /// how long that may last.
+    var stalledSince: ContinuousClock.Instant?
+    var stallTimeout: Duration = .seconds(30)
     /// Whether an event is being turned into reports, and who waits for the turn.
     var reporting = false
     var reportingWaiters: [CheckedContinuation<Void, Never>] = []
@@ -85,7 +89,8 @@ actor FIXSessionHub: FIXEndpoint {
 
     /// Loads the session from the journal (a new one starts at the accounts' current stream
     /// positions), then follows the event stream and the clock.
-    func start() async throws {
+    func start(stalledPeerTimeout: Duration? = nil) async throws {
+        stallTimeout = stalledPeerTimeout ?? .seconds(entry.heartbeatSeconds ?? 30)
         let loaded = try store.load()
         session = FIXSession(settings: session.settings, sequences: loaded.sequences)
         cursors = loaded.cursors
@@ -220,13 +225,25 @@ actor FIXSessionHub: FIXEndpoint {
         guard let connection, session.phase != .disconnected else { return }
         connection.send(message)
         runtime.metrics.fixMessage(session: name, inbound: false, type: message.msgType)
-        if !connection.isWritable {
-            // The peer does not read: nothing more is held for it. What it missed is in the
-            // journal, and its next Logon shows the gap.
-            logger.warning("fix peer does not read; disconnected", metadata: ["remote": "\(connection.remote)"])
-            session.disconnected()
-            connection.close()
+        if stalledSince == nil && !connection.isWritable { stalledSince = .now }
+    }
+
+    /// A peer that has not read what waits for it for `stallTimeout` is let go: what it missed is
+    /// in the journal, and its next Logon shows the gap.
+    func checkStalled() {
+        guard let connection, !connection.isWritable else {
+            stalledSince = nil
+            return
         }
+        guard let since = stalledSince else {
+            stalledSince = .now
+            return
+        }
+        guard ContinuousClock.now - since >= stallTimeout else { return }
+        logger.warning("fix peer does not read; disconnected", metadata: ["remote": "\(connection.remote)"])
+        stalledSince = nil
+        session.disconnected()
+        connection.close()
     }
 
     func saveSequences() {
@@ -271,6 +288,7 @@ actor FIXSessionHub: FIXEndpoint {
             try? await Task.sleep(for: .seconds(1))
             if Task.isCancelled { return }
             carryOut(session.tick(at: wall.now()))
+            checkStalled()
             await expireDue()
             await catchUp()
         }
