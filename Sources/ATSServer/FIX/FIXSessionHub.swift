@@ -181,16 +181,16 @@ actor FIXSessionHub: FIXEndpoint {
             case .loggedOn:
                 runtime.metrics.fixLoggedOn(session: name, true)
                 logger.info("fix logon", metadata: ["sequences": "\(session.sequences)"])
-            case .disconnect(let reason):
-                close = reason
-                session.disconnected()
+            case .disconnect(let reason): close = reason
             case .note(let text): logger.debug("\(text)")
             }
         }
         saveSequences()
+        // What came before a disconnect (a Logout saying why) is written first.
         for message in outgoing { write(message) }
         if let close {
             logger.info("fix session closed", metadata: ["reason": "\(close)"])
+            session.disconnected()
             connection?.close()
         }
     }
