@@ -248,7 +248,7 @@ public final class RouterRuntime: Sendable {
     ///
     /// Recovery's venue half (``reconcile()``) runs once the API is up, so that `/health`, `/ready`
     /// and reads answer meanwhile; `onReady` learns its report. Load the journal first (``loadJournal()``).
-    /// With `fixPort`, the FIX gateway listens there too (`onFIX` learns its port).
+    /// With `fixPort`, the FIX gateway listens there too once the router is ready (`onFIX` learns its port).
     public func serve(
         host: String = "127.0.0.1", port: Int = 0, fixPort: Int? = nil, signals: [UnixSignal] = [.sigterm, .sigint],
         onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
@@ -270,7 +270,8 @@ public final class RouterRuntime: Sendable {
 
     /// Starts the API on a free loopback port in the background (the demo, tests); stop it with
     /// ``RunningServer/stop()``.
-    /// With `fix`, the FIX gateway listens on a free port too (``RunningServer/fixPort``).
+    /// With `fix`, the FIX gateway listens on a free port too (``RunningServer/fixPort``), once the
+    /// router is ready (``recover()`` first).
     public func startServing(host: String = "127.0.0.1", fix: Bool = false) async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let (fixPorts, fixContinuation) = AsyncStream<Int>.makeStream()
@@ -303,7 +304,7 @@ public final class RouterRuntime: Sendable {
     func fixService(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void) -> FIXService {
         FIXService(
             gateway: FIXGateway(runtime: self, logger: logger), host: host, port: port, limits: fixLimits,
-            onListening: onListening)
+            onListening: onListening, isReady: { [self] in isReady })
     }
 
     /// Recovers the journal, serves the API in the background, runs `body` with the server's

@@ -190,6 +190,9 @@ extension FIXQuickFIXTests {
         #expect(
             ids.allSatisfy(settled), "unsettled: \(ids.filter { !settled($0) }); \(peer.process.text.suffix(4_000))")
         #expect(!peer.process.text.contains("too low"), "a sequence number went back: \(peer.process.text)")
+        // No order was refused by the gateway (a resent order meeting a router still recovering, say).
+        let refused = peer.received.filter { $0[35] == "8" && $0[37] == "NONE" }
+        #expect(refused.isEmpty, "refused: \(refused)")
         let resent = peer.received.filter { $0[43] == "Y" }.count
         print("fix kill: \(reportsAtKill) reports before the kill, \(resent) resent after it")
         // The kill landed mid-flow.
