@@ -156,29 +156,48 @@ extension FIXSessionHub {
         return nil
     }
 
-    /// OrderCancelRequest (F).
-    private func cancel(_ message: FIXMessage, sequence: Int) async {
-        guard !missing([FIXTag.clOrdID, FIXTag.origClOrdID], in: message, sequence: sequence) else { return }
+    /// The order a cancel (`responseTo` 1) or replace (2) names, when it can be: known, not
+    /// final, under a new ClOrdID, and not being cancelled or replaced already; otherwise an
+    /// OrderCancelReject saying which, and nil.
+    private func target(of message: FIXMessage, responseTo: String, verb: String) async -> (OrderID, ParentOrder)? {
         let clOrdID = message[FIXTag.clOrdID]!
         func reject(_ id: String, _ status: String, _ reason: String, _ text: String) {
-            sendApplication(
-                ExecutionReports.cancelReject(
-                    message, orderID: id, ordStatus: status, responseTo: "1", reason: reason, text: text))
+            cancelReject(message, responseTo: responseTo, id, status, reason, text)
         }
         guard let id = order(named: message, by: FIXTag.origClOrdID), let parent = await orders.parent(id) else {
-            return reject("NONE", "8", "1", "unknown order: OrigClOrdID(41) \(message[FIXTag.origClOrdID]!)")
+            reject("NONE", "8", "1", "unknown order: OrigClOrdID(41) \(message[FIXTag.origClOrdID]!)")
+            return nil
         }
-        guard !parent.status.isTerminal else {
-            return reject(
-                id.description, Self.ordStatus(parent), "0",
-                "too late to cancel: the order is \(parent.status.rawValue)")
+        let status = Self.ordStatus(parent)
+        if parent.status.isTerminal {
+            reject(id.description, status, "0", "too late to \(verb): the order is \(parent.status.rawValue)")
+        } else if clOrdIDs[clOrdID] != nil {
+            reject(id.description, status, "6", "ClOrdID(11) \(clOrdID) was used already")
+        } else if pendingCancel[id] != nil || pendingReplace[id] != nil {
+            reject(id.description, status, "3", "a cancel or replace of this order is in progress")
+        } else {
+            return (id, parent)
         }
-        guard clOrdIDs[clOrdID] == nil else {
-            return reject(id.description, Self.ordStatus(parent), "6", "ClOrdID(11) \(clOrdID) was used already")
-        }
-        guard pendingCancel[id] == nil, pendingReplace[id] == nil else {
-            return reject(
-                id.description, Self.ordStatus(parent), "3", "a cancel or replace of this order is in progress")
+        return nil
+    }
+
+    /// An OrderCancelReject of `message`, kept and sent.
+    private func cancelReject(
+        _ message: FIXMessage, responseTo: String, _ id: String, _ status: String, _ reason: String, _ text: String
+    ) {
+        sendApplication(
+            ExecutionReports.cancelReject(
+                message, orderID: id, ordStatus: status, responseTo: responseTo, reason: reason, text: text))
+    }
+
+    /// OrderCancelRequest (F).
+    private func cancel(_ message: FIXMessage, sequence: Int) async {
+        guard !missing([FIXTag.clOrdID, FIXTag.origClOrdID], in: message, sequence: sequence),
+            let (id, parent) = await target(of: message, responseTo: "1", verb: "cancel")
+        else { return }
+        let clOrdID = message[FIXTag.clOrdID]!
+        func reject(_ id: String, _ status: String, _ reason: String, _ text: String) {
+            cancelReject(message, responseTo: "1", id, status, reason, text)
         }
         pendingCancel[id] = clOrdID
         let after = await orders.cancel(id)
@@ -196,24 +215,11 @@ extension FIXSessionHub {
     private func replace(_ message: FIXMessage, sequence: Int) async {
         let required = [FIXTag.clOrdID, FIXTag.origClOrdID, FIXTag.orderQty, FIXTag.ordType]
         guard !missing(required, in: message, sequence: sequence) else { return }
+        guard let (id, parent) = await target(of: message, responseTo: "2", verb: "replace") else { return }
         let clOrdID = message[FIXTag.clOrdID]!
-        func reject(_ id: String, _ status: String, _ reason: String, _ text: String) {
-            sendApplication(
-                ExecutionReports.cancelReject(
-                    message, orderID: id, ordStatus: status, responseTo: "2", reason: reason, text: text))
-        }
-        guard let id = order(named: message, by: FIXTag.origClOrdID), let parent = await orders.parent(id) else {
-            return reject("NONE", "8", "1", "unknown order: OrigClOrdID(41) \(message[FIXTag.origClOrdID]!)")
-        }
         let status = Self.ordStatus(parent)
-        guard !parent.status.isTerminal else {
-            return reject(id.description, status, "0", "too late to replace: the order is \(parent.status.rawValue)")
-        }
-        guard clOrdIDs[clOrdID] == nil else {
-            return reject(id.description, status, "6", "ClOrdID(11) \(clOrdID) was used already")
-        }
-        guard pendingCancel[id] == nil, pendingReplace[id] == nil else {
-            return reject(id.description, status, "3", "a cancel or replace of this order is in progress")
+        func reject(_ id: String, _ status: String, _ reason: String, _ text: String) {
+            cancelReject(message, responseTo: "2", id, status, reason, text)
         }
         let change: (quantity: Quantity?, limitPrice: Price?)
         do throws(FIXOrderRefusal) {
